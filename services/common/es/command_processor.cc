@@ -1,0 +1,272 @@
+#include "services/common/es/command_processor.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/core/random_ids.h"
+#include "services/common/core/status_macros.h"
+
+namespace zizhu::es {
+
+absl::Status ValidateCommandMeta(const CommandMeta& meta) {
+  if (meta.request_id.empty() || meta.request_id.size() > 128) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("meta.request_id must be 1-128 characters, got ", meta.request_id.size()));
+  }
+  for (char c : meta.request_id) {
+    if (c < 0x21 || c > 0x7e) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("meta.request_id '", meta.request_id, "' must be printable ASCII without spaces"));
+    }
+  }
+  if (meta.actor.empty()) return absl::InvalidArgumentError("meta.actor is required (operator or system id)");
+  return absl::OkStatus();
+}
+
+CommandProcessor::CommandProcessor(EventLog* log, storage::ProjectionStore* store, Projection* projection,
+                                   const Clock* clock, CommandProcessorOptions options)
+    : log_(log),
+      store_(store),
+      projection_(projection),
+      clock_(clock),
+      options_(options),
+      runner_(log, store, projection, options.runner) {}
+
+CommandProcessor::~CommandProcessor() { Stop(); }
+
+absl::Status CommandProcessor::Start() {
+  ASSIGN_OR_RETURN(int64_t applied, runner_.CatchUp());
+  (void)applied;
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+  return absl::OkStatus();
+}
+
+void CommandProcessor::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::deque<Pending> leftover;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    leftover.swap(queue_);
+  }
+  for (auto& p : leftover) p.done(absl::UnavailableError("service is shutting down; retry with the same request_id"));
+}
+
+void CommandProcessor::Submit(CommandMeta meta, DecideFn decide, DoneFn done) {
+  absl::Status valid = ValidateCommandMeta(meta);
+  if (!valid.ok()) {
+    done(valid);
+    return;
+  }
+  if (meta.correlation_id.empty()) meta.correlation_id = meta.request_id;
+  if (meta.causation_id.empty()) meta.causation_id = meta.request_id;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (stopping_) {
+      done(absl::UnavailableError("service is shutting down; retry with the same request_id"));
+      return;
+    }
+    if (queue_.size() >= options_.max_queued_commands) {
+      done(absl::ResourceExhaustedError(
+          absl::StrCat("command queue is full (", options_.max_queued_commands, " waiting); retry later")));
+      return;
+    }
+    queue_.push_back(Pending{std::move(meta), std::move(decide), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+absl::Status CommandProcessor::RunExclusive(const std::function<absl::Status()>& fn) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return fn();
+}
+
+absl::StatusOr<int64_t> CommandProcessor::Rebuild() {
+  absl::StatusOr<int64_t> result = absl::InternalError("rebuild did not run");
+  absl::Status status = RunExclusive([&] {
+    result = runner_.Rebuild();
+    if (result.ok()) needs_recovery_ = false;
+    return result.status();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+CommandProcessorStats CommandProcessor::stats() const {
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  return stats_;
+}
+
+void CommandProcessor::Loop() {
+  while (true) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      size_t n = std::min(queue_.size(), options_.max_batch_commands);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::lock_guard<std::mutex> lock(write_mu_);
+    ProcessBatch(batch);
+  }
+}
+
+absl::Status CommandProcessor::RecoverIfNeeded() {
+  if (!needs_recovery_) return absl::OkStatus();
+  absl::StatusOr<int64_t> caught_up = runner_.CatchUp();
+  if (!caught_up.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "the event log could not be re-read after a failed append: ", caught_up.status().message()));
+  }
+  needs_recovery_ = false;
+  return absl::OkStatus();
+}
+
+void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
+  absl::Status recovered = RecoverIfNeeded();
+  if (!recovered.ok()) {
+    for (auto& p : batch) p.done(recovered);
+    return;
+  }
+
+  struct Result {
+    absl::StatusOr<common::v1::CommandOutcome> outcome = absl::InternalError("not decided");
+    bool writes = false;  // true when the command appended events
+  };
+  std::vector<Result> results(batch.size());
+  std::vector<AppendRecord> records;
+  storage::ProjectionBatch rows = store_->NewBatch();
+  int64_t replays = 0;
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Pending& cmd = batch[i];
+    Result& result = results[i];
+    // Idempotency: a request id seen before (in the store or earlier in this
+    // batch) answers with its first outcome.
+    absl::StatusOr<std::optional<std::string>> seen = rows.Get(RequestOutcomeKey(cmd.meta.request_id));
+    if (!seen.ok()) {
+      result.outcome = seen.status();
+      continue;
+    }
+    if (seen->has_value()) {
+      common::v1::CommandOutcome outcome;
+      if (!outcome.ParseFromString(**seen)) {
+        result.outcome = absl::DataLossError(absl::StrCat("stored outcome of request '", cmd.meta.request_id,
+                                                          "' cannot be parsed"));
+      } else {
+        result.outcome = outcome;
+        ++replays;
+      }
+      continue;
+    }
+
+    absl::Time now = clock_->Now();
+    rows.SetSavePoint();
+    absl::StatusOr<std::vector<NewEvent>> decided = cmd.decide(rows, now);
+    if (decided.ok() && decided->empty()) {
+      decided = absl::InternalError("command decided no events");
+    }
+    if (!decided.ok()) {
+      rows.RollbackToSavePoint();
+      result.outcome = decided.status();
+      continue;
+    }
+    std::vector<AppendRecord> command_records;
+    absl::Status applied = absl::OkStatus();
+    common::v1::CommandOutcome outcome;
+    const int32_t count = static_cast<int32_t>(decided->size());
+    for (int32_t e = 0; e < count && applied.ok(); ++e) {
+      const NewEvent& event = (*decided)[e];
+      common::v1::EventEnvelope envelope;
+      envelope.set_event_id(NewRandomHexId());
+      envelope.set_aggregate_type(event.aggregate_type);
+      envelope.set_aggregate_id(event.aggregate_id);
+      envelope.set_aggregate_version(event.aggregate_version);
+      *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+          absl::ToUnixNanos(now));
+      envelope.set_actor(cmd.meta.actor);
+      envelope.set_org_scope(cmd.meta.org_scope);
+      envelope.set_correlation_id(cmd.meta.correlation_id);
+      envelope.set_causation_id(cmd.meta.causation_id);
+      envelope.set_request_id(cmd.meta.request_id);
+      envelope.set_index_in_command(e);
+      envelope.set_events_in_command(count);
+      envelope.set_envelope_version(1);
+      envelope.mutable_payload()->PackFrom(*event.payload);
+      applied = ApplyEventRows(*projection_, envelope, rows);
+      if (e == 0) {
+        outcome.set_request_id(cmd.meta.request_id);
+        outcome.set_aggregate_type(event.aggregate_type);
+        outcome.set_aggregate_id(event.aggregate_id);
+        outcome.set_first_event_id(envelope.event_id());
+      }
+      if (event.aggregate_id == outcome.aggregate_id()) outcome.set_aggregate_version(event.aggregate_version);
+      command_records.push_back(AppendRecord{event.aggregate_id, envelope.SerializeAsString()});
+    }
+    if (!applied.ok()) {
+      rows.RollbackToSavePoint();
+      result.outcome = absl::InternalError(absl::StrCat("projection rejected the decided events: ", applied.message()));
+      continue;
+    }
+    rows.PopSavePoint();
+    for (auto& r : command_records) records.push_back(std::move(r));
+    result.outcome = outcome;
+    result.writes = true;
+  }
+
+  int64_t event_count = static_cast<int64_t>(records.size());
+  bool append_failed = false;
+  if (!records.empty()) {
+    absl::StatusOr<std::vector<LogPosition>> positions = log_->AppendAtomically(records);
+    if (!positions.ok()) {
+      append_failed = true;
+      needs_recovery_ = true;
+      absl::Status failure = absl::UnavailableError(
+          absl::StrCat("event log append failed (", positions.status().message(),
+                       "); the command may or may not be recorded: retry with the same request_id"));
+      for (Result& r : results) {
+        if (r.writes) r.outcome = failure;
+      }
+    } else {
+      std::map<PartitionId, LogOffset> last;
+      for (const LogPosition& pos : *positions) {
+        auto it = last.find(pos.partition);
+        if (it == last.end() || it->second < pos.offset) last[pos.partition] = pos.offset;
+      }
+      for (const auto& [partition, offset] : last) rows.RecordAppliedOffset(log_->topic(), partition, offset.Next());
+      absl::Status committed = store_->Commit(rows);
+      if (!committed.ok()) {
+        // The events are durable in the log; the projection catches up from
+        // it before the next batch.
+        needs_recovery_ = true;
+      }
+    }
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    stats_.batches += 1;
+    stats_.commands += static_cast<int64_t>(batch.size());
+    stats_.replays += replays;
+    if (append_failed) {
+      stats_.failed_appends += 1;
+    } else {
+      stats_.events += event_count;
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i].outcome);
+}
+
+}  // namespace zizhu::es

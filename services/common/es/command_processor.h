@@ -1,0 +1,134 @@
+// CommandProcessor: the single writer of a service. Commands are queued,
+// taken in batches (group commit), decided in order against the projection
+// (with read-your-writes inside the batch), appended to the log in ONE
+// atomic append, written through to the projection with the applied offsets,
+// and only then answered.
+//
+// Guarantees:
+//  - a command answered OK is in the log (durable) before the answer;
+//  - a repeated request_id returns the first outcome and writes nothing;
+//  - a failed command writes nothing (its rows are rolled back in the batch);
+//  - when an append fails with an unknown outcome, the processor re-reads the
+//    log before deciding anything else.
+//
+// Lifecycle: Start() catches the projection up with the log and starts the
+// writer thread; Stop() (or the destructor) answers queued commands with
+// UNAVAILABLE and joins. Submit() is thread-safe; `done` runs on the writer
+// thread and must not block.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "services/common/core/clock.h"
+#include "services/common/es/event_log.h"
+#include "services/common/es/projection.h"
+#include "services/common/es/projection_runner.h"
+#include "services/common/storage/projection_store.h"
+#include "zizhu/common/v1/envelope.pb.h"
+
+namespace zizhu::es {
+
+// Who issued a command and why; copied into every event it writes.
+struct CommandMeta {
+  std::string request_id;
+  std::string actor;
+  std::string org_scope;
+  std::string correlation_id;  // defaults to request_id
+  std::string causation_id;    // defaults to request_id
+};
+
+// Checks request_id (1-128 printable ASCII characters) and actor (non-empty).
+absl::Status ValidateCommandMeta(const CommandMeta& meta);
+
+// An event decided by a command, before it gets an envelope.
+struct NewEvent {
+  std::string aggregate_type;
+  std::string aggregate_id;
+  int64_t aggregate_version = 0;  // version after this event
+  std::shared_ptr<const google::protobuf::Message> payload;
+};
+
+// Decides one command against current state read through `view` (which
+// already holds the effects of earlier commands of the same batch). Must not
+// write to `view`. `now` is the decision time to stamp on events.
+using DecideFn =
+    std::function<absl::StatusOr<std::vector<NewEvent>>(storage::ProjectionBatch& view, absl::Time now)>;
+// Receives the outcome: the first event's aggregate and its version after the
+// command, or the error.
+using DoneFn = std::function<void(const absl::StatusOr<common::v1::CommandOutcome>&)>;
+
+struct CommandProcessorOptions {
+  // Most commands decided and appended together in one batch.
+  size_t max_batch_commands = 2000;
+  // Commands waiting beyond this answer RESOURCE_EXHAUSTED.
+  size_t max_queued_commands = 200000;
+  ProjectionRunnerOptions runner;
+};
+
+struct CommandProcessorStats {
+  int64_t batches = 0;
+  int64_t commands = 0;
+  int64_t events = 0;
+  int64_t replays = 0;
+  int64_t failed_appends = 0;
+};
+
+class CommandProcessor {
+ public:
+  CommandProcessor(EventLog* log, storage::ProjectionStore* store, Projection* projection, const Clock* clock,
+                   CommandProcessorOptions options = {});
+  ~CommandProcessor();
+  CommandProcessor(const CommandProcessor&) = delete;
+  CommandProcessor& operator=(const CommandProcessor&) = delete;
+
+  // Catches the projection up with the log, then starts the writer thread.
+  absl::Status Start();
+  void Stop();
+
+  void Submit(CommandMeta meta, DecideFn decide, DoneFn done);
+  // Runs `fn` while no command is being decided or written; commands queue.
+  absl::Status RunExclusive(const std::function<absl::Status()>& fn);
+  // Replays the log from offset 0 into an empty projection, exclusively.
+  absl::StatusOr<int64_t> Rebuild();
+
+  CommandProcessorStats stats() const;
+
+ private:
+  struct Pending {
+    CommandMeta meta;
+    DecideFn decide;
+    DoneFn done;
+  };
+  void Loop();
+  void ProcessBatch(std::vector<Pending>& batch);
+  absl::Status RecoverIfNeeded();
+
+  EventLog* log_;
+  storage::ProjectionStore* store_;
+  Projection* projection_;
+  const Clock* clock_;
+  CommandProcessorOptions options_;
+  ProjectionRunner runner_;
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::mutex write_mu_;  // held while a batch is processed, and by RunExclusive
+  bool needs_recovery_ = false;
+  std::thread thread_;
+
+  mutable std::mutex stats_mu_;
+  CommandProcessorStats stats_;
+};
+
+}  // namespace zizhu::es

@@ -1,0 +1,97 @@
+#include "services/common/es/memory_event_log.h"
+
+#include "absl/status/status.h"
+
+namespace zizhu::es {
+namespace {
+
+uint32_t Fnv1a(const std::string& key) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : key) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+}  // namespace
+
+class MemoryEventLogReader final : public EventLogReader {
+ public:
+  explicit MemoryEventLogReader(const MemoryEventLog* log) : log_(log), next_(log->partitions()) {}
+
+  absl::Status Seek(const OffsetMap& next_offsets) override {
+    for (size_t p = 0; p < next_.size(); ++p) {
+      auto it = next_offsets.find(static_cast<PartitionId>(p));
+      next_[p] = it == next_offsets.end() ? 0 : it->second.value();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<ReadResult> Read(size_t max_records, absl::Duration) override {
+    ReadResult result;
+    std::lock_guard<std::mutex> lock(log_->mu_);
+    for (size_t p = 0; p < next_.size() && result.records.size() < max_records; ++p) {
+      const auto& part = log_->partitions_[p];
+      while (next_[p] < static_cast<int64_t>(part.size()) && result.records.size() < max_records) {
+        result.records.push_back(part[next_[p]]);
+        ++next_[p];
+      }
+    }
+    result.at_end = true;
+    for (size_t p = 0; p < next_.size(); ++p) {
+      if (next_[p] < static_cast<int64_t>(log_->partitions_[p].size())) result.at_end = false;
+    }
+    return result;
+  }
+
+ private:
+  const MemoryEventLog* log_;
+  std::vector<int64_t> next_;
+};
+
+MemoryEventLog::MemoryEventLog(std::string topic, int partitions)
+    : topic_(std::move(topic)), partitions_(partitions) {}
+
+absl::StatusOr<std::vector<LogPosition>> MemoryEventLog::AppendAtomically(const std::vector<AppendRecord>& records) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fail_next_) {
+    absl::Status status = *fail_next_;
+    fail_next_.reset();
+    return status;
+  }
+  std::vector<LogPosition> positions;
+  positions.reserve(records.size());
+  for (const auto& record : records) {
+    PartitionId p = static_cast<PartitionId>(Fnv1a(record.key) % partitions_.size());
+    LogOffset offset(static_cast<int64_t>(partitions_[p].size()));
+    partitions_[p].push_back(LoggedRecord{p, offset, record.key, record.value});
+    positions.push_back(LogPosition{p, offset});
+  }
+  return positions;
+}
+
+absl::StatusOr<std::unique_ptr<EventLogReader>> MemoryEventLog::NewReader() {
+  return std::unique_ptr<EventLogReader>(new MemoryEventLogReader(this));
+}
+
+void MemoryEventLog::FailNextAppend(absl::Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_next_ = std::move(status);
+}
+
+size_t MemoryEventLog::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const auto& p : partitions_) n += p.size();
+  return n;
+}
+
+std::vector<LoggedRecord> MemoryEventLog::AllRecords() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<LoggedRecord> out;
+  for (const auto& p : partitions_) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+}  // namespace zizhu::es

@@ -1,0 +1,35 @@
+// A projection folds events into rows of a ProjectionStore.
+#pragma once
+
+#include "absl/status/status.h"
+#include "services/common/storage/projection_store.h"
+#include "zizhu/common/v1/envelope.pb.h"
+
+namespace zizhu::es {
+
+// Implementations must be deterministic: the rows written may depend only on
+// the event and on rows already in `batch` (no clocks, no randomness), so that
+// replaying the log from offset 0 gives the same bytes. Events of unknown
+// payload types must be ignored (OK), so old binaries survive new events.
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  virtual absl::Status Apply(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch) = 0;
+};
+
+// Applies one event's rows: the projection's and the request_id outcome.
+// Used identically by the command processor (write-through, before the
+// offsets are known) and the projection runner (catch-up, rebuild), so both
+// produce the same bytes.
+absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvelope& event,
+                            storage::ProjectionBatch& batch);
+
+// ApplyEventRows plus the applied offset of the record.
+absl::Status ApplyLoggedEvent(Projection& projection, const std::string& topic,
+                              const common::v1::EventEnvelope& event, PartitionId partition, LogOffset offset,
+                              storage::ProjectionBatch& batch);
+
+// Key under which the outcome of a request id is kept.
+std::string RequestOutcomeKey(const std::string& request_id);
+
+}  // namespace zizhu::es

@@ -1,0 +1,69 @@
+// KafkaEventLog: the EventLog on an Apache Kafka topic through librdkafka.
+//
+// Writer: an idempotent, transactional producer (acks=all); every
+// AppendAtomically is one Kafka transaction, so a command's events (and a
+// whole group-committed batch) become visible together or not at all. The
+// transactional id names the writer instance: a second process with the same
+// id fences the first (zombie fencing).
+// Readers: consumers with isolation.level=read_committed and manual partition
+// assignment (offsets live in the projection store, never in Kafka).
+//
+// Lifecycle: Open() connects, creates the topic if missing and initialises
+// transactions (which also aborts a crashed predecessor's open transaction).
+// AppendAtomically is called from one thread at a time.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "services/common/es/event_log.h"
+
+namespace RdKafka {
+class Producer;
+}
+
+namespace zizhu::kafka {
+
+struct KafkaEventLogOptions {
+  // host:port list of brokers.
+  std::string bootstrap_servers = "127.0.0.1:9092";
+  std::string topic;
+  // Partitions when the topic has to be created.
+  int partitions = 6;
+  // Replication factor when the topic has to be created (1 on a single node).
+  int replication_factor = 1;
+  // Transactional id of this writer instance, e.g. "registry-0".
+  std::string transactional_id;
+  // Upper bound for one transaction commit.
+  int transaction_timeout_ms = 30000;
+  // librdkafka socket and metadata timeouts.
+  int request_timeout_ms = 15000;
+  // How long Open() waits for the broker.
+  int connect_timeout_ms = 30000;
+};
+
+// Creates `topic` with `partitions`, retention forever, if it does not exist.
+absl::Status EnsureTopic(const std::string& bootstrap_servers, const std::string& topic, int partitions,
+                         int replication_factor, int timeout_ms);
+
+class KafkaEventLog final : public es::EventLog {
+ public:
+  static absl::StatusOr<std::unique_ptr<KafkaEventLog>> Open(KafkaEventLogOptions options);
+  ~KafkaEventLog() override;
+
+  const std::string& topic() const override { return options_.topic; }
+  absl::StatusOr<std::vector<es::LogPosition>> AppendAtomically(const std::vector<es::AppendRecord>& records) override;
+  absl::StatusOr<std::unique_ptr<es::EventLogReader>> NewReader() override;
+
+ private:
+  explicit KafkaEventLog(KafkaEventLogOptions options) : options_(std::move(options)) {}
+  absl::Status CreateProducer();
+  KafkaEventLogOptions options_;
+  class DeliveryCollector;
+  std::unique_ptr<DeliveryCollector> collector_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  int partition_count_ = 0;
+};
+
+}  // namespace zizhu::kafka

@@ -1,0 +1,98 @@
+// ProjectionStore: the RocksDB database that holds a service's projection rows
+// and the log offsets applied to them. Everything in it can be rebuilt from
+// the log.
+//
+// Lifecycle: opened once per process; Wipe() closes, destroys and reopens it.
+// Thread-safety: Get/Scan/Commit may be called from any thread; Wipe() must
+// not run concurrently with anything else (the command processor guarantees
+// this by pausing).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "services/common/es/event_log.h"
+
+namespace zizhu::storage {
+
+struct ProjectionStoreOptions {
+  // Directory of the RocksDB database; created if missing.
+  std::string path;
+  // Block cache for reads, in bytes.
+  size_t block_cache_bytes = 64 << 20;
+  // Sync the RocksDB WAL on every commit. Off by default: the projection is
+  // rebuildable from the log, and offsets are written atomically with rows.
+  bool sync_writes = false;
+};
+
+// A unit of projection writes with read-your-writes over the database.
+// Not thread-safe; lives for one batch.
+class ProjectionBatch {
+ public:
+  explicit ProjectionBatch(rocksdb::DB* db);
+  // Value of `key` as it would be after this batch; nullopt if absent.
+  absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
+  void Put(const std::string& key, const std::string& value);
+  void Delete(const std::string& key);
+  // Records that every record of `partition` before `next_offset` is applied.
+  void RecordAppliedOffset(const std::string& topic, es::PartitionId partition, LogOffset next_offset);
+
+  // Save points nest; every SetSavePoint is ended by exactly one
+  // RollbackToSavePoint (undo) or PopSavePoint (keep).
+  void SetSavePoint();
+  void RollbackToSavePoint();
+  void PopSavePoint();
+  size_t count() const;
+  rocksdb::WriteBatch* write_batch() { return batch_.GetWriteBatch(); }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::WriteBatchWithIndex batch_;
+};
+
+struct StoreChecksum {
+  std::string hex;  // SHA-256 over (key length, key, value length, value)*
+  int64_t keys = 0;
+};
+
+class ProjectionStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(ProjectionStoreOptions options);
+  ~ProjectionStore();
+
+  ProjectionBatch NewBatch() { return ProjectionBatch(db_.get()); }
+  // Applies the batch atomically (rows and offsets together).
+  absl::Status Commit(ProjectionBatch& batch);
+
+  absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const;
+  // Calls `visit(key, value)` for keys starting with `prefix`, from `start`
+  // (inclusive, must start with prefix; empty = from the prefix) until visit
+  // returns false.
+  absl::Status Scan(const std::string& prefix, const std::string& start,
+                    const std::function<bool(const std::string&, const std::string&)>& visit) const;
+
+  absl::StatusOr<es::OffsetMap> LoadAppliedOffsets(const std::string& topic) const;
+  // Deletes every row and offset (closes, destroys and reopens the database).
+  absl::Status Wipe();
+  absl::StatusOr<StoreChecksum> Checksum() const;
+  const std::string& path() const { return options_.path; }
+
+ private:
+  explicit ProjectionStore(ProjectionStoreOptions options) : options_(std::move(options)) {}
+  absl::Status OpenDb();
+  ProjectionStoreOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+// Key of the applied offset of one partition ("~offset/<topic>/<partition>").
+std::string AppliedOffsetKey(const std::string& topic, es::PartitionId partition);
+// Maps a RocksDB status to absl (IO errors -> UNAVAILABLE, corruption -> DATA_LOSS).
+absl::Status FromRocks(const rocksdb::Status& status, const std::string& what);
+
+}  // namespace zizhu::storage
