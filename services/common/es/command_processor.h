@@ -30,6 +30,7 @@
 #include "google/protobuf/message.h"
 #include "services/common/core/clock.h"
 #include "services/common/es/event_log.h"
+#include "services/common/es/new_event.h"
 #include "services/common/es/projection.h"
 #include "services/common/es/projection_runner.h"
 #include "services/common/storage/projection_store.h"
@@ -48,14 +49,6 @@ struct CommandMeta {
 
 // Checks request_id (1-128 printable ASCII characters) and actor (non-empty).
 absl::Status ValidateCommandMeta(const CommandMeta& meta);
-
-// An event decided by a command, before it gets an envelope.
-struct NewEvent {
-  std::string aggregate_type;
-  std::string aggregate_id;
-  int64_t aggregate_version = 0;  // version after this event
-  std::shared_ptr<const google::protobuf::Message> payload;
-};
 
 // Decides one command against current state read through `view` (which
 // already holds the effects of earlier commands of the same batch). Must not

@@ -141,6 +141,8 @@ absl::StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(KafkaEventLog
   return log;
 }
 
+KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options) : options_(std::move(options)) {}
+
 KafkaEventLog::~KafkaEventLog() {
   if (producer_) producer_->flush(5000);
 }

@@ -57,7 +57,7 @@ class KafkaEventLog final : public es::EventLog {
   absl::StatusOr<std::unique_ptr<es::EventLogReader>> NewReader() override;
 
  private:
-  explicit KafkaEventLog(KafkaEventLogOptions options) : options_(std::move(options)) {}
+  explicit KafkaEventLog(KafkaEventLogOptions options);
   absl::Status CreateProducer();
   KafkaEventLogOptions options_;
   class DeliveryCollector;

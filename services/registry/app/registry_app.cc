@@ -1,0 +1,367 @@
+#include "services/registry/app/registry_app.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/random_ids.h"
+#include "services/common/core/status_macros.h"
+#include "services/common/crypto/masking.h"
+#include "services/registry/app/registry_keys.h"
+#include "services/registry/domain/national_id.h"
+#include "services/registry/domain/registry_decisions.h"
+
+namespace zizhu::registry {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+v1::School SchoolToApi(const v1::SchoolRecord& r) {
+  v1::School s;
+  s.set_school_code(r.school_code());
+  s.set_version(r.version());
+  s.set_name(r.name());
+  s.set_county_code(r.county_code());
+  s.set_county_name(r.county_name());
+  *s.mutable_stages() = r.stages();
+  s.set_rural(r.rural());
+  return s;
+}
+
+v1::Household HouseholdToApi(const v1::HouseholdRecord& r) {
+  v1::Household h;
+  h.set_household_number(r.household_number());
+  h.set_version(r.version());
+  h.set_head_name(r.head_name());
+  *h.mutable_locality() = r.locality();
+  h.set_household_type(r.household_type());
+  h.set_year_registered(r.year_registered());
+  return h;
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size ", requested, " is outside 1-", kMaxPageSize));
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& prefix) {
+  if (token.empty()) return std::string();
+  std::string key;
+  if (!absl::WebSafeBase64Unescape(token, &key) || key.rfind(prefix, 0) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("page_token '", token, "' does not belong to this query"));
+  }
+  return key;
+}
+
+std::string EncodePageToken(const std::string& key) { return absl::WebSafeBase64Escape(key); }
+
+}  // namespace
+
+es::CommandMeta ToCommandMeta(const v1::CommandMeta& meta) {
+  return es::CommandMeta{meta.request_id(), meta.actor(), meta.org_scope(), meta.correlation_id(), ""};
+}
+
+RegistryApp::RegistryApp(es::CommandProcessor* processor, storage::ProjectionStore* store,
+                         const PersonalDataVault* vault)
+    : processor_(processor), store_(store), vault_(vault) {}
+
+void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::School> done) {
+  processor_->Submit(
+      ToCommandMeta(request.meta()),
+      [request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideRegisterSchool(state, request);
+      },
+      [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        if (!outcome.ok()) return done(outcome.status());
+        done(GetSchool(outcome->aggregate_id()));
+      });
+}
+
+void RegistryApp::RegisterHousehold(const v1::RegisterHouseholdRequest& request, Callback<v1::Household> done) {
+  processor_->Submit(
+      ToCommandMeta(request.meta()),
+      [request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideRegisterHousehold(state, request);
+      },
+      [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        if (!outcome.ok()) return done(outcome.status());
+        done(GetHousehold(outcome->aggregate_id()));
+      });
+}
+
+void RegistryApp::SubmitStudentCommand(const v1::CommandMeta& meta, es::DecideFn decide, Callback<v1::Student> done) {
+  processor_->Submit(ToCommandMeta(meta), std::move(decide),
+                     [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+                       if (!outcome.ok()) return done(outcome.status());
+                       absl::StatusOr<v1::StudentRecord> record = LoadStudent(outcome->aggregate_id());
+                       if (!record.ok()) return done(record.status());
+                       done(ToApi(*record, false));
+                     });
+}
+
+void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request, Callback<v1::Student> done) {
+  SubmitStudentCommand(
+      request.meta(),
+      [this, request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        VaultProtector protector(vault_);
+        return DecideRegisterStudent(state, protector, request, NewPrefixedId("stu"));
+      },
+      std::move(done));
+}
+
+void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesRequest& request,
+                                          Callback<v1::Student> done) {
+  SubmitStudentCommand(
+      request.meta(),
+      [this, request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        VaultProtector protector(vault_);
+        return DecideUpdateStudentAttributes(state, protector, request);
+      },
+      std::move(done));
+}
+
+void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& request, Callback<v1::Student> done) {
+  SubmitStudentCommand(
+      request.meta(),
+      [request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideChangeEnrolmentStatus(state, request);
+      },
+      std::move(done));
+}
+
+void RegistryApp::AssignResponsiblePeople(const v1::AssignResponsiblePeopleRequest& request,
+                                          Callback<v1::Student> done) {
+  SubmitStudentCommand(
+      request.meta(),
+      [this, request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        VaultProtector protector(vault_);
+        return DecideAssignResponsiblePeople(state, protector, request);
+      },
+      std::move(done));
+}
+
+void RegistryApp::Reveal(const std::string& student_id, const v1::RevealRequest& reveal, Callback<v1::Student> done) {
+  processor_->Submit(
+      ToCommandMeta(reveal.meta()),
+      [student_id, reason = reveal.reason()](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideRevealPersonalData(state, student_id, reason, NewPrefixedId("acc"));
+      },
+      [this, student_id, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        if (!outcome.ok()) return done(outcome.status());
+        absl::StatusOr<v1::StudentRecord> record = LoadStudent(student_id);
+        if (!record.ok()) return done(record.status());
+        done(ToApi(*record, true));
+      });
+}
+
+void RegistryApp::GetStudent(const v1::GetStudentRequest& request, Callback<v1::Student> done) {
+  if (request.student_id().empty()) return done(absl::InvalidArgumentError("student_id is required"));
+  if (request.has_reveal()) return Reveal(request.student_id(), request.reveal(), std::move(done));
+  absl::StatusOr<v1::StudentRecord> record = LoadStudent(request.student_id());
+  if (!record.ok()) return done(record.status());
+  done(ToApi(*record, false));
+}
+
+void RegistryApp::FindStudentByNationalId(const v1::FindStudentByNationalIdRequest& request,
+                                          Callback<v1::Student> done) {
+  std::string id = NormalizeNationalId(request.national_id());
+  absl::StatusOr<NationalIdInfo> info = ValidateNationalId(id);
+  if (!info.ok()) return done(info.status());
+  absl::StatusOr<std::optional<std::string>> student_id =
+      store_->Get(keys::NationalIdHash(vault_->LookupHash(info->normalized, "national_id")));
+  if (!student_id.ok()) return done(student_id.status());
+  if (!student_id->has_value()) {
+    return done(absl::NotFoundError(absl::StrCat("no student with national_id ", MaskNationalId(id))));
+  }
+  if (request.has_reveal()) return Reveal(**student_id, request.reveal(), std::move(done));
+  absl::StatusOr<v1::StudentRecord> record = LoadStudent(**student_id);
+  if (!record.ok()) return done(record.status());
+  done(ToApi(*record, false));
+}
+
+absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudent(const std::string& student_id) const {
+  const std::string key = keys::Student(student_id);
+  ASSIGN_OR_RETURN(auto row, store_->Get(key));
+  ASSIGN_OR_RETURN(auto record, ParseRow<v1::StudentRecord>(row, key));
+  if (!record) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
+  return *record;
+}
+
+absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool reveal) const {
+  VaultProtector protector(vault_);
+  v1::Student s;
+  auto personal = [&](const v1::ProtectedValue& value, PersonalField field, v1::PersonalValue* out) -> absl::Status {
+    out->set_masked(value.masked());
+    if (reveal) {
+      ASSIGN_OR_RETURN(*out->mutable_clear(), protector.Reveal(value, field));
+    }
+    return absl::OkStatus();
+  };
+  s.set_student_id(r.student_id());
+  s.set_version(r.version());
+  s.set_name(reveal ? r.name() : MaskName(r.name()));
+  RETURN_IF_ERROR(personal(r.national_id(), PersonalField::kNationalId, s.mutable_national_id()));
+  s.set_gender(r.gender());
+  *s.mutable_birth_date() = r.birth_date();
+  s.set_ethnic_group(r.ethnic_group());
+  s.set_household_number(r.household_number());
+  *s.mutable_categories() = r.categories();
+  s.set_stage(r.stage());
+  s.set_school_code(r.school_code());
+  s.set_grade(r.grade());
+  s.set_class_name(r.class_name());
+  s.set_boarding(r.boarding());
+  s.set_status(r.status());
+  RETURN_IF_ERROR(personal(r.bank_card(), PersonalField::kBankCard, s.mutable_bank_card()));
+  s.set_guardian_name(reveal ? r.guardian().name() : MaskName(r.guardian().name()));
+  s.set_guardian_relation(r.guardian().relation());
+  RETURN_IF_ERROR(personal(r.guardian().phone(), PersonalField::kPhone, s.mutable_guardian_phone()));
+  RETURN_IF_ERROR(personal(r.phone(), PersonalField::kPhone, s.mutable_phone()));
+  struct Role {
+    const v1::ResponsiblePerson& in;
+    v1::Person* out;
+  };
+  for (Role role : {Role{r.class_teacher(), s.mutable_class_teacher()}, Role{r.deputy_head(), s.mutable_deputy_head()},
+                    Role{r.principal(), s.mutable_principal()}}) {
+    // Responsible people are public officials: names are shown, phones masked.
+    role.out->set_name(role.in.name());
+    RETURN_IF_ERROR(personal(role.in.phone(), PersonalField::kPhone, role.out->mutable_phone()));
+  }
+  *s.mutable_registered_at() = r.registered_at();
+  *s.mutable_updated_at() = r.updated_at();
+  for (const auto& h : r.status_history()) {
+    v1::StatusChange* c = s.add_status_history();
+    c->set_from_status(h.from_status());
+    c->set_to_status(h.to_status());
+    *c->mutable_effective_date() = h.effective_date();
+    c->set_reason(h.reason());
+    c->set_school_code(h.school_code());
+  }
+  return s;
+}
+
+absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const v1::ListStudentsRequest& request) const {
+  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && !v1::EnrolmentStatus_IsValid(request.status())) {
+    return absl::InvalidArgumentError(absl::StrCat("status ", static_cast<int>(request.status()), " is not valid"));
+  }
+  if ((request.grade() != 0 || !request.class_name().empty()) && request.school_code().empty()) {
+    return absl::InvalidArgumentError("grade and class_name filters need school_code");
+  }
+  if (!request.class_name().empty() && request.grade() == 0) {
+    return absl::InvalidArgumentError("class_name filter needs grade");
+  }
+  // Pick the narrowest index; the remaining filters are checked per row.
+  std::string prefix;
+  bool index_is_student_rows = false;
+  if (!request.school_code().empty()) {
+    prefix = !request.class_name().empty() ? keys::BySchoolClassPrefix(request.school_code(), request.grade(), request.class_name())
+             : request.grade() != 0        ? keys::BySchoolGradePrefix(request.school_code(), request.grade())
+                                           : keys::BySchoolPrefix(request.school_code());
+  } else if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED) {
+    prefix = keys::ByStatusPrefix(request.status());
+  } else {
+    prefix = keys::kStudentPrefix;
+    index_is_student_rows = true;
+  }
+  ASSIGN_OR_RETURN(std::string start, DecodePageToken(request.page_token(), prefix));
+  v1::ListStudentsResponse response;
+  absl::Status row_error;
+  std::string last_key;
+  RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string& value) {
+    if (key == start) return true;  // the token names the last key of the previous page
+    if (response.students_size() == page_size) {
+      response.set_next_page_token(EncodePageToken(last_key));
+      return false;
+    }
+    v1::StudentRecord record;
+    if (index_is_student_rows) {
+      if (!record.ParseFromString(value)) {
+        row_error = absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+        return false;
+      }
+    } else {
+      std::string id = key.substr(key.rfind(keys::kSep) + 1);
+      absl::StatusOr<v1::StudentRecord> loaded = LoadStudent(id);
+      if (!loaded.ok()) {
+        row_error = loaded.status();
+        return false;
+      }
+      record = std::move(*loaded);
+    }
+    last_key = key;
+    if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && record.status() != request.status()) return true;
+    absl::StatusOr<v1::Student> student = ToApi(record, false);
+    if (!student.ok()) {
+      row_error = student.status();
+      return false;
+    }
+    *response.add_students() = std::move(*student);
+    return true;
+  }));
+  RETURN_IF_ERROR(row_error);
+  return response;
+}
+
+absl::StatusOr<v1::School> RegistryApp::GetSchool(const std::string& school_code) const {
+  if (school_code.empty()) return absl::InvalidArgumentError("school_code is required");
+  const std::string key = keys::School(school_code);
+  ASSIGN_OR_RETURN(auto row, store_->Get(key));
+  ASSIGN_OR_RETURN(auto record, ParseRow<v1::SchoolRecord>(row, key));
+  if (!record) return absl::NotFoundError(absl::StrCat("school_code '", school_code, "' does not exist"));
+  return SchoolToApi(*record);
+}
+
+absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const v1::ListSchoolsRequest& request) const {
+  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  std::string prefix = request.county_code().empty() ? keys::kSchoolPrefix : keys::ByCountyPrefix(request.county_code());
+  ASSIGN_OR_RETURN(std::string start, DecodePageToken(request.page_token(), prefix));
+  v1::ListSchoolsResponse response;
+  absl::Status row_error;
+  std::string last_key;
+  RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string& value) {
+    if (key == start) return true;
+    if (response.schools_size() == page_size) {
+      response.set_next_page_token(EncodePageToken(last_key));
+      return false;
+    }
+    last_key = key;
+    if (request.county_code().empty()) {
+      v1::SchoolRecord record;
+      if (!record.ParseFromString(value)) {
+        row_error = absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+        return false;
+      }
+      *response.add_schools() = SchoolToApi(record);
+    } else {
+      absl::StatusOr<v1::School> school = GetSchool(key.substr(key.rfind(keys::kSep) + 1));
+      if (!school.ok()) {
+        row_error = school.status();
+        return false;
+      }
+      *response.add_schools() = std::move(*school);
+    }
+    return true;
+  }));
+  RETURN_IF_ERROR(row_error);
+  return response;
+}
+
+absl::StatusOr<v1::Household> RegistryApp::GetHousehold(const std::string& household_number) const {
+  if (household_number.empty()) return absl::InvalidArgumentError("household_number is required");
+  const std::string key = keys::Household(household_number);
+  ASSIGN_OR_RETURN(auto row, store_->Get(key));
+  ASSIGN_OR_RETURN(auto record, ParseRow<v1::HouseholdRecord>(row, key));
+  if (!record) return absl::NotFoundError(absl::StrCat("household_number '", household_number, "' does not exist"));
+  return HouseholdToApi(*record);
+}
+
+}  // namespace zizhu::registry

@@ -1,0 +1,42 @@
+// Row keys of the registry projection. Index keys separate their parts with
+// \x1f, which no validated name or code can contain.
+#pragma once
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "zizhu/registry/v1/records.pb.h"
+
+namespace zizhu::registry::keys {
+
+inline constexpr char kSep = '\x1f';
+
+inline std::string Student(const std::string& id) { return absl::StrCat("stu/", id); }
+inline std::string NationalIdHash(const std::string& hash) { return absl::StrCat("nid/", hash); }
+inline std::string School(const std::string& code) { return absl::StrCat("sch/", code); }
+inline std::string Household(const std::string& number) { return absl::StrCat("hh/", number); }
+inline std::string Access(const std::string& id) { return absl::StrCat("audit/", id); }
+
+inline constexpr char kStudentPrefix[] = "stu/";
+inline constexpr char kSchoolPrefix[] = "sch/";
+
+// Students by school, grade and class.
+inline std::string BySchoolPrefix(const std::string& school) { return absl::StrCat("ix/school/", school, std::string(1, kSep)); }
+inline std::string BySchoolGradePrefix(const std::string& school, int grade) {
+  return absl::StrCat(BySchoolPrefix(school), absl::StrFormat("%02d", grade), std::string(1, kSep));
+}
+inline std::string BySchoolClassPrefix(const std::string& school, int grade, const std::string& class_name) {
+  return absl::StrCat(BySchoolGradePrefix(school, grade), class_name, std::string(1, kSep));
+}
+inline std::string BySchool(const v1::StudentRecord& s) {
+  return absl::StrCat(BySchoolClassPrefix(s.school_code(), s.grade(), s.class_name()), s.student_id());
+}
+// Students by enrolment status.
+inline std::string ByStatusPrefix(int status) { return absl::StrFormat("ix/status/%02d%c", status, kSep); }
+inline std::string ByStatus(const v1::StudentRecord& s) { return absl::StrCat(ByStatusPrefix(s.status()), s.student_id()); }
+// Schools by county.
+inline std::string ByCountyPrefix(const std::string& county) { return absl::StrCat("ix/county/", county, std::string(1, kSep)); }
+inline std::string ByCounty(const v1::SchoolRecord& s) { return absl::StrCat(ByCountyPrefix(s.county_code()), s.school_code()); }
+
+}  // namespace zizhu::registry::keys

@@ -1,0 +1,115 @@
+#include "services/registry/app/registry_projection.h"
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/common/core/status_macros.h"
+#include "services/registry/app/registry_keys.h"
+#include "services/registry/domain/registry_evolve.h"
+#include "zizhu/registry/v1/events.pb.h"
+
+namespace zizhu::registry {
+namespace {
+
+std::string Serialize(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::StudentRecord>> LoadStudent(storage::ProjectionBatch& batch, const std::string& id) {
+  const std::string key = keys::Student(id);
+  ASSIGN_OR_RETURN(auto row, batch.Get(key));
+  return ParseRow<v1::StudentRecord>(row, key);
+}
+
+void PutStudent(storage::ProjectionBatch& batch, const std::optional<v1::StudentRecord>& before,
+                const v1::StudentRecord& after) {
+  if (before) {
+    if (keys::BySchool(*before) != keys::BySchool(after)) batch.Delete(keys::BySchool(*before));
+    if (keys::ByStatus(*before) != keys::ByStatus(after)) batch.Delete(keys::ByStatus(*before));
+  }
+  batch.Put(keys::Student(after.student_id()), Serialize(after));
+  batch.Put(keys::BySchool(after), "");
+  batch.Put(keys::ByStatus(after), "");
+}
+
+template <typename Event>
+absl::Status UpdateStudent(storage::ProjectionBatch& batch, const common::v1::EventEnvelope& envelope,
+                           const EventStamp& stamp) {
+  Event event;
+  if (!envelope.payload().UnpackTo(&event)) return absl::DataLossError("payload does not unpack");
+  ASSIGN_OR_RETURN(auto before, LoadStudent(batch, event.student_id()));
+  if (!before) {
+    return absl::DataLossError(std::string("event for unknown student '") + event.student_id() + "'");
+  }
+  v1::StudentRecord after = *before;
+  EvolveStudent(after, event, stamp);
+  PutStudent(batch, before, after);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope, storage::ProjectionBatch& batch) {
+  EventStamp stamp{envelope.aggregate_version(), envelope.occurred_at()};
+  const google::protobuf::Any& payload = envelope.payload();
+  if (payload.Is<v1::StudentRegistered>()) {
+    v1::StudentRegistered event;
+    if (!payload.UnpackTo(&event)) return absl::DataLossError("StudentRegistered does not unpack");
+    v1::StudentRecord record = EvolveStudent(event, stamp);
+    PutStudent(batch, std::nullopt, record);
+    batch.Put(keys::NationalIdHash(record.national_id_hash()), record.student_id());
+    return absl::OkStatus();
+  }
+  if (payload.Is<v1::StudentAttributesUpdated>()) return UpdateStudent<v1::StudentAttributesUpdated>(batch, envelope, stamp);
+  if (payload.Is<v1::EnrolmentStatusChanged>()) return UpdateStudent<v1::EnrolmentStatusChanged>(batch, envelope, stamp);
+  if (payload.Is<v1::ResponsiblePeopleAssigned>()) return UpdateStudent<v1::ResponsiblePeopleAssigned>(batch, envelope, stamp);
+  if (payload.Is<v1::SchoolRegistered>()) {
+    v1::SchoolRegistered event;
+    if (!payload.UnpackTo(&event)) return absl::DataLossError("SchoolRegistered does not unpack");
+    v1::SchoolRecord record = EvolveSchool(event, stamp);
+    batch.Put(keys::School(record.school_code()), Serialize(record));
+    batch.Put(keys::ByCounty(record), "");
+    return absl::OkStatus();
+  }
+  if (payload.Is<v1::HouseholdRegistered>()) {
+    v1::HouseholdRegistered event;
+    if (!payload.UnpackTo(&event)) return absl::DataLossError("HouseholdRegistered does not unpack");
+    v1::HouseholdRecord record = EvolveHousehold(event, stamp);
+    batch.Put(keys::Household(record.household_number()), Serialize(record));
+    return absl::OkStatus();
+  }
+  if (payload.Is<v1::PersonalDataRevealed>()) {
+    // The audit trail of clear-text reads: the envelope says who and when.
+    common::v1::EventEnvelope audit = envelope;
+    batch.Put(keys::Access(envelope.aggregate_id()), Serialize(audit));
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();  // unknown events are skipped (newer writers)
+}
+
+absl::StatusOr<std::optional<v1::StudentRecord>> BatchRegistryState::FindStudent(const std::string& student_id) {
+  return LoadStudent(batch_, student_id);
+}
+
+absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindStudentIdByNationalIdHash(const std::string& hash) {
+  return batch_.Get(keys::NationalIdHash(hash));
+}
+
+absl::StatusOr<std::optional<v1::SchoolRecord>> BatchRegistryState::FindSchool(const std::string& school_code) {
+  const std::string key = keys::School(school_code);
+  ASSIGN_OR_RETURN(auto row, batch_.Get(key));
+  return ParseRow<v1::SchoolRecord>(row, key);
+}
+
+absl::StatusOr<std::optional<v1::HouseholdRecord>> BatchRegistryState::FindHousehold(const std::string& number) {
+  const std::string key = keys::Household(number);
+  ASSIGN_OR_RETURN(auto row, batch_.Get(key));
+  return ParseRow<v1::HouseholdRecord>(row, key);
+}
+
+}  // namespace zizhu::registry

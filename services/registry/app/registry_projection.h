@@ -1,0 +1,41 @@
+// The registry projection: student, school and household records plus the
+// indexes queries need (national-ID hash, school/grade/class, status, county).
+// Stateless and deterministic; safe to share between threads.
+#pragma once
+
+#include "services/common/es/projection.h"
+#include "services/registry/domain/ports.h"
+
+namespace zizhu::registry {
+
+class RegistryProjection final : public es::Projection {
+ public:
+  absl::Status Apply(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch) override;
+};
+
+// RegistryState over a projection batch (read-your-writes within a command
+// batch). Lives for one decision.
+class BatchRegistryState final : public RegistryState {
+ public:
+  explicit BatchRegistryState(storage::ProjectionBatch& batch) : batch_(batch) {}
+  absl::StatusOr<std::optional<v1::StudentRecord>> FindStudent(const std::string& student_id) override;
+  absl::StatusOr<std::optional<std::string>> FindStudentIdByNationalIdHash(const std::string& hash) override;
+  absl::StatusOr<std::optional<v1::SchoolRecord>> FindSchool(const std::string& school_code) override;
+  absl::StatusOr<std::optional<v1::HouseholdRecord>> FindHousehold(const std::string& household_number) override;
+
+ private:
+  storage::ProjectionBatch& batch_;
+};
+
+// Reads a record row; DATA_LOSS if it does not parse.
+template <typename Record>
+absl::StatusOr<std::optional<Record>> ParseRow(const std::optional<std::string>& row, const std::string& key) {
+  if (!row) return std::optional<Record>();
+  Record record;
+  if (!record.ParseFromString(*row)) {
+    return absl::DataLossError(std::string("projection row '") + key + "' does not parse");
+  }
+  return std::optional<Record>(std::move(record));
+}
+
+}  // namespace zizhu::registry

@@ -1,0 +1,38 @@
+// What the registry's decisions need from the outside world, as interfaces
+// the domain owns: the current state (implemented over the projection) and
+// personal-data protection (implemented with the vault). Tests use fakes.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "zizhu/registry/v1/records.pb.h"
+#include "zizhu/registry/v1/types.pb.h"
+
+namespace zizhu::registry {
+
+class RegistryState {
+ public:
+  virtual ~RegistryState() = default;
+  virtual absl::StatusOr<std::optional<v1::StudentRecord>> FindStudent(const std::string& student_id) = 0;
+  virtual absl::StatusOr<std::optional<std::string>> FindStudentIdByNationalIdHash(const std::string& hash) = 0;
+  virtual absl::StatusOr<std::optional<v1::SchoolRecord>> FindSchool(const std::string& school_code) = 0;
+  virtual absl::StatusOr<std::optional<v1::HouseholdRecord>> FindHousehold(const std::string& household_number) = 0;
+};
+
+// Personal data fields; the name is bound into each sealed value.
+enum class PersonalField { kNationalId, kBankCard, kPhone };
+const char* PersonalFieldName(PersonalField field);
+
+class PersonalDataProtector {
+ public:
+  virtual ~PersonalDataProtector() = default;
+  // Seals `plain` and computes its public mask.
+  virtual absl::StatusOr<v1::ProtectedValue> Protect(absl::string_view plain, PersonalField field) = 0;
+  // Keyed hash of a normalised national ID for lookups.
+  virtual std::string NationalIdHash(absl::string_view normalized_id) = 0;
+};
+
+}  // namespace zizhu::registry

@@ -1,0 +1,286 @@
+// Given state, when command, then events (or error). No I/O.
+#include "services/registry/domain/registry_decisions.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+#include "services/registry/domain/national_id.h"
+#include "services/registry/domain/registry_evolve.h"
+
+namespace zizhu::registry {
+namespace {
+
+class FakeState final : public RegistryState {
+ public:
+  absl::StatusOr<std::optional<v1::StudentRecord>> FindStudent(const std::string& id) override {
+    auto it = students.find(id);
+    if (it == students.end()) return std::optional<v1::StudentRecord>();
+    return std::optional<v1::StudentRecord>(it->second);
+  }
+  absl::StatusOr<std::optional<std::string>> FindStudentIdByNationalIdHash(const std::string& hash) override {
+    for (const auto& [id, s] : students) {
+      if (s.national_id_hash() == hash) return std::optional<std::string>(id);
+    }
+    return std::optional<std::string>();
+  }
+  absl::StatusOr<std::optional<v1::SchoolRecord>> FindSchool(const std::string& code) override {
+    auto it = schools.find(code);
+    if (it == schools.end()) return std::optional<v1::SchoolRecord>();
+    return std::optional<v1::SchoolRecord>(it->second);
+  }
+  absl::StatusOr<std::optional<v1::HouseholdRecord>> FindHousehold(const std::string& number) override {
+    auto it = households.find(number);
+    if (it == households.end()) return std::optional<v1::HouseholdRecord>();
+    return std::optional<v1::HouseholdRecord>(it->second);
+  }
+  std::map<std::string, v1::StudentRecord> students;
+  std::map<std::string, v1::SchoolRecord> schools;
+  std::map<std::string, v1::HouseholdRecord> households;
+};
+
+// Deterministic "sealing" so tests can see what was protected.
+class FakeProtector final : public PersonalDataProtector {
+ public:
+  absl::StatusOr<v1::ProtectedValue> Protect(absl::string_view plain, PersonalField field) override {
+    v1::ProtectedValue v;
+    v.mutable_sealed()->set_ciphertext(std::string("sealed:") + PersonalFieldName(field) + ":" + std::string(plain));
+    v.set_masked("masked");
+    return v;
+  }
+  std::string NationalIdHash(absl::string_view id) override { return "hash:" + std::string(id); }
+};
+
+std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+
+class RegistryDecisionsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    v1::SchoolRecord school;
+    school.set_school_code("3121000001");
+    school.set_name("红星小学");
+    school.add_stages(v1::EDUCATION_STAGE_PRIMARY);
+    state_.schools["3121000001"] = school;
+    v1::HouseholdRecord household;
+    household.set_household_number("H001");
+    state_.households["H001"] = household;
+  }
+
+  v1::RegisterStudentRequest ValidRegistration() {
+    v1::RegisterStudentRequest r;
+    r.set_name(" 张小明 ");
+    r.set_national_id(ValidId("21010220150301001"));
+    r.set_stage(v1::EDUCATION_STAGE_PRIMARY);
+    r.set_school_code("3121000001");
+    r.set_grade(3);
+    r.set_class_name("2班");
+    r.set_boarding(true);
+    r.add_categories(v1::POVERTY_CATEGORY_REGISTERED_POOR);
+    r.set_household_number("H001");
+    r.set_bank_card("6217 0000 1000 1234 567");
+    r.set_phone("13812345678");
+    return r;
+  }
+
+  // Registers a student in the fake state through Decide + Evolve.
+  v1::StudentRecord Given(const v1::RegisterStudentRequest& r, const std::string& id) {
+    auto events = DecideRegisterStudent(state_, protector_, r, id);
+    EXPECT_TRUE(events.ok()) << events.status();
+    auto& e = static_cast<const v1::StudentRegistered&>(*(*events)[0].payload);
+    state_.students[id] = EvolveStudent(e, EventStamp{1, {}});
+    return state_.students[id];
+  }
+
+  FakeState state_;
+  FakeProtector protector_;
+};
+
+TEST_F(RegistryDecisionsTest, RegisterStudentEmitsOneEventWithProtectedData) {
+  auto events = DecideRegisterStudent(state_, protector_, ValidRegistration(), "stu_1");
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  const auto& e = static_cast<const v1::StudentRegistered&>(*(*events)[0].payload);
+  EXPECT_EQ((*events)[0].aggregate_type, kStudentAggregate);
+  EXPECT_EQ((*events)[0].aggregate_version, 1);
+  EXPECT_EQ(e.name(), "张小明");
+  EXPECT_EQ(e.national_id().sealed().ciphertext(), "sealed:national_id:" + ValidId("21010220150301001"));
+  EXPECT_EQ(e.national_id_hash(), "hash:" + ValidId("21010220150301001"));
+  EXPECT_EQ(e.gender(), v1::GENDER_MALE);
+  EXPECT_EQ(e.birth_date().year(), 2015);
+  EXPECT_EQ(e.status(), v1::ENROLMENT_STATUS_ENROLLED);  // default
+  EXPECT_EQ(e.bank_card().sealed().ciphertext(), "sealed:bank_card:6217000010001234567");
+}
+
+TEST_F(RegistryDecisionsTest, InvalidNationalIdIsInvalidArgumentNamingFieldAndValue) {
+  auto r = ValidRegistration();
+  r.set_national_id("210102201503010010");
+  auto events = DecideRegisterStudent(state_, protector_, r, "stu_1");
+  ASSERT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(events.status().message().find("national_id '210102201503010010'"), std::string::npos);
+}
+
+TEST_F(RegistryDecisionsTest, SecondRegistrationOfOneNationalIdIsAlreadyExists) {
+  Given(ValidRegistration(), "stu_1");
+  auto again = ValidRegistration();
+  again.set_name("张晓明");
+  auto events = DecideRegisterStudent(state_, protector_, again, "stu_2");
+  ASSERT_EQ(events.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(events.status().message().find("stu_1"), std::string::npos);
+  // The message must not carry the plain ID.
+  EXPECT_EQ(events.status().message().find(ValidId("21010220150301001")), std::string::npos);
+}
+
+TEST_F(RegistryDecisionsTest, GenderAndBirthDateMustAgreeWithTheId) {
+  auto r = ValidRegistration();
+  r.set_gender(v1::GENDER_FEMALE);
+  EXPECT_EQ(DecideRegisterStudent(state_, protector_, r, "s").status().message(),
+            "gender GENDER_FEMALE disagrees with national_id, which says GENDER_MALE");
+  r = ValidRegistration();
+  r.mutable_birth_date()->set_year(2015);
+  r.mutable_birth_date()->set_month(3);
+  r.mutable_birth_date()->set_day(2);
+  EXPECT_EQ(DecideRegisterStudent(state_, protector_, r, "s").status().message(),
+            "birth_date 2015-03-02 disagrees with national_id, which says 2015-03-01");
+}
+
+TEST_F(RegistryDecisionsTest, ReferencesMustExist) {
+  auto r = ValidRegistration();
+  r.set_school_code("9999");
+  EXPECT_EQ(DecideRegisterStudent(state_, protector_, r, "s").status().code(), absl::StatusCode::kFailedPrecondition);
+  r = ValidRegistration();
+  r.set_household_number("H404");
+  EXPECT_EQ(DecideRegisterStudent(state_, protector_, r, "s").status().code(), absl::StatusCode::kFailedPrecondition);
+  r = ValidRegistration();
+  r.set_stage(v1::EDUCATION_STAGE_JUNIOR_MIDDLE);  // the school is primary only
+  r.set_grade(1);
+  EXPECT_EQ(DecideRegisterStudent(state_, protector_, r, "s").status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RegistryDecisionsTest, InputErrorsNameTheField) {
+  struct Case {
+    std::function<void(v1::RegisterStudentRequest&)> mutate;
+    std::string expected_prefix;
+  };
+  std::vector<Case> cases = {
+      {[](auto& r) { r.set_name("  "); }, "name is required"},
+      {[](auto& r) { r.set_grade(7); }, "grade 7 is outside 1-6"},
+      {[](auto& r) { r.set_stage(v1::EDUCATION_STAGE_UNSPECIFIED); }, "stage is required"},
+      {[](auto& r) { r.set_household_number(""); }, "household_number is required"},
+      {[](auto& r) { r.set_bank_card("12ab"); }, "bank_card"},
+      {[](auto& r) { r.set_phone("23812345678"); }, "phone '238****5678' is not a mobile number"},
+      {[](auto& r) { r.add_categories(static_cast<v1::PovertyCategory>(42)); }, "categories contains invalid value 42"},
+  };
+  for (const auto& c : cases) {
+    auto r = ValidRegistration();
+    c.mutate(r);
+    auto events = DecideRegisterStudent(state_, protector_, r, "s");
+    ASSERT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument) << c.expected_prefix;
+    EXPECT_EQ(events.status().message().substr(0, c.expected_prefix.size()), c.expected_prefix);
+  }
+}
+
+TEST_F(RegistryDecisionsTest, StaleExpectedVersionIsAborted) {
+  Given(ValidRegistration(), "stu_1");
+  v1::UpdateStudentAttributesRequest update;
+  update.set_student_id("stu_1");
+  update.set_expected_version(7);
+  update.set_class_name("3班");
+  EXPECT_EQ(DecideUpdateStudentAttributes(state_, protector_, update).status().code(), absl::StatusCode::kAborted);
+  update.set_expected_version(1);
+  auto events = DecideUpdateStudentAttributes(state_, protector_, update);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ((*events)[0].aggregate_version, 2);
+  const auto& e = static_cast<const v1::StudentAttributesUpdated&>(*(*events)[0].payload);
+  ASSERT_EQ(e.changed_fields_size(), 1);
+  EXPECT_EQ(e.changed_fields(0), "class_name");
+}
+
+TEST_F(RegistryDecisionsTest, UpdateThatChangesNothingIsRejected) {
+  Given(ValidRegistration(), "stu_1");
+  v1::UpdateStudentAttributesRequest update;
+  update.set_student_id("stu_1");
+  update.set_class_name("2班");
+  EXPECT_EQ(DecideUpdateStudentAttributes(state_, protector_, update).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RegistryDecisionsTest, EnrolmentStatusFollowsTheLifecycle) {
+  Given(ValidRegistration(), "stu_1");
+  v1::ChangeEnrolmentStatusRequest drop;
+  drop.set_student_id("stu_1");
+  drop.set_status(v1::ENROLMENT_STATUS_DROPPED_OUT);
+  drop.mutable_effective_date()->set_year(2026);
+  drop.mutable_effective_date()->set_month(10);
+  drop.mutable_effective_date()->set_day(8);
+  drop.set_reason("外出务工");
+  auto events = DecideChangeEnrolmentStatus(state_, drop);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EvolveStudent(state_.students["stu_1"], static_cast<const v1::EnrolmentStatusChanged&>(*(*events)[0].payload),
+                EventStamp{2, {}});
+  EXPECT_EQ(state_.students["stu_1"].status(), v1::ENROLMENT_STATUS_DROPPED_OUT);
+  EXPECT_EQ(state_.students["stu_1"].status_history_size(), 1);
+
+  // Dropped out -> graduated is not a thing.
+  v1::ChangeEnrolmentStatusRequest graduate = drop;
+  graduate.set_status(v1::ENROLMENT_STATUS_GRADUATED);
+  EXPECT_EQ(DecideChangeEnrolmentStatus(state_, graduate).status().message(),
+            "student 'stu_1' cannot go from ENROLMENT_STATUS_DROPPED_OUT to ENROLMENT_STATUS_GRADUATED");
+  // Back to school is.
+  v1::ChangeEnrolmentStatusRequest back = drop;
+  back.set_status(v1::ENROLMENT_STATUS_ENROLLED);
+  EXPECT_TRUE(DecideChangeEnrolmentStatus(state_, back).ok());
+}
+
+TEST_F(RegistryDecisionsTest, ReEnrolmentAfterTransferNeedsTheNewSchool) {
+  auto record = Given(ValidRegistration(), "stu_1");
+  state_.students["stu_1"].set_status(v1::ENROLMENT_STATUS_TRANSFERRED);
+  v1::ChangeEnrolmentStatusRequest enrol;
+  enrol.set_student_id("stu_1");
+  enrol.set_status(v1::ENROLMENT_STATUS_ENROLLED);
+  *enrol.mutable_effective_date() = record.birth_date();
+  enrol.mutable_effective_date()->set_year(2026);
+  EXPECT_NE(DecideChangeEnrolmentStatus(state_, enrol).status().message().find("school_code is required"),
+            std::string::npos);
+  enrol.set_school_code("3121000001");
+  EXPECT_TRUE(DecideChangeEnrolmentStatus(state_, enrol).ok());
+}
+
+TEST_F(RegistryDecisionsTest, ThreeResponsiblePeopleAreRequired) {
+  Given(ValidRegistration(), "stu_1");
+  v1::AssignResponsiblePeopleRequest assign;
+  assign.set_student_id("stu_1");
+  assign.mutable_class_teacher()->set_name("李老师");
+  assign.mutable_deputy_head()->set_name("王副校长");
+  EXPECT_EQ(DecideAssignResponsiblePeople(state_, protector_, assign).status().message(), "principal.name is required");
+  assign.mutable_principal()->set_name("赵校长");
+  assign.mutable_principal()->set_phone("13900001111");
+  auto events = DecideAssignResponsiblePeople(state_, protector_, assign);
+  ASSERT_TRUE(events.ok()) << events.status();
+  const auto& e = static_cast<const v1::ResponsiblePeopleAssigned&>(*(*events)[0].payload);
+  EXPECT_EQ(e.principal().phone().sealed().ciphertext(), "sealed:phone:13900001111");
+}
+
+TEST_F(RegistryDecisionsTest, SchoolAndHouseholdRegistration) {
+  v1::RegisterSchoolRequest school;
+  school.set_school_code("3121000002");
+  school.set_name("希望中学");
+  school.set_county_code("210102");
+  school.add_stages(v1::EDUCATION_STAGE_JUNIOR_MIDDLE);
+  ASSERT_TRUE(DecideRegisterSchool(state_, school).ok());
+  school.set_school_code("3121000001");
+  EXPECT_EQ(DecideRegisterSchool(state_, school).status().code(), absl::StatusCode::kAlreadyExists);
+  school.clear_stages();
+  school.set_school_code("X1");
+  EXPECT_EQ(DecideRegisterSchool(state_, school).status().code(), absl::StatusCode::kInvalidArgument);
+
+  v1::RegisterHouseholdRequest household;
+  household.set_household_number("H002");
+  household.set_head_name("王大山");
+  household.set_household_type(v1::HOUSEHOLD_TYPE_GENERAL);
+  household.set_year_registered(2015);
+  ASSERT_TRUE(DecideRegisterHousehold(state_, household).ok());
+  household.set_household_type(v1::HOUSEHOLD_TYPE_UNSPECIFIED);
+  EXPECT_EQ(DecideRegisterHousehold(state_, household).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace zizhu::registry

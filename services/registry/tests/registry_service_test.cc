@@ -1,0 +1,322 @@
+// The real gRPC server on port 0 over the in-memory event log.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <future>
+#include <set>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/common/es/memory_event_log.h"
+#include "services/registry/domain/national_id.h"
+#include "services/registry/registry_server.h"
+#include "zizhu/common/v1/admin_service.grpc.pb.h"
+#include "zizhu/registry/v1/registry_service.grpc.pb.h"
+
+namespace zizhu::registry {
+namespace {
+
+constexpr char kKey[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+
+class RegistryServiceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/registry_svc_" + testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    vault_ = PersonalDataVault::FromHexKey(kKey).value();
+    StartServer();
+  }
+  void StartServer() {
+    RegistryServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.data_dir = dir_;
+    server_ = RegistryServer::Start(options, &log_, vault_.get(), &clock_).value();
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials());
+    stub_ = v1::RegistryService::NewStub(channel_);
+    admin_ = common::v1::ProjectionAdmin::NewStub(channel_);
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  v1::CommandMeta Meta(const std::string& request_id) {
+    v1::CommandMeta m;
+    m.set_request_id(request_id);
+    m.set_actor("operator:test");
+    m.set_org_scope("city:2101/county:210102");
+    return m;
+  }
+
+  void RegisterSchoolAndHousehold() {
+    v1::RegisterSchoolRequest school;
+    *school.mutable_meta() = Meta("school-1");
+    school.set_school_code("3121000001");
+    school.set_name("红星小学");
+    school.set_county_code("210102");
+    school.add_stages(v1::EDUCATION_STAGE_PRIMARY);
+    v1::RegisterSchoolResponse school_resp;
+    grpc::ClientContext c1;
+    ASSERT_TRUE(stub_->RegisterSchool(&c1, school, &school_resp).ok());
+    v1::RegisterHouseholdRequest household;
+    *household.mutable_meta() = Meta("household-1");
+    household.set_household_number("H210102001");
+    household.set_head_name("张大山");
+    household.set_household_type(v1::HOUSEHOLD_TYPE_GENERAL);
+    v1::RegisterHouseholdResponse household_resp;
+    grpc::ClientContext c2;
+    ASSERT_TRUE(stub_->RegisterHousehold(&c2, household, &household_resp).ok());
+  }
+
+  v1::RegisterStudentRequest Student(int n, const std::string& request_id) {
+    v1::RegisterStudentRequest r;
+    *r.mutable_meta() = Meta(request_id);
+    r.set_name("张小明");
+    r.set_national_id(ValidId(absl::StrCat("2101022015030", 1000 + n)));
+    r.set_stage(v1::EDUCATION_STAGE_PRIMARY);
+    r.set_school_code("3121000001");
+    r.set_grade(3);
+    r.set_class_name(n % 2 == 0 ? "1班" : "2班");
+    r.add_categories(v1::POVERTY_CATEGORY_REGISTERED_POOR);
+    r.set_household_number("H210102001");
+    r.set_bank_card("6217000010001234567");
+    r.set_phone("13812345678");
+    return r;
+  }
+
+  grpc::Status Register(const v1::RegisterStudentRequest& r, v1::RegisterStudentResponse* out) {
+    grpc::ClientContext ctx;
+    return stub_->RegisterStudent(&ctx, r, out);
+  }
+
+  std::string dir_;
+  es::MemoryEventLog log_{"zizhu.registry.events.v1", 3};
+  ManualClock clock_{absl::FromUnixSeconds(1780000000)};
+  std::unique_ptr<PersonalDataVault> vault_;
+  std::unique_ptr<RegistryServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+  std::unique_ptr<common::v1::ProjectionAdmin::Stub> admin_;
+};
+
+TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse registered;
+  ASSERT_TRUE(Register(Student(1, "stu-1"), &registered).ok());
+  const v1::Student& s = registered.student();
+  EXPECT_EQ(s.version(), 1);
+  EXPECT_EQ(s.name(), "张*明");
+  EXPECT_EQ(s.national_id().masked(), "2101**********" + ValidId("21010220150301001").substr(14));
+  EXPECT_TRUE(s.national_id().clear().empty());
+  EXPECT_EQ(s.bank_card().masked(), "6217***********4567");
+  EXPECT_EQ(s.phone().masked(), "138****5678");
+
+  size_t events_before = log_.size();
+  v1::GetStudentRequest get;
+  get.set_student_id(s.student_id());
+  *get.mutable_reveal()->mutable_meta() = Meta("reveal-1");
+  get.mutable_reveal()->set_reason("核对银行卡信息");
+  v1::GetStudentResponse got;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetStudent(&ctx, get, &got).ok());
+  EXPECT_EQ(got.student().name(), "张小明");
+  EXPECT_EQ(got.student().national_id().clear(), ValidId("21010220150301001"));
+  EXPECT_EQ(got.student().bank_card().clear(), "6217000010001234567");
+  EXPECT_EQ(log_.size(), events_before + 1);  // the read was recorded
+
+  v1::GetStudentRequest no_reason = get;
+  no_reason.mutable_reveal()->set_reason("");
+  *no_reason.mutable_reveal()->mutable_meta() = Meta("reveal-2");
+  grpc::ClientContext ctx2;
+  EXPECT_EQ(stub_->GetStudent(&ctx2, no_reason, &got).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RegistryServiceTest, ErrorsMapToTheContractCodes) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse out;
+  auto bad = Student(1, "bad-id");
+  bad.set_national_id("210102201503011234");
+  grpc::Status status = Register(bad, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("national_id '210102201503011234'"), std::string::npos);
+
+  ASSERT_TRUE(Register(Student(1, "first"), &out).ok());
+  status = Register(Student(1, "second"), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+
+  auto no_request_id = Student(2, "");
+  EXPECT_EQ(Register(no_request_id, &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::UpdateStudentAttributesRequest stale;
+  *stale.mutable_meta() = Meta("stale");
+  stale.set_student_id(out.student().student_id());
+  stale.set_expected_version(9);
+  stale.set_grade(4);
+  v1::UpdateStudentAttributesResponse updated;
+  grpc::ClientContext ctx;
+  EXPECT_EQ(stub_->UpdateStudentAttributes(&ctx, stale, &updated).error_code(), grpc::StatusCode::ABORTED);
+
+  log_.FailNextAppend(absl::UnavailableError("broker down"));
+  EXPECT_EQ(Register(Student(3, "while-down"), &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(Register(Student(3, "while-down"), &out).ok());
+}
+
+TEST_F(RegistryServiceTest, SameRequestIdTwiceWritesOneEvent) {
+  RegisterSchoolAndHousehold();
+  size_t before = log_.size();
+  v1::RegisterStudentResponse first, second;
+  ASSERT_TRUE(Register(Student(1, "dup"), &first).ok());
+  ASSERT_TRUE(Register(Student(1, "dup"), &second).ok());
+  EXPECT_EQ(first.student().student_id(), second.student().student_id());
+  EXPECT_EQ(log_.size(), before + 1);
+}
+
+TEST_F(RegistryServiceTest, ListsBySchoolClassAndStatusWithPaging) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse out;
+  for (int i = 0; i < 25; ++i) ASSERT_TRUE(Register(Student(i, absl::StrCat("s", i)), &out).ok());
+
+  v1::ChangeEnrolmentStatusRequest drop;
+  *drop.mutable_meta() = Meta("drop");
+  drop.set_student_id(out.student().student_id());
+  drop.set_expected_version(1);
+  drop.set_status(v1::ENROLMENT_STATUS_DROPPED_OUT);
+  drop.mutable_effective_date()->set_year(2026);
+  drop.mutable_effective_date()->set_month(11);
+  drop.mutable_effective_date()->set_day(2);
+  v1::ChangeEnrolmentStatusResponse dropped;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->ChangeEnrolmentStatus(&ctx, drop, &dropped).ok());
+  EXPECT_EQ(dropped.student().version(), 2);
+
+  // Class 1班 holds the 13 even-numbered students; page through it by 5.
+  std::set<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::ListStudentsRequest list;
+    list.set_school_code("3121000001");
+    list.set_grade(3);
+    list.set_class_name("1班");
+    list.set_page_size(5);
+    list.set_page_token(token);
+    v1::ListStudentsResponse page;
+    grpc::ClientContext c;
+    ASSERT_TRUE(stub_->ListStudents(&c, list, &page).ok());
+    for (const auto& s : page.students()) {
+      EXPECT_EQ(s.class_name(), "1班");
+      seen.insert(s.student_id());
+    }
+    token = page.next_page_token();
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(seen.size(), 13u);
+  EXPECT_EQ(pages, 3);
+
+  v1::ListStudentsRequest by_status;
+  by_status.set_status(v1::ENROLMENT_STATUS_DROPPED_OUT);
+  v1::ListStudentsResponse dropped_list;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(stub_->ListStudents(&c2, by_status, &dropped_list).ok());
+  ASSERT_EQ(dropped_list.students_size(), 1);
+  EXPECT_EQ(dropped_list.students(0).student_id(), out.student().student_id());
+
+  v1::ListStudentsRequest enrolled;
+  enrolled.set_status(v1::ENROLMENT_STATUS_ENROLLED);
+  enrolled.set_page_size(1000);
+  v1::ListStudentsResponse enrolled_list;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(stub_->ListStudents(&c3, enrolled, &enrolled_list).ok());
+  EXPECT_EQ(enrolled_list.students_size(), 24);
+
+  v1::ListStudentsRequest bad;
+  bad.set_page_size(5000);
+  grpc::ClientContext c4;
+  EXPECT_EQ(stub_->ListStudents(&c4, bad, &enrolled_list).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RegistryServiceTest, FindsByNationalIdThroughTheKeyedHash) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse out;
+  ASSERT_TRUE(Register(Student(7, "s7"), &out).ok());
+  v1::FindStudentByNationalIdRequest find;
+  // As Excel and full-width input would give it.
+  std::string id = ValidId("21010220150301007");
+  find.set_national_id(" " + id.substr(0, 17) + (id[17] == 'X' ? "x" : id.substr(17)) + " ");
+  v1::FindStudentByNationalIdResponse found;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->FindStudentByNationalId(&ctx, find, &found).ok());
+  EXPECT_EQ(found.student().student_id(), out.student().student_id());
+  find.set_national_id(ValidId("21010220150301008"));
+  grpc::ClientContext ctx2;
+  EXPECT_EQ(stub_->FindStudentByNationalId(&ctx2, find, &found).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RegistryServiceTest, RebuildGivesTheSameChecksumAndRestartKeepsState) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse out;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Register(Student(i, absl::StrCat("r", i)), &out).ok());
+  common::v1::GetProjectionChecksumResponse before;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(admin_->GetProjectionChecksum(&c1, {}, &before).ok());
+  common::v1::RebuildProjectionResponse rebuilt;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(admin_->RebuildProjection(&c2, {}, &rebuilt).ok());
+  EXPECT_EQ(rebuilt.events_applied(), 12);
+  EXPECT_EQ(rebuilt.checksum(), before.checksum());
+
+  server_.reset();
+  StartServer();
+  v1::GetStudentRequest get;
+  get.set_student_id(out.student().student_id());
+  v1::GetStudentResponse got;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(stub_->GetStudent(&c3, get, &got).ok());
+  EXPECT_EQ(got.student().grade(), 3);
+}
+
+TEST_F(RegistryServiceTest, NoPlainPersonalDataInTheProjectionFiles) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse out;
+  ASSERT_TRUE(Register(Student(5, "s5"), &out).ok());
+  server_.reset();  // flush and close RocksDB
+  std::string id = ValidId("21010220150301005");
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    EXPECT_EQ(content.str().find(id), std::string::npos) << entry.path();
+    EXPECT_EQ(content.str().find("6217000010001234567"), std::string::npos) << entry.path();
+    EXPECT_EQ(content.str().find("13812345678"), std::string::npos) << entry.path();
+  }
+  for (const auto& record : log_.AllRecords()) EXPECT_EQ(record.value.find(id), std::string::npos);
+  StartServer();
+}
+
+TEST_F(RegistryServiceTest, HealthServiceReportsServing) {
+  grpc::ClientContext ctx;
+  grpc::ByteBuffer dummy;
+  auto health = server_.get();
+  ASSERT_NE(health, nullptr);
+  // Standard grpc.health.v1 check through a generic call.
+  grpc::GenericStub generic(channel_);
+  // Empty HealthCheckRequest = overall server health.
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1);
+  std::promise<grpc::Status> done;
+  grpc::ByteBuffer response;
+  generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                    [&](grpc::Status s) { done.set_value(s); });
+  EXPECT_TRUE(done.get_future().get().ok());
+}
+
+}  // namespace
+}  // namespace zizhu::registry
