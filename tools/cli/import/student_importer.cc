@@ -1,0 +1,198 @@
+#include "tools/cli/import/student_importer.h"
+
+#include <grpcpp/grpcpp.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "services/common/crypto/masking.h"
+#include "services/registry/domain/national_id.h"
+#include "tools/cli/import/text_encoding.h"
+
+namespace zizhu::tools {
+
+namespace v1 = registry::v1;
+
+namespace {
+
+std::string Sha256Prefix(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  std::string hex;
+  for (int i = 0; i < 8; ++i) absl::StrAppend(&hex, absl::Hex(digest[i], absl::kZeroPad2));
+  return hex;
+}
+
+// Limits requests in flight and waits for all of them.
+class InFlight {
+ public:
+  explicit InFlight(int limit) : limit_(limit) {}
+  void Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return active_ < limit_; });
+    ++active_;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --active_;
+    cv_.notify_all();
+  }
+  void WaitAll() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return active_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int limit_;
+  int active_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub, const std::string& path,
+                                                 const std::string& encoding_name, const HeaderMapping& mapping,
+                                                 const ImportOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+
+  auto encoding = ParseEncodingName(encoding_name);
+  if (!encoding.ok()) return encoding.status();
+  TextEncoding detected;
+  auto text = ToUtf8(bytes, *encoding, &detected);
+  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", text.status().message()));
+  auto rows = ParseCsv(*text);
+  if (!rows.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", rows.status().message()));
+  if (rows->empty()) return absl::InvalidArgumentError(absl::StrCat("'", path, "' has no header row"));
+  auto columns = mapping.Resolve((*rows)[0].fields);
+  if (!columns.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", columns.status().message()));
+
+  ImportSummary summary;
+  summary.file_hash = Sha256Prefix(bytes);
+  summary.encoding = detected == TextEncoding::kUtf8 ? "utf-8" : "gb18030";
+  summary.rows = static_cast<int>(rows->size()) - 1;
+  absl::Time start = absl::Now();
+
+  std::mutex mu;
+  std::vector<ImportRowOutcome> outcomes;
+  std::map<std::string, int> first_line_of_id;  // duplicates inside the file
+  InFlight in_flight(std::max(1, options.concurrency));
+  int done = 0;
+  absl::Time last_progress = absl::InfinitePast();
+  auto report_progress = [&](bool force) {
+    // Called with `mu` held.
+    if (!options.on_progress) return;
+    absl::Time now = absl::Now();
+    if (!force && now - last_progress < absl::Milliseconds(500)) return;
+    last_progress = now;
+    options.on_progress(done, summary.rows, summary.imported, summary.failed);
+  };
+  auto record = [&](ImportRowOutcome outcome) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++done;
+    if (outcome.reason.empty()) {
+      ++summary.imported;
+    } else {
+      ++summary.failed;
+      outcomes.push_back(std::move(outcome));
+    }
+    report_progress(false);
+  };
+
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const CsvRow& row = (*rows)[i];
+    ImportRowOutcome outcome;
+    outcome.line = row.line;
+    RowError row_error;
+    auto request = ParseStudentRow(row.fields, *columns, &row_error);
+    if (!request.ok()) {
+      outcome.column = row_error.column;
+      outcome.reason = row_error.reason;
+      auto it = columns->find("national_id");
+      if (it != columns->end() && it->second < static_cast<int>(row.fields.size())) {
+        outcome.national_id_masked = MaskNationalId(registry::NormalizeNationalId(row.fields[it->second]));
+      }
+      record(std::move(outcome));
+      continue;
+    }
+    outcome.national_id_masked = MaskNationalId(request->national_id());
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto [it, inserted] = first_line_of_id.emplace(request->national_id(), row.line);
+      if (!inserted && !request->national_id().empty()) {
+        outcome.column = "national_id";
+        outcome.reason = absl::StrCat("duplicate of line ", it->second, " (same national ID)");
+        ++done;
+        ++summary.failed;
+        outcomes.push_back(outcome);
+        continue;
+      }
+    }
+    v1::CommandMeta* meta = request->mutable_meta();
+    meta->set_request_id(absl::StrCat("import-", summary.file_hash, "-", row.line));
+    meta->set_actor(options.actor);
+    meta->set_org_scope(options.org_scope);
+    meta->set_correlation_id(absl::StrCat("import-", summary.file_hash));
+
+    in_flight.Acquire();
+    struct Call {
+      grpc::ClientContext context;
+      v1::RegisterStudentRequest request;
+      v1::RegisterStudentResponse response;
+      ImportRowOutcome outcome;
+    };
+    auto call = std::make_shared<Call>();
+    call->request = std::move(*request);
+    call->outcome = std::move(outcome);
+    call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms));
+    stub->async()->RegisterStudent(&call->context, &call->request, &call->response,
+                                   [call, &record, &in_flight](grpc::Status status) {
+                                     if (status.ok()) {
+                                       call->outcome.student_id = call->response.student().student_id();
+                                     } else {
+                                       call->outcome.reason = status.error_message();
+                                       if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+                                         absl::StrAppend(&call->outcome.reason, " (re-run the import to retry)");
+                                       }
+                                     }
+                                     record(std::move(call->outcome));
+                                     in_flight.Release();
+                                   });
+  }
+  in_flight.WaitAll();
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    report_progress(true);
+  }
+  std::sort(outcomes.begin(), outcomes.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+  summary.failures = std::move(outcomes);
+  summary.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  return summary;
+}
+
+absl::Status WriteErrorReport(const ImportSummary& summary, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::UnavailableError(absl::StrCat("cannot write '", path, "'"));
+  out << "\xEF\xBB\xBF";  // BOM so that Excel opens it as UTF-8
+  out << "line,national_id,column,reason\n";
+  for (const auto& f : summary.failures) {
+    out << f.line << "," << CsvField(f.national_id_masked) << "," << CsvField(f.column) << "," << CsvField(f.reason)
+        << "\n";
+  }
+  return out.good() ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("write to '", path, "' failed"));
+}
+
+}  // namespace zizhu::tools

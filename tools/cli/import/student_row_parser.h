@@ -1,0 +1,59 @@
+// Turns rows of a student roster (as agencies export them) into
+// RegisterStudentRequest messages. Headers are matched by a default mapping
+// of the usual Chinese and English names and their variants, optionally
+// extended by a mapping file ("field = header" lines).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "zizhu/registry/v1/registry_service.pb.h"
+
+namespace zizhu::tools {
+
+// Canonical field names: name, national_id, gender, birth_date, ethnic_group,
+// phone, bank_card, school_code, stage, grade, class_name, boarding, status,
+// household_number, categories, guardian_name, guardian_relation, guardian_phone.
+const std::vector<std::string>& StudentFields();
+
+// Header text -> canonical field. Extra entries override the defaults.
+class HeaderMapping {
+ public:
+  static HeaderMapping Default();
+  // Adds "field = header" lines (# comments allowed).
+  absl::Status AddFromText(const std::string& text);
+  // Resolves a header row: column index per canonical field. Unknown headers
+  // are ignored; a header mapped twice is an error; the required fields
+  // (name, national_id, school_code, stage, grade) must be present.
+  absl::StatusOr<std::map<std::string, int>> Resolve(const std::vector<std::string>& headers) const;
+
+ private:
+  std::map<std::string, std::string> header_to_field_;  // normalised header -> field
+};
+
+// Normalises header text for matching: trims, drops spaces, full-width
+// brackets and their content, asterisks; lower-cases ASCII.
+std::string NormalizeHeader(const std::string& header);
+
+struct RowError {
+  std::string column;  // canonical field, or "" for the whole row
+  std::string reason;
+};
+
+// Parses one row. `columns` comes from HeaderMapping::Resolve.
+absl::StatusOr<registry::v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std::string>& fields,
+                                                                      const std::map<std::string, int>& columns,
+                                                                      RowError* error);
+
+// Value parsers (exposed for tests).
+absl::StatusOr<registry::v1::Date> ParseDate(const std::string& text);
+absl::StatusOr<registry::v1::EducationStage> ParseStage(const std::string& text);
+absl::StatusOr<int> ParseGrade(const std::string& text);
+absl::StatusOr<bool> ParseYesNo(const std::string& text);
+absl::StatusOr<registry::v1::EnrolmentStatus> ParseStatus(const std::string& text);
+absl::StatusOr<registry::v1::Gender> ParseGender(const std::string& text);
+absl::StatusOr<std::vector<registry::v1::PovertyCategory>> ParseCategories(const std::string& text);
+
+}  // namespace zizhu::tools

@@ -1,0 +1,94 @@
+#include "tools/cli/import/text_encoding.h"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace zizhu::tools {
+
+absl::StatusOr<TextEncoding> ParseEncodingName(const std::string& name) {
+  std::string n = absl::AsciiStrToLower(name);
+  if (n == "auto") return TextEncoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return TextEncoding::kUtf8;
+  if (n == "gbk" || n == "gb18030" || n == "gb2312" || n == "cp936") return TextEncoding::kGb18030;
+  return absl::InvalidArgumentError(absl::StrCat("encoding '", name, "' is not one of auto, utf-8, gbk, gb18030"));
+}
+
+bool IsValidUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len;
+    unsigned int cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c >> 5) == 0x6) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c >> 4) == 0xE) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c >> 3) == 0x1E) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encoding, TextEncoding* detected) {
+  static const std::string kBom = "\xEF\xBB\xBF";
+  bool has_bom = bytes.compare(0, kBom.size(), kBom) == 0;
+  if (encoding == TextEncoding::kAuto) {
+    encoding = (has_bom || IsValidUtf8(bytes)) ? TextEncoding::kUtf8 : TextEncoding::kGb18030;
+  }
+  if (detected) *detected = encoding;
+  if (encoding == TextEncoding::kUtf8) {
+    std::string out = has_bom ? bytes.substr(kBom.size()) : bytes;
+    if (!IsValidUtf8(out)) return absl::InvalidArgumentError("file is not valid UTF-8; try --encoding gbk");
+    return out;
+  }
+  iconv_t cd = iconv_open("UTF-8", "GB18030");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::UnavailableError("iconv has no GB18030 converter");
+  std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
+  std::string out(bytes.size() * 2 + 16, '\0');
+  char* in_ptr = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size();
+  char* out_ptr = out.data();
+  size_t out_left = out.size();
+  while (in_left > 0) {
+    if (iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left) == static_cast<size_t>(-1)) {
+      if (errno == E2BIG) {
+        size_t used = out.size() - out_left;
+        out.resize(out.size() * 2);
+        out_ptr = out.data() + used;
+        out_left = out.size() - used;
+        continue;
+      }
+      return absl::InvalidArgumentError(absl::StrCat("file is not valid GB18030/GBK at byte ",
+                                                     bytes.size() - in_left, "; try --encoding utf-8"));
+    }
+  }
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+}  // namespace zizhu::tools
