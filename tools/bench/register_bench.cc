@@ -63,16 +63,18 @@ int main(int argc, char** argv) {
     }
   }
 
-  // IDs: region 2101xx varies with the run, birth dates spread over 2010-2019,
-  // sequence numbers spread so that (run, i) never repeats within a run.
+  // IDs: the region code varies with the run; (birth date, sequence) is
+  // unique per i: 3650 birth dates (2010-2019) x 1000 sequence numbers.
   auto national_id = [&](int i) {
+    static const int kMonthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int region = 210100 + static_cast<int>(run % 100);
-    int year = 2010 + (i / 1000) % 10;
-    int day_of_year = i % 365;
-    int month = 1 + day_of_year / 31 % 12;
-    int day = 1 + day_of_year % 28;
-    int seq = (i / 10000) * 100 + static_cast<int>(run / 100 % 100) % 10;
-    std::string first17 = absl::StrFormat("%06d%04d%02d%02d%03d", region, year, month, day, seq % 1000);
+    int d = i % 3650;
+    int year = 2010 + d / 365;
+    int day_of_year = d % 365;
+    int month = 0;
+    while (day_of_year >= kMonthDays[month]) day_of_year -= kMonthDays[month++];
+    int seq = (i / 3650) % 1000;
+    std::string first17 = absl::StrFormat("%06d%04d%02d%02d%03d", region, year, month + 1, day_of_year + 1, seq);
     return first17 + zizhu::registry::NationalIdCheckCharacter(first17);
   };
 

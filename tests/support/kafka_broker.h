@@ -1,0 +1,28 @@
+// Test support: a real single-node Kafka broker on loopback, started through
+// deploy/kafka/broker.sh on free ports with its own data directory, stopped
+// and removed afterwards.
+#pragma once
+
+#include <string>
+
+namespace zizhu::testing_support {
+
+// A free TCP port on 127.0.0.1 (bound and released).
+int FreePort();
+
+class KafkaBroker {
+ public:
+  // Starts the broker; aborts the test binary with a message when it cannot.
+  KafkaBroker();
+  ~KafkaBroker();
+  const std::string& bootstrap() const { return bootstrap_; }
+
+ private:
+  std::string dir_;
+  std::string bootstrap_;
+};
+
+// Runs a shell command, returning its exit status.
+int RunCommand(const std::string& command);
+
+}  // namespace zizhu::testing_support
