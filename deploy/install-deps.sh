@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what zizhu needs on Debian 12, only what is missing, then fetches
+# the pinned Kafka broker jars. Safe to run again. Needs root (or sudo).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  librdkafka-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libabsl-dev libsodium-dev libssl-dev libcli11-dev
+  openjdk-17-jre-headless maven
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} > 0 )); then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [[ $(id -u) -eq 0 ]] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+"$here/kafka/fetch.sh"
