@@ -57,6 +57,17 @@ class InFlight {
   int active_ = 0;
 };
 
+// Server messages start with the field at fault ("national_id '...' is not
+// valid", "school_code '...' is not a registered school").
+std::string ColumnFromMessage(const std::string& message) {
+  std::string first = message.substr(0, message.find(' '));
+  for (const std::string& field : StudentFields()) {
+    if (first == field) return field;
+  }
+  if (first == "guardian.name" || first == "guardian.phone") return "guardian_" + first.substr(9);
+  return "";
+}
+
 }  // namespace
 
 absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub, const std::string& path,
@@ -163,6 +174,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
                                        call->outcome.student_id = call->response.student().student_id();
                                      } else {
                                        call->outcome.reason = status.error_message();
+                                       call->outcome.column = ColumnFromMessage(status.error_message());
                                        if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
                                            status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
                                          absl::StrAppend(&call->outcome.reason, " (re-run the import to retry)");
