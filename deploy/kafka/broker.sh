@@ -11,17 +11,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cmd="${1:-}"; dir="${2:-}"
 [[ -n "$cmd" && -n "$dir" ]] || { echo "usage: $0 start|stop <data-dir> [port] [controller-port]" >&2; exit 2; }
 
-stop_broker() {
-  local pidfile="$dir/broker.pid"
-  [[ -f "$pidfile" ]] || return 0
-  local pid; pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
-}
+source "$here/../lib.sh"
+stop_broker() { stop_pid "$dir/broker.pid"; }
 
 case "$cmd" in
   stop) stop_broker; exit 0 ;;

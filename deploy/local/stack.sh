@@ -12,17 +12,7 @@ ctrl_port="${ZIZHU_KAFKA_CONTROLLER_PORT:-9093}"
 registry_port="${ZIZHU_REGISTRY_PORT:-7001}"
 zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --actor demo-loader"
 
-stop_pid() {
-  local pidfile="$1"
-  [[ -f "$pidfile" ]] || return 0
-  local pid; pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$pidfile"
-}
+source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)

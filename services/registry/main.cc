@@ -38,27 +38,38 @@ int main(int argc, char** argv) {
   std::string key_file = ".run/keys/personal-data.key";
   bool create_key = false;
   cli.add_option("--listen", server.listen_address, "gRPC listen address")
-      ->envname("ZIZHU_REGISTRY_LISTEN")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_LISTEN")
+      ->capture_default_str();
   cli.add_option("--data-dir", server.data_dir, "RocksDB projection directory")
-      ->envname("ZIZHU_REGISTRY_DATA_DIR")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_DATA_DIR")
+      ->capture_default_str();
   cli.add_option("--key-file", key_file, "personal-data key file (64 hex characters)")
-      ->envname("ZIZHU_KEY_FILE")->capture_default_str();
+      ->envname("ZIZHU_KEY_FILE")
+      ->capture_default_str();
   cli.add_flag("--create-key-if-missing", create_key, "generate the key file when it does not exist (first start)")
       ->envname("ZIZHU_CREATE_KEY");
   cli.add_option("--event-log", event_log, "kafka, or memory (tests and demos only: nothing is kept)")
-      ->check(CLI::IsMember({"kafka", "memory"}))->envname("ZIZHU_EVENT_LOG")->capture_default_str();
+      ->check(CLI::IsMember({"kafka", "memory"}))
+      ->envname("ZIZHU_EVENT_LOG")
+      ->capture_default_str();
   cli.add_option("--kafka-bootstrap", kafka.bootstrap_servers, "Kafka bootstrap servers")
-      ->envname("ZIZHU_KAFKA_BOOTSTRAP")->capture_default_str();
+      ->envname("ZIZHU_KAFKA_BOOTSTRAP")
+      ->capture_default_str();
   cli.add_option("--topic", kafka.topic, "event topic of the registry")
-      ->envname("ZIZHU_REGISTRY_TOPIC")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_TOPIC")
+      ->capture_default_str();
   cli.add_option("--partitions", kafka.partitions, "partitions when the topic is created")
-      ->envname("ZIZHU_REGISTRY_PARTITIONS")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_PARTITIONS")
+      ->capture_default_str();
   cli.add_option("--replication-factor", kafka.replication_factor, "replication factor when the topic is created")
-      ->envname("ZIZHU_REGISTRY_REPLICATION")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_REPLICATION")
+      ->capture_default_str();
   cli.add_option("--instance-id", kafka.transactional_id, "transactional id of this writer instance")
-      ->envname("ZIZHU_REGISTRY_INSTANCE_ID")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_INSTANCE_ID")
+      ->capture_default_str();
   cli.add_option("--max-batch", server.processor.max_batch_commands, "most commands group-committed together")
-      ->envname("ZIZHU_REGISTRY_MAX_BATCH")->capture_default_str();
+      ->envname("ZIZHU_REGISTRY_MAX_BATCH")
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   if (create_key && !std::ifstream(key_file).good()) {

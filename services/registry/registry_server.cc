@@ -14,8 +14,8 @@
 namespace zizhu::registry {
 
 absl::StatusOr<std::unique_ptr<RegistryServer>> RegistryServer::Start(RegistryServerOptions options, es::EventLog* log,
-                                                                       const PersonalDataVault* vault,
-                                                                       const Clock* clock) {
+                                                                      const PersonalDataVault* vault,
+                                                                      const Clock* clock) {
   std::unique_ptr<RegistryServer> s(new RegistryServer());
   storage::ProjectionStoreOptions store_options;
   store_options.path = options.data_dir;

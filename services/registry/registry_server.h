@@ -7,10 +7,10 @@
 // store. The EventLog, vault and clock are borrowed and must outlive it.
 #pragma once
 
+#include <grpcpp/server.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/server.h>
 
 #include "services/common/core/clock.h"
 #include "services/common/crypto/personal_data_vault.h"

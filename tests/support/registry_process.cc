@@ -23,14 +23,21 @@ bool RegistryProcess::Start() {
   auto t0 = std::chrono::steady_clock::now();
   port_ = FreePort();
   std::vector<std::string> args = {ZIZHU_REGISTRY_BINARY,
-                                   "--listen", address(),
-                                   "--data-dir", options_.data_dir,
-                                   "--key-file", options_.key_file,
+                                   "--listen",
+                                   address(),
+                                   "--data-dir",
+                                   options_.data_dir,
+                                   "--key-file",
+                                   options_.key_file,
                                    "--create-key-if-missing",
-                                   "--kafka-bootstrap", options_.bootstrap,
-                                   "--topic", options_.topic,
-                                   "--partitions", std::to_string(options_.partitions),
-                                   "--instance-id", options_.instance_id};
+                                   "--kafka-bootstrap",
+                                   options_.bootstrap,
+                                   "--topic",
+                                   options_.topic,
+                                   "--partitions",
+                                   std::to_string(options_.partitions),
+                                   "--instance-id",
+                                   options_.instance_id};
   pid_ = fork();
   if (pid_ == 0) {
     std::vector<char*> argv;

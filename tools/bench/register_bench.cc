@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < channels; ++i) {
     grpc::ChannelArguments args;
     args.SetInt("grpc.channel_id", i);  // distinct connections
-    stubs.push_back(v1::RegistryService::NewStub(
-        grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args)));
+    stubs.push_back(
+        v1::RegistryService::NewStub(grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args)));
   }
   {
     v1::RegisterSchoolRequest school;
@@ -134,7 +134,9 @@ int main(int argc, char** argv) {
   }
   double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::sort(latencies_us.begin(), latencies_us.end());
-  auto pct = [&](double p) { return latencies_us[std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()))] / 1000.0; };
+  auto pct = [&](double p) {
+    return latencies_us[std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()))] / 1000.0;
+  };
   std::cout << absl::StrFormat(
       "registered %d students (%d failed) in %.2f s: %.0f students/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms "
       "(concurrency %d, channels %d)\n",

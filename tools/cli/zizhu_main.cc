@@ -48,10 +48,11 @@ int Fail(const std::string& what) {
 }
 
 int FailRpc(const grpc::Status& status) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-                                 "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
+  static const char* kNames[] = {
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
   int code = status.error_code();
   std::cerr << "zizhu: " << (code >= 0 && code <= 16 ? kNames[code] : "ERROR") << ": " << status.error_message()
             << std::endl;
@@ -95,10 +96,10 @@ std::string Short(int value, const google::protobuf::EnumDescriptor* d, const st
 }
 
 void PrintStudentLine(const v1::Student& s) {
-  std::cout << absl::StrFormat("%-38s %-8s %-20s %-10s %-14s %2d %-8s %s\n", s.student_id(), s.name(),
-                               s.national_id().masked(), s.school_code(),
-                               Short(s.stage(), v1::EducationStage_descriptor(), "EDUCATION_STAGE_"), s.grade(),
-                               s.class_name(), Short(s.status(), v1::EnrolmentStatus_descriptor(), "ENROLMENT_STATUS_"));
+  std::cout << absl::StrFormat(
+      "%-38s %-8s %-20s %-10s %-14s %2d %-8s %s\n", s.student_id(), s.name(), s.national_id().masked(), s.school_code(),
+      Short(s.stage(), v1::EducationStage_descriptor(), "EDUCATION_STAGE_"), s.grade(), s.class_name(),
+      Short(s.status(), v1::EnrolmentStatus_descriptor(), "ENROLMENT_STATUS_"));
 }
 
 void PrintStudent(const Globals& g, const v1::Student& s) {
@@ -114,8 +115,10 @@ int main(int argc, char** argv) {
   Globals g;
   app.add_option("--server", g.server, "registry gRPC address")->envname("ZIZHU_SERVER")->capture_default_str();
   app.add_option("--actor", g.actor, "operator id recorded on events (default cli:$USER)")->envname("ZIZHU_ACTOR");
-  app.add_option("--org-scope", g.org_scope, "organisation scope, e.g. city:2101/county:210102")->envname("ZIZHU_ORG_SCOPE");
-  app.add_option("--request-id", g.request_id, "request id of the command (default: random); repeat it to retry safely");
+  app.add_option("--org-scope", g.org_scope, "organisation scope, e.g. city:2101/county:210102")
+      ->envname("ZIZHU_ORG_SCOPE");
+  app.add_option("--request-id", g.request_id,
+                 "request id of the command (default: random); repeat it to retry safely");
   app.add_flag("--json", g.json, "print results as JSON");
   app.add_option("--timeout-ms", g.timeout_ms, "deadline per call")->capture_default_str();
 
@@ -143,15 +146,24 @@ int main(int argc, char** argv) {
     connect();
     for (absl::string_view s : absl::StrSplit(school_stages, ',', absl::SkipEmpty())) {
       auto stage = ParseStage(std::string(s));
-      if (!stage.ok()) { rc = Fail(absl::StrCat("--stages: ", stage.status().message())); return; }
+      if (!stage.ok()) {
+        rc = Fail(absl::StrCat("--stages: ", stage.status().message()));
+        return;
+      }
       school_req.add_stages(*stage);
     }
     school_req.set_rural(rural);
     *school_req.mutable_meta() = Meta(g);
     v1::RegisterSchoolResponse resp;
     auto status = stub->RegisterSchool(Context(g).get(), school_req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
-    if (g.json) PrintJson(resp.school()); else std::cout << "registered school " << resp.school().school_code() << " " << resp.school().name() << "\n";
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    if (g.json)
+      PrintJson(resp.school());
+    else
+      std::cout << "registered school " << resp.school().school_code() << " " << resp.school().name() << "\n";
   });
   auto* school_list = school->add_subcommand("list", "list schools");
   std::string county_filter;
@@ -164,9 +176,15 @@ int main(int argc, char** argv) {
     do {
       v1::ListSchoolsResponse resp;
       auto status = stub->ListSchools(Context(g).get(), req, &resp);
-      if (!status.ok()) { rc = FailRpc(status); return; }
+      if (!status.ok()) {
+        rc = FailRpc(status);
+        return;
+      }
       for (const auto& s : resp.schools()) {
-        if (g.json) PrintJson(s); else std::cout << absl::StrFormat("%-12s %-8s %s\n", s.school_code(), s.county_code(), s.name());
+        if (g.json)
+          PrintJson(s);
+        else
+          std::cout << absl::StrFormat("%-12s %-8s %s\n", s.school_code(), s.county_code(), s.name());
       }
       req.set_page_token(resp.next_page_token());
     } while (!req.page_token().empty());
@@ -177,9 +195,11 @@ int main(int argc, char** argv) {
   auto* household_reg = household->add_subcommand("register", "register a household");
   v1::RegisterHouseholdRequest household_req;
   std::string household_type;
-  household_reg->add_option("--number", *household_req.mutable_household_number(), "household number (户编号)")->required();
+  household_reg->add_option("--number", *household_req.mutable_household_number(), "household number (户编号)")
+      ->required();
   household_reg->add_option("--head", *household_req.mutable_head_name(), "head of household")->required();
-  household_reg->add_option("--type", household_type, "general | subsistence | extreme")->required()
+  household_reg->add_option("--type", household_type, "general | subsistence | extreme")
+      ->required()
       ->check(CLI::IsMember({"general", "subsistence", "extreme"}));
   int year_registered = 0;
   household_reg->add_option("--year", year_registered, "year registered (识别年度)");
@@ -188,15 +208,21 @@ int main(int argc, char** argv) {
   household_reg->add_option("--village", *household_req.mutable_locality()->mutable_village(), "village");
   household_reg->callback([&] {
     connect();
-    household_req.set_household_type(household_type == "general" ? v1::HOUSEHOLD_TYPE_GENERAL
+    household_req.set_household_type(household_type == "general"       ? v1::HOUSEHOLD_TYPE_GENERAL
                                      : household_type == "subsistence" ? v1::HOUSEHOLD_TYPE_SUBSISTENCE_ALLOWANCE
                                                                        : v1::HOUSEHOLD_TYPE_EXTREME_POVERTY);
     household_req.set_year_registered(year_registered);
     *household_req.mutable_meta() = Meta(g);
     v1::RegisterHouseholdResponse resp;
     auto status = stub->RegisterHousehold(Context(g).get(), household_req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
-    if (g.json) PrintJson(resp.household()); else std::cout << "registered household " << resp.household().household_number() << "\n";
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    if (g.json)
+      PrintJson(resp.household());
+    else
+      std::cout << "registered household " << resp.household().household_number() << "\n";
   });
 
   // --- student ---
@@ -224,20 +250,32 @@ int main(int argc, char** argv) {
   student_reg->callback([&] {
     connect();
     auto stage = ParseStage(stage_text);
-    if (!stage.ok()) { rc = Fail(absl::StrCat("--stage: ", stage.status().message())); return; }
+    if (!stage.ok()) {
+      rc = Fail(absl::StrCat("--stage: ", stage.status().message()));
+      return;
+    }
     student_req.set_stage(*stage);
     student_req.set_grade(grade);
     student_req.set_boarding(boarding);
     auto cats = zizhu::tools::ParseCategories(categories_text);
-    if (!cats.ok()) { rc = Fail(absl::StrCat("--categories: ", cats.status().message())); return; }
+    if (!cats.ok()) {
+      rc = Fail(absl::StrCat("--categories: ", cats.status().message()));
+      return;
+    }
     for (auto c : *cats) student_req.add_categories(c);
     auto st = ParseStatus(status_text);
-    if (!st.ok()) { rc = Fail(absl::StrCat("--status: ", st.status().message())); return; }
+    if (!st.ok()) {
+      rc = Fail(absl::StrCat("--status: ", st.status().message()));
+      return;
+    }
     student_req.set_status(*st);
     *student_req.mutable_meta() = Meta(g);
     v1::RegisterStudentResponse resp;
     auto status = stub->RegisterStudent(Context(g).get(), student_req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     PrintStudent(g, resp.student());
   });
 
@@ -257,7 +295,10 @@ int main(int argc, char** argv) {
     }
     v1::GetStudentResponse resp;
     auto status = stub->GetStudent(Context(g).get(), req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     PrintJson(resp.student());
   });
 
@@ -270,7 +311,10 @@ int main(int argc, char** argv) {
     req.set_national_id(national_id);
     v1::FindStudentByNationalIdResponse resp;
     auto status = stub->FindStudentByNationalId(Context(g).get(), req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     PrintStudent(g, resp.student());
   });
 
@@ -291,14 +335,20 @@ int main(int argc, char** argv) {
     list_req.set_page_size(page_size);
     if (!list_status.empty()) {
       auto st = ParseStatus(list_status);
-      if (!st.ok()) { rc = Fail(absl::StrCat("--status: ", st.status().message())); return; }
+      if (!st.ok()) {
+        rc = Fail(absl::StrCat("--status: ", st.status().message()));
+        return;
+      }
       list_req.set_status(*st);
     }
     int total = 0;
     do {
       v1::ListStudentsResponse resp;
       auto status = stub->ListStudents(Context(g).get(), list_req, &resp);
-      if (!status.ok()) { rc = FailRpc(status); return; }
+      if (!status.ok()) {
+        rc = FailRpc(status);
+        return;
+      }
       for (const auto& s : resp.students()) PrintStudent(g, s);
       total += resp.students_size();
       list_req.set_page_token(resp.next_page_token());
@@ -315,24 +365,35 @@ int main(int argc, char** argv) {
   std::string new_status, effective;
   int64_t expected_version = 0;
   set_status->add_option("student_id", *status_req.mutable_student_id(), "student id")->required();
-  set_status->add_option("--status", new_status, "enrolled | transferred | suspended | dropped_out | graduated")->required();
+  set_status->add_option("--status", new_status, "enrolled | transferred | suspended | dropped_out | graduated")
+      ->required();
   set_status->add_option("--date", effective, "effective date (2026-11-02)")->required();
   set_status->add_option("--reason", *status_req.mutable_reason(), "reason");
   set_status->add_option("--school", *status_req.mutable_school_code(), "new school when re-enrolling");
-  set_status->add_option("--expected-version", expected_version, "fail with ABORTED unless the student is at this version");
+  set_status->add_option("--expected-version", expected_version,
+                         "fail with ABORTED unless the student is at this version");
   set_status->callback([&] {
     connect();
     auto st = ParseStatus(new_status);
-    if (!st.ok()) { rc = Fail(absl::StrCat("--status: ", st.status().message())); return; }
+    if (!st.ok()) {
+      rc = Fail(absl::StrCat("--status: ", st.status().message()));
+      return;
+    }
     auto date = ParseDate(effective);
-    if (!date.ok()) { rc = Fail(absl::StrCat("--date: ", date.status().message())); return; }
+    if (!date.ok()) {
+      rc = Fail(absl::StrCat("--date: ", date.status().message()));
+      return;
+    }
     status_req.set_status(*st);
     *status_req.mutable_effective_date() = *date;
     status_req.set_expected_version(expected_version);
     *status_req.mutable_meta() = Meta(g);
     v1::ChangeEnrolmentStatusResponse resp;
     auto status = stub->ChangeEnrolmentStatus(Context(g).get(), status_req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     PrintStudent(g, resp.student());
   });
 
@@ -343,7 +404,8 @@ int main(int argc, char** argv) {
   int concurrency = 64;
   import_students->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
   import_students->add_option("--encoding", encoding, "auto | utf-8 | gbk | gb18030")->capture_default_str();
-  import_students->add_option("--mapping", mapping_file, "header mapping file: 'field = header' lines")->check(CLI::ExistingFile);
+  import_students->add_option("--mapping", mapping_file, "header mapping file: 'field = header' lines")
+      ->check(CLI::ExistingFile);
   import_students->add_option("--errors", errors_file, "error report CSV (default FILE.errors.csv)");
   import_students->add_option("--concurrency", concurrency, "requests in flight")->capture_default_str();
   import_students->callback([&] {
@@ -354,7 +416,10 @@ int main(int argc, char** argv) {
       std::stringstream text;
       text << in.rdbuf();
       auto added = mapping.AddFromText(text.str());
-      if (!added.ok()) { rc = Fail(absl::StrCat("--mapping: ", added.message())); return; }
+      if (!added.ok()) {
+        rc = Fail(absl::StrCat("--mapping: ", added.message()));
+        return;
+      }
     }
     zizhu::tools::ImportOptions options;
     options.concurrency = concurrency;
@@ -363,23 +428,32 @@ int main(int argc, char** argv) {
     options.rpc_timeout_ms = g.timeout_ms;
     bool tty = isatty(2);
     options.on_progress = [tty](int done, int total, int ok, int failed) {
-      std::cerr << (tty ? "\r" : "") << absl::StrFormat("importing: %d/%d rows (%d ok, %d failed)", done, total, ok, failed)
+      std::cerr << (tty ? "\r" : "")
+                << absl::StrFormat("importing: %d/%d rows (%d ok, %d failed)", done, total, ok, failed)
                 << (tty ? "" : "\n") << std::flush;
     };
     auto summary = zizhu::tools::ImportStudentsFile(stub.get(), file, encoding, mapping, options);
     if (tty) std::cerr << "\n";
-    if (!summary.ok()) { rc = Fail(std::string(summary.status().message())); return; }
-    std::cout << absl::StrFormat("file %s (%s, sha256 %s...)\n  rows %d, imported %d, failed %d, %.1f s (%.0f rows/s)\n",
-                                 file, summary->encoding, summary->file_hash, summary->rows, summary->imported,
-                                 summary->failed, summary->seconds, summary->rows / std::max(summary->seconds, 1e-3));
+    if (!summary.ok()) {
+      rc = Fail(std::string(summary.status().message()));
+      return;
+    }
+    std::cout << absl::StrFormat(
+        "file %s (%s, sha256 %s...)\n  rows %d, imported %d, failed %d, %.1f s (%.0f rows/s)\n", file,
+        summary->encoding, summary->file_hash, summary->rows, summary->imported, summary->failed, summary->seconds,
+        summary->rows / std::max(summary->seconds, 1e-3));
     if (summary->failed > 0) {
       std::string report = errors_file.empty() ? file + ".errors.csv" : errors_file;
       auto written = zizhu::tools::WriteErrorReport(*summary, report);
-      if (!written.ok()) { rc = Fail(std::string(written.message())); return; }
+      if (!written.ok()) {
+        rc = Fail(std::string(written.message()));
+        return;
+      }
       std::cout << "  row errors in " << report << "; the first ones:\n";
       for (size_t i = 0; i < summary->failures.size() && i < 10; ++i) {
         const auto& f = summary->failures[i];
-        std::cout << "    line " << f.line << (f.column.empty() ? "" : " [" + f.column + "]") << ": " << f.reason << "\n";
+        std::cout << "    line " << f.line << (f.column.empty() ? "" : " [" + f.column + "]") << ": " << f.reason
+                  << "\n";
       }
       rc = 4;
     }
@@ -393,7 +467,10 @@ int main(int argc, char** argv) {
     zizhu::common::v1::RebuildProjectionResponse resp;
     grpc::ClientContext ctx;  // no deadline: a rebuild can take long
     auto status = admin->RebuildProjection(&ctx, {}, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     std::cout << "rebuilt: " << resp.events_applied() << " events in " << resp.duration_ms() << " ms, checksum "
               << resp.checksum() << "\n";
   });
@@ -402,7 +479,10 @@ int main(int argc, char** argv) {
     auto admin = zizhu::common::v1::ProjectionAdmin::NewStub(channel);
     zizhu::common::v1::GetProjectionChecksumResponse resp;
     auto status = admin->GetProjectionChecksum(Context(g).get(), {}, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     std::cout << resp.checksum() << " keys=" << resp.keys() << " offsets=" << absl::StrJoin(resp.applied_offsets(), ",")
               << "\n";
   });
@@ -417,7 +497,10 @@ int main(int argc, char** argv) {
     req.set_page_size(1);
     v1::ListSchoolsResponse resp;
     auto status = stub->ListSchools(Context(g).get(), req, &resp);
-    if (!status.ok()) { rc = FailRpc(status); return; }
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
     std::cout << "ok: " << g.server << " answers\n";
   });
 

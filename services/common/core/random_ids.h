@@ -9,7 +9,7 @@ namespace zizhu {
 // 32 lowercase hex characters (128 random bits).
 std::string NewRandomHexId();
 
-// A prefixed id, e.g. NewPrefixedId("stu") = "stu_3f2a...". 
+// A prefixed id, e.g. NewPrefixedId("stu") = "stu_3f2a...".
 std::string NewPrefixedId(const std::string& prefix);
 
 }  // namespace zizhu

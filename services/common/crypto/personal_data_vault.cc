@@ -63,8 +63,7 @@ absl::Status PersonalDataVault::GenerateKeyFile(const std::string& path) {
   if (sodium_init() < 0) return absl::InternalError("libsodium failed to initialise");
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create key file '", path, "': ", std::strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat("cannot create key file '", path, "': ", std::strerror(errno)));
   }
   unsigned char key[32];
   randombytes_buf(key, sizeof key);
@@ -88,8 +87,7 @@ absl::StatusOr<common::v1::SealedField> PersonalDataVault::Seal(absl::string_vie
   if (crypto_aead_xchacha20poly1305_ietf_encrypt(
           reinterpret_cast<unsigned char*>(ciphertext.data()), &clen,
           reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
-          reinterpret_cast<const unsigned char*>(context.data()), context.size(), nullptr, nonce,
-          seal_key_) != 0) {
+          reinterpret_cast<const unsigned char*>(context.data()), context.size(), nullptr, nonce, seal_key_) != 0) {
     return absl::InternalError("encryption failed");
   }
   ciphertext.resize(clen);

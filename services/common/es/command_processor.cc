@@ -127,8 +127,8 @@ absl::Status CommandProcessor::RecoverIfNeeded() {
   if (!needs_recovery_) return absl::OkStatus();
   absl::StatusOr<int64_t> caught_up = runner_.CatchUp();
   if (!caught_up.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "the event log could not be re-read after a failed append: ", caught_up.status().message()));
+    return absl::UnavailableError(
+        absl::StrCat("the event log could not be re-read after a failed append: ", caught_up.status().message()));
   }
   needs_recovery_ = false;
   return absl::OkStatus();
@@ -163,8 +163,8 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
     if (seen->has_value()) {
       common::v1::CommandOutcome outcome;
       if (!outcome.ParseFromString(**seen)) {
-        result.outcome = absl::DataLossError(absl::StrCat("stored outcome of request '", cmd.meta.request_id,
-                                                          "' cannot be parsed"));
+        result.outcome =
+            absl::DataLossError(absl::StrCat("stored outcome of request '", cmd.meta.request_id, "' cannot be parsed"));
       } else {
         result.outcome = outcome;
         ++replays;
@@ -192,10 +192,10 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
       common::v1::EventEnvelope envelope;
       envelope.set_event_id(NewRandomHexId());
       envelope.set_aggregate_type(event.aggregate_type);
-      envelope.set_aggregate_id(event.aggregate_id);
-      envelope.set_aggregate_version(event.aggregate_version);
-      *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-          absl::ToUnixNanos(now));
+      envelope.set_aggregate_id(event.aggregate_id.value());
+      envelope.set_aggregate_version(event.aggregate_version.value());
+      *envelope.mutable_occurred_at() =
+          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
       envelope.set_actor(cmd.meta.actor);
       envelope.set_org_scope(cmd.meta.org_scope);
       envelope.set_correlation_id(cmd.meta.correlation_id);
@@ -209,11 +209,12 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
       if (e == 0) {
         outcome.set_request_id(cmd.meta.request_id);
         outcome.set_aggregate_type(event.aggregate_type);
-        outcome.set_aggregate_id(event.aggregate_id);
+        outcome.set_aggregate_id(event.aggregate_id.value());
         outcome.set_first_event_id(envelope.event_id());
       }
-      if (event.aggregate_id == outcome.aggregate_id()) outcome.set_aggregate_version(event.aggregate_version);
-      command_records.push_back(AppendRecord{event.aggregate_id, envelope.SerializeAsString()});
+      if (event.aggregate_id.value() == outcome.aggregate_id())
+        outcome.set_aggregate_version(event.aggregate_version.value());
+      command_records.push_back(AppendRecord{event.aggregate_id.value(), envelope.SerializeAsString()});
     }
     if (!applied.ok()) {
       rows.RollbackToSavePoint();

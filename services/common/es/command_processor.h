@@ -53,8 +53,7 @@ absl::Status ValidateCommandMeta(const CommandMeta& meta);
 // Decides one command against current state read through `view` (which
 // already holds the effects of earlier commands of the same batch). Must not
 // write to `view`. `now` is the decision time to stamp on events.
-using DecideFn =
-    std::function<absl::StatusOr<std::vector<NewEvent>>(storage::ProjectionBatch& view, absl::Time now)>;
+using DecideFn = std::function<absl::StatusOr<std::vector<NewEvent>>(storage::ProjectionBatch& view, absl::Time now)>;
 // Receives the outcome: the first event's aggregate and its version after the
 // command, or the error.
 using DoneFn = std::function<void(const absl::StatusOr<common::v1::CommandOutcome>&)>;

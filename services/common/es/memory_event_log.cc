@@ -50,8 +50,7 @@ class MemoryEventLogReader final : public EventLogReader {
   std::vector<int64_t> next_;
 };
 
-MemoryEventLog::MemoryEventLog(std::string topic, int partitions)
-    : topic_(std::move(topic)), partitions_(partitions) {}
+MemoryEventLog::MemoryEventLog(std::string topic, int partitions) : topic_(std::move(topic)), partitions_(partitions) {}
 
 absl::StatusOr<std::vector<LogPosition>> MemoryEventLog::AppendAtomically(const std::vector<AppendRecord>& records) {
   std::lock_guard<std::mutex> lock(mu_);

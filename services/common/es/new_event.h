@@ -7,13 +7,14 @@
 #include <string>
 
 #include "google/protobuf/message.h"
+#include "services/common/core/strong_types.h"
 
 namespace zizhu::es {
 
 struct NewEvent {
   std::string aggregate_type;
-  std::string aggregate_id;
-  int64_t aggregate_version = 0;  // version of the aggregate after this event
+  AggregateId aggregate_id;
+  AggregateVersion aggregate_version;  // version of the aggregate after this event
   std::shared_ptr<const google::protobuf::Message> payload;
 };
 

@@ -25,9 +25,8 @@ absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvel
                             storage::ProjectionBatch& batch);
 
 // ApplyEventRows plus the applied offset of the record.
-absl::Status ApplyLoggedEvent(Projection& projection, const std::string& topic,
-                              const common::v1::EventEnvelope& event, PartitionId partition, LogOffset offset,
-                              storage::ProjectionBatch& batch);
+absl::Status ApplyLoggedEvent(Projection& projection, const std::string& topic, const common::v1::EventEnvelope& event,
+                              PartitionId partition, LogOffset offset, storage::ProjectionBatch& batch);
 
 // Key under which the outcome of a request id is kept.
 std::string RequestOutcomeKey(const std::string& request_id);

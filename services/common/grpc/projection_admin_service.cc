@@ -6,7 +6,8 @@
 
 namespace zizhu {
 
-grpc::Status ProjectionAdminService::RebuildProjection(grpc::ServerContext*, const common::v1::RebuildProjectionRequest*,
+grpc::Status ProjectionAdminService::RebuildProjection(grpc::ServerContext*,
+                                                       const common::v1::RebuildProjectionRequest*,
                                                        common::v1::RebuildProjectionResponse* response) {
   absl::Time start = absl::Now();
   absl::StatusOr<int64_t> applied = processor_->Rebuild();

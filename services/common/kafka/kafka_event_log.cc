@@ -87,10 +87,9 @@ absl::Status EnsureTopic(const std::string& bootstrap_servers, const std::string
     for (size_t i = 0; i < count; ++i) {
       rd_kafka_resp_err_t err = rd_kafka_topic_result_error(topics[i]);
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        status = absl::UnavailableError(absl::StrCat("creating topic '", topic, "': ", rd_kafka_err2str(err), " ",
-                                                     rd_kafka_topic_result_error_string(topics[i])
-                                                         ? rd_kafka_topic_result_error_string(topics[i])
-                                                         : ""));
+        status = absl::UnavailableError(absl::StrCat(
+            "creating topic '", topic, "': ", rd_kafka_err2str(err), " ",
+            rd_kafka_topic_result_error_string(topics[i]) ? rd_kafka_topic_result_error_string(topics[i]) : ""));
       }
     }
   }
@@ -192,10 +191,10 @@ absl::StatusOr<std::vector<es::LogPosition>> KafkaEventLog::AppendAtomically(
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
     while (true) {
-      RdKafka::ErrorCode code = producer_->produce(
-          options_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-          const_cast<char*>(record.value.data()), record.value.size(), record.key.data(), record.key.size(), 0,
-          &slots[i]);
+      RdKafka::ErrorCode code =
+          producer_->produce(options_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                             const_cast<char*>(record.value.data()), record.value.size(), record.key.data(),
+                             record.key.size(), 0, &slots[i]);
       if (code == RdKafka::ERR_NO_ERROR) break;
       if (code == RdKafka::ERR__QUEUE_FULL) {
         producer_->poll(10);

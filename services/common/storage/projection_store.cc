@@ -41,15 +41,16 @@ absl::StatusOr<std::optional<std::string>> ProjectionBatch::Get(const std::strin
 void ProjectionBatch::Put(const std::string& key, const std::string& value) { batch_.Put(key, value); }
 void ProjectionBatch::Delete(const std::string& key) { batch_.Delete(key); }
 
-void ProjectionBatch::RecordAppliedOffset(const std::string& topic, es::PartitionId partition,
-                                          LogOffset next_offset) {
+void ProjectionBatch::RecordAppliedOffset(const std::string& topic, es::PartitionId partition, LogOffset next_offset) {
   batch_.Put(AppliedOffsetKey(topic, partition), std::to_string(next_offset.value()));
 }
 
 void ProjectionBatch::SetSavePoint() { batch_.SetSavePoint(); }
 void ProjectionBatch::RollbackToSavePoint() { batch_.RollbackToSavePoint().PermitUncheckedError(); }
 void ProjectionBatch::PopSavePoint() { batch_.PopSavePoint().PermitUncheckedError(); }
-size_t ProjectionBatch::count() const { return const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetWriteBatch()->Count(); }
+size_t ProjectionBatch::count() const {
+  return const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetWriteBatch()->Count();
+}
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(ProjectionStoreOptions options) {
   if (options.path.empty()) return absl::InvalidArgumentError("projection store path is empty");

@@ -42,7 +42,7 @@ DecideFn Increment(const std::string& id, int64_t expected = 0, int events = 1, 
     for (int i = 0; i < events; ++i) {
       auto payload = std::make_shared<google::protobuf::StringValue>();
       payload->set_value(text);
-      out.push_back(NewEvent{"test.Counter", id, current + i + 1, payload});
+      out.push_back(NewEvent{"test.Counter", AggregateId(id), AggregateVersion(current + i + 1), payload});
     }
     return out;
   };
@@ -142,8 +142,9 @@ TEST_F(CommandProcessorTest, ConcurrentCommandsAreGroupCommittedInOrder) {
   constexpr int kCommands = 2000;
   std::vector<std::promise<absl::StatusOr<common::v1::CommandOutcome>>> promises(kCommands);
   for (int i = 0; i < kCommands; ++i) {
-    processor_->Submit(CommandMeta{absl::StrCat("g", i), "tester", "", "", ""}, Increment("shared"),
-                       [&promises, i](const absl::StatusOr<common::v1::CommandOutcome>& r) { promises[i].set_value(r); });
+    processor_->Submit(
+        CommandMeta{absl::StrCat("g", i), "tester", "", "", ""}, Increment("shared"),
+        [&promises, i](const absl::StatusOr<common::v1::CommandOutcome>& r) { promises[i].set_value(r); });
   }
   for (int i = 0; i < kCommands; ++i) {
     auto outcome = promises[i].get_future().get();

@@ -27,7 +27,8 @@ grpc::ServerUnaryReactor* RegistryGrpcService::RegisterSchool(grpc::CallbackServ
                                                               const v1::RegisterSchoolRequest* req,
                                                               v1::RegisterSchoolResponse* resp) {
   auto* reactor = ctx->DefaultReactor();
-  app_->RegisterSchool(*req, Finisher<v1::School>(reactor, [resp](v1::School s) { *resp->mutable_school() = std::move(s); }));
+  app_->RegisterSchool(*req,
+                       Finisher<v1::School>(reactor, [resp](v1::School s) { *resp->mutable_school() = std::move(s); }));
   return reactor;
 }
 
@@ -44,7 +45,8 @@ grpc::ServerUnaryReactor* RegistryGrpcService::RegisterStudent(grpc::CallbackSer
                                                                const v1::RegisterStudentRequest* req,
                                                                v1::RegisterStudentResponse* resp) {
   auto* reactor = ctx->DefaultReactor();
-  app_->RegisterStudent(*req, Finisher<v1::Student>(reactor, [resp](v1::Student s) { *resp->mutable_student() = std::move(s); }));
+  app_->RegisterStudent(
+      *req, Finisher<v1::Student>(reactor, [resp](v1::Student s) { *resp->mutable_student() = std::move(s); }));
   return reactor;
 }
 
@@ -79,7 +81,8 @@ grpc::ServerUnaryReactor* RegistryGrpcService::GetStudent(grpc::CallbackServerCo
                                                           const v1::GetStudentRequest* req,
                                                           v1::GetStudentResponse* resp) {
   auto* reactor = ctx->DefaultReactor();
-  app_->GetStudent(*req, Finisher<v1::Student>(reactor, [resp](v1::Student s) { *resp->mutable_student() = std::move(s); }));
+  app_->GetStudent(*req,
+                   Finisher<v1::Student>(reactor, [resp](v1::Student s) { *resp->mutable_student() = std::move(s); }));
   return reactor;
 }
 
@@ -100,7 +103,8 @@ grpc::ServerUnaryReactor* RegistryGrpcService::ListStudents(grpc::CallbackServer
 
 grpc::ServerUnaryReactor* RegistryGrpcService::GetSchool(grpc::CallbackServerContext* ctx,
                                                          const v1::GetSchoolRequest* req, v1::GetSchoolResponse* resp) {
-  return FinishNow(ctx, app_->GetSchool(req->school_code()), [resp](v1::School s) { *resp->mutable_school() = std::move(s); });
+  return FinishNow(ctx, app_->GetSchool(req->school_code()),
+                   [resp](v1::School s) { *resp->mutable_school() = std::move(s); });
 }
 
 grpc::ServerUnaryReactor* RegistryGrpcService::ListSchools(grpc::CallbackServerContext* ctx,

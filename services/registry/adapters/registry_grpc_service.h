@@ -15,8 +15,7 @@ class RegistryGrpcService final : public v1::RegistryService::CallbackService {
 
   grpc::ServerUnaryReactor* RegisterSchool(grpc::CallbackServerContext* ctx, const v1::RegisterSchoolRequest* req,
                                            v1::RegisterSchoolResponse* resp) override;
-  grpc::ServerUnaryReactor* RegisterHousehold(grpc::CallbackServerContext* ctx,
-                                              const v1::RegisterHouseholdRequest* req,
+  grpc::ServerUnaryReactor* RegisterHousehold(grpc::CallbackServerContext* ctx, const v1::RegisterHouseholdRequest* req,
                                               v1::RegisterHouseholdResponse* resp) override;
   grpc::ServerUnaryReactor* RegisterStudent(grpc::CallbackServerContext* ctx, const v1::RegisterStudentRequest* req,
                                             v1::RegisterStudentResponse* resp) override;

@@ -56,6 +56,35 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std:
 
 std::string EncodePageToken(const std::string& key) { return absl::WebSafeBase64Escape(key); }
 
+// One page of rows under `prefix`, after the key named by `page_token`.
+// `take(key, value)` returns whether the row became an item of the page.
+// Returns the next page token ("" on the last page).
+absl::StatusOr<std::string> ScanPage(
+    const storage::ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
+    const std::function<absl::StatusOr<bool>(const std::string&, const std::string&)>& take) {
+  ASSIGN_OR_RETURN(std::string start, DecodePageToken(page_token, prefix));
+  int taken = 0;
+  std::string last_key, next_token;
+  absl::Status row_error;
+  RETURN_IF_ERROR(store.Scan(prefix, start, [&](const std::string& key, const std::string& value) {
+    if (key == start) return true;  // the token names the last key of the previous page
+    if (taken == page_size) {
+      next_token = EncodePageToken(last_key);
+      return false;
+    }
+    last_key = key;
+    absl::StatusOr<bool> took = take(key, value);
+    if (!took.ok()) {
+      row_error = took.status();
+      return false;
+    }
+    taken += *took ? 1 : 0;
+    return true;
+  }));
+  RETURN_IF_ERROR(row_error);
+  return next_token;
+}
+
 }  // namespace
 
 es::CommandMeta ToCommandMeta(const v1::CommandMeta& meta) {
@@ -263,51 +292,35 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const v1::Lis
   std::string prefix;
   bool index_is_student_rows = false;
   if (!request.school_code().empty()) {
-    prefix = !request.class_name().empty() ? keys::BySchoolClassPrefix(request.school_code(), request.grade(), request.class_name())
-             : request.grade() != 0        ? keys::BySchoolGradePrefix(request.school_code(), request.grade())
-                                           : keys::BySchoolPrefix(request.school_code());
+    prefix = !request.class_name().empty()
+                 ? keys::BySchoolClassPrefix(request.school_code(), request.grade(), request.class_name())
+             : request.grade() != 0 ? keys::BySchoolGradePrefix(request.school_code(), request.grade())
+                                    : keys::BySchoolPrefix(request.school_code());
   } else if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED) {
     prefix = keys::ByStatusPrefix(request.status());
   } else {
     prefix = keys::kStudentPrefix;
     index_is_student_rows = true;
   }
-  ASSIGN_OR_RETURN(std::string start, DecodePageToken(request.page_token(), prefix));
   v1::ListStudentsResponse response;
-  absl::Status row_error;
-  std::string last_key;
-  RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string& value) {
-    if (key == start) return true;  // the token names the last key of the previous page
-    if (response.students_size() == page_size) {
-      response.set_next_page_token(EncodePageToken(last_key));
-      return false;
-    }
-    v1::StudentRecord record;
-    if (index_is_student_rows) {
-      if (!record.ParseFromString(value)) {
-        row_error = absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
-        return false;
-      }
-    } else {
-      std::string id = key.substr(key.rfind(keys::kSep) + 1);
-      absl::StatusOr<v1::StudentRecord> loaded = LoadStudent(id);
-      if (!loaded.ok()) {
-        row_error = loaded.status();
-        return false;
-      }
-      record = std::move(*loaded);
-    }
-    last_key = key;
-    if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && record.status() != request.status()) return true;
-    absl::StatusOr<v1::Student> student = ToApi(record, false);
-    if (!student.ok()) {
-      row_error = student.status();
-      return false;
-    }
-    *response.add_students() = std::move(*student);
-    return true;
-  }));
-  RETURN_IF_ERROR(row_error);
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      ScanPage(*store_, prefix, request.page_token(), page_size,
+               [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
+                 v1::StudentRecord record;
+                 if (index_is_student_rows) {
+                   if (!record.ParseFromString(value)) {
+                     return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+                   }
+                 } else {
+                   ASSIGN_OR_RETURN(record, LoadStudent(key.substr(key.rfind(keys::kSep) + 1)));
+                 }
+                 if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && record.status() != request.status()) {
+                   return false;
+                 }
+                 ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
+                 return true;
+               }));
   return response;
 }
 
@@ -322,36 +335,24 @@ absl::StatusOr<v1::School> RegistryApp::GetSchool(const std::string& school_code
 
 absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const v1::ListSchoolsRequest& request) const {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
-  std::string prefix = request.county_code().empty() ? keys::kSchoolPrefix : keys::ByCountyPrefix(request.county_code());
-  ASSIGN_OR_RETURN(std::string start, DecodePageToken(request.page_token(), prefix));
+  std::string prefix =
+      request.county_code().empty() ? keys::kSchoolPrefix : keys::ByCountyPrefix(request.county_code());
   v1::ListSchoolsResponse response;
-  absl::Status row_error;
-  std::string last_key;
-  RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string& value) {
-    if (key == start) return true;
-    if (response.schools_size() == page_size) {
-      response.set_next_page_token(EncodePageToken(last_key));
-      return false;
-    }
-    last_key = key;
-    if (request.county_code().empty()) {
-      v1::SchoolRecord record;
-      if (!record.ParseFromString(value)) {
-        row_error = absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
-        return false;
-      }
-      *response.add_schools() = SchoolToApi(record);
-    } else {
-      absl::StatusOr<v1::School> school = GetSchool(key.substr(key.rfind(keys::kSep) + 1));
-      if (!school.ok()) {
-        row_error = school.status();
-        return false;
-      }
-      *response.add_schools() = std::move(*school);
-    }
-    return true;
-  }));
-  RETURN_IF_ERROR(row_error);
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   ScanPage(*store_, prefix, request.page_token(), page_size,
+                            [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
+                              if (!request.county_code().empty()) {
+                                ASSIGN_OR_RETURN(*response.add_schools(),
+                                                 GetSchool(key.substr(key.rfind(keys::kSep) + 1)));
+                                return true;
+                              }
+                              v1::SchoolRecord record;
+                              if (!record.ParseFromString(value)) {
+                                return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+                              }
+                              *response.add_schools() = SchoolToApi(record);
+                              return true;
+                            }));
   return response;
 }
 

@@ -22,7 +22,9 @@ inline constexpr char kStudentPrefix[] = "stu/";
 inline constexpr char kSchoolPrefix[] = "sch/";
 
 // Students by school, grade and class.
-inline std::string BySchoolPrefix(const std::string& school) { return absl::StrCat("ix/school/", school, std::string(1, kSep)); }
+inline std::string BySchoolPrefix(const std::string& school) {
+  return absl::StrCat("ix/school/", school, std::string(1, kSep));
+}
 inline std::string BySchoolGradePrefix(const std::string& school, int grade) {
   return absl::StrCat(BySchoolPrefix(school), absl::StrFormat("%02d", grade), std::string(1, kSep));
 }
@@ -34,9 +36,15 @@ inline std::string BySchool(const v1::StudentRecord& s) {
 }
 // Students by enrolment status.
 inline std::string ByStatusPrefix(int status) { return absl::StrFormat("ix/status/%02d%c", status, kSep); }
-inline std::string ByStatus(const v1::StudentRecord& s) { return absl::StrCat(ByStatusPrefix(s.status()), s.student_id()); }
+inline std::string ByStatus(const v1::StudentRecord& s) {
+  return absl::StrCat(ByStatusPrefix(s.status()), s.student_id());
+}
 // Schools by county.
-inline std::string ByCountyPrefix(const std::string& county) { return absl::StrCat("ix/county/", county, std::string(1, kSep)); }
-inline std::string ByCounty(const v1::SchoolRecord& s) { return absl::StrCat(ByCountyPrefix(s.county_code()), s.school_code()); }
+inline std::string ByCountyPrefix(const std::string& county) {
+  return absl::StrCat("ix/county/", county, std::string(1, kSep));
+}
+inline std::string ByCounty(const v1::SchoolRecord& s) {
+  return absl::StrCat(ByCountyPrefix(s.county_code()), s.school_code());
+}
 
 }  // namespace zizhu::registry::keys

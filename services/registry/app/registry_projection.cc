@@ -65,9 +65,12 @@ absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope
     batch.Put(keys::NationalIdHash(record.national_id_hash()), record.student_id());
     return absl::OkStatus();
   }
-  if (payload.Is<v1::StudentAttributesUpdated>()) return UpdateStudent<v1::StudentAttributesUpdated>(batch, envelope, stamp);
-  if (payload.Is<v1::EnrolmentStatusChanged>()) return UpdateStudent<v1::EnrolmentStatusChanged>(batch, envelope, stamp);
-  if (payload.Is<v1::ResponsiblePeopleAssigned>()) return UpdateStudent<v1::ResponsiblePeopleAssigned>(batch, envelope, stamp);
+  if (payload.Is<v1::StudentAttributesUpdated>())
+    return UpdateStudent<v1::StudentAttributesUpdated>(batch, envelope, stamp);
+  if (payload.Is<v1::EnrolmentStatusChanged>())
+    return UpdateStudent<v1::EnrolmentStatusChanged>(batch, envelope, stamp);
+  if (payload.Is<v1::ResponsiblePeopleAssigned>())
+    return UpdateStudent<v1::ResponsiblePeopleAssigned>(batch, envelope, stamp);
   if (payload.Is<v1::SchoolRegistered>()) {
     v1::SchoolRegistered event;
     if (!payload.UnpackTo(&event)) return absl::DataLossError("SchoolRegistered does not unpack");

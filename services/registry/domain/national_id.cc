@@ -102,7 +102,8 @@ absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::st
   char last = id[17];
   if (!((last >= '0' && last <= '9') || last == 'X')) return bad("the last character must be a digit or X");
   int province = (id[0] - '0') * 10 + (id[1] - '0');
-  if (ProvinceCodes().count(province) == 0) return bad(absl::StrCat("region code starts with unknown province ", province));
+  if (ProvinceCodes().count(province) == 0)
+    return bad(absl::StrCat("region code starts with unknown province ", province));
   auto digits = [&](size_t from, size_t len) {
     int v = 0;
     for (size_t i = from; i < from + len; ++i) v = v * 10 + (id[i] - '0');
@@ -113,7 +114,8 @@ absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::st
     return bad(absl::StrFormat("birth date %04d-%02d-%02d is not a valid date", year, month, day));
   }
   char expected = NationalIdCheckCharacter(id.substr(0, 17));
-  if (expected != last) return bad(absl::StrCat("check digit is ", std::string(1, last), ", expected ", std::string(1, expected)));
+  if (expected != last)
+    return bad(absl::StrCat("check digit is ", std::string(1, last), ", expected ", std::string(1, expected)));
   NationalIdInfo info;
   info.normalized = std::string(id);
   info.region_code = std::string(id.substr(0, 6));

@@ -46,7 +46,8 @@ absl::StatusOr<std::string> CleanName(absl::string_view field, absl::string_view
     if (!required) return name;
     return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
   }
-  if (CodePoints(name) > max_chars) return Invalid(field, name, absl::StrCat("is longer than ", max_chars, " characters"));
+  if (CodePoints(name) > max_chars)
+    return Invalid(field, name, absl::StrCat("is longer than ", max_chars, " characters"));
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) return Invalid(field, name, "contains a control character");
   }
@@ -87,13 +88,14 @@ absl::Status CheckPhone(absl::string_view field, const std::string& phone) {
   for (char c : phone) {
     if (c < '0' || c > '9') return Invalid(field, MaskPhone(phone), "must contain only digits");
   }
-  if (phone.size() == 11 && phone[0] != '1') return Invalid(field, MaskPhone(phone), "is not a mobile number (must start with 1)");
+  if (phone.size() == 11 && phone[0] != '1')
+    return Invalid(field, MaskPhone(phone), "is not a mobile number (must start with 1)");
   return absl::OkStatus();
 }
 
 // Protects an optional personal value; empty input gives an empty value.
 absl::StatusOr<v1::ProtectedValue> ProtectOptional(PersonalDataProtector& protector, absl::string_view field_name,
-                                                  absl::string_view raw, PersonalField field) {
+                                                   absl::string_view raw, PersonalField field) {
   std::string value = DigitsOnly(absl::StripAsciiWhitespace(raw));
   if (value.empty()) return v1::ProtectedValue();
   if (field == PersonalField::kBankCard) RETURN_IF_ERROR(CheckBankCard(field_name, value));
@@ -123,8 +125,8 @@ absl::Status CheckStageAndGrade(v1::EducationStage stage, int grade) {
   }
   int max = MaxGrade(stage);
   if (grade < 1 || grade > max) {
-    return absl::InvalidArgumentError(absl::StrCat("grade ", grade, " is outside 1-", max, " for stage ",
-                                                   v1::EducationStage_Name(stage)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("grade ", grade, " is outside 1-", max, " for stage ", v1::EducationStage_Name(stage)));
   }
   return absl::OkStatus();
 }
@@ -163,15 +165,14 @@ absl::StatusOr<v1::StudentRecord> RequireStudent(RegistryState& state, const std
   }
   if (expected_version != 0 && expected_version != student->version()) {
     return absl::AbortedError(absl::StrCat("student '", student_id, "' is at version ", student->version(),
-                                           ", not expected_version ", expected_version,
-                                           "; reload and retry"));
+                                           ", not expected_version ", expected_version, "; reload and retry"));
   }
   return *student;
 }
 
 es::NewEvent MakeEvent(const char* type, const std::string& id, int64_t version,
                        std::shared_ptr<const google::protobuf::Message> payload) {
-  return es::NewEvent{type, id, version, std::move(payload)};
+  return es::NewEvent{type, AggregateId(id), AggregateVersion(version), std::move(payload)};
 }
 
 absl::StatusOr<v1::Guardian> CleanGuardian(PersonalDataProtector& protector, const v1::GuardianInput& in) {
@@ -180,7 +181,8 @@ absl::StatusOr<v1::Guardian> CleanGuardian(PersonalDataProtector& protector, con
   ASSIGN_OR_RETURN(std::string relation, CleanName("guardian.relation", in.relation(), 10, false));
   out.set_name(name);
   out.set_relation(relation);
-  ASSIGN_OR_RETURN(*out.mutable_phone(), ProtectOptional(protector, "guardian.phone", in.phone(), PersonalField::kPhone));
+  ASSIGN_OR_RETURN(*out.mutable_phone(),
+                   ProtectOptional(protector, "guardian.phone", in.phone(), PersonalField::kPhone));
   return out;
 }
 
@@ -237,7 +239,8 @@ absl::StatusOr<Events> DecideRegisterSchool(RegistryState& state, const v1::Regi
   if (stages.empty()) return absl::InvalidArgumentError("stages: a school teaches at least one stage");
   ASSIGN_OR_RETURN(auto existing, state.FindSchool(code));
   if (existing) {
-    return absl::AlreadyExistsError(absl::StrCat("school_code '", code, "' is already registered (", existing->name(), ")"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("school_code '", code, "' is already registered (", existing->name(), ")"));
   }
   event->set_school_code(code);
   event->set_name(name);
@@ -275,8 +278,7 @@ absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::R
 }
 
 absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataProtector& protector,
-                                             const v1::RegisterStudentRequest& cmd,
-                                             const std::string& new_student_id) {
+                                             const v1::RegisterStudentRequest& cmd, const std::string& new_student_id) {
   auto event = std::make_shared<v1::StudentRegistered>();
   ASSIGN_OR_RETURN(std::string name, CleanName("name", cmd.name(), 30));
   std::string id = NormalizeNationalId(cmd.national_id());
@@ -304,17 +306,19 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
     return absl::InvalidArgumentError(
         "household_number is required for a student of a registered-poor household (category REGISTERED_POOR)");
   }
-  v1::EnrolmentStatus status = cmd.status() == v1::ENROLMENT_STATUS_UNSPECIFIED ? v1::ENROLMENT_STATUS_ENROLLED : cmd.status();
+  v1::EnrolmentStatus status =
+      cmd.status() == v1::ENROLMENT_STATUS_UNSPECIFIED ? v1::ENROLMENT_STATUS_ENROLLED : cmd.status();
   if (!v1::EnrolmentStatus_IsValid(status)) {
-    return absl::InvalidArgumentError(absl::StrCat("status ", static_cast<int>(status), " is not a valid enrolment status"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("status ", static_cast<int>(status), " is not a valid enrolment status"));
   }
 
   // State checks after input checks: the cheapest error first.
   const std::string hash = protector.NationalIdHash(info.normalized);
   ASSIGN_OR_RETURN(auto existing, state.FindStudentIdByNationalIdHash(hash));
   if (existing) {
-    return absl::AlreadyExistsError(absl::StrCat("national_id ", MaskNationalId(info.normalized),
-                                                 " is already registered as student ", *existing));
+    return absl::AlreadyExistsError(
+        absl::StrCat("national_id ", MaskNationalId(info.normalized), " is already registered as student ", *existing));
   }
   ASSIGN_OR_RETURN(v1::SchoolRecord school, RequireSchool(state, school_code, cmd.stage()));
   (void)school;
@@ -426,8 +430,7 @@ absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, Perso
   return Events{MakeEvent(kStudentAggregate, student.student_id(), student.version() + 1, event)};
 }
 
-absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state,
-                                                   const v1::ChangeEnrolmentStatusRequest& cmd) {
+absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd) {
   ASSIGN_OR_RETURN(v1::StudentRecord student, RequireStudent(state, cmd.student_id(), cmd.expected_version()));
   v1::EnrolmentStatus to = cmd.status();
   if (to == v1::ENROLMENT_STATUS_UNSPECIFIED || !v1::EnrolmentStatus_IsValid(to)) {
@@ -439,13 +442,13 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state,
                                                       v1::EnrolmentStatus_Name(to)));
   }
   if (!cmd.has_effective_date() || !IsValidDate(cmd.effective_date())) {
-    return absl::InvalidArgumentError(absl::StrCat("effective_date ",
-                                                   cmd.has_effective_date() ? FormatDate(cmd.effective_date()) : "(unset)",
-                                                   " is not a valid date"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("effective_date ", cmd.has_effective_date() ? FormatDate(cmd.effective_date()) : "(unset)",
+                     " is not a valid date"));
   }
   if (CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("effective_date ", FormatDate(cmd.effective_date()),
-                                                   " is before the student's birth date"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("effective_date ", FormatDate(cmd.effective_date()), " is before the student's birth date"));
   }
   ASSIGN_OR_RETURN(std::string reason, CleanName("reason", cmd.reason(), 200, false));
   auto event = std::make_shared<v1::EnrolmentStatusChanged>();
@@ -457,7 +460,7 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state,
   event->set_previous_school_code(student.school_code());
 
   const bool moves = to == v1::ENROLMENT_STATUS_ENROLLED && (student.status() == v1::ENROLMENT_STATUS_TRANSFERRED ||
-                                                           student.status() == v1::ENROLMENT_STATUS_GRADUATED);
+                                                             student.status() == v1::ENROLMENT_STATUS_GRADUATED);
   if (moves || !cmd.school_code().empty()) {
     if (to != v1::ENROLMENT_STATUS_ENROLLED) {
       return absl::InvalidArgumentError("school_code may be given only when the new status is ENROLLED");

@@ -24,8 +24,7 @@ absl::StatusOr<Events> DecideRegisterSchool(RegistryState& state, const v1::Regi
 absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::RegisterHouseholdRequest& cmd);
 // `new_student_id` is the id to give the student if the command is accepted.
 absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataProtector& protector,
-                                             const v1::RegisterStudentRequest& cmd,
-                                             const std::string& new_student_id);
+                                             const v1::RegisterStudentRequest& cmd, const std::string& new_student_id);
 absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, PersonalDataProtector& protector,
                                                      const v1::UpdateStudentAttributesRequest& cmd);
 absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd);

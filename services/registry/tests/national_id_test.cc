@@ -33,9 +33,10 @@ TEST(NationalIdTest, RejectsBadLengthCharactersProvinceAndDate) {
             std::string::npos);
   EXPECT_NE(ValidateNationalId(WithCheck("99010519491231002")).status().message().find("unknown province 99"),
             std::string::npos);
-  EXPECT_NE(ValidateNationalId(WithCheck("21010220100230002")).status().message().find("2010-02-30 is not a valid date"),
-            std::string::npos);
-  EXPECT_TRUE(ValidateNationalId(WithCheck("21010220120229001")).ok());  // leap day
+  EXPECT_NE(
+      ValidateNationalId(WithCheck("21010220100230002")).status().message().find("2010-02-30 is not a valid date"),
+      std::string::npos);
+  EXPECT_TRUE(ValidateNationalId(WithCheck("21010220120229001")).ok());   // leap day
   EXPECT_FALSE(ValidateNationalId(WithCheck("21010219000229001")).ok());  // 1900 is not leap
 }
 
@@ -43,8 +44,12 @@ TEST(NationalIdTest, NormalizesWhatSpreadsheetsDo) {
   EXPECT_EQ(NormalizeNationalId(" 11010519491231002x "), "11010519491231002X");
   EXPECT_EQ(NormalizeNationalId("'11010519491231002X"), "11010519491231002X");
   EXPECT_EQ(NormalizeNationalId("１１０１０５１９４９１２３１００２Ｘ"), "11010519491231002X");
-  EXPECT_EQ(NormalizeNationalId("110105\xE3\x80\x80" "19491231002X"), "11010519491231002X");
-  EXPECT_EQ(NormalizeNationalId("1101051949\xC2\xA0" "1231002X"), "11010519491231002X");
+  EXPECT_EQ(NormalizeNationalId("110105\xE3\x80\x80"
+                                "19491231002X"),
+            "11010519491231002X");
+  EXPECT_EQ(NormalizeNationalId("1101051949\xC2\xA0"
+                                "1231002X"),
+            "11010519491231002X");
 }
 
 TEST(NationalIdTest, OddSequenceDigitIsMale) {

@@ -100,7 +100,7 @@ TEST_F(RegistryDecisionsTest, RegisterStudentEmitsOneEventWithProtectedData) {
   ASSERT_EQ(events->size(), 1u);
   const auto& e = static_cast<const v1::StudentRegistered&>(*(*events)[0].payload);
   EXPECT_EQ((*events)[0].aggregate_type, kStudentAggregate);
-  EXPECT_EQ((*events)[0].aggregate_version, 1);
+  EXPECT_EQ((*events)[0].aggregate_version, AggregateVersion(1));
   EXPECT_EQ(e.name(), "张小明");
   EXPECT_EQ(e.national_id().sealed().ciphertext(), "sealed:national_id:" + ValidId("21010220150301001"));
   EXPECT_EQ(e.national_id_hash(), "hash:" + ValidId("21010220150301001"));
@@ -188,7 +188,7 @@ TEST_F(RegistryDecisionsTest, StaleExpectedVersionIsAborted) {
   update.set_expected_version(1);
   auto events = DecideUpdateStudentAttributes(state_, protector_, update);
   ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ((*events)[0].aggregate_version, 2);
+  EXPECT_EQ((*events)[0].aggregate_version, AggregateVersion(2));
   const auto& e = static_cast<const v1::StudentAttributesUpdated&>(*(*events)[0].payload);
   ASSERT_EQ(e.changed_fields_size(), 1);
   EXPECT_EQ(e.changed_fields(0), "class_name");

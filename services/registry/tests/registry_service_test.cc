@@ -1,13 +1,12 @@
 // The real gRPC server on port 0 over the in-memory event log.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-
-#include <future>
-#include <set>
 #include <grpcpp/health_check_service_interface.h>
 
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"

@@ -18,7 +18,9 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& DefaultHeaders() {
   static const auto* headers = new std::map<std::string, std::vector<std::string>>{
       {"name", {"姓名", "学生姓名", "name", "student_name"}},
-      {"national_id", {"公民身份号码", "身份证号", "身份证号码", "身份证件号", "身份证件号码", "学生身份证号", "national_id", "id_number"}},
+      {"national_id",
+       {"公民身份号码", "身份证号", "身份证号码", "身份证件号", "身份证件号码", "学生身份证号", "national_id",
+        "id_number"}},
       {"gender", {"性别", "gender", "sex"}},
       {"birth_date", {"出生日期", "出生年月", "出生年月日", "birth_date", "birthday"}},
       {"ethnic_group", {"民族", "ethnic_group", "ethnicity"}},
@@ -120,8 +122,8 @@ absl::StatusOr<std::map<std::string, int>> HeaderMapping::Resolve(const std::vec
     auto it = header_to_field_.find(NormalizeHeader(headers[i]));
     if (it == header_to_field_.end()) continue;
     if (columns.count(it->second)) {
-      return absl::InvalidArgumentError(absl::StrCat("columns ", columns[it->second] + 1, " and ", i + 1,
-                                                     " both map to field '", it->second, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("columns ", columns[it->second] + 1, " and ", i + 1, " both map to field '", it->second, "'"));
     }
     columns[it->second] = static_cast<int>(i);
   }
@@ -130,8 +132,8 @@ absl::StatusOr<std::map<std::string, int>> HeaderMapping::Resolve(const std::vec
     if (!columns.count(required)) missing.push_back(required);
   }
   if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("header row lacks required column(s): ", absl::StrJoin(missing, ", "),
-                                                   " (add them or give a mapping file)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "header row lacks required column(s): ", absl::StrJoin(missing, ", "), " (add them or give a mapping file)"));
   }
   return columns;
 }
@@ -171,17 +173,26 @@ absl::StatusOr<v1::Date> ParseDate(const std::string& raw) {
 
 absl::StatusOr<v1::EducationStage> ParseStage(const std::string& raw) {
   static const std::map<std::string, v1::EducationStage> stages = {
-      {"学前", v1::EDUCATION_STAGE_PRESCHOOL},          {"学前教育", v1::EDUCATION_STAGE_PRESCHOOL},
-      {"幼儿园", v1::EDUCATION_STAGE_PRESCHOOL},        {"preschool", v1::EDUCATION_STAGE_PRESCHOOL},
-      {"小学", v1::EDUCATION_STAGE_PRIMARY},            {"primary", v1::EDUCATION_STAGE_PRIMARY},
-      {"初中", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},      {"初级中学", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},
-      {"junior", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},    {"junior_middle", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},
-      {"高中", v1::EDUCATION_STAGE_SENIOR_HIGH},        {"普通高中", v1::EDUCATION_STAGE_SENIOR_HIGH},
-      {"senior", v1::EDUCATION_STAGE_SENIOR_HIGH},      {"senior_high", v1::EDUCATION_STAGE_SENIOR_HIGH},
-      {"中职", v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL}, {"中等职业教育", v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL},
+      {"学前", v1::EDUCATION_STAGE_PRESCHOOL},
+      {"学前教育", v1::EDUCATION_STAGE_PRESCHOOL},
+      {"幼儿园", v1::EDUCATION_STAGE_PRESCHOOL},
+      {"preschool", v1::EDUCATION_STAGE_PRESCHOOL},
+      {"小学", v1::EDUCATION_STAGE_PRIMARY},
+      {"primary", v1::EDUCATION_STAGE_PRIMARY},
+      {"初中", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},
+      {"初级中学", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},
+      {"junior", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},
+      {"junior_middle", v1::EDUCATION_STAGE_JUNIOR_MIDDLE},
+      {"高中", v1::EDUCATION_STAGE_SENIOR_HIGH},
+      {"普通高中", v1::EDUCATION_STAGE_SENIOR_HIGH},
+      {"senior", v1::EDUCATION_STAGE_SENIOR_HIGH},
+      {"senior_high", v1::EDUCATION_STAGE_SENIOR_HIGH},
+      {"中职", v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL},
+      {"中等职业教育", v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL},
       {"vocational", v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL},
       {"secondary_vocational", v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL},
-      {"大学", v1::EDUCATION_STAGE_UNIVERSITY},         {"高等教育", v1::EDUCATION_STAGE_UNIVERSITY},
+      {"大学", v1::EDUCATION_STAGE_UNIVERSITY},
+      {"高等教育", v1::EDUCATION_STAGE_UNIVERSITY},
       {"university", v1::EDUCATION_STAGE_UNIVERSITY},
   };
   auto it = stages.find(absl::AsciiStrToLower(Trim(raw)));
@@ -216,15 +227,16 @@ absl::StatusOr<bool> ParseYesNo(const std::string& raw) {
 
 absl::StatusOr<v1::EnrolmentStatus> ParseStatus(const std::string& raw) {
   static const std::map<std::string, v1::EnrolmentStatus> statuses = {
-      {"", v1::ENROLMENT_STATUS_ENROLLED},           {"在籍", v1::ENROLMENT_STATUS_ENROLLED},
-      {"在校", v1::ENROLMENT_STATUS_ENROLLED},       {"enrolled", v1::ENROLMENT_STATUS_ENROLLED},
-      {"转出", v1::ENROLMENT_STATUS_TRANSFERRED},    {"transferred", v1::ENROLMENT_STATUS_TRANSFERRED},
-      {"休学", v1::ENROLMENT_STATUS_SUSPENDED},      {"suspended", v1::ENROLMENT_STATUS_SUSPENDED},
-      {"辍学", v1::ENROLMENT_STATUS_DROPPED_OUT},    {"dropped_out", v1::ENROLMENT_STATUS_DROPPED_OUT},
-      {"毕业", v1::ENROLMENT_STATUS_GRADUATED},      {"graduated", v1::ENROLMENT_STATUS_GRADUATED},
+      {"", v1::ENROLMENT_STATUS_ENROLLED},        {"在籍", v1::ENROLMENT_STATUS_ENROLLED},
+      {"在校", v1::ENROLMENT_STATUS_ENROLLED},    {"enrolled", v1::ENROLMENT_STATUS_ENROLLED},
+      {"转出", v1::ENROLMENT_STATUS_TRANSFERRED}, {"transferred", v1::ENROLMENT_STATUS_TRANSFERRED},
+      {"休学", v1::ENROLMENT_STATUS_SUSPENDED},   {"suspended", v1::ENROLMENT_STATUS_SUSPENDED},
+      {"辍学", v1::ENROLMENT_STATUS_DROPPED_OUT}, {"dropped_out", v1::ENROLMENT_STATUS_DROPPED_OUT},
+      {"毕业", v1::ENROLMENT_STATUS_GRADUATED},   {"graduated", v1::ENROLMENT_STATUS_GRADUATED},
   };
   auto it = statuses.find(absl::AsciiStrToLower(Trim(raw)));
-  if (it == statuses.end()) return absl::InvalidArgumentError(absl::StrCat("'", raw, "' is not a known enrolment status"));
+  if (it == statuses.end())
+    return absl::InvalidArgumentError(absl::StrCat("'", raw, "' is not a known enrolment status"));
   return it->second;
 }
 
@@ -238,14 +250,20 @@ absl::StatusOr<v1::Gender> ParseGender(const std::string& raw) {
 
 absl::StatusOr<std::vector<v1::PovertyCategory>> ParseCategories(const std::string& raw) {
   static const std::map<std::string, v1::PovertyCategory> categories = {
-      {"建档立卡", v1::POVERTY_CATEGORY_REGISTERED_POOR},     {"建档立卡贫困户", v1::POVERTY_CATEGORY_REGISTERED_POOR},
+      {"建档立卡", v1::POVERTY_CATEGORY_REGISTERED_POOR},
+      {"建档立卡贫困户", v1::POVERTY_CATEGORY_REGISTERED_POOR},
       {"registered_poor", v1::POVERTY_CATEGORY_REGISTERED_POOR},
-      {"低保", v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE},   {"subsistence_allowance", v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE},
-      {"特困", v1::POVERTY_CATEGORY_EXTREME_POVERTY},         {"特困供养", v1::POVERTY_CATEGORY_EXTREME_POVERTY},
+      {"低保", v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE},
+      {"subsistence_allowance", v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE},
+      {"特困", v1::POVERTY_CATEGORY_EXTREME_POVERTY},
+      {"特困供养", v1::POVERTY_CATEGORY_EXTREME_POVERTY},
       {"extreme_poverty", v1::POVERTY_CATEGORY_EXTREME_POVERTY},
-      {"孤儿", v1::POVERTY_CATEGORY_ORPHAN},                  {"orphan", v1::POVERTY_CATEGORY_ORPHAN},
-      {"残疾", v1::POVERTY_CATEGORY_DISABLED},                {"disabled", v1::POVERTY_CATEGORY_DISABLED},
-      {"留守", v1::POVERTY_CATEGORY_LEFT_BEHIND},             {"留守儿童", v1::POVERTY_CATEGORY_LEFT_BEHIND},
+      {"孤儿", v1::POVERTY_CATEGORY_ORPHAN},
+      {"orphan", v1::POVERTY_CATEGORY_ORPHAN},
+      {"残疾", v1::POVERTY_CATEGORY_DISABLED},
+      {"disabled", v1::POVERTY_CATEGORY_DISABLED},
+      {"留守", v1::POVERTY_CATEGORY_LEFT_BEHIND},
+      {"留守儿童", v1::POVERTY_CATEGORY_LEFT_BEHIND},
       {"left_behind", v1::POVERTY_CATEGORY_LEFT_BEHIND},
   };
   std::vector<v1::PovertyCategory> out;
@@ -266,8 +284,7 @@ absl::StatusOr<std::vector<v1::PovertyCategory>> ParseCategories(const std::stri
 }
 
 absl::StatusOr<v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std::string>& fields,
-                                                            const std::map<std::string, int>& columns,
-                                                            RowError* error) {
+                                                           const std::map<std::string, int>& columns, RowError* error) {
   auto get = [&](const char* field) -> std::string {
     auto it = columns.find(field);
     if (it == columns.end() || it->second >= static_cast<int>(fields.size())) return "";
@@ -282,8 +299,9 @@ absl::StatusOr<v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std
   r.set_name(get("name"));
   std::string id = get("national_id");
   if (id.find_first_of("Ee") != std::string::npos && id.find('+') != std::string::npos) {
-    return fail("national_id", absl::InvalidArgumentError(absl::StrCat(
-                                   "'", id, "' was turned into a number by Excel and lost digits; export the column as text")));
+    return fail("national_id",
+                absl::InvalidArgumentError(absl::StrCat(
+                    "'", id, "' was turned into a number by Excel and lost digits; export the column as text")));
   }
   r.set_national_id(registry::NormalizeNationalId(id));
   if (auto g = ParseGender(get("gender")); g.ok()) {

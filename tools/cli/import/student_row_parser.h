@@ -44,8 +44,8 @@ struct RowError {
 
 // Parses one row. `columns` comes from HeaderMapping::Resolve.
 absl::StatusOr<registry::v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std::string>& fields,
-                                                                      const std::map<std::string, int>& columns,
-                                                                      RowError* error);
+                                                                     const std::map<std::string, int>& columns,
+                                                                     RowError* error);
 
 // Value parsers (exposed for tests).
 absl::StatusOr<registry::v1::Date> ParseDate(const std::string& text);

@@ -83,8 +83,8 @@ absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encodi
         out_left = out.size() - used;
         continue;
       }
-      return absl::InvalidArgumentError(absl::StrCat("file is not valid GB18030/GBK at byte ",
-                                                     bytes.size() - in_left, "; try --encoding utf-8"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("file is not valid GB18030/GBK at byte ", bytes.size() - in_left, "; try --encoding utf-8"));
     }
   }
   out.resize(out.size() - out_left);

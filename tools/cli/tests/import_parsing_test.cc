@@ -48,7 +48,8 @@ TEST(CsvTest, QuotesNewlinesAndCrlf) {
 
 TEST(HeaderMappingTest, AcceptsVariantsAndReportsMissingColumns) {
   HeaderMapping m = HeaderMapping::Default();
-  auto cols = m.Resolve({" 姓名 ", "身份证号码", "学校标识码", "学段", "年级（必填）", "班级", "一卡通账号", "备注"}).value();
+  auto cols =
+      m.Resolve({" 姓名 ", "身份证号码", "学校标识码", "学段", "年级（必填）", "班级", "一卡通账号", "备注"}).value();
   EXPECT_EQ(cols["name"], 0);
   EXPECT_EQ(cols["national_id"], 1);
   EXPECT_EQ(cols["grade"], 4);
@@ -100,7 +101,8 @@ TEST(RowParsingTest, ExcelMangledIdIsReportedWithColumn) {
   EXPECT_FALSE(row.ok());
   EXPECT_EQ(error.column, "national_id");
   EXPECT_NE(error.reason.find("Excel"), std::string::npos);
-  auto good = ParseStudentRow({" 张三 ", "１１０１０５１９４９１２３１００２ｘ", "3121000001", "小学", "三年级"}, cols, &error);
+  auto good =
+      ParseStudentRow({" 张三 ", "１１０１０５１９４９１２３１００２ｘ", "3121000001", "小学", "三年级"}, cols, &error);
   ASSERT_TRUE(good.ok());
   EXPECT_EQ(good->national_id(), "11010519491231002X");
   EXPECT_EQ(good->name(), "张三");
