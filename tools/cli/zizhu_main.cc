@@ -29,9 +29,9 @@
 namespace {
 
 namespace v1 = zizhu::registry::v1;
-using zizhu::tools::ParseDate;
-using zizhu::tools::ParseStage;
-using zizhu::tools::ParseStatus;
+using zizhu::registry::ParseDate;
+using zizhu::registry::ParseStage;
+using zizhu::registry::ParseStatus;
 
 struct Globals {
   std::string server = "127.0.0.1:7001";
@@ -257,7 +257,7 @@ int main(int argc, char** argv) {
     student_req.set_stage(*stage);
     student_req.set_grade(grade);
     student_req.set_boarding(boarding);
-    auto cats = zizhu::tools::ParseCategories(categories_text);
+    auto cats = zizhu::registry::ParseCategories(categories_text);
     if (!cats.ok()) {
       rc = Fail(absl::StrCat("--categories: ", cats.status().message()));
       return;

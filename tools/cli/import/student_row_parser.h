@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/registry/domain/field_parsers.h"
 #include "zizhu/registry/v1/registry_service.pb.h"
 
 namespace zizhu::tools {
@@ -46,14 +47,5 @@ struct RowError {
 absl::StatusOr<registry::v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std::string>& fields,
                                                                      const std::map<std::string, int>& columns,
                                                                      RowError* error);
-
-// Value parsers (exposed for tests).
-absl::StatusOr<registry::v1::Date> ParseDate(const std::string& text);
-absl::StatusOr<registry::v1::EducationStage> ParseStage(const std::string& text);
-absl::StatusOr<int> ParseGrade(const std::string& text);
-absl::StatusOr<bool> ParseYesNo(const std::string& text);
-absl::StatusOr<registry::v1::EnrolmentStatus> ParseStatus(const std::string& text);
-absl::StatusOr<registry::v1::Gender> ParseGender(const std::string& text);
-absl::StatusOr<std::vector<registry::v1::PovertyCategory>> ParseCategories(const std::string& text);
 
 }  // namespace zizhu::tools

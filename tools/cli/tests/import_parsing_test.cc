@@ -6,6 +6,7 @@
 #include "tools/cli/import/text_encoding.h"
 
 namespace zizhu::tools {
+using namespace zizhu::registry;  // NOLINT: value parsers under test
 namespace {
 
 namespace v1 = registry::v1;
