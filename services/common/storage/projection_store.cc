@@ -38,6 +38,15 @@ absl::StatusOr<std::optional<std::string>> ProjectionBatch::Get(const std::strin
   return std::optional<std::string>(std::move(value));
 }
 
+absl::Status ProjectionBatch::Scan(const std::string& prefix,
+                                   const std::function<bool(const std::string&, const std::string&)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(db_->NewIterator(rocksdb::ReadOptions())));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  }
+  return FromRocks(it->status(), absl::StrCat("scan of '", prefix, "'"));
+}
+
 void ProjectionBatch::Put(const std::string& key, const std::string& value) { batch_.Put(key, value); }
 void ProjectionBatch::Delete(const std::string& key) { batch_.Delete(key); }
 

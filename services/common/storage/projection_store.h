@@ -40,6 +40,10 @@ class ProjectionBatch {
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
   void Put(const std::string& key, const std::string& value);
   void Delete(const std::string& key);
+  // Visits keys under `prefix` as they would be after this batch, in order,
+  // until `visit` returns false.
+  absl::Status Scan(const std::string& prefix,
+                    const std::function<bool(const std::string&, const std::string&)>& visit);
   // Records that every record of `partition` before `next_offset` is applied.
   void RecordAppliedOffset(const std::string& topic, es::PartitionId partition, LogOffset next_offset);
 

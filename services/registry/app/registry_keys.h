@@ -47,4 +47,33 @@ inline std::string ByCounty(const v1::SchoolRecord& s) {
   return absl::StrCat(ByCountyPrefix(s.county_code()), s.school_code());
 }
 
+// Roster imports and the cross-match.
+inline std::string RosterImport(const std::string& id) { return absl::StrCat("rimp/", id); }
+inline std::string ImportRowOfHash(const std::string& id, const std::string& hash) {
+  return absl::StrCat("rimh/", id, "/", hash);
+}
+inline std::string ImportRejectionPrefix(const std::string& id) { return absl::StrCat("rimr/", id, "/"); }
+inline std::string ImportRejection(const std::string& id, int row) {
+  return absl::StrFormat("%s%09d", ImportRejectionPrefix(id), row);
+}
+inline std::string RosterEntry(int source, const std::string& hash) { return absl::StrFormat("ros/%d/%s", source, hash); }
+inline constexpr char kMatchPrefix[] = "mr/";
+inline std::string Match(const std::string& key) { return absl::StrCat(kMatchPrefix, key); }
+inline std::string MatchQueueCategoryPrefix(int category) { return absl::StrFormat("mq/%02d%c", category, kSep); }
+inline std::string MatchQueueCountyPrefix(int category, const std::string& county) {
+  return absl::StrCat(MatchQueueCategoryPrefix(category), county, std::string(1, kSep));
+}
+inline std::string MatchQueueSchoolPrefix(int category, const std::string& county, const std::string& school) {
+  return absl::StrCat(MatchQueueCountyPrefix(category, county), school, std::string(1, kSep));
+}
+inline std::string MatchQueue(int category, const std::string& county, const std::string& school,
+                              const std::string& key) {
+  return absl::StrCat(MatchQueueSchoolPrefix(category, county, school), key);
+}
+inline constexpr char kMatchCountPrefix[] = "mc/";
+inline std::string MatchCount(int category, const std::string& county, const std::string& school) {
+  return absl::StrFormat("mc/%02d%c%s%c%s", category, kSep, county, kSep, school);
+}
+inline constexpr char kMatchSettings[] = "~matchsettings";
+
 }  // namespace zizhu::registry::keys

@@ -2,8 +2,10 @@
 
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "absl/strings/numbers.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/app/registry_keys.h"
+#include "services/registry/app/roster_projection.h"
 #include "services/registry/domain/registry_evolve.h"
 #include "zizhu/registry/v1/events.pb.h"
 
@@ -49,7 +51,7 @@ absl::Status UpdateStudent(storage::ProjectionBatch& batch, const common::v1::Ev
   v1::StudentRecord after = *before;
   EvolveStudent(after, event, stamp);
   PutStudent(batch, before, after);
-  return absl::OkStatus();
+  return RecomputeMatch(after.national_id_hash(), envelope, batch);
 }
 
 }  // namespace
@@ -57,13 +59,15 @@ absl::Status UpdateStudent(storage::ProjectionBatch& batch, const common::v1::Ev
 absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope, storage::ProjectionBatch& batch) {
   EventStamp stamp{envelope.aggregate_version(), envelope.occurred_at()};
   const google::protobuf::Any& payload = envelope.payload();
+  ASSIGN_OR_RETURN(bool roster_event, ApplyRosterEvent(envelope, batch));
+  if (roster_event) return absl::OkStatus();
   if (payload.Is<v1::StudentRegistered>()) {
     v1::StudentRegistered event;
     if (!payload.UnpackTo(&event)) return absl::DataLossError("StudentRegistered does not unpack");
     v1::StudentRecord record = EvolveStudent(event, stamp);
     PutStudent(batch, std::nullopt, record);
     batch.Put(keys::NationalIdHash(record.national_id_hash()), record.student_id());
-    return absl::OkStatus();
+    return RecomputeMatch(record.national_id_hash(), envelope, batch);
   }
   if (payload.Is<v1::StudentAttributesUpdated>())
     return UpdateStudent<v1::StudentAttributesUpdated>(batch, envelope, stamp);
@@ -113,6 +117,27 @@ absl::StatusOr<std::optional<v1::HouseholdRecord>> BatchRegistryState::FindHouse
   const std::string key = keys::Household(number);
   ASSIGN_OR_RETURN(auto row, batch_.Get(key));
   return ParseRow<v1::HouseholdRecord>(row, key);
+}
+
+absl::StatusOr<std::optional<v1::RosterImportRecord>> BatchRegistryState::FindRosterImport(
+    const std::string& import_id) {
+  const std::string key = keys::RosterImport(import_id);
+  ASSIGN_OR_RETURN(auto row, batch_.Get(key));
+  return ParseRow<v1::RosterImportRecord>(row, key);
+}
+
+absl::StatusOr<std::optional<int32_t>> BatchRegistryState::FindImportRowByHash(const std::string& import_id,
+                                                                               const std::string& hash) {
+  ASSIGN_OR_RETURN(auto row, batch_.Get(keys::ImportRowOfHash(import_id, hash)));
+  if (!row) return std::optional<int32_t>();
+  int32_t number = 0;
+  if (!absl::SimpleAtoi(*row, &number)) return absl::DataLossError("bad import row index");
+  return std::optional<int32_t>(number);
+}
+
+absl::StatusOr<std::optional<v1::MatchSettings>> BatchRegistryState::FindMatchSettings() {
+  ASSIGN_OR_RETURN(auto row, batch_.Get(keys::kMatchSettings));
+  return ParseRow<v1::MatchSettings>(row, keys::kMatchSettings);
 }
 
 }  // namespace zizhu::registry

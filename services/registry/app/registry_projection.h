@@ -22,6 +22,10 @@ class BatchRegistryState final : public RegistryState {
   absl::StatusOr<std::optional<std::string>> FindStudentIdByNationalIdHash(const std::string& hash) override;
   absl::StatusOr<std::optional<v1::SchoolRecord>> FindSchool(const std::string& school_code) override;
   absl::StatusOr<std::optional<v1::HouseholdRecord>> FindHousehold(const std::string& household_number) override;
+  absl::StatusOr<std::optional<v1::RosterImportRecord>> FindRosterImport(const std::string& import_id) override;
+  absl::StatusOr<std::optional<int32_t>> FindImportRowByHash(const std::string& import_id,
+                                                             const std::string& hash) override;
+  absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override;
 
  private:
   storage::ProjectionBatch& batch_;

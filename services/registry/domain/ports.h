@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "zizhu/registry/v1/records.pb.h"
+#include "zizhu/registry/v1/rosters.pb.h"
 #include "zizhu/registry/v1/types.pb.h"
 
 namespace zizhu::registry {
@@ -20,6 +21,11 @@ class RegistryState {
   virtual absl::StatusOr<std::optional<std::string>> FindStudentIdByNationalIdHash(const std::string& hash) = 0;
   virtual absl::StatusOr<std::optional<v1::SchoolRecord>> FindSchool(const std::string& school_code) = 0;
   virtual absl::StatusOr<std::optional<v1::HouseholdRecord>> FindHousehold(const std::string& household_number) = 0;
+  virtual absl::StatusOr<std::optional<v1::RosterImportRecord>> FindRosterImport(const std::string& import_id) = 0;
+  // Row number at which `hash` was applied in the import, if it was.
+  virtual absl::StatusOr<std::optional<int32_t>> FindImportRowByHash(const std::string& import_id,
+                                                                     const std::string& hash) = 0;
+  virtual absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() = 0;
 };
 
 // Personal data fields; the name is bound into each sealed value.

@@ -33,6 +33,20 @@ class FakeState final : public RegistryState {
     if (it == households.end()) return std::optional<v1::HouseholdRecord>();
     return std::optional<v1::HouseholdRecord>(it->second);
   }
+  absl::StatusOr<std::optional<v1::RosterImportRecord>> FindRosterImport(const std::string& id) override {
+    auto it = imports.find(id);
+    if (it == imports.end()) return std::optional<v1::RosterImportRecord>();
+    return std::optional<v1::RosterImportRecord>(it->second);
+  }
+  absl::StatusOr<std::optional<int32_t>> FindImportRowByHash(const std::string& id, const std::string& hash) override {
+    auto it = import_rows.find(id + "/" + hash);
+    if (it == import_rows.end()) return std::optional<int32_t>();
+    return std::optional<int32_t>(it->second);
+  }
+  absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override { return settings; }
+  std::map<std::string, v1::RosterImportRecord> imports;
+  std::map<std::string, int32_t> import_rows;
+  std::optional<v1::MatchSettings> settings;
   std::map<std::string, v1::StudentRecord> students;
   std::map<std::string, v1::SchoolRecord> schools;
   std::map<std::string, v1::HouseholdRecord> households;

@@ -1,0 +1,213 @@
+#include "services/registry/app/roster_projection.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/common/core/status_macros.h"
+#include "services/registry/app/registry_keys.h"
+#include "services/registry/app/registry_projection.h"
+#include "services/registry/domain/cross_match.h"
+#include "zizhu/registry/v1/rosters.pb.h"
+
+namespace zizhu::registry {
+namespace {
+
+std::string Serialize(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+template <typename T>
+absl::StatusOr<std::optional<T>> Load(storage::ProjectionBatch& batch, const std::string& key) {
+  ASSIGN_OR_RETURN(auto row, batch.Get(key));
+  return ParseRow<T>(row, key);
+}
+
+// The civil date of an event in China (UTC+8).
+v1::Date EventDate(const common::v1::EventEnvelope& event) {
+  absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(event.occurred_at().seconds()),
+                                        absl::FixedTimeZone(8 * 3600));
+  v1::Date d;
+  d.set_year(static_cast<int>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+absl::Status AddToCount(storage::ProjectionBatch& batch, const std::string& key, int64_t delta) {
+  ASSIGN_OR_RETURN(auto row, batch.Get(key));
+  int64_t count = 0;
+  if (row && !absl::SimpleAtoi(*row, &count)) return absl::DataLossError(absl::StrCat("bad count row '", key, "'"));
+  count += delta;
+  if (count == 0) {
+    batch.Delete(key);
+  } else {
+    batch.Put(key, std::to_string(count));
+  }
+  return absl::OkStatus();
+}
+
+// Replaces the stored match result under result.key() (queues and counts too).
+absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& result) {
+  ASSIGN_OR_RETURN(auto old, Load<v1::MatchResult>(batch, keys::Match(result.key())));
+  if (old) {
+    batch.Delete(keys::MatchQueue(old->category(), old->county(), old->school_code(), old->key()));
+    RETURN_IF_ERROR(AddToCount(batch, keys::MatchCount(old->category(), old->county(), old->school_code()), -1));
+  }
+  batch.Put(keys::Match(result.key()), Serialize(result));
+  batch.Put(keys::MatchQueue(result.category(), result.county(), result.school_code(), result.key()), "");
+  return AddToCount(batch, keys::MatchCount(result.category(), result.county(), result.school_code()), 1);
+}
+
+absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::EventEnvelope& envelope,
+                       storage::ProjectionBatch& batch) {
+  for (const v1::AppliedRosterRow& row : event.rows()) {
+    const std::string& hash = row.person().national_id_hash();
+    v1::RosterEntry entry;
+    entry.set_source(event.source());
+    *entry.mutable_person() = row.person();
+    entry.set_import_id(event.import_id());
+    entry.set_row_number(row.row_number());
+    entry.set_note(row.note());
+    if (row.change() == v1::ROSTER_CHANGE_EXIT) {
+      entry.set_exited(true);
+      *entry.mutable_exit_date() = EventDate(envelope);
+    }
+    batch.Put(keys::RosterEntry(event.source(), hash), Serialize(entry));
+    batch.Put(keys::ImportRowOfHash(event.import_id(), hash), std::to_string(row.row_number()));
+    RETURN_IF_ERROR(RecomputeMatch(hash, envelope, batch));
+  }
+  ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
+  if (!import) return absl::DataLossError(absl::StrCat("rows for unknown import '", event.import_id(), "'"));
+  import->set_version(envelope.aggregate_version());
+  import->set_rows_applied(import->rows_applied() + event.rows_size());
+  batch.Put(keys::RosterImport(event.import_id()), Serialize(*import));
+  return absl::OkStatus();
+}
+
+absl::Status ApplyRejections(const v1::RosterRowsRejected& event, const common::v1::EventEnvelope& envelope,
+                             storage::ProjectionBatch& batch) {
+  for (const v1::RejectedRosterRow& row : event.rows()) {
+    batch.Put(keys::ImportRejection(event.import_id(), row.row_number()), Serialize(row));
+    if (row.kind() != v1::REJECTION_KIND_INVALID_ID && row.kind() != v1::REJECTION_KIND_DUPLICATE_IN_SOURCE) continue;
+    v1::MatchResult result;
+    result.set_key(absl::StrCat(event.import_id(), "#", row.row_number()));
+    result.set_category(row.kind() == v1::REJECTION_KIND_INVALID_ID ? v1::MATCH_CATEGORY_INVALID_ID
+                                                                    : v1::MATCH_CATEGORY_DUPLICATE_IN_SOURCE);
+    result.add_reasons(absl::StrCat("row ", row.row_number(), " of import ", event.import_id(), ": ", row.reason()));
+    result.set_county(row.county());
+    result.set_school_code(row.school_code());
+    result.set_name(row.name());
+    result.set_national_id_masked(row.national_id_masked());
+    result.add_sources(event.source());
+    *result.mutable_as_of() = EventDate(envelope);
+    RETURN_IF_ERROR(StoreMatch(batch, result));
+  }
+  ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
+  if (!import) return absl::DataLossError(absl::StrCat("rejections for unknown import '", event.import_id(), "'"));
+  import->set_version(envelope.aggregate_version());
+  import->set_rows_rejected(import->rows_rejected() + event.rows_size());
+  batch.Put(keys::RosterImport(event.import_id()), Serialize(*import));
+  return absl::OkStatus();
+}
+
+absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, const common::v1::EventEnvelope& envelope,
+                                      storage::ProjectionBatch& batch) {
+  v1::MatchSettings settings;
+  *settings.mutable_as_of() = event.as_of();
+  settings.set_school_age_min(event.school_age_min());
+  settings.set_school_age_max(event.school_age_max());
+  settings.set_version(envelope.aggregate_version());
+  batch.Put(keys::kMatchSettings, Serialize(settings));
+  // Every person with a result is evaluated again (rejected rows keep theirs).
+  std::vector<std::string> hashes;
+  RETURN_IF_ERROR(batch.Scan(keys::kMatchPrefix, [&](const std::string& key, const std::string&) {
+    std::string k = key.substr(sizeof(keys::kMatchPrefix) - 1);
+    if (k.find('#') == std::string::npos) hashes.push_back(std::move(k));
+    return true;
+  }));
+  for (const std::string& hash : hashes) RETURN_IF_ERROR(RecomputeMatch(hash, envelope, batch));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RecomputeMatch(const std::string& hash, const common::v1::EventEnvelope& event,
+                            storage::ProjectionBatch& batch) {
+  PersonEvidence evidence;
+  ASSIGN_OR_RETURN(evidence.poverty, Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
+  ASSIGN_OR_RETURN(evidence.civil, Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_CIVIL_AFFAIRS, hash)));
+  ASSIGN_OR_RETURN(evidence.status, Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_STUDENT_STATUS, hash)));
+  ASSIGN_OR_RETURN(auto student_id, batch.Get(keys::NationalIdHash(hash)));
+  if (student_id) {
+    ASSIGN_OR_RETURN(evidence.student, Load<v1::StudentRecord>(batch, keys::Student(*student_id)));
+  }
+  std::string school = evidence.student ? evidence.student->school_code()
+                       : evidence.status ? evidence.status->person().school_code()
+                                         : "";
+  if (!school.empty()) {
+    ASSIGN_OR_RETURN(auto record, Load<v1::SchoolRecord>(batch, keys::School(school)));
+    if (record) evidence.school_county = record->county_code();
+  }
+  ASSIGN_OR_RETURN(auto settings, Load<v1::MatchSettings>(batch, keys::kMatchSettings));
+  v1::MatchSettings effective = settings ? *settings : DefaultMatchSettings(EventDate(event));
+  return StoreMatch(batch, CrossMatch(hash, evidence, effective));
+}
+
+absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& envelope, storage::ProjectionBatch& batch) {
+  const google::protobuf::Any& payload = envelope.payload();
+  if (payload.Is<v1::RosterImportStarted>()) {
+    v1::RosterImportStarted e;
+    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterImportStarted does not unpack");
+    v1::RosterImportRecord r;
+    r.set_import_id(e.import_id());
+    r.set_version(envelope.aggregate_version());
+    r.set_source(e.source());
+    r.set_agency(e.agency());
+    r.set_file_name(e.file_name());
+    r.set_file_hash(e.file_hash());
+    r.set_declared_rows(e.declared_rows());
+    *r.mutable_started_at() = envelope.occurred_at();
+    batch.Put(keys::RosterImport(e.import_id()), Serialize(r));
+    return true;
+  }
+  if (payload.Is<v1::RosterRowsApplied>()) {
+    v1::RosterRowsApplied e;
+    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterRowsApplied does not unpack");
+    RETURN_IF_ERROR(ApplyRows(e, envelope, batch));
+    return true;
+  }
+  if (payload.Is<v1::RosterRowsRejected>()) {
+    v1::RosterRowsRejected e;
+    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterRowsRejected does not unpack");
+    RETURN_IF_ERROR(ApplyRejections(e, envelope, batch));
+    return true;
+  }
+  if (payload.Is<v1::RosterImportCompleted>()) {
+    v1::RosterImportCompleted e;
+    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterImportCompleted does not unpack");
+    ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(e.import_id())));
+    if (!import) return absl::DataLossError(absl::StrCat("completion of unknown import '", e.import_id(), "'"));
+    import->set_version(envelope.aggregate_version());
+    import->set_completed(true);
+    *import->mutable_completed_at() = envelope.occurred_at();
+    batch.Put(keys::RosterImport(e.import_id()), Serialize(*import));
+    return true;
+  }
+  if (payload.Is<v1::CrossMatchRequested>()) {
+    v1::CrossMatchRequested e;
+    if (!payload.UnpackTo(&e)) return absl::DataLossError("CrossMatchRequested does not unpack");
+    RETURN_IF_ERROR(ApplyCrossMatchRequested(e, envelope, batch));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace zizhu::registry

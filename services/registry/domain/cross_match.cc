@@ -1,0 +1,219 @@
+#include "services/registry/domain/cross_match.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/registry/domain/national_id.h"
+#include "services/registry/domain/roster_rows.h"
+
+namespace zizhu::registry {
+namespace {
+
+struct Claim {
+  std::string source;
+  std::string name;
+  v1::Date birth_date;
+};
+
+bool HasCategory(const v1::StudentRecord& s, v1::PovertyCategory c) {
+  return std::find(s.categories().begin(), s.categories().end(), c) != s.categories().end();
+}
+
+
+const char* AssistanceName(v1::AssistanceType a) {
+  switch (a) {
+    case v1::ASSISTANCE_TYPE_SUBSISTENCE_ALLOWANCE:
+      return "低保";
+    case v1::ASSISTANCE_TYPE_EXTREME_POVERTY:
+      return "特困";
+    case v1::ASSISTANCE_TYPE_ORPHAN:
+      return "孤儿";
+    default:
+      return "?";
+  }
+}
+
+v1::PovertyCategory CategoryFor(v1::AssistanceType a) {
+  switch (a) {
+    case v1::ASSISTANCE_TYPE_SUBSISTENCE_ALLOWANCE:
+      return v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE;
+    case v1::ASSISTANCE_TYPE_EXTREME_POVERTY:
+      return v1::POVERTY_CATEGORY_EXTREME_POVERTY;
+    case v1::ASSISTANCE_TYPE_ORPHAN:
+      return v1::POVERTY_CATEGORY_ORPHAN;
+    default:
+      return v1::POVERTY_CATEGORY_UNSPECIFIED;
+  }
+}
+
+}  // namespace
+
+v1::MatchSettings DefaultMatchSettings(const v1::Date& as_of) {
+  v1::MatchSettings s;
+  *s.mutable_as_of() = as_of;
+  s.set_school_age_min(6);
+  s.set_school_age_max(15);
+  return s;
+}
+
+int AgeOn(const v1::Date& birth, const v1::Date& as_of) {
+  int age = as_of.year() - birth.year();
+  if (as_of.month() < birth.month() || (as_of.month() == birth.month() && as_of.day() < birth.day())) --age;
+  return age;
+}
+
+v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, const v1::MatchSettings& settings) {
+  v1::MatchResult r;
+  r.set_key(hash);
+  *r.mutable_as_of() = settings.as_of();
+
+  std::vector<Claim> claims;
+  auto add_roster = [&](const std::optional<v1::RosterEntry>& e, v1::RosterSource source) {
+    if (!e) return;
+    r.add_sources(source);
+    claims.push_back({RosterSourceName(source), e->person().name(), e->person().birth_date()});
+    if (r.national_id_masked().empty()) r.set_national_id_masked(e->person().national_id().masked());
+  };
+  add_roster(ev.poverty, v1::ROSTER_SOURCE_POVERTY_OFFICE);
+  add_roster(ev.civil, v1::ROSTER_SOURCE_CIVIL_AFFAIRS);
+  add_roster(ev.status, v1::ROSTER_SOURCE_STUDENT_STATUS);
+  if (ev.student) {
+    claims.push_back({"registry", ev.student->name(), ev.student->birth_date()});
+    r.set_student_id(ev.student->student_id());
+    if (r.national_id_masked().empty()) r.set_national_id_masked(ev.student->national_id().masked());
+  }
+  if (!claims.empty()) r.set_name(claims.front().name);
+
+  // Where the person belongs in the work queues.
+  if (ev.student) r.set_school_code(ev.student->school_code());
+  if (r.school_code().empty() && ev.status) r.set_school_code(ev.status->person().school_code());
+  if (!ev.school_county.empty()) {
+    r.set_county(ev.school_county);
+  } else if (ev.poverty) {
+    r.set_county(ev.poverty->person().county());
+  } else if (ev.status) {
+    r.set_county(ev.status->person().county());
+  } else if (ev.civil) {
+    r.set_county(ev.civil->person().county());
+  }
+
+  // 1. Conflicting attributes between any two sources.
+  for (size_t i = 0; i < claims.size(); ++i) {
+    for (size_t j = i + 1; j < claims.size(); ++j) {
+      if (claims[i].name != claims[j].name) {
+        v1::AttributeConflict* c = r.add_conflicts();
+        c->set_field("name");
+        c->set_first_source(claims[i].source);
+        c->set_first_value(claims[i].name);
+        c->set_second_source(claims[j].source);
+        c->set_second_value(claims[j].name);
+      }
+      if (CompareDates(claims[i].birth_date, claims[j].birth_date) != 0) {
+        v1::AttributeConflict* c = r.add_conflicts();
+        c->set_field("birth_date");
+        c->set_first_source(claims[i].source);
+        c->set_first_value(FormatDate(claims[i].birth_date));
+        c->set_second_source(claims[j].source);
+        c->set_second_value(FormatDate(claims[j].birth_date));
+      }
+    }
+  }
+  if (r.conflicts_size() > 0) {
+    r.set_category(v1::MATCH_CATEGORY_ATTRIBUTE_CONFLICT);
+    for (const auto& c : r.conflicts()) {
+      r.add_reasons(absl::StrCat(c.field(), ": ", c.first_source(), " says '", c.first_value(), "', ",
+                                 c.second_source(), " says '", c.second_value(), "'"));
+    }
+    return r;
+  }
+
+  const bool poor_poverty = ev.poverty && !ev.poverty->exited();
+  const bool poor_civil = ev.civil && !ev.civil->exited() && ev.civil->person().assistance_size() > 0;
+  const bool registry_poor =
+      ev.student && (HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR) ||
+                     HasCategory(*ev.student, v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE) ||
+                     HasCategory(*ev.student, v1::POVERTY_CATEGORY_EXTREME_POVERTY) ||
+                     HasCategory(*ev.student, v1::POVERTY_CATEGORY_ORPHAN));
+  const bool enrolled_status =
+      ev.status && !ev.status->exited() && ev.status->person().enrolment_status() == v1::ENROLMENT_STATUS_ENROLLED;
+  const bool enrolled_registry = ev.student && ev.student->status() == v1::ENROLMENT_STATUS_ENROLLED;
+  const bool enrolled = enrolled_status || enrolled_registry;
+  const v1::Date& birth = claims.empty() ? v1::Date() : claims.front().birth_date;
+  const int age = AgeOn(birth, settings.as_of());
+
+  std::vector<std::string> poor_in;
+  if (poor_poverty) poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(), ")"));
+  if (poor_civil) {
+    std::vector<std::string> kinds;
+    for (int a : ev.civil->person().assistance()) kinds.push_back(AssistanceName(static_cast<v1::AssistanceType>(a)));
+    poor_in.push_back(absl::StrCat("civil affairs (", absl::StrJoin(kinds, "、"), ")"));
+  }
+  if (registry_poor) poor_in.push_back("registry");
+  if (ev.poverty && ev.poverty->exited()) {
+    r.add_reasons(absl::StrCat("household ", ev.poverty->person().household_number(), " exited poverty in ",
+                               ev.poverty->person().year_exited()));
+  }
+
+  // 2. Poor, of school age, enrolled nowhere.
+  if (!poor_in.empty() && !enrolled) {
+    if (age >= settings.school_age_min() && age <= settings.school_age_max()) {
+      r.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
+      r.add_reasons(absl::StrCat("poor per ", absl::StrJoin(poor_in, ", "), "; aged ", age, " on ",
+                                 FormatDate(settings.as_of()), " (school age ", settings.school_age_min(), "-",
+                                 settings.school_age_max(), ")"));
+      r.add_reasons(ev.status ? absl::StrCat("student-status roster says ",
+                                             v1::EnrolmentStatus_Name(ev.status->person().enrolment_status()))
+                              : "not in the student-status roster");
+      r.add_reasons(ev.student ? absl::StrCat("registry says ", v1::EnrolmentStatus_Name(ev.student->status()))
+                               : "not in the registry");
+      return r;
+    }
+    r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
+    r.add_reasons(absl::StrCat("poor per ", absl::StrJoin(poor_in, ", "), " but aged ", age, ", outside school age ",
+                               settings.school_age_min(), "-", settings.school_age_max()));
+    return r;
+  }
+  if (!enrolled) {
+    r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
+    r.add_reasons("poor in no source and not enrolled");
+    return r;
+  }
+
+  // 3. Enrolled: do the sources agree on poverty?
+  std::vector<std::string> disagreements;
+  const bool registry_registered_poor = ev.student && HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR);
+  if (poor_poverty && !registry_registered_poor) {
+    disagreements.push_back(ev.student ? "poverty office lists a registered-poor household; the registry does not"
+                                       : "poverty office lists a registered-poor household; the registry has no record");
+  }
+  if (registry_registered_poor && !poor_poverty) {
+    disagreements.push_back(ev.poverty ? "registry says registered-poor; the poverty office says the household exited"
+                                       : "registry says registered-poor; the poverty office does not list the person");
+  }
+  if (poor_civil) {
+    for (int a : ev.civil->person().assistance()) {
+      auto type = static_cast<v1::AssistanceType>(a);
+      if (!ev.student || !HasCategory(*ev.student, CategoryFor(type))) {
+        disagreements.push_back(absl::StrCat("civil affairs lists ", AssistanceName(type), "; the registry ",
+                                             ev.student ? "does not" : "has no record"));
+      }
+    }
+  }
+  if (!disagreements.empty()) {
+    r.set_category(v1::MATCH_CATEGORY_POOR_IN_ONE_SOURCE_ONLY);
+    for (auto& d : disagreements) r.add_reasons(std::move(d));
+    return r;
+  }
+  if (!poor_in.empty()) {
+    r.set_category(v1::MATCH_CATEGORY_MATCHED);
+    r.add_reasons(absl::StrCat("enrolled; poor per ", absl::StrJoin(poor_in, ", ")));
+    return r;
+  }
+  r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
+  r.add_reasons("enrolled; poor in no source");
+  return r;
+}
+
+}  // namespace zizhu::registry

@@ -1,0 +1,144 @@
+#include "services/registry/domain/roster_decisions.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/status_macros.h"
+#include "services/registry/domain/cross_match.h"
+#include "services/registry/domain/national_id.h"
+#include "services/registry/domain/roster_rows.h"
+
+namespace zizhu::registry {
+namespace {
+
+es::NewEvent Event(const char* type, const std::string& id, int64_t version,
+                   std::shared_ptr<const google::protobuf::Message> payload) {
+  return es::NewEvent{type, AggregateId(id), AggregateVersion(version), std::move(payload)};
+}
+
+absl::StatusOr<v1::RosterImportRecord> RequireOpenImport(RegistryState& state, const std::string& import_id) {
+  if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
+  ASSIGN_OR_RETURN(auto record, state.FindRosterImport(import_id));
+  if (!record) return absl::NotFoundError(absl::StrCat("import_id '", import_id, "' does not exist"));
+  if (record->completed()) {
+    return absl::FailedPreconditionError(absl::StrCat("import '", import_id, "' is already completed"));
+  }
+  return *record;
+}
+
+}  // namespace
+
+std::string RosterImportId(v1::RosterSource source, const std::string& file_hash) {
+  return absl::StrCat(RosterSourceName(source), "-", absl::AsciiStrToLower(file_hash.substr(0, 16)));
+}
+
+absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::StartRosterImportRequest& cmd,
+                                               const std::string& import_id) {
+  if (cmd.source() == v1::ROSTER_SOURCE_UNSPECIFIED || !v1::RosterSource_IsValid(cmd.source())) {
+    return absl::InvalidArgumentError(absl::StrCat("source is required (got ", static_cast<int>(cmd.source()), ")"));
+  }
+  if (cmd.file_hash().size() < 16) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("file_hash '", cmd.file_hash(), "' must be the hex SHA-256 of the file (at least 16 characters)"));
+  }
+  for (char c : cmd.file_hash()) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError(absl::StrCat("file_hash '", cmd.file_hash(), "' is not hexadecimal"));
+    }
+  }
+  if (cmd.agency().empty()) return absl::InvalidArgumentError("agency is required (who sent the roster)");
+  if (cmd.declared_rows() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("declared_rows ", cmd.declared_rows(), " is negative"));
+  }
+  ASSIGN_OR_RETURN(auto existing, state.FindRosterImport(import_id));
+  if (existing) return absl::AlreadyExistsError(absl::StrCat("import '", import_id, "' exists"));
+  auto event = std::make_shared<v1::RosterImportStarted>();
+  event->set_import_id(import_id);
+  event->set_source(cmd.source());
+  event->set_agency(cmd.agency());
+  event->set_file_name(cmd.file_name());
+  event->set_file_hash(absl::AsciiStrToLower(cmd.file_hash()));
+  event->set_declared_rows(cmd.declared_rows());
+  return Events{Event(kRosterImportAggregate, import_id, 1, event)};
+}
+
+absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, PersonalDataProtector& protector,
+                                              const v1::AppendRosterRowsRequest& cmd) {
+  ASSIGN_OR_RETURN(v1::RosterImportRecord import, RequireOpenImport(state, cmd.import_id()));
+  if (cmd.rows_size() == 0) return absl::InvalidArgumentError("rows is empty");
+  if (cmd.rows_size() > kMaxRowsPerAppend) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("rows has ", cmd.rows_size(), " rows; at most ", kMaxRowsPerAppend, " per call"));
+  }
+  auto applied = std::make_shared<v1::RosterRowsApplied>();
+  auto rejected = std::make_shared<v1::RosterRowsRejected>();
+  applied->set_import_id(import.import_id());
+  applied->set_source(import.source());
+  rejected->set_import_id(import.import_id());
+  rejected->set_source(import.source());
+  std::set<int32_t> row_numbers;
+  std::map<std::string, int32_t> first_row_of_hash;  // within this call
+  for (const v1::RosterRowInput& row : cmd.rows()) {
+    if (row.row_number() <= 0 || !row_numbers.insert(row.row_number()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("rows: row_number ", row.row_number(), " is not positive or appears twice"));
+    }
+    RosterRowOutcome outcome = ValidateRosterRow(import.source(), row, protector);
+    if (!outcome.ok) {
+      *rejected->add_rows() = std::move(outcome.rejected);
+      continue;
+    }
+    const std::string& hash = outcome.applied.person().national_id_hash();
+    std::optional<int32_t> earlier;
+    if (auto it = first_row_of_hash.find(hash); it != first_row_of_hash.end()) earlier = it->second;
+    if (!earlier) {
+      ASSIGN_OR_RETURN(earlier, state.FindImportRowByHash(import.import_id(), hash));
+    }
+    if (earlier) {
+      v1::RejectedRosterRow dup = std::move(outcome.rejected);
+      dup.set_kind(v1::REJECTION_KIND_DUPLICATE_IN_SOURCE);
+      dup.set_column("national_id");
+      dup.set_reason(absl::StrCat("same national ID as row ", *earlier, " of this roster"));
+      *rejected->add_rows() = std::move(dup);
+      continue;
+    }
+    first_row_of_hash[hash] = row.row_number();
+    *applied->add_rows() = std::move(outcome.applied);
+  }
+  Events events;
+  int64_t version = import.version();
+  if (applied->rows_size() > 0) events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, applied));
+  if (rejected->rows_size() > 0) {
+    events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, rejected));
+  }
+  return events;
+}
+
+absl::StatusOr<Events> DecideCompleteRosterImport(RegistryState& state, const v1::CompleteRosterImportRequest& cmd) {
+  ASSIGN_OR_RETURN(v1::RosterImportRecord import, RequireOpenImport(state, cmd.import_id()));
+  auto event = std::make_shared<v1::RosterImportCompleted>();
+  event->set_import_id(import.import_id());
+  return Events{Event(kRosterImportAggregate, import.import_id(), import.version() + 1, event)};
+}
+
+absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCrossMatchRequest& cmd) {
+  if (!cmd.has_as_of() || !IsValidDate(cmd.as_of())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("as_of ", cmd.has_as_of() ? FormatDate(cmd.as_of()) : "(unset)", " is not a valid date"));
+  }
+  int min = cmd.school_age_min() == 0 ? 6 : cmd.school_age_min();
+  int max = cmd.school_age_max() == 0 ? 15 : cmd.school_age_max();
+  if (min < 0 || max > 30 || min > max) {
+    return absl::InvalidArgumentError(absl::StrCat("school age ", min, "-", max, " is not a range within 0-30"));
+  }
+  ASSIGN_OR_RETURN(auto settings, state.FindMatchSettings());
+  auto event = std::make_shared<v1::CrossMatchRequested>();
+  *event->mutable_as_of() = cmd.as_of();
+  event->set_school_age_min(min);
+  event->set_school_age_max(max);
+  return Events{Event(kCrossMatchAggregate, kCrossMatchId, (settings ? settings->version() : 0) + 1, event)};
+}
+
+}  // namespace zizhu::registry

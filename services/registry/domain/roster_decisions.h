@@ -1,0 +1,25 @@
+// Pure decisions of roster imports and cross-match runs.
+#pragma once
+
+#include "services/registry/domain/registry_decisions.h"
+#include "zizhu/registry/v1/roster_service.pb.h"
+
+namespace zizhu::registry {
+
+inline constexpr char kRosterImportAggregate[] = "registry.RosterImport";
+inline constexpr char kCrossMatchAggregate[] = "registry.CrossMatch";
+inline constexpr char kCrossMatchId[] = "cross-match";
+inline constexpr int kMaxRowsPerAppend = 5000;
+
+// "<source>-<first 16 hex of the file hash>".
+std::string RosterImportId(v1::RosterSource source, const std::string& file_hash);
+
+// ALREADY_EXISTS when the import exists (the caller returns it as is).
+absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::StartRosterImportRequest& cmd,
+                                               const std::string& import_id);
+absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, PersonalDataProtector& protector,
+                                              const v1::AppendRosterRowsRequest& cmd);
+absl::StatusOr<Events> DecideCompleteRosterImport(RegistryState& state, const v1::CompleteRosterImportRequest& cmd);
+absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCrossMatchRequest& cmd);
+
+}  // namespace zizhu::registry

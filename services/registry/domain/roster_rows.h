@@ -1,0 +1,44 @@
+// Validation of roster rows from other agencies (poverty office, civil
+// affairs, student-status system). Rows arrive as canonical field -> text
+// maps (files are mapped by the client; pushes name fields directly).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/registry/domain/ports.h"
+#include "zizhu/registry/v1/rosters.pb.h"
+
+namespace zizhu::registry {
+
+// Canonical field names a source's rows may carry; the first ones listed by
+// RequiredRosterFields are required.
+const std::vector<std::string>& RosterFields(v1::RosterSource source);
+const std::vector<std::string>& RequiredRosterFields(v1::RosterSource source);
+// "poverty" / "civil" / "status" (and the enum names) -> source.
+absl::StatusOr<v1::RosterSource> ParseRosterSource(const std::string& text);
+// Short name used in ids and messages: "poverty", "civil", "status".
+std::string RosterSourceName(v1::RosterSource source);
+
+struct RosterRowOutcome {
+  bool ok = false;
+  v1::AppliedRosterRow applied;    // when ok
+  v1::RejectedRosterRow rejected;  // when !ok
+  std::string normalized_id;       // when the ID itself was valid
+};
+
+// Validates one row. A bad national ID is REJECTION_KIND_INVALID_ID; any other
+// bad value is REJECTION_KIND_BAD_VALUE naming the column. Personal data is
+// sealed through `protector`. A birth date that disagrees with the ID is kept
+// (the source's value) with a note, so the cross-match can show the conflict.
+RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowInput& row,
+                                   PersonalDataProtector& protector);
+
+absl::StatusOr<std::vector<v1::AssistanceType>> ParseAssistanceTypes(const std::string& text);
+absl::StatusOr<v1::DisabilityCategory> ParseDisabilityCategory(const std::string& text);
+absl::StatusOr<v1::HouseholdType> ParseHouseholdType(const std::string& text);
+// 脱贫状态: "已脱贫"/"脱贫"/"exited" -> true; "未脱贫"/""/"poor" -> false.
+absl::StatusOr<bool> ParseExited(const std::string& text);
+
+}  // namespace zizhu::registry
