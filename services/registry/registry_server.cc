@@ -8,8 +8,10 @@
 #include "services/common/core/status_macros.h"
 #include "services/common/grpc/projection_admin_service.h"
 #include "services/registry/adapters/registry_grpc_service.h"
+#include "services/registry/adapters/roster_grpc_service.h"
 #include "services/registry/app/registry_app.h"
 #include "services/registry/app/registry_projection.h"
+#include "services/registry/app/roster_app.h"
 
 namespace zizhu::registry {
 
@@ -26,6 +28,8 @@ absl::StatusOr<std::unique_ptr<RegistryServer>> RegistryServer::Start(RegistrySe
   RETURN_IF_ERROR(s->processor_->Start());
   s->app_ = std::make_unique<RegistryApp>(s->processor_.get(), s->store_.get(), vault);
   s->service_ = std::make_unique<RegistryGrpcService>(s->app_.get());
+  s->roster_app_ = std::make_unique<RosterApp>(s->processor_.get(), s->store_.get(), vault);
+  s->roster_service_ = std::make_unique<RosterGrpcService>(s->roster_app_.get());
   s->admin_ = std::make_unique<ProjectionAdminService>(s->processor_.get(), s->store_.get(), log->topic());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -34,6 +38,7 @@ absl::StatusOr<std::unique_ptr<RegistryServer>> RegistryServer::Start(RegistrySe
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &s->port_);
   builder.RegisterService(s->service_.get());
   builder.RegisterService(s->admin_.get());
+  builder.RegisterService(s->roster_service_.get());
   builder.SetMaxReceiveMessageSize(16 << 20);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {

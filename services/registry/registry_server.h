@@ -31,6 +31,8 @@ struct RegistryServerOptions {
 class RegistryApp;
 class RegistryProjection;
 class RegistryGrpcService;
+class RosterApp;
+class RosterGrpcService;
 
 class RegistryServer {
  public:
@@ -50,6 +52,8 @@ class RegistryServer {
   std::unique_ptr<es::CommandProcessor> processor_;
   std::unique_ptr<RegistryApp> app_;
   std::unique_ptr<RegistryGrpcService> service_;
+  std::unique_ptr<RosterApp> roster_app_;
+  std::unique_ptr<RosterGrpcService> roster_service_;
   std::unique_ptr<grpc::Service> admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

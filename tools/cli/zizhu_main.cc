@@ -22,9 +22,13 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/registry/domain/national_id.h"
+#include "services/registry/domain/roster_rows.h"
+#include "tools/cli/import/roster_headers.h"
+#include "tools/cli/import/roster_importer.h"
 #include "tools/cli/import/student_importer.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
+#include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
 namespace {
 
@@ -457,6 +461,183 @@ int main(int argc, char** argv) {
       }
       rc = 4;
     }
+  });
+
+  // --- agency rosters ---
+  std::string roster_agency;
+  for (const char* source_name : {"poverty", "civil", "status"}) {
+    static const std::map<std::string, std::string> kHelp = {
+        {"poverty", "import the poverty office's roster of registered-poor households (CSV/GBK/XLSX)"},
+        {"civil", "import civil affairs' roster: 低保, 特困, 孤儿, disability (CSV/GBK/XLSX)"},
+        {"status", "import the student-status system's enrolment roster (CSV/GBK/XLSX)"}};
+    auto* sub = import->add_subcommand(source_name, kHelp.at(source_name));
+    sub->add_option("file", file, "CSV or XLSX file")->required()->check(CLI::ExistingFile);
+    sub->add_option("--encoding", encoding, "auto | utf-8 | gbk | gb18030 (CSV only)")->capture_default_str();
+    sub->add_option("--mapping", mapping_file, "header mapping file: 'field = header' lines")->check(CLI::ExistingFile);
+    sub->add_option("--errors", errors_file, "error report CSV (default FILE.errors.csv)");
+    sub->add_option("--agency", roster_agency, "who sent the file (default: the source name)");
+    std::string name = source_name;
+    sub->callback([&, name] {
+      connect();
+      auto source = zizhu::registry::ParseRosterSource(name).value();
+      zizhu::tools::HeaderMapping mapping = zizhu::tools::RosterHeaderMapping(source);
+      if (!mapping_file.empty()) {
+        std::ifstream in(mapping_file);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto added = mapping.AddFromText(text.str());
+        if (!added.ok()) {
+          rc = Fail(absl::StrCat("--mapping: ", added.message()));
+          return;
+        }
+      }
+      auto roster_stub = zizhu::registry::v1::RosterService::NewStub(channel);
+      zizhu::tools::RosterImportOptions options;
+      options.actor = Meta(g).actor();
+      options.agency = roster_agency;
+      options.encoding = encoding;
+      bool tty = isatty(2);
+      options.on_progress = [tty](int done, int total) {
+        std::cerr << (tty ? "\r" : "") << absl::StrFormat("importing: %d/%d rows", done, total) << (tty ? "" : "\n")
+                  << std::flush;
+      };
+      auto summary = zizhu::tools::ImportRosterFile(roster_stub.get(), source, file, mapping, options);
+      if (tty) std::cerr << "\n";
+      if (!summary.ok()) {
+        rc = Fail(std::string(summary.status().message()));
+        return;
+      }
+      std::cout << absl::StrFormat(
+          "%s roster %s (%s), import %s%s\n  rows %d, applied %d, rejected %d, %.1f s (%.0f rows/s)\n", name, file,
+          summary->format, summary->import_id, summary->already_imported ? " — imported before, nothing changed" : "",
+          summary->rows, summary->applied, summary->rejected, summary->seconds,
+          summary->rows / std::max(summary->seconds, 1e-3));
+      if (!summary->errors.empty()) {
+        std::string report = errors_file.empty() ? file + ".errors.csv" : errors_file;
+        auto written = zizhu::tools::WriteRosterErrorReport(*summary, report);
+        if (!written.ok()) {
+          rc = Fail(std::string(written.message()));
+          return;
+        }
+        std::cout << "  row errors in " << report << "; the first ones:\n";
+        for (size_t i = 0; i < summary->errors.size() && i < 10; ++i) {
+          const auto& e = summary->errors[i];
+          std::cout << "    line " << e.line << " [" << e.kind << (e.column.empty() ? "" : ", " + e.column)
+                    << "]: " << e.reason << "\n";
+        }
+      }
+      if (summary->rejected > 0) rc = 4;
+    });
+  }
+
+  // --- cross-match ---
+  auto* match = app.add_subcommand("match", "cross-match of rosters and the registry")->require_subcommand(1);
+  auto* match_run = match->add_subcommand("run", "re-evaluate everyone with a reference date and school age");
+  std::string as_of;
+  int age_min = 6, age_max = 15;
+  match_run->add_option("--as-of", as_of, "reference date for ages (2026-09-01)")->required();
+  match_run->add_option("--age-min", age_min, "youngest school age")->capture_default_str();
+  match_run->add_option("--age-max", age_max, "oldest school age")->capture_default_str();
+  match_run->callback([&] {
+    connect();
+    auto date = ParseDate(as_of);
+    if (!date.ok()) {
+      rc = Fail(absl::StrCat("--as-of: ", date.status().message()));
+      return;
+    }
+    zizhu::registry::v1::RunCrossMatchRequest req;
+    *req.mutable_meta() = Meta(g);
+    *req.mutable_as_of() = *date;
+    req.set_school_age_min(age_min);
+    req.set_school_age_max(age_max);
+    zizhu::registry::v1::RunCrossMatchResponse resp;
+    grpc::ClientContext ctx;  // can take long on a large registry
+    auto status = zizhu::registry::v1::RosterService::NewStub(channel)->RunCrossMatch(&ctx, req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    std::cout << "cross-match re-evaluated as of " << as_of << ", school age " << age_min << "-" << age_max << "\n";
+  });
+  auto category_name = [](int c) {
+    return Short(c, zizhu::registry::v1::MatchCategory_descriptor(), "MATCH_CATEGORY_");
+  };
+  auto* match_summary = match->add_subcommand("summary", "counts per category, county and school");
+  std::string summary_county;
+  bool summary_detail = false;
+  match_summary->add_option("--county", summary_county, "only this county");
+  match_summary->add_flag("--detail", summary_detail, "one line per county and school");
+  match_summary->callback([&] {
+    connect();
+    zizhu::registry::v1::GetMatchSummaryRequest req;
+    req.set_county(summary_county);
+    zizhu::registry::v1::GetMatchSummaryResponse resp;
+    auto status = zizhu::registry::v1::RosterService::NewStub(channel)->GetMatchSummary(Context(g).get(), req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    if (g.json) return PrintJson(resp);
+    std::cout << absl::StrFormat("%-26s %10s\n", "category", "people");
+    for (const auto& t : resp.totals())
+      std::cout << absl::StrFormat("%-26s %10d\n", category_name(t.category()), t.count());
+    if (summary_detail) {
+      std::cout << absl::StrFormat("\n%-26s %-12s %-12s %8s\n", "category", "county", "school", "people");
+      for (const auto& c : resp.counts()) {
+        std::cout << absl::StrFormat("%-26s %-12s %-12s %8d\n", category_name(c.category()), c.county(),
+                                     c.school_code().empty() ? "-" : c.school_code(), c.count());
+      }
+    }
+  });
+  auto* match_list = match->add_subcommand("list", "the people of one work queue, with the reasons");
+  std::string category_text, list_county, list_school;
+  bool match_all = false;
+  match_list
+      ->add_option("--category", category_text,
+                   "matched | not_enrolled | poor_in_one_source_only | attribute_conflict | invalid_id | "
+                   "duplicate_in_source | no_finding")
+      ->required();
+  match_list->add_option("--county", list_county, "county");
+  match_list->add_option("--school", list_school, "school code (needs --county)");
+  match_list->add_flag("--all", match_all, "every page");
+  match_list->callback([&] {
+    connect();
+    zizhu::registry::v1::MatchCategory category;
+    if (!zizhu::registry::v1::MatchCategory_Parse("MATCH_CATEGORY_" + absl::AsciiStrToUpper(category_text),
+                                                  &category)) {
+      rc = Fail(absl::StrCat("--category '", category_text, "' is not a category"));
+      return;
+    }
+    auto roster_stub = zizhu::registry::v1::RosterService::NewStub(channel);
+    zizhu::registry::v1::ListMatchResultsRequest req;
+    req.set_category(category);
+    req.set_county(list_county);
+    req.set_school_code(list_school);
+    req.set_page_size(1000);
+    int total = 0;
+    do {
+      zizhu::registry::v1::ListMatchResultsResponse resp;
+      auto status = roster_stub->ListMatchResults(Context(g).get(), req, &resp);
+      if (!status.ok()) {
+        rc = FailRpc(status);
+        return;
+      }
+      for (const auto& r : resp.results()) {
+        if (g.json) {
+          PrintJson(r);
+          continue;
+        }
+        std::cout << absl::StrFormat("%-20s %-8s %-10s %-12s %s\n", r.national_id_masked(), r.name(), r.county(),
+                                     r.school_code().empty() ? "-" : r.school_code(), absl::StrJoin(r.reasons(), "; "));
+      }
+      total += resp.results_size();
+      req.set_page_token(resp.next_page_token());
+      if (!match_all && !req.page_token().empty()) {
+        std::cerr << "(more: --all for every page)\n";
+        break;
+      }
+    } while (!req.page_token().empty());
+    std::cerr << total << " result(s)\n";
   });
 
   // --- projection admin ---

@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/national_id.h"
+#include "tools/cli/import/roster_importer.h"
 #include "tools/cli/import/text_encoding.h"
 
 namespace zizhu::tools {
@@ -79,12 +80,8 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
   buffer << in.rdbuf();
   const std::string bytes = buffer.str();
 
-  auto encoding = ParseEncodingName(encoding_name);
-  if (!encoding.ok()) return encoding.status();
-  TextEncoding detected;
-  auto text = ToUtf8(bytes, *encoding, &detected);
-  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", text.status().message()));
-  auto rows = ParseCsv(*text);
+  std::string format;
+  auto rows = ReadTableFile(bytes, encoding_name, &format);
   if (!rows.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", rows.status().message()));
   if (rows->empty()) return absl::InvalidArgumentError(absl::StrCat("'", path, "' has no header row"));
   auto columns = mapping.Resolve((*rows)[0].fields);
@@ -92,7 +89,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
 
   ImportSummary summary;
   summary.file_hash = Sha256Prefix(bytes);
-  summary.encoding = detected == TextEncoding::kUtf8 ? "utf-8" : "gb18030";
+  summary.encoding = format;
   summary.rows = static_cast<int>(rows->size()) - 1;
   absl::Time start = absl::Now();
 

@@ -81,12 +81,18 @@ std::string NormalizeHeader(const std::string& header) {
   return out;
 }
 
-HeaderMapping HeaderMapping::Default() {
-  HeaderMapping m;
-  for (const auto& [field, headers] : DefaultHeaders()) {
-    for (const auto& h : headers) m.header_to_field_[NormalizeHeader(h)] = field;
+HeaderMapping::HeaderMapping(const std::map<std::string, std::vector<std::string>>& variants,
+                             std::vector<std::string> required)
+    : required_(std::move(required)) {
+  for (const auto& [field, headers] : variants) {
+    fields_.insert(field);
+    header_to_field_[NormalizeHeader(field)] = field;
+    for (const auto& h : headers) header_to_field_[NormalizeHeader(h)] = field;
   }
-  return m;
+}
+
+HeaderMapping HeaderMapping::Default() {
+  return HeaderMapping(DefaultHeaders(), {"name", "national_id", "school_code", "stage", "grade"});
 }
 
 absl::Status HeaderMapping::AddFromText(const std::string& text) {
@@ -101,7 +107,7 @@ absl::Status HeaderMapping::AddFromText(const std::string& text) {
     }
     std::string field = Trim(l.substr(0, eq));
     std::string header = Trim(l.substr(eq + 1));
-    if (DefaultHeaders().count(field) == 0) {
+    if (fields_.count(field) == 0) {
       return absl::InvalidArgumentError(absl::StrCat("mapping line ", line_no, ": unknown field '", field, "'"));
     }
     header_to_field_[NormalizeHeader(header)] = field;
@@ -121,7 +127,7 @@ absl::StatusOr<std::map<std::string, int>> HeaderMapping::Resolve(const std::vec
     columns[it->second] = static_cast<int>(i);
   }
   std::vector<std::string> missing;
-  for (const char* required : {"name", "national_id", "school_code", "stage", "grade"}) {
+  for (const std::string& required : required_) {
     if (!columns.count(required)) missing.push_back(required);
   }
   if (!missing.empty()) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,21 @@ const std::vector<std::string>& StudentFields();
 // Header text -> canonical field. Extra entries override the defaults.
 class HeaderMapping {
  public:
+  // `variants`: canonical field -> header texts that mean it.
+  HeaderMapping(const std::map<std::string, std::vector<std::string>>& variants, std::vector<std::string> required);
+  // The student roster of the registry's own import.
   static HeaderMapping Default();
   // Adds "field = header" lines (# comments allowed).
   absl::Status AddFromText(const std::string& text);
   // Resolves a header row: column index per canonical field. Unknown headers
-  // are ignored; a header mapped twice is an error; the required fields
-  // (name, national_id, school_code, stage, grade) must be present.
+  // are ignored; a header mapped twice is an error; the required fields must
+  // be present.
   absl::StatusOr<std::map<std::string, int>> Resolve(const std::vector<std::string>& headers) const;
 
  private:
   std::map<std::string, std::string> header_to_field_;  // normalised header -> field
+  std::set<std::string> fields_;
+  std::vector<std::string> required_;
 };
 
 // Normalises header text for matching: trims, drops spaces, full-width

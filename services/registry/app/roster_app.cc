@@ -1,0 +1,213 @@
+#include "services/registry/app/roster_app.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/common/core/status_macros.h"
+#include "services/registry/app/registry_keys.h"
+#include "services/registry/domain/roster_decisions.h"
+
+namespace zizhu::registry {
+namespace {
+
+v1::RosterImport ImportToApi(const v1::RosterImportRecord& r) {
+  v1::RosterImport out;
+  out.set_import_id(r.import_id());
+  out.set_version(r.version());
+  out.set_source(r.source());
+  out.set_agency(r.agency());
+  out.set_file_name(r.file_name());
+  out.set_file_hash(r.file_hash());
+  out.set_declared_rows(r.declared_rows());
+  out.set_rows_applied(r.rows_applied());
+  out.set_rows_rejected(r.rows_rejected());
+  out.set_completed(r.completed());
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::RosterImport> RosterApp::GetRosterImport(const std::string& import_id) const {
+  if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
+  const std::string key = keys::RosterImport(import_id);
+  ASSIGN_OR_RETURN(auto row, store_->Get(key));
+  ASSIGN_OR_RETURN(auto record, ParseRow<v1::RosterImportRecord>(row, key));
+  if (!record) return absl::NotFoundError(absl::StrCat("import_id '", import_id, "' does not exist"));
+  return ImportToApi(*record);
+}
+
+void RosterApp::StartRosterImport(const v1::StartRosterImportRequest& request,
+                                  Callback<v1::StartRosterImportResponse> done) {
+  const std::string import_id = RosterImportId(request.source(), request.file_hash());
+  processor_->Submit(
+      ToCommandMeta(request.meta()),
+      [request, import_id](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideStartRosterImport(state, request, import_id);
+      },
+      [this, import_id, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        v1::StartRosterImportResponse response;
+        if (!outcome.ok()) {
+          if (outcome.status().code() != absl::StatusCode::kAlreadyExists) return done(outcome.status());
+          response.set_already_imported(true);
+        }
+        absl::StatusOr<v1::RosterImport> import = GetRosterImport(import_id);
+        if (!import.ok()) return done(import.status());
+        *response.mutable_import() = std::move(*import);
+        done(std::move(response));
+      });
+}
+
+void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
+                                 Callback<v1::AppendRosterRowsResponse> done) {
+  processor_->Submit(
+      ToCommandMeta(request.meta()),
+      [this, request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        VaultProtector protector(vault_);
+        return DecideAppendRosterRows(state, protector, request);
+      },
+      [this, request, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        if (!outcome.ok()) return done(outcome.status());
+        // Answered from the projection, so a repeated request gets the same answer.
+        v1::AppendRosterRowsResponse response;
+        for (const auto& row : request.rows()) {
+          absl::StatusOr<std::optional<std::string>> rejected =
+              store_->Get(keys::ImportRejection(request.import_id(), row.row_number()));
+          if (!rejected.ok()) return done(rejected.status());
+          if (!rejected->has_value()) {
+            response.set_applied(response.applied() + 1);
+            continue;
+          }
+          if (!response.add_rejected()->ParseFromString(**rejected)) {
+            return done(absl::DataLossError("stored rejection does not parse"));
+          }
+        }
+        done(std::move(response));
+      });
+}
+
+void RosterApp::CompleteRosterImport(const v1::CompleteRosterImportRequest& request, Callback<v1::RosterImport> done) {
+  processor_->Submit(
+      ToCommandMeta(request.meta()),
+      [request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideCompleteRosterImport(state, request);
+      },
+      [this, request, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        if (!outcome.ok()) return done(outcome.status());
+        done(GetRosterImport(request.import_id()));
+      });
+}
+
+void RosterApp::RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::MatchSettings> done) {
+  processor_->Submit(
+      ToCommandMeta(request.meta()),
+      [request](storage::ProjectionBatch& view, absl::Time) {
+        BatchRegistryState state(view);
+        return DecideRunCrossMatch(state, request);
+      },
+      [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+        if (!outcome.ok()) return done(outcome.status());
+        absl::StatusOr<std::optional<std::string>> row = store_->Get(keys::kMatchSettings);
+        if (!row.ok()) return done(row.status());
+        absl::StatusOr<std::optional<v1::MatchSettings>> settings =
+            ParseRow<v1::MatchSettings>(*row, keys::kMatchSettings);
+        if (!settings.ok()) return done(settings.status());
+        done(settings->value_or(v1::MatchSettings()));
+      });
+}
+
+absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
+    const v1::GetMatchSummaryRequest& request) const {
+  v1::GetMatchSummaryResponse response;
+  std::map<int, int64_t> totals;
+  absl::Status row_error;
+  RETURN_IF_ERROR(store_->Scan(keys::kMatchCountPrefix, "", [&](const std::string& key, const std::string& value) {
+    std::vector<std::string> parts = absl::StrSplit(key.substr(sizeof(keys::kMatchCountPrefix) - 1), keys::kSep);
+    int category = 0;
+    int64_t count = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &category) || !absl::SimpleAtoi(value, &count)) {
+      row_error = absl::DataLossError(absl::StrCat("bad count row '", key, "'"));
+      return false;
+    }
+    if (!request.county().empty() && parts[1] != request.county()) return true;
+    v1::MatchCount* c = response.add_counts();
+    c->set_category(static_cast<v1::MatchCategory>(category));
+    c->set_county(parts[1]);
+    c->set_school_code(parts[2]);
+    c->set_count(count);
+    totals[category] += count;
+    return true;
+  }));
+  RETURN_IF_ERROR(row_error);
+  for (const auto& [category, count] : totals) {
+    v1::MatchCount* t = response.add_totals();
+    t->set_category(static_cast<v1::MatchCategory>(category));
+    t->set_count(count);
+  }
+  ASSIGN_OR_RETURN(auto row, store_->Get(keys::kMatchSettings));
+  ASSIGN_OR_RETURN(auto settings, ParseRow<v1::MatchSettings>(row, keys::kMatchSettings));
+  if (settings) *response.mutable_settings() = *settings;
+  return response;
+}
+
+absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(const v1::ListMatchResultsRequest& request,
+                                                                         v1::RosterSource only_source) const {
+  if (request.category() == v1::MATCH_CATEGORY_UNSPECIFIED || !v1::MatchCategory_IsValid(request.category())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("category is required (got ", static_cast<int>(request.category()), ")"));
+  }
+  if (!request.school_code().empty() && request.county().empty()) {
+    return absl::InvalidArgumentError("school_code filter needs county");
+  }
+  int page_size = request.page_size() == 0 ? 100 : request.page_size();
+  if (page_size < 1 || page_size > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size ", request.page_size(), " is outside 1-1000"));
+  }
+  std::string prefix = !request.school_code().empty()
+                           ? keys::MatchQueueSchoolPrefix(request.category(), request.county(), request.school_code())
+                       : !request.county().empty() ? keys::MatchQueueCountyPrefix(request.category(), request.county())
+                                                   : keys::MatchQueueCategoryPrefix(request.category());
+  std::string start;
+  if (!request.page_token().empty()) {
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &start) || start.rfind(prefix, 0) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("page_token '", request.page_token(), "' does not belong to this query"));
+    }
+  }
+  v1::ListMatchResultsResponse response;
+  absl::Status row_error;
+  std::string last_key;
+  RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string&) {
+    if (key == start) return true;
+    if (response.results_size() == page_size) {
+      response.set_next_page_token(absl::WebSafeBase64Escape(last_key));
+      return false;
+    }
+    last_key = key;
+    const std::string match_key = key.substr(key.rfind(keys::kSep) + 1);
+    absl::StatusOr<std::optional<std::string>> row = store_->Get(keys::Match(match_key));
+    if (!row.ok() || !row->has_value()) {
+      row_error =
+          row.ok() ? absl::DataLossError(absl::StrCat("queue entry '", match_key, "' has no result")) : row.status();
+      return false;
+    }
+    v1::MatchResult result;
+    if (!result.ParseFromString(**row)) {
+      row_error = absl::DataLossError(absl::StrCat("match result '", match_key, "' does not parse"));
+      return false;
+    }
+    if (only_source != v1::ROSTER_SOURCE_UNSPECIFIED &&
+        std::find(result.sources().begin(), result.sources().end(), only_source) == result.sources().end()) {
+      return true;
+    }
+    *response.add_results() = std::move(result);
+    return true;
+  }));
+  RETURN_IF_ERROR(row_error);
+  return response;
+}
+
+}  // namespace zizhu::registry

@@ -1,0 +1,33 @@
+// RosterApp: application layer of roster imports and the cross-match work
+// queues. Thread-safety and callbacks as RegistryApp.
+#pragma once
+
+#include "services/registry/app/registry_app.h"
+#include "zizhu/registry/v1/roster_service.pb.h"
+
+namespace zizhu::registry {
+
+class RosterApp {
+ public:
+  RosterApp(es::CommandProcessor* processor, storage::ProjectionStore* store, const PersonalDataVault* vault)
+      : processor_(processor), store_(store), vault_(vault) {}
+
+  void StartRosterImport(const v1::StartRosterImportRequest& request, Callback<v1::StartRosterImportResponse> done);
+  void AppendRosterRows(const v1::AppendRosterRowsRequest& request, Callback<v1::AppendRosterRowsResponse> done);
+  void CompleteRosterImport(const v1::CompleteRosterImportRequest& request, Callback<v1::RosterImport> done);
+  void RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::MatchSettings> done);
+
+  absl::StatusOr<v1::RosterImport> GetRosterImport(const std::string& import_id) const;
+  absl::StatusOr<v1::GetMatchSummaryResponse> GetMatchSummary(const v1::GetMatchSummaryRequest& request) const;
+  // `only_source`: when set, only people present in that source's roster
+  // (an agency sees what concerns its own roster).
+  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResults(
+      const v1::ListMatchResultsRequest& request, v1::RosterSource only_source = v1::ROSTER_SOURCE_UNSPECIFIED) const;
+
+ private:
+  es::CommandProcessor* processor_;
+  storage::ProjectionStore* store_;
+  const PersonalDataVault* vault_;
+};
+
+}  // namespace zizhu::registry

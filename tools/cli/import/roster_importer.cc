@@ -1,0 +1,175 @@
+#include "tools/cli/import/roster_importer.h"
+
+#include <grpcpp/grpcpp.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/registry/domain/roster_rows.h"
+#include "tools/cli/import/text_encoding.h"
+#include "tools/cli/import/xlsx_reader.h"
+
+namespace zizhu::tools {
+
+namespace v1 = registry::v1;
+
+namespace {
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  std::string hex;
+  for (unsigned char b : digest) absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
+  return hex;
+}
+
+std::string KindName(v1::RejectionKind kind) {
+  switch (kind) {
+    case v1::REJECTION_KIND_INVALID_ID:
+      return "invalid_id";
+    case v1::REJECTION_KIND_DUPLICATE_IN_SOURCE:
+      return "duplicate";
+    default:
+      return "bad_value";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<CsvRow>> ReadTableFile(const std::string& bytes, const std::string& encoding_name,
+                                                  std::string* format) {
+  if (LooksLikeXlsx(bytes)) {
+    *format = "xlsx";
+    return ReadXlsx(bytes);
+  }
+  auto encoding = ParseEncodingName(encoding_name);
+  if (!encoding.ok()) return encoding.status();
+  TextEncoding detected;
+  auto text = ToUtf8(bytes, *encoding, &detected);
+  if (!text.ok()) return text.status();
+  *format = detected == TextEncoding::kUtf8 ? "csv utf-8" : "csv gb18030";
+  return ParseCsv(*text);
+}
+
+absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* stub, v1::RosterSource source,
+                                                     const std::string& path, const HeaderMapping& mapping,
+                                                     const RosterImportOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string bytes = buffer.str();
+  RosterImportSummary summary;
+  auto rows = ReadTableFile(bytes, options.encoding, &summary.format);
+  if (!rows.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", rows.status().message()));
+  if (rows->empty()) return absl::InvalidArgumentError(absl::StrCat("'", path, "' has no header row"));
+  auto columns = mapping.Resolve((*rows)[0].fields);
+  if (!columns.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", columns.status().message()));
+  summary.rows = static_cast<int>(rows->size()) - 1;
+  absl::Time start = absl::Now();
+  auto deadline = [&] { return std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms); };
+  auto meta = [&](const std::string& request_id) {
+    v1::CommandMeta m;
+    m.set_request_id(request_id);
+    m.set_actor(options.actor);
+    return m;
+  };
+
+  const std::string hash = Sha256Hex(bytes);
+  v1::StartRosterImportRequest start_request;
+  *start_request.mutable_meta() =
+      meta(absl::StrCat("roster-start-", registry::RosterSourceName(source), "-", hash.substr(0, 16)));
+  start_request.set_source(source);
+  start_request.set_agency(options.agency.empty() ? registry::RosterSourceName(source) : options.agency);
+  start_request.set_file_name(path.substr(path.rfind('/') + 1));
+  start_request.set_file_hash(hash);
+  start_request.set_declared_rows(summary.rows);
+  v1::StartRosterImportResponse started;
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(deadline());
+    grpc::Status status = stub->StartRosterImport(&ctx, start_request, &started);
+    if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  }
+  summary.import_id = started.import().import_id();
+  summary.already_imported = started.already_imported() && started.import().completed();
+
+  // Rows in chunks; a chunk's request id names the import and its first row,
+  // so an interrupted import resumes without writing anything twice.
+  int done = 0;
+  for (size_t first = 1; first < rows->size(); first += options.chunk_rows) {
+    size_t last = std::min(rows->size(), first + options.chunk_rows);
+    v1::AppendRosterRowsRequest append;
+    *append.mutable_meta() = meta(absl::StrCat(summary.import_id, "-rows-", (*rows)[first].line));
+    append.set_import_id(summary.import_id);
+    for (size_t i = first; i < last; ++i) {
+      const CsvRow& row = (*rows)[i];
+      v1::RosterRowInput* input = append.add_rows();
+      input->set_row_number(row.line);
+      for (const auto& [field, column] : *columns) {
+        if (column < static_cast<int>(row.fields.size()) && !row.fields[column].empty()) {
+          (*input->mutable_fields())[field] = row.fields[column];
+        }
+      }
+    }
+    if (summary.already_imported) {
+      // Nothing is sent again; the counts come from the import record below.
+      done += static_cast<int>(last - first);
+      continue;
+    }
+    v1::AppendRosterRowsResponse appended;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(deadline());
+    grpc::Status status = stub->AppendRosterRows(&ctx, append, &appended);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          absl::StrCat("rows from line ", (*rows)[first].line, ": ", status.error_message(),
+                                       " (re-run the same command to resume)"));
+    }
+    summary.applied += appended.applied();
+    for (const auto& r : appended.rejected()) {
+      summary.errors.push_back({r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
+    }
+    done += static_cast<int>(last - first);
+    if (options.on_progress) options.on_progress(done, summary.rows);
+  }
+  if (!summary.already_imported && !started.import().completed()) {
+    v1::CompleteRosterImportRequest complete;
+    *complete.mutable_meta() = meta(absl::StrCat(summary.import_id, "-complete"));
+    complete.set_import_id(summary.import_id);
+    v1::CompleteRosterImportResponse completed;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(deadline());
+    grpc::Status status = stub->CompleteRosterImport(&ctx, complete, &completed);
+    if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    }
+  }
+  if (summary.already_imported) {
+    summary.applied = started.import().rows_applied();
+    summary.rejected = started.import().rows_rejected();
+  } else {
+    summary.rejected = static_cast<int>(summary.errors.size());
+  }
+  std::sort(summary.errors.begin(), summary.errors.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
+  summary.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  return summary;
+}
+
+absl::Status WriteRosterErrorReport(const RosterImportSummary& summary, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return absl::UnavailableError(absl::StrCat("cannot write '", path, "'"));
+  out << "\xEF\xBB\xBF"
+      << "line,kind,national_id,column,reason\n";
+  for (const auto& e : summary.errors) {
+    out << e.line << "," << e.kind << "," << CsvField(e.national_id_masked) << "," << CsvField(e.column) << ","
+        << CsvField(e.reason) << "\n";
+  }
+  return out.good() ? absl::OkStatus() : absl::UnavailableError(absl::StrCat("write to '", path, "' failed"));
+}
+
+}  // namespace zizhu::tools

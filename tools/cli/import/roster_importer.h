@@ -1,0 +1,56 @@
+// Imports an agency roster file (CSV in UTF-8 or GB18030/GBK, or XLSX) into
+// the registry through RosterService: start (idempotent by file hash), rows in
+// chunks (idempotent by chunk request id), complete.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tools/cli/import/csv_reader.h"
+#include "tools/cli/import/student_row_parser.h"
+#include "zizhu/registry/v1/roster_service.grpc.pb.h"
+
+namespace zizhu::tools {
+
+struct RosterImportOptions {
+  std::string actor = "zizhu-cli";
+  std::string agency;  // default: the source name
+  std::string encoding = "auto";
+  int chunk_rows = 2000;
+  int rpc_timeout_ms = 120000;
+  std::function<void(int done, int total)> on_progress;
+};
+
+struct RosterRowError {
+  int line = 0;
+  std::string kind;
+  std::string national_id_masked;
+  std::string column;
+  std::string reason;
+};
+
+struct RosterImportSummary {
+  std::string import_id;
+  std::string format;  // "xlsx", "csv utf-8", "csv gb18030"
+  bool already_imported = false;
+  int rows = 0;
+  int applied = 0;
+  int rejected = 0;
+  double seconds = 0;
+  std::vector<RosterRowError> errors;  // in line order
+};
+
+absl::StatusOr<RosterImportSummary> ImportRosterFile(registry::v1::RosterService::Stub* stub,
+                                                     registry::v1::RosterSource source, const std::string& path,
+                                                     const HeaderMapping& mapping, const RosterImportOptions& options);
+
+// Reads a table file: XLSX when it is a ZIP, else CSV in the given encoding.
+// `format` receives a description of what was read.
+absl::StatusOr<std::vector<CsvRow>> ReadTableFile(const std::string& bytes, const std::string& encoding,
+                                                  std::string* format);
+
+absl::Status WriteRosterErrorReport(const RosterImportSummary& summary, const std::string& path);
+
+}  // namespace zizhu::tools
