@@ -22,6 +22,10 @@ class KafkaBroker {
   std::string bootstrap_;
 };
 
+// The broker shared by all tests of a system-test binary (set up by the
+// environment in system/system_test_main.cc).
+KafkaBroker& GlobalBroker();
+
 // Runs a shell command, returning its exit status.
 int RunCommand(const std::string& command);
 

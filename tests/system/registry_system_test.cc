@@ -22,20 +22,8 @@ namespace zizhu {
 namespace {
 
 namespace v1 = registry::v1;
-using testing_support::KafkaBroker;
 using testing_support::RegistryProcess;
 using testing_support::RegistryProcessOptions;
-
-KafkaBroker* broker = nullptr;
-
-class BrokerEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override { broker = new KafkaBroker(); }
-  void TearDown() override {
-    delete broker;
-    broker = nullptr;
-  }
-};
 
 std::string ValidId(int n) {
   std::string first17 = absl::StrFormat("21010220120301%03d", n);
@@ -49,7 +37,7 @@ class RegistrySystemTest : public ::testing::Test {
     dir_ = absl::StrCat(::testing::TempDir(), "/zizhu-system-", name_);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    options_.bootstrap = broker->bootstrap();
+    options_.bootstrap = testing_support::GlobalBroker().bootstrap();
     options_.topic = absl::StrCat("zizhu.registry.events.test.", name_);
     options_.instance_id = absl::StrCat("registry-", name_);
     options_.data_dir = dir_ + "/projection";
@@ -134,7 +122,7 @@ class RegistrySystemTest : public ::testing::Test {
   // Every committed envelope in the topic.
   std::vector<common::v1::EventEnvelope> TopicEvents() {
     kafka::KafkaEventLogOptions o;
-    o.bootstrap_servers = broker->bootstrap();
+    o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
     o.topic = options_.topic;
     o.transactional_id = absl::StrCat("reader-", name_);
     auto log = kafka::KafkaEventLog::Open(o).value();
@@ -255,7 +243,7 @@ TEST_F(RegistrySystemTest, NoPlainPersonalDataInRocksDbOrTopic) {
 TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
   const std::string topic = "zizhu.test.kafka-log";
   kafka::KafkaEventLogOptions o;
-  o.bootstrap_servers = broker->bootstrap();
+  o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
   o.topic = topic;
   o.partitions = 2;
   o.transactional_id = "kafka-log-test";
@@ -266,7 +254,7 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
   {
     std::string err;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    conf->set("bootstrap.servers", broker->bootstrap(), err);
+    conf->set("bootstrap.servers", testing_support::GlobalBroker().bootstrap(), err);
     conf->set("transactional.id", "kafka-log-test-aborter", err);
     std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf.get(), err));
     ASSERT_EQ(p->init_transactions(30000), nullptr);
@@ -298,9 +286,3 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
 
 }  // namespace
 }  // namespace zizhu
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new zizhu::BrokerEnvironment());
-  return RUN_ALL_TESTS();
-}

@@ -56,7 +56,9 @@ inline std::string ImportRejectionPrefix(const std::string& id) { return absl::S
 inline std::string ImportRejection(const std::string& id, int row) {
   return absl::StrFormat("%s%09d", ImportRejectionPrefix(id), row);
 }
-inline std::string RosterEntry(int source, const std::string& hash) { return absl::StrFormat("ros/%d/%s", source, hash); }
+inline std::string RosterEntry(int source, const std::string& hash) {
+  return absl::StrFormat("ros/%d/%s", source, hash);
+}
 inline constexpr char kMatchPrefix[] = "mr/";
 inline std::string Match(const std::string& key) { return absl::StrCat(kMatchPrefix, key); }
 inline std::string MatchQueueCategoryPrefix(int category) { return absl::StrFormat("mq/%02d%c", category, kSep); }

@@ -1,8 +1,8 @@
 #include "services/registry/app/registry_projection.h"
 
+#include "absl/strings/numbers.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "absl/strings/numbers.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/app/roster_projection.h"

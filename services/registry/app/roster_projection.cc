@@ -32,8 +32,8 @@ absl::StatusOr<std::optional<T>> Load(storage::ProjectionBatch& batch, const std
 
 // The civil date of an event in China (UTC+8).
 v1::Date EventDate(const common::v1::EventEnvelope& event) {
-  absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(event.occurred_at().seconds()),
-                                        absl::FixedTimeZone(8 * 3600));
+  absl::CivilDay day =
+      absl::ToCivilDay(absl::FromUnixSeconds(event.occurred_at().seconds()), absl::FixedTimeZone(8 * 3600));
   v1::Date d;
   d.set_year(static_cast<int>(day.year()));
   d.set_month(day.month());
@@ -142,19 +142,22 @@ absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, cons
 absl::Status RecomputeMatch(const std::string& hash, const common::v1::EventEnvelope& event,
                             storage::ProjectionBatch& batch) {
   PersonEvidence evidence;
-  ASSIGN_OR_RETURN(evidence.poverty, Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
-  ASSIGN_OR_RETURN(evidence.civil, Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_CIVIL_AFFAIRS, hash)));
-  ASSIGN_OR_RETURN(evidence.status, Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_STUDENT_STATUS, hash)));
+  ASSIGN_OR_RETURN(evidence.poverty,
+                   Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
+  ASSIGN_OR_RETURN(evidence.civil,
+                   Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_CIVIL_AFFAIRS, hash)));
+  ASSIGN_OR_RETURN(evidence.status,
+                   Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_STUDENT_STATUS, hash)));
   ASSIGN_OR_RETURN(auto student_id, batch.Get(keys::NationalIdHash(hash)));
   if (student_id) {
     ASSIGN_OR_RETURN(evidence.student, Load<v1::StudentRecord>(batch, keys::Student(*student_id)));
   }
-  std::string school = evidence.student ? evidence.student->school_code()
+  std::string school = evidence.student  ? evidence.student->school_code()
                        : evidence.status ? evidence.status->person().school_code()
                                          : "";
   if (!school.empty()) {
     ASSIGN_OR_RETURN(auto record, Load<v1::SchoolRecord>(batch, keys::School(school)));
-    if (record) evidence.school_county = record->county_code();
+    if (record) evidence.school_county = record->county_name().empty() ? record->county_code() : record->county_name();
   }
   ASSIGN_OR_RETURN(auto settings, Load<v1::MatchSettings>(batch, keys::kMatchSettings));
   v1::MatchSettings effective = settings ? *settings : DefaultMatchSettings(EventDate(event));

@@ -21,7 +21,6 @@ bool HasCategory(const v1::StudentRecord& s, v1::PovertyCategory c) {
   return std::find(s.categories().begin(), s.categories().end(), c) != s.categories().end();
 }
 
-
 const char* AssistanceName(v1::AssistanceType a) {
   switch (a) {
     case v1::ASSISTANCE_TYPE_SUBSISTENCE_ALLOWANCE:
@@ -131,11 +130,10 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
 
   const bool poor_poverty = ev.poverty && !ev.poverty->exited();
   const bool poor_civil = ev.civil && !ev.civil->exited() && ev.civil->person().assistance_size() > 0;
-  const bool registry_poor =
-      ev.student && (HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR) ||
-                     HasCategory(*ev.student, v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE) ||
-                     HasCategory(*ev.student, v1::POVERTY_CATEGORY_EXTREME_POVERTY) ||
-                     HasCategory(*ev.student, v1::POVERTY_CATEGORY_ORPHAN));
+  const bool registry_poor = ev.student && (HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR) ||
+                                            HasCategory(*ev.student, v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE) ||
+                                            HasCategory(*ev.student, v1::POVERTY_CATEGORY_EXTREME_POVERTY) ||
+                                            HasCategory(*ev.student, v1::POVERTY_CATEGORY_ORPHAN));
   const bool enrolled_status =
       ev.status && !ev.status->exited() && ev.status->person().enrolment_status() == v1::ENROLMENT_STATUS_ENROLLED;
   const bool enrolled_registry = ev.student && ev.student->status() == v1::ENROLMENT_STATUS_ENROLLED;
@@ -144,7 +142,8 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   const int age = AgeOn(birth, settings.as_of());
 
   std::vector<std::string> poor_in;
-  if (poor_poverty) poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(), ")"));
+  if (poor_poverty)
+    poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(), ")"));
   if (poor_civil) {
     std::vector<std::string> kinds;
     for (int a : ev.civil->person().assistance()) kinds.push_back(AssistanceName(static_cast<v1::AssistanceType>(a)));
@@ -185,8 +184,9 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   std::vector<std::string> disagreements;
   const bool registry_registered_poor = ev.student && HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR);
   if (poor_poverty && !registry_registered_poor) {
-    disagreements.push_back(ev.student ? "poverty office lists a registered-poor household; the registry does not"
-                                       : "poverty office lists a registered-poor household; the registry has no record");
+    disagreements.push_back(ev.student
+                                ? "poverty office lists a registered-poor household; the registry does not"
+                                : "poverty office lists a registered-poor household; the registry has no record");
   }
   if (registry_registered_poor && !poor_poverty) {
     disagreements.push_back(ev.poverty ? "registry says registered-poor; the poverty office says the household exited"

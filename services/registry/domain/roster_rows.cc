@@ -14,15 +14,29 @@
 namespace zizhu::registry {
 namespace {
 
-const std::vector<std::string> kPovertyFields = {
-    "national_id", "name",           "gender",   "birth_date", "household_number", "head_name",
-    "relation_to_head", "province",  "city",     "county",     "township",         "village",
-    "household_type", "exit_status", "year_exited", "year_registered", "phone"};
-const std::vector<std::string> kCivilFields = {"national_id", "name", "gender", "birth_date", "assistance_type",
-                                               "disability_category", "disability_grade", "county", "phone"};
-const std::vector<std::string> kStatusFields = {"national_id", "name",      "gender",   "birth_date",
-                                                "school_code", "school_name", "stage",   "grade",
-                                                "class_name",  "boarding",  "status",   "county"};
+const std::vector<std::string> kPovertyFields = {"national_id",
+                                                 "name",
+                                                 "gender",
+                                                 "birth_date",
+                                                 "household_number",
+                                                 "head_name",
+                                                 "relation_to_head",
+                                                 "province",
+                                                 "city",
+                                                 "county",
+                                                 "township",
+                                                 "village",
+                                                 "household_type",
+                                                 "exit_status",
+                                                 "year_exited",
+                                                 "year_registered",
+                                                 "phone"};
+const std::vector<std::string> kCivilFields = {
+    "national_id",      "name",   "gender", "birth_date", "assistance_type", "disability_category",
+    "disability_grade", "county", "phone"};
+const std::vector<std::string> kStatusFields = {"national_id", "name",        "gender", "birth_date",
+                                                "school_code", "school_name", "stage",  "grade",
+                                                "class_name",  "boarding",    "status", "county"};
 
 std::string Field(const v1::RosterRowInput& row, const std::string& name) {
   auto it = row.fields().find(name);
@@ -130,7 +144,8 @@ absl::StatusOr<v1::HouseholdType> ParseHouseholdType(const std::string& raw) {
   if (t.empty() || t == "一般贫困户" || t == "一般户" || t == "general") return v1::HOUSEHOLD_TYPE_GENERAL;
   if (t == "低保贫困户" || t == "低保户" || t == "subsistence") return v1::HOUSEHOLD_TYPE_SUBSISTENCE_ALLOWANCE;
   if (t == "特困供养贫困户" || t == "特困户" || t == "extreme") return v1::HOUSEHOLD_TYPE_EXTREME_POVERTY;
-  return absl::InvalidArgumentError(absl::StrCat("'", raw, "' is not a household type (一般贫困户/低保贫困户/特困供养贫困户)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("'", raw, "' is not a household type (一般贫困户/低保贫困户/特困供养贫困户)"));
 }
 
 absl::StatusOr<bool> ParseExited(const std::string& raw) {
@@ -203,8 +218,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
     if (!date.ok()) return reject(v1::REJECTION_KIND_BAD_VALUE, "birth_date", std::string(date.status().message()));
     if (CompareDates(*date, info->birth_date) != 0) {
       *p.mutable_birth_date() = *date;
-      applied.set_note(absl::StrCat("birth_date column says ", FormatDate(*date), ", the ID says ",
-                                    FormatDate(info->birth_date)));
+      applied.set_note(
+          absl::StrCat("birth_date column says ", FormatDate(*date), ", the ID says ", FormatDate(info->birth_date)));
     }
   }
   p.set_county(Field(row, "county").empty() ? info->region_code : Field(row, "county"));
@@ -230,7 +245,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       loc->set_township(Field(row, "township"));
       loc->set_village(Field(row, "village"));
       auto type = ParseHouseholdType(Field(row, "household_type"));
-      if (!type.ok()) return reject(v1::REJECTION_KIND_BAD_VALUE, "household_type", std::string(type.status().message()));
+      if (!type.ok())
+        return reject(v1::REJECTION_KIND_BAD_VALUE, "household_type", std::string(type.status().message()));
       p.set_household_type(*type);
       int32_t year = 0;
       if (!int_field("year_registered", &year)) {
@@ -239,7 +255,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       }
       p.set_year_registered(year);
       auto exited = ParseExited(Field(row, "exit_status"));
-      if (!exited.ok()) return reject(v1::REJECTION_KIND_BAD_VALUE, "exit_status", std::string(exited.status().message()));
+      if (!exited.ok())
+        return reject(v1::REJECTION_KIND_BAD_VALUE, "exit_status", std::string(exited.status().message()));
       int32_t year_exited = 0;
       if (!int_field("year_exited", &year_exited)) {
         return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited",
@@ -281,7 +298,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       p.set_grade(*grade);
       p.set_class_name(Field(row, "class_name"));
       auto boarding = ParseYesNo(Field(row, "boarding"));
-      if (!boarding.ok()) return reject(v1::REJECTION_KIND_BAD_VALUE, "boarding", std::string(boarding.status().message()));
+      if (!boarding.ok())
+        return reject(v1::REJECTION_KIND_BAD_VALUE, "boarding", std::string(boarding.status().message()));
       p.set_boarding(*boarding);
       auto status = ParseStatus(Field(row, "status"));
       if (!status.ok()) return reject(v1::REJECTION_KIND_BAD_VALUE, "status", std::string(status.status().message()));

@@ -80,9 +80,11 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   };
 
   const std::string hash = Sha256Hex(bytes);
+  // Start is idempotent by the file hash itself (a second start answers
+  // already_imported), so each attempt has a request id of its own.
   v1::StartRosterImportRequest start_request;
   *start_request.mutable_meta() =
-      meta(absl::StrCat("roster-start-", registry::RosterSourceName(source), "-", hash.substr(0, 16)));
+      meta(absl::StrCat("roster-start-", hash.substr(0, 16), "-", absl::ToUnixNanos(absl::Now())));
   start_request.set_source(source);
   start_request.set_agency(options.agency.empty() ? registry::RosterSourceName(source) : options.agency);
   start_request.set_file_name(path.substr(path.rfind('/') + 1));
