@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   cli.add_option("--instance-id", kafka.transactional_id, "transactional id of this writer instance")
       ->envname("ZIZHU_REGISTRY_INSTANCE_ID")
       ->capture_default_str();
+  cli.add_option("--agencies-file", server.agencies_file,
+                 "agencies allowed on the system-to-system API: '<agency> <poverty|civil|status> <key sha256>' lines")
+      ->envname("ZIZHU_AGENCIES_FILE");
   cli.add_option("--max-batch", server.processor.max_batch_commands, "most commands group-committed together")
       ->envname("ZIZHU_REGISTRY_MAX_BATCH")
       ->capture_default_str();

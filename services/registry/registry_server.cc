@@ -7,8 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/grpc/projection_admin_service.h"
+#include "services/registry/adapters/integration_grpc_service.h"
 #include "services/registry/adapters/registry_grpc_service.h"
 #include "services/registry/adapters/roster_grpc_service.h"
+#include "services/registry/app/agency_directory.h"
 #include "services/registry/app/registry_app.h"
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/app/roster_app.h"
@@ -19,6 +21,10 @@ absl::StatusOr<std::unique_ptr<RegistryServer>> RegistryServer::Start(RegistrySe
                                                                       const PersonalDataVault* vault,
                                                                       const Clock* clock) {
   std::unique_ptr<RegistryServer> s(new RegistryServer());
+  s->agencies_ = std::make_unique<AgencyDirectory>();
+  if (!options.agencies_file.empty()) {
+    ASSIGN_OR_RETURN(*s->agencies_, AgencyDirectory::Load(options.agencies_file));
+  }
   storage::ProjectionStoreOptions store_options;
   store_options.path = options.data_dir;
   ASSIGN_OR_RETURN(s->store_, storage::ProjectionStore::Open(store_options));
@@ -30,6 +36,7 @@ absl::StatusOr<std::unique_ptr<RegistryServer>> RegistryServer::Start(RegistrySe
   s->service_ = std::make_unique<RegistryGrpcService>(s->app_.get());
   s->roster_app_ = std::make_unique<RosterApp>(s->processor_.get(), s->store_.get(), vault);
   s->roster_service_ = std::make_unique<RosterGrpcService>(s->roster_app_.get());
+  s->integration_service_ = std::make_unique<IntegrationGrpcService>(s->roster_app_.get(), s->agencies_.get());
   s->admin_ = std::make_unique<ProjectionAdminService>(s->processor_.get(), s->store_.get(), log->topic());
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -39,6 +46,7 @@ absl::StatusOr<std::unique_ptr<RegistryServer>> RegistryServer::Start(RegistrySe
   builder.RegisterService(s->service_.get());
   builder.RegisterService(s->admin_.get());
   builder.RegisterService(s->roster_service_.get());
+  builder.RegisterService(s->integration_service_.get());
   builder.SetMaxReceiveMessageSize(16 << 20);
   s->server_ = builder.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {

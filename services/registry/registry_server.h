@@ -26,6 +26,8 @@ struct RegistryServerOptions {
   // Directory of the RocksDB projection.
   std::string data_dir = ".run/registry/projection";
   es::CommandProcessorOptions processor;
+  // Agencies allowed on the system-to-system API ("" = none).
+  std::string agencies_file;
 };
 
 class RegistryApp;
@@ -33,6 +35,8 @@ class RegistryProjection;
 class RegistryGrpcService;
 class RosterApp;
 class RosterGrpcService;
+class IntegrationGrpcService;
+class AgencyDirectory;
 
 class RegistryServer {
  public:
@@ -54,6 +58,8 @@ class RegistryServer {
   std::unique_ptr<RegistryGrpcService> service_;
   std::unique_ptr<RosterApp> roster_app_;
   std::unique_ptr<RosterGrpcService> roster_service_;
+  std::unique_ptr<AgencyDirectory> agencies_;
+  std::unique_ptr<IntegrationGrpcService> integration_service_;
   std::unique_ptr<grpc::Service> admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/core/status_macros.h"
+#include "services/registry/app/agency_directory.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/roster_decisions.h"
 
@@ -99,6 +100,56 @@ void RosterApp::CompleteRosterImport(const v1::CompleteRosterImportRequest& requ
         if (!outcome.ok()) return done(outcome.status());
         done(GetRosterImport(request.import_id()));
       });
+}
+
+void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
+                                  std::vector<v1::RosterRowInput> changes, Callback<PushResult> done) {
+  if (request_id.empty() || request_id.size() > 100) {
+    return done(
+        absl::InvalidArgumentError(absl::StrCat("request_id must be 1-100 characters, got ", request_id.size())));
+  }
+  if (changes.empty() || changes.size() > static_cast<size_t>(kMaxRowsPerAppend)) {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("changes has ", changes.size(), " entries; 1-", kMaxRowsPerAppend, " per push")));
+  }
+  const std::string hash = Sha256Hex(absl::StrCat("push:", agency, ":", request_id));
+  auto meta = [&](const std::string& step) {
+    v1::CommandMeta m;
+    m.set_request_id(absl::StrCat("push-", step, "-", hash.substr(0, 32)));
+    m.set_actor(absl::StrCat("agency:", agency));
+    m.set_correlation_id(absl::StrCat("push-", hash.substr(0, 32)));
+    return m;
+  };
+  v1::StartRosterImportRequest start;
+  *start.mutable_meta() = meta("start");
+  start.set_source(source);
+  start.set_agency(agency);
+  start.set_file_name(absl::StrCat("push ", request_id));
+  start.set_file_hash(hash);
+  start.set_declared_rows(static_cast<int32_t>(changes.size()));
+  auto append = std::make_shared<v1::AppendRosterRowsRequest>();
+  *append->mutable_meta() = meta("rows");
+  append->set_import_id(RosterImportId(source, hash));
+  for (size_t i = 0; i < changes.size(); ++i) {
+    v1::RosterRowInput* row = append->add_rows();
+    *row = std::move(changes[i]);
+    if (row->row_number() == 0) row->set_row_number(static_cast<int32_t>(i + 1));
+  }
+  v1::CompleteRosterImportRequest complete;
+  *complete.mutable_meta() = meta("complete");
+  complete.set_import_id(append->import_id());
+
+  // Start -> rows -> complete, each step on the previous one's answer.
+  StartRosterImport(start, [this, append, complete, done](absl::StatusOr<v1::StartRosterImportResponse> started) {
+    if (!started.ok()) return done(started.status());
+    AppendRosterRows(*append, [this, append, complete, done](absl::StatusOr<v1::AppendRosterRowsResponse> rows) {
+      if (!rows.ok()) return done(rows.status());
+      CompleteRosterImport(complete, [append, rows = *rows, done](absl::StatusOr<v1::RosterImport> completed) {
+        if (!completed.ok()) return done(completed.status());
+        done(PushResult{append->import_id(), rows});
+      });
+    });
+  });
 }
 
 void RosterApp::RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::MatchSettings> done) {

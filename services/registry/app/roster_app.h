@@ -17,6 +17,16 @@ class RosterApp {
   void CompleteRosterImport(const v1::CompleteRosterImportRequest& request, Callback<v1::RosterImport> done);
   void RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::MatchSettings> done);
 
+  // A batch of roster changes pushed by an agency system: one import, started,
+  // appended and completed with request ids derived from (agency,
+  // request_id), so a repeated push writes nothing and answers the same.
+  struct PushResult {
+    std::string import_id;
+    v1::AppendRosterRowsResponse rows;
+  };
+  void PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
+                         std::vector<v1::RosterRowInput> changes, Callback<PushResult> done);
+
   absl::StatusOr<v1::RosterImport> GetRosterImport(const std::string& import_id) const;
   absl::StatusOr<v1::GetMatchSummaryResponse> GetMatchSummary(const v1::GetMatchSummaryRequest& request) const;
   // `only_source`: when set, only people present in that source's roster

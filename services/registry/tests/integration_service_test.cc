@@ -1,0 +1,134 @@
+// The system-to-system API on the real gRPC server (port 0, in-memory log).
+#include <grpcpp/grpcpp.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/common/es/memory_event_log.h"
+#include "services/registry/app/agency_directory.h"
+#include "services/registry/domain/national_id.h"
+#include "services/registry/registry_server.h"
+#include "zizhu/integration/v1/integration_service.grpc.pb.h"
+
+namespace zizhu::registry {
+namespace {
+
+namespace iv1 = integration::v1;
+
+std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+
+class IntegrationServiceTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/integration_" + testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ + "/agencies") << "# agency source sha256(key)\n"
+                                      << "fpb-210102 poverty " << Sha256Hex("poverty-secret") << "\n"
+                                      << "xj-210102 status " << Sha256Hex("status-secret") << "\n";
+    vault_ = PersonalDataVault::FromHexKey(std::string(64, 'a')).value();
+    RegistryServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    options.data_dir = dir_ + "/projection";
+    options.agencies_file = dir_ + "/agencies";
+    server_ = RegistryServer::Start(options, &log_, vault_.get(), &clock_).value();
+    stub_ = iv1::AgencyIntegration::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& agency, const std::string& key) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("x-zizhu-agency", agency);
+    ctx->AddMetadata("x-zizhu-agency-key", key);
+    return ctx;
+  }
+
+  iv1::PushRosterChangesRequest PovertyPush() {
+    iv1::PushRosterChangesRequest push;
+    push.set_request_id("batch-2026-11-30-001");
+    auto* child = push.add_changes();
+    (*child->mutable_fields())["national_id"] = ValidId("21010220160301001");
+    (*child->mutable_fields())["name"] = "张小明";
+    (*child->mutable_fields())["household_number"] = "H1";
+    auto* bad = push.add_changes();
+    (*bad->mutable_fields())["national_id"] = "210102201603010010";
+    (*bad->mutable_fields())["name"] = "李四";
+    (*bad->mutable_fields())["household_number"] = "H2";
+    return push;
+  }
+
+  std::string dir_;
+  es::MemoryEventLog log_{"zizhu.registry.events.v1", 3};
+  ManualClock clock_{absl::FromUnixSeconds(1788220800)};  // 2026-09-01
+  std::unique_ptr<PersonalDataVault> vault_;
+  std::unique_ptr<RegistryServer> server_;
+  std::unique_ptr<iv1::AgencyIntegration::Stub> stub_;
+};
+
+TEST_F(IntegrationServiceTest, UnknownAgencyOrWrongKeyIsUnauthenticated) {
+  iv1::PushRosterChangesResponse resp;
+  EXPECT_EQ(stub_->PushRosterChanges(As("fpb-210102", "guess").get(), PovertyPush(), &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->PushRosterChanges(As("nobody", "poverty-secret").get(), PovertyPush(), &resp).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(stub_->PushRosterChanges(&anonymous, PovertyPush(), &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(log_.size(), 0u);
+}
+
+TEST_F(IntegrationServiceTest, PushAppliesGoodRowsReportsBadOnesAndIsIdempotent) {
+  iv1::PushRosterChangesResponse first, second;
+  ASSERT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), PovertyPush(), &first).ok());
+  EXPECT_EQ(first.applied(), 1);
+  ASSERT_EQ(first.rejected_size(), 1);
+  EXPECT_EQ(first.rejected(0).row_number(), 2);
+  EXPECT_EQ(first.rejected(0).kind(), v1::REJECTION_KIND_INVALID_ID);
+  size_t events = log_.size();
+  ASSERT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), PovertyPush(), &second).ok());
+  EXPECT_EQ(second.SerializeAsString(), first.SerializeAsString());
+  EXPECT_EQ(log_.size(), events);
+}
+
+TEST_F(IntegrationServiceTest, AnAgencySeesOnlyPeopleInItsOwnRoster) {
+  iv1::PushRosterChangesResponse pushed;
+  ASSERT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), PovertyPush(), &pushed).ok());
+  iv1::PullMatchResultsRequest pull;
+  pull.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
+  iv1::PullMatchResultsResponse poverty_view, status_view;
+  ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210102", "poverty-secret").get(), pull, &poverty_view).ok());
+  ASSERT_EQ(poverty_view.results_size(), 1);
+  EXPECT_EQ(poverty_view.results(0).name(), "张小明");
+  ASSERT_TRUE(stub_->PullMatchResults(As("xj-210102", "status-secret").get(), pull, &status_view).ok());
+  EXPECT_EQ(status_view.results_size(), 0);
+
+  // The school system reports the child enrolled: both views change at once.
+  iv1::PushRosterChangesRequest enrol;
+  enrol.set_request_id("xj-1");
+  auto* row = enrol.add_changes();
+  (*row->mutable_fields())["national_id"] = ValidId("21010220160301001");
+  (*row->mutable_fields())["name"] = "张小明";
+  (*row->mutable_fields())["school_code"] = "3121000101";
+  (*row->mutable_fields())["stage"] = "小学";
+  (*row->mutable_fields())["grade"] = "5";
+  ASSERT_TRUE(stub_->PushRosterChanges(As("xj-210102", "status-secret").get(), enrol, &pushed).ok());
+  EXPECT_EQ(pushed.applied(), 1);
+  pull.set_category(v1::MATCH_CATEGORY_POOR_IN_ONE_SOURCE_ONLY);
+  ASSERT_TRUE(stub_->PullMatchResults(As("xj-210102", "status-secret").get(), pull, &status_view).ok());
+  EXPECT_EQ(status_view.results_size(), 1);
+}
+
+TEST(AgencyDirectoryTest, ParsesAndRejectsBadLines) {
+  EXPECT_TRUE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + "  # comment\n\n").ok());
+  EXPECT_FALSE(AgencyDirectory::Parse("a police " + Sha256Hex("k")).ok());
+  EXPECT_FALSE(AgencyDirectory::Parse("a poverty abc").ok());
+  EXPECT_FALSE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + "\na civil " + Sha256Hex("j")).ok());
+}
+
+}  // namespace
+}  // namespace zizhu::registry
