@@ -8,7 +8,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test run stop bench soak fuzz clean format asan
+.PHONY: all deps configure build test run stop bench bench-rosters soak fuzz clean format asan
 
 all: build
 
@@ -38,6 +38,10 @@ stop:
 # 100,000 registrations through gRPC against a real broker (own stack in .run/bench).
 bench: build
 	@deploy/local/bench.sh
+
+# Import + cross-match of about 1,000,000 people (three rosters); BENCH_GROUPS=… to scale.
+bench-rosters: build
+	@deploy/local/roster_bench.sh
 
 soak fuzz:
 	@echo "make $@: not written yet (see README, 'What is not done')"; exit 1

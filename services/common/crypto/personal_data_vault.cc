@@ -122,12 +122,12 @@ absl::StatusOr<std::string> PersonalDataVault::Open(const common::v1::SealedFiel
 
 std::string PersonalDataVault::LookupHash(absl::string_view value, absl::string_view context) const {
   crypto_generichash_state state;
-  crypto_generichash_init(&state, hash_key_, sizeof hash_key_, 32);
+  crypto_generichash_init(&state, hash_key_, sizeof hash_key_, 16);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(context.data()), context.size());
   const unsigned char separator = 0;
   crypto_generichash_update(&state, &separator, 1);
   crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(value.data()), value.size());
-  unsigned char out[32];
+  unsigned char out[16];
   crypto_generichash_final(&state, out, sizeof out);
   return ToHex(out, sizeof out);
 }

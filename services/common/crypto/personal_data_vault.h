@@ -32,7 +32,7 @@ class PersonalDataVault {
   absl::StatusOr<common::v1::SealedField> Seal(absl::string_view plaintext, absl::string_view context) const;
   // Opens a sealed field; DATA_LOSS if it was tampered with or the key differs.
   absl::StatusOr<std::string> Open(const common::v1::SealedField& sealed, absl::string_view context) const;
-  // Keyed hash (hex, 64 chars) of a normalised value; equal inputs give equal
+  // Keyed hash (BLAKE2b-128, 32 hex chars) of a normalised value; equal inputs give equal
   // hashes under the same key, and the hash reveals nothing without the key.
   std::string LookupHash(absl::string_view value, absl::string_view context) const;
 

@@ -3,10 +3,12 @@
 #include <openssl/evp.h>
 
 #include <filesystem>
+#include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "services/common/core/status_macros.h"
 
@@ -28,37 +30,95 @@ std::string AppliedOffsetKey(const std::string& topic, es::PartitionId partition
   return absl::StrFormat("%s%s/%06d", kOffsetPrefix, topic, partition);
 }
 
-ProjectionBatch::ProjectionBatch(rocksdb::DB* db) : db_(db), batch_(rocksdb::BytewiseComparator(), 0, true) {}
-
 absl::StatusOr<std::optional<std::string>> ProjectionBatch::Get(const std::string& key) {
+  if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
   std::string value;
-  rocksdb::Status s = batch_.GetFromBatchAndDB(db_, rocksdb::ReadOptions(), key, &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("read of key '", key, "'")));
   return std::optional<std::string>(std::move(value));
 }
 
+void ProjectionBatch::Remember(const std::string& key) {
+  if (save_points_.empty()) return;
+  auto it = overlay_.find(key);
+  if (it == overlay_.end()) {
+    undo_.push_back(Undo{key, false, std::nullopt});
+  } else {
+    undo_.push_back(Undo{key, true, it->second});
+  }
+}
+
+void ProjectionBatch::Put(const std::string& key, const std::string& value) {
+  Remember(key);
+  overlay_[key] = value;
+  batch_.Put(key, value).PermitUncheckedError();
+}
+
+void ProjectionBatch::Delete(const std::string& key) {
+  Remember(key);
+  overlay_[key] = std::nullopt;
+  batch_.Delete(key).PermitUncheckedError();
+}
+
 absl::Status ProjectionBatch::Scan(const std::string& prefix,
                                    const std::function<bool(const std::string&, const std::string&)>& visit) {
-  std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(db_->NewIterator(rocksdb::ReadOptions())));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  // Merge the database's keys with the overlay's, the overlay winning.
+  std::map<std::string, const std::optional<std::string>*> pending;
+  for (const auto& [key, value] : overlay_) {
+    if (key.compare(0, prefix.size(), prefix) == 0) pending.emplace(key, &value);
+  }
+  auto next_pending = pending.begin();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(prefix);
+  while (true) {
+    bool db_valid = it->Valid() && it->key().starts_with(prefix);
+    if (!db_valid && next_pending == pending.end()) break;
+    std::string db_key = db_valid ? it->key().ToString() : std::string();
+    if (next_pending != pending.end() && (!db_valid || next_pending->first <= db_key)) {
+      if (db_valid && next_pending->first == db_key) it->Next();  // overlay replaces it
+      const auto& value = *next_pending->second;
+      std::string key = next_pending->first;
+      ++next_pending;
+      if (value && !visit(key, *value)) break;
+      continue;
+    }
+    if (!visit(db_key, it->value().ToString())) break;
+    it->Next();
   }
   return FromRocks(it->status(), absl::StrCat("scan of '", prefix, "'"));
 }
 
-void ProjectionBatch::Put(const std::string& key, const std::string& value) { batch_.Put(key, value); }
-void ProjectionBatch::Delete(const std::string& key) { batch_.Delete(key); }
-
 void ProjectionBatch::RecordAppliedOffset(const std::string& topic, es::PartitionId partition, LogOffset next_offset) {
-  batch_.Put(AppliedOffsetKey(topic, partition), std::to_string(next_offset.value()));
+  Put(AppliedOffsetKey(topic, partition), std::to_string(next_offset.value()));
 }
 
-void ProjectionBatch::SetSavePoint() { batch_.SetSavePoint(); }
-void ProjectionBatch::RollbackToSavePoint() { batch_.RollbackToSavePoint().PermitUncheckedError(); }
-void ProjectionBatch::PopSavePoint() { batch_.PopSavePoint().PermitUncheckedError(); }
-size_t ProjectionBatch::count() const {
-  return const_cast<rocksdb::WriteBatchWithIndex&>(batch_).GetWriteBatch()->Count();
+void ProjectionBatch::SetSavePoint() {
+  save_points_.push_back(undo_.size());
+  batch_.SetSavePoint();
+}
+
+void ProjectionBatch::RollbackToSavePoint() {
+  if (save_points_.empty()) return;
+  size_t mark = save_points_.back();
+  save_points_.pop_back();
+  while (undo_.size() > mark) {
+    Undo& u = undo_.back();
+    if (u.existed) {
+      overlay_[u.key] = std::move(u.previous);
+    } else {
+      overlay_.erase(u.key);
+    }
+    undo_.pop_back();
+  }
+  batch_.RollbackToSavePoint().PermitUncheckedError();
+}
+
+void ProjectionBatch::PopSavePoint() {
+  if (save_points_.empty()) return;
+  save_points_.pop_back();
+  if (save_points_.empty()) undo_.clear();
+  batch_.PopSavePoint().PermitUncheckedError();
 }
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(ProjectionStoreOptions options) {
@@ -79,8 +139,14 @@ absl::Status ProjectionStore::OpenDb() {
   rocksdb::Options opts;
   opts.create_if_missing = true;
   opts.IncreaseParallelism(2);
+  opts.write_buffer_size = 128 << 20;
+  // Most projection reads look up keys that may not exist (first sight of a
+  // person, a request id): bloom filters answer those without reading blocks.
+  opts.memtable_whole_key_filtering = true;
+  opts.memtable_prefix_bloom_size_ratio = 0.05;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
   RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, options_.path, &raw),

@@ -13,10 +13,12 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "rocksdb/db.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb/write_batch.h"
 #include "services/common/es/event_log.h"
 
 namespace zizhu::storage {
@@ -31,11 +33,14 @@ struct ProjectionStoreOptions {
   bool sync_writes = false;
 };
 
-// A unit of projection writes with read-your-writes over the database.
+// A unit of projection writes with read-your-writes over the database: a
+// plain rocksdb::WriteBatch plus a hash-map overlay of the keys it wrote (far
+// cheaper than an indexed batch for the many small reads and writes of a
+// projection). Save points undo both.
 // Not thread-safe; lives for one batch.
 class ProjectionBatch {
  public:
-  explicit ProjectionBatch(rocksdb::DB* db);
+  explicit ProjectionBatch(rocksdb::DB* db) : db_(db) {}
   // Value of `key` as it would be after this batch; nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
   void Put(const std::string& key, const std::string& value);
@@ -52,12 +57,21 @@ class ProjectionBatch {
   void SetSavePoint();
   void RollbackToSavePoint();
   void PopSavePoint();
-  size_t count() const;
-  rocksdb::WriteBatch* write_batch() { return batch_.GetWriteBatch(); }
+  size_t count() const { return batch_.Count(); }
+  rocksdb::WriteBatch* write_batch() { return &batch_; }
 
  private:
+  void Remember(const std::string& key);
   rocksdb::DB* db_;
-  rocksdb::WriteBatchWithIndex batch_;
+  rocksdb::WriteBatch batch_;
+  std::unordered_map<std::string, std::optional<std::string>> overlay_;  // nullopt = deleted
+  struct Undo {
+    std::string key;
+    bool existed = false;  // in the overlay before the write
+    std::optional<std::string> previous;
+  };
+  std::vector<Undo> undo_;
+  std::vector<size_t> save_points_;  // undo_ size at each save point
 };
 
 struct StoreChecksum {

@@ -49,9 +49,6 @@ inline std::string ByCounty(const v1::SchoolRecord& s) {
 
 // Roster imports and the cross-match.
 inline std::string RosterImport(const std::string& id) { return absl::StrCat("rimp/", id); }
-inline std::string ImportRowOfHash(const std::string& id, const std::string& hash) {
-  return absl::StrCat("rimh/", id, "/", hash);
-}
 inline std::string ImportRejectionPrefix(const std::string& id) { return absl::StrCat("rimr/", id, "/"); }
 inline std::string ImportRejection(const std::string& id, int row) {
   return absl::StrFormat("%s%09d", ImportRejectionPrefix(id), row);

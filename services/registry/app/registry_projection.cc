@@ -128,11 +128,17 @@ absl::StatusOr<std::optional<v1::RosterImportRecord>> BatchRegistryState::FindRo
 
 absl::StatusOr<std::optional<int32_t>> BatchRegistryState::FindImportRowByHash(const std::string& import_id,
                                                                                const std::string& hash) {
-  ASSIGN_OR_RETURN(auto row, batch_.Get(keys::ImportRowOfHash(import_id, hash)));
-  if (!row) return std::optional<int32_t>();
-  int32_t number = 0;
-  if (!absl::SimpleAtoi(*row, &number)) return absl::DataLossError("bad import row index");
-  return std::optional<int32_t>(number);
+  // The roster entry of the person in the import's source names the import
+  // and row that last wrote it.
+  const std::string import_key = keys::RosterImport(import_id);
+  ASSIGN_OR_RETURN(auto import_row, batch_.Get(import_key));
+  ASSIGN_OR_RETURN(auto import, ParseRow<v1::RosterImportRecord>(import_row, import_key));
+  if (!import) return std::optional<int32_t>();
+  const std::string entry_key = keys::RosterEntry(import->source(), hash);
+  ASSIGN_OR_RETURN(auto entry_row, batch_.Get(entry_key));
+  ASSIGN_OR_RETURN(auto entry, ParseRow<v1::RosterEntry>(entry_row, entry_key));
+  if (!entry || entry->import_id() != import_id) return std::optional<int32_t>();
+  return std::optional<int32_t>(entry->row_number());
 }
 
 absl::StatusOr<std::optional<v1::MatchSettings>> BatchRegistryState::FindMatchSettings() {

@@ -1,5 +1,7 @@
 #include "services/registry/app/roster_app.h"
 
+#include <set>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -62,29 +64,52 @@ void RosterApp::StartRosterImport(const v1::StartRosterImportRequest& request,
 
 void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
                                  Callback<v1::AppendRosterRowsResponse> done) {
+  // Validation and sealing run here, on the caller's thread, in parallel with
+  // the single writer; the writer only checks duplicates and appends.
+  absl::StatusOr<v1::RosterImport> import = GetRosterImport(request.import_id());
+  if (!import.ok()) return done(import.status());
+  VaultProtector protector(vault_);
+  absl::StatusOr<std::vector<RosterRowOutcome>> validated = ValidateAppendRows(import->source(), request, protector);
+  if (!validated.ok()) return done(validated.status());
+  auto rows = std::make_shared<std::vector<RosterRowOutcome>>(std::move(*validated));
+  const std::string import_id = request.import_id();
+  const v1::RosterSource source = import->source();
+  int32_t min_row = request.rows(0).row_number(), max_row = min_row;
+  for (const auto& row : request.rows()) {
+    min_row = std::min(min_row, row.row_number());
+    max_row = std::max(max_row, row.row_number());
+  }
+  std::set<int32_t> row_numbers;
+  for (const auto& row : request.rows()) row_numbers.insert(row.row_number());
   processor_->Submit(
       ToCommandMeta(request.meta()),
-      [this, request](storage::ProjectionBatch& view, absl::Time) {
+      [import_id, source, rows](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
-        VaultProtector protector(vault_);
-        return DecideAppendRosterRows(state, protector, request);
+        return DecideAppendRosterRows(state, import_id, source, std::move(*rows));
       },
-      [this, request, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+      [this, import_id, min_row, max_row, row_numbers = std::move(row_numbers),
+       done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
         if (!outcome.ok()) return done(outcome.status());
         // Answered from the projection, so a repeated request gets the same answer.
         v1::AppendRosterRowsResponse response;
-        for (const auto& row : request.rows()) {
-          absl::StatusOr<std::optional<std::string>> rejected =
-              store_->Get(keys::ImportRejection(request.import_id(), row.row_number()));
-          if (!rejected.ok()) return done(rejected.status());
-          if (!rejected->has_value()) {
-            response.set_applied(response.applied() + 1);
-            continue;
-          }
-          if (!response.add_rejected()->ParseFromString(**rejected)) {
-            return done(absl::DataLossError("stored rejection does not parse"));
-          }
-        }
+        const std::string start = keys::ImportRejection(import_id, min_row);
+        const std::string end = keys::ImportRejection(import_id, max_row);
+        absl::Status parse = absl::OkStatus();
+        absl::Status scanned = store_->Scan(keys::ImportRejectionPrefix(import_id), start,
+                                            [&](const std::string& key, const std::string& value) {
+                                              if (key > end) return false;
+                                              v1::RejectedRosterRow rejected;
+                                              if (!rejected.ParseFromString(value)) {
+                                                parse = absl::DataLossError("stored rejection does not parse");
+                                                return false;
+                                              }
+                                              if (row_numbers.count(rejected.row_number()))
+                                                *response.add_rejected() = std::move(rejected);
+                                              return true;
+                                            });
+        if (!scanned.ok()) return done(scanned);
+        if (!parse.ok()) return done(parse);
+        response.set_applied(static_cast<int32_t>(row_numbers.size()) - response.rejected_size());
         done(std::move(response));
       });
 }

@@ -56,12 +56,21 @@ absl::Status AddToCount(storage::ProjectionBatch& batch, const std::string& key,
 
 // Replaces the stored match result under result.key() (queues and counts too).
 absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& result) {
-  ASSIGN_OR_RETURN(auto old, Load<v1::MatchResult>(batch, keys::Match(result.key())));
+  const std::string serialized = Serialize(result);
+  ASSIGN_OR_RETURN(auto old_row, batch.Get(keys::Match(result.key())));
+  ASSIGN_OR_RETURN(auto old, ParseRow<v1::MatchResult>(old_row, keys::Match(result.key())));
+  if (old) {
+    // Unchanged but for the reference date: nothing to write (as_of then
+    // names the evaluation that last changed the result).
+    v1::MatchResult same_date = result;
+    *same_date.mutable_as_of() = old->as_of();
+    if (Serialize(same_date) == *old_row) return absl::OkStatus();
+  }
   if (old) {
     batch.Delete(keys::MatchQueue(old->category(), old->county(), old->school_code(), old->key()));
     RETURN_IF_ERROR(AddToCount(batch, keys::MatchCount(old->category(), old->county(), old->school_code()), -1));
   }
-  batch.Put(keys::Match(result.key()), Serialize(result));
+  batch.Put(keys::Match(result.key()), serialized);
   batch.Put(keys::MatchQueue(result.category(), result.county(), result.school_code(), result.key()), "");
   return AddToCount(batch, keys::MatchCount(result.category(), result.county(), result.school_code()), 1);
 }
@@ -81,7 +90,6 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
       *entry.mutable_exit_date() = EventDate(envelope);
     }
     batch.Put(keys::RosterEntry(event.source(), hash), Serialize(entry));
-    batch.Put(keys::ImportRowOfHash(event.import_id(), hash), std::to_string(row.row_number()));
     RETURN_IF_ERROR(RecomputeMatch(hash, envelope, batch));
   }
   ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));

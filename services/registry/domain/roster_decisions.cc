@@ -1,5 +1,6 @@
 #include "services/registry/domain/roster_decisions.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -64,28 +65,40 @@ absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::S
   return Events{Event(kRosterImportAggregate, import_id, 1, event)};
 }
 
-absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, PersonalDataProtector& protector,
-                                              const v1::AppendRosterRowsRequest& cmd) {
-  ASSIGN_OR_RETURN(v1::RosterImportRecord import, RequireOpenImport(state, cmd.import_id()));
+absl::StatusOr<std::vector<RosterRowOutcome>> ValidateAppendRows(v1::RosterSource source,
+                                                                 const v1::AppendRosterRowsRequest& cmd,
+                                                                 PersonalDataProtector& protector) {
+  if (cmd.import_id().empty()) return absl::InvalidArgumentError("import_id is required");
   if (cmd.rows_size() == 0) return absl::InvalidArgumentError("rows is empty");
   if (cmd.rows_size() > kMaxRowsPerAppend) {
     return absl::InvalidArgumentError(
         absl::StrCat("rows has ", cmd.rows_size(), " rows; at most ", kMaxRowsPerAppend, " per call"));
   }
-  auto applied = std::make_shared<v1::RosterRowsApplied>();
-  auto rejected = std::make_shared<v1::RosterRowsRejected>();
-  applied->set_import_id(import.import_id());
-  applied->set_source(import.source());
-  rejected->set_import_id(import.import_id());
-  rejected->set_source(import.source());
   std::set<int32_t> row_numbers;
-  std::map<std::string, int32_t> first_row_of_hash;  // within this call
+  std::vector<RosterRowOutcome> out;
+  out.reserve(cmd.rows_size());
   for (const v1::RosterRowInput& row : cmd.rows()) {
     if (row.row_number() <= 0 || !row_numbers.insert(row.row_number()).second) {
       return absl::InvalidArgumentError(
           absl::StrCat("rows: row_number ", row.row_number(), " is not positive or appears twice"));
     }
-    RosterRowOutcome outcome = ValidateRosterRow(import.source(), row, protector);
+    out.push_back(ValidateRosterRow(source, row, protector));
+  }
+  return out;
+}
+
+absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::string& import_id,
+                                              v1::RosterSource source, std::vector<RosterRowOutcome> rows) {
+  ASSIGN_OR_RETURN(v1::RosterImportRecord import, RequireOpenImport(state, import_id));
+  if (import.source() != source) {
+    return absl::FailedPreconditionError(absl::StrCat("import '", import_id, "' is of source ",
+                                                      RosterSourceName(import.source()), ", not ",
+                                                      RosterSourceName(source)));
+  }
+  auto applied = std::make_shared<v1::RosterRowsApplied>();
+  auto rejected = std::make_shared<v1::RosterRowsRejected>();
+  std::map<std::string, int32_t> first_row_of_hash;  // within this call
+  for (RosterRowOutcome& outcome : rows) {
     if (!outcome.ok) {
       *rejected->add_rows() = std::move(outcome.rejected);
       continue;
@@ -104,15 +117,32 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, PersonalData
       *rejected->add_rows() = std::move(dup);
       continue;
     }
-    first_row_of_hash[hash] = row.row_number();
+    first_row_of_hash[hash] = outcome.applied.row_number();
     *applied->add_rows() = std::move(outcome.applied);
   }
+  // Events of at most kRowsPerEvent rows each, so that no Kafka message grows
+  // past the broker's limit; the command writes them in one transaction.
   Events events;
   int64_t version = import.version();
-  if (applied->rows_size() > 0) events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, applied));
-  if (rejected->rows_size() > 0) {
-    events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, rejected));
-  }
+  auto split = [&](const auto& all, auto make) {
+    for (int first = 0; first < all->rows_size(); first += kRowsPerEvent) {
+      auto part = make();
+      for (int i = first; i < std::min(all->rows_size(), first + kRowsPerEvent); ++i) *part->add_rows() = all->rows(i);
+      events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, part));
+    }
+  };
+  split(applied, [&] {
+    auto e = std::make_shared<v1::RosterRowsApplied>();
+    e->set_import_id(import.import_id());
+    e->set_source(import.source());
+    return e;
+  });
+  split(rejected, [&] {
+    auto e = std::make_shared<v1::RosterRowsRejected>();
+    e->set_import_id(import.import_id());
+    e->set_source(import.source());
+    return e;
+  });
   return events;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "services/registry/domain/registry_decisions.h"
+#include "services/registry/domain/roster_rows.h"
 #include "zizhu/registry/v1/roster_service.pb.h"
 
 namespace zizhu::registry {
@@ -10,6 +11,8 @@ inline constexpr char kRosterImportAggregate[] = "registry.RosterImport";
 inline constexpr char kCrossMatchAggregate[] = "registry.CrossMatch";
 inline constexpr char kCrossMatchId[] = "cross-match";
 inline constexpr int kMaxRowsPerAppend = 5000;
+// Rows per RosterRowsApplied / RosterRowsRejected event.
+inline constexpr int kRowsPerEvent = 500;
 
 // "<source>-<first 16 hex of the file hash>".
 std::string RosterImportId(v1::RosterSource source, const std::string& file_hash);
@@ -17,8 +20,15 @@ std::string RosterImportId(v1::RosterSource source, const std::string& file_hash
 // ALREADY_EXISTS when the import exists (the caller returns it as is).
 absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::StartRosterImportRequest& cmd,
                                                const std::string& import_id);
-absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, PersonalDataProtector& protector,
-                                              const v1::AppendRosterRowsRequest& cmd);
+// Validates the rows of an append for `source` (pure and stateless, so it can
+// run before the command reaches the single writer, on any thread).
+absl::StatusOr<std::vector<RosterRowOutcome>> ValidateAppendRows(v1::RosterSource source,
+                                                                 const v1::AppendRosterRowsRequest& cmd,
+                                                                 PersonalDataProtector& protector);
+// Decides an append from rows validated by ValidateAppendRows: checks the
+// import is open and of `source`, rejects IDs already seen in this import.
+absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::string& import_id,
+                                              v1::RosterSource source, std::vector<RosterRowOutcome> rows);
 absl::StatusOr<Events> DecideCompleteRosterImport(RegistryState& state, const v1::CompleteRosterImportRequest& cmd);
 absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCrossMatchRequest& cmd);
 

@@ -4,7 +4,9 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -101,11 +103,27 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   summary.already_imported = started.already_imported() && started.import().completed();
 
   // Rows in chunks; a chunk's request id names the import and its first row,
-  // so an interrupted import resumes without writing anything twice.
-  int done = 0;
+  // so an interrupted import resumes without writing anything twice. A few
+  // chunks are in flight at once so that the registry's group commit has
+  // work while the next chunk travels.
+  struct Chunk {
+    grpc::ClientContext ctx;
+    v1::AppendRosterRowsRequest request;
+    v1::AppendRosterRowsResponse response;
+    grpc::Status status;
+    bool done = false;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  int in_flight = 0;
+  int done_rows = 0;
+  absl::Status failure = absl::OkStatus();
+  std::vector<std::unique_ptr<Chunk>> chunks;
   for (size_t first = 1; first < rows->size(); first += options.chunk_rows) {
     size_t last = std::min(rows->size(), first + options.chunk_rows);
-    v1::AppendRosterRowsRequest append;
+    if (summary.already_imported) break;  // counts come from the import record below
+    auto chunk = std::make_unique<Chunk>();
+    v1::AppendRosterRowsRequest& append = chunk->request;
     *append.mutable_meta() = meta(absl::StrCat(summary.import_id, "-rows-", (*rows)[first].line));
     append.set_import_id(summary.import_id);
     for (size_t i = first; i < last; ++i) {
@@ -118,26 +136,42 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
         }
       }
     }
-    if (summary.already_imported) {
-      // Nothing is sent again; the counts come from the import record below.
-      done += static_cast<int>(last - first);
-      continue;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return in_flight < std::max(1, options.chunks_in_flight) || !failure.ok(); });
+      if (!failure.ok()) break;
+      ++in_flight;
     }
-    v1::AppendRosterRowsResponse appended;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(deadline());
-    grpc::Status status = stub->AppendRosterRows(&ctx, append, &appended);
-    if (!status.ok()) {
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          absl::StrCat("rows from line ", (*rows)[first].line, ": ", status.error_message(),
-                                       " (re-run the same command to resume)"));
-    }
-    summary.applied += appended.applied();
-    for (const auto& r : appended.rejected()) {
+    Chunk* c = chunk.get();
+    c->ctx.set_deadline(deadline());
+    const int chunk_size = static_cast<int>(last - first);
+    const int first_line = (*rows)[first].line;
+    stub->async()->AppendRosterRows(&c->ctx, &c->request, &c->response, [&, c, chunk_size, first_line](grpc::Status s) {
+      std::lock_guard<std::mutex> lock(mu);
+      c->status = s;
+      c->done = true;
+      --in_flight;
+      if (!s.ok() && failure.ok()) {
+        failure = absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                               absl::StrCat("rows from line ", first_line, ": ", s.error_message(),
+                                            " (re-run the same command to resume)"));
+      }
+      done_rows += chunk_size;
+      if (options.on_progress) options.on_progress(done_rows, summary.rows);
+      cv.notify_all();
+    });
+    chunks.push_back(std::move(chunk));
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  if (!failure.ok()) return failure;
+  for (const auto& c : chunks) {
+    summary.applied += c->response.applied();
+    for (const auto& r : c->response.rejected()) {
       summary.errors.push_back({r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
     }
-    done += static_cast<int>(last - first);
-    if (options.on_progress) options.on_progress(done, summary.rows);
   }
   if (!summary.already_imported && !started.import().completed()) {
     v1::CompleteRosterImportRequest complete;

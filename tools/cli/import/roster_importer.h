@@ -18,7 +18,9 @@ struct RosterImportOptions {
   std::string actor = "zizhu-cli";
   std::string agency;  // default: the source name
   std::string encoding = "auto";
-  int chunk_rows = 2000;
+  // Rows per AppendRosterRows call (at most 5000) and calls in flight.
+  int chunk_rows = 5000;
+  int chunks_in_flight = 3;
   int rpc_timeout_ms = 120000;
   std::function<void(int done, int total)> on_progress;
 };
