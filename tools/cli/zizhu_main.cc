@@ -11,6 +11,8 @@
 //   zizhu projection rebuild | checksum
 //   zizhu health
 #include <grpcpp/grpcpp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <iostream>
 #include <random>
@@ -665,6 +667,30 @@ int main(int argc, char** argv) {
       return;
     }
     std::cout << resp.checksum() << " keys=" << resp.keys() << " offsets=" << absl::StrJoin(resp.applied_offsets(), ",")
+              << "\n";
+  });
+
+  auto* agency_key =
+      app.add_subcommand("agency-key", "make a key for an agency system (prints the agencies-file line)");
+  std::string agency_id, agency_source;
+  agency_key->add_option("agency", agency_id, "agency id, e.g. fpb-210102")->required();
+  agency_key->add_option("source", agency_source, "poverty | civil | status")
+      ->required()
+      ->check(CLI::IsMember({"poverty", "civil", "status"}));
+  agency_key->callback([&] {
+    unsigned char raw[24];
+    if (RAND_bytes(raw, sizeof raw) != 1) {
+      rc = Fail("no random bytes");
+      return;
+    }
+    std::string key;
+    for (unsigned char b : raw) absl::StrAppend(&key, absl::Hex(b, absl::kZeroPad2));
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
+    std::string hash;
+    for (unsigned char b : digest) absl::StrAppend(&hash, absl::Hex(b, absl::kZeroPad2));
+    std::cout << "key for " << agency_id << " (give it to the agency; it is not stored anywhere):\n  " << key
+              << "\nline for the registry's --agencies-file:\n  " << agency_id << " " << agency_source << " " << hash
               << "\n";
   });
 

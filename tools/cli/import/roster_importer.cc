@@ -127,7 +127,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
     *append.mutable_meta() = meta(absl::StrCat(summary.import_id, "-rows-", (*rows)[first].line));
     append.set_import_id(summary.import_id);
     for (size_t i = first; i < last; ++i) {
-      const CsvRow& row = (*rows)[i];
+      CsvRow& row = (*rows)[i];
       v1::RosterRowInput* input = append.add_rows();
       input->set_row_number(row.line);
       for (const auto& [field, column] : *columns) {
@@ -135,6 +135,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
           (*input->mutable_fields())[field] = row.fields[column];
         }
       }
+      std::vector<std::string>().swap(row.fields);  // the request holds it now
     }
     {
       std::unique_lock<std::mutex> lock(mu);
@@ -150,6 +151,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
       std::lock_guard<std::mutex> lock(mu);
       c->status = s;
       c->done = true;
+      c->request.Clear();  // only the answer is needed from here on
       --in_flight;
       if (!s.ok() && failure.ok()) {
         failure = absl::Status(static_cast<absl::StatusCode>(s.error_code()),
