@@ -74,5 +74,8 @@ inline std::string MatchCount(int category, const std::string& county, const std
   return absl::StrFormat("mc/%02d%c%s%c%s", category, kSep, county, kSep, school);
 }
 inline constexpr char kMatchSettings[] = "~matchsettings";
+// People whose category depends on age (re-evaluated by a cross-match run).
+inline constexpr char kAgeSensitivePrefix[] = "ma/";
+inline std::string AgeSensitive(const std::string& hash) { return absl::StrCat(kAgeSensitivePrefix, hash); }
 
 }  // namespace zizhu::registry::keys

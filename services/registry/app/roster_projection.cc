@@ -66,6 +66,8 @@ absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& 
     *same_date.mutable_as_of() = old->as_of();
     if (Serialize(same_date) == *old_row) return absl::OkStatus();
   }
+  if (old && old->age_sensitive() && !result.age_sensitive()) batch.Delete(keys::AgeSensitive(result.key()));
+  if (result.age_sensitive() && !(old && old->age_sensitive())) batch.Put(keys::AgeSensitive(result.key()), "");
   if (old) {
     batch.Delete(keys::MatchQueue(old->category(), old->county(), old->school_code(), old->key()));
     RETURN_IF_ERROR(AddToCount(batch, keys::MatchCount(old->category(), old->county(), old->school_code()), -1));
@@ -134,11 +136,11 @@ absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, cons
   settings.set_school_age_max(event.school_age_max());
   settings.set_version(envelope.aggregate_version());
   batch.Put(keys::kMatchSettings, Serialize(settings));
-  // Every person with a result is evaluated again (rejected rows keep theirs).
+  // Only people whose category depends on age can change: poor and enrolled
+  // nowhere (the others' categories do not look at the date).
   std::vector<std::string> hashes;
-  RETURN_IF_ERROR(batch.Scan(keys::kMatchPrefix, [&](const std::string& key, const std::string&) {
-    std::string k = key.substr(sizeof(keys::kMatchPrefix) - 1);
-    if (k.find('#') == std::string::npos) hashes.push_back(std::move(k));
+  RETURN_IF_ERROR(batch.Scan(keys::kAgeSensitivePrefix, [&](const std::string& key, const std::string&) {
+    hashes.push_back(key.substr(sizeof(keys::kAgeSensitivePrefix) - 1));
     return true;
   }));
   for (const std::string& hash : hashes) RETURN_IF_ERROR(RecomputeMatch(hash, envelope, batch));

@@ -157,6 +157,7 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
 
   // 2. Poor, of school age, enrolled nowhere.
   if (!poor_in.empty() && !enrolled) {
+    r.set_age_sensitive(true);
     if (age >= settings.school_age_min() && age <= settings.school_age_max()) {
       r.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
       r.add_reasons(absl::StrCat("poor per ", absl::StrJoin(poor_in, ", "), "; aged ", age, " on ",

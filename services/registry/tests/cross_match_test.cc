@@ -57,6 +57,7 @@ TEST(CrossMatchTest, PoorEnrolledAndRegisteredIsMatched) {
   ev.student = Student("张三", kTen, v1::POVERTY_CATEGORY_REGISTERED_POOR);
   auto r = CrossMatch("h", ev, kSettings);
   EXPECT_EQ(r.category(), v1::MATCH_CATEGORY_MATCHED);
+  EXPECT_FALSE(r.age_sensitive());
   EXPECT_EQ(r.student_id(), "stu_1");
   EXPECT_EQ(r.sources_size(), 2);
 }
@@ -77,6 +78,7 @@ TEST(CrossMatchTest, SchoolAgeIsPolicyData) {
   PersonEvidence ev;
   ev.poverty = Entry(v1::ROSTER_SOURCE_POVERTY_OFFICE, "王五", D(2009, 1, 1));  // 17
   EXPECT_EQ(CrossMatch("h", ev, kSettings).category(), v1::MATCH_CATEGORY_NO_FINDING);
+  EXPECT_TRUE(CrossMatch("h", ev, kSettings).age_sensitive());  // a run with other ages may move it
   v1::MatchSettings wider = kSettings;
   wider.set_school_age_max(18);
   EXPECT_EQ(CrossMatch("h", ev, wider).category(), v1::MATCH_CATEGORY_NOT_ENROLLED);
