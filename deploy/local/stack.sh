@@ -54,6 +54,25 @@ done
 # on purpose (a wrong check digit, an ID Excel turned into 2.10102E+17).
 $zizhu import students "$root/deploy/local/demo/students.gbk.csv" --errors "$run/logs/demo-import-errors.csv" || true
 
+# Agency rosters (the generated sample of tests/data/rosters: GBK CSV and XLSX
+# with planted cases) and the cross-match of them with the registry.
+rosters="$root/tests/data/rosters"
+tail -n +2 "$rosters/schools.csv" | while IFS=, read -r code name county_code county stage; do
+  $zizhu --request-id "demo-school-$code" school register --code "$code" --name "$name" \
+    --county "$county_code" --county-name "$county" --stages "$stage" >/dev/null 2>&1 || true
+done
+tail -n +2 "$rosters/registry_households.csv" | while IFS=, read -r number head; do
+  $zizhu --request-id "demo-household-$number" household register --number "$number" --head "$head" \
+    --type general >/dev/null 2>&1 || true
+done
+$zizhu import students "$rosters/registry_students.csv" --errors "$run/logs/demo-roster-students-errors.csv" >/dev/null || true
+for source in poverty civil; do
+  $zizhu import "$source" "$rosters/$source.gbk.csv" --errors "$run/logs/demo-$source-errors.csv" 2>/dev/null | head -2 || true
+done
+$zizhu import status "$rosters/status.xlsx" --errors "$run/logs/demo-status-errors.csv" 2>/dev/null | head -2 || true
+$zizhu --request-id demo-match-run match run --as-of 2026-09-01 >/dev/null || true
+$zizhu match summary
+
 cat <<INFO
 
 zizhu is running:
@@ -64,6 +83,8 @@ zizhu is running:
 Try:
   $build/tools/zizhu --server 127.0.0.1:$registry_port student list --all
   $build/tools/zizhu --server 127.0.0.1:$registry_port student list --school 3121000001 --grade 3
+  $build/tools/zizhu --server 127.0.0.1:$registry_port match list --category not_enrolled
+  $build/tools/zizhu --server 127.0.0.1:$registry_port match summary --detail
   $build/tools/zizhu --server 127.0.0.1:$registry_port projection checksum
 Stop with: make stop
 INFO

@@ -1,5 +1,7 @@
 #include "services/common/es/command_processor.h"
 
+#include <pthread.h>
+
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -40,7 +42,10 @@ absl::Status CommandProcessor::Start() {
   (void)applied;
   std::lock_guard<std::mutex> lock(queue_mu_);
   stopping_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "zizhu-writer");
+    Loop();
+  });
   return absl::OkStatus();
 }
 

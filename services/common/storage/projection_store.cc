@@ -32,9 +32,13 @@ std::string AppliedOffsetKey(const std::string& topic, es::PartitionId partition
 
 absl::StatusOr<std::optional<std::string>> ProjectionBatch::Get(const std::string& key) {
   if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
+  if (absent_.count(key)) return std::optional<std::string>();
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
-  if (s.IsNotFound()) return std::optional<std::string>();
+  if (s.IsNotFound()) {
+    absent_.insert(key);
+    return std::optional<std::string>();
+  }
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("read of key '", key, "'")));
   return std::optional<std::string>(std::move(value));
 }
@@ -52,13 +56,11 @@ void ProjectionBatch::Remember(const std::string& key) {
 void ProjectionBatch::Put(const std::string& key, const std::string& value) {
   Remember(key);
   overlay_[key] = value;
-  batch_.Put(key, value).PermitUncheckedError();
 }
 
 void ProjectionBatch::Delete(const std::string& key) {
   Remember(key);
   overlay_[key] = std::nullopt;
-  batch_.Delete(key).PermitUncheckedError();
 }
 
 absl::Status ProjectionBatch::Scan(const std::string& prefix,
@@ -93,10 +95,7 @@ void ProjectionBatch::RecordAppliedOffset(const std::string& topic, es::Partitio
   Put(AppliedOffsetKey(topic, partition), std::to_string(next_offset.value()));
 }
 
-void ProjectionBatch::SetSavePoint() {
-  save_points_.push_back(undo_.size());
-  batch_.SetSavePoint();
-}
+void ProjectionBatch::SetSavePoint() { save_points_.push_back(undo_.size()); }
 
 void ProjectionBatch::RollbackToSavePoint() {
   if (save_points_.empty()) return;
@@ -111,14 +110,24 @@ void ProjectionBatch::RollbackToSavePoint() {
     }
     undo_.pop_back();
   }
-  batch_.RollbackToSavePoint().PermitUncheckedError();
 }
 
 void ProjectionBatch::PopSavePoint() {
   if (save_points_.empty()) return;
   save_points_.pop_back();
   if (save_points_.empty()) undo_.clear();
-  batch_.PopSavePoint().PermitUncheckedError();
+}
+
+rocksdb::WriteBatch ProjectionBatch::BuildWriteBatch() const {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : overlay_) {
+    if (value) {
+      batch.Put(key, *value).PermitUncheckedError();
+    } else {
+      batch.Delete(key).PermitUncheckedError();
+    }
+  }
+  return batch;
 }
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(ProjectionStoreOptions options) {
@@ -158,7 +167,8 @@ absl::Status ProjectionStore::OpenDb() {
 absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
-  return FromRocks(db_->Write(wo, batch.write_batch()), "projection commit");
+  rocksdb::WriteBatch writes = batch.BuildWriteBatch();
+  return FromRocks(db_->Write(wo, &writes), "projection commit");
 }
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(const std::string& key) const {

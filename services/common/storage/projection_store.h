@@ -14,6 +14,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -34,9 +35,10 @@ struct ProjectionStoreOptions {
 };
 
 // A unit of projection writes with read-your-writes over the database: a
-// plain rocksdb::WriteBatch plus a hash-map overlay of the keys it wrote (far
-// cheaper than an indexed batch for the many small reads and writes of a
-// projection). Save points undo both.
+// hash-map overlay of the keys written (far cheaper than an indexed batch for
+// the many small reads and writes of a projection). A key written many times
+// (a count, a person's match) reaches RocksDB once, with its last value: the
+// WriteBatch is built from the overlay when the batch is committed.
 // Not thread-safe; lives for one batch.
 class ProjectionBatch {
  public:
@@ -57,14 +59,18 @@ class ProjectionBatch {
   void SetSavePoint();
   void RollbackToSavePoint();
   void PopSavePoint();
-  size_t count() const { return batch_.Count(); }
-  rocksdb::WriteBatch* write_batch() { return &batch_; }
+  // Keys written (or deleted) so far.
+  size_t count() const { return overlay_.size(); }
+  // The final writes, one per key.
+  rocksdb::WriteBatch BuildWriteBatch() const;
 
  private:
   void Remember(const std::string& key);
   rocksdb::DB* db_;
-  rocksdb::WriteBatch batch_;
   std::unordered_map<std::string, std::optional<std::string>> overlay_;  // nullopt = deleted
+  // Keys this batch found absent in the database (checked once per batch,
+  // not once per event: settings, first sight of a person).
+  std::unordered_set<std::string> absent_;
   struct Undo {
     std::string key;
     bool existed = false;  // in the overlay before the write
