@@ -43,8 +43,12 @@ bench: build
 bench-rosters: build
 	@deploy/local/roster_bench.sh
 
-soak fuzz:
-	@echo "make $@: not written yet (see README, 'What is not done')"; exit 1
+# libFuzzer (clang, ASan + UBSan) on CSV/encoding, XLSX and cell/row parsing; FUZZ_SECONDS=60 each.
+fuzz:
+	@deploy/fuzz.sh
+
+soak:
+	@echo "make soak: not written yet (see README, 'What is not done')"; exit 1
 
 asan:
 	$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS="-DZIZHU_SANITIZE=ON -DZIZHU_BENCHMARKS=OFF" BUILD_TYPE=Debug
@@ -53,4 +57,4 @@ format:
 	find services tools tests -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan
+	rm -rf $(BUILD_DIR) build-asan build-fuzz

@@ -12,7 +12,8 @@ namespace {
 
 class NullProtector final : public zizhu::registry::PersonalDataProtector {
  public:
-  absl::StatusOr<zizhu::registry::v1::ProtectedValue> Protect(absl::string_view, zizhu::registry::PersonalField) override {
+  absl::StatusOr<zizhu::registry::v1::ProtectedValue> Protect(absl::string_view,
+                                                              zizhu::registry::PersonalField) override {
     return zizhu::registry::v1::ProtectedValue();
   }
   std::string NationalIdHash(absl::string_view id) override { return std::string(id); }
@@ -31,18 +32,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)ParseCategories(text);
   (void)ParseAssistanceTypes(text);
   NullProtector protector;
-  for (auto source : {v1::ROSTER_SOURCE_POVERTY_OFFICE, v1::ROSTER_SOURCE_CIVIL_AFFAIRS,
-                      v1::ROSTER_SOURCE_STUDENT_STATUS}) {
+  for (auto source :
+       {v1::ROSTER_SOURCE_POVERTY_OFFICE, v1::ROSTER_SOURCE_CIVIL_AFFAIRS, v1::ROSTER_SOURCE_STUDENT_STATUS}) {
     v1::RosterRowInput row;
     row.set_row_number(1);
     size_t third = text.size() / 3;
-    (*row.mutable_fields())["national_id"] = text.substr(0, third);
-    (*row.mutable_fields())["name"] = "张三";
-    (*row.mutable_fields())["birth_date"] = text.substr(third, third);
-    (*row.mutable_fields())["grade"] = text.substr(2 * third);
-    (*row.mutable_fields())["household_number"] = "H1";
-    (*row.mutable_fields())["school_code"] = "1";
-    (*row.mutable_fields())["stage"] = "小学";
+    // The first third as the ID, the rest spread over the source's fields.
+    auto& fields = *row.mutable_fields();
+    fields["national_id"] = text.substr(0, third);
+    const auto& names = RosterFields(source);
+    for (size_t i = 1; i < names.size(); ++i) {
+      fields[names[i]] = text.substr(third + (i * 7) % (text.size() - third + 1), third);
+    }
     (void)ValidateRosterRow(source, row, protector);
   }
   return 0;

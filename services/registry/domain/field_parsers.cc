@@ -39,7 +39,9 @@ absl::StatusOr<v1::Date> ParseDate(const std::string& raw) {
       digits.push_back(c);
     } else if (!digits.empty()) {
       int v = 0;
-      absl::SimpleAtoi(digits, &v);
+      if (digits.size() > 8 || !absl::SimpleAtoi(digits, &v)) {
+        return absl::InvalidArgumentError(absl::StrCat("'", raw, "' is not a date (use 2010-03-07)"));
+      }
       parts.push_back(v);
       digits.clear();
     }
