@@ -51,7 +51,7 @@ absl::Status UpdateStudent(storage::ProjectionBatch& batch, const common::v1::Ev
   v1::StudentRecord after = *before;
   EvolveStudent(after, event, stamp);
   PutStudent(batch, before, after);
-  return RecomputeMatch(after.national_id_hash(), envelope, batch);
+  return RecomputeMatch(after.national_id_hash(), batch);
 }
 
 }  // namespace
@@ -67,7 +67,7 @@ absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope
     v1::StudentRecord record = EvolveStudent(event, stamp);
     PutStudent(batch, std::nullopt, record);
     batch.Put(keys::NationalIdHash(record.national_id_hash()), record.student_id());
-    return RecomputeMatch(record.national_id_hash(), envelope, batch);
+    return RecomputeMatch(record.national_id_hash(), batch);
   }
   if (payload.Is<v1::StudentAttributesUpdated>())
     return UpdateStudent<v1::StudentAttributesUpdated>(batch, envelope, stamp);

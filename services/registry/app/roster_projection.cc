@@ -59,13 +59,7 @@ absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& 
   const std::string serialized = Serialize(result);
   ASSIGN_OR_RETURN(auto old_row, batch.Get(keys::Match(result.key())));
   ASSIGN_OR_RETURN(auto old, ParseRow<v1::MatchResult>(old_row, keys::Match(result.key())));
-  if (old) {
-    // Unchanged but for the reference date: nothing to write (as_of then
-    // names the evaluation that last changed the result).
-    v1::MatchResult same_date = result;
-    *same_date.mutable_as_of() = old->as_of();
-    if (Serialize(same_date) == *old_row) return absl::OkStatus();
-  }
+  if (old_row && *old_row == serialized) return absl::OkStatus();  // unchanged: nothing to write
   if (old && old->age_sensitive() && !result.age_sensitive()) batch.Delete(keys::AgeSensitive(result.key()));
   if (result.age_sensitive() && !(old && old->age_sensitive())) batch.Put(keys::AgeSensitive(result.key()), "");
   if (old) {
@@ -87,12 +81,13 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
     entry.set_import_id(event.import_id());
     entry.set_row_number(row.row_number());
     entry.set_note(row.note());
+    *entry.mutable_recorded_on() = EventDate(envelope);
     if (row.change() == v1::ROSTER_CHANGE_EXIT) {
       entry.set_exited(true);
       *entry.mutable_exit_date() = EventDate(envelope);
     }
     batch.Put(keys::RosterEntry(event.source(), hash), Serialize(entry));
-    RETURN_IF_ERROR(RecomputeMatch(hash, envelope, batch));
+    RETURN_IF_ERROR(RecomputeMatch(hash, batch));
   }
   ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
   if (!import) return absl::DataLossError(absl::StrCat("rows for unknown import '", event.import_id(), "'"));
@@ -117,7 +112,6 @@ absl::Status ApplyRejections(const v1::RosterRowsRejected& event, const common::
     result.set_name(row.name());
     result.set_national_id_masked(row.national_id_masked());
     result.add_sources(event.source());
-    *result.mutable_as_of() = EventDate(envelope);
     RETURN_IF_ERROR(StoreMatch(batch, result));
   }
   ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
@@ -143,14 +137,13 @@ absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, cons
     hashes.push_back(key.substr(sizeof(keys::kAgeSensitivePrefix) - 1));
     return true;
   }));
-  for (const std::string& hash : hashes) RETURN_IF_ERROR(RecomputeMatch(hash, envelope, batch));
+  for (const std::string& hash : hashes) RETURN_IF_ERROR(RecomputeMatch(hash, batch));
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status RecomputeMatch(const std::string& hash, const common::v1::EventEnvelope& event,
-                            storage::ProjectionBatch& batch) {
+absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& batch) {
   PersonEvidence evidence;
   ASSIGN_OR_RETURN(evidence.poverty,
                    Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
@@ -170,7 +163,14 @@ absl::Status RecomputeMatch(const std::string& hash, const common::v1::EventEnve
     if (record) evidence.school_county = record->county_name().empty() ? record->county_code() : record->county_name();
   }
   ASSIGN_OR_RETURN(auto settings, Load<v1::MatchSettings>(batch, keys::kMatchSettings));
-  v1::MatchSettings effective = settings ? *settings : DefaultMatchSettings(EventDate(event));
+  v1::Date student_updated_on;
+  if (evidence.student) {
+    common::v1::EventEnvelope stamp;
+    *stamp.mutable_occurred_at() = evidence.student->updated_at();
+    student_updated_on = EventDate(stamp);
+  }
+  v1::MatchSettings effective =
+      settings ? *settings : DefaultMatchSettings(NewestEvidenceDate(evidence, student_updated_on));
   return StoreMatch(batch, CrossMatch(hash, evidence, effective));
 }
 

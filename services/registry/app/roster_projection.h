@@ -13,8 +13,8 @@ namespace zizhu::registry {
 absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch);
 
 // Re-evaluates the person with this national-ID hash and updates the match
-// rows, queues and counts. `event` gives the default reference date.
-absl::Status RecomputeMatch(const std::string& national_id_hash, const common::v1::EventEnvelope& event,
-                            storage::ProjectionBatch& batch);
+// rows, queues and counts. Depends only on the stored evidence and settings,
+// never on the event that triggered it, so replay order does not matter.
+absl::Status RecomputeMatch(const std::string& national_id_hash, storage::ProjectionBatch& batch);
 
 }  // namespace zizhu::registry

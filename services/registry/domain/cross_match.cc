@@ -57,6 +57,14 @@ v1::MatchSettings DefaultMatchSettings(const v1::Date& as_of) {
   return s;
 }
 
+v1::Date NewestEvidenceDate(const PersonEvidence& ev, const v1::Date& student_updated_on) {
+  v1::Date newest = student_updated_on;
+  for (const auto* e : {&ev.poverty, &ev.civil, &ev.status}) {
+    if (*e && CompareDates((*e)->recorded_on(), newest) > 0) newest = (*e)->recorded_on();
+  }
+  return newest;
+}
+
 int AgeOn(const v1::Date& birth, const v1::Date& as_of) {
   int age = as_of.year() - birth.year();
   if (as_of.month() < birth.month() || (as_of.month() == birth.month() && as_of.day() < birth.day())) --age;
@@ -66,7 +74,6 @@ int AgeOn(const v1::Date& birth, const v1::Date& as_of) {
 v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, const v1::MatchSettings& settings) {
   v1::MatchResult r;
   r.set_key(hash);
-  *r.mutable_as_of() = settings.as_of();
 
   std::vector<Claim> claims;
   auto add_roster = [&](const std::optional<v1::RosterEntry>& e, v1::RosterSource source) {

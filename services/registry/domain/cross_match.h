@@ -24,6 +24,12 @@ struct PersonEvidence {
 // the defaults (6-15, compulsory education) apply until then.
 v1::MatchSettings DefaultMatchSettings(const v1::Date& as_of);
 
+// The reference date before any cross-match run: the newest date among the
+// person's evidence (roster entries' recorded_on, the student's last update
+// given as `student_updated_on`). A function of the evidence alone, so the
+// result does not depend on the order events are applied in.
+v1::Date NewestEvidenceDate(const PersonEvidence& evidence, const v1::Date& student_updated_on);
+
 // Age in whole years on `as_of`.
 int AgeOn(const v1::Date& birth, const v1::Date& as_of);
 

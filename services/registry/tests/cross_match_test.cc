@@ -2,6 +2,7 @@
 #include "services/registry/domain/cross_match.h"
 
 #include "gtest/gtest.h"
+#include "services/registry/domain/national_id.h"
 
 namespace zizhu::registry {
 namespace {
@@ -127,6 +128,16 @@ TEST(CrossMatchTest, ExitedHouseholdIsNotPoorButTheExitIsShown) {
   auto r = CrossMatch("h", ev, kSettings);
   EXPECT_EQ(r.category(), v1::MATCH_CATEGORY_NO_FINDING);
   EXPECT_EQ(r.reasons(0), "household H1 exited poverty in 2020");
+}
+
+TEST(CrossMatchTest, BeforeAnyRunTheNewestEvidenceDateIsTheReference) {
+  PersonEvidence ev;
+  ev.poverty = Entry(v1::ROSTER_SOURCE_POVERTY_OFFICE, "冯二", kTen);
+  *ev.poverty->mutable_recorded_on() = D(2026, 3, 1);
+  ev.status = Enrolled("冯二", kTen, v1::ENROLMENT_STATUS_DROPPED_OUT);
+  *ev.status->mutable_recorded_on() = D(2026, 10, 8);
+  EXPECT_EQ(CompareDates(NewestEvidenceDate(ev, D(2025, 1, 1)), D(2026, 10, 8)), 0);
+  EXPECT_EQ(CompareDates(NewestEvidenceDate(ev, D(2027, 1, 1)), D(2027, 1, 1)), 0);
 }
 
 TEST(CrossMatchTest, SchoolCountyWinsOverRosterCounty) {
