@@ -12,7 +12,6 @@
 //   zizhu health
 #include <grpcpp/grpcpp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <iostream>
 #include <random>
@@ -23,6 +22,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/crypto/sha256.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 #include "tools/cli/import/roster_headers.h"
@@ -685,10 +685,7 @@ int main(int argc, char** argv) {
     }
     std::string key;
     for (unsigned char b : raw) absl::StrAppend(&key, absl::Hex(b, absl::kZeroPad2));
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
-    std::string hash;
-    for (unsigned char b : digest) absl::StrAppend(&hash, absl::Hex(b, absl::kZeroPad2));
+    const std::string hash = zizhu::Sha256Hex(key);
     std::cout << "key for " << agency_id << " (give it to the agency; it is not stored anywhere):\n  " << key
               << "\nline for the registry's --agencies-file:\n  " << agency_id << " " << agency_source << " " << hash
               << "\n";

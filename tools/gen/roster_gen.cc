@@ -8,7 +8,6 @@
 // (GB18030), status.xlsx (or status.csv with --csv-only), registry_students.csv
 // and registry_households.csv (for the registry itself), schools.csv and
 // expected.txt (category counts after `match run --as-of`).
-#include <iconv.h>
 #include <xlsxwriter.h>
 
 #include <fstream>
@@ -21,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/registry/domain/national_id.h"
+#include "tools/cli/import/text_encoding.h"
 
 namespace {
 
@@ -38,24 +38,11 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
 };
 
-std::string ToGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string out(utf8.size() * 2 + 16, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  size_t in_left = utf8.size();
-  char* o = out.data();
-  size_t out_left = out.size();
-  iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
-
 bool WriteCsv(const Table& t, const std::string& path, bool gbk) {
   std::string text = absl::StrJoin(t.header, ",") + "\r\n";
   for (const auto& r : t.rows) text += absl::StrJoin(r, ",") + "\r\n";
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << (gbk ? ToGb18030(text) : text);
+  out << (gbk ? zizhu::tools::Utf8ToGb18030(text).value() : text);
   return out.good();
 }
 

@@ -1,18 +1,9 @@
 #include "services/registry/adapters/registry_grpc_service.h"
 
-#include "services/common/grpc/status_convert.h"
+#include "services/common/grpc/unary_finish.h"
 
 namespace zizhu::registry {
 namespace {
-
-// Finishes `reactor` with `result`, storing the value through `set`.
-template <typename T, typename Set>
-Callback<T> Finisher(grpc::ServerUnaryReactor* reactor, Set set) {
-  return [reactor, set](absl::StatusOr<T> result) {
-    if (result.ok()) set(std::move(*result));
-    reactor->Finish(ToGrpcStatus(result.status()));
-  };
-}
 
 template <typename T, typename Set>
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* ctx, absl::StatusOr<T> result, Set set) {

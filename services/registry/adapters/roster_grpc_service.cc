@@ -1,19 +1,9 @@
 #include "services/registry/adapters/roster_grpc_service.h"
 
-#include "services/common/grpc/status_convert.h"
+#include "services/common/grpc/unary_finish.h"
 
 namespace zizhu::registry {
-namespace {
-
-template <typename T, typename Set>
-Callback<T> Finisher(grpc::ServerUnaryReactor* reactor, Set set) {
-  return [reactor, set](absl::StatusOr<T> result) {
-    if (result.ok()) set(std::move(*result));
-    reactor->Finish(ToGrpcStatus(result.status()));
-  };
-}
-
-}  // namespace
+namespace {}  // namespace
 
 grpc::ServerUnaryReactor* RosterGrpcService::StartRosterImport(grpc::CallbackServerContext* ctx,
                                                                const v1::StartRosterImportRequest* req,

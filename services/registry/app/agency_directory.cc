@@ -1,7 +1,6 @@
 #include "services/registry/app/agency_directory.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
 #include <fstream>
 #include <sstream>
@@ -9,17 +8,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/crypto/sha256.h"
 #include "services/registry/domain/roster_rows.h"
 
 namespace zizhu::registry {
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  std::string hex;
-  for (unsigned char b : digest) absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
-  return hex;
-}
 
 absl::StatusOr<AgencyDirectory> AgencyDirectory::Load(const std::string& path) {
   std::ifstream in(path);

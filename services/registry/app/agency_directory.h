@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/common/crypto/sha256.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
 namespace zizhu::registry {
@@ -32,7 +33,5 @@ class AgencyDirectory {
   };
   std::map<std::string, Agency> agencies_;
 };
-
-std::string Sha256Hex(const std::string& text);
 
 }  // namespace zizhu::registry

@@ -1,8 +1,7 @@
 #include "services/registry/app/registry_projection.h"
 
 #include "absl/strings/numbers.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/app/roster_projection.h"
@@ -11,16 +10,6 @@
 
 namespace zizhu::registry {
 namespace {
-
-std::string Serialize(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 absl::StatusOr<std::optional<v1::StudentRecord>> LoadStudent(storage::ProjectionBatch& batch, const std::string& id) {
   const std::string key = keys::Student(id);
@@ -34,7 +23,7 @@ void PutStudent(storage::ProjectionBatch& batch, const std::optional<v1::Student
     if (keys::BySchool(*before) != keys::BySchool(after)) batch.Delete(keys::BySchool(*before));
     if (keys::ByStatus(*before) != keys::ByStatus(after)) batch.Delete(keys::ByStatus(*before));
   }
-  batch.Put(keys::Student(after.student_id()), Serialize(after));
+  batch.Put(keys::Student(after.student_id()), SerializeDeterministic(after));
   batch.Put(keys::BySchool(after), "");
   batch.Put(keys::ByStatus(after), "");
 }
@@ -79,7 +68,7 @@ absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope
     v1::SchoolRegistered event;
     if (!payload.UnpackTo(&event)) return absl::DataLossError("SchoolRegistered does not unpack");
     v1::SchoolRecord record = EvolveSchool(event, stamp);
-    batch.Put(keys::School(record.school_code()), Serialize(record));
+    batch.Put(keys::School(record.school_code()), SerializeDeterministic(record));
     batch.Put(keys::ByCounty(record), "");
     return absl::OkStatus();
   }
@@ -87,13 +76,13 @@ absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope
     v1::HouseholdRegistered event;
     if (!payload.UnpackTo(&event)) return absl::DataLossError("HouseholdRegistered does not unpack");
     v1::HouseholdRecord record = EvolveHousehold(event, stamp);
-    batch.Put(keys::Household(record.household_number()), Serialize(record));
+    batch.Put(keys::Household(record.household_number()), SerializeDeterministic(record));
     return absl::OkStatus();
   }
   if (payload.Is<v1::PersonalDataRevealed>()) {
     // The audit trail of clear-text reads: the envelope says who and when.
     common::v1::EventEnvelope audit = envelope;
-    batch.Put(keys::Access(envelope.aggregate_id()), Serialize(audit));
+    batch.Put(keys::Access(envelope.aggregate_id()), SerializeDeterministic(audit));
     return absl::OkStatus();
   }
   return absl::OkStatus();  // unknown events are skipped (newer writers)

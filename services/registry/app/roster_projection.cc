@@ -3,8 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/app/registry_projection.h"
@@ -13,16 +12,6 @@
 
 namespace zizhu::registry {
 namespace {
-
-std::string Serialize(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 template <typename T>
 absl::StatusOr<std::optional<T>> Load(storage::ProjectionBatch& batch, const std::string& key) {
@@ -56,7 +45,7 @@ absl::Status AddToCount(storage::ProjectionBatch& batch, const std::string& key,
 
 // Replaces the stored match result under result.key() (queues and counts too).
 absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& result) {
-  const std::string serialized = Serialize(result);
+  const std::string serialized = SerializeDeterministic(result);
   ASSIGN_OR_RETURN(auto old_row, batch.Get(keys::Match(result.key())));
   ASSIGN_OR_RETURN(auto old, ParseRow<v1::MatchResult>(old_row, keys::Match(result.key())));
   if (old_row && *old_row == serialized) return absl::OkStatus();  // unchanged: nothing to write
@@ -86,21 +75,21 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
       entry.set_exited(true);
       *entry.mutable_exit_date() = EventDate(envelope);
     }
-    batch.Put(keys::RosterEntry(event.source(), hash), Serialize(entry));
+    batch.Put(keys::RosterEntry(event.source(), hash), SerializeDeterministic(entry));
     RETURN_IF_ERROR(RecomputeMatch(hash, batch));
   }
   ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
   if (!import) return absl::DataLossError(absl::StrCat("rows for unknown import '", event.import_id(), "'"));
   import->set_version(envelope.aggregate_version());
   import->set_rows_applied(import->rows_applied() + event.rows_size());
-  batch.Put(keys::RosterImport(event.import_id()), Serialize(*import));
+  batch.Put(keys::RosterImport(event.import_id()), SerializeDeterministic(*import));
   return absl::OkStatus();
 }
 
 absl::Status ApplyRejections(const v1::RosterRowsRejected& event, const common::v1::EventEnvelope& envelope,
                              storage::ProjectionBatch& batch) {
   for (const v1::RejectedRosterRow& row : event.rows()) {
-    batch.Put(keys::ImportRejection(event.import_id(), row.row_number()), Serialize(row));
+    batch.Put(keys::ImportRejection(event.import_id(), row.row_number()), SerializeDeterministic(row));
     if (row.kind() != v1::REJECTION_KIND_INVALID_ID && row.kind() != v1::REJECTION_KIND_DUPLICATE_IN_SOURCE) continue;
     v1::MatchResult result;
     result.set_key(absl::StrCat(event.import_id(), "#", row.row_number()));
@@ -118,7 +107,7 @@ absl::Status ApplyRejections(const v1::RosterRowsRejected& event, const common::
   if (!import) return absl::DataLossError(absl::StrCat("rejections for unknown import '", event.import_id(), "'"));
   import->set_version(envelope.aggregate_version());
   import->set_rows_rejected(import->rows_rejected() + event.rows_size());
-  batch.Put(keys::RosterImport(event.import_id()), Serialize(*import));
+  batch.Put(keys::RosterImport(event.import_id()), SerializeDeterministic(*import));
   return absl::OkStatus();
 }
 
@@ -129,7 +118,7 @@ absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, cons
   settings.set_school_age_min(event.school_age_min());
   settings.set_school_age_max(event.school_age_max());
   settings.set_version(envelope.aggregate_version());
-  batch.Put(keys::kMatchSettings, Serialize(settings));
+  batch.Put(keys::kMatchSettings, SerializeDeterministic(settings));
   // Only people whose category depends on age can change: poor and enrolled
   // nowhere (the others' categories do not look at the date).
   std::vector<std::string> hashes;
@@ -188,7 +177,7 @@ absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& envelope,
     r.set_file_hash(e.file_hash());
     r.set_declared_rows(e.declared_rows());
     *r.mutable_started_at() = envelope.occurred_at();
-    batch.Put(keys::RosterImport(e.import_id()), Serialize(r));
+    batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(r));
     return true;
   }
   if (payload.Is<v1::RosterRowsApplied>()) {
@@ -211,7 +200,7 @@ absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& envelope,
     import->set_version(envelope.aggregate_version());
     import->set_completed(true);
     *import->mutable_completed_at() = envelope.occurred_at();
-    batch.Put(keys::RosterImport(e.import_id()), Serialize(*import));
+    batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(*import));
     return true;
   }
   if (payload.Is<v1::CrossMatchRequested>()) {

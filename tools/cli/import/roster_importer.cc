@@ -1,7 +1,6 @@
 #include "tools/cli/import/roster_importer.h"
 
 #include <grpcpp/grpcpp.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -11,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/crypto/sha256.h"
 #include "services/registry/domain/roster_rows.h"
 #include "tools/cli/import/text_encoding.h"
 #include "tools/cli/import/xlsx_reader.h"
@@ -20,14 +20,6 @@ namespace zizhu::tools {
 namespace v1 = registry::v1;
 
 namespace {
-
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  std::string hex;
-  for (unsigned char b : digest) absl::StrAppend(&hex, absl::Hex(b, absl::kZeroPad2));
-  return hex;
-}
 
 std::string KindName(v1::RejectionKind kind) {
   switch (kind) {

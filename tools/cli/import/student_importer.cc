@@ -1,7 +1,6 @@
 #include "tools/cli/import/student_importer.h"
 
 #include <grpcpp/grpcpp.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "services/common/crypto/masking.h"
+#include "services/common/crypto/sha256.h"
 #include "services/registry/domain/national_id.h"
 #include "tools/cli/import/roster_importer.h"
 #include "tools/cli/import/text_encoding.h"
@@ -23,14 +23,6 @@ namespace zizhu::tools {
 namespace v1 = registry::v1;
 
 namespace {
-
-std::string Sha256Prefix(const std::string& bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  std::string hex;
-  for (int i = 0; i < 8; ++i) absl::StrAppend(&hex, absl::Hex(digest[i], absl::kZeroPad2));
-  return hex;
-}
 
 // Limits requests in flight and waits for all of them.
 class InFlight {
@@ -88,7 +80,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
   if (!columns.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", columns.status().message()));
 
   ImportSummary summary;
-  summary.file_hash = Sha256Prefix(bytes);
+  summary.file_hash = Sha256Hex(bytes).substr(0, 16);
   summary.encoding = format;
   summary.rows = static_cast<int>(rows->size()) - 1;
   absl::Time start = absl::Now();

@@ -91,4 +91,20 @@ absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encodi
   return out;
 }
 
+absl::StatusOr<std::string> Utf8ToGb18030(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::UnavailableError("iconv has no GB18030 converter");
+  std::unique_ptr<void, int (*)(iconv_t)> guard(cd, iconv_close);
+  std::string out(utf8.size() * 2 + 16, '\0');
+  char* in_ptr = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size();
+  char* out_ptr = out.data();
+  size_t out_left = out.size();
+  if (iconv(cd, &in_ptr, &in_left, &out_ptr, &out_left) == static_cast<size_t>(-1)) {
+    return absl::InvalidArgumentError(absl::StrCat("text is not valid UTF-8 at byte ", utf8.size() - in_left));
+  }
+  out.resize(out.size() - out_left);
+  return out;
+}
+
 }  // namespace zizhu::tools

@@ -17,4 +17,8 @@ bool IsValidUtf8(const std::string& bytes);
 // is removed. `detected` (optional) receives the encoding used.
 absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encoding, TextEncoding* detected = nullptr);
 
+// Converts UTF-8 text to GB18030 (what many agency systems export); used to
+// produce realistic test files.
+absl::StatusOr<std::string> Utf8ToGb18030(const std::string& utf8);
+
 }  // namespace zizhu::tools

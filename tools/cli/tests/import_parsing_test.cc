@@ -1,5 +1,3 @@
-#include <iconv.h>
-
 #include "gtest/gtest.h"
 #include "tools/cli/import/csv_reader.h"
 #include "tools/cli/import/student_row_parser.h"
@@ -11,24 +9,11 @@ namespace {
 
 namespace v1 = registry::v1;
 
-std::string ToGb18030(const std::string& utf8) {
-  iconv_t cd = iconv_open("GB18030", "UTF-8");
-  std::string out(utf8.size() * 2 + 8, '\0');
-  char* in = const_cast<char*>(utf8.data());
-  size_t in_left = utf8.size();
-  char* o = out.data();
-  size_t out_left = out.size();
-  iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  out.resize(out.size() - out_left);
-  return out;
-}
-
 TEST(TextEncodingTest, DetectsUtf8BomAndGbk) {
   TextEncoding detected;
   EXPECT_EQ(ToUtf8("\xEF\xBB\xBF姓名", TextEncoding::kAuto, &detected).value(), "姓名");
   EXPECT_EQ(detected, TextEncoding::kUtf8);
-  std::string gbk = ToGb18030("姓名,公民身份号码\n张三,1\n");
+  std::string gbk = Utf8ToGb18030("姓名,公民身份号码\n张三,1\n").value();
   EXPECT_FALSE(IsValidUtf8(gbk));
   EXPECT_EQ(ToUtf8(gbk, TextEncoding::kAuto, &detected).value(), "姓名,公民身份号码\n张三,1\n");
   EXPECT_EQ(detected, TextEncoding::kGb18030);
