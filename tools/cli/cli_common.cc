@@ -1,0 +1,82 @@
+#include "tools/cli/cli_common.h"
+
+#include <iostream>
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace zizhu::cli {
+
+int Fail(const std::string& what) {
+  std::cerr << "zizhu: " << what << std::endl;
+  return 1;
+}
+
+int FailRpc(const grpc::Status& status) {
+  static const char* kNames[] = {
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
+  int code = status.error_code();
+  std::cerr << "zizhu: " << (code >= 0 && code <= 16 ? kNames[code] : "ERROR") << ": " << status.error_message()
+            << std::endl;
+  return code == grpc::StatusCode::UNAVAILABLE ? 3 : 2;
+}
+
+namespace {
+
+std::string RandomRequestId() {
+  std::random_device rd;
+  return absl::StrFormat("cli-%08x%08x", rd(), rd());
+}
+
+}  // namespace
+
+v1::CommandMeta Meta(const Globals& g) {
+  v1::CommandMeta m;
+  m.set_request_id(g.request_id.empty() ? RandomRequestId() : g.request_id);
+  m.set_actor(g.actor.empty() ? absl::StrCat("cli:", getenv("USER") ? getenv("USER") : "operator") : g.actor);
+  m.set_org_scope(g.org_scope);
+  return m;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const Globals& g) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(g.timeout_ms));
+  return ctx;
+}
+
+void PrintJson(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  std::cout << out;
+}
+
+std::string Short(int value, const google::protobuf::EnumDescriptor* d, const std::string& prefix) {
+  const auto* v = d->FindValueByNumber(value);
+  if (!v) return std::to_string(value);
+  std::string name = v->name();
+  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  return absl::AsciiStrToLower(name);
+}
+
+static void PrintStudentLine(const v1::Student& s) {
+  std::cout << absl::StrFormat(
+      "%-38s %-8s %-20s %-10s %-14s %2d %-8s %s\n", s.student_id(), s.name(), s.national_id().masked(), s.school_code(),
+      Short(s.stage(), v1::EducationStage_descriptor(), "EDUCATION_STAGE_"), s.grade(), s.class_name(),
+      Short(s.status(), v1::EnrolmentStatus_descriptor(), "ENROLMENT_STATUS_"));
+}
+
+void PrintStudent(const Globals& g, const v1::Student& s) {
+  if (g.json) return PrintJson(s);
+  PrintStudentLine(s);
+}
+
+}  // namespace zizhu::cli

@@ -1,0 +1,49 @@
+// Shared pieces of the zizhu command-line client: global flags, the
+// connection, error reporting and printing.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "google/protobuf/message.h"
+#include "zizhu/registry/v1/registry_service.grpc.pb.h"
+
+namespace zizhu::cli {
+
+namespace v1 = zizhu::registry::v1;
+
+struct Globals {
+  std::string server = "127.0.0.1:7001";
+  std::string actor;
+  std::string org_scope;
+  std::string request_id;
+  bool json = false;
+  int timeout_ms = 30000;
+};
+
+// What every command group shares; owned by main, lives until exit.
+struct Cli {
+  Globals g;
+  int rc = 0;  // the exit code
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::RegistryService::Stub> stub;
+  std::function<void()> connect = [this] {
+    channel = grpc::CreateChannel(g.server, grpc::InsecureChannelCredentials());
+    stub = v1::RegistryService::NewStub(channel);
+  };
+};
+
+// Print to stderr; return the exit code (1 local error; 2 refused; 3 unavailable).
+int Fail(const std::string& what);
+int FailRpc(const grpc::Status& status);
+v1::CommandMeta Meta(const Globals& g);
+std::unique_ptr<grpc::ClientContext> Context(const Globals& g);
+void PrintJson(const google::protobuf::Message& m);
+// Enum value name without its prefix, lower-case: ENROLMENT_STATUS_ENROLLED -> enrolled.
+std::string Short(int value, const google::protobuf::EnumDescriptor* d, const std::string& prefix);
+void PrintStudent(const Globals& g, const v1::Student& s);
+
+}  // namespace zizhu::cli

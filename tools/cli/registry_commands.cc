@@ -1,0 +1,320 @@
+#include <grpcpp/grpcpp.h>
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/common/crypto/sha256.h"
+#include "services/registry/domain/field_parsers.h"
+#include "services/registry/domain/roster_rows.h"
+#include "tools/cli/cli_common.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/import/roster_headers.h"
+#include "tools/cli/import/roster_importer.h"
+#include "tools/cli/import/student_importer.h"
+#include "zizhu/common/v1/admin_service.grpc.pb.h"
+#include "zizhu/registry/v1/roster_service.grpc.pb.h"
+
+namespace zizhu::cli {
+
+using registry::ParseDate;
+using registry::ParseStage;
+using registry::ParseStatus;
+
+// School, household and student commands.
+// Options live in this object, which main keeps alive while CLI11 runs.
+class RegistryCommands final : public CommandGroup {
+ public:
+  explicit RegistryCommands(Cli& cli)
+      : g(cli.g), rc(cli.rc), channel(cli.channel), stub(cli.stub), connect(cli.connect) {}
+  void Add(CLI::App& app) override;
+
+ private:
+  Globals& g;
+  int& rc;
+  std::shared_ptr<grpc::Channel>& channel;
+  std::unique_ptr<v1::RegistryService::Stub>& stub;
+  std::function<void()>& connect;
+  v1::RegisterSchoolRequest school_req;
+  std::string school_stages;
+  bool rural = false;
+  std::string county_filter;
+  v1::RegisterHouseholdRequest household_req;
+  std::string household_type;
+  int year_registered = 0;
+  v1::RegisterStudentRequest student_req;
+  std::string stage_text, categories_text, status_text;
+  int grade = 0;
+  bool boarding = false;
+  std::string student_id, reveal_reason;
+  bool reveal = false;
+  std::string national_id;
+  v1::ListStudentsRequest list_req;
+  std::string list_status;
+  bool list_all = false;
+  int page_size = 100;
+  v1::ChangeEnrolmentStatusRequest status_req;
+  std::string new_status, effective;
+  int64_t expected_version = 0;
+};
+
+void RegistryCommands::Add(CLI::App& app) {
+  // --- school register ---
+  auto* school = app.add_subcommand("school", "schools")->require_subcommand(1);
+  auto* school_reg = school->add_subcommand("register", "register a school");
+  school_reg->add_option("--code", *school_req.mutable_school_code(), "school code (学校标识码)")->required();
+  school_reg->add_option("--name", *school_req.mutable_name(), "school name")->required();
+  school_reg->add_option("--county", *school_req.mutable_county_code(), "county code")->required();
+  school_reg->add_option("--county-name", *school_req.mutable_county_name(), "county name");
+  school_reg->add_option("--stages", school_stages, "comma-separated stages (小学,初中 or primary,junior)")->required();
+  school_reg->add_flag("--rural", rural, "rural school");
+  school_reg->callback([&] {
+    connect();
+    for (absl::string_view s : absl::StrSplit(school_stages, ',', absl::SkipEmpty())) {
+      auto stage = ParseStage(std::string(s));
+      if (!stage.ok()) {
+        rc = Fail(absl::StrCat("--stages: ", stage.status().message()));
+        return;
+      }
+      school_req.add_stages(*stage);
+    }
+    school_req.set_rural(rural);
+    *school_req.mutable_meta() = Meta(g);
+    v1::RegisterSchoolResponse resp;
+    auto status = stub->RegisterSchool(Context(g).get(), school_req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    if (g.json)
+      PrintJson(resp.school());
+    else
+      std::cout << "registered school " << resp.school().school_code() << " " << resp.school().name() << "\n";
+  });
+  auto* school_list = school->add_subcommand("list", "list schools");
+  school_list->add_option("--county", county_filter, "county code");
+  school_list->callback([&] {
+    connect();
+    v1::ListSchoolsRequest req;
+    req.set_county_code(county_filter);
+    req.set_page_size(1000);
+    do {
+      v1::ListSchoolsResponse resp;
+      auto status = stub->ListSchools(Context(g).get(), req, &resp);
+      if (!status.ok()) {
+        rc = FailRpc(status);
+        return;
+      }
+      for (const auto& s : resp.schools()) {
+        if (g.json)
+          PrintJson(s);
+        else
+          std::cout << absl::StrFormat("%-12s %-8s %s\n", s.school_code(), s.county_code(), s.name());
+      }
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+  });
+
+  // --- household register ---
+  auto* household = app.add_subcommand("household", "registered-poor households")->require_subcommand(1);
+  auto* household_reg = household->add_subcommand("register", "register a household");
+  household_reg->add_option("--number", *household_req.mutable_household_number(), "household number (户编号)")
+      ->required();
+  household_reg->add_option("--head", *household_req.mutable_head_name(), "head of household")->required();
+  household_reg->add_option("--type", household_type, "general | subsistence | extreme")
+      ->required()
+      ->check(CLI::IsMember({"general", "subsistence", "extreme"}));
+  household_reg->add_option("--year", year_registered, "year registered (识别年度)");
+  household_reg->add_option("--county", *household_req.mutable_locality()->mutable_county(), "county");
+  household_reg->add_option("--township", *household_req.mutable_locality()->mutable_township(), "township");
+  household_reg->add_option("--village", *household_req.mutable_locality()->mutable_village(), "village");
+  household_reg->callback([&] {
+    connect();
+    household_req.set_household_type(household_type == "general"       ? v1::HOUSEHOLD_TYPE_GENERAL
+                                     : household_type == "subsistence" ? v1::HOUSEHOLD_TYPE_SUBSISTENCE_ALLOWANCE
+                                                                       : v1::HOUSEHOLD_TYPE_EXTREME_POVERTY);
+    household_req.set_year_registered(year_registered);
+    *household_req.mutable_meta() = Meta(g);
+    v1::RegisterHouseholdResponse resp;
+    auto status = stub->RegisterHousehold(Context(g).get(), household_req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    if (g.json)
+      PrintJson(resp.household());
+    else
+      std::cout << "registered household " << resp.household().household_number() << "\n";
+  });
+
+  // --- student ---
+  auto* student = app.add_subcommand("student", "students")->require_subcommand(1);
+  auto* student_reg = student->add_subcommand("register", "register a student");
+  student_reg->add_option("--name", *student_req.mutable_name(), "name")->required();
+  student_reg->add_option("--national-id", *student_req.mutable_national_id(), "18-character national ID")->required();
+  student_reg->add_option("--school", *student_req.mutable_school_code(), "school code")->required();
+  student_reg->add_option("--stage", stage_text, "stage (小学 / primary ...)")->required();
+  student_reg->add_option("--grade", grade, "grade")->required();
+  student_reg->add_option("--class", *student_req.mutable_class_name(), "class");
+  student_reg->add_flag("--boarding", boarding, "boarding student");
+  student_reg->add_option("--household", *student_req.mutable_household_number(), "household number");
+  student_reg->add_option("--categories", categories_text, "poverty categories (建档立卡,低保 ...)");
+  student_reg->add_option("--status", status_text, "enrolment status (default enrolled)");
+  student_reg->add_option("--bank-card", *student_req.mutable_bank_card(), "bank card number");
+  student_reg->add_option("--phone", *student_req.mutable_phone(), "contact phone");
+  student_reg->add_option("--ethnic-group", *student_req.mutable_ethnic_group(), "ethnic group");
+  student_reg->add_option("--guardian", *student_req.mutable_guardian()->mutable_name(), "guardian name");
+  student_reg->add_option("--guardian-phone", *student_req.mutable_guardian()->mutable_phone(), "guardian phone");
+  student_reg->callback([&] {
+    connect();
+    auto stage = ParseStage(stage_text);
+    if (!stage.ok()) {
+      rc = Fail(absl::StrCat("--stage: ", stage.status().message()));
+      return;
+    }
+    student_req.set_stage(*stage);
+    student_req.set_grade(grade);
+    student_req.set_boarding(boarding);
+    auto cats = zizhu::registry::ParseCategories(categories_text);
+    if (!cats.ok()) {
+      rc = Fail(absl::StrCat("--categories: ", cats.status().message()));
+      return;
+    }
+    for (auto c : *cats) student_req.add_categories(c);
+    auto st = ParseStatus(status_text);
+    if (!st.ok()) {
+      rc = Fail(absl::StrCat("--status: ", st.status().message()));
+      return;
+    }
+    student_req.set_status(*st);
+    *student_req.mutable_meta() = Meta(g);
+    v1::RegisterStudentResponse resp;
+    auto status = stub->RegisterStudent(Context(g).get(), student_req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    PrintStudent(g, resp.student());
+  });
+
+  auto* student_get = student->add_subcommand("get", "show a student (personal data masked unless --reveal)");
+  student_get->add_option("student_id", student_id, "student id")->required();
+  student_get->add_flag("--reveal", reveal, "show personal data in clear (audited; needs --reason)");
+  student_get->add_option("--reason", reveal_reason, "why the clear data is needed");
+  student_get->callback([&] {
+    connect();
+    v1::GetStudentRequest req;
+    req.set_student_id(student_id);
+    if (reveal) {
+      *req.mutable_reveal()->mutable_meta() = Meta(g);
+      req.mutable_reveal()->set_reason(reveal_reason);
+    }
+    v1::GetStudentResponse resp;
+    auto status = stub->GetStudent(Context(g).get(), req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    PrintJson(resp.student());
+  });
+
+  auto* student_find = student->add_subcommand("find", "find a student by national ID");
+  student_find->add_option("national_id", national_id, "national ID")->required();
+  student_find->callback([&] {
+    connect();
+    v1::FindStudentByNationalIdRequest req;
+    req.set_national_id(national_id);
+    v1::FindStudentByNationalIdResponse resp;
+    auto status = stub->FindStudentByNationalId(Context(g).get(), req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    PrintStudent(g, resp.student());
+  });
+
+  auto* student_list = student->add_subcommand("list", "list students (masked)");
+  student_list->add_option("--school", *list_req.mutable_school_code(), "school code");
+  student_list->add_option("--grade", grade, "grade (needs --school)");
+  student_list->add_option("--class", *list_req.mutable_class_name(), "class (needs --grade)");
+  student_list->add_option("--status", list_status, "enrolment status");
+  student_list->add_option("--page-size", page_size, "students per page (1-1000)")->capture_default_str();
+  student_list->add_flag("--all", list_all, "fetch every page");
+  student_list->callback([&] {
+    connect();
+    list_req.set_grade(grade);
+    list_req.set_page_size(page_size);
+    if (!list_status.empty()) {
+      auto st = ParseStatus(list_status);
+      if (!st.ok()) {
+        rc = Fail(absl::StrCat("--status: ", st.status().message()));
+        return;
+      }
+      list_req.set_status(*st);
+    }
+    int total = 0;
+    do {
+      v1::ListStudentsResponse resp;
+      auto status = stub->ListStudents(Context(g).get(), list_req, &resp);
+      if (!status.ok()) {
+        rc = FailRpc(status);
+        return;
+      }
+      for (const auto& s : resp.students()) PrintStudent(g, s);
+      total += resp.students_size();
+      list_req.set_page_token(resp.next_page_token());
+      if (!list_all && !resp.next_page_token().empty()) {
+        std::cerr << "(more: --all for every page)\n";
+        break;
+      }
+    } while (!list_req.page_token().empty());
+    if (!g.json) std::cerr << total << " student(s)\n";
+  });
+
+  auto* set_status = student->add_subcommand("set-status", "change a student's enrolment status");
+  set_status->add_option("student_id", *status_req.mutable_student_id(), "student id")->required();
+  set_status->add_option("--status", new_status, "enrolled | transferred | suspended | dropped_out | graduated")
+      ->required();
+  set_status->add_option("--date", effective, "effective date (2026-11-02)")->required();
+  set_status->add_option("--reason", *status_req.mutable_reason(), "reason");
+  set_status->add_option("--school", *status_req.mutable_school_code(), "new school when re-enrolling");
+  set_status->add_option("--expected-version", expected_version,
+                         "fail with ABORTED unless the student is at this version");
+  set_status->callback([&] {
+    connect();
+    auto st = ParseStatus(new_status);
+    if (!st.ok()) {
+      rc = Fail(absl::StrCat("--status: ", st.status().message()));
+      return;
+    }
+    auto date = ParseDate(effective);
+    if (!date.ok()) {
+      rc = Fail(absl::StrCat("--date: ", date.status().message()));
+      return;
+    }
+    status_req.set_status(*st);
+    *status_req.mutable_effective_date() = *date;
+    status_req.set_expected_version(expected_version);
+    *status_req.mutable_meta() = Meta(g);
+    v1::ChangeEnrolmentStatusResponse resp;
+    auto status = stub->ChangeEnrolmentStatus(Context(g).get(), status_req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    PrintStudent(g, resp.student());
+  });
+}
+
+std::unique_ptr<CommandGroup> MakeRegistryCommands(Cli& cli) { return std::make_unique<RegistryCommands>(cli); }
+
+}  // namespace zizhu::cli
