@@ -34,15 +34,8 @@ using registry::ParseStatus;
 // Options live in this object, which main keeps alive while CLI11 runs.
 class AdminCommands final : public CommandGroup {
  public:
-  explicit AdminCommands(Cli& cli) : g(cli.g), rc(cli.rc), channel(cli.channel), stub(cli.stub), connect(cli.connect) {}
+  explicit AdminCommands(Cli& cli) : CommandGroup(cli) {}
   void Add(CLI::App& app) override;
-
- private:
-  Globals& g;
-  int& rc;
-  std::shared_ptr<grpc::Channel>& channel;
-  std::unique_ptr<v1::RegistryService::Stub>& stub;
-  std::function<void()>& connect;
 };
 
 void AdminCommands::Add(CLI::App& app) {

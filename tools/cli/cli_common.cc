@@ -1,12 +1,17 @@
 #include "tools/cli/cli_common.h"
 
+#include <unistd.h>
+
+#include <fstream>
 #include <iostream>
 #include <random>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/cli/commands.h"
 
 namespace zizhu::cli {
 
@@ -77,6 +82,22 @@ static void PrintStudentLine(const v1::Student& s) {
 void PrintStudent(const Globals& g, const v1::Student& s) {
   if (g.json) return PrintJson(s);
   PrintStudentLine(s);
+}
+
+absl::Status AddMappingFile(const std::string& path, tools::HeaderMapping* mapping) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read mapping file '", path, "'"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return mapping->AddFromText(text.str());
+}
+
+std::function<void(int done, int total)> ProgressPrinter(const std::string& what) {
+  const bool tty = isatty(2);
+  return [tty, what](int done, int total) {
+    std::cerr << (tty ? "\r" : "") << absl::StrFormat("%s: %d/%d rows", what, done, total) << (tty ? "" : "\n")
+              << std::flush;
+  };
 }
 
 }  // namespace zizhu::cli

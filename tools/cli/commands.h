@@ -5,15 +5,31 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/import/student_row_parser.h"
 
 namespace zizhu::cli {
 
+// A group of subcommands. Its options are members, so the group must outlive
+// the parse of `app`; the shared state (flags, exit code, connection) is the
+// Cli object's, reached through the references below.
 class CommandGroup {
  public:
   virtual ~CommandGroup() = default;
-  // Registers the group's subcommands; the group must outlive `app`'s parse.
   virtual void Add(CLI::App& app) = 0;
+
+ protected:
+  explicit CommandGroup(Cli& cli) : g(cli.g), rc(cli.rc), channel(cli.channel), stub(cli.stub), connect(cli.connect) {}
+  Globals& g;
+  int& rc;
+  std::shared_ptr<grpc::Channel>& channel;
+  std::unique_ptr<v1::RegistryService::Stub>& stub;
+  std::function<void()>& connect;
 };
+
+// Reads a header mapping file ("field = header" lines) into `mapping`.
+absl::Status AddMappingFile(const std::string& path, tools::HeaderMapping* mapping);
+// A progress printer for imports: one updating line on a terminal, else lines.
+std::function<void(int done, int total)> ProgressPrinter(const std::string& what);
 
 std::unique_ptr<CommandGroup> MakeRegistryCommands(Cli& cli);  // school, household, student
 std::unique_ptr<CommandGroup> MakeImportCommands(Cli& cli);    // import students|poverty|civil|status

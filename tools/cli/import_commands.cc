@@ -34,16 +34,10 @@ using registry::ParseStatus;
 // Options live in this object, which main keeps alive while CLI11 runs.
 class ImportCommands final : public CommandGroup {
  public:
-  explicit ImportCommands(Cli& cli)
-      : g(cli.g), rc(cli.rc), channel(cli.channel), stub(cli.stub), connect(cli.connect) {}
+  explicit ImportCommands(Cli& cli) : CommandGroup(cli) {}
   void Add(CLI::App& app) override;
 
  private:
-  Globals& g;
-  int& rc;
-  std::shared_ptr<grpc::Channel>& channel;
-  std::unique_ptr<v1::RegistryService::Stub>& stub;
-  std::function<void()>& connect;
   std::string file, encoding = "auto", mapping_file, errors_file;
   int concurrency = 64;
   std::string roster_agency;
@@ -63,11 +57,7 @@ void ImportCommands::Add(CLI::App& app) {
     connect();
     zizhu::tools::HeaderMapping mapping = zizhu::tools::HeaderMapping::Default();
     if (!mapping_file.empty()) {
-      std::ifstream in(mapping_file);
-      std::stringstream text;
-      text << in.rdbuf();
-      auto added = mapping.AddFromText(text.str());
-      if (!added.ok()) {
+      if (auto added = AddMappingFile(mapping_file, &mapping); !added.ok()) {
         rc = Fail(absl::StrCat("--mapping: ", added.message()));
         return;
       }
@@ -78,10 +68,8 @@ void ImportCommands::Add(CLI::App& app) {
     options.org_scope = g.org_scope;
     options.rpc_timeout_ms = g.timeout_ms;
     bool tty = isatty(2);
-    options.on_progress = [tty](int done, int total, int ok, int failed) {
-      std::cerr << (tty ? "\r" : "")
-                << absl::StrFormat("importing: %d/%d rows (%d ok, %d failed)", done, total, ok, failed)
-                << (tty ? "" : "\n") << std::flush;
+    options.on_progress = [progress = ProgressPrinter("importing")](int done, int total, int, int) {
+      progress(done, total);
     };
     auto summary = zizhu::tools::ImportStudentsFile(stub.get(), file, encoding, mapping, options);
     if (tty) std::cerr << "\n";
@@ -128,11 +116,7 @@ void ImportCommands::Add(CLI::App& app) {
       auto source = zizhu::registry::ParseRosterSource(name).value();
       zizhu::tools::HeaderMapping mapping = zizhu::tools::RosterHeaderMapping(source);
       if (!mapping_file.empty()) {
-        std::ifstream in(mapping_file);
-        std::stringstream text;
-        text << in.rdbuf();
-        auto added = mapping.AddFromText(text.str());
-        if (!added.ok()) {
+        if (auto added = AddMappingFile(mapping_file, &mapping); !added.ok()) {
           rc = Fail(absl::StrCat("--mapping: ", added.message()));
           return;
         }
@@ -143,10 +127,7 @@ void ImportCommands::Add(CLI::App& app) {
       options.agency = roster_agency;
       options.encoding = encoding;
       bool tty = isatty(2);
-      options.on_progress = [tty](int done, int total) {
-        std::cerr << (tty ? "\r" : "") << absl::StrFormat("importing: %d/%d rows", done, total) << (tty ? "" : "\n")
-                  << std::flush;
-      };
+      options.on_progress = ProgressPrinter("importing");
       auto summary = zizhu::tools::ImportRosterFile(roster_stub.get(), source, file, mapping, options);
       if (tty) std::cerr << "\n";
       if (!summary.ok()) {

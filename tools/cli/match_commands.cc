@@ -36,15 +36,10 @@ std::string CategoryName(int c) { return Short(c, v1::MatchCategory_descriptor()
 // Options live in this object, which main keeps alive while CLI11 runs.
 class MatchCommands final : public CommandGroup {
  public:
-  explicit MatchCommands(Cli& cli) : g(cli.g), rc(cli.rc), channel(cli.channel), stub(cli.stub), connect(cli.connect) {}
+  explicit MatchCommands(Cli& cli) : CommandGroup(cli) {}
   void Add(CLI::App& app) override;
 
  private:
-  Globals& g;
-  int& rc;
-  std::shared_ptr<grpc::Channel>& channel;
-  std::unique_ptr<v1::RegistryService::Stub>& stub;
-  std::function<void()>& connect;
   std::string as_of;
   int age_min = 6, age_max = 15;
   std::string summary_county;

@@ -34,16 +34,10 @@ using registry::ParseStatus;
 // Options live in this object, which main keeps alive while CLI11 runs.
 class RegistryCommands final : public CommandGroup {
  public:
-  explicit RegistryCommands(Cli& cli)
-      : g(cli.g), rc(cli.rc), channel(cli.channel), stub(cli.stub), connect(cli.connect) {}
+  explicit RegistryCommands(Cli& cli) : CommandGroup(cli) {}
   void Add(CLI::App& app) override;
 
  private:
-  Globals& g;
-  int& rc;
-  std::shared_ptr<grpc::Channel>& channel;
-  std::unique_ptr<v1::RegistryService::Stub>& stub;
-  std::function<void()>& connect;
   v1::RegisterSchoolRequest school_req;
   std::string school_stages;
   bool rural = false;
