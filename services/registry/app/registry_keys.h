@@ -74,6 +74,14 @@ inline std::string MatchCount(int category, const std::string& county, const std
   return absl::StrFormat("mc/%02d%c%s%c%s", category, kSep, county, kSep, school);
 }
 inline constexpr char kMatchSettings[] = "~matchsettings";
+// Match results by school, so that registering a school re-evaluates the
+// people already matched to it (whatever order events are replayed in).
+inline std::string MatchBySchoolPrefix(const std::string& school) {
+  return absl::StrCat("ms/", school, std::string(1, kSep));
+}
+inline std::string MatchBySchool(const std::string& school, const std::string& key) {
+  return absl::StrCat(MatchBySchoolPrefix(school), key);
+}
 // People whose category depends on age (re-evaluated by a cross-match run).
 inline constexpr char kAgeSensitivePrefix[] = "ma/";
 inline std::string AgeSensitive(const std::string& hash) { return absl::StrCat(kAgeSensitivePrefix, hash); }

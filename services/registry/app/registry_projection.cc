@@ -70,7 +70,7 @@ absl::Status RegistryProjection::Apply(const common::v1::EventEnvelope& envelope
     v1::SchoolRecord record = EvolveSchool(event, stamp);
     batch.Put(keys::School(record.school_code()), SerializeDeterministic(record));
     batch.Put(keys::ByCounty(record), "");
-    return absl::OkStatus();
+    return RecomputeMatchesOfSchool(record.school_code(), batch);
   }
   if (payload.Is<v1::HouseholdRegistered>()) {
     v1::HouseholdRegistered event;

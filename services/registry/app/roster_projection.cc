@@ -51,6 +51,12 @@ absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& 
   if (old_row && *old_row == serialized) return absl::OkStatus();  // unchanged: nothing to write
   if (old && old->age_sensitive() && !result.age_sensitive()) batch.Delete(keys::AgeSensitive(result.key()));
   if (result.age_sensitive() && !(old && old->age_sensitive())) batch.Put(keys::AgeSensitive(result.key()), "");
+  if (old && !old->school_code().empty() && old->school_code() != result.school_code()) {
+    batch.Delete(keys::MatchBySchool(old->school_code(), result.key()));
+  }
+  if (!result.school_code().empty() && !(old && old->school_code() == result.school_code())) {
+    batch.Put(keys::MatchBySchool(result.school_code(), result.key()), "");
+  }
   if (old) {
     batch.Delete(keys::MatchQueue(old->category(), old->county(), old->school_code(), old->key()));
     RETURN_IF_ERROR(AddToCount(batch, keys::MatchCount(old->category(), old->county(), old->school_code()), -1));
@@ -131,6 +137,18 @@ absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, cons
 }
 
 }  // namespace
+
+absl::Status RecomputeMatchesOfSchool(const std::string& school_code, storage::ProjectionBatch& batch) {
+  const std::string prefix = keys::MatchBySchoolPrefix(school_code);
+  std::vector<std::string> hashes;
+  RETURN_IF_ERROR(batch.Scan(prefix, [&](const std::string& key, const std::string&) {
+    std::string k = key.substr(prefix.size());
+    if (k.find('#') == std::string::npos) hashes.push_back(std::move(k));  // rejected rows keep theirs
+    return true;
+  }));
+  for (const std::string& hash : hashes) RETURN_IF_ERROR(RecomputeMatch(hash, batch));
+  return absl::OkStatus();
+}
 
 absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& batch) {
   PersonEvidence evidence;

@@ -17,4 +17,8 @@ absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& event, st
 // never on the event that triggered it, so replay order does not matter.
 absl::Status RecomputeMatch(const std::string& national_id_hash, storage::ProjectionBatch& batch);
 
+// Re-evaluates everyone whose match names `school_code` (a school's county
+// is part of a match): called when the school is registered.
+absl::Status RecomputeMatchesOfSchool(const std::string& school_code, storage::ProjectionBatch& batch);
+
 }  // namespace zizhu::registry
