@@ -1,7 +1,7 @@
 # zizhu — two commands on a fresh Debian 12 machine:
 #   make run    install what is missing, build, start Kafka + services, load demo data
 #   make test   the same set-up, then every test
-# Others: make build | stop | bench | bench-rosters | fuzz | asan | format | clean
+# Others: make build | stop | bench | bench-rosters | soak | fuzz | asan | format | clean
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
