@@ -12,12 +12,11 @@ kport=19292; rport=17291
 echo "generating $groups groups (about $((groups * 12)) people)..."
 /usr/bin/time -f "  generator: %e s, peak %M KiB" "$build/tools/zizhu-gen" --out "$dir/data" --groups "$groups" --csv-only
 "$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1))
-"$build/services/registry/zizhu-registry" --listen "127.0.0.1:$rport" --data-dir "$dir/projection" \
-  --key-file "$dir/key" --create-key-if-missing --kafka-bootstrap "127.0.0.1:$kport" > "$dir/registry.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
+source "$root/deploy/lib.sh"
+trap 'stop_pid "$dir/registry.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
+start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid"
+pid=$(cat "$dir/registry.pid")
 Z="$build/tools/zizhu --server 127.0.0.1:$rport"
-for _ in $(seq 1 300); do $Z --timeout-ms 1000 health >/dev/null 2>&1 && break; sleep 0.2; done
 start=$(date +%s.%N)
 for source in poverty civil status; do
   file="$dir/data/$source.gbk.csv"; [[ -f "$file" ]] || file="$dir/data/$source.csv"

@@ -28,18 +28,8 @@ mkdir -p "$run/logs" "$run/keys"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
 stop_pid "$run/registry.pid"
-nohup "$build/services/registry/zizhu-registry" \
-  --listen "127.0.0.1:$registry_port" \
-  --data-dir "$run/registry/projection" \
-  --key-file "$run/keys/personal-data.key" --create-key-if-missing \
-  --kafka-bootstrap "127.0.0.1:$kafka_port" \
-  > "$run/logs/registry.log" 2>&1 &
-echo $! > "$run/registry.pid"
-for _ in $(seq 1 300); do
-  $zizhu --timeout-ms 1000 health >/dev/null 2>&1 && break
-  kill -0 "$(cat "$run/registry.pid")" 2>/dev/null || { echo "registry exited; see $run/logs/registry.log" >&2; tail -20 "$run/logs/registry.log" >&2; exit 1; }
-  sleep 0.2
-done
+REGISTRY_KEY_FILE="$run/keys/personal-data.key" \
+  start_registry "$build" "$registry_port" "$kafka_port" "$run/registry" "$run/logs/registry.log" "$run/registry.pid"
 $zizhu health
 
 echo "loading demo data (fixed request ids: loading twice changes nothing)..."

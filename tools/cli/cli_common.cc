@@ -60,7 +60,11 @@ void PrintJson(const google::protobuf::Message& m) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  auto status = google::protobuf::util::MessageToJsonString(m, &out, options);
+  if (!status.ok()) {
+    std::cerr << "zizhu: cannot print " << m.GetTypeName() << " as JSON: " << status.message() << std::endl;
+    return;
+  }
   std::cout << out;
 }
 

@@ -1,19 +1,16 @@
 #include "services/registry/app/registry_app.h"
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/core/random_ids.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
+#include "services/registry/app/paging.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/domain/registry_decisions.h"
 
 namespace zizhu::registry {
 namespace {
-
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 
 v1::School SchoolToApi(const v1::SchoolRecord& r) {
   v1::School s;
@@ -36,53 +33,6 @@ v1::Household HouseholdToApi(const v1::HouseholdRecord& r) {
   h.set_household_type(r.household_type());
   h.set_year_registered(r.year_registered());
   return h;
-}
-
-absl::StatusOr<int> PageSize(int requested) {
-  if (requested < 0 || requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size ", requested, " is outside 1-", kMaxPageSize));
-  }
-  return requested == 0 ? kDefaultPageSize : requested;
-}
-
-absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& prefix) {
-  if (token.empty()) return std::string();
-  std::string key;
-  if (!absl::WebSafeBase64Unescape(token, &key) || key.rfind(prefix, 0) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("page_token '", token, "' does not belong to this query"));
-  }
-  return key;
-}
-
-std::string EncodePageToken(const std::string& key) { return absl::WebSafeBase64Escape(key); }
-
-// One page of rows under `prefix`, after the key named by `page_token`.
-// `take(key, value)` returns whether the row became an item of the page.
-// Returns the next page token ("" on the last page).
-absl::StatusOr<std::string> ScanPage(
-    const storage::ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
-    const std::function<absl::StatusOr<bool>(const std::string&, const std::string&)>& take) {
-  ASSIGN_OR_RETURN(std::string start, DecodePageToken(page_token, prefix));
-  int taken = 0;
-  std::string last_key, next_token;
-  absl::Status row_error;
-  RETURN_IF_ERROR(store.Scan(prefix, start, [&](const std::string& key, const std::string& value) {
-    if (key == start) return true;  // the token names the last key of the previous page
-    if (taken == page_size) {
-      next_token = EncodePageToken(last_key);
-      return false;
-    }
-    last_key = key;
-    absl::StatusOr<bool> took = take(key, value);
-    if (!took.ok()) {
-      row_error = took.status();
-      return false;
-    }
-    taken += *took ? 1 : 0;
-    return true;
-  }));
-  RETURN_IF_ERROR(row_error);
-  return next_token;
 }
 
 }  // namespace

@@ -2,12 +2,12 @@
 
 #include <set>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/app/agency_directory.h"
+#include "services/registry/app/paging.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/roster_decisions.h"
 
@@ -74,13 +74,9 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
   auto rows = std::make_shared<std::vector<RosterRowOutcome>>(std::move(*validated));
   const std::string import_id = request.import_id();
   const v1::RosterSource source = import->source();
-  int32_t min_row = request.rows(0).row_number(), max_row = min_row;
-  for (const auto& row : request.rows()) {
-    min_row = std::min(min_row, row.row_number());
-    max_row = std::max(max_row, row.row_number());
-  }
-  std::set<int32_t> row_numbers;
+  std::set<int32_t> row_numbers;  // validated above: not empty, no repeats
   for (const auto& row : request.rows()) row_numbers.insert(row.row_number());
+  const int32_t min_row = *row_numbers.begin(), max_row = *row_numbers.rbegin();
   processor_->Submit(
       ToCommandMeta(request.meta()),
       [import_id, source, rows](storage::ProjectionBatch& view, absl::Time) {
@@ -238,51 +234,31 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(const v
   if (!request.school_code().empty() && request.county().empty()) {
     return absl::InvalidArgumentError("school_code filter needs county");
   }
-  int page_size = request.page_size() == 0 ? 100 : request.page_size();
-  if (page_size < 1 || page_size > 1000) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size ", request.page_size(), " is outside 1-1000"));
-  }
+  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
   std::string prefix = !request.school_code().empty()
                            ? keys::MatchQueueSchoolPrefix(request.category(), request.county(), request.school_code())
                        : !request.county().empty() ? keys::MatchQueueCountyPrefix(request.category(), request.county())
                                                    : keys::MatchQueueCategoryPrefix(request.category());
-  std::string start;
-  if (!request.page_token().empty()) {
-    if (!absl::WebSafeBase64Unescape(request.page_token(), &start) || start.rfind(prefix, 0) != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("page_token '", request.page_token(), "' does not belong to this query"));
-    }
-  }
   v1::ListMatchResultsResponse response;
-  absl::Status row_error;
-  std::string last_key;
-  RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string&) {
-    if (key == start) return true;
-    if (response.results_size() == page_size) {
-      response.set_next_page_token(absl::WebSafeBase64Escape(last_key));
-      return false;
-    }
-    last_key = key;
-    const std::string match_key = key.substr(key.rfind(keys::kSep) + 1);
-    absl::StatusOr<std::optional<std::string>> row = store_->Get(keys::Match(match_key));
-    if (!row.ok() || !row->has_value()) {
-      row_error =
-          row.ok() ? absl::DataLossError(absl::StrCat("queue entry '", match_key, "' has no result")) : row.status();
-      return false;
-    }
-    v1::MatchResult result;
-    if (!result.ParseFromString(**row)) {
-      row_error = absl::DataLossError(absl::StrCat("match result '", match_key, "' does not parse"));
-      return false;
-    }
-    if (only_source != v1::ROSTER_SOURCE_UNSPECIFIED &&
-        std::find(result.sources().begin(), result.sources().end(), only_source) == result.sources().end()) {
-      return true;
-    }
-    *response.add_results() = std::move(result);
-    return true;
-  }));
-  RETURN_IF_ERROR(row_error);
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      ScanPage(*store_, prefix, request.page_token(), page_size,
+               [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                 const std::string match_key = key.substr(key.rfind(keys::kSep) + 1);
+                 ASSIGN_OR_RETURN(auto row, store_->Get(keys::Match(match_key)));
+                 if (!row) return absl::DataLossError(absl::StrCat("queue entry '", match_key, "' has no result"));
+                 v1::MatchResult result;
+                 if (!result.ParseFromString(*row)) {
+                   return absl::DataLossError(absl::StrCat("match result '", match_key, "' does not parse"));
+                 }
+                 if (only_source != v1::ROSTER_SOURCE_UNSPECIFIED &&
+                     std::find(result.sources().begin(), result.sources().end(), only_source) ==
+                         result.sources().end()) {
+                   return false;
+                 }
+                 *response.add_results() = std::move(result);
+                 return true;
+               }));
   return response;
 }
 

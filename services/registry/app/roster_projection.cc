@@ -19,10 +19,9 @@ absl::StatusOr<std::optional<T>> Load(storage::ProjectionBatch& batch, const std
   return ParseRow<T>(row, key);
 }
 
-// The civil date of an event in China (UTC+8).
-v1::Date EventDate(const common::v1::EventEnvelope& event) {
-  absl::CivilDay day =
-      absl::ToCivilDay(absl::FromUnixSeconds(event.occurred_at().seconds()), absl::FixedTimeZone(8 * 3600));
+// The civil date of a moment in China (UTC+8).
+v1::Date DateInChina(const google::protobuf::Timestamp& at) {
+  absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(at.seconds()), absl::FixedTimeZone(8 * 3600));
   v1::Date d;
   d.set_year(static_cast<int>(day.year()));
   d.set_month(day.month());
@@ -76,10 +75,10 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
     entry.set_import_id(event.import_id());
     entry.set_row_number(row.row_number());
     entry.set_note(row.note());
-    *entry.mutable_recorded_on() = EventDate(envelope);
+    *entry.mutable_recorded_on() = DateInChina(envelope.occurred_at());
     if (row.change() == v1::ROSTER_CHANGE_EXIT) {
       entry.set_exited(true);
-      *entry.mutable_exit_date() = EventDate(envelope);
+      *entry.mutable_exit_date() = DateInChina(envelope.occurred_at());
     }
     batch.Put(keys::RosterEntry(event.source(), hash), SerializeDeterministic(entry));
     RETURN_IF_ERROR(RecomputeMatch(hash, batch));
@@ -170,12 +169,7 @@ absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& b
     if (record) evidence.school_county = record->county_name().empty() ? record->county_code() : record->county_name();
   }
   ASSIGN_OR_RETURN(auto settings, Load<v1::MatchSettings>(batch, keys::kMatchSettings));
-  v1::Date student_updated_on;
-  if (evidence.student) {
-    common::v1::EventEnvelope stamp;
-    *stamp.mutable_occurred_at() = evidence.student->updated_at();
-    student_updated_on = EventDate(stamp);
-  }
+  const v1::Date student_updated_on = evidence.student ? DateInChina(evidence.student->updated_at()) : v1::Date();
   v1::MatchSettings effective =
       settings ? *settings : DefaultMatchSettings(NewestEvidenceDate(evidence, student_updated_on));
   return StoreMatch(batch, CrossMatch(hash, evidence, effective));

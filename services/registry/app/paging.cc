@@ -1,0 +1,54 @@
+#include "services/registry/app/paging.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/status_macros.h"
+
+namespace zizhu::registry {
+namespace {
+
+absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& prefix) {
+  if (token.empty()) return std::string();
+  std::string key;
+  if (!absl::WebSafeBase64Unescape(token, &key) || key.rfind(prefix, 0) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("page_token '", token, "' does not belong to this query"));
+  }
+  return key;
+}
+
+}  // namespace
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size ", requested, " is outside 1-", kMaxPageSize));
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+absl::StatusOr<std::string> ScanPage(
+    const storage::ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
+    const std::function<absl::StatusOr<bool>(const std::string&, const std::string&)>& take) {
+  ASSIGN_OR_RETURN(std::string start, DecodePageToken(page_token, prefix));
+  int taken = 0;
+  std::string last_key, next_token;
+  absl::Status row_error;
+  RETURN_IF_ERROR(store.Scan(prefix, start, [&](const std::string& key, const std::string& value) {
+    if (key == start) return true;  // the token names the last key of the previous page
+    if (taken == page_size) {
+      next_token = absl::WebSafeBase64Escape(last_key);
+      return false;
+    }
+    last_key = key;
+    absl::StatusOr<bool> took = take(key, value);
+    if (!took.ok()) {
+      row_error = took.status();
+      return false;
+    }
+    taken += *took ? 1 : 0;
+    return true;
+  }));
+  RETURN_IF_ERROR(row_error);
+  return next_token;
+}
+
+}  // namespace zizhu::registry
