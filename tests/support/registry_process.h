@@ -1,12 +1,11 @@
-// Test support: the real zizhu-registry binary as a child process.
+// Test support: the real zizhu-registry binary as a child process (a
+// ServiceProcess with the registry's key flags and stub).
 #pragma once
-
-#include <sys/types.h>
 
 #include <memory>
 #include <string>
 
-#include "zizhu/common/v1/admin_service.grpc.pb.h"
+#include "tests/support/service_process.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
 namespace zizhu::testing_support {
@@ -22,24 +21,17 @@ struct RegistryProcessOptions {
 
 class RegistryProcess {
  public:
-  explicit RegistryProcess(RegistryProcessOptions options) : options_(std::move(options)) {}
-  ~RegistryProcess();
-  // Starts the process on a free port and waits until it answers (60 s).
+  explicit RegistryProcess(const RegistryProcessOptions& options);
   bool Start();
-  // SIGKILL: no shutdown code runs.
-  void Kill();
-  // SIGTERM and wait.
-  void Stop();
-  std::string address() const;
+  void Kill() { process_.Kill(); }
+  void Stop() { process_.Stop(); }
+  std::string address() const { return process_.address(); }
   registry::v1::RegistryService::Stub& stub() { return *stub_; }
-  common::v1::ProjectionAdmin::Stub& admin() { return *admin_; }
+  common::v1::ProjectionAdminService::Stub& admin() { return process_.admin(); }
 
  private:
-  RegistryProcessOptions options_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+  ServiceProcess process_;
   std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
-  std::unique_ptr<common::v1::ProjectionAdmin::Stub> admin_;
 };
 
 }  // namespace zizhu::testing_support

@@ -55,8 +55,8 @@ class RegistrySystemTest : public ::testing::Test {
     ASSERT_TRUE(process_->Start());
   }
 
-  v1::CommandMeta Meta(const std::string& request_id) {
-    v1::CommandMeta m;
+  common::v1::CommandMeta Meta(const std::string& request_id) {
+    common::v1::CommandMeta m;
     m.set_request_id(request_id);
     m.set_actor("system-test");
     return m;

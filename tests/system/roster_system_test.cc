@@ -67,8 +67,8 @@ class RosterSystemTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  v1::CommandMeta Meta(const std::string& id) {
-    v1::CommandMeta m;
+  common::v1::CommandMeta Meta(const std::string& id) {
+    common::v1::CommandMeta m;
     m.set_request_id(id);
     m.set_actor("roster-test");
     return m;

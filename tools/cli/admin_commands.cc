@@ -43,7 +43,7 @@ void AdminCommands::Add(CLI::App& app) {
   auto* projection = app.add_subcommand("projection", "projection maintenance")->require_subcommand(1);
   projection->add_subcommand("rebuild", "wipe the projection and replay the log from offset 0")->callback([&] {
     connect();
-    auto admin = zizhu::common::v1::ProjectionAdmin::NewStub(channel);
+    auto admin = zizhu::common::v1::ProjectionAdminService::NewStub(channel);
     zizhu::common::v1::RebuildProjectionResponse resp;
     grpc::ClientContext ctx;  // no deadline: a rebuild can take long
     auto status = admin->RebuildProjection(&ctx, {}, &resp);
@@ -56,7 +56,7 @@ void AdminCommands::Add(CLI::App& app) {
   });
   projection->add_subcommand("checksum", "checksum of the projection")->callback([&] {
     connect();
-    auto admin = zizhu::common::v1::ProjectionAdmin::NewStub(channel);
+    auto admin = zizhu::common::v1::ProjectionAdminService::NewStub(channel);
     zizhu::common::v1::GetProjectionChecksumResponse resp;
     auto status = admin->GetProjectionChecksum(Context(g).get(), {}, &resp);
     if (!status.ok()) {

@@ -41,8 +41,8 @@ std::string RandomRequestId() {
 
 }  // namespace
 
-v1::CommandMeta Meta(const Globals& g) {
-  v1::CommandMeta m;
+common::v1::CommandMeta Meta(const Globals& g) {
+  common::v1::CommandMeta m;
   m.set_request_id(g.request_id.empty() ? RandomRequestId() : g.request_id);
   m.set_actor(g.actor.empty() ? absl::StrCat("cli:", getenv("USER") ? getenv("USER") : "operator") : g.actor);
   m.set_org_scope(g.org_scope);

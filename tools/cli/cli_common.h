@@ -39,7 +39,7 @@ struct Cli {
 // Print to stderr; return the exit code (1 local error; 2 refused; 3 unavailable).
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
-v1::CommandMeta Meta(const Globals& g);
+common::v1::CommandMeta Meta(const Globals& g);
 std::unique_ptr<grpc::ClientContext> Context(const Globals& g);
 void PrintJson(const google::protobuf::Message& m);
 // Enum value name without its prefix, lower-case: ENROLMENT_STATUS_ENROLLED -> enrolled.

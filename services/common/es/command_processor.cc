@@ -93,15 +93,36 @@ absl::Status CommandProcessor::RunExclusive(const std::function<absl::Status()>&
   return fn();
 }
 
-absl::StatusOr<int64_t> CommandProcessor::Rebuild() {
-  absl::StatusOr<int64_t> result = absl::InternalError("rebuild did not run");
-  absl::Status status = RunExclusive([&] {
-    result = runner_.Rebuild();
-    if (result.ok()) needs_recovery_ = false;
-    return result.status();
+absl::StatusOr<int64_t> CommandProcessor::Rebuild(const std::vector<UpstreamReplay>& upstreams) {
+  int64_t total = 0;
+  absl::Status status = RunExclusive([&]() -> absl::Status {
+    std::vector<OffsetMap> limits;
+    for (const UpstreamReplay& upstream : upstreams) {
+      ASSIGN_OR_RETURN(OffsetMap applied, store_->LoadAppliedOffsets(upstream.log->topic()));
+      limits.push_back(std::move(applied));
+    }
+    RETURN_IF_ERROR(store_->BeginRebuild());
+    absl::Status replayed = [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(int64_t own, runner_.CatchUp());
+      total += own;
+      for (size_t i = 0; i < upstreams.size(); ++i) {
+        ProjectionRunnerOptions options = options_.runner;
+        options.record_request_outcomes = false;
+        ProjectionRunner runner(upstreams[i].log, store_, upstreams[i].projection, options);
+        ASSIGN_OR_RETURN(int64_t applied, runner.CatchUp(limits[i]));
+        total += applied;
+      }
+      return store_->FinishRebuild();
+    }();
+    if (!replayed.ok()) {
+      store_->AbortRebuild();
+      return replayed;
+    }
+    needs_recovery_ = false;
+    return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return result;
+  return total;
 }
 
 CommandProcessorStats CommandProcessor::stats() const {

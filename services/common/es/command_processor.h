@@ -89,8 +89,16 @@ class CommandProcessor {
   void Submit(CommandMeta meta, DecideFn decide, DoneFn done);
   // Runs `fn` while no command is being decided or written; commands queue.
   absl::Status RunExclusive(const std::function<absl::Status()>& fn);
-  // Replays the log from offset 0 into an empty projection, exclusively.
-  absl::StatusOr<int64_t> Rebuild();
+  // An upstream topic followed live, replayed by Rebuild after the own topic.
+  struct UpstreamReplay {
+    EventLog* log;
+    Projection* projection;
+  };
+  // Rebuilds the projection beside the live one, exclusively: the own log
+  // from offset 0, then each upstream log from 0 up to the offsets its live
+  // subscription had applied (later records are the subscription's to apply,
+  // reactions included). Queries read the old projection until the swap.
+  absl::StatusOr<int64_t> Rebuild(const std::vector<UpstreamReplay>& upstreams = {});
 
   CommandProcessorStats stats() const;
 

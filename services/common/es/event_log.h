@@ -52,6 +52,9 @@ class EventLogReader {
   virtual absl::Status Seek(const OffsetMap& next_offsets) = 0;
   // Returns up to `max_records`, waiting at most `timeout` for the first.
   virtual absl::StatusOr<ReadResult> Read(size_t max_records, absl::Duration timeout) = 0;
+  // Records between this reader's position and the end of the topic, summed
+  // over partitions (0 when every partition has been read to its end).
+  virtual absl::StatusOr<int64_t> Lag() = 0;
 };
 
 // Writer side. Append is called from one thread at a time (the command

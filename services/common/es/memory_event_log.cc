@@ -45,6 +45,13 @@ class MemoryEventLogReader final : public EventLogReader {
     return result;
   }
 
+  absl::StatusOr<int64_t> Lag() override {
+    std::lock_guard<std::mutex> lock(log_->mu_);
+    int64_t lag = 0;
+    for (size_t p = 0; p < next_.size(); ++p) lag += static_cast<int64_t>(log_->partitions_[p].size()) - next_[p];
+    return lag;
+  }
+
  private:
   const MemoryEventLog* log_;
   std::vector<int64_t> next_;

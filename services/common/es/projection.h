@@ -2,6 +2,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "services/common/es/event_dispatcher.h"
 #include "services/common/storage/projection_store.h"
 #include "zizhu/common/v1/envelope.pb.h"
 
@@ -15,6 +16,22 @@ class Projection {
  public:
   virtual ~Projection() = default;
   virtual absl::Status Apply(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch) = 0;
+  // Events of payload types this projection does not handle, skipped.
+  virtual int64_t skipped_events() const { return 0; }
+};
+
+// A projection made of typed handlers: register them in the constructor
+// with `on_.On<Event>(handler)`; unknown payload types are counted and
+// skipped.
+class DispatchingProjection : public Projection {
+ public:
+  absl::Status Apply(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch) override {
+    return on_.Dispatch(event, batch);
+  }
+  int64_t skipped_events() const override { return on_.skipped(); }
+
+ protected:
+  EventDispatcher<storage::ProjectionBatch&> on_;
 };
 
 // Applies one event's rows: the projection's and the request_id outcome.

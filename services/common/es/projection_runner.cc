@@ -5,13 +5,25 @@
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::es {
+namespace {
+
+bool Reached(const OffsetMap& next, const OffsetMap& until) {
+  for (const auto& [partition, offset] : until) {
+    auto it = next.find(partition);
+    if (offset.value() > 0 && (it == next.end() || it->second < offset)) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 ProjectionRunner::ProjectionRunner(EventLog* log, storage::ProjectionStore* store, Projection* projection,
                                    ProjectionRunnerOptions options)
     : log_(log), store_(store), projection_(projection), options_(std::move(options)) {}
 
-absl::StatusOr<int64_t> ProjectionRunner::CatchUp() {
+absl::StatusOr<int64_t> ProjectionRunner::CatchUp(const std::optional<OffsetMap>& until) {
   ASSIGN_OR_RETURN(OffsetMap offsets, store_->LoadAppliedOffsets(log_->topic()));
+  if (until && Reached(offsets, *until)) return 0;
   ASSIGN_OR_RETURN(std::unique_ptr<EventLogReader> reader, log_->NewReader());
   RETURN_IF_ERROR(reader->Seek(offsets));
   int64_t applied = 0;
@@ -20,36 +32,39 @@ absl::StatusOr<int64_t> ProjectionRunner::CatchUp() {
     ASSIGN_OR_RETURN(ReadResult read, reader->Read(options_.batch_records, options_.read_timeout));
     if (!read.records.empty()) {
       storage::ProjectionBatch batch = store_->NewBatch();
+      int64_t in_batch = 0;
       for (const LoggedRecord& record : read.records) {
+        if (until) {
+          auto limit = until->find(record.partition);
+          if (limit == until->end() || !(record.offset < limit->second)) continue;
+        }
         common::v1::EventEnvelope envelope;
         if (!envelope.ParseFromString(record.value)) {
           return absl::DataLossError(absl::StrCat("record at ", log_->topic(), "/", record.partition, "@",
                                                   record.offset.value(), " is not an EventEnvelope"));
         }
-        absl::Status status =
-            ApplyLoggedEvent(*projection_, log_->topic(), envelope, record.partition, record.offset, batch);
+        absl::Status status = options_.record_request_outcomes ? ApplyEventRows(*projection_, envelope, batch)
+                                                               : projection_->Apply(envelope, batch);
         if (!status.ok()) {
           return absl::DataLossError(absl::StrCat("applying ", log_->topic(), "/", record.partition, "@",
                                                   record.offset.value(), " (event ", envelope.event_id(),
                                                   "): ", status.message()));
         }
+        batch.RecordAppliedOffset(log_->topic(), record.partition, record.offset.Next());
+        offsets[record.partition] = record.offset.Next();
+        ++in_batch;
       }
       RETURN_IF_ERROR(store_->Commit(batch));
-      applied += static_cast<int64_t>(read.records.size());
+      applied += in_batch;
       last_progress = absl::Now();
       if (options_.on_progress) options_.on_progress(applied);
     }
-    if (read.at_end) return applied;
+    if (read.at_end || (until && Reached(offsets, *until))) return applied;
     if (read.records.empty() && absl::Now() - last_progress > options_.stall_timeout) {
       return absl::UnavailableError(absl::StrCat("log '", log_->topic(), "' gave no records and no end for ",
                                                  absl::FormatDuration(options_.stall_timeout)));
     }
   }
-}
-
-absl::StatusOr<int64_t> ProjectionRunner::Rebuild() {
-  RETURN_IF_ERROR(store_->Wipe());
-  return CatchUp();
 }
 
 }  // namespace zizhu::es

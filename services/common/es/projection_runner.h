@@ -1,12 +1,18 @@
 // ProjectionRunner reads a topic from the offsets stored in a ProjectionStore
 // and applies it to a Projection, committing rows and offsets together.
 //
-// Lifecycle: owned by a service; CatchUp/Rebuild are called while nothing
-// else writes to the store (start-up, or with the command processor paused).
-// Not thread-safe.
+// The runner of a service's own topic also records each command's outcome
+// under its request id (idempotency); a runner of an upstream topic (a live
+// subscription's replay) never does: another service's request ids mean
+// nothing here.
+//
+// Lifecycle: owned by a service; CatchUp is called while nothing else writes
+// to the store (start-up, or inside the command processor's exclusive
+// section). Not thread-safe.
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "services/common/es/event_log.h"
@@ -25,6 +31,9 @@ struct ProjectionRunnerOptions {
   // Called after each committed batch with the number of events applied so
   // far (progress reporting); may be empty.
   std::function<void(int64_t applied)> on_progress;
+  // True for the service's own topic: command outcomes are recorded under
+  // their request ids. False for upstream topics.
+  bool record_request_outcomes = true;
 };
 
 class ProjectionRunner {
@@ -33,10 +42,9 @@ class ProjectionRunner {
                    ProjectionRunnerOptions options = {});
 
   // Applies every committed record after the stored offsets, up to the end
-  // of the log. Returns the number of events applied.
-  absl::StatusOr<int64_t> CatchUp();
-  // Deletes the projection and replays the topic from offset 0.
-  absl::StatusOr<int64_t> Rebuild();
+  // of the log — or, with `until`, up to those next offsets (partitions not
+  // named in `until` are not read). Returns the number of events applied.
+  absl::StatusOr<int64_t> CatchUp(const std::optional<OffsetMap>& until = std::nullopt);
 
  private:
   EventLog* log_;

@@ -123,7 +123,9 @@ class KafkaEventLog::DeliveryCollector final : public RdKafka::DeliveryReportCb 
 
 absl::StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(KafkaEventLogOptions options) {
   if (options.topic.empty()) return absl::InvalidArgumentError("kafka topic is empty");
-  if (options.transactional_id.empty()) return absl::InvalidArgumentError("kafka transactional_id is empty");
+  if (options.transactional_id.empty() && !options.read_only) {
+    return absl::InvalidArgumentError("kafka transactional_id is empty");
+  }
   // The broker may still be starting: retry topic creation until the deadline.
   absl::Time deadline = absl::Now() + absl::Milliseconds(options.connect_timeout_ms);
   absl::Status ensured;
@@ -136,6 +138,16 @@ absl::StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(KafkaEventLog
   RETURN_IF_ERROR(ensured);
   std::unique_ptr<KafkaEventLog> log(new KafkaEventLog(std::move(options)));
   log->collector_ = std::make_unique<DeliveryCollector>();
+  if (log->options_.read_only) {
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", log->options_.bootstrap_servers));
+    std::string err;
+    std::unique_ptr<RdKafka::Producer> metadata(RdKafka::Producer::create(conf.get(), err));
+    if (!metadata) return absl::UnavailableError(absl::StrCat("kafka metadata client: ", err));
+    ASSIGN_OR_RETURN(log->partition_count_,
+                     PartitionCount(metadata.get(), log->options_.topic, log->options_.request_timeout_ms));
+    return log;
+  }
   RETURN_IF_ERROR(log->CreateProducer());
   return log;
 }
@@ -173,6 +185,9 @@ absl::Status KafkaEventLog::CreateProducer() {
 
 absl::StatusOr<std::vector<es::LogPosition>> KafkaEventLog::AppendAtomically(
     const std::vector<es::AppendRecord>& records) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat("topic '", options_.topic, "' was opened read-only"));
+  }
   if (!producer_) RETURN_IF_ERROR(CreateProducer());
   std::vector<DeliveryCollector::Slot> slots(records.size());
   auto fail = [&](RdKafka::Error* raw, const std::string& what) -> absl::Status {
@@ -280,6 +295,25 @@ class KafkaEventLogReader final : public es::EventLogReader {
     return result;
   }
 
+  absl::StatusOr<int64_t> Lag() override {
+    std::vector<RdKafka::TopicPartition*> positions;
+    for (int p = 0; p < partitions_; ++p) positions.push_back(RdKafka::TopicPartition::create(topic_, p));
+    RdKafka::ErrorCode code = consumer_->position(positions);
+    int64_t lag = 0;
+    for (RdKafka::TopicPartition* tp : positions) {
+      if (code != RdKafka::ERR_NO_ERROR || eof_[tp->partition()]) continue;
+      int64_t low = 0, high = 0;
+      if (consumer_->get_watermark_offsets(topic_, tp->partition(), &low, &high) != RdKafka::ERR_NO_ERROR) continue;
+      int64_t at = tp->offset() >= 0 ? tp->offset() : low;
+      if (high > at) lag += high - at;
+    }
+    RdKafka::TopicPartition::destroy(positions);
+    if (code != RdKafka::ERR_NO_ERROR) {
+      return absl::UnavailableError(absl::StrCat("positions on '", topic_, "': ", RdKafka::err2str(code)));
+    }
+    return lag;
+  }
+
  private:
   bool AllAtEnd() const {
     for (const auto& [p, eof] : eof_) {
@@ -299,7 +333,9 @@ absl::StatusOr<std::unique_ptr<es::EventLogReader>> KafkaEventLog::NewReader() {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", options_.bootstrap_servers));
   // Required by the consumer API; offsets are never committed to Kafka.
-  RETURN_IF_ERROR(SetConf(conf.get(), "group.id", absl::StrCat(options_.transactional_id, "-reader")));
+  RETURN_IF_ERROR(
+      SetConf(conf.get(), "group.id",
+              absl::StrCat(options_.transactional_id.empty() ? "zizhu" : options_.transactional_id, "-reader")));
   RETURN_IF_ERROR(SetConf(conf.get(), "enable.auto.commit", "false"));
   RETURN_IF_ERROR(SetConf(conf.get(), "enable.auto.offset.store", "false"));
   RETURN_IF_ERROR(SetConf(conf.get(), "isolation.level", "read_committed"));

@@ -41,6 +41,9 @@ struct KafkaEventLogOptions {
   int request_timeout_ms = 15000;
   // How long Open() waits for the broker.
   int connect_timeout_ms = 30000;
+  // Readers only (an upstream topic followed by another service): no
+  // producer, no transactional id needed; AppendAtomically is refused.
+  bool read_only = false;
 };
 
 // Creates `topic` with `partitions`, retention forever, if it does not exist.

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -130,21 +131,50 @@ rocksdb::WriteBatch ProjectionBatch::BuildWriteBatch() const {
   return batch;
 }
 
+namespace {
+
+absl::Status ScanDb(rocksdb::DB* db, const std::string& prefix, const std::string& start,
+                    const std::function<bool(const std::string&, const std::string&)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(start.empty() ? prefix : start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  }
+  return FromRocks(it->status(), absl::StrCat("scan of '", prefix, "'"));
+}
+
+absl::Status CloseDb(std::unique_ptr<rocksdb::DB>& db, const std::string& what) {
+  if (!db) return absl::OkStatus();
+  absl::Status closed = FromRocks(db->Close(), what);
+  db.reset();
+  return closed;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(ProjectionStoreOptions options) {
   if (options.path.empty()) return absl::InvalidArgumentError("projection store path is empty");
   std::unique_ptr<ProjectionStore> store(new ProjectionStore(std::move(options)));
-  RETURN_IF_ERROR(store->OpenDb());
+  // A rebuild that a crash interrupted: the live database is intact, the
+  // half-built one is dropped.
+  std::error_code ec;
+  if (std::filesystem::exists(store->side_path(), ec)) {
+    RETURN_IF_ERROR(FromRocks(rocksdb::DestroyDB(store->side_path(), rocksdb::Options()),
+                              absl::StrCat("remove interrupted rebuild '", store->side_path(), "'")));
+    std::filesystem::remove_all(store->side_path(), ec);
+  }
+  ASSIGN_OR_RETURN(store->db_, store->OpenDb(store->options_.path));
   return store;
 }
 
 ProjectionStore::~ProjectionStore() {
-  if (db_) db_->Close().PermitUncheckedError();
+  AbortRebuild();
+  CloseDb(db_, "close projection store").IgnoreError();
 }
 
-absl::Status ProjectionStore::OpenDb() {
+absl::StatusOr<std::unique_ptr<rocksdb::DB>> ProjectionStore::OpenDb(const std::string& path) const {
   std::error_code ec;
-  std::filesystem::create_directories(options_.path, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot create '", options_.path, "': ", ec.message()));
+  std::filesystem::create_directories(path, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot create '", path, "': ", ec.message()));
   rocksdb::Options opts;
   opts.create_if_missing = true;
   opts.IncreaseParallelism(2);
@@ -158,20 +188,19 @@ absl::Status ProjectionStore::OpenDb() {
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, options_.path, &raw),
-                            absl::StrCat("open projection store '", options_.path, "'")));
-  db_.reset(raw);
-  return absl::OkStatus();
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, path, &raw), absl::StrCat("open projection store '", path, "'")));
+  return std::unique_ptr<rocksdb::DB>(raw);
 }
 
 absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
   rocksdb::WriteBatch writes = batch.BuildWriteBatch();
-  return FromRocks(db_->Write(wo, &writes), "projection commit");
+  return FromRocks(writer_db()->Write(wo, &writes), "projection commit");
 }
 
 absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(const std::string& key) const {
+  std::shared_lock<std::shared_mutex> lock(swap_mu_);
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -181,18 +210,15 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(const std::strin
 
 absl::Status ProjectionStore::Scan(const std::string& prefix, const std::string& start,
                                    const std::function<bool(const std::string&, const std::string&)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek(start.empty() ? prefix : start); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (!visit(it->key().ToString(), it->value().ToString())) break;
-  }
-  return FromRocks(it->status(), absl::StrCat("scan of '", prefix, "'"));
+  std::shared_lock<std::shared_mutex> lock(swap_mu_);
+  return ScanDb(db_.get(), prefix, start, visit);
 }
 
 absl::StatusOr<es::OffsetMap> ProjectionStore::LoadAppliedOffsets(const std::string& topic) const {
   es::OffsetMap offsets;
   std::string prefix = absl::StrCat(kOffsetPrefix, topic, "/");
   absl::Status parse_error;
-  RETURN_IF_ERROR(Scan(prefix, "", [&](const std::string& key, const std::string& value) {
+  RETURN_IF_ERROR(ScanDb(writer_db(), prefix, "", [&](const std::string& key, const std::string& value) {
     int32_t partition = 0;
     int64_t offset = 0;
     if (!absl::SimpleAtoi(key.substr(prefix.size()), &partition) || !absl::SimpleAtoi(value, &offset)) {
@@ -206,19 +232,46 @@ absl::StatusOr<es::OffsetMap> ProjectionStore::LoadAppliedOffsets(const std::str
   return offsets;
 }
 
-absl::Status ProjectionStore::Wipe() {
-  RETURN_IF_ERROR(FromRocks(db_->Close(), "close projection store"));
-  db_.reset();
+absl::Status ProjectionStore::BeginRebuild() {
+  AbortRebuild();
+  RETURN_IF_ERROR(
+      FromRocks(rocksdb::DestroyDB(side_path(), rocksdb::Options()), absl::StrCat("clear '", side_path(), "'")));
+  ASSIGN_OR_RETURN(side_, OpenDb(side_path()));
+  return absl::OkStatus();
+}
+
+absl::Status ProjectionStore::FinishRebuild() {
+  if (!side_) return absl::FailedPreconditionError("no rebuild in progress");
+  RETURN_IF_ERROR(FromRocks(side_->Flush(rocksdb::FlushOptions()), "flush rebuilt projection"));
+  RETURN_IF_ERROR(CloseDb(side_, "close rebuilt projection"));
+  std::unique_lock<std::shared_mutex> lock(swap_mu_);
+  RETURN_IF_ERROR(CloseDb(db_, "close projection store"));
   RETURN_IF_ERROR(FromRocks(rocksdb::DestroyDB(options_.path, rocksdb::Options()),
-                            absl::StrCat("destroy projection store '", options_.path, "'")));
-  return OpenDb();
+                            absl::StrCat("destroy old projection '", options_.path, "'")));
+  std::error_code ec;
+  std::filesystem::remove_all(options_.path, ec);
+  std::filesystem::rename(side_path(), options_.path, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("move rebuilt projection '", side_path(), "' to '", options_.path, "': ", ec.message()));
+  }
+  ASSIGN_OR_RETURN(db_, OpenDb(options_.path));
+  return absl::OkStatus();
+}
+
+void ProjectionStore::AbortRebuild() {
+  if (!side_) return;
+  CloseDb(side_, "close abandoned rebuild").IgnoreError();
+  rocksdb::DestroyDB(side_path(), rocksdb::Options()).PermitUncheckedError();
+  std::error_code ec;
+  std::filesystem::remove_all(side_path(), ec);
 }
 
 absl::StatusOr<StoreChecksum> ProjectionStore::Checksum() const {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   StoreChecksum result;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(writer_db()->NewIterator(rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     uint64_t lengths[2] = {it->key().size(), it->value().size()};
     EVP_DigestUpdate(ctx.get(), &lengths[0], sizeof lengths[0]);

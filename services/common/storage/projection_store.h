@@ -2,10 +2,17 @@
 // and the log offsets applied to them. Everything in it can be rebuilt from
 // the log.
 //
-// Lifecycle: opened once per process; Wipe() closes, destroys and reopens it.
-// Thread-safety: Get/Scan/Commit may be called from any thread; Wipe() must
-// not run concurrently with anything else (the command processor guarantees
-// this by pausing).
+// Two sides: queries read the live database (Get, Scan); the single writer
+// (command processor, projection runner, live subscriptions) uses NewBatch,
+// Commit, LoadAppliedOffsets and Checksum. A rebuild is built beside the live
+// database (BeginRebuild: the writer side moves to a new, empty database;
+// queries keep reading the complete old one) and swapped in at the end
+// (FinishRebuild), so a query never sees a half-built projection.
+//
+// Lifecycle: opened once per process; a leftover half-built rebuild from a
+// crash is deleted on open. Thread-safety: the query side may be used from
+// any thread at any time; the writer side from one thread at a time (the
+// command processor's exclusive section).
 #pragma once
 
 #include <functional>
@@ -90,10 +97,11 @@ class ProjectionStore {
   static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(ProjectionStoreOptions options);
   ~ProjectionStore();
 
-  ProjectionBatch NewBatch() { return ProjectionBatch(db_.get()); }
+  ProjectionBatch NewBatch() { return ProjectionBatch(writer_db()); }
   // Applies the batch atomically (rows and offsets together).
   absl::Status Commit(ProjectionBatch& batch);
 
+  // Query side (live database).
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const;
   // Calls `visit(key, value)` for keys starting with `prefix`, from `start`
   // (inclusive, must start with prefix; empty = from the prefix) until visit
@@ -101,17 +109,31 @@ class ProjectionStore {
   absl::Status Scan(const std::string& prefix, const std::string& start,
                     const std::function<bool(const std::string&, const std::string&)>& visit) const;
 
+  // Writer side: the applied offsets of `topic` and the checksum of the
+  // database the writer writes (the one being rebuilt during a rebuild).
   absl::StatusOr<es::OffsetMap> LoadAppliedOffsets(const std::string& topic) const;
-  // Deletes every row and offset (closes, destroys and reopens the database).
-  absl::Status Wipe();
   absl::StatusOr<StoreChecksum> Checksum() const;
+
+  // Starts writing into a new, empty database beside the live one.
+  absl::Status BeginRebuild();
+  // Replaces the live database with the rebuilt one (queries wait for the
+  // swap only, not for the rebuild).
+  absl::Status FinishRebuild();
+  // Drops the rebuilt database; the live one stays as it was.
+  void AbortRebuild();
+  bool rebuilding() const { return side_ != nullptr; }
   const std::string& path() const { return options_.path; }
 
  private:
   explicit ProjectionStore(ProjectionStoreOptions options) : options_(std::move(options)) {}
-  absl::Status OpenDb();
+  absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDb(const std::string& path) const;
+  std::string side_path() const { return options_.path + ".rebuild"; }
+  rocksdb::DB* writer_db() const { return side_ ? side_.get() : db_.get(); }
   ProjectionStoreOptions options_;
+  // Guards the db_ pointer: queries hold it shared, the swap exclusively.
+  mutable std::shared_mutex swap_mu_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<rocksdb::DB> side_;  // non-null while rebuilding
 };
 
 // Key of the applied offset of one partition ("~offset/<topic>/<partition>").

@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PullMatchResults(grpc::Callbac
   list.set_county(req->county());
   list.set_page_size(req->page_size());
   list.set_page_token(req->page_token());
-  absl::StatusOr<v1::ListMatchResultsResponse> results = app_->ListMatchResults(list, caller->second);
+  absl::StatusOr<v1::ListMatchResultsResponse> results = app_->ListMatchResultsOf(list, caller->second);
   if (results.ok()) {
     *resp->mutable_results() = std::move(*results->mutable_results());
     resp->set_next_page_token(results->next_page_token());

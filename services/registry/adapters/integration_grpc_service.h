@@ -1,4 +1,4 @@
-// gRPC adapter of zizhu.integration.v1.AgencyIntegration: authenticates the
+// gRPC adapter of zizhu.integration.v1.AgencyIntegrationService: authenticates the
 // calling agency from metadata, then calls RosterApp scoped to its source.
 #pragma once
 
@@ -8,7 +8,7 @@
 
 namespace zizhu::registry {
 
-class IntegrationGrpcService final : public integration::v1::AgencyIntegration::CallbackService {
+class IntegrationGrpcService final : public integration::v1::AgencyIntegrationService::CallbackService {
  public:
   IntegrationGrpcService(RosterApp* app, const AgencyDirectory* agencies) : app_(app), agencies_(agencies) {}
   grpc::ServerUnaryReactor* PushRosterChanges(grpc::CallbackServerContext* ctx,

@@ -1,9 +1,8 @@
-// gRPC adapter of the registry (callback API): converts nothing but status
-// codes; every request goes to RegistryApp. Commands finish their RPC from the
-// command processor's thread once the events are durable, so no gRPC thread
-// waits on the log.
+// gRPC adapter of zizhu.registry.v1.RegistryService: one line per RPC naming
+// the RegistryApp method that serves it (see services/common/grpc/unary.h).
 #pragma once
 
+#include "services/common/grpc/unary.h"
 #include "services/registry/app/registry_app.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
@@ -12,35 +11,49 @@ namespace zizhu::registry {
 class RegistryGrpcService final : public v1::RegistryService::CallbackService {
  public:
   explicit RegistryGrpcService(RegistryApp* app) : app_(app) {}
+  using Reactor = grpc_kit::Reactor;
+  using Ctx = grpc_kit::Ctx;
 
-  grpc::ServerUnaryReactor* RegisterSchool(grpc::CallbackServerContext* ctx, const v1::RegisterSchoolRequest* req,
-                                           v1::RegisterSchoolResponse* resp) override;
-  grpc::ServerUnaryReactor* RegisterHousehold(grpc::CallbackServerContext* ctx, const v1::RegisterHouseholdRequest* req,
-                                              v1::RegisterHouseholdResponse* resp) override;
-  grpc::ServerUnaryReactor* RegisterStudent(grpc::CallbackServerContext* ctx, const v1::RegisterStudentRequest* req,
-                                            v1::RegisterStudentResponse* resp) override;
-  grpc::ServerUnaryReactor* UpdateStudentAttributes(grpc::CallbackServerContext* ctx,
-                                                    const v1::UpdateStudentAttributesRequest* req,
-                                                    v1::UpdateStudentAttributesResponse* resp) override;
-  grpc::ServerUnaryReactor* ChangeEnrolmentStatus(grpc::CallbackServerContext* ctx,
-                                                  const v1::ChangeEnrolmentStatusRequest* req,
-                                                  v1::ChangeEnrolmentStatusResponse* resp) override;
-  grpc::ServerUnaryReactor* AssignResponsiblePeople(grpc::CallbackServerContext* ctx,
-                                                    const v1::AssignResponsiblePeopleRequest* req,
-                                                    v1::AssignResponsiblePeopleResponse* resp) override;
-  grpc::ServerUnaryReactor* GetStudent(grpc::CallbackServerContext* ctx, const v1::GetStudentRequest* req,
-                                       v1::GetStudentResponse* resp) override;
-  grpc::ServerUnaryReactor* FindStudentByNationalId(grpc::CallbackServerContext* ctx,
-                                                    const v1::FindStudentByNationalIdRequest* req,
-                                                    v1::FindStudentByNationalIdResponse* resp) override;
-  grpc::ServerUnaryReactor* ListStudents(grpc::CallbackServerContext* ctx, const v1::ListStudentsRequest* req,
-                                         v1::ListStudentsResponse* resp) override;
-  grpc::ServerUnaryReactor* GetSchool(grpc::CallbackServerContext* ctx, const v1::GetSchoolRequest* req,
-                                      v1::GetSchoolResponse* resp) override;
-  grpc::ServerUnaryReactor* ListSchools(grpc::CallbackServerContext* ctx, const v1::ListSchoolsRequest* req,
-                                        v1::ListSchoolsResponse* resp) override;
-  grpc::ServerUnaryReactor* GetHousehold(grpc::CallbackServerContext* ctx, const v1::GetHouseholdRequest* req,
-                                         v1::GetHouseholdResponse* resp) override;
+  Reactor* RegisterSchool(Ctx* c, const v1::RegisterSchoolRequest* q, v1::RegisterSchoolResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::RegisterSchool);
+  }
+  Reactor* RegisterHousehold(Ctx* c, const v1::RegisterHouseholdRequest* q, v1::RegisterHouseholdResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::RegisterHousehold);
+  }
+  Reactor* RegisterStudent(Ctx* c, const v1::RegisterStudentRequest* q, v1::RegisterStudentResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::RegisterStudent);
+  }
+  Reactor* UpdateStudentAttributes(Ctx* c, const v1::UpdateStudentAttributesRequest* q,
+                                   v1::UpdateStudentAttributesResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::UpdateStudentAttributes);
+  }
+  Reactor* ChangeEnrolmentStatus(Ctx* c, const v1::ChangeEnrolmentStatusRequest* q,
+                                 v1::ChangeEnrolmentStatusResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::ChangeEnrolmentStatus);
+  }
+  Reactor* AssignResponsiblePeople(Ctx* c, const v1::AssignResponsiblePeopleRequest* q,
+                                   v1::AssignResponsiblePeopleResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::AssignResponsiblePeople);
+  }
+  Reactor* GetStudent(Ctx* c, const v1::GetStudentRequest* q, v1::GetStudentResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::GetStudent);
+  }
+  Reactor* FindStudentByNationalId(Ctx* c, const v1::FindStudentByNationalIdRequest* q,
+                                   v1::FindStudentByNationalIdResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::FindStudentByNationalId);
+  }
+  Reactor* ListStudents(Ctx* c, const v1::ListStudentsRequest* q, v1::ListStudentsResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::ListStudents);
+  }
+  Reactor* GetSchool(Ctx* c, const v1::GetSchoolRequest* q, v1::GetSchoolResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::GetSchool);
+  }
+  Reactor* ListSchools(Ctx* c, const v1::ListSchoolsRequest* q, v1::ListSchoolsResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::ListSchools);
+  }
+  Reactor* GetHousehold(Ctx* c, const v1::GetHouseholdRequest* q, v1::GetHouseholdResponse* r) override {
+    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::GetHousehold);
+  }
 
  private:
   RegistryApp* app_;

@@ -4,7 +4,7 @@
 #include "services/common/core/random_ids.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
-#include "services/registry/app/paging.h"
+#include "services/common/storage/paging.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/domain/registry_decisions.h"
@@ -37,52 +37,61 @@ v1::Household HouseholdToApi(const v1::HouseholdRecord& r) {
 
 }  // namespace
 
-es::CommandMeta ToCommandMeta(const v1::CommandMeta& meta) {
-  return es::CommandMeta{meta.request_id(), meta.actor(), meta.org_scope(), meta.correlation_id(), ""};
-}
+RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault)
+    : commands_(commands), store_(store), vault_(vault) {}
 
-RegistryApp::RegistryApp(es::CommandProcessor* processor, storage::ProjectionStore* store,
-                         const PersonalDataVault* vault)
-    : processor_(processor), store_(store), vault_(vault) {}
-
-void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::School> done) {
-  processor_->Submit(
-      ToCommandMeta(request.meta()),
+void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::RegisterSchoolResponse> done) {
+  commands_->Run<v1::RegisterSchoolResponse>(
+      request.meta(),
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRegisterSchool(state, request);
       },
-      [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-        if (!outcome.ok()) return done(outcome.status());
-        done(GetSchool(outcome->aggregate_id()));
-      });
+      [this](const common::v1::CommandOutcome& outcome) -> absl::StatusOr<v1::RegisterSchoolResponse> {
+        v1::RegisterSchoolResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_school(), LoadSchool(outcome.aggregate_id()));
+        return response;
+      },
+      std::move(done));
 }
 
-void RegistryApp::RegisterHousehold(const v1::RegisterHouseholdRequest& request, Callback<v1::Household> done) {
-  processor_->Submit(
-      ToCommandMeta(request.meta()),
+void RegistryApp::RegisterHousehold(const v1::RegisterHouseholdRequest& request,
+                                    Callback<v1::RegisterHouseholdResponse> done) {
+  commands_->Run<v1::RegisterHouseholdResponse>(
+      request.meta(),
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRegisterHousehold(state, request);
       },
-      [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-        if (!outcome.ok()) return done(outcome.status());
-        done(GetHousehold(outcome->aggregate_id()));
-      });
+      [this](const common::v1::CommandOutcome& outcome) -> absl::StatusOr<v1::RegisterHouseholdResponse> {
+        v1::RegisterHouseholdResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_household(), LoadHousehold(outcome.aggregate_id()));
+        return response;
+      },
+      std::move(done));
 }
 
-void RegistryApp::SubmitStudentCommand(const v1::CommandMeta& meta, es::DecideFn decide, Callback<v1::Student> done) {
-  processor_->Submit(ToCommandMeta(meta), std::move(decide),
-                     [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-                       if (!outcome.ok()) return done(outcome.status());
-                       absl::StatusOr<v1::StudentRecord> record = LoadStudent(outcome->aggregate_id());
-                       if (!record.ok()) return done(record.status());
-                       done(ToApi(*record, false));
-                     });
+template <typename Response>
+absl::StatusOr<Response> RegistryApp::AnswerStudent(const std::string& student_id, bool reveal) const {
+  ASSIGN_OR_RETURN(v1::StudentRecord record, LoadStudent(student_id));
+  Response response;
+  ASSIGN_OR_RETURN(*response.mutable_student(), ToApi(record, reveal));
+  return response;
 }
 
-void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request, Callback<v1::Student> done) {
-  SubmitStudentCommand(
+template <typename Response>
+void RegistryApp::StudentCommand(const common::v1::CommandMeta& meta, es::DecideFn decide, Callback<Response> done) {
+  commands_->Run<Response>(
+      meta, std::move(decide),
+      [this](const common::v1::CommandOutcome& outcome) {
+        return AnswerStudent<Response>(outcome.aggregate_id(), false);
+      },
+      std::move(done));
+}
+
+void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request,
+                                  Callback<v1::RegisterStudentResponse> done) {
+  StudentCommand(
       request.meta(),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
@@ -93,8 +102,8 @@ void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request, Cal
 }
 
 void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesRequest& request,
-                                          Callback<v1::Student> done) {
-  SubmitStudentCommand(
+                                          Callback<v1::UpdateStudentAttributesResponse> done) {
+  StudentCommand(
       request.meta(),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
@@ -104,8 +113,9 @@ void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesReque
       std::move(done));
 }
 
-void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& request, Callback<v1::Student> done) {
-  SubmitStudentCommand(
+void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& request,
+                                        Callback<v1::ChangeEnrolmentStatusResponse> done) {
+  StudentCommand(
       request.meta(),
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
@@ -115,8 +125,8 @@ void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& 
 }
 
 void RegistryApp::AssignResponsiblePeople(const v1::AssignResponsiblePeopleRequest& request,
-                                          Callback<v1::Student> done) {
-  SubmitStudentCommand(
+                                          Callback<v1::AssignResponsiblePeopleResponse> done) {
+  StudentCommand(
       request.meta(),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
@@ -126,31 +136,26 @@ void RegistryApp::AssignResponsiblePeople(const v1::AssignResponsiblePeopleReque
       std::move(done));
 }
 
-void RegistryApp::Reveal(const std::string& student_id, const v1::RevealRequest& reveal, Callback<v1::Student> done) {
-  processor_->Submit(
-      ToCommandMeta(reveal.meta()),
+template <typename Response>
+void RegistryApp::Reveal(const std::string& student_id, const v1::RevealRequest& reveal, Callback<Response> done) {
+  commands_->Run<Response>(
+      reveal.meta(),
       [student_id, reason = reveal.reason()](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRevealPersonalData(state, student_id, reason, NewPrefixedId("acc"));
       },
-      [this, student_id, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-        if (!outcome.ok()) return done(outcome.status());
-        absl::StatusOr<v1::StudentRecord> record = LoadStudent(student_id);
-        if (!record.ok()) return done(record.status());
-        done(ToApi(*record, true));
-      });
+      [this, student_id](const common::v1::CommandOutcome&) { return AnswerStudent<Response>(student_id, true); },
+      std::move(done));
 }
 
-void RegistryApp::GetStudent(const v1::GetStudentRequest& request, Callback<v1::Student> done) {
+void RegistryApp::GetStudent(const v1::GetStudentRequest& request, Callback<v1::GetStudentResponse> done) {
   if (request.student_id().empty()) return done(absl::InvalidArgumentError("student_id is required"));
   if (request.has_reveal()) return Reveal(request.student_id(), request.reveal(), std::move(done));
-  absl::StatusOr<v1::StudentRecord> record = LoadStudent(request.student_id());
-  if (!record.ok()) return done(record.status());
-  done(ToApi(*record, false));
+  done(AnswerStudent<v1::GetStudentResponse>(request.student_id(), false));
 }
 
 void RegistryApp::FindStudentByNationalId(const v1::FindStudentByNationalIdRequest& request,
-                                          Callback<v1::Student> done) {
+                                          Callback<v1::FindStudentByNationalIdResponse> done) {
   std::string id = NormalizeNationalId(request.national_id());
   absl::StatusOr<NationalIdInfo> info = ValidateNationalId(id);
   if (!info.ok()) return done(info.status());
@@ -161,15 +166,13 @@ void RegistryApp::FindStudentByNationalId(const v1::FindStudentByNationalIdReque
     return done(absl::NotFoundError(absl::StrCat("no student with national_id ", MaskNationalId(id))));
   }
   if (request.has_reveal()) return Reveal(**student_id, request.reveal(), std::move(done));
-  absl::StatusOr<v1::StudentRecord> record = LoadStudent(**student_id);
-  if (!record.ok()) return done(record.status());
-  done(ToApi(*record, false));
+  done(AnswerStudent<v1::FindStudentByNationalIdResponse>(**student_id, false));
 }
 
 absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudent(const std::string& student_id) const {
   const std::string key = keys::Student(student_id);
   ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, ParseRow<v1::StudentRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::StudentRecord>(row, key));
   if (!record) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
   return *record;
 }
@@ -228,7 +231,7 @@ absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool 
 }
 
 absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const v1::ListStudentsRequest& request) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && !v1::EnrolmentStatus_IsValid(request.status())) {
     return absl::InvalidArgumentError(absl::StrCat("status ", static_cast<int>(request.status()), " is not valid"));
   }
@@ -255,62 +258,75 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const v1::Lis
   v1::ListStudentsResponse response;
   ASSIGN_OR_RETURN(
       *response.mutable_next_page_token(),
-      ScanPage(*store_, prefix, request.page_token(), page_size,
-               [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
-                 v1::StudentRecord record;
-                 if (index_is_student_rows) {
-                   if (!record.ParseFromString(value)) {
-                     return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
-                   }
-                 } else {
-                   ASSIGN_OR_RETURN(record, LoadStudent(key.substr(key.rfind(keys::kSep) + 1)));
-                 }
-                 if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && record.status() != request.status()) {
-                   return false;
-                 }
-                 ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
-                 return true;
-               }));
+      storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                        [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
+                          v1::StudentRecord record;
+                          if (index_is_student_rows) {
+                            if (!record.ParseFromString(value)) {
+                              return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+                            }
+                          } else {
+                            ASSIGN_OR_RETURN(record, LoadStudent(key.substr(key.rfind(keys::kSep) + 1)));
+                          }
+                          if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED &&
+                              record.status() != request.status()) {
+                            return false;
+                          }
+                          ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
+                          return true;
+                        }));
   return response;
 }
 
-absl::StatusOr<v1::School> RegistryApp::GetSchool(const std::string& school_code) const {
+absl::StatusOr<v1::GetSchoolResponse> RegistryApp::GetSchool(const v1::GetSchoolRequest& request) const {
+  v1::GetSchoolResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_school(), LoadSchool(request.school_code()));
+  return response;
+}
+
+absl::StatusOr<v1::School> RegistryApp::LoadSchool(const std::string& school_code) const {
   if (school_code.empty()) return absl::InvalidArgumentError("school_code is required");
   const std::string key = keys::School(school_code);
   ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, ParseRow<v1::SchoolRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::SchoolRecord>(row, key));
   if (!record) return absl::NotFoundError(absl::StrCat("school_code '", school_code, "' does not exist"));
   return SchoolToApi(*record);
 }
 
 absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const v1::ListSchoolsRequest& request) const {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   std::string prefix =
       request.county_code().empty() ? keys::kSchoolPrefix : keys::ByCountyPrefix(request.county_code());
   v1::ListSchoolsResponse response;
   ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   ScanPage(*store_, prefix, request.page_token(), page_size,
-                            [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
-                              if (!request.county_code().empty()) {
-                                ASSIGN_OR_RETURN(*response.add_schools(),
-                                                 GetSchool(key.substr(key.rfind(keys::kSep) + 1)));
-                                return true;
-                              }
-                              v1::SchoolRecord record;
-                              if (!record.ParseFromString(value)) {
-                                return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
-                              }
-                              *response.add_schools() = SchoolToApi(record);
-                              return true;
-                            }));
+                   storage::ScanPage(
+                       *store_, prefix, request.page_token(), page_size,
+                       [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
+                         if (!request.county_code().empty()) {
+                           ASSIGN_OR_RETURN(*response.add_schools(), LoadSchool(key.substr(key.rfind(keys::kSep) + 1)));
+                           return true;
+                         }
+                         v1::SchoolRecord record;
+                         if (!record.ParseFromString(value)) {
+                           return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+                         }
+                         *response.add_schools() = SchoolToApi(record);
+                         return true;
+                       }));
   return response;
 }
 
-absl::StatusOr<v1::Household> RegistryApp::GetHousehold(const std::string& household_number) const {
+absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const v1::GetHouseholdRequest& request) const {
+  v1::GetHouseholdResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_household(), LoadHousehold(request.household_number()));
+  return response;
+}
+
+absl::StatusOr<v1::Household> RegistryApp::LoadHousehold(const std::string& household_number) const {
   if (household_number.empty()) return absl::InvalidArgumentError("household_number is required");
   const std::string key = keys::Household(household_number);
   ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, ParseRow<v1::HouseholdRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::HouseholdRecord>(row, key));
   if (!record) return absl::NotFoundError(absl::StrCat("household_number '", household_number, "' does not exist"));
   return HouseholdToApi(*record);
 }

@@ -4,13 +4,14 @@
 #pragma once
 
 #include "services/common/es/projection.h"
+#include "services/common/storage/rows.h"
 #include "services/registry/domain/ports.h"
 
 namespace zizhu::registry {
 
-class RegistryProjection final : public es::Projection {
+class RegistryProjection final : public es::DispatchingProjection {
  public:
-  absl::Status Apply(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch) override;
+  RegistryProjection();
 };
 
 // RegistryState over a projection batch (read-your-writes within a command
@@ -30,16 +31,5 @@ class BatchRegistryState final : public RegistryState {
  private:
   storage::ProjectionBatch& batch_;
 };
-
-// Reads a record row; DATA_LOSS if it does not parse.
-template <typename Record>
-absl::StatusOr<std::optional<Record>> ParseRow(const std::optional<std::string>& row, const std::string& key) {
-  if (!row) return std::optional<Record>();
-  Record record;
-  if (!record.ParseFromString(*row)) {
-    return absl::DataLossError(std::string("projection row '") + key + "' does not parse");
-  }
-  return std::optional<Record>(std::move(record));
-}
 
 }  // namespace zizhu::registry

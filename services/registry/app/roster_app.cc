@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/storage/paging.h"
 #include "services/registry/app/agency_directory.h"
-#include "services/registry/app/paging.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/roster_decisions.h"
 
@@ -31,11 +31,18 @@ v1::RosterImport ImportToApi(const v1::RosterImportRecord& r) {
 
 }  // namespace
 
-absl::StatusOr<v1::RosterImport> RosterApp::GetRosterImport(const std::string& import_id) const {
+absl::StatusOr<v1::GetRosterImportResponse> RosterApp::GetRosterImport(
+    const v1::GetRosterImportRequest& request) const {
+  v1::GetRosterImportResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_import(), LoadImport(request.import_id()));
+  return response;
+}
+
+absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import_id) const {
   if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
   const std::string key = keys::RosterImport(import_id);
   ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, ParseRow<v1::RosterImportRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::RosterImportRecord>(row, key));
   if (!record) return absl::NotFoundError(absl::StrCat("import_id '", import_id, "' does not exist"));
   return ImportToApi(*record);
 }
@@ -43,30 +50,30 @@ absl::StatusOr<v1::RosterImport> RosterApp::GetRosterImport(const std::string& i
 void RosterApp::StartRosterImport(const v1::StartRosterImportRequest& request,
                                   Callback<v1::StartRosterImportResponse> done) {
   const std::string import_id = RosterImportId(request.source(), request.file_hash());
-  processor_->Submit(
-      ToCommandMeta(request.meta()),
+  commands_->RunAnswering<v1::StartRosterImportResponse>(
+      request.meta(),
       [request, import_id](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideStartRosterImport(state, request, import_id);
       },
-      [this, import_id, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+      [this, import_id](
+          const absl::StatusOr<common::v1::CommandOutcome>& outcome) -> absl::StatusOr<v1::StartRosterImportResponse> {
         v1::StartRosterImportResponse response;
         if (!outcome.ok()) {
-          if (outcome.status().code() != absl::StatusCode::kAlreadyExists) return done(outcome.status());
+          if (outcome.status().code() != absl::StatusCode::kAlreadyExists) return outcome.status();
           response.set_already_imported(true);
         }
-        absl::StatusOr<v1::RosterImport> import = GetRosterImport(import_id);
-        if (!import.ok()) return done(import.status());
-        *response.mutable_import() = std::move(*import);
-        done(std::move(response));
-      });
+        ASSIGN_OR_RETURN(*response.mutable_import(), LoadImport(import_id));
+        return response;
+      },
+      std::move(done));
 }
 
 void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
                                  Callback<v1::AppendRosterRowsResponse> done) {
   // Validation and sealing run here, on the caller's thread, in parallel with
   // the single writer; the writer only checks duplicates and appends.
-  absl::StatusOr<v1::RosterImport> import = GetRosterImport(request.import_id());
+  absl::StatusOr<v1::RosterImport> import = LoadImport(request.import_id());
   if (!import.ok()) return done(import.status());
   VaultProtector protector(vault_);
   absl::StatusOr<std::vector<RosterRowOutcome>> validated = ValidateAppendRows(import->source(), request, protector);
@@ -77,15 +84,14 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
   std::set<int32_t> row_numbers;  // validated above: not empty, no repeats
   for (const auto& row : request.rows()) row_numbers.insert(row.row_number());
   const int32_t min_row = *row_numbers.begin(), max_row = *row_numbers.rbegin();
-  processor_->Submit(
-      ToCommandMeta(request.meta()),
+  commands_->Run<v1::AppendRosterRowsResponse>(
+      request.meta(),
       [import_id, source, rows](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideAppendRosterRows(state, import_id, source, std::move(*rows));
       },
-      [this, import_id, min_row, max_row, row_numbers = std::move(row_numbers),
-       done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-        if (!outcome.ok()) return done(outcome.status());
+      [this, import_id, min_row, max_row, row_numbers = std::move(row_numbers)](
+          const common::v1::CommandOutcome&) -> absl::StatusOr<v1::AppendRosterRowsResponse> {
         // Answered from the projection, so a repeated request gets the same answer.
         v1::AppendRosterRowsResponse response;
         const std::string start = keys::ImportRejection(import_id, min_row);
@@ -103,24 +109,29 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
                                                 *response.add_rejected() = std::move(rejected);
                                               return true;
                                             });
-        if (!scanned.ok()) return done(scanned);
-        if (!parse.ok()) return done(parse);
+        RETURN_IF_ERROR(scanned);
+        RETURN_IF_ERROR(parse);
         response.set_applied(static_cast<int32_t>(row_numbers.size()) - response.rejected_size());
-        done(std::move(response));
-      });
+        return response;
+      },
+      std::move(done));
 }
 
-void RosterApp::CompleteRosterImport(const v1::CompleteRosterImportRequest& request, Callback<v1::RosterImport> done) {
-  processor_->Submit(
-      ToCommandMeta(request.meta()),
+void RosterApp::CompleteRosterImport(const v1::CompleteRosterImportRequest& request,
+                                     Callback<v1::CompleteRosterImportResponse> done) {
+  commands_->Run<v1::CompleteRosterImportResponse>(
+      request.meta(),
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideCompleteRosterImport(state, request);
       },
-      [this, request, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-        if (!outcome.ok()) return done(outcome.status());
-        done(GetRosterImport(request.import_id()));
-      });
+      [this, import_id = request.import_id()](
+          const common::v1::CommandOutcome&) -> absl::StatusOr<v1::CompleteRosterImportResponse> {
+        v1::CompleteRosterImportResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_import(), LoadImport(import_id));
+        return response;
+      },
+      std::move(done));
 }
 
 void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
@@ -135,7 +146,7 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
   }
   const std::string hash = Sha256Hex(absl::StrCat("push:", agency, ":", request_id));
   auto meta = [&](const std::string& step) {
-    v1::CommandMeta m;
+    common::v1::CommandMeta m;
     m.set_request_id(absl::StrCat("push-", step, "-", hash.substr(0, 32)));
     m.set_actor(absl::StrCat("agency:", agency));
     m.set_correlation_id(absl::StrCat("push-", hash.substr(0, 32)));
@@ -165,30 +176,33 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
     if (!started.ok()) return done(started.status());
     AppendRosterRows(*append, [this, append, complete, done](absl::StatusOr<v1::AppendRosterRowsResponse> rows) {
       if (!rows.ok()) return done(rows.status());
-      CompleteRosterImport(complete, [append, rows = *rows, done](absl::StatusOr<v1::RosterImport> completed) {
-        if (!completed.ok()) return done(completed.status());
-        done(PushResult{append->import_id(), rows});
-      });
+      CompleteRosterImport(complete,
+                           [append, rows = *rows, done](absl::StatusOr<v1::CompleteRosterImportResponse> completed) {
+                             if (!completed.ok()) return done(completed.status());
+                             done(PushResult{append->import_id(), rows});
+                           });
     });
   });
 }
 
-void RosterApp::RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::MatchSettings> done) {
-  processor_->Submit(
-      ToCommandMeta(request.meta()),
+void RosterApp::RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::RunCrossMatchResponse> done) {
+  commands_->Run<v1::RunCrossMatchResponse>(
+      request.meta(),
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRunCrossMatch(state, request);
       },
-      [this, done](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-        if (!outcome.ok()) return done(outcome.status());
-        absl::StatusOr<std::optional<std::string>> row = store_->Get(keys::kMatchSettings);
-        if (!row.ok()) return done(row.status());
-        absl::StatusOr<std::optional<v1::MatchSettings>> settings =
-            ParseRow<v1::MatchSettings>(*row, keys::kMatchSettings);
-        if (!settings.ok()) return done(settings.status());
-        done(settings->value_or(v1::MatchSettings()));
-      });
+      [this](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::RunCrossMatchResponse> {
+        v1::RunCrossMatchResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_settings(), LoadMatchSettings());
+        return response;
+      },
+      std::move(done));
+}
+
+absl::StatusOr<v1::MatchSettings> RosterApp::LoadMatchSettings() const {
+  ASSIGN_OR_RETURN(auto settings, storage::LoadRow<v1::MatchSettings>(*store_, keys::kMatchSettings));
+  return settings.value_or(v1::MatchSettings());
 }
 
 absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
@@ -220,13 +234,18 @@ absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
     t->set_count(count);
   }
   ASSIGN_OR_RETURN(auto row, store_->Get(keys::kMatchSettings));
-  ASSIGN_OR_RETURN(auto settings, ParseRow<v1::MatchSettings>(row, keys::kMatchSettings));
+  ASSIGN_OR_RETURN(auto settings, storage::ParseRow<v1::MatchSettings>(row, keys::kMatchSettings));
   if (settings) *response.mutable_settings() = *settings;
   return response;
 }
 
-absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(const v1::ListMatchResultsRequest& request,
-                                                                         v1::RosterSource only_source) const {
+absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(
+    const v1::ListMatchResultsRequest& request) const {
+  return ListMatchResultsOf(request, v1::ROSTER_SOURCE_UNSPECIFIED);
+}
+
+absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const v1::ListMatchResultsRequest& request,
+                                                                           v1::RosterSource only_source) const {
   if (request.category() == v1::MATCH_CATEGORY_UNSPECIFIED || !v1::MatchCategory_IsValid(request.category())) {
     return absl::InvalidArgumentError(
         absl::StrCat("category is required (got ", static_cast<int>(request.category()), ")"));
@@ -234,7 +253,7 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(const v
   if (!request.school_code().empty() && request.county().empty()) {
     return absl::InvalidArgumentError("school_code filter needs county");
   }
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   std::string prefix = !request.school_code().empty()
                            ? keys::MatchQueueSchoolPrefix(request.category(), request.county(), request.school_code())
                        : !request.county().empty() ? keys::MatchQueueCountyPrefix(request.category(), request.county())
@@ -242,23 +261,24 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(const v
   v1::ListMatchResultsResponse response;
   ASSIGN_OR_RETURN(
       *response.mutable_next_page_token(),
-      ScanPage(*store_, prefix, request.page_token(), page_size,
-               [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
-                 const std::string match_key = key.substr(key.rfind(keys::kSep) + 1);
-                 ASSIGN_OR_RETURN(auto row, store_->Get(keys::Match(match_key)));
-                 if (!row) return absl::DataLossError(absl::StrCat("queue entry '", match_key, "' has no result"));
-                 v1::MatchResult result;
-                 if (!result.ParseFromString(*row)) {
-                   return absl::DataLossError(absl::StrCat("match result '", match_key, "' does not parse"));
-                 }
-                 if (only_source != v1::ROSTER_SOURCE_UNSPECIFIED &&
-                     std::find(result.sources().begin(), result.sources().end(), only_source) ==
-                         result.sources().end()) {
-                   return false;
-                 }
-                 *response.add_results() = std::move(result);
-                 return true;
-               }));
+      storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                        [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                          const std::string match_key = key.substr(key.rfind(keys::kSep) + 1);
+                          ASSIGN_OR_RETURN(auto row, store_->Get(keys::Match(match_key)));
+                          if (!row)
+                            return absl::DataLossError(absl::StrCat("queue entry '", match_key, "' has no result"));
+                          v1::MatchResult result;
+                          if (!result.ParseFromString(*row)) {
+                            return absl::DataLossError(absl::StrCat("match result '", match_key, "' does not parse"));
+                          }
+                          if (only_source != v1::ROSTER_SOURCE_UNSPECIFIED &&
+                              std::find(result.sources().begin(), result.sources().end(), only_source) ==
+                                  result.sources().end()) {
+                            return false;
+                          }
+                          *response.add_results() = std::move(result);
+                          return true;
+                        }));
   return response;
 }
 

@@ -9,13 +9,14 @@ namespace zizhu::registry {
 
 class RosterApp {
  public:
-  RosterApp(es::CommandProcessor* processor, storage::ProjectionStore* store, const PersonalDataVault* vault)
-      : processor_(processor), store_(store), vault_(vault) {}
+  RosterApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault)
+      : commands_(commands), store_(store), vault_(vault) {}
 
   void StartRosterImport(const v1::StartRosterImportRequest& request, Callback<v1::StartRosterImportResponse> done);
   void AppendRosterRows(const v1::AppendRosterRowsRequest& request, Callback<v1::AppendRosterRowsResponse> done);
-  void CompleteRosterImport(const v1::CompleteRosterImportRequest& request, Callback<v1::RosterImport> done);
-  void RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::MatchSettings> done);
+  void CompleteRosterImport(const v1::CompleteRosterImportRequest& request,
+                            Callback<v1::CompleteRosterImportResponse> done);
+  void RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::RunCrossMatchResponse> done);
 
   // A batch of roster changes pushed by an agency system: one import, started,
   // appended and completed with request ids derived from (agency,
@@ -27,15 +28,18 @@ class RosterApp {
   void PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
                          std::vector<v1::RosterRowInput> changes, Callback<PushResult> done);
 
-  absl::StatusOr<v1::RosterImport> GetRosterImport(const std::string& import_id) const;
+  absl::StatusOr<v1::GetRosterImportResponse> GetRosterImport(const v1::GetRosterImportRequest& request) const;
   absl::StatusOr<v1::GetMatchSummaryResponse> GetMatchSummary(const v1::GetMatchSummaryRequest& request) const;
   // `only_source`: when set, only people present in that source's roster
   // (an agency sees what concerns its own roster).
-  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResults(
-      const v1::ListMatchResultsRequest& request, v1::RosterSource only_source = v1::ROSTER_SOURCE_UNSPECIFIED) const;
+  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResults(const v1::ListMatchResultsRequest& request) const;
+  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResultsOf(const v1::ListMatchResultsRequest& request,
+                                                                  v1::RosterSource only_source) const;
 
  private:
-  es::CommandProcessor* processor_;
+  absl::StatusOr<v1::RosterImport> LoadImport(const std::string& import_id) const;
+  absl::StatusOr<v1::MatchSettings> LoadMatchSettings() const;
+  es::Commands* commands_;
   storage::ProjectionStore* store_;
   const PersonalDataVault* vault_;
 };

@@ -16,7 +16,7 @@ namespace {
 template <typename T>
 absl::StatusOr<std::optional<T>> Load(storage::ProjectionBatch& batch, const std::string& key) {
   ASSIGN_OR_RETURN(auto row, batch.Get(key));
-  return ParseRow<T>(row, key);
+  return storage::ParseRow<T>(row, key);
 }
 
 // The civil date of a moment in China (UTC+8).
@@ -46,7 +46,7 @@ absl::Status AddToCount(storage::ProjectionBatch& batch, const std::string& key,
 absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& result) {
   const std::string serialized = SerializeDeterministic(result);
   ASSIGN_OR_RETURN(auto old_row, batch.Get(keys::Match(result.key())));
-  ASSIGN_OR_RETURN(auto old, ParseRow<v1::MatchResult>(old_row, keys::Match(result.key())));
+  ASSIGN_OR_RETURN(auto old, storage::ParseRow<v1::MatchResult>(old_row, keys::Match(result.key())));
   if (old_row && *old_row == serialized) return absl::OkStatus();  // unchanged: nothing to write
   if (old && old->age_sensitive() && !result.age_sensitive()) batch.Delete(keys::AgeSensitive(result.key()));
   if (result.age_sensitive() && !(old && old->age_sensitive())) batch.Put(keys::AgeSensitive(result.key()), "");
@@ -175,11 +175,10 @@ absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& b
   return StoreMatch(batch, CrossMatch(hash, evidence, effective));
 }
 
-absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& envelope, storage::ProjectionBatch& batch) {
-  const google::protobuf::Any& payload = envelope.payload();
-  if (payload.Is<v1::RosterImportStarted>()) {
-    v1::RosterImportStarted e;
-    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterImportStarted does not unpack");
+void AddRosterHandlers(es::EventDispatcher<storage::ProjectionBatch&>& on) {
+  using Envelope = common::v1::EventEnvelope;
+  using Batch = storage::ProjectionBatch;
+  on.On<v1::RosterImportStarted>([](const v1::RosterImportStarted& e, const Envelope& envelope, Batch& batch) {
     v1::RosterImportRecord r;
     r.set_import_id(e.import_id());
     r.set_version(envelope.aggregate_version());
@@ -190,38 +189,21 @@ absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& envelope,
     r.set_declared_rows(e.declared_rows());
     *r.mutable_started_at() = envelope.occurred_at();
     batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(r));
-    return true;
-  }
-  if (payload.Is<v1::RosterRowsApplied>()) {
-    v1::RosterRowsApplied e;
-    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterRowsApplied does not unpack");
-    RETURN_IF_ERROR(ApplyRows(e, envelope, batch));
-    return true;
-  }
-  if (payload.Is<v1::RosterRowsRejected>()) {
-    v1::RosterRowsRejected e;
-    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterRowsRejected does not unpack");
-    RETURN_IF_ERROR(ApplyRejections(e, envelope, batch));
-    return true;
-  }
-  if (payload.Is<v1::RosterImportCompleted>()) {
-    v1::RosterImportCompleted e;
-    if (!payload.UnpackTo(&e)) return absl::DataLossError("RosterImportCompleted does not unpack");
-    ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(e.import_id())));
-    if (!import) return absl::DataLossError(absl::StrCat("completion of unknown import '", e.import_id(), "'"));
-    import->set_version(envelope.aggregate_version());
-    import->set_completed(true);
-    *import->mutable_completed_at() = envelope.occurred_at();
-    batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(*import));
-    return true;
-  }
-  if (payload.Is<v1::CrossMatchRequested>()) {
-    v1::CrossMatchRequested e;
-    if (!payload.UnpackTo(&e)) return absl::DataLossError("CrossMatchRequested does not unpack");
-    RETURN_IF_ERROR(ApplyCrossMatchRequested(e, envelope, batch));
-    return true;
-  }
-  return false;
+    return absl::OkStatus();
+  });
+  on.On<v1::RosterRowsApplied>(ApplyRows);
+  on.On<v1::RosterRowsRejected>(ApplyRejections);
+  on.On<v1::RosterImportCompleted>(
+      [](const v1::RosterImportCompleted& e, const Envelope& envelope, Batch& batch) -> absl::Status {
+        ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(e.import_id())));
+        if (!import) return absl::DataLossError(absl::StrCat("completion of unknown import '", e.import_id(), "'"));
+        import->set_version(envelope.aggregate_version());
+        import->set_completed(true);
+        *import->mutable_completed_at() = envelope.occurred_at();
+        batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(*import));
+        return absl::OkStatus();
+      });
+  on.On<v1::CrossMatchRequested>(ApplyCrossMatchRequested);
 }
 
 }  // namespace zizhu::registry

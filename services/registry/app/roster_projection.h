@@ -4,13 +4,15 @@
 // (the reference date comes from events).
 #pragma once
 
+#include "services/common/es/event_dispatcher.h"
 #include "services/common/storage/projection_store.h"
 #include "zizhu/common/v1/envelope.pb.h"
 
 namespace zizhu::registry {
 
 // Applies a roster or cross-match event; returns false when `event` is not one.
-absl::StatusOr<bool> ApplyRosterEvent(const common::v1::EventEnvelope& event, storage::ProjectionBatch& batch);
+// Registers the handlers of roster and cross-match events.
+void AddRosterHandlers(es::EventDispatcher<storage::ProjectionBatch&>& on);
 
 // Re-evaluates the person with this national-ID hash and updates the match
 // rows, queues and counts. Depends only on the stored evidence and settings,

@@ -9,7 +9,7 @@
 #include "services/common/es/memory_event_log.h"
 #include "services/registry/app/agency_directory.h"
 #include "services/registry/domain/national_id.h"
-#include "services/registry/registry_server.h"
+#include "services/registry/tests/registry_harness.h"
 #include "zizhu/integration/v1/integration_service.grpc.pb.h"
 
 namespace zizhu::registry {
@@ -29,12 +29,10 @@ class IntegrationServiceTest : public testing::Test {
                                       << "fpb-210102 poverty " << Sha256Hex("poverty-secret") << "\n"
                                       << "xj-210102 status " << Sha256Hex("status-secret") << "\n";
     vault_ = PersonalDataVault::FromHexKey(std::string(64, 'a')).value();
-    RegistryServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.data_dir = dir_ + "/projection";
+    RegistryOptions options;
     options.agencies_file = dir_ + "/agencies";
-    server_ = RegistryServer::Start(options, &log_, vault_.get(), &clock_).value();
-    stub_ = iv1::AgencyIntegration::NewStub(
+    server_ = RegistryUnderTest::Start(topics_, vault_.get(), &clock_, dir_ + "/projection", options);
+    stub_ = iv1::AgencyIntegrationService::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
   }
   void TearDown() override {
@@ -64,11 +62,12 @@ class IntegrationServiceTest : public testing::Test {
   }
 
   std::string dir_;
-  es::MemoryEventLog log_{"zizhu.registry.events.v1", 3};
+  testing_kit::MemoryTopics topics_;
+  es::MemoryEventLog& log_ = *topics_.Get(kRegistryTopic);
   ManualClock clock_{absl::FromUnixSeconds(1788220800)};  // 2026-09-01
   std::unique_ptr<PersonalDataVault> vault_;
-  std::unique_ptr<RegistryServer> server_;
-  std::unique_ptr<iv1::AgencyIntegration::Stub> stub_;
+  std::unique_ptr<RegistryUnderTest> server_;
+  std::unique_ptr<iv1::AgencyIntegrationService::Stub> stub_;
 };
 
 TEST_F(IntegrationServiceTest, UnknownAgencyOrWrongKeyIsUnauthenticated) {

@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "services/common/es/memory_event_log.h"
 #include "services/registry/domain/national_id.h"
-#include "services/registry/registry_server.h"
+#include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
@@ -33,21 +33,18 @@ class RegistryServiceTest : public testing::Test {
     StartServer();
   }
   void StartServer() {
-    RegistryServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.data_dir = dir_;
-    server_ = RegistryServer::Start(options, &log_, vault_.get(), &clock_).value();
+    server_ = RegistryUnderTest::Start(topics_, vault_.get(), &clock_, dir_);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials());
     stub_ = v1::RegistryService::NewStub(channel_);
-    admin_ = common::v1::ProjectionAdmin::NewStub(channel_);
+    admin_ = common::v1::ProjectionAdminService::NewStub(channel_);
   }
   void TearDown() override {
     server_.reset();
     std::filesystem::remove_all(dir_);
   }
 
-  v1::CommandMeta Meta(const std::string& request_id) {
-    v1::CommandMeta m;
+  common::v1::CommandMeta Meta(const std::string& request_id) {
+    common::v1::CommandMeta m;
     m.set_request_id(request_id);
     m.set_actor("operator:test");
     m.set_org_scope("city:2101/county:210102");
@@ -96,13 +93,14 @@ class RegistryServiceTest : public testing::Test {
   }
 
   std::string dir_;
-  es::MemoryEventLog log_{"zizhu.registry.events.v1", 3};
+  testing_kit::MemoryTopics topics_;
+  es::MemoryEventLog& log_ = *topics_.Get(kRegistryTopic);
   ManualClock clock_{absl::FromUnixSeconds(1780000000)};
   std::unique_ptr<PersonalDataVault> vault_;
-  std::unique_ptr<RegistryServer> server_;
+  std::unique_ptr<RegistryUnderTest> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
-  std::unique_ptr<common::v1::ProjectionAdmin::Stub> admin_;
+  std::unique_ptr<common::v1::ProjectionAdminService::Stub> admin_;
 };
 
 TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {

@@ -67,7 +67,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   absl::Time start = absl::Now();
   auto deadline = [&] { return std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms); };
   auto meta = [&](const std::string& request_id) {
-    v1::CommandMeta m;
+    common::v1::CommandMeta m;
     m.set_request_id(request_id);
     m.set_actor(options.actor);
     return m;

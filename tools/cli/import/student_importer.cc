@@ -140,7 +140,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
         continue;
       }
     }
-    v1::CommandMeta* meta = request->mutable_meta();
+    common::v1::CommandMeta* meta = request->mutable_meta();
     meta->set_request_id(absl::StrCat("import-", summary.file_hash, "-", row.line));
     meta->set_actor(options.actor);
     meta->set_org_scope(options.org_scope);

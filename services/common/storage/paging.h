@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/storage/projection_store.h"
 
-namespace zizhu::registry {
+namespace zizhu::storage {
 
 inline constexpr int kDefaultPageSize = 100;
 inline constexpr int kMaxPageSize = 1000;
@@ -21,7 +21,7 @@ absl::StatusOr<int> PageSize(int requested);
 // `take(key, value)` returns whether the row became an item of the page.
 // Returns the next page token ("" on the last page).
 absl::StatusOr<std::string> ScanPage(
-    const storage::ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
+    const ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
     const std::function<absl::StatusOr<bool>(const std::string&, const std::string&)>& take);
 
-}  // namespace zizhu::registry
+}  // namespace zizhu::storage

@@ -1,10 +1,10 @@
-#include "services/registry/app/paging.h"
+#include "services/common/storage/paging.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/core/status_macros.h"
 
-namespace zizhu::registry {
+namespace zizhu::storage {
 namespace {
 
 absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& prefix) {
@@ -26,7 +26,7 @@ absl::StatusOr<int> PageSize(int requested) {
 }
 
 absl::StatusOr<std::string> ScanPage(
-    const storage::ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
+    const ProjectionStore& store, const std::string& prefix, const std::string& page_token, int page_size,
     const std::function<absl::StatusOr<bool>(const std::string&, const std::string&)>& take) {
   ASSIGN_OR_RETURN(std::string start, DecodePageToken(page_token, prefix));
   int taken = 0;
@@ -51,4 +51,4 @@ absl::StatusOr<std::string> ScanPage(
   return next_token;
 }
 
-}  // namespace zizhu::registry
+}  // namespace zizhu::storage

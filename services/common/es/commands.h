@@ -1,0 +1,82 @@
+// Commands: how an application layer issues a command in one call.
+//
+//   commands_.Run<v1::Student>(request.meta(),
+//       [request](storage::ProjectionBatch& view, absl::Time now) { return Decide...(state, request); },
+//       [this](const common::v1::CommandOutcome& o) { return LoadStudent(o.aggregate_id()); },
+//       std::move(done));
+//
+// `decide` runs on the single writer (see CommandProcessor). Once the
+// command's events are durable (or it failed), `answer` runs on the answer
+// pool — never on the writer thread, so it may read the store — and its
+// result goes to `done`. A failed command skips `answer`.
+//
+// Thread-safety: Run may be called from any thread. The processor and pool
+// are borrowed and must outlive every command in flight.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <utility>
+
+#include "services/common/core/executor.h"
+#include "services/common/es/command_processor.h"
+#include "zizhu/common/v1/command.pb.h"
+
+namespace zizhu {
+
+template <typename T>
+using Callback = std::function<void(absl::StatusOr<T>)>;
+
+namespace es {
+
+// The request's CommandMeta as the processor takes it.
+CommandMeta FromProto(const common::v1::CommandMeta& meta);
+
+class Commands {
+ public:
+  Commands(CommandProcessor* processor, Executor* answers) : processor_(processor), answers_(answers) {}
+
+  template <typename T>
+  void Run(CommandMeta meta, DecideFn decide,
+           std::function<absl::StatusOr<T>(const common::v1::CommandOutcome&)> answer, Callback<T> done) {
+    processor_->Submit(std::move(meta), std::move(decide),
+                       [this, answer = std::move(answer),
+                        done = std::move(done)](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+                         answers_->Post([answer, done, outcome] {
+                           if (!outcome.ok()) return done(outcome.status());
+                           done(answer(*outcome));
+                         });
+                       });
+  }
+  template <typename T>
+  void Run(const common::v1::CommandMeta& meta, DecideFn decide,
+           std::function<absl::StatusOr<T>(const common::v1::CommandOutcome&)> answer, Callback<T> done) {
+    Run<T>(FromProto(meta), std::move(decide), std::move(answer), std::move(done));
+  }
+
+  // As Run, but `answer` also sees a failed outcome (to turn a refusal into
+  // an answer, e.g. ALREADY_EXISTS -> "already imported").
+  template <typename T>
+  void RunAnswering(const common::v1::CommandMeta& meta, DecideFn decide,
+                    std::function<absl::StatusOr<T>(const absl::StatusOr<common::v1::CommandOutcome>&)> answer,
+                    Callback<T> done) {
+    processor_->Submit(FromProto(meta), std::move(decide),
+                       [this, answer = std::move(answer),
+                        done = std::move(done)](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+                         answers_->Post([answer, done, outcome] { done(answer(outcome)); });
+                       });
+  }
+
+  // Runs a command and waits for its outcome (reactions, tools, tests).
+  // Must not be called from the writer thread or the answer pool.
+  absl::StatusOr<common::v1::CommandOutcome> RunAndWait(CommandMeta meta, DecideFn decide);
+
+  CommandProcessor& processor() { return *processor_; }
+
+ private:
+  CommandProcessor* processor_;
+  Executor* answers_;
+};
+
+}  // namespace es
+}  // namespace zizhu

@@ -1,0 +1,178 @@
+#include "services/common/es/subscription.h"
+
+#include <pthread.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/time/clock.h"
+#include "services/common/core/status_macros.h"
+
+namespace zizhu::es {
+namespace {
+
+// A reaction refused by a business rule is an answer, not a failure: the
+// upstream event is still applied. Anything else is retried.
+bool IsRefusal(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kOutOfRange:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string ReactionRequestId(absl::string_view name, const common::v1::EventEnvelope& upstream) {
+  return absl::StrCat("r:", name, ":", upstream.event_id());
+}
+
+Subscription::Subscription(SubscriptionSpec spec, CommandProcessor* processor, storage::ProjectionStore* store,
+                           SubscriptionOptions options)
+    : spec_(std::move(spec)), processor_(processor), store_(store), options_(options) {
+  status_.topic = spec_.log->topic();
+}
+
+Subscription::~Subscription() { Stop(); }
+
+void Subscription::Start() {
+  stopping_ = false;
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "zizhu-follow");
+    Loop();
+  });
+}
+
+void Subscription::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+SubscriptionStatus Subscription::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  SubscriptionStatus copy = status_;
+  if (spec_.projection) copy.skipped_events = spec_.projection->skipped_events();
+  return copy;
+}
+
+bool Subscription::WaitCaughtUp(absl::Duration timeout) const {
+  std::unique_lock<std::mutex> lock(mu_);
+  const int64_t first_round_after_call = rounds_ + 2;  // the round in progress may have begun before
+  return changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                           [&] { return rounds_ >= first_round_after_call && status_.lag_records == 0; });
+}
+
+void Subscription::SetError(const absl::Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.last_error = status.ok() ? "" : std::string(status.message());
+  changed_.notify_all();
+}
+
+void Subscription::Loop() {
+  std::unique_ptr<EventLogReader> reader;
+  while (!stopping_) {
+    absl::Status step = Step(reader);
+    if (step.ok()) continue;
+    SetError(step);
+    reader.reset();  // start again from the stored offsets
+    for (absl::Time until = absl::Now() + options_.retry_pause; !stopping_ && absl::Now() < until;) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+}
+
+absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
+  const std::string& topic = spec_.log->topic();
+  if (!reader) {
+    OffsetMap offsets;
+    RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
+      ASSIGN_OR_RETURN(offsets, store_->LoadAppliedOffsets(topic));
+      return absl::OkStatus();
+    }));
+    ASSIGN_OR_RETURN(reader, spec_.log->NewReader());
+    RETURN_IF_ERROR(reader->Seek(offsets));
+  }
+  ASSIGN_OR_RETURN(ReadResult read, reader->Read(options_.batch_records, options_.read_timeout));
+  std::vector<common::v1::EventEnvelope> events(read.records.size());
+  for (size_t i = 0; i < read.records.size(); ++i) {
+    if (!events[i].ParseFromString(read.records[i].value)) {
+      return absl::DataLossError(absl::StrCat("record at ", topic, "/", read.records[i].partition, "@",
+                                              read.records[i].offset.value(), " is not an EventEnvelope"));
+    }
+  }
+  if (!events.empty()) {
+    RETURN_IF_ERROR(RunReactions(events));
+    OffsetMap applied;
+    RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
+      storage::ProjectionBatch batch = store_->NewBatch();
+      for (size_t i = 0; i < events.size(); ++i) {
+        const LoggedRecord& record = read.records[i];
+        if (spec_.projection) {
+          absl::Status status = spec_.projection->Apply(events[i], batch);
+          if (!status.ok()) {
+            return absl::DataLossError(absl::StrCat("applying ", topic, "/", record.partition, "@",
+                                                    record.offset.value(), ": ", status.message()));
+          }
+        }
+        batch.RecordAppliedOffset(topic, record.partition, record.offset.Next());
+      }
+      RETURN_IF_ERROR(store_->Commit(batch));
+      ASSIGN_OR_RETURN(applied, store_->LoadAppliedOffsets(topic));
+      return absl::OkStatus();
+    }));
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.applied_events += static_cast<int64_t>(events.size());
+    status_.applied_offsets = std::move(applied);
+  }
+  ASSIGN_OR_RETURN(int64_t lag, reader->Lag());
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.lag_records = read.at_end ? 0 : std::max<int64_t>(lag, read.records.empty() ? 0 : 1);
+  status_.last_error.clear();
+  ++rounds_;
+  changed_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status Subscription::RunReactions(const std::vector<common::v1::EventEnvelope>& events) {
+  if (!spec_.react) return absl::OkStatus();
+  std::vector<std::pair<CommandMeta, DecideFn>> commands;
+  for (const common::v1::EventEnvelope& event : events) {
+    std::vector<Reaction> reactions;
+    RETURN_IF_ERROR(spec_.react(event, reactions));
+    for (Reaction& reaction : reactions) {
+      CommandMeta meta{ReactionRequestId(reaction.name, event), spec_.actor, event.org_scope(), event.correlation_id(),
+                       event.event_id()};
+      commands.emplace_back(std::move(meta), std::move(reaction.decide));
+    }
+  }
+  if (commands.empty()) return absl::OkStatus();
+  std::vector<absl::Status> outcomes(commands.size());
+  absl::BlockingCounter pending(static_cast<int>(commands.size()));
+  for (size_t i = 0; i < commands.size(); ++i) {
+    processor_->Submit(std::move(commands[i].first), std::move(commands[i].second),
+                       [&outcomes, &pending, i](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
+                         outcomes[i] = outcome.status();
+                         pending.DecrementCount();
+                       });
+  }
+  pending.Wait();
+  int64_t refused = 0;
+  for (const absl::Status& outcome : outcomes) {
+    if (outcome.ok()) continue;
+    if (!IsRefusal(outcome)) {
+      return absl::UnavailableError(absl::StrCat("a reaction failed (", outcome.message(), "); will retry"));
+    }
+    ++refused;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.reactions += static_cast<int64_t>(commands.size());
+  status_.reactions_refused += refused;
+  return absl::OkStatus();
+}
+
+}  // namespace zizhu::es

@@ -1,0 +1,132 @@
+// Subscription: follows another service's topic live (read_committed) while
+// this service serves commands, and folds the upstream events into this
+// service's own projection store.
+//
+// Guarantees:
+//  - exactly-once rows: the rows an upstream batch produced and the upstream
+//    offsets they cover are committed in ONE WriteBatch, inside the command
+//    processor's exclusive section (so upstream rows never race a command
+//    batch); after a crash it resumes from the stored offsets;
+//  - upstream request ids never enter this service's idempotency rows (the
+//    upstream projection's Apply is called, not ApplyEventRows);
+//  - reactions exactly once: the commands that upstream events cause are run
+//    with request ids derived from the upstream event id (ReactionRequestId)
+//    and awaited BEFORE the offsets are committed. A crash in between
+//    redelivers the events; the repeated reactions find their request ids
+//    and write nothing.
+//  - an error (log unreachable, reaction UNAVAILABLE) commits nothing: the
+//    subscription re-reads from the stored offsets after a pause, and
+//    last_error says why until it recovers.
+//
+// Rules for the service (see services/README.md): the upstream projection
+// writes only its own key space and reads nothing of the service's own
+// aggregates; own aggregates never read upstream rows during replay — an
+// upstream fact a decision used is copied into the event it decides. Then a
+// rebuild (own topic, then upstream topics up to the applied offsets) gives
+// the same bytes whatever the live interleaving was.
+//
+// Lifecycle: Start() launches the thread; Stop() (or the destructor) joins
+// it. status() is thread-safe. The processor, store, log and projection are
+// borrowed and must outlive the subscription.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "services/common/es/command_processor.h"
+#include "services/common/es/event_log.h"
+#include "services/common/es/projection.h"
+
+namespace zizhu::es {
+
+// A command this service runs because of an upstream event.
+struct Reaction {
+  // Tells several reactions to one upstream event apart ("open-case").
+  std::string name;
+  DecideFn decide;
+};
+
+// "r:<name>:<upstream event id>" — the same for every delivery of the event.
+std::string ReactionRequestId(absl::string_view name, const common::v1::EventEnvelope& upstream);
+
+// Decides which reactions an upstream event causes (may be none). Runs on
+// the subscription's thread, before the event's rows are applied: take the
+// facts from the event itself.
+using ReactFn = std::function<absl::Status(const common::v1::EventEnvelope& upstream, std::vector<Reaction>& out)>;
+
+struct SubscriptionSpec {
+  // The upstream topic; only read (NewReader).
+  EventLog* log = nullptr;
+  // Folds upstream events into this service's rows; may be null when the
+  // service only reacts.
+  Projection* projection = nullptr;
+  // May be empty.
+  ReactFn react;
+  // Actor written on the events of reactions, e.g. "system:dropout".
+  std::string actor = "system";
+};
+
+struct SubscriptionOptions {
+  // Upstream records applied per WriteBatch.
+  size_t batch_records = 500;
+  // How long one read waits for new records.
+  absl::Duration read_timeout = absl::Milliseconds(200);
+  // Pause before re-reading after an error.
+  absl::Duration retry_pause = absl::Seconds(1);
+};
+
+struct SubscriptionStatus {
+  std::string topic;
+  int64_t lag_records = -1;  // -1 until first measured
+  int64_t applied_events = 0;
+  int64_t reactions = 0;
+  int64_t reactions_refused = 0;
+  int64_t skipped_events = 0;
+  OffsetMap applied_offsets;
+  std::string last_error;
+};
+
+class Subscription {
+ public:
+  Subscription(SubscriptionSpec spec, CommandProcessor* processor, storage::ProjectionStore* store,
+               SubscriptionOptions options = {});
+  ~Subscription();
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+  void Start();
+  void Stop();
+  SubscriptionStatus status() const;
+  // Waits until a read that began after this call found the topic's end
+  // (everything appended before the call is applied).
+  bool WaitCaughtUp(absl::Duration timeout) const;
+  const SubscriptionSpec& spec() const { return spec_; }
+
+ private:
+  void Loop();
+  // One read-react-apply round; false with an error means pause and re-read.
+  absl::Status Step(std::unique_ptr<EventLogReader>& reader);
+  absl::Status RunReactions(const std::vector<common::v1::EventEnvelope>& events);
+  void SetError(const absl::Status& status);
+
+  SubscriptionSpec spec_;
+  CommandProcessor* processor_;
+  storage::ProjectionStore* store_;
+  SubscriptionOptions options_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable changed_;
+  SubscriptionStatus status_;
+  int64_t rounds_ = 0;  // read rounds completed
+};
+
+}  // namespace zizhu::es

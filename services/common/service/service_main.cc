@@ -1,0 +1,128 @@
+#include "services/common/service/service_main.h"
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/common/es/memory_event_log.h"
+#include "services/common/kafka/kafka_event_log.h"
+#include "services/common/service/service_host.h"
+
+namespace zizhu::service {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+std::string EnvName(const std::string& service, const std::string& flag) {
+  return absl::AsciiStrToUpper(absl::StrCat("ZIZHU_", service, "_", absl::StrReplaceAll(flag, {{"-", "_"}})));
+}
+
+template <typename T>
+CLI::Option* Add(CLI::App& app, const std::string& service, const std::string& flag, T& value,
+                 const std::string& help) {
+  return app.add_option(absl::StrCat("--", flag), value, help)->envname(EnvName(service, flag))->capture_default_str();
+}
+
+}  // namespace
+
+CLI::Option* AddServiceOption(CLI::App& app, const std::string& service, const std::string& flag, std::string& value,
+                              const std::string& help) {
+  return Add(app, service, flag, value, help);
+}
+
+int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::function<void(CLI::App&)>& add_options,
+                const ServiceFactory& make) {
+  const std::string binary = absl::StrCat("zizhu-", spec.name);
+  auto fail = [&](const absl::Status& status, const std::string& what) {
+    std::cerr << binary << ": " << what << ": " << status << std::endl;
+    return 1;
+  };
+  CLI::App cli{spec.description, binary};
+  cli.set_config("--config", "", "config file (TOML or INI)");
+  ServiceHostOptions opts;
+  opts.listen_address = absl::StrCat("127.0.0.1:", spec.default_port);
+  opts.data_dir = absl::StrCat(".run/", spec.name, "/projection");
+  kafka::KafkaEventLogOptions kafka;
+  kafka.topic = absl::StrCat("zizhu.", spec.name, ".events.v1");
+  kafka.transactional_id = absl::StrCat("zizhu-", spec.name, "-0");
+  std::string event_log = "kafka";
+  std::string key_file = ".run/keys/personal-data.key";
+  bool create_key = false;
+  const std::string& s = spec.name;
+  Add(cli, s, "listen", opts.listen_address, "gRPC listen address (port 0: any free port)");
+  Add(cli, s, "data-dir", opts.data_dir, "RocksDB projection directory");
+  Add(cli, s, "event-log", event_log, "kafka, or memory (tests and demos only: nothing is kept)")
+      ->check(CLI::IsMember({"kafka", "memory"}));
+  Add(cli, s, "kafka-bootstrap", kafka.bootstrap_servers, "Kafka bootstrap servers");
+  Add(cli, s, "topic", kafka.topic, "event topic of this service");
+  Add(cli, s, "partitions", kafka.partitions, "partitions when the topic is created");
+  Add(cli, s, "replication-factor", kafka.replication_factor, "replication factor when the topic is created");
+  Add(cli, s, "instance-id", kafka.transactional_id, "transactional id of this writer instance (fences a zombie)");
+  Add(cli, s, "max-batch", opts.processor.max_batch_commands, "most commands group-committed together");
+  Add(cli, s, "block-cache-bytes", opts.block_cache_bytes, "RocksDB block cache");
+  if (spec.personal_data) {
+    Add(cli, s, "key-file", key_file, "personal-data key file (64 hex characters)");
+    cli.add_flag("--create-key-if-missing", create_key, "generate the key file when it does not exist (first start)")
+        ->envname(EnvName(s, "create-key-if-missing"));
+  }
+  if (add_options) add_options(cli);
+  CLI11_PARSE(cli, argc, argv);
+
+  std::unique_ptr<PersonalDataVault> vault;
+  if (spec.personal_data) {
+    if (create_key && !std::ifstream(key_file).good()) {
+      absl::Status created = PersonalDataVault::GenerateKeyFile(key_file);
+      if (!created.ok()) return fail(created, "creating the key file");
+      std::cerr << binary << ": created a new personal-data key in " << key_file
+                << " (back it up: without it sealed data cannot be read)" << std::endl;
+    }
+    auto loaded = PersonalDataVault::FromKeyFile(key_file);
+    if (!loaded.ok()) return fail(loaded.status(), absl::StrCat("loading the personal-data key ", key_file));
+    vault = std::move(*loaded);
+  }
+
+  std::unique_ptr<es::EventLog> log;
+  UpstreamOpener upstreams;
+  if (event_log == "memory") {
+    log = std::make_unique<es::MemoryEventLog>(kafka.topic, kafka.partitions);
+    upstreams = [&](const std::string& topic) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+      std::cerr << binary << ": warning: in-memory event log; upstream topic " << topic << " stays empty" << std::endl;
+      return std::make_shared<es::MemoryEventLog>(topic, kafka.partitions);
+    };
+  } else {
+    auto opened = kafka::KafkaEventLog::Open(kafka);
+    if (!opened.ok()) return fail(opened.status(), absl::StrCat("connecting to Kafka at ", kafka.bootstrap_servers));
+    log = std::move(*opened);
+    upstreams = [kafka](const std::string& topic) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+      kafka::KafkaEventLogOptions upstream = kafka;
+      upstream.topic = topic;
+      upstream.read_only = true;
+      auto opened = kafka::KafkaEventLog::Open(upstream);
+      if (!opened.ok()) return opened.status();
+      return std::shared_ptr<es::EventLog>(std::move(*opened));
+    };
+  }
+
+  SystemClock clock;
+  ServiceEnv env{vault.get(), &clock};
+  auto service = make(env);
+  if (!service.ok()) return fail(service.status(), "configuring");
+  auto host = ServiceHost::Start(opts, log.get(), upstreams, service->get(), &clock);
+  if (!host.ok()) return fail(host.status(), "starting");
+  std::cout << binary << " listening on port " << (*host)->port() << " (event log: " << event_log << " " << log->topic()
+            << ", projection: " << (*host)->store().path() << ")" << std::endl;
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::cout << binary << " shutting down" << std::endl;
+  (*host)->Shutdown();
+  return 0;
+}
+
+}  // namespace zizhu::service

@@ -1,0 +1,171 @@
+// A live subscription on the real broker: a follower service defined in the
+// tests (follower_main.cc) follows the registry's topic while the registry
+// keeps writing, and is killed with SIGKILL at random points. After the last
+// restart its projection must equal a fresh rebuild (checksums) and the
+// reaction to each registered student must have happened exactly once.
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "services/common/kafka/kafka_event_log.h"
+#include "services/registry/domain/national_id.h"
+#include "tests/support/kafka_broker.h"
+#include "tests/support/registry_process.h"
+#include "tests/support/service_process.h"
+
+namespace zizhu {
+namespace {
+
+namespace v1 = registry::v1;
+
+common::v1::CommandMeta Meta(const std::string& request_id) {
+  common::v1::CommandMeta m;
+  m.set_request_id(request_id);
+  m.set_actor("operator:system-test");
+  return m;
+}
+
+v1::RegisterStudentRequest Student(int n) {
+  v1::RegisterStudentRequest r;
+  *r.mutable_meta() = Meta(absl::StrCat("follow-student-", n));
+  r.set_name("王小兰");
+  std::string first17 = absl::StrFormat("21010220120%d%02d%03d", 3 + n / 28000, 1 + (n / 1000) % 28, n % 1000);
+  r.set_national_id(first17 + registry::NationalIdCheckCharacter(first17));
+  r.set_stage(v1::EDUCATION_STAGE_PRIMARY);
+  r.set_school_code("3121000009");
+  r.set_grade(1 + n % 6);
+  r.set_class_name("2班");
+  return r;
+}
+
+std::map<std::string, int> CountEventsByAggregate(const std::string& topic) {
+  kafka::KafkaEventLogOptions o;
+  o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
+  o.topic = topic;
+  o.read_only = true;
+  auto log = kafka::KafkaEventLog::Open(o).value();
+  auto reader = log->NewReader().value();
+  EXPECT_TRUE(reader->Seek({}).ok());
+  std::map<std::string, int> counts;
+  while (true) {
+    auto read = reader->Read(1000, absl::Seconds(1)).value();
+    for (const auto& r : read.records) {
+      common::v1::EventEnvelope e;
+      EXPECT_TRUE(e.ParseFromString(r.value));
+      ++counts[e.aggregate_id()];
+    }
+    if (read.at_end) break;
+  }
+  return counts;
+}
+
+TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/zizhu-system-follower");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string bootstrap = testing_support::GlobalBroker().bootstrap();
+  testing_support::RegistryProcessOptions ro;
+  ro.bootstrap = bootstrap;
+  ro.topic = "zizhu.registry.events.test.follower";
+  ro.instance_id = "registry-follower-test";
+  ro.data_dir = dir + "/registry";
+  ro.key_file = dir + "/key";
+  testing_support::RegistryProcess registry(ro);
+  ASSERT_TRUE(registry.Start());
+  testing_support::ServiceProcess follower({ZIZHU_FOLLOWER_BINARY,
+                                            bootstrap,
+                                            "zizhu.test-follower.events.test",
+                                            "follower-test",
+                                            dir + "/follower",
+                                            3,
+                                            {"--follow-topic", ro.topic},
+                                            dir + "/follower.log"});
+  ASSERT_TRUE(follower.Start());
+
+  v1::RegisterSchoolRequest school;
+  *school.mutable_meta() = Meta("follow-school");
+  school.set_school_code("3121000009");
+  school.set_name("希望小学");
+  school.set_county_code("210102");
+  school.add_stages(v1::EDUCATION_STAGE_PRIMARY);
+  v1::RegisterSchoolResponse school_response;
+  grpc::ClientContext school_ctx;
+  ASSERT_TRUE(registry.stub().RegisterSchool(&school_ctx, school, &school_response).ok());
+
+  // The registry keeps writing, 25 students at a time, while the follower dies.
+  constexpr int kStudents = 2000, kWindow = 25;
+  std::atomic<bool> writing{true};
+  std::atomic<int> failures{0};
+  std::thread writer([&] {
+    for (int start = 0; start < kStudents; start += kWindow) {
+      for (int n = start; n < start + kWindow; ++n) {
+        v1::RegisterStudentRequest request = Student(n);
+        for (int attempt = 0;; ++attempt) {
+          v1::RegisterStudentResponse response;
+          grpc::ClientContext ctx;
+          if (registry.stub().RegisterStudent(&ctx, request, &response).ok()) break;
+          if (attempt == 20) {
+            ++failures;
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(80));
+    }
+    writing = false;
+  });
+  std::mt19937 random(20261201);
+  int kills = 0;
+  while (writing) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 1200)(random)));
+    follower.Kill();
+    ++kills;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 300)(random)));
+    ASSERT_TRUE(follower.Start());
+  }
+  writer.join();
+  ASSERT_EQ(failures.load(), 0);
+  EXPECT_GE(kills, 3);
+
+  // Caught up: lag 0 after the registry stopped writing.
+  common::v1::ListSubscriptionsResponse subscriptions;
+  for (int i = 0; i < 600; ++i) {
+    subscriptions.Clear();
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(follower.admin().ListSubscriptions(&ctx, {}, &subscriptions).ok());
+    ASSERT_EQ(subscriptions.subscriptions_size(), 1);
+    if (subscriptions.subscriptions(0).lag_records == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(subscriptions.subscriptions(0).lag_records(), 0) << subscriptions.DebugString();
+  EXPECT_EQ(subscriptions.subscriptions(0).last_error(), "");
+
+  common::v1::GetProjectionChecksumResponse live;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(follower.admin().GetProjectionChecksum(&c1, {}, &live).ok());
+  common::v1::RebuildProjectionResponse rebuilt;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(follower.admin().RebuildProjection(&c2, {}, &rebuilt).ok());
+  EXPECT_EQ(rebuilt.checksum(), live.checksum()) << "after " << kills << " kills";
+
+  std::map<std::string, int> notes = CountEventsByAggregate("zizhu.test-follower.events.test");
+  EXPECT_EQ(notes.size(), static_cast<size_t>(kStudents)) << "after " << kills << " kills";
+  int repeated = 0;
+  for (const auto& [aggregate, count] : notes) repeated += count != 1;
+  EXPECT_EQ(repeated, 0) << "reactions that happened more than once";
+  std::cerr << "follower killed " << kills << " times; " << notes.size() << " reactions, each once" << std::endl;
+  follower.Stop();
+  registry.Stop();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace zizhu
