@@ -105,19 +105,23 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
   std::atomic<int> failures{0};
   std::thread writer([&] {
     for (int start = 0; start < kStudents; start += kWindow) {
+      std::vector<std::thread> window;
       for (int n = start; n < start + kWindow; ++n) {
-        v1::RegisterStudentRequest request = Student(n);
-        for (int attempt = 0;; ++attempt) {
-          v1::RegisterStudentResponse response;
-          grpc::ClientContext ctx;
-          if (registry.stub().RegisterStudent(&ctx, request, &response).ok()) break;
-          if (attempt == 20) {
-            ++failures;
-            break;
+        window.emplace_back([&, n] {
+          v1::RegisterStudentRequest request = Student(n);
+          for (int attempt = 0;; ++attempt) {
+            v1::RegisterStudentResponse response;
+            grpc::ClientContext ctx;
+            if (registry.stub().RegisterStudent(&ctx, request, &response).ok()) break;
+            if (attempt == 20) {
+              ++failures;
+              break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
           }
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+        });
       }
+      for (auto& t : window) t.join();
       std::this_thread::sleep_for(std::chrono::milliseconds(80));
     }
     writing = false;
@@ -142,7 +146,7 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
     grpc::ClientContext ctx;
     ASSERT_TRUE(follower.admin().ListSubscriptions(&ctx, {}, &subscriptions).ok());
     ASSERT_EQ(subscriptions.subscriptions_size(), 1);
-    if (subscriptions.subscriptions(0).lag_records == 0) break;
+    if (subscriptions.subscriptions(0).lag_records() == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_EQ(subscriptions.subscriptions(0).lag_records(), 0) << subscriptions.DebugString();
