@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
@@ -51,6 +52,7 @@ void AdminCommands::Add(CLI::App& app) {
       rc = FailRpc(status);
       return;
     }
+    if (g.json) return PrintJson(resp);
     std::cout << "rebuilt: " << resp.events_applied() << " events in " << resp.duration_ms() << " ms, checksum "
               << resp.checksum() << "\n";
   });
@@ -63,23 +65,54 @@ void AdminCommands::Add(CLI::App& app) {
       rc = FailRpc(status);
       return;
     }
+    if (g.json) return PrintJson(resp);
     std::cout << resp.checksum() << " keys=" << resp.keys() << " offsets=" << absl::StrJoin(resp.applied_offsets(), ",")
               << "\n";
   });
 
-  app.add_subcommand("health", "check that the service answers")->callback([&] {
+  projection->add_subcommand("subscriptions", "upstream topics followed live, with their lag")->callback([&] {
     connect();
-    if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::milliseconds(g.timeout_ms))) {
-      rc = Fail(absl::StrCat("no answer from ", g.server));
-      return;
-    }
-    v1::ListSchoolsRequest req;
-    req.set_page_size(1);
-    v1::ListSchoolsResponse resp;
-    auto status = stub->ListSchools(Context(g).get(), req, &resp);
+    auto admin = zizhu::common::v1::ProjectionAdminService::NewStub(channel);
+    zizhu::common::v1::ListSubscriptionsResponse resp;
+    auto status = admin->ListSubscriptions(Context(g).get(), {}, &resp);
     if (!status.ok()) {
       rc = FailRpc(status);
       return;
+    }
+    if (g.json) return PrintJson(resp);
+    if (resp.subscriptions().empty()) std::cerr << "this service follows no other topic\n";
+    TableWriter table(std::cout, {{"topic", 32}, {"lag", 8}, {"applied", 10}, {"reactions", 10}, {"error", 0}});
+    for (const auto& s : resp.subscriptions()) {
+      table.Row({s.topic(), std::to_string(s.lag_records()), std::to_string(s.applied_events()),
+                 std::to_string(s.reactions()), s.last_error()});
+    }
+  });
+
+  app.add_subcommand("health", "check that the service answers (exit 3 when it does not)")->callback([&] {
+    connect();
+    // The kit's admin service answers once the service has caught up with
+    // its log and serves; every zizhu service has it.
+    auto admin = zizhu::common::v1::ProjectionAdminService::NewStub(channel);
+    zizhu::common::v1::ListSubscriptionsResponse resp;
+    const int wait_ms = std::min(g.timeout_ms, 5000);
+    grpc::ClientContext context;
+    auto* ctx = &context;
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(wait_ms));
+    ctx->set_wait_for_ready(true);  // wait out the connection attempt up to the deadline
+    auto status = admin->ListSubscriptions(ctx, {}, &resp);
+    if (!status.ok()) {
+      if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+        status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                              absl::StrCat("no answer from ", g.server, " within ", wait_ms, " ms"));
+      }
+      rc = FailRpc(status);
+      return;
+    }
+    if (g.json) {
+      google::protobuf::Struct out;
+      (*out.mutable_fields())["server"].set_string_value(g.server);
+      (*out.mutable_fields())["status"].set_string_value("SERVING");
+      return PrintJson(out);
     }
     std::cout << "ok: " << g.server << " answers\n";
   });

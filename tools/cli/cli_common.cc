@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/table.h"
 
 namespace zizhu::cli {
 
@@ -31,6 +32,14 @@ int FailRpc(const grpc::Status& status) {
             << std::endl;
   return code == grpc::StatusCode::UNAVAILABLE ? 3 : 2;
 }
+
+int FailStatus(const absl::Status& status) {
+  std::cerr << "zizhu: " << status.message() << std::endl;
+  return status.code() == absl::StatusCode::kUnavailable || status.code() == absl::StatusCode::kDeadlineExceeded ? 3
+                                                                                                                 : 1;
+}
+
+std::ostream& Out(const Globals& g) { return g.json ? std::cerr : std::cout; }
 
 namespace {
 
@@ -58,14 +67,14 @@ std::unique_ptr<grpc::ClientContext> Context(const Globals& g) {
 void PrintJson(const google::protobuf::Message& m) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
+  options.add_whitespace = false;
   options.preserve_proto_field_names = true;
   auto status = google::protobuf::util::MessageToJsonString(m, &out, options);
   if (!status.ok()) {
     std::cerr << "zizhu: cannot print " << m.GetTypeName() << " as JSON: " << status.message() << std::endl;
     return;
   }
-  std::cout << out;
+  std::cout << out << "\n";
 }
 
 std::string Short(int value, const google::protobuf::EnumDescriptor* d, const std::string& prefix) {
@@ -76,16 +85,24 @@ std::string Short(int value, const google::protobuf::EnumDescriptor* d, const st
   return absl::AsciiStrToLower(name);
 }
 
-static void PrintStudentLine(const v1::Student& s) {
-  std::cout << absl::StrFormat(
-      "%-38s %-8s %-20s %-10s %-14s %2d %-8s %s\n", s.student_id(), s.name(), s.national_id().masked(), s.school_code(),
-      Short(s.stage(), v1::EducationStage_descriptor(), "EDUCATION_STAGE_"), s.grade(), s.class_name(),
-      Short(s.status(), v1::EnrolmentStatus_descriptor(), "ENROLMENT_STATUS_"));
+void PrintStudent(const Globals& g, const v1::Student& s, TableWriter* table) {
+  if (g.json) return PrintJson(s);
+  std::vector<std::string> cells = {s.student_id(),
+                                    s.name(),
+                                    s.national_id().masked(),
+                                    s.school_code(),
+                                    Short(s.stage(), v1::EducationStage_descriptor(), "EDUCATION_STAGE_"),
+                                    std::to_string(s.grade()),
+                                    s.class_name(),
+                                    Short(s.status(), v1::EnrolmentStatus_descriptor(), "ENROLMENT_STATUS_")};
+  if (table) return table->Row(cells);
+  TableWriter single(std::cout, StudentColumns());
+  single.Row(cells);
 }
 
-void PrintStudent(const Globals& g, const v1::Student& s) {
-  if (g.json) return PrintJson(s);
-  PrintStudentLine(s);
+std::vector<TableWriter::Column> StudentColumns() {
+  return {{"student_id", 36}, {"name", 8},  {"national_id", 18}, {"school", 10},
+          {"stage", 14},      {"grade", 5}, {"class", 8},        {"status", 0}};
 }
 
 absl::Status AddMappingFile(const std::string& path, tools::HeaderMapping* mapping) {

@@ -8,7 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "tools/cli/table.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
 namespace zizhu::cli {
@@ -39,11 +41,20 @@ struct Cli {
 // Print to stderr; return the exit code (1 local error; 2 refused; 3 unavailable).
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
+// A failed local step that may be the service's absence: UNAVAILABLE and
+// DEADLINE_EXCEEDED exit 3 (retry the same command), anything else 1.
+int FailStatus(const absl::Status& status);
+// Where human-readable text goes: standard output, or standard error in
+// --json mode (standard output then carries only JSON, one object a line).
+std::ostream& Out(const Globals& g);
 common::v1::CommandMeta Meta(const Globals& g);
 std::unique_ptr<grpc::ClientContext> Context(const Globals& g);
+// One JSON object on one line of standard output.
 void PrintJson(const google::protobuf::Message& m);
 // Enum value name without its prefix, lower-case: ENROLMENT_STATUS_ENROLLED -> enrolled.
 std::string Short(int value, const google::protobuf::EnumDescriptor* d, const std::string& prefix);
-void PrintStudent(const Globals& g, const v1::Student& s);
+// A student as a table row (`table` null: a one-row table of its own), or JSON.
+void PrintStudent(const Globals& g, const v1::Student& s, TableWriter* table = nullptr);
+std::vector<TableWriter::Column> StudentColumns();
 
 }  // namespace zizhu::cli

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
@@ -74,13 +75,24 @@ void ImportCommands::Add(CLI::App& app) {
     auto summary = zizhu::tools::ImportStudentsFile(stub.get(), file, encoding, mapping, options);
     if (tty) std::cerr << "\n";
     if (!summary.ok()) {
-      rc = Fail(std::string(summary.status().message()));
+      rc = FailStatus(summary.status());
       return;
     }
-    std::cout << absl::StrFormat(
-        "file %s (%s, sha256 %s...)\n  rows %d, imported %d, failed %d, %.1f s (%.0f rows/s)\n", file,
-        summary->encoding, summary->file_hash, summary->rows, summary->imported, summary->failed, summary->seconds,
-        summary->rows / std::max(summary->seconds, 1e-3));
+    if (g.json) {
+      google::protobuf::Struct out;
+      auto& f = *out.mutable_fields();
+      f["file"].set_string_value(file);
+      f["encoding"].set_string_value(summary->encoding);
+      f["file_hash"].set_string_value(summary->file_hash);
+      f["rows"].set_number_value(summary->rows);
+      f["imported"].set_number_value(summary->imported);
+      f["failed"].set_number_value(summary->failed);
+      f["seconds"].set_number_value(summary->seconds);
+      PrintJson(out);
+    }
+    Out(g) << absl::StrFormat("file %s (%s, sha256 %s...)\n  rows %d, imported %d, failed %d, %.1f s (%.0f rows/s)\n",
+                              file, summary->encoding, summary->file_hash, summary->rows, summary->imported,
+                              summary->failed, summary->seconds, summary->rows / std::max(summary->seconds, 1e-3));
     if (summary->failed > 0) {
       std::string report = errors_file.empty() ? file + ".errors.csv" : errors_file;
       auto written = zizhu::tools::WriteErrorReport(*summary, report);
@@ -88,11 +100,10 @@ void ImportCommands::Add(CLI::App& app) {
         rc = Fail(std::string(written.message()));
         return;
       }
-      std::cout << "  row errors in " << report << "; the first ones:\n";
+      Out(g) << "  row errors in " << report << "; the first ones:\n";
       for (size_t i = 0; i < summary->failures.size() && i < 10; ++i) {
         const auto& f = summary->failures[i];
-        std::cout << "    line " << f.line << (f.column.empty() ? "" : " [" + f.column + "]") << ": " << f.reason
-                  << "\n";
+        Out(g) << "    line " << f.line << (f.column.empty() ? "" : " [" + f.column + "]") << ": " << f.reason << "\n";
       }
       rc = 4;
     }
@@ -131,10 +142,24 @@ void ImportCommands::Add(CLI::App& app) {
       auto summary = zizhu::tools::ImportRosterFile(roster_stub.get(), source, file, mapping, options);
       if (tty) std::cerr << "\n";
       if (!summary.ok()) {
-        rc = Fail(std::string(summary.status().message()));
+        rc = FailStatus(summary.status());
         return;
       }
-      std::cout << absl::StrFormat(
+      if (g.json) {
+        google::protobuf::Struct out;
+        auto& f = *out.mutable_fields();
+        f["source"].set_string_value(name);
+        f["file"].set_string_value(file);
+        f["import_id"].set_string_value(summary->import_id);
+        f["already_imported"].set_bool_value(summary->already_imported);
+        f["rows"].set_number_value(summary->rows);
+        f["applied"].set_number_value(summary->applied);
+        f["rejected"].set_number_value(summary->rejected);
+        f["school_unresolved"].set_number_value(summary->warnings);
+        f["seconds"].set_number_value(summary->seconds);
+        PrintJson(out);
+      }
+      Out(g) << absl::StrFormat(
           "%s roster %s (%s), import %s%s\n  rows %d, applied %d, rejected %d, %.1f s (%.0f rows/s)\n", name, file,
           summary->format, summary->import_id, summary->already_imported ? " — imported before, nothing changed" : "",
           summary->rows, summary->applied, summary->rejected, summary->seconds,
@@ -146,14 +171,18 @@ void ImportCommands::Add(CLI::App& app) {
           rc = Fail(std::string(written.message()));
           return;
         }
-        std::cout << "  row errors in " << report << "; the first ones:\n";
+        Out(g) << "  row errors in " << report << "; the first ones:\n";
         for (size_t i = 0; i < summary->errors.size() && i < 10; ++i) {
           const auto& e = summary->errors[i];
-          std::cout << "    line " << e.line << " [" << e.kind << (e.column.empty() ? "" : ", " + e.column)
-                    << "]: " << e.reason << "\n";
+          Out(g) << "    line " << e.line << " [" << e.kind << (e.column.empty() ? "" : ", " + e.column)
+                 << "]: " << e.reason << "\n";
         }
       }
-      if (summary->rejected > 0) rc = 4;
+      if (summary->warnings > 0) {
+        Out(g) << "  " << summary->warnings
+               << " applied row(s) name a school that is not registered: see school_unresolved in the report\n";
+      }
+      if (summary->rejected > 0 || summary->warnings > 0) rc = 4;
     });
   }
 }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
@@ -75,6 +76,7 @@ void MatchCommands::Add(CLI::App& app) {
       rc = FailRpc(status);
       return;
     }
+    if (g.json) return PrintJson(resp);
     std::cout << "cross-match re-evaluated as of " << as_of << ", school age " << age_min << "-" << age_max << "\n";
   });
   auto* match_summary = match->add_subcommand("summary", "counts per category, county and school");
@@ -91,14 +93,14 @@ void MatchCommands::Add(CLI::App& app) {
       return;
     }
     if (g.json) return PrintJson(resp);
-    std::cout << absl::StrFormat("%-26s %10s\n", "category", "people");
-    for (const auto& t : resp.totals())
-      std::cout << absl::StrFormat("%-26s %10d\n", CategoryName(t.category()), t.count());
+    TableWriter totals(std::cout, {{"category", 26}, {"people", 0}});
+    for (const auto& t : resp.totals()) totals.Row({CategoryName(t.category()), std::to_string(t.count())});
     if (summary_detail) {
-      std::cout << absl::StrFormat("\n%-26s %-12s %-12s %8s\n", "category", "county", "school", "people");
+      std::cout << "\n";
+      TableWriter detail(std::cout, {{"category", 26}, {"county", 12}, {"school", 12}, {"people", 0}});
       for (const auto& c : resp.counts()) {
-        std::cout << absl::StrFormat("%-26s %-12s %-12s %8d\n", CategoryName(c.category()), c.county(),
-                                     c.school_code().empty() ? "-" : c.school_code(), c.count());
+        detail.Row({CategoryName(c.category()), c.county(), c.school_code().empty() ? "-" : c.school_code(),
+                    std::to_string(c.count())});
       }
     }
   });
@@ -126,6 +128,7 @@ void MatchCommands::Add(CLI::App& app) {
     req.set_school_code(list_school);
     req.set_page_size(1000);
     int total = 0;
+    TableWriter table(std::cout, {{"national_id", 18}, {"name", 8}, {"county", 10}, {"school", 12}, {"reasons", 0}});
     do {
       zizhu::registry::v1::ListMatchResultsResponse resp;
       auto status = roster_stub->ListMatchResults(Context(g).get(), req, &resp);
@@ -138,8 +141,8 @@ void MatchCommands::Add(CLI::App& app) {
           PrintJson(r);
           continue;
         }
-        std::cout << absl::StrFormat("%-20s %-8s %-10s %-12s %s\n", r.national_id_masked(), r.name(), r.county(),
-                                     r.school_code().empty() ? "-" : r.school_code(), absl::StrJoin(r.reasons(), "; "));
+        table.Row({r.national_id_masked(), r.name(), r.county(), r.school_code().empty() ? "-" : r.school_code(),
+                   absl::StrJoin(r.reasons(), "; ")});
       }
       total += resp.results_size();
       req.set_page_token(resp.next_page_token());

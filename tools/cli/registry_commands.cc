@@ -101,6 +101,7 @@ void RegistryCommands::Add(CLI::App& app) {
     v1::ListSchoolsRequest req;
     req.set_county_code(county_filter);
     req.set_page_size(1000);
+    TableWriter table(std::cout, {{"school", 12}, {"county", 8}, {"name", 0}});
     do {
       v1::ListSchoolsResponse resp;
       auto status = stub->ListSchools(Context(g).get(), req, &resp);
@@ -112,7 +113,7 @@ void RegistryCommands::Add(CLI::App& app) {
         if (g.json)
           PrintJson(s);
         else
-          std::cout << absl::StrFormat("%-12s %-8s %s\n", s.school_code(), s.county_code(), s.name());
+          table.Row({s.school_code(), s.county_code(), s.name()});
       }
       req.set_page_token(resp.next_page_token());
     } while (!req.page_token().empty());
@@ -256,6 +257,7 @@ void RegistryCommands::Add(CLI::App& app) {
       list_req.set_status(*st);
     }
     int total = 0;
+    TableWriter table(std::cout, StudentColumns());
     do {
       v1::ListStudentsResponse resp;
       auto status = stub->ListStudents(Context(g).get(), list_req, &resp);
@@ -263,7 +265,7 @@ void RegistryCommands::Add(CLI::App& app) {
         rc = FailRpc(status);
         return;
       }
-      for (const auto& s : resp.students()) PrintStudent(g, s);
+      for (const auto& s : resp.students()) PrintStudent(g, s, &table);
       total += resp.students_size();
       list_req.set_page_token(resp.next_page_token());
       if (!list_all && !resp.next_page_token().empty()) {
@@ -271,7 +273,7 @@ void RegistryCommands::Add(CLI::App& app) {
         break;
       }
     } while (!list_req.page_token().empty());
-    if (!g.json) std::cerr << total << " student(s)\n";
+    std::cerr << total << " student(s)\n";
   });
 
   auto* set_status = student->add_subcommand("set-status", "change a student's enrolment status");

@@ -19,6 +19,17 @@ inline std::string Household(const std::string& number) { return absl::StrCat("h
 inline std::string Access(const std::string& id) { return absl::StrCat("audit/", id); }
 
 inline constexpr char kStudentPrefix[] = "stu/";
+
+// School codes by name: per county (code or name) and across counties
+// ("*"); the value is the code, or "" when two schools share the name.
+inline std::string SchoolByName(const std::string& county, const std::string& name) {
+  return absl::StrCat("ix/school-name/", county, std::string(1, kSep), name);
+}
+// Applied rows to look at (a school name that resolved to no school).
+inline std::string ImportWarningPrefix(const std::string& id) { return absl::StrCat("rimw/", id, "/"); }
+inline std::string ImportWarning(const std::string& id, int row) {
+  return absl::StrFormat("%s%09d", ImportWarningPrefix(id), row);
+}
 inline constexpr char kSchoolPrefix[] = "sch/";
 
 // Students by school, grade and class.

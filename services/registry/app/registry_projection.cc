@@ -64,6 +64,12 @@ RegistryProjection::RegistryProjection() {
     v1::SchoolRecord record = EvolveSchool(event, Stamp(envelope));
     batch.Put(keys::School(record.school_code()), SerializeDeterministic(record));
     batch.Put(keys::ByCounty(record), "");
+    for (const std::string& county : {record.county_code(), record.county_name(), std::string("*")}) {
+      if (county.empty()) continue;
+      const std::string key = keys::SchoolByName(county, record.name());
+      ASSIGN_OR_RETURN(auto existing, batch.Get(key));
+      batch.Put(key, existing && *existing != record.school_code() ? "" : record.school_code());
+    }
     return RecomputeMatchesOfSchool(record.school_code(), batch);
   });
   on_.On<v1::HouseholdRegistered>([](const v1::HouseholdRegistered& event, const Envelope& envelope, Batch& batch) {
@@ -84,6 +90,13 @@ absl::StatusOr<std::optional<v1::StudentRecord>> BatchRegistryState::FindStudent
 
 absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindStudentIdByNationalIdHash(const std::string& hash) {
   return batch_.Get(keys::NationalIdHash(hash));
+}
+
+absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindSchoolCodeByName(const std::string& county,
+                                                                                    const std::string& name) {
+  ASSIGN_OR_RETURN(auto code, batch_.Get(keys::SchoolByName(county.empty() ? "*" : county, name)));
+  if (!code || code->empty()) return std::optional<std::string>();
+  return code;
 }
 
 absl::StatusOr<std::optional<v1::SchoolRecord>> BatchRegistryState::FindSchool(const std::string& school_code) {

@@ -94,23 +94,25 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
           const common::v1::CommandOutcome&) -> absl::StatusOr<v1::AppendRosterRowsResponse> {
         // Answered from the projection, so a repeated request gets the same answer.
         v1::AppendRosterRowsResponse response;
-        const std::string start = keys::ImportRejection(import_id, min_row);
-        const std::string end = keys::ImportRejection(import_id, max_row);
-        absl::Status parse = absl::OkStatus();
-        absl::Status scanned = store_->Scan(keys::ImportRejectionPrefix(import_id), start,
-                                            [&](const std::string& key, const std::string& value) {
-                                              if (key > end) return false;
-                                              v1::RejectedRosterRow rejected;
-                                              if (!rejected.ParseFromString(value)) {
-                                                parse = absl::DataLossError("stored rejection does not parse");
-                                                return false;
-                                              }
-                                              if (row_numbers.count(rejected.row_number()))
-                                                *response.add_rejected() = std::move(rejected);
-                                              return true;
-                                            });
-        RETURN_IF_ERROR(scanned);
-        RETURN_IF_ERROR(parse);
+        auto collect = [&](const std::string& prefix, const std::string& start, const std::string& end,
+                           google::protobuf::RepeatedPtrField<v1::RejectedRosterRow>* into) -> absl::Status {
+          absl::Status parse = absl::OkStatus();
+          RETURN_IF_ERROR(store_->Scan(prefix, start, [&](const std::string& key, const std::string& value) {
+            if (key > end) return false;
+            v1::RejectedRosterRow row;
+            if (!row.ParseFromString(value)) {
+              parse = absl::DataLossError(absl::StrCat("stored row report '", key, "' does not parse"));
+              return false;
+            }
+            if (row_numbers.count(row.row_number())) *into->Add() = std::move(row);
+            return true;
+          }));
+          return parse;
+        };
+        RETURN_IF_ERROR(collect(keys::ImportRejectionPrefix(import_id), keys::ImportRejection(import_id, min_row),
+                                keys::ImportRejection(import_id, max_row), response.mutable_rejected()));
+        RETURN_IF_ERROR(collect(keys::ImportWarningPrefix(import_id), keys::ImportWarning(import_id, min_row),
+                                keys::ImportWarning(import_id, max_row), response.mutable_warnings()));
         response.set_applied(static_cast<int32_t>(row_numbers.size()) - response.rejected_size());
         return response;
       },

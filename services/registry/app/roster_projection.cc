@@ -83,6 +83,9 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
     batch.Put(keys::RosterEntry(event.source(), hash), SerializeDeterministic(entry));
     RETURN_IF_ERROR(RecomputeMatch(hash, batch));
   }
+  for (const v1::RejectedRosterRow& warning : event.school_unresolved()) {
+    batch.Put(keys::ImportWarning(event.import_id(), warning.row_number()), SerializeDeterministic(warning));
+  }
   ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
   if (!import) return absl::DataLossError(absl::StrCat("rows for unknown import '", event.import_id(), "'"));
   import->set_version(envelope.aggregate_version());

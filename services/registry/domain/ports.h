@@ -26,6 +26,11 @@ class RegistryState {
   virtual absl::StatusOr<std::optional<int32_t>> FindImportRowByHash(const std::string& import_id,
                                                                      const std::string& hash) = 0;
   virtual absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() = 0;
+  // The code of the registered school called `name` in `county` (a county
+  // code or name); with `county` empty, of the only school of that name.
+  // nullopt when none, or when the name is ambiguous.
+  virtual absl::StatusOr<std::optional<std::string>> FindSchoolCodeByName(const std::string& county,
+                                                                          const std::string& name) = 0;
 };
 
 // Personal data fields; the name is bound into each sealed value.

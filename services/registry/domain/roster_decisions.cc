@@ -118,6 +118,24 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
       continue;
     }
     first_row_of_hash[hash] = outcome.applied.row_number();
+    v1::RosterPerson& person = *outcome.applied.mutable_person();
+    if (source == v1::ROSTER_SOURCE_STUDENT_STATUS && person.school_code().empty() && !person.school_name().empty()) {
+      ASSIGN_OR_RETURN(std::optional<std::string> code,
+                       state.FindSchoolCodeByName(person.county(), person.school_name()));
+      if (code) {
+        person.set_school_code(*code);
+      } else {
+        v1::RejectedRosterRow warning = outcome.rejected;
+        warning.set_kind(v1::REJECTION_KIND_SCHOOL_UNRESOLVED);
+        warning.set_column("school_name");
+        warning.set_reason(absl::StrCat(
+            "school '", person.school_name(), "' is not a registered school",
+            person.county().empty() ? "" : absl::StrCat(" of county '", person.county(), "'"),
+            " (or the name is shared by several); the row is kept as evidence of enrolment without a school code: "
+            "register the school or add a 学校标识码 column"));
+        *applied->add_school_unresolved() = std::move(warning);
+      }
+    }
     *applied->add_rows() = std::move(outcome.applied);
   }
   // Events of at most kRowsPerEvent rows each, so that no Kafka message grows
@@ -131,12 +149,22 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
       events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, part));
     }
   };
-  split(applied, [&] {
-    auto e = std::make_shared<v1::RosterRowsApplied>();
-    e->set_import_id(import.import_id());
-    e->set_source(import.source());
-    return e;
-  });
+  int warning = 0;  // each warning travels with the event that applies its row
+  for (int first = 0; first < applied->rows_size(); first += kRowsPerEvent) {
+    auto part = std::make_shared<v1::RosterRowsApplied>();
+    part->set_import_id(import.import_id());
+    part->set_source(import.source());
+    std::set<int32_t> rows_here;
+    for (int i = first; i < std::min(applied->rows_size(), first + kRowsPerEvent); ++i) {
+      *part->add_rows() = applied->rows(i);
+      rows_here.insert(applied->rows(i).row_number());
+    }
+    while (warning < applied->school_unresolved_size() &&
+           rows_here.count(applied->school_unresolved(warning).row_number())) {
+      *part->add_school_unresolved() = applied->school_unresolved(warning++);
+    }
+    events.push_back(Event(kRosterImportAggregate, import.import_id(), ++version, part));
+  }
   split(rejected, [&] {
     auto e = std::make_shared<v1::RosterRowsRejected>();
     e->set_import_id(import.import_id());

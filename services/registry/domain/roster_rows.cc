@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/field_parsers.h"
@@ -62,7 +63,8 @@ const std::vector<std::string>& RosterFields(v1::RosterSource source) {
 const std::vector<std::string>& RequiredRosterFields(v1::RosterSource source) {
   static const std::vector<std::string> kPoverty = {"national_id", "name", "household_number"};
   static const std::vector<std::string> kCivil = {"national_id", "name"};
-  static const std::vector<std::string> kStatus = {"national_id", "name", "school_code", "stage", "grade"};
+  // A school is named by school_code or school_name (many exports carry only the name).
+  static const std::vector<std::string> kStatus = {"national_id", "name", "school_code|school_name", "stage", "grade"};
   static const std::vector<std::string> kNone;
   switch (source) {
     case v1::ROSTER_SOURCE_POVERTY_OFFICE:
@@ -189,8 +191,12 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
   if (!info.ok()) return reject(v1::REJECTION_KIND_INVALID_ID, "national_id", std::string(info.status().message()));
   out.normalized_id = info->normalized;
   for (const auto& required : RequiredRosterFields(source)) {
-    if (Field(row, required).empty()) {
-      return reject(v1::REJECTION_KIND_BAD_VALUE, required, absl::StrCat(required, " is required"));
+    std::vector<std::string> alternatives = absl::StrSplit(required, '|');
+    bool present = false;
+    for (const auto& field : alternatives) present = present || !Field(row, field).empty();
+    if (!present) {
+      return reject(v1::REJECTION_KIND_BAD_VALUE, alternatives[0],
+                    absl::StrCat(absl::StrJoin(alternatives, " or "), " is required"));
     }
   }
 

@@ -13,7 +13,7 @@
 namespace zizhu::registry {
 
 // Canonical field names a source's rows may carry; the first ones listed by
-// RequiredRosterFields are required.
+// RequiredRosterFields are required ("a|b": a or b).
 const std::vector<std::string>& RosterFields(v1::RosterSource source);
 const std::vector<std::string>& RequiredRosterFields(v1::RosterSource source);
 // "poverty" / "civil" / "status" (and the enum names) -> source.

@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/domain/registry_evolve.h"
+#include "services/registry/domain/roster_decisions.h"
 
 namespace zizhu::registry {
 namespace {
@@ -44,6 +45,17 @@ class FakeState final : public RegistryState {
     return std::optional<int32_t>(it->second);
   }
   absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override { return settings; }
+  absl::StatusOr<std::optional<std::string>> FindSchoolCodeByName(const std::string& county,
+                                                                  const std::string& name) override {
+    std::optional<std::string> found;
+    for (const auto& [code, school] : schools) {
+      if (school.name() != name) continue;
+      if (!county.empty() && county != school.county_code() && county != school.county_name()) continue;
+      if (found) return std::optional<std::string>();  // ambiguous
+      found = code;
+    }
+    return found;
+  }
   std::map<std::string, v1::RosterImportRecord> imports;
   std::map<std::string, int32_t> import_rows;
   std::optional<v1::MatchSettings> settings;
@@ -294,6 +306,69 @@ TEST_F(RegistryDecisionsTest, SchoolAndHouseholdRegistration) {
   ASSERT_TRUE(DecideRegisterHousehold(state_, household).ok());
   household.set_household_type(v1::HOUSEHOLD_TYPE_UNSPECIFIED);
   EXPECT_EQ(DecideRegisterHousehold(state_, household).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RegistryDecisionsTest, StatusRosterNamingSchoolsOnlyByNameResolvesThemInTheCounty) {
+  v1::SchoolRecord red;
+  red.set_school_code("3121000001");
+  red.set_name("红星小学");
+  red.set_county_code("210102");
+  red.set_county_name("和平区");
+  v1::SchoolRecord other_red = red;  // same name, another county
+  other_red.set_school_code("3121000077");
+  other_red.set_county_code("210103");
+  other_red.set_county_name("沈河区");
+  state_.schools[red.school_code()] = red;
+  state_.schools[other_red.school_code()] = other_red;
+  v1::RosterImportRecord import;
+  import.set_import_id("imp-1");
+  import.set_source(v1::ROSTER_SOURCE_STUDENT_STATUS);
+  import.set_version(1);
+  state_.imports["imp-1"] = import;
+
+  auto row = [&](int n, const std::string& school, const std::string& county) {
+    v1::RosterRowInput r;
+    r.set_row_number(n);
+    auto& f = *r.mutable_fields();
+    f["national_id"] = ValidId(absl::StrCat("2101022015030", 1000 + n));
+    f["name"] = "学生" + std::to_string(n);
+    f["school_name"] = school;
+    f["county"] = county;
+    f["stage"] = "小学";
+    f["grade"] = "3";
+    return ValidateRosterRow(v1::ROSTER_SOURCE_STUDENT_STATUS, r, protector_);
+  };
+  std::vector<RosterRowOutcome> rows = {row(1, "红星小学", "和平区"), row(2, "红星小学", "210103"),
+                                        row(3, "红星小学", ""), row(4, "无名小学", "和平区")};
+  for (const auto& r : rows) ASSERT_TRUE(r.ok) << r.rejected.reason();
+  auto events = DecideAppendRosterRows(state_, "imp-1", v1::ROSTER_SOURCE_STUDENT_STATUS, rows);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 1u);
+  const auto& applied = static_cast<const v1::RosterRowsApplied&>(*(*events)[0].payload);
+  ASSERT_EQ(applied.rows_size(), 4);  // every row is evidence of enrolment, resolved or not
+  EXPECT_EQ(applied.rows(0).person().school_code(), "3121000001");  // by county name
+  EXPECT_EQ(applied.rows(1).person().school_code(), "3121000077");  // by county code
+  EXPECT_EQ(applied.rows(2).person().school_code(), "3121000001");  // no county column: the ID's region 210102
+  EXPECT_EQ(applied.rows(3).person().school_code(), "");            // unknown school
+  ASSERT_EQ(applied.school_unresolved_size(), 1);
+  EXPECT_EQ(applied.school_unresolved(0).row_number(), 4);
+  EXPECT_EQ(applied.school_unresolved(0).kind(), v1::REJECTION_KIND_SCHOOL_UNRESOLVED);
+  EXPECT_EQ(applied.school_unresolved(0).column(), "school_name");
+  EXPECT_NE(applied.school_unresolved(0).reason().find("'无名小学'"), std::string::npos);
+}
+
+TEST_F(RegistryDecisionsTest, StatusRowWithNeitherSchoolCodeNorNameIsRejectedNamingBoth) {
+  v1::RosterRowInput r;
+  r.set_row_number(1);
+  auto& f = *r.mutable_fields();
+  f["national_id"] = ValidId("21010220150301001");
+  f["name"] = "张三";
+  f["stage"] = "小学";
+  f["grade"] = "3";
+  RosterRowOutcome outcome = ValidateRosterRow(v1::ROSTER_SOURCE_STUDENT_STATUS, r, protector_);
+  EXPECT_FALSE(outcome.ok);
+  EXPECT_EQ(outcome.rejected.column(), "school_code");
+  EXPECT_EQ(outcome.rejected.reason(), "school_code or school_name is required");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
+#include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
 namespace zizhu::registry {
 namespace {
@@ -313,6 +314,47 @@ TEST_F(RegistryServiceTest, HealthServiceReportsServing) {
   generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
                     [&](grpc::Status s) { done.set_value(s); });
   EXPECT_TRUE(done.get_future().get().ok());
+}
+
+TEST_F(RegistryServiceTest, StatusRosterWithSchoolNamesOnlyResolvesThemAndReportsTheUnknown) {
+  RegisterSchoolAndHousehold();  // 红星小学 3121000001 in county 210102
+  auto rosters = v1::RosterService::NewStub(channel_);
+  v1::StartRosterImportRequest start;
+  *start.mutable_meta() = Meta("status-start");
+  start.set_source(v1::ROSTER_SOURCE_STUDENT_STATUS);
+  start.set_file_name("学籍.xlsx");
+  start.set_agency("xj-210102");
+  start.set_file_hash(std::string(64, 'e'));
+  start.set_declared_rows(2);
+  v1::StartRosterImportResponse started;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(rosters->StartRosterImport(&c1, start, &started).ok());
+  v1::AppendRosterRowsRequest append;
+  *append.mutable_meta() = Meta("status-rows");
+  append.set_import_id(started.import().import_id());
+  for (int n : {1, 2}) {
+    auto* row = append.add_rows();
+    row->set_row_number(n);
+    auto& f = *row->mutable_fields();
+    f["national_id"] = ValidId(absl::StrCat("2101022015030", 2000 + n));
+    f["name"] = "学生";
+    f["school_name"] = n == 1 ? "红星小学" : "无名小学";
+    f["stage"] = "小学";
+    f["grade"] = "3";
+  }
+  v1::AppendRosterRowsResponse appended;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(rosters->AppendRosterRows(&c2, append, &appended).ok());
+  EXPECT_EQ(appended.applied(), 2);
+  EXPECT_EQ(appended.rejected_size(), 0);
+  ASSERT_EQ(appended.warnings_size(), 1);
+  EXPECT_EQ(appended.warnings(0).row_number(), 2);
+  EXPECT_EQ(appended.warnings(0).kind(), v1::REJECTION_KIND_SCHOOL_UNRESOLVED);
+  // The same rows again: the same answer, from the projection.
+  v1::AppendRosterRowsResponse again;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(rosters->AppendRosterRows(&c3, append, &again).ok());
+  EXPECT_EQ(again.warnings_size(), 1);
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ TEST(RosterRowsTest, RejectionsSayKindColumnAndReason) {
   auto missing =
       ValidateRosterRow(v1::ROSTER_SOURCE_STUDENT_STATUS,
                         Row(6, {{"national_id", ValidId("21010220160301001")}, {"name", "王五"}}), protector);
-  EXPECT_EQ(missing.rejected.reason(), "school_code is required");
+  EXPECT_EQ(missing.rejected.reason(), "school_code or school_name is required");
 }
 
 TEST(RosterRowsTest, DisabilityCategoriesAndBirthDateConflictsAreKept) {

@@ -27,6 +27,8 @@ std::string KindName(v1::RejectionKind kind) {
       return "invalid_id";
     case v1::REJECTION_KIND_DUPLICATE_IN_SOURCE:
       return "duplicate";
+    case v1::REJECTION_KIND_SCHOOL_UNRESOLVED:
+      return "school_unresolved";
     default:
       return "bad_value";
   }
@@ -166,7 +168,13 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
     for (const auto& r : c->response.rejected()) {
       summary.errors.push_back({r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
     }
+    for (const auto& r : c->response.warnings()) {
+      summary.errors.push_back({r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
+      ++summary.warnings;
+    }
   }
+  std::sort(summary.errors.begin(), summary.errors.end(),
+            [](const RosterRowError& a, const RosterRowError& b) { return a.line < b.line; });
   if (!summary.already_imported && !started.import().completed()) {
     v1::CompleteRosterImportRequest complete;
     *complete.mutable_meta() = meta(absl::StrCat(summary.import_id, "-complete"));

@@ -40,6 +40,8 @@ struct RosterImportSummary {
   int rows = 0;
   int applied = 0;
   int rejected = 0;
+  // Applied rows reported for a look (a school name that matched no school).
+  int warnings = 0;
   double seconds = 0;
   std::vector<RosterRowError> errors;  // in line order
 };

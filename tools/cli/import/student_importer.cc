@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <map>
@@ -111,7 +112,11 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
     report_progress(false);
   };
 
-  for (size_t i = 1; i < rows->size(); ++i) {
+  // The service going away stops the import: rows not yet answered are not
+  // errors of the file, and a re-run (same request ids) resumes safely.
+  std::atomic<bool> unavailable{false};
+  std::string unavailable_reason;
+  for (size_t i = 1; i < rows->size() && !unavailable; ++i) {
     const CsvRow& row = (*rows)[i];
     ImportRowOutcome outcome;
     outcome.line = row.line;
@@ -157,26 +162,43 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
     call->request = std::move(*request);
     call->outcome = std::move(outcome);
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms));
-    stub->async()->RegisterStudent(&call->context, &call->request, &call->response,
-                                   [call, &record, &in_flight](grpc::Status status) {
-                                     if (status.ok()) {
-                                       call->outcome.student_id = call->response.student().student_id();
-                                     } else {
-                                       call->outcome.reason = status.error_message();
-                                       call->outcome.column = ColumnFromMessage(status.error_message());
-                                       if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-                                         absl::StrAppend(&call->outcome.reason, " (re-run the import to retry)");
-                                       }
-                                     }
-                                     record(std::move(call->outcome));
-                                     in_flight.Release();
-                                   });
+    if (unavailable) {
+      in_flight.Release();
+      break;
+    }
+    stub->async()->RegisterStudent(
+        &call->context, &call->request, &call->response,
+        [call, &record, &in_flight, &unavailable, &unavailable_reason, &mu](grpc::Status status) {
+          if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+              status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+            {
+              std::lock_guard<std::mutex> lock(mu);
+              if (!unavailable) unavailable_reason = status.error_message();
+            }
+            unavailable = true;
+            in_flight.Release();
+            return;
+          }
+          if (status.ok()) {
+            call->outcome.student_id = call->response.student().student_id();
+          } else {
+            call->outcome.reason = status.error_message();
+            call->outcome.column = ColumnFromMessage(status.error_message());
+          }
+          record(std::move(call->outcome));
+          in_flight.Release();
+        });
   }
   in_flight.WaitAll();
   {
     std::lock_guard<std::mutex> lock(mu);
     report_progress(true);
+  }
+  if (unavailable) {
+    return absl::UnavailableError(absl::StrCat(
+        "the service is unavailable (", unavailable_reason, "); the import stopped after ", summary.imported,
+        " imported row(s). Run the same command again when the service is back: rows already imported are "
+        "recognised by their request ids and not written twice"));
   }
   std::sort(outcomes.begin(), outcomes.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
   summary.failures = std::move(outcomes);

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/national_id.h"
@@ -128,7 +129,11 @@ absl::StatusOr<std::map<std::string, int>> HeaderMapping::Resolve(const std::vec
   }
   std::vector<std::string> missing;
   for (const std::string& required : required_) {
-    if (!columns.count(required)) missing.push_back(required);
+    // "a|b": either column will do.
+    bool present = false;
+    for (absl::string_view field : absl::StrSplit(required, '|'))
+      present = present || columns.count(std::string(field));
+    if (!present) missing.push_back(absl::StrReplaceAll(required, {{"|", " or "}}));
   }
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
