@@ -43,6 +43,7 @@ class MatchCommands final : public CommandGroup {
  private:
   std::string as_of;
   int age_min = 6, age_max = 15;
+  int exit_transition_years = -1;  // -1: not given
   std::string summary_county;
   bool summary_detail = false;
   std::string category_text, list_county, list_school;
@@ -56,6 +57,9 @@ void MatchCommands::Add(CLI::App& app) {
   auto* match_run = match->add_subcommand("run", "re-evaluate everyone with a reference date and school age");
   match_run->add_option("--as-of", as_of, "reference date for ages (2026-09-01)")->required();
   match_run->add_option("--age-min", age_min, "youngest school age")->capture_default_str();
+  match_run->add_option("--exit-transition-years", exit_transition_years,
+                        "years an exited household's children stay in scope (default: keep the current setting, "
+                        "5 at first)");
   match_run->add_option("--age-max", age_max, "oldest school age")->capture_default_str();
   match_run->callback([&] {
     connect();
@@ -68,6 +72,7 @@ void MatchCommands::Add(CLI::App& app) {
     *req.mutable_meta() = Meta(g);
     *req.mutable_as_of() = *date;
     req.set_school_age_min(age_min);
+    if (exit_transition_years >= 0) req.set_exit_transition_years(exit_transition_years);
     req.set_school_age_max(age_max);
     zizhu::registry::v1::RunCrossMatchResponse resp;
     grpc::ClientContext ctx;  // can take long on a large registry
@@ -77,7 +82,9 @@ void MatchCommands::Add(CLI::App& app) {
       return;
     }
     if (g.json) return PrintJson(resp);
-    std::cout << "cross-match re-evaluated as of " << as_of << ", school age " << age_min << "-" << age_max << "\n";
+    std::cout << "cross-match re-evaluated as of " << as_of << ", school age " << resp.settings().school_age_min()
+              << "-" << resp.settings().school_age_max() << ", exited households in scope for "
+              << resp.settings().exit_transition_years() << " years after exit\n";
   });
   auto* match_summary = match->add_subcommand("summary", "counts per category, county and school");
   match_summary->add_option("--county", summary_county, "only this county");

@@ -125,10 +125,11 @@ absl::Status ApplyCrossMatchRequested(const v1::CrossMatchRequested& event, cons
   *settings.mutable_as_of() = event.as_of();
   settings.set_school_age_min(event.school_age_min());
   settings.set_school_age_max(event.school_age_max());
+  settings.set_exit_transition_years(event.exit_transition_years());
   settings.set_version(envelope.aggregate_version());
   batch.Put(keys::kMatchSettings, SerializeDeterministic(settings));
-  // Only people whose category depends on age can change: poor and enrolled
-  // nowhere (the others' categories do not look at the date).
+  // Only people whose category depends on the reference date can change:
+  // poor and enrolled nowhere (age), or of an exited household (transition).
   std::vector<std::string> hashes;
   RETURN_IF_ERROR(batch.Scan(keys::kAgeSensitivePrefix, [&](const std::string& key, const std::string&) {
     hashes.push_back(key.substr(sizeof(keys::kAgeSensitivePrefix) - 1));

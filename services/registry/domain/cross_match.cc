@@ -54,6 +54,7 @@ v1::MatchSettings DefaultMatchSettings(const v1::Date& as_of) {
   *s.mutable_as_of() = as_of;
   s.set_school_age_min(6);
   s.set_school_age_max(15);
+  s.set_exit_transition_years(kDefaultExitTransitionYears);
   return s;
 }
 
@@ -135,7 +136,16 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
     return r;
   }
 
-  const bool poor_poverty = ev.poverty && !ev.poverty->exited();
+  // A household that exited poverty stays in scope for the transition period
+  // (policy data): its children are counted as registered-poor, shown as
+  // "exited YEAR". Whether it still is depends on the reference date.
+  const bool exited = ev.poverty && ev.poverty->exited();
+  const int year_exited = exited ? ev.poverty->person().year_exited() : 0;
+  const bool in_transition = exited && year_exited > 0 &&
+                             settings.as_of().year() - year_exited <= settings.exit_transition_years() &&
+                             settings.as_of().year() >= year_exited;
+  if (exited) r.set_age_sensitive(true);
+  const bool poor_poverty = ev.poverty && (!exited || in_transition);
   const bool poor_civil = ev.civil && !ev.civil->exited() && ev.civil->person().assistance_size() > 0;
   const bool registry_poor = ev.student && (HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR) ||
                                             HasCategory(*ev.student, v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE) ||
@@ -149,17 +159,22 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   const int age = AgeOn(birth, settings.as_of());
 
   std::vector<std::string> poor_in;
-  if (poor_poverty)
-    poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(), ")"));
+  if (poor_poverty) {
+    poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(),
+                                   in_transition ? absl::StrCat(", exited ", year_exited) : "", ")"));
+  }
   if (poor_civil) {
     std::vector<std::string> kinds;
     for (int a : ev.civil->person().assistance()) kinds.push_back(AssistanceName(static_cast<v1::AssistanceType>(a)));
     poor_in.push_back(absl::StrCat("civil affairs (", absl::StrJoin(kinds, "、"), ")"));
   }
   if (registry_poor) poor_in.push_back("registry");
-  if (ev.poverty && ev.poverty->exited()) {
-    r.add_reasons(absl::StrCat("household ", ev.poverty->person().household_number(), " exited poverty in ",
-                               ev.poverty->person().year_exited()));
+  if (exited) {
+    r.add_reasons(absl::StrCat(
+        "household ", ev.poverty->person().household_number(), " exited poverty in ", year_exited,
+        in_transition
+            ? absl::StrCat(": within the ", settings.exit_transition_years(), "-year transition period, still in scope")
+            : absl::StrCat(": beyond the ", settings.exit_transition_years(), "-year transition period")));
   }
 
   // 2. Poor, of school age, enrolled nowhere.

@@ -23,6 +23,9 @@ struct PersonEvidence {
 // School age and reference date. Policy data: set by CrossMatchRequested;
 // the defaults (6-15, compulsory education) apply until then.
 v1::MatchSettings DefaultMatchSettings(const v1::Date& as_of);
+// Years an exited household's children stay in scope unless a run says
+// otherwise (domain: "exits in the last five years stay in scope").
+inline constexpr int kDefaultExitTransitionYears = 5;
 
 // The reference date before any cross-match run: the newest date among the
 // person's evidence (roster entries' recorded_on, the student's last update

@@ -192,10 +192,17 @@ absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCr
     return absl::InvalidArgumentError(absl::StrCat("school age ", min, "-", max, " is not a range within 0-30"));
   }
   ASSIGN_OR_RETURN(auto settings, state.FindMatchSettings());
+  const int transition = cmd.has_exit_transition_years() ? cmd.exit_transition_years()
+                         : settings                      ? settings->exit_transition_years()
+                                                         : kDefaultExitTransitionYears;
+  if (transition < 0 || transition > 30) {
+    return absl::InvalidArgumentError(absl::StrCat("exit_transition_years ", transition, " is outside 0-30"));
+  }
   auto event = std::make_shared<v1::CrossMatchRequested>();
   *event->mutable_as_of() = cmd.as_of();
   event->set_school_age_min(min);
   event->set_school_age_max(max);
+  event->set_exit_transition_years(transition);
   return Events{Event(kCrossMatchAggregate, kCrossMatchId, (settings ? settings->version() : 0) + 1, event)};
 }
 

@@ -119,15 +119,33 @@ TEST(CrossMatchTest, ConflictsShowBothValuesAndWin) {
   EXPECT_EQ(r.reasons(1), "birth_date: poverty says '2016-03-01', status says '2016-03-02'");
 }
 
-TEST(CrossMatchTest, ExitedHouseholdIsNotPoorButTheExitIsShown) {
+TEST(CrossMatchTest, ExitBeyondTheTransitionPeriodIsNotPoorButTheExitIsShown) {
   PersonEvidence ev;
   ev.poverty = Entry(v1::ROSTER_SOURCE_POVERTY_OFFICE, "吴十", kTen);
   ev.poverty->set_exited(true);
   ev.poverty->mutable_person()->set_year_exited(2020);
   ev.status = Enrolled("吴十", kTen, v1::ENROLMENT_STATUS_ENROLLED);
-  auto r = CrossMatch("h", ev, kSettings);
+  v1::MatchSettings settings = kSettings;  // as of 2026: 2020 + 5 < 2026
+  auto r = CrossMatch("h", ev, settings);
   EXPECT_EQ(r.category(), v1::MATCH_CATEGORY_NO_FINDING);
-  EXPECT_EQ(r.reasons(0), "household H1 exited poverty in 2020");
+  EXPECT_EQ(r.reasons(0), "household H1 exited poverty in 2020: beyond the 5-year transition period");
+  EXPECT_TRUE(r.age_sensitive());  // a run with another date or window may move it
+}
+
+TEST(CrossMatchTest, ExitWithinTheTransitionPeriodStaysInScope) {
+  PersonEvidence ev;
+  ev.poverty = Entry(v1::ROSTER_SOURCE_POVERTY_OFFICE, "吴十", kTen);
+  ev.poverty->set_exited(true);
+  ev.poverty->mutable_person()->set_year_exited(2023);
+  // Not enrolled anywhere: a dropout suspect although the household exited.
+  auto r = CrossMatch("h", ev, kSettings);
+  EXPECT_EQ(r.category(), v1::MATCH_CATEGORY_NOT_ENROLLED);
+  EXPECT_EQ(r.reasons(0), "household H1 exited poverty in 2023: within the 5-year transition period, still in scope");
+  EXPECT_NE(r.reasons(1).find("poverty office (household H1, exited 2023)"), std::string::npos) << r.reasons(1);
+  // The window is policy data: with 2 years, 2023 is out of scope in 2026.
+  v1::MatchSettings short_window = kSettings;
+  short_window.set_exit_transition_years(2);
+  EXPECT_EQ(CrossMatch("h", ev, short_window).category(), v1::MATCH_CATEGORY_NO_FINDING);
 }
 
 TEST(CrossMatchTest, BeforeAnyRunTheNewestEvidenceDateIsTheReference) {
