@@ -6,7 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "prometheus/exposer.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/service/metrics.h"
 #include "services/common/service/projection_admin.h"
 
 namespace zizhu::service {
@@ -57,14 +59,33 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(ServiceHostOptio
   }
   h->server_->GetHealthCheckService()->SetServingStatus(true);
   for (auto& subscription : h->subscriptions_) subscription->Start();
+  if (!options.metrics_address.empty()) {
+    ServiceHost* host = h.get();
+    h->metrics_ = std::make_shared<HostMetrics>(
+        service->name(), [host] { return host->Subscriptions(); }, [host] { return host->processor_->stats(); });
+    try {
+      h->exposer_ = std::make_unique<prometheus::Exposer>(options.metrics_address);
+    } catch (const std::exception& e) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot serve metrics on '", options.metrics_address, "': ", e.what()));
+    }
+    h->exposer_->RegisterCollectable(h->metrics_);
+  }
   return h;
 }
 
 ServiceHost::~ServiceHost() { Shutdown(); }
 
+int ServiceHost::metrics_port() const {
+  if (!exposer_) return 0;
+  std::vector<int> ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
 void ServiceHost::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  exposer_.reset();
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(shutdown_grace_));

@@ -28,6 +28,10 @@
 namespace grpc {
 class Server;
 }
+namespace prometheus {
+class Collectable;
+class Exposer;
+}  // namespace prometheus
 
 namespace zizhu::service {
 
@@ -46,6 +50,9 @@ struct ServiceHostOptions {
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Threads that answer commands once their events are durable.
   int answer_threads = 2;
+  // host:port of the Prometheus /metrics endpoint (port 0: any free port);
+  // empty: no metrics endpoint.
+  std::string metrics_address;
 };
 
 // Opens an upstream topic for reading (Kafka read-only, or a shared
@@ -60,6 +67,8 @@ class ServiceHost {
   ~ServiceHost();
 
   int port() const { return port_; }
+  // Port of the /metrics endpoint, 0 when it is off.
+  int metrics_port() const;
   void Shutdown();
   // Rebuilds the projection beside the live one: own topic from 0, then each
   // upstream topic up to the applied offsets; swaps it in. Returns the
@@ -85,6 +94,8 @@ class ServiceHost {
   std::vector<std::unique_ptr<es::Subscription>> subscriptions_;
   std::unique_ptr<grpc::Service> admin_;
   std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<prometheus::Collectable> metrics_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
   absl::Duration shutdown_grace_;
   int port_ = 0;
   bool shut_down_ = false;

@@ -65,6 +65,8 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
   Add(cli, s, "instance-id", kafka.transactional_id, "transactional id of this writer instance (fences a zombie)");
   Add(cli, s, "max-batch", opts.processor.max_batch_commands, "most commands group-committed together");
   Add(cli, s, "block-cache-bytes", opts.block_cache_bytes, "RocksDB block cache");
+  Add(cli, s, "metrics-listen", opts.metrics_address,
+      "host:port of the Prometheus /metrics endpoint (subscription lag, commands); empty: off");
   if (spec.personal_data) {
     Add(cli, s, "key-file", key_file, "personal-data key file (64 hex characters)");
     cli.add_flag("--create-key-if-missing", create_key, "generate the key file when it does not exist (first start)")
@@ -116,6 +118,10 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
   if (!host.ok()) return fail(host.status(), "starting");
   std::cout << binary << " listening on port " << (*host)->port() << " (event log: " << event_log << " " << log->topic()
             << ", projection: " << (*host)->store().path() << ")" << std::endl;
+  if ((*host)->metrics_port() != 0) {
+    std::cout << binary << " metrics on http://" << opts.metrics_address.substr(0, opts.metrics_address.rfind(':'))
+              << ":" << (*host)->metrics_port() << "/metrics" << std::endl;
+  }
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);

@@ -3,6 +3,10 @@
 // upstream events with commands of its own, shows its lag, and rebuilds to
 // the same bytes. Upstream events are StringValue payloads; the follower's
 // own events are Int64Value payloads.
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -66,6 +70,29 @@ class Follower final : public service::Service {
   OwnRows own_;
   UpstreamRows upstream_;
 };
+
+// GET http://127.0.0.1:<port><path>, the whole answer (headers and body).
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+  close(fd);
+  return answer;
+}
 
 class SubscriptionTest : public testing::Test {
  protected:
@@ -189,6 +216,25 @@ TEST_F(SubscriptionTest, LagIsVisibleWhileBehind) {
   ASSERT_TRUE(harness_->host().WaitCaughtUp(absl::Seconds(30)));
   EXPECT_EQ(harness_->host().Subscriptions().at(0).lag_records, 0);
   EXPECT_EQ(Row("up/a"), "3000");
+}
+
+TEST_F(SubscriptionTest, LagAndCountsAreServedAsPrometheusMetrics) {
+  harness_.reset();
+  service::ServiceHostOptions options;
+  options.metrics_address = "127.0.0.1:0";
+  harness_ = testing_kit::ServiceHarness::Start(&follower_, topics_, kOwn, &clock_, dir_, options).value();
+  for (int i = 0; i < 10; ++i) Publish("a", "react");
+  ASSERT_TRUE(harness_->host().WaitCaughtUp(absl::Seconds(10)));
+  ASSERT_NE(harness_->host().metrics_port(), 0);
+  const std::string metrics = HttpGet(harness_->host().metrics_port(), "/metrics");
+  EXPECT_NE(metrics.find("zizhu_subscription_lag_records{service=\"follower\",topic=\"test.upstream.events.v1\"} 0"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(
+                "zizhu_subscription_applied_events_total{service=\"follower\",topic=\"test.upstream.events.v1\"} 10"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("zizhu_events_appended_total{service=\"follower\"} 10"), std::string::npos) << metrics;
 }
 
 }  // namespace
