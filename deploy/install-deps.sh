@@ -24,3 +24,15 @@ if (( ${#missing[@]} > 0 )); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 "$here/kafka/fetch.sh"
+
+# buf (protobuf lint, part of `make test`), pinned, from the Go module proxy.
+BUF_VERSION=v1.75.0
+gobin="$(go env GOPATH 2>/dev/null)/bin"
+if ! "$gobin/buf" --version 2>/dev/null | grep -qx "${BUF_VERSION#v}"; then
+  if command -v go >/dev/null; then
+    echo "installing buf $BUF_VERSION (go install)"
+    go install "github.com/bufbuild/buf/cmd/buf@$BUF_VERSION"
+  else
+    echo "go is not installed: buf (protobuf lint) cannot be installed; the buf_lint test will fail" >&2
+  fi
+fi

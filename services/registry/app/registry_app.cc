@@ -171,8 +171,7 @@ void RegistryApp::FindStudentByNationalId(const v1::FindStudentByNationalIdReque
 
 absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudent(const std::string& student_id) const {
   const std::string key = keys::Student(student_id);
-  ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::StudentRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::StudentRecord>(*store_, key));
   if (!record) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
   return *record;
 }
@@ -287,8 +286,7 @@ absl::StatusOr<v1::GetSchoolResponse> RegistryApp::GetSchool(const v1::GetSchool
 absl::StatusOr<v1::School> RegistryApp::LoadSchool(const std::string& school_code) const {
   if (school_code.empty()) return absl::InvalidArgumentError("school_code is required");
   const std::string key = keys::School(school_code);
-  ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::SchoolRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::SchoolRecord>(*store_, key));
   if (!record) return absl::NotFoundError(absl::StrCat("school_code '", school_code, "' does not exist"));
   return SchoolToApi(*record);
 }
@@ -325,8 +323,7 @@ absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const v1::Get
 absl::StatusOr<v1::Household> RegistryApp::LoadHousehold(const std::string& household_number) const {
   if (household_number.empty()) return absl::InvalidArgumentError("household_number is required");
   const std::string key = keys::Household(household_number);
-  ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::HouseholdRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::HouseholdRecord>(*store_, key));
   if (!record) return absl::NotFoundError(absl::StrCat("household_number '", household_number, "' does not exist"));
   return HouseholdToApi(*record);
 }

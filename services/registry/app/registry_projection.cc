@@ -13,8 +13,7 @@ namespace {
 
 absl::StatusOr<std::optional<v1::StudentRecord>> LoadStudent(storage::ProjectionBatch& batch, const std::string& id) {
   const std::string key = keys::Student(id);
-  ASSIGN_OR_RETURN(auto row, batch.Get(key));
-  return storage::ParseRow<v1::StudentRecord>(row, key);
+  return storage::LoadRow<v1::StudentRecord>(batch, key);
 }
 
 void PutStudent(storage::ProjectionBatch& batch, const std::optional<v1::StudentRecord>& before,
@@ -101,21 +100,18 @@ absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindSchoolCodeByN
 
 absl::StatusOr<std::optional<v1::SchoolRecord>> BatchRegistryState::FindSchool(const std::string& school_code) {
   const std::string key = keys::School(school_code);
-  ASSIGN_OR_RETURN(auto row, batch_.Get(key));
-  return storage::ParseRow<v1::SchoolRecord>(row, key);
+  return storage::LoadRow<v1::SchoolRecord>(batch_, key);
 }
 
 absl::StatusOr<std::optional<v1::HouseholdRecord>> BatchRegistryState::FindHousehold(const std::string& number) {
   const std::string key = keys::Household(number);
-  ASSIGN_OR_RETURN(auto row, batch_.Get(key));
-  return storage::ParseRow<v1::HouseholdRecord>(row, key);
+  return storage::LoadRow<v1::HouseholdRecord>(batch_, key);
 }
 
 absl::StatusOr<std::optional<v1::RosterImportRecord>> BatchRegistryState::FindRosterImport(
     const std::string& import_id) {
   const std::string key = keys::RosterImport(import_id);
-  ASSIGN_OR_RETURN(auto row, batch_.Get(key));
-  return storage::ParseRow<v1::RosterImportRecord>(row, key);
+  return storage::LoadRow<v1::RosterImportRecord>(batch_, key);
 }
 
 absl::StatusOr<std::optional<int32_t>> BatchRegistryState::FindImportRowByHash(const std::string& import_id,

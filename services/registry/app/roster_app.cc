@@ -41,8 +41,7 @@ absl::StatusOr<v1::GetRosterImportResponse> RosterApp::GetRosterImport(
 absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import_id) const {
   if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
   const std::string key = keys::RosterImport(import_id);
-  ASSIGN_OR_RETURN(auto row, store_->Get(key));
-  ASSIGN_OR_RETURN(auto record, storage::ParseRow<v1::RosterImportRecord>(row, key));
+  ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::RosterImportRecord>(*store_, key));
   if (!record) return absl::NotFoundError(absl::StrCat("import_id '", import_id, "' does not exist"));
   return ImportToApi(*record);
 }

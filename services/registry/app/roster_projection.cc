@@ -13,12 +13,6 @@
 namespace zizhu::registry {
 namespace {
 
-template <typename T>
-absl::StatusOr<std::optional<T>> Load(storage::ProjectionBatch& batch, const std::string& key) {
-  ASSIGN_OR_RETURN(auto row, batch.Get(key));
-  return storage::ParseRow<T>(row, key);
-}
-
 // The civil date of a moment in China (UTC+8).
 v1::Date DateInChina(const google::protobuf::Timestamp& at) {
   absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(at.seconds()), absl::FixedTimeZone(8 * 3600));
@@ -86,7 +80,7 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
   for (const v1::RejectedRosterRow& warning : event.school_unresolved()) {
     batch.Put(keys::ImportWarning(event.import_id(), warning.row_number()), SerializeDeterministic(warning));
   }
-  ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
+  ASSIGN_OR_RETURN(auto import, storage::LoadRow<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
   if (!import) return absl::DataLossError(absl::StrCat("rows for unknown import '", event.import_id(), "'"));
   import->set_version(envelope.aggregate_version());
   import->set_rows_applied(import->rows_applied() + event.rows_size());
@@ -111,7 +105,7 @@ absl::Status ApplyRejections(const v1::RosterRowsRejected& event, const common::
     result.add_sources(event.source());
     RETURN_IF_ERROR(StoreMatch(batch, result));
   }
-  ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
+  ASSIGN_OR_RETURN(auto import, storage::LoadRow<v1::RosterImportRecord>(batch, keys::RosterImport(event.import_id())));
   if (!import) return absl::DataLossError(absl::StrCat("rejections for unknown import '", event.import_id(), "'"));
   import->set_version(envelope.aggregate_version());
   import->set_rows_rejected(import->rows_rejected() + event.rows_size());
@@ -156,23 +150,23 @@ absl::Status RecomputeMatchesOfSchool(const std::string& school_code, storage::P
 absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& batch) {
   PersonEvidence evidence;
   ASSIGN_OR_RETURN(evidence.poverty,
-                   Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
+                   storage::LoadRow<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
   ASSIGN_OR_RETURN(evidence.civil,
-                   Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_CIVIL_AFFAIRS, hash)));
+                   storage::LoadRow<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_CIVIL_AFFAIRS, hash)));
   ASSIGN_OR_RETURN(evidence.status,
-                   Load<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_STUDENT_STATUS, hash)));
+                   storage::LoadRow<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_STUDENT_STATUS, hash)));
   ASSIGN_OR_RETURN(auto student_id, batch.Get(keys::NationalIdHash(hash)));
   if (student_id) {
-    ASSIGN_OR_RETURN(evidence.student, Load<v1::StudentRecord>(batch, keys::Student(*student_id)));
+    ASSIGN_OR_RETURN(evidence.student, storage::LoadRow<v1::StudentRecord>(batch, keys::Student(*student_id)));
   }
   std::string school = evidence.student  ? evidence.student->school_code()
                        : evidence.status ? evidence.status->person().school_code()
                                          : "";
   if (!school.empty()) {
-    ASSIGN_OR_RETURN(auto record, Load<v1::SchoolRecord>(batch, keys::School(school)));
+    ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::SchoolRecord>(batch, keys::School(school)));
     if (record) evidence.school_county = record->county_name().empty() ? record->county_code() : record->county_name();
   }
-  ASSIGN_OR_RETURN(auto settings, Load<v1::MatchSettings>(batch, keys::kMatchSettings));
+  ASSIGN_OR_RETURN(auto settings, storage::LoadRow<v1::MatchSettings>(batch, keys::kMatchSettings));
   const v1::Date student_updated_on = evidence.student ? DateInChina(evidence.student->updated_at()) : v1::Date();
   v1::MatchSettings effective =
       settings ? *settings : DefaultMatchSettings(NewestEvidenceDate(evidence, student_updated_on));
@@ -197,16 +191,16 @@ void AddRosterHandlers(es::EventDispatcher<storage::ProjectionBatch&>& on) {
   });
   on.On<v1::RosterRowsApplied>(ApplyRows);
   on.On<v1::RosterRowsRejected>(ApplyRejections);
-  on.On<v1::RosterImportCompleted>(
-      [](const v1::RosterImportCompleted& e, const Envelope& envelope, Batch& batch) -> absl::Status {
-        ASSIGN_OR_RETURN(auto import, Load<v1::RosterImportRecord>(batch, keys::RosterImport(e.import_id())));
-        if (!import) return absl::DataLossError(absl::StrCat("completion of unknown import '", e.import_id(), "'"));
-        import->set_version(envelope.aggregate_version());
-        import->set_completed(true);
-        *import->mutable_completed_at() = envelope.occurred_at();
-        batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(*import));
-        return absl::OkStatus();
-      });
+  on.On<v1::RosterImportCompleted>([](const v1::RosterImportCompleted& e, const Envelope& envelope,
+                                      Batch& batch) -> absl::Status {
+    ASSIGN_OR_RETURN(auto import, storage::LoadRow<v1::RosterImportRecord>(batch, keys::RosterImport(e.import_id())));
+    if (!import) return absl::DataLossError(absl::StrCat("completion of unknown import '", e.import_id(), "'"));
+    import->set_version(envelope.aggregate_version());
+    import->set_completed(true);
+    *import->mutable_completed_at() = envelope.occurred_at();
+    batch.Put(keys::RosterImport(e.import_id()), SerializeDeterministic(*import));
+    return absl::OkStatus();
+  });
   on.On<v1::CrossMatchRequested>(ApplyCrossMatchRequested);
 }
 
