@@ -23,6 +23,16 @@ absl::Status ValidateCommandMeta(const CommandMeta& meta) {
     }
   }
   if (meta.actor.empty()) return absl::InvalidArgumentError("meta.actor is required (operator or system id)");
+  constexpr size_t kMaxMetaField = 256;
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"meta.actor", &meta.actor},
+                                    {"meta.org_scope", &meta.org_scope},
+                                    {"meta.correlation_id", &meta.correlation_id},
+                                    {"meta.causation_id", &meta.causation_id}}) {
+    if (value->size() > kMaxMetaField) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " is ", value->size(), " bytes; at most ", kMaxMetaField, " are allowed"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -211,9 +221,10 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
     }
     std::vector<AppendRecord> command_records;
     absl::Status applied = absl::OkStatus();
+    absl::Status oversized = absl::OkStatus();
     common::v1::CommandOutcome outcome;
     const int32_t count = static_cast<int32_t>(decided->size());
-    for (int32_t e = 0; e < count && applied.ok(); ++e) {
+    for (int32_t e = 0; e < count && applied.ok() && oversized.ok(); ++e) {
       const NewEvent& event = (*decided)[e];
       common::v1::EventEnvelope envelope;
       envelope.set_event_id(NewRandomHexId());
@@ -231,6 +242,13 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
       envelope.set_events_in_command(count);
       envelope.set_envelope_version(1);
       envelope.mutable_payload()->PackFrom(*event.payload);
+      const size_t bytes = envelope.ByteSizeLong();
+      if (bytes > options_.max_event_bytes) {
+        oversized = absl::InvalidArgumentError(absl::StrCat("the command's event ", event.payload->GetTypeName(),
+                                                            " would be ", bytes, " bytes; at most ",
+                                                            options_.max_event_bytes, " are allowed"));
+        break;
+      }
       applied = ApplyEventRows(*projection_, envelope, rows);
       if (e == 0) {
         outcome.set_request_id(cmd.meta.request_id);
@@ -241,6 +259,12 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
       if (event.aggregate_id.value() == outcome.aggregate_id())
         outcome.set_aggregate_version(event.aggregate_version.value());
       command_records.push_back(AppendRecord{event.aggregate_id.value(), envelope.SerializeAsString()});
+    }
+    if (!oversized.ok()) {
+      // Fails alone: an event the log would refuse never joins the batch.
+      rows.RollbackToSavePoint();
+      result.outcome = oversized;
+      continue;
     }
     if (!applied.ok()) {
       rows.RollbackToSavePoint();

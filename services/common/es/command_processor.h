@@ -47,7 +47,9 @@ struct CommandMeta {
   std::string causation_id;    // defaults to request_id
 };
 
-// Checks request_id (1-128 printable ASCII characters) and actor (non-empty).
+// Checks request_id (1-128 printable ASCII characters), actor (1-256
+// bytes), org_scope, correlation_id and causation_id (at most 256 bytes).
+// Errors name the field and the limit, never echo a long value.
 absl::Status ValidateCommandMeta(const CommandMeta& meta);
 
 // Decides one command against current state read through `view` (which
@@ -63,6 +65,10 @@ struct CommandProcessorOptions {
   size_t max_batch_commands = 2000;
   // Commands waiting beyond this answer RESOURCE_EXHAUSTED.
   size_t max_queued_commands = 200000;
+  // Largest serialized event envelope. A command that decides a larger event
+  // fails alone with INVALID_ARGUMENT; it never reaches the log, where it
+  // would fail the whole batch's transaction (Kafka's default limit is 1 MB).
+  size_t max_event_bytes = 512 << 10;
   ProjectionRunnerOptions runner;
 };
 

@@ -9,7 +9,9 @@
 // `void M(const Req&, Callback<Resp>)` (answered when the events are durable,
 // off the gRPC thread) and queries `absl::StatusOr<Resp> M(const Req&) const`.
 // The absl::Status becomes the RPC status (same numeric codes); a call whose
-// deadline has already passed is answered DEADLINE_EXCEEDED without running.
+// deadline has already passed is answered DEADLINE_EXCEEDED without running,
+// and a request with a string field over kMaxFieldBytes INVALID_ARGUMENT
+// naming the field (see field_limits.h).
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -20,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/es/commands.h"
+#include "services/common/grpc/field_limits.h"
 #include "services/common/grpc/status_convert.h"
 
 namespace zizhu::grpc_kit {
@@ -36,14 +39,21 @@ Callback<Resp> FinishInto(Reactor* reactor, Resp* response) {
   };
 }
 
-inline bool DeadlinePassed(Ctx* ctx) { return ctx->deadline() < std::chrono::system_clock::now(); }
+// Checks made before any app method runs; OK to go on.
+template <typename Req>
+grpc::Status Admit(Ctx* ctx, const Req& request) {
+  if (ctx->deadline() < std::chrono::system_clock::now()) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call started");
+  }
+  return ToGrpcStatus(CheckFieldSizes(request));
+}
 
 template <typename App, typename Req, typename Resp>
 Reactor* Unary(Ctx* ctx, const Req* request, Resp* response, App* app,
                void (App::*method)(const Req&, Callback<Resp>)) {
   Reactor* reactor = ctx->DefaultReactor();
-  if (DeadlinePassed(ctx)) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call started"));
+  if (grpc::Status admitted = Admit(ctx, *request); !admitted.ok()) {
+    reactor->Finish(admitted);
     return reactor;
   }
   (app->*method)(*request, FinishInto(reactor, response));
@@ -54,8 +64,8 @@ template <typename App, typename Req, typename Resp>
 Reactor* Unary(Ctx* ctx, const Req* request, Resp* response, const App* app,
                absl::StatusOr<Resp> (App::*method)(const Req&) const) {
   Reactor* reactor = ctx->DefaultReactor();
-  if (DeadlinePassed(ctx)) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call started"));
+  if (grpc::Status admitted = Admit(ctx, *request); !admitted.ok()) {
+    reactor->Finish(admitted);
     return reactor;
   }
   FinishInto(reactor, response)((app->*method)(*request));

@@ -200,5 +200,36 @@ TEST_F(CommandProcessorTest, RejectsMissingRequestIdAndActor) {
   EXPECT_EQ(p2.get_future().get().status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(CommandProcessorTest, AnOversizedEventFailsAloneAmongGoodCommands) {
+  // Submitted together, so they are decided in one group-committed batch.
+  std::vector<std::promise<absl::StatusOr<common::v1::CommandOutcome>>> done(41);
+  for (int i = 0; i < 41; ++i) {
+    const bool poison = i == 20;
+    processor_->Submit(CommandMeta{absl::StrCat("req-", i), "tester", "", "", ""},
+                       Increment(absl::StrCat("c", i), 0, 1, poison ? std::string(2 << 20, 'p') : "inc"),
+                       [&done, i](const absl::StatusOr<common::v1::CommandOutcome>& r) { done[i].set_value(r); });
+  }
+  for (int i = 0; i < 41; ++i) {
+    auto outcome = done[i].get_future().get();
+    if (i == 20) {
+      EXPECT_EQ(outcome.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_LT(outcome.status().message().size(), 200u);
+      EXPECT_NE(outcome.status().message().find("at most 524288"), std::string::npos) << outcome.status();
+    } else {
+      EXPECT_TRUE(outcome.ok()) << i << ": " << outcome.status();
+    }
+  }
+  EXPECT_EQ(log_.size(), 40u);
+  EXPECT_FALSE(store_->Get("c/c20").value().has_value());
+}
+
+TEST_F(CommandProcessorTest, OversizedMetaFieldsAreRefusedNamingTheField) {
+  std::promise<absl::StatusOr<common::v1::CommandOutcome>> done;
+  processor_->Submit(CommandMeta{"r", std::string(1 << 20, 'a'), "", "", ""}, Increment("c"),
+                     [&](const absl::StatusOr<common::v1::CommandOutcome>& r) { done.set_value(r); });
+  auto outcome = done.get_future().get();
+  EXPECT_EQ(outcome.status().message(), "meta.actor is 1048576 bytes; at most 256 are allowed");
+}
+
 }  // namespace
 }  // namespace zizhu::es

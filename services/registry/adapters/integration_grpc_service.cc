@@ -1,5 +1,6 @@
 #include "services/registry/adapters/integration_grpc_service.h"
 
+#include "services/common/grpc/field_limits.h"
 #include "services/common/grpc/status_convert.h"
 
 namespace zizhu::registry {
@@ -28,6 +29,10 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PushRosterChanges(
   auto caller = Caller(ctx);
   if (!caller.ok()) {
     reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  if (absl::Status sizes = grpc_kit::CheckFieldSizes(*req); !sizes.ok()) {
+    reactor->Finish(ToGrpcStatus(sizes));
     return reactor;
   }
   app_->PushRosterChanges(caller->first, caller->second, req->request_id(),

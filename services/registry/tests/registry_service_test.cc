@@ -357,5 +357,41 @@ TEST_F(RegistryServiceTest, StatusRosterWithSchoolNamesOnlyResolvesThemAndReport
   EXPECT_EQ(again.warnings_size(), 1);
 }
 
+TEST_F(RegistryServiceTest, PoisonedRequestsAmongGoodOnesFailAlone) {
+  RegisterSchoolAndHousehold();
+  constexpr int kRequests = 300;
+  struct Call {
+    grpc::ClientContext ctx;
+    v1::RegisterStudentRequest request;
+    v1::RegisterStudentResponse response;
+    std::promise<grpc::Status> done;
+  };
+  std::vector<std::unique_ptr<Call>> calls;
+  for (int i = 0; i < kRequests; ++i) {
+    auto call = std::make_unique<Call>();
+    call->request = Student(i, absl::StrCat("poison-test-", i));
+    if (i % 15 == 7) call->request.mutable_meta()->set_actor(std::string(1 << 20, 'A'));  // 20 poisoned
+    calls.push_back(std::move(call));
+  }
+  for (auto& c : calls) {
+    stub_->async()->RegisterStudent(&c->ctx, &c->request, &c->response,
+                                    [call = c.get()](grpc::Status s) { call->done.set_value(s); });
+  }
+  int good = 0, refused = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    grpc::Status s = calls[i]->done.get_future().get();
+    if (i % 15 == 7) {
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+      EXPECT_EQ(s.error_message(), "meta.actor is 1048576 bytes; at most 4096 are allowed");
+      ++refused;
+    } else {
+      EXPECT_TRUE(s.ok()) << i << ": " << s.error_message();
+      good += s.ok();
+    }
+  }
+  EXPECT_EQ(refused, 20);
+  EXPECT_EQ(good, kRequests - 20);
+}
+
 }  // namespace
 }  // namespace zizhu::registry
