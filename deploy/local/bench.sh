@@ -1,15 +1,96 @@
 #!/usr/bin/env bash
-# make bench: a dedicated broker + registry in .run/bench on their own ports,
-# then 100,000 registrations through gRPC. Prints students/s and latencies.
+# make bench: a dedicated broker + registry in .run/bench on their own ports;
+# first the ceilings of the engines on this machine (raw Kafka produce and
+# consume through the core's log adapter, raw RocksDB WriteBatch, an empty
+# gRPC round trip), then zizhu's figures — registrations in a closed loop,
+# registrations at a fixed rate with ghz, a projection rebuild from offset 0 —
+# each printed as a ratio of its ceiling, and the peak RSS of each process.
+#
+# BENCH_COUNT (100000) registrations in the closed loop, BENCH_CONCURRENCY (256)
+# in flight; BENCH_RATE (2000/s) and BENCH_RATE_COUNT (20000) for ghz.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="$root/.run/bench"
 build="${BUILD_DIR:-$root/build}"
 count="${BENCH_COUNT:-100000}"
+concurrency="${BENCH_CONCURRENCY:-256}"
+rate="${BENCH_RATE:-2000}"
+rate_count="${BENCH_RATE_COUNT:-20000}"
 rm -rf "$dir"; mkdir -p "$dir"
 kport=19192; rport=17191
 "$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1))
 source "$root/deploy/lib.sh"
 trap 'stop_pid "$dir/registry.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
 start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid"
-"$build/tools/register_bench" --server "127.0.0.1:$rport" --count "$count" --concurrency "${BENCH_CONCURRENCY:-256}"
+Z="$build/tools/zizhu --server 127.0.0.1:$rport --timeout-ms 600000"
+
+gobin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
+ghz="$(command -v ghz || echo "$gobin/ghz")"
+if [[ ! -x "$ghz" ]] && command -v go >/dev/null; then
+  echo "installing ghz (go install) for the fixed-rate measure"
+  go install github.com/bojand/ghz/cmd/ghz@v0.93.0 >/dev/null 2>&1 || true
+fi
+
+echo "== ceilings (same broker, same disk, same machine)"
+"$build/tools/ceilings" --bootstrap "127.0.0.1:$kport" --dir "$dir/ceilings" --server "127.0.0.1:$rport" \
+  | tee "$dir/ceilings.txt"
+ceiling() { awk -v n="$1" '$1 == "ceiling" && $2 == n { print $3 }' "$dir/ceilings.txt"; }
+
+echo "== registrations, closed loop ($concurrency in flight)"
+"$build/tools/register_bench" --server "127.0.0.1:$rport" --count "$count" --concurrency "$concurrency" \
+  | tee "$dir/closed.txt"
+closed_rate=$(sed -n 's/.*: \([0-9]*\) students\/s.*/\1/p' "$dir/closed.txt")
+
+rate_line="(ghz not installed: go install github.com/bojand/ghz/cmd/ghz@v0.93.0)"
+if [[ -x "$ghz" ]]; then
+  echo "== registrations at a fixed rate: $rate/s, $rate_count requests (ghz)"
+  $Z school register --code 3129990001 --name 定速测试学校 --county 210102 --stages 小学 >/dev/null
+  python3 - "$dir/fixed.json" "$rate_count" <<'PY'
+import json, sys
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+def nid(s17):
+    return s17 + "10X98765432"[sum(int(a) * b for a, b in zip(s17, w)) % 11]
+out = []
+for i in range(int(sys.argv[2])):
+    first17 = "210102%04d%02d%02d%03d" % (2014 + i // 336000 % 3, 1 + i // 28000 % 12, 1 + i // 1000 % 28, i % 1000)
+    out.append({"meta": {"request_id": "fixed-%d" % i, "actor": "bench"}, "name": "定速学生",
+                "national_id": nid(first17), "school_code": "3129990001", "stage": "EDUCATION_STAGE_PRIMARY",
+                "grade": 3, "class_name": "1班"})
+json.dump(out, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+  "$ghz" --insecure --call zizhu.registry.v1.RegistryService.RegisterStudent --data-file "$dir/fixed.json" \
+    --rps "$rate" --total "$rate_count" --concurrency 64 --connections 4 --format json "127.0.0.1:$rport" \
+    > "$dir/fixed-ghz.json" || true
+  rate_line=$(python3 - "$dir/fixed-ghz.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+lat = {d["percentage"]: d["latency"] / 1e6 for d in r.get("latencyDistribution") or []}
+errors = sum(r.get("statusCodeDistribution", {}).get(k, 0) for k in r.get("statusCodeDistribution", {}) if k != "OK")
+print("%.0f req/s achieved, p50 %.2f ms, p99 %.2f ms, %d not OK" % (r["rps"], lat.get(50, 0), lat.get(99, 0), errors))
+PY
+)
+  echo "$rate_line"
+fi
+
+echo "== projection rebuild from offset 0"
+$Z projection rebuild | tee "$dir/rebuild.txt"
+events=$(sed -n 's/rebuilt: \([0-9]*\) events in \([0-9]*\) ms.*/\1/p' "$dir/rebuild.txt")
+ms=$(sed -n 's/rebuilt: \([0-9]*\) events in \([0-9]*\) ms.*/\2/p' "$dir/rebuild.txt")
+rebuild_rate=$(( events * 1000 / (ms > 0 ? ms : 1) ))
+
+rss() { awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$(cat "$1")/status" 2>/dev/null || echo "?"; }
+broker_pid_file="$dir/kafka/broker.pid"
+
+echo
+echo "== summary (this run)"
+printf '%-44s %14s %16s %8s\n' "measure" "zizhu" "ceiling" "ratio"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else print "-" }'; }
+printf '%-44s %14s %16s %8s\n' "registrations/s, $concurrency in flight" "$closed_rate" \
+  "$(ceiling kafka_produce) rec/s" "$(ratio "$closed_rate" "$(ceiling kafka_produce)")"
+printf '%-44s %14s %16s %8s\n' "rebuild events/s from offset 0" "$rebuild_rate" \
+  "$(ceiling kafka_consume) rec/s" "$(ratio "$rebuild_rate" "$(ceiling kafka_consume)")"
+printf '%-44s %14s %16s %8s\n' "  (rocksdb WriteBatch, for the projection)" "" "$(ceiling rocksdb_writebatch) keys/s" ""
+printf '%-44s %s\n' "fixed rate $rate/s (ghz)" "$rate_line"
+printf '%-44s %s\n' "empty gRPC unary round trip" "$(grep '^ceiling grpc_unary' "$dir/ceilings.txt" | cut -d' ' -f3-)"
+printf '%-44s %s\n' "peak RSS registry" "$(rss "$dir/registry.pid")"
+[[ -f "$broker_pid_file" ]] && printf '%-44s %s\n' "peak RSS broker" "$(rss "$broker_pid_file")"
