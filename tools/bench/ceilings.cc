@@ -132,14 +132,15 @@ int RocksWrite(const Options& o) {
   for (int first = 0; first < keys; first += o.batch) {
     zizhu::storage::ProjectionBatch batch = (*store)->NewBatch();
     for (int i = first; i < std::min(keys, first + o.batch); ++i) {
-      batch.Put(absl::StrFormat("stu/%016x", static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull), std::string(o.record_bytes, 'r'));
+      batch.Put(absl::StrFormat("stu/%016x", static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ull),
+                std::string(o.record_bytes, 'r'));
     }
     if (!(*store)->Commit(batch).ok()) return 1;
   }
   double s = Seconds(start);
   Print("rocksdb_writebatch", keys / s, "keys/s",
-        absl::StrFormat("%d keys of %d bytes, batches of %d, projection-store options, %.2f s", keys,
-                        o.record_bytes, o.batch, s));
+        absl::StrFormat("%d keys of %d bytes, batches of %d, projection-store options, %.2f s", keys, o.record_bytes,
+                        o.batch, s));
   store->reset();
   std::filesystem::remove_all(path);
   return 0;
@@ -188,10 +189,9 @@ int GrpcUnary(const Options& o) {
   double s = Seconds(start);
   std::sort(latencies_us.begin(), latencies_us.end());
   auto pct = [&](double p) {
-    return latencies_us.empty() ? 0.0
-                                : latencies_us[std::min(latencies_us.size() - 1,
-                                                        static_cast<size_t>(p * latencies_us.size()))] /
-                                      1000.0;
+    return latencies_us.empty()
+               ? 0.0
+               : latencies_us[std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()))] / 1000.0;
   };
   Print("grpc_unary", o.calls / s, "calls/s",
         absl::StrFormat("empty unary call, %d in flight, p50 %.2f ms, p99 %.2f ms, %d failed, %.2f s", o.concurrency,

@@ -3,9 +3,11 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "services/common/core/status_macros.h"
 
@@ -171,6 +173,14 @@ absl::Status KafkaEventLog::CreateProducer() {
   RETURN_IF_ERROR(SetConf(conf.get(), "partitioner", "murmur2_random"));
   RETURN_IF_ERROR(SetConf(conf.get(), "socket.timeout.ms", std::to_string(options_.request_timeout_ms)));
   RETURN_IF_ERROR(SetConf(conf.get(), "message.timeout.ms", std::to_string(options_.transaction_timeout_ms)));
+  // Operator overrides of librdkafka producer settings, "name=value;name=value"
+  // (e.g. for a multi-node cluster); applied last.
+  if (const char* overrides = std::getenv("ZIZHU_KAFKA_PRODUCER_OVERRIDES")) {
+    for (absl::string_view pair : absl::StrSplit(overrides, ';', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+      RETURN_IF_ERROR(SetConf(conf.get(), kv.first, kv.second));
+    }
+  }
   std::string err;
   if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(collector_.get()), err) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("kafka dr_cb: ", err));

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -120,12 +121,23 @@ void ProjectionBatch::PopSavePoint() {
 }
 
 rocksdb::WriteBatch ProjectionBatch::BuildWriteBatch() const {
-  rocksdb::WriteBatch batch;
-  for (const auto& [key, value] : overlay_) {
-    if (value) {
-      batch.Put(key, *value).PermitUncheckedError();
+  // In key order: the memtable's skip list inserts ascending keys far more
+  // cheaply (each insert starts from the previous one's position) — most of
+  // a replay's time went to random-order inserts.
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> entries;
+  entries.reserve(overlay_.size());
+  size_t bytes = 0;
+  for (const auto& entry : overlay_) {
+    entries.push_back(&entry);
+    bytes += entry.first.size() + (entry.second ? entry.second->size() : 0) + 8;
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  rocksdb::WriteBatch batch(bytes + 64);
+  for (const auto* entry : entries) {
+    if (entry->second) {
+      batch.Put(entry->first, *entry->second).PermitUncheckedError();
     } else {
-      batch.Delete(key).PermitUncheckedError();
+      batch.Delete(entry->first).PermitUncheckedError();
     }
   }
   return batch;
@@ -195,6 +207,9 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> ProjectionStore::OpenDb(const std::
 absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
+  // A rebuild's database is dropped if the process dies before the swap, and
+  // flushed before it: its writes need no write-ahead log.
+  wo.disableWAL = side_ != nullptr;
   rocksdb::WriteBatch writes = batch.BuildWriteBatch();
   return FromRocks(writer_db()->Write(wo, &writes), "projection commit");
 }
