@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
         zizhu::service::AddServiceOption(
             cli, "registry", "agencies-file", options.agencies_file,
             "agencies allowed on the system-to-system API: '<agency> <poverty|civil|status> <key sha256>' lines");
+        zizhu::service::AddServiceOption(cli, "registry", "plausibility-file", options.plausibility_file,
+                                         "age ranges per stage and how far ahead events may be dated "
+                                         "('age <stage> <min> <max>', 'max_days_ahead <days>')");
       },
       [&](const zizhu::service::ServiceEnv& env) -> absl::StatusOr<std::unique_ptr<zizhu::service::Service>> {
         auto registry = zizhu::registry::Registry::Create(options, env.vault);

@@ -21,6 +21,9 @@ struct RegistryOptions {
   // Agencies allowed on the system-to-system API ("" = none): lines
   // '<agency> <poverty|civil|status> <sha256 of key>'.
   std::string agencies_file;
+  // Age ranges per stage and how far ahead events may be dated ("" = the
+  // built-in defaults); see domain/plausibility.h for the format.
+  std::string plausibility_file;
 };
 
 class Registry final : public service::Service {
@@ -36,6 +39,7 @@ class Registry final : public service::Service {
   explicit Registry(const PersonalDataVault* vault) : vault_(vault) {}
   const PersonalDataVault* vault_;
   AgencyDirectory agencies_;
+  PlausibilityPolicy plausibility_;
   RegistryProjection projection_;
   std::unique_ptr<RegistryApp> app_;
   std::unique_ptr<RosterApp> roster_app_;

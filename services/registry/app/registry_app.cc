@@ -37,8 +37,9 @@ v1::Household HouseholdToApi(const v1::HouseholdRecord& r) {
 
 }  // namespace
 
-RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault)
-    : commands_(commands), store_(store), vault_(vault) {}
+RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
+                         PlausibilityPolicy plausibility)
+    : commands_(commands), store_(store), vault_(vault), plausibility_(std::move(plausibility)) {}
 
 void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::RegisterSchoolResponse> done) {
   commands_->Run<v1::RegisterSchoolResponse>(
@@ -93,10 +94,11 @@ void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request,
                                   Callback<v1::RegisterStudentResponse> done) {
   StudentCommand(
       request.meta(),
-      [this, request](storage::ProjectionBatch& view, absl::Time) {
+      [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
-        return DecideRegisterStudent(state, protector, request, NewPrefixedId("stu"));
+        const Plausibility plausibility{plausibility_, DateInChina(now)};
+        return DecideRegisterStudent(state, protector, request, NewPrefixedId("stu"), &plausibility);
       },
       std::move(done));
 }
@@ -117,9 +119,10 @@ void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& 
                                         Callback<v1::ChangeEnrolmentStatusResponse> done) {
   StudentCommand(
       request.meta(),
-      [request](storage::ProjectionBatch& view, absl::Time) {
+      [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
-        return DecideChangeEnrolmentStatus(state, request);
+        const Plausibility plausibility{plausibility_, DateInChina(now)};
+        return DecideChangeEnrolmentStatus(state, request, &plausibility);
       },
       std::move(done));
 }

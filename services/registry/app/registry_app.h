@@ -12,13 +12,15 @@
 #include "services/common/es/commands.h"
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/app/vault_protector.h"
+#include "services/registry/domain/plausibility.h"
 #include "zizhu/registry/v1/registry_service.pb.h"
 
 namespace zizhu::registry {
 
 class RegistryApp {
  public:
-  RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault);
+  RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
+              PlausibilityPolicy plausibility = {});
 
   void RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::RegisterSchoolResponse> done);
   void RegisterHousehold(const v1::RegisterHouseholdRequest& request, Callback<v1::RegisterHouseholdResponse> done);
@@ -56,6 +58,7 @@ class RegistryApp {
   es::Commands* commands_;
   storage::ProjectionStore* store_;
   const PersonalDataVault* vault_;
+  PlausibilityPolicy plausibility_;
 };
 
 }  // namespace zizhu::registry

@@ -8,19 +8,15 @@
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/domain/cross_match.h"
+#include "services/registry/domain/plausibility.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
 namespace zizhu::registry {
 namespace {
 
-// The civil date of a moment in China (UTC+8).
+// The civil date in China of an event's time.
 v1::Date DateInChina(const google::protobuf::Timestamp& at) {
-  absl::CivilDay day = absl::ToCivilDay(absl::FromUnixSeconds(at.seconds()), absl::FixedTimeZone(8 * 3600));
-  v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
+  return registry::DateInChina(absl::FromUnixSeconds(at.seconds()));
 }
 
 absl::Status AddToCount(storage::ProjectionBatch& batch, const std::string& key, int64_t delta) {

@@ -278,7 +278,8 @@ absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::R
 }
 
 absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataProtector& protector,
-                                             const v1::RegisterStudentRequest& cmd, const std::string& new_student_id) {
+                                             const v1::RegisterStudentRequest& cmd, const std::string& new_student_id,
+                                             const Plausibility* plausibility) {
   auto event = std::make_shared<v1::StudentRegistered>();
   ASSIGN_OR_RETURN(std::string name, CleanName("name", cmd.name(), 30));
   std::string id = NormalizeNationalId(cmd.national_id());
@@ -297,6 +298,7 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
   }
   ASSIGN_OR_RETURN(std::string ethnic, CleanName("ethnic_group", cmd.ethnic_group(), 10, false));
   RETURN_IF_ERROR(CheckStageAndGrade(cmd.stage(), cmd.grade()));
+  if (plausibility) RETURN_IF_ERROR(CheckBirthDateForStage(*plausibility, info.birth_date, cmd.stage()));
   ASSIGN_OR_RETURN(std::string school_code, CleanCode("school_code", cmd.school_code(), 32));
   ASSIGN_OR_RETURN(std::string class_name, CleanName("class_name", cmd.class_name(), 20, false));
   std::vector<v1::PovertyCategory> categories;
@@ -430,7 +432,8 @@ absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, Perso
   return Events{MakeEvent(kStudentAggregate, student.student_id(), student.version() + 1, event)};
 }
 
-absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd) {
+absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd,
+                                                   const Plausibility* plausibility) {
   ASSIGN_OR_RETURN(v1::StudentRecord student, RequireStudent(state, cmd.student_id(), cmd.expected_version()));
   v1::EnrolmentStatus to = cmd.status();
   if (to == v1::ENROLMENT_STATUS_UNSPECIFIED || !v1::EnrolmentStatus_IsValid(to)) {
@@ -449,6 +452,12 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
   if (CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("effective_date ", FormatDate(cmd.effective_date()), " is before the student's birth date"));
+  }
+  if (plausibility) {
+    RETURN_IF_ERROR(CheckNotFarAhead(*plausibility, "effective_date", cmd.effective_date()));
+    if (cmd.stage() != v1::EDUCATION_STAGE_UNSPECIFIED && cmd.stage() != student.stage()) {
+      RETURN_IF_ERROR(CheckBirthDateForStage(*plausibility, student.birth_date(), cmd.stage()));
+    }
   }
   ASSIGN_OR_RETURN(std::string reason, CleanName("reason", cmd.reason(), 200, false));
   auto event = std::make_shared<v1::EnrolmentStatusChanged>();

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/es/new_event.h"
+#include "services/registry/domain/plausibility.h"
 #include "services/registry/domain/ports.h"
 #include "zizhu/registry/v1/events.pb.h"
 #include "zizhu/registry/v1/registry_service.pb.h"
@@ -23,11 +24,17 @@ using Events = std::vector<es::NewEvent>;
 absl::StatusOr<Events> DecideRegisterSchool(RegistryState& state, const v1::RegisterSchoolRequest& cmd);
 absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::RegisterHouseholdRequest& cmd);
 // `new_student_id` is the id to give the student if the command is accepted.
+// With `plausibility`, the birth date must not be in the future and the age
+// must fit the stage (policy data); the service always passes it.
 absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataProtector& protector,
-                                             const v1::RegisterStudentRequest& cmd, const std::string& new_student_id);
+                                             const v1::RegisterStudentRequest& cmd, const std::string& new_student_id,
+                                             const Plausibility* plausibility = nullptr);
 absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, PersonalDataProtector& protector,
                                                      const v1::UpdateStudentAttributesRequest& cmd);
-absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd);
+// With `plausibility`, effective_date may not lie far ahead, and a new
+// stage must fit the student's age.
+absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd,
+                                                   const Plausibility* plausibility = nullptr);
 absl::StatusOr<Events> DecideAssignResponsiblePeople(RegistryState& state, PersonalDataProtector& protector,
                                                      const v1::AssignResponsiblePeopleRequest& cmd);
 // Records that an operator read a student's personal data in clear.

@@ -371,5 +371,32 @@ TEST_F(RegistryDecisionsTest, StatusRowWithNeitherSchoolCodeNorNameIsRejectedNam
   EXPECT_EQ(outcome.rejected.reason(), "school_code or school_name is required");
 }
 
+TEST_F(RegistryDecisionsTest, ImplausibleAgesAndDatesAreRefusedWhenThePolicyIsGiven) {
+  v1::Date today;
+  today.set_year(2026);
+  today.set_month(12);
+  today.set_day(1);
+  const Plausibility plausibility{PlausibilityPolicy(), today};
+  auto old = ValidRegistration();
+  old.set_national_id(ValidId("21010219500301001"));  // born 1950, primary grade 3
+  auto refused = DecideRegisterStudent(state_, protector_, old, "stu_old", &plausibility);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("is 76 years old"), std::string::npos) << refused.status();
+
+  Given(ValidRegistration(), "stu_1");
+  v1::ChangeEnrolmentStatusRequest change;
+  change.set_student_id("stu_1");
+  change.set_status(v1::ENROLMENT_STATUS_DROPPED_OUT);
+  change.mutable_effective_date()->set_year(2099);
+  change.mutable_effective_date()->set_month(1);
+  change.mutable_effective_date()->set_day(1);
+  auto far = DecideChangeEnrolmentStatus(state_, change, &plausibility);
+  EXPECT_EQ(far.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(far.status().message().find("effective_date 2099-01-01 is"), std::string::npos) << far.status();
+  change.mutable_effective_date()->set_year(2026);
+  change.mutable_effective_date()->set_month(11);
+  EXPECT_TRUE(DecideChangeEnrolmentStatus(state_, change, &plausibility).ok());
+}
+
 }  // namespace
 }  // namespace zizhu::registry

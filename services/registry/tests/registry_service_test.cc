@@ -187,8 +187,8 @@ TEST_F(RegistryServiceTest, ListsBySchoolClassAndStatusWithPaging) {
   drop.set_expected_version(1);
   drop.set_status(v1::ENROLMENT_STATUS_DROPPED_OUT);
   drop.mutable_effective_date()->set_year(2026);
-  drop.mutable_effective_date()->set_month(11);
-  drop.mutable_effective_date()->set_day(2);
+  drop.mutable_effective_date()->set_month(5);
+  drop.mutable_effective_date()->set_day(20);
   v1::ChangeEnrolmentStatusResponse dropped;
   grpc::ClientContext ctx;
   ASSERT_TRUE(stub_->ChangeEnrolmentStatus(&ctx, drop, &dropped).ok());

@@ -1,0 +1,88 @@
+#include "services/registry/domain/plausibility.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/registry/domain/cross_match.h"
+#include "services/registry/domain/field_parsers.h"
+#include "services/registry/domain/national_id.h"
+
+namespace zizhu::registry {
+namespace {
+
+absl::CivilDay ToCivil(const v1::Date& d) { return absl::CivilDay(d.year(), d.month(), d.day()); }
+
+}  // namespace
+
+absl::StatusOr<PlausibilityPolicy> PlausibilityPolicy::Parse(const std::string& text) {
+  PlausibilityPolicy policy;
+  int line_number = 0;
+  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    absl::string_view line = absl::StripAsciiWhitespace(raw.substr(0, raw.find('#')));
+    if (line.empty()) continue;
+    std::vector<std::string> words = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    auto bad = [&](const std::string& why) {
+      return absl::InvalidArgumentError(absl::StrCat("plausibility line ", line_number, " '", line, "': ", why));
+    };
+    if (words[0] == "age") {
+      if (words.size() != 4) return bad("expected 'age <stage> <min> <max>'");
+      absl::StatusOr<v1::EducationStage> stage = ParseStage(words[1]);
+      if (!stage.ok()) return bad(std::string(stage.status().message()));
+      int min = 0, max = 0;
+      if (!absl::SimpleAtoi(words[2], &min) || !absl::SimpleAtoi(words[3], &max) || min < 0 || max > 120 || min > max) {
+        return bad("min and max must be whole years with 0 <= min <= max <= 120");
+      }
+      policy.age_by_stage[*stage] = {min, max};
+    } else if (words[0] == "max_days_ahead") {
+      int days = 0;
+      if (words.size() != 2 || !absl::SimpleAtoi(words[1], &days) || days < 0 || days > 3660) {
+        return bad("expected 'max_days_ahead <days>' with 0-3660 days");
+      }
+      policy.max_days_ahead = days;
+    } else {
+      return bad("unknown setting (age, max_days_ahead)");
+    }
+  }
+  return policy;
+}
+
+v1::Date DateInChina(absl::Time at) {
+  absl::CivilDay day = absl::ToCivilDay(at, absl::FixedTimeZone(8 * 3600));
+  v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth, v1::EducationStage stage) {
+  if (ToCivil(birth) > ToCivil(p.today)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("birth date ", FormatDate(birth), " is in the future (today is ", FormatDate(p.today), ")"));
+  }
+  auto range = p.policy.age_by_stage.find(stage);
+  if (range == p.policy.age_by_stage.end()) return absl::OkStatus();
+  const int age = AgeOn(birth, p.today);
+  if (age < range->second.first || age > range->second.second) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a student born ", FormatDate(birth), " is ", age, " years old; stage ", v1::EducationStage_Name(stage),
+        " takes ", range->second.first, "-", range->second.second, " (policy data: --plausibility-file)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNotFarAhead(const Plausibility& p, const std::string& field, const v1::Date& date) {
+  const int64_t ahead = ToCivil(date) - ToCivil(p.today);
+  if (ahead > p.policy.max_days_ahead) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is ", ahead, " days after today (",
+                                                   FormatDate(p.today), "); at most ", p.policy.max_days_ahead,
+                                                   " are allowed"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace zizhu::registry
