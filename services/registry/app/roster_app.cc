@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
 #include "services/registry/app/agency_directory.h"
 #include "services/registry/app/registry_keys.h"
@@ -277,6 +278,9 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const
                                   result.sources().end()) {
                             return false;
                           }
+                          // Work queues mask names as every list does; an
+                          // agency pulling its own people gets them whole.
+                          if (only_source == v1::ROSTER_SOURCE_UNSPECIFIED) result.set_name(MaskName(result.name()));
                           *response.add_results() = std::move(result);
                           return true;
                         }));

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/field_parsers.h"
@@ -165,10 +166,21 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
   rej.set_name(Field(row, "name"));
   rej.set_county(Field(row, "county"));
   rej.set_school_code(NormalizeNationalId(Field(row, "school_code")));
+  // A rejection is kept in the topic and the projection and shown on work
+  // queues: its reason never carries a national ID or phone in clear (the
+  // uploader's own file still has the row).
+  std::vector<std::pair<std::string, std::string>> personal;
+  auto add_personal = [&](const std::string& value, std::string masked) {
+    if (value.size() >= 4) personal.emplace_back(value, std::move(masked));
+  };
+  add_personal(Field(row, "national_id"), MaskNationalId(Field(row, "national_id")));
+  add_personal(NormalizeNationalId(Field(row, "national_id")),
+               MaskNationalId(NormalizeNationalId(Field(row, "national_id"))));
+  add_personal(Field(row, "phone"), MaskPhone(Field(row, "phone")));
   auto reject = [&](v1::RejectionKind kind, const std::string& column, const std::string& reason) {
     rej.set_kind(kind);
     rej.set_column(column);
-    rej.set_reason(reason);
+    rej.set_reason(personal.empty() ? reason : absl::StrReplaceAll(reason, personal));
     return out;
   };
   for (const auto& [name, value] : row.fields()) {
@@ -182,7 +194,7 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
   std::string raw_id = Field(row, "national_id");
   if (raw_id.find_first_of("Ee") != std::string::npos && raw_id.find('+') != std::string::npos) {
     return reject(v1::REJECTION_KIND_INVALID_ID, "national_id",
-                  absl::StrCat("'", raw_id, "' was turned into a number by Excel and lost digits"));
+                  absl::StrCat("'", MaskNationalId(raw_id), "' was turned into a number by Excel and lost digits"));
   }
   std::string id = NormalizeNationalId(raw_id);
   rej.set_national_id_masked(MaskNationalId(id));

@@ -355,6 +355,17 @@ TEST_F(RegistryServiceTest, StatusRosterWithSchoolNamesOnlyResolvesThemAndReport
   grpc::ClientContext c3;
   ASSERT_TRUE(rosters->AppendRosterRows(&c3, append, &again).ok());
   EXPECT_EQ(again.warnings_size(), 1);
+  // The work queue masks names and IDs, as every list does.
+  v1::ListMatchResultsRequest list;
+  list.set_category(v1::MATCH_CATEGORY_NO_FINDING);
+  v1::ListMatchResultsResponse listed;
+  grpc::ClientContext c4;
+  ASSERT_TRUE(rosters->ListMatchResults(&c4, list, &listed).ok());
+  ASSERT_EQ(listed.results_size(), 2);
+  for (const auto& r : listed.results()) {
+    EXPECT_EQ(r.name(), "学*");
+    EXPECT_NE(r.national_id_masked().find("**********"), std::string::npos);
+  }
 }
 
 TEST_F(RegistryServiceTest, PoisonedRequestsAmongGoodOnesFailAlone) {

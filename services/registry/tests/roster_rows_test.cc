@@ -85,6 +85,28 @@ TEST(RosterRowsTest, RejectionsSayKindColumnAndReason) {
   EXPECT_EQ(missing.rejected.reason(), "school_code or school_name is required");
 }
 
+TEST(RosterRowsTest, RejectionReasonsNeverCarryTheIdOrPhoneInClear) {
+  FakeProtector protector;
+  // A wrong check digit: the reason is kept in the topic, the projection and
+  // the work queue, so it names the ID masked.
+  auto bad = ValidateRosterRow(
+      v1::ROSTER_SOURCE_POVERTY_OFFICE,
+      Row(7, {{"national_id", "210102201603010010"}, {"name", "李四"}, {"household_number", "H1"}}), protector);
+  EXPECT_EQ(bad.rejected.kind(), v1::REJECTION_KIND_INVALID_ID);
+  EXPECT_EQ(bad.rejected.reason().find("210102201603010010"), std::string::npos) << bad.rejected.reason();
+  EXPECT_NE(bad.rejected.reason().find("2101**********0010"), std::string::npos) << bad.rejected.reason();
+  auto phone = ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE,
+                                 Row(8, {{"national_id", ValidId("21010220160301001")},
+                                         {"name", "李四"},
+                                         {"household_number", "H1"},
+                                         {"phone", "13812345678"},
+                                         {"year_registered", "13812345678"}}),
+                                 protector);
+  ASSERT_FALSE(phone.ok);
+  EXPECT_EQ(phone.rejected.column(), "year_registered");
+  EXPECT_EQ(phone.rejected.reason().find("13812345678"), std::string::npos) << phone.rejected.reason();
+}
+
 TEST(RosterRowsTest, DisabilityCategoriesAndBirthDateConflictsAreKept) {
   FakeProtector protector;
   auto out = ValidateRosterRow(v1::ROSTER_SOURCE_CIVIL_AFFAIRS,
