@@ -201,7 +201,12 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
       if (!outcome.ParseFromString(**seen)) {
         result.outcome =
             absl::DataLossError(absl::StrCat("stored outcome of request '", cmd.meta.request_id, "' cannot be parsed"));
+      } else if (!cmd.meta.fingerprint.empty() && !outcome.request_fingerprint().empty() &&
+                 outcome.request_fingerprint() != cmd.meta.fingerprint) {
+        result.outcome = absl::AlreadyExistsError(absl::StrCat(
+            "request_id '", cmd.meta.request_id, "' was already used for a different command; use a new request_id"));
       } else {
+        outcome.set_replayed(true);
         result.outcome = outcome;
         ++replays;
       }
@@ -238,6 +243,7 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
       envelope.set_correlation_id(cmd.meta.correlation_id);
       envelope.set_causation_id(cmd.meta.causation_id);
       envelope.set_request_id(cmd.meta.request_id);
+      envelope.set_request_fingerprint(cmd.meta.fingerprint);
       envelope.set_index_in_command(e);
       envelope.set_events_in_command(count);
       envelope.set_envelope_version(1);
@@ -255,6 +261,7 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
         outcome.set_aggregate_type(event.aggregate_type);
         outcome.set_aggregate_id(event.aggregate_id.value());
         outcome.set_first_event_id(envelope.event_id());
+        outcome.set_request_fingerprint(cmd.meta.fingerprint);
       }
       if (event.aggregate_id.value() == outcome.aggregate_id())
         outcome.set_aggregate_version(event.aggregate_version.value());

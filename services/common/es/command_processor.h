@@ -45,6 +45,9 @@ struct CommandMeta {
   std::string org_scope;
   std::string correlation_id;  // defaults to request_id
   std::string causation_id;    // defaults to request_id
+  // What the request asked (see FingerprintRequest); empty = not checked.
+  // A request id seen before with another fingerprint is refused.
+  std::string fingerprint = "";
 };
 
 // Checks request_id (1-128 printable ASCII characters), actor (1-256

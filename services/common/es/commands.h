@@ -31,6 +31,11 @@ namespace es {
 
 // The request's CommandMeta as the processor takes it.
 CommandMeta FromProto(const common::v1::CommandMeta& meta);
+// SHA-256 (hex) of `request` without its top-level `meta` field, serialized
+// deterministically: what the command asked, whatever its request id.
+std::string FingerprintRequest(const google::protobuf::Message& request);
+// FromProto(meta) with the fingerprint of `request`.
+CommandMeta FromRequest(const common::v1::CommandMeta& meta, const google::protobuf::Message& request);
 
 class Commands {
  public:
@@ -48,19 +53,21 @@ class Commands {
                          });
                        });
   }
-  template <typename T>
-  void Run(const common::v1::CommandMeta& meta, DecideFn decide,
+  // The usual form: the request (with its `meta`) is fingerprinted, so that
+  // its request id cannot be reused for a different command.
+  template <typename T, typename Request>
+  void Run(const Request& request, DecideFn decide,
            std::function<absl::StatusOr<T>(const common::v1::CommandOutcome&)> answer, Callback<T> done) {
-    Run<T>(FromProto(meta), std::move(decide), std::move(answer), std::move(done));
+    Run<T>(FromRequest(request.meta(), request), std::move(decide), std::move(answer), std::move(done));
   }
 
   // As Run, but `answer` also sees a failed outcome (to turn a refusal into
   // an answer, e.g. ALREADY_EXISTS -> "already imported").
-  template <typename T>
-  void RunAnswering(const common::v1::CommandMeta& meta, DecideFn decide,
+  template <typename T, typename Request>
+  void RunAnswering(const Request& request, DecideFn decide,
                     std::function<absl::StatusOr<T>(const absl::StatusOr<common::v1::CommandOutcome>&)> answer,
                     Callback<T> done) {
-    processor_->Submit(FromProto(meta), std::move(decide),
+    processor_->Submit(FromRequest(request.meta(), request), std::move(decide),
                        [this, answer = std::move(answer),
                         done = std::move(done)](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
                          answers_->Post([answer, done, outcome] { done(answer(outcome)); });

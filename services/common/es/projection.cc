@@ -21,6 +21,7 @@ absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvel
       outcome.set_aggregate_id(event.aggregate_id());
       outcome.set_aggregate_version(event.aggregate_version());
       outcome.set_first_event_id(event.event_id());
+      outcome.set_request_fingerprint(event.request_fingerprint());
       batch.Put(key, outcome.SerializeAsString());
     } else {
       ASSIGN_OR_RETURN(auto existing, batch.Get(key));

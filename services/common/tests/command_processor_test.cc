@@ -231,5 +231,29 @@ TEST_F(CommandProcessorTest, OversizedMetaFieldsAreRefusedNamingTheField) {
   EXPECT_EQ(outcome.status().message(), "meta.actor is 1048576 bytes; at most 256 are allowed");
 }
 
+TEST_F(CommandProcessorTest, ARequestIdReusedForADifferentCommandIsRefused) {
+  auto submit = [&](const std::string& fingerprint, const std::string& counter) {
+    std::promise<absl::StatusOr<common::v1::CommandOutcome>> done;
+    CommandMeta meta{"same-id", "tester", "", "", ""};
+    meta.fingerprint = fingerprint;
+    processor_->Submit(meta, Increment(counter),
+                       [&](const absl::StatusOr<common::v1::CommandOutcome>& r) { done.set_value(r); });
+    return done.get_future().get();
+  };
+  auto first = submit("aaaa", "c1");
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(first->replayed());
+  auto repeat = submit("aaaa", "c1");  // the same command: its first outcome
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_TRUE(repeat->replayed());
+  EXPECT_EQ(repeat->first_event_id(), first->first_event_id());
+  auto other = submit("bbbb", "c2");  // another command under the same id
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(log_.size(), 1u);
+  // The fingerprint survives a rebuild (it is in the envelope).
+  ASSERT_TRUE(processor_->Rebuild().ok());
+  EXPECT_EQ(submit("bbbb", "c2").status().code(), absl::StatusCode::kAlreadyExists);
+}
+
 }  // namespace
 }  // namespace zizhu::es

@@ -43,7 +43,7 @@ RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store
 
 void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::RegisterSchoolResponse> done) {
   commands_->Run<v1::RegisterSchoolResponse>(
-      request.meta(),
+      request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRegisterSchool(state, request);
@@ -59,7 +59,7 @@ void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callb
 void RegistryApp::RegisterHousehold(const v1::RegisterHouseholdRequest& request,
                                     Callback<v1::RegisterHouseholdResponse> done) {
   commands_->Run<v1::RegisterHouseholdResponse>(
-      request.meta(),
+      request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRegisterHousehold(state, request);
@@ -81,9 +81,9 @@ absl::StatusOr<Response> RegistryApp::AnswerStudent(const std::string& student_i
 }
 
 template <typename Response>
-void RegistryApp::StudentCommand(const common::v1::CommandMeta& meta, es::DecideFn decide, Callback<Response> done) {
+void RegistryApp::StudentCommand(es::CommandMeta meta, es::DecideFn decide, Callback<Response> done) {
   commands_->Run<Response>(
-      meta, std::move(decide),
+      std::move(meta), std::move(decide),
       [this](const common::v1::CommandOutcome& outcome) {
         return AnswerStudent<Response>(outcome.aggregate_id(), false);
       },
@@ -93,7 +93,7 @@ void RegistryApp::StudentCommand(const common::v1::CommandMeta& meta, es::Decide
 void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request,
                                   Callback<v1::RegisterStudentResponse> done) {
   StudentCommand(
-      request.meta(),
+      es::FromRequest(request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
@@ -106,7 +106,7 @@ void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request,
 void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesRequest& request,
                                           Callback<v1::UpdateStudentAttributesResponse> done) {
   StudentCommand(
-      request.meta(),
+      es::FromRequest(request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
@@ -118,7 +118,7 @@ void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesReque
 void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& request,
                                         Callback<v1::ChangeEnrolmentStatusResponse> done) {
   StudentCommand(
-      request.meta(),
+      es::FromRequest(request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         const Plausibility plausibility{plausibility_, DateInChina(now)};
@@ -130,7 +130,7 @@ void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& 
 void RegistryApp::AssignResponsiblePeople(const v1::AssignResponsiblePeopleRequest& request,
                                           Callback<v1::AssignResponsiblePeopleResponse> done) {
   StudentCommand(
-      request.meta(),
+      es::FromRequest(request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
@@ -140,20 +140,34 @@ void RegistryApp::AssignResponsiblePeople(const v1::AssignResponsiblePeopleReque
 }
 
 template <typename Response>
-void RegistryApp::Reveal(const std::string& student_id, const v1::RevealRequest& reveal, Callback<Response> done) {
+void RegistryApp::Reveal(const std::string& student_id, es::CommandMeta meta, const std::string& reason,
+                         Callback<Response> done) {
+  const std::string request_id = meta.request_id;
   commands_->Run<Response>(
-      reveal.meta(),
-      [student_id, reason = reveal.reason()](storage::ProjectionBatch& view, absl::Time) {
+      std::move(meta),
+      [student_id, reason](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRevealPersonalData(state, student_id, reason, NewPrefixedId("acc"));
       },
-      [this, student_id](const common::v1::CommandOutcome&) { return AnswerStudent<Response>(student_id, true); },
+      [this, student_id, request_id](const common::v1::CommandOutcome& outcome) -> absl::StatusOr<Response> {
+        // Every clear-text answer has its own audit event: a repeated reveal
+        // is not answered from the first one's record.
+        if (outcome.replayed()) {
+          return absl::AlreadyExistsError(absl::StrCat("request_id '", request_id,
+                                                       "' already revealed this student once; a new reveal needs a "
+                                                       "new request_id (and is recorded again)"));
+        }
+        return AnswerStudent<Response>(student_id, true);
+      },
       std::move(done));
 }
 
 void RegistryApp::GetStudent(const v1::GetStudentRequest& request, Callback<v1::GetStudentResponse> done) {
   if (request.student_id().empty()) return done(absl::InvalidArgumentError("student_id is required"));
-  if (request.has_reveal()) return Reveal(request.student_id(), request.reveal(), std::move(done));
+  if (request.has_reveal()) {
+    return Reveal(request.student_id(), es::FromRequest(request.reveal().meta(), request), request.reveal().reason(),
+                  std::move(done));
+  }
   done(AnswerStudent<v1::GetStudentResponse>(request.student_id(), false));
 }
 
@@ -168,7 +182,10 @@ void RegistryApp::FindStudentByNationalId(const v1::FindStudentByNationalIdReque
   if (!student_id->has_value()) {
     return done(absl::NotFoundError(absl::StrCat("no student with national_id ", MaskNationalId(id))));
   }
-  if (request.has_reveal()) return Reveal(**student_id, request.reveal(), std::move(done));
+  if (request.has_reveal()) {
+    return Reveal(**student_id, es::FromRequest(request.reveal().meta(), request), request.reveal().reason(),
+                  std::move(done));
+  }
   done(AnswerStudent<v1::FindStudentByNationalIdResponse>(**student_id, false));
 }
 

@@ -45,9 +45,11 @@ class RegistryApp {
  private:
   // A command whose answer is the student it names (masked).
   template <typename Response>
-  void StudentCommand(const common::v1::CommandMeta& meta, es::DecideFn decide, Callback<Response> done);
+  void StudentCommand(es::CommandMeta meta, es::DecideFn decide, Callback<Response> done);
   template <typename Response>
-  void Reveal(const std::string& student_id, const v1::RevealRequest& reveal, Callback<Response> done);
+  // `meta` carries the fingerprint of the whole request (target and reason),
+  // so its request id cannot be reused to reveal someone else.
+  void Reveal(const std::string& student_id, es::CommandMeta meta, const std::string& reason, Callback<Response> done);
   template <typename Response>
   absl::StatusOr<Response> AnswerStudent(const std::string& student_id, bool reveal) const;
   absl::StatusOr<v1::School> LoadSchool(const std::string& school_code) const;

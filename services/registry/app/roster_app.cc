@@ -51,7 +51,7 @@ void RosterApp::StartRosterImport(const v1::StartRosterImportRequest& request,
                                   Callback<v1::StartRosterImportResponse> done) {
   const std::string import_id = RosterImportId(request.source(), request.file_hash());
   commands_->RunAnswering<v1::StartRosterImportResponse>(
-      request.meta(),
+      request,
       [request, import_id](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideStartRosterImport(state, request, import_id);
@@ -85,7 +85,7 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
   for (const auto& row : request.rows()) row_numbers.insert(row.row_number());
   const int32_t min_row = *row_numbers.begin(), max_row = *row_numbers.rbegin();
   commands_->Run<v1::AppendRosterRowsResponse>(
-      request.meta(),
+      request,
       [import_id, source, rows](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideAppendRosterRows(state, import_id, source, std::move(*rows));
@@ -122,7 +122,7 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
 void RosterApp::CompleteRosterImport(const v1::CompleteRosterImportRequest& request,
                                      Callback<v1::CompleteRosterImportResponse> done) {
   commands_->Run<v1::CompleteRosterImportResponse>(
-      request.meta(),
+      request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideCompleteRosterImport(state, request);
@@ -189,7 +189,7 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
 
 void RosterApp::RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::RunCrossMatchResponse> done) {
   commands_->Run<v1::RunCrossMatchResponse>(
-      request.meta(),
+      request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRunCrossMatch(state, request);

@@ -129,6 +129,27 @@ TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {
   EXPECT_EQ(got.student().bank_card().clear(), "6217000010001234567");
   EXPECT_EQ(log_.size(), events_before + 1);  // the read was recorded
 
+  // The same request id again: not answered from the first reveal's record
+  // (every clear answer has its own audit event) ...
+  v1::GetStudentResponse again;
+  grpc::ClientContext ctx_again;
+  grpc::Status repeated = stub_->GetStudent(&ctx_again, get, &again);
+  EXPECT_EQ(repeated.error_code(), grpc::StatusCode::ALREADY_EXISTS) << repeated.error_message();
+  EXPECT_TRUE(again.student().national_id().clear().empty());
+  // ... and never for another student.
+  v1::RegisterStudentResponse other;
+  ASSERT_TRUE(Register(Student(2, "stu-2"), &other).ok());
+  v1::GetStudentRequest hijack = get;
+  hijack.set_student_id(other.student().student_id());
+  v1::GetStudentResponse hijacked;
+  grpc::ClientContext ctx_hijack;
+  grpc::Status refused = stub_->GetStudent(&ctx_hijack, hijack, &hijacked);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(refused.error_message().find("already used for a different command"), std::string::npos)
+      << refused.error_message();
+  EXPECT_TRUE(hijacked.student().national_id().clear().empty());
+  EXPECT_EQ(log_.size(), events_before + 2);  // only the second registration was written
+
   v1::GetStudentRequest no_reason = get;
   no_reason.mutable_reveal()->set_reason("");
   *no_reason.mutable_reveal()->mutable_meta() = Meta("reveal-2");
