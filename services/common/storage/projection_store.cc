@@ -214,8 +214,35 @@ absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {
   return FromRocks(writer_db()->Write(wo, &writes), "projection commit");
 }
 
+namespace {
+
+// Queries nest reads (a Scan's visitor reads rows with Get): a thread that
+// already holds the swap lock shared does not take it again, so a waiting
+// swap can never deadlock a query, whatever the lock's fairness.
+thread_local int swap_lock_depth = 0;
+
+class SharedSwapLock {
+ public:
+  explicit SharedSwapLock(std::shared_mutex& mu) : mu_(mu), owner_(swap_lock_depth == 0) {
+    if (owner_) mu_.lock_shared();
+    ++swap_lock_depth;
+  }
+  ~SharedSwapLock() {
+    --swap_lock_depth;
+    if (owner_) mu_.unlock_shared();
+  }
+  SharedSwapLock(const SharedSwapLock&) = delete;
+  SharedSwapLock& operator=(const SharedSwapLock&) = delete;
+
+ private:
+  std::shared_mutex& mu_;
+  bool owner_;
+};
+
+}  // namespace
+
 absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(const std::string& key) const {
-  std::shared_lock<std::shared_mutex> lock(swap_mu_);
+  SharedSwapLock lock(swap_mu_);
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
@@ -225,7 +252,7 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(const std::strin
 
 absl::Status ProjectionStore::Scan(const std::string& prefix, const std::string& start,
                                    const std::function<bool(const std::string&, const std::string&)>& visit) const {
-  std::shared_lock<std::shared_mutex> lock(swap_mu_);
+  SharedSwapLock lock(swap_mu_);
   return ScanDb(db_.get(), prefix, start, visit);
 }
 
