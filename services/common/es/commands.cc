@@ -1,7 +1,5 @@
 #include "services/common/es/commands.h"
 
-#include <future>
-
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/crypto/sha256.h"
 
@@ -23,15 +21,6 @@ CommandMeta FromRequest(const common::v1::CommandMeta& meta, const google::proto
   CommandMeta out = FromProto(meta);
   out.fingerprint = FingerprintRequest(request);
   return out;
-}
-
-absl::StatusOr<common::v1::CommandOutcome> Commands::RunAndWait(CommandMeta meta, DecideFn decide) {
-  auto promise = std::make_shared<std::promise<absl::StatusOr<common::v1::CommandOutcome>>>();
-  auto future = promise->get_future();
-  processor_->Submit(
-      std::move(meta), std::move(decide),
-      [promise](const absl::StatusOr<common::v1::CommandOutcome>& outcome) { promise->set_value(outcome); });
-  return future.get();
 }
 
 }  // namespace zizhu::es

@@ -1,8 +1,8 @@
 // Commands: how an application layer issues a command in one call.
 //
-//   commands_.Run<v1::Student>(request.meta(),
+//   commands_->Run<v1::RegisterSchoolResponse>(request,
 //       [request](storage::ProjectionBatch& view, absl::Time now) { return Decide...(state, request); },
-//       [this](const common::v1::CommandOutcome& o) { return LoadStudent(o.aggregate_id()); },
+//       [this](const common::v1::CommandOutcome& o) { return LoadSchoolResponse(o.aggregate_id()); },
 //       std::move(done));
 //
 // `decide` runs on the single writer (see CommandProcessor). Once the
@@ -44,14 +44,13 @@ class Commands {
   template <typename T>
   void Run(CommandMeta meta, DecideFn decide,
            std::function<absl::StatusOr<T>(const common::v1::CommandOutcome&)> answer, Callback<T> done) {
-    processor_->Submit(std::move(meta), std::move(decide),
-                       [this, answer = std::move(answer),
-                        done = std::move(done)](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
-                         answers_->Post([answer, done, outcome] {
-                           if (!outcome.ok()) return done(outcome.status());
-                           done(answer(*outcome));
-                         });
-                       });
+    Submit<T>(
+        std::move(meta), std::move(decide),
+        [answer = std::move(answer)](const absl::StatusOr<common::v1::CommandOutcome>& outcome) -> absl::StatusOr<T> {
+          if (!outcome.ok()) return outcome.status();
+          return answer(*outcome);
+        },
+        std::move(done));
   }
   // The usual form: the request (with its `meta`) is fingerprinted, so that
   // its request id cannot be reused for a different command.
@@ -67,20 +66,21 @@ class Commands {
   void RunAnswering(const Request& request, DecideFn decide,
                     std::function<absl::StatusOr<T>(const absl::StatusOr<common::v1::CommandOutcome>&)> answer,
                     Callback<T> done) {
-    processor_->Submit(FromRequest(request.meta(), request), std::move(decide),
+    Submit<T>(FromRequest(request.meta(), request), std::move(decide), std::move(answer), std::move(done));
+  }
+
+ private:
+  template <typename T>
+  void Submit(CommandMeta meta, DecideFn decide,
+              std::function<absl::StatusOr<T>(const absl::StatusOr<common::v1::CommandOutcome>&)> answer,
+              Callback<T> done) {
+    processor_->Submit(std::move(meta), std::move(decide),
                        [this, answer = std::move(answer),
                         done = std::move(done)](const absl::StatusOr<common::v1::CommandOutcome>& outcome) {
                          answers_->Post([answer, done, outcome] { done(answer(outcome)); });
                        });
   }
 
-  // Runs a command and waits for its outcome (reactions, tools, tests).
-  // Must not be called from the writer thread or the answer pool.
-  absl::StatusOr<common::v1::CommandOutcome> RunAndWait(CommandMeta meta, DecideFn decide);
-
-  CommandProcessor& processor() { return *processor_; }
-
- private:
   CommandProcessor* processor_;
   Executor* answers_;
 };

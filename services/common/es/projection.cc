@@ -34,11 +34,4 @@ absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvel
   return absl::OkStatus();
 }
 
-absl::Status ApplyLoggedEvent(Projection& projection, const std::string& topic, const common::v1::EventEnvelope& event,
-                              PartitionId partition, LogOffset offset, storage::ProjectionBatch& batch) {
-  RETURN_IF_ERROR(ApplyEventRows(projection, event, batch));
-  batch.RecordAppliedOffset(topic, partition, offset.Next());
-  return absl::OkStatus();
-}
-
 }  // namespace zizhu::es

@@ -41,10 +41,6 @@ class DispatchingProjection : public Projection {
 absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvelope& event,
                             storage::ProjectionBatch& batch);
 
-// ApplyEventRows plus the applied offset of the record.
-absl::Status ApplyLoggedEvent(Projection& projection, const std::string& topic, const common::v1::EventEnvelope& event,
-                              PartitionId partition, LogOffset offset, storage::ProjectionBatch& batch);
-
 // Key under which the outcome of a request id is kept.
 std::string RequestOutcomeKey(const std::string& request_id);
 

@@ -96,6 +96,8 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
     }));
     ASSIGN_OR_RETURN(reader, spec_.log->NewReader());
     RETURN_IF_ERROR(reader->Seek(offsets));
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.applied_offsets = std::move(offsets);
   }
   ASSIGN_OR_RETURN(ReadResult read, reader->Read(options_.batch_records, options_.read_timeout));
   std::vector<common::v1::EventEnvelope> events(read.records.size());
@@ -107,7 +109,6 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
   }
   if (!events.empty()) {
     RETURN_IF_ERROR(RunReactions(events));
-    OffsetMap applied;
     RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
       storage::ProjectionBatch batch = store_->NewBatch();
       for (size_t i = 0; i < events.size(); ++i) {
@@ -121,13 +122,11 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
         }
         batch.RecordAppliedOffset(topic, record.partition, record.offset.Next());
       }
-      RETURN_IF_ERROR(store_->Commit(batch));
-      ASSIGN_OR_RETURN(applied, store_->LoadAppliedOffsets(topic));
-      return absl::OkStatus();
+      return store_->Commit(batch);
     }));
     std::lock_guard<std::mutex> lock(mu_);
     status_.applied_events += static_cast<int64_t>(events.size());
-    status_.applied_offsets = std::move(applied);
+    for (const LoggedRecord& record : read.records) status_.applied_offsets[record.partition] = record.offset.Next();
   }
   ASSIGN_OR_RETURN(int64_t lag, reader->Lag());
   std::lock_guard<std::mutex> lock(mu_);

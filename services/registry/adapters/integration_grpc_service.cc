@@ -1,7 +1,7 @@
 #include "services/registry/adapters/integration_grpc_service.h"
 
-#include "services/common/grpc/field_limits.h"
 #include "services/common/grpc/status_convert.h"
+#include "services/common/grpc/unary.h"
 
 namespace zizhu::registry {
 namespace {
@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PushRosterChanges(
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  if (absl::Status sizes = grpc_kit::CheckFieldSizes(*req); !sizes.ok()) {
-    reactor->Finish(ToGrpcStatus(sizes));
+  if (grpc::Status admitted = grpc_kit::Admit(ctx, *req); !admitted.ok()) {
+    reactor->Finish(admitted);
     return reactor;
   }
   app_->PushRosterChanges(caller->first, caller->second, req->request_id(),
