@@ -308,5 +308,24 @@ TEST_F(RosterSystemTest, NewPoorChildrenAppearAtOnceAndExitsStayInScopeForTheTra
   EXPECT_TRUE(reasons_in(v1::MATCH_CATEGORY_NO_FINDING, "exited poverty in 2024: beyond the 1-year transition"));
 }
 
+TEST_F(RosterSystemTest, SchoolNamesThatMatchNoSchoolAreAppliedAndReportedNotRejected) {
+  LoadRegistry();
+  std::string file = dir_ + "/status-names.csv";
+  {
+    std::ofstream out(file);
+    out << "姓名,身份证号码,学校名称,学段,年级\n";
+    out << "钱小芳,210102201505050045,无此小学,小学,3\n";
+  }
+  auto summary = tools::ImportRosterFile(rosters_.get(), v1::ROSTER_SOURCE_STUDENT_STATUS, file,
+                                         tools::RosterHeaderMapping(v1::ROSTER_SOURCE_STUDENT_STATUS),
+                                         tools::RosterImportOptions());
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->applied, 1);
+  EXPECT_EQ(summary->rejected, 0);
+  EXPECT_EQ(summary->warnings, 1);
+  ASSERT_EQ(summary->errors.size(), 1u);
+  EXPECT_EQ(summary->errors[0].kind, "school_unresolved");
+}
+
 }  // namespace
 }  // namespace zizhu

@@ -173,8 +173,6 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
       ++summary.warnings;
     }
   }
-  std::sort(summary.errors.begin(), summary.errors.end(),
-            [](const RosterRowError& a, const RosterRowError& b) { return a.line < b.line; });
   if (!summary.already_imported && !started.import().completed()) {
     v1::CompleteRosterImportRequest complete;
     *complete.mutable_meta() = meta(absl::StrCat(summary.import_id, "-complete"));
@@ -191,7 +189,8 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
     summary.applied = started.import().rows_applied();
     summary.rejected = started.import().rows_rejected();
   } else {
-    summary.rejected = static_cast<int>(summary.errors.size());
+    // The report also lists applied rows to look at (warnings); they are not rejections.
+    summary.rejected = static_cast<int>(summary.errors.size()) - summary.warnings;
   }
   std::sort(summary.errors.begin(), summary.errors.end(), [](const auto& a, const auto& b) { return a.line < b.line; });
   summary.seconds = absl::ToDoubleSeconds(absl::Now() - start);
