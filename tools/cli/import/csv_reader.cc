@@ -4,62 +4,86 @@
 
 namespace zizhu::tools {
 
-absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text) {
-  std::vector<CsvRow> rows;
-  CsvRow row;
-  std::string field;
-  bool in_quotes = false;
-  bool field_started = false;
-  int line = 1;
-  row.line = 1;
-  auto end_field = [&] {
-    row.fields.push_back(std::move(field));
-    field.clear();
-    field_started = false;
-  };
-  auto end_row = [&] {
-    end_field();
-    bool blank = row.fields.size() == 1 && row.fields[0].empty();
-    if (!blank) rows.push_back(std::move(row));
-    row = CsvRow();
-    row.line = line;
-  };
-  int quote_line = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_quotes) {
+void CsvParser::EndField() {
+  row_.fields.push_back(std::move(field_));
+  field_.clear();
+  field_started_ = false;
+}
+
+void CsvParser::EndRow(std::deque<CsvRow>* out) {
+  EndField();
+  bool blank = row_.fields.size() == 1 && row_.fields[0].empty();
+  if (!blank) out->push_back(std::move(row_));
+  row_ = CsvRow();
+  row_.line = line_;
+}
+
+void CsvParser::Feed(absl::string_view text, std::deque<CsvRow>* out) {
+  for (char c : text) {
+    if (quote_pending_) {
+      quote_pending_ = false;
+      if (c == '"') {  // "" inside quotes
+        field_.push_back('"');
+        continue;
+      }
+      in_quotes_ = false;  // the closing quote; `c` is read as outside quotes
+    }
+    if (in_quotes_) {
       if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field.push_back('"');
-          ++i;
-        } else {
-          in_quotes = false;
-        }
+        quote_pending_ = true;
       } else {
-        if (c == '\n') ++line;
-        field.push_back(c);
+        if (c == '\n') ++line_;
+        field_.push_back(c);
       }
       continue;
     }
-    if (c == '"' && !field_started) {
-      in_quotes = true;
-      field_started = true;
-      quote_line = line;
+    if (cr_pending_) {
+      cr_pending_ = false;
+      if (c != '\n') {  // a lone CR is text
+        field_.push_back('\r');
+        field_started_ = true;
+      }
+    }
+    if (c == '"' && !field_started_) {
+      in_quotes_ = true;
+      field_started_ = true;
+      quote_line_ = line_;
     } else if (c == ',') {
-      end_field();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      continue;
+      EndField();
+    } else if (c == '\r') {
+      cr_pending_ = true;
     } else if (c == '\n') {
-      ++line;
-      end_row();
+      ++line_;
+      EndRow(out);
     } else {
-      field.push_back(c);
-      field_started = true;
+      field_.push_back(c);
+      field_started_ = true;
     }
   }
-  if (in_quotes) return absl::InvalidArgumentError(absl::StrCat("line ", quote_line, ": quoted field is never closed"));
-  if (field_started || !row.fields.empty()) end_row();
-  return rows;
+}
+
+absl::Status CsvParser::Finish(std::deque<CsvRow>* out) {
+  if (quote_pending_) {
+    quote_pending_ = false;
+    in_quotes_ = false;
+  }
+  if (in_quotes_)
+    return absl::InvalidArgumentError(absl::StrCat("line ", quote_line_, ": quoted field is never closed"));
+  if (cr_pending_) {
+    cr_pending_ = false;
+    field_.push_back('\r');
+    field_started_ = true;
+  }
+  if (field_started_ || !row_.fields.empty()) EndRow(out);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(const std::string& text) {
+  CsvParser parser;
+  std::deque<CsvRow> rows;
+  parser.Feed(text, &rows);
+  if (auto done = parser.Finish(&rows); !done.ok()) return done;
+  return std::vector<CsvRow>(std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
 }
 
 std::string CsvField(const std::string& value) {

@@ -6,14 +6,11 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "services/common/crypto/sha256.h"
 #include "services/registry/domain/roster_rows.h"
-#include "tools/cli/import/text_encoding.h"
-#include "tools/cli/import/xlsx_reader.h"
+#include "tools/cli/import/row_reader.h"
 
 namespace zizhu::tools {
 
@@ -36,36 +33,18 @@ std::string KindName(v1::RejectionKind kind) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<CsvRow>> ReadTableFile(const std::string& bytes, const std::string& encoding_name,
-                                                  std::string* format) {
-  if (LooksLikeXlsx(bytes)) {
-    *format = "xlsx";
-    return ReadXlsx(bytes);
-  }
-  auto encoding = ParseEncodingName(encoding_name);
-  if (!encoding.ok()) return encoding.status();
-  TextEncoding detected;
-  auto text = ToUtf8(bytes, *encoding, &detected);
-  if (!text.ok()) return text.status();
-  *format = detected == TextEncoding::kUtf8 ? "csv utf-8" : "csv gb18030";
-  return ParseCsv(*text);
-}
-
 absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* stub, v1::RosterSource source,
                                                      const std::string& path, const HeaderMapping& mapping,
                                                      const RosterImportOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string bytes = buffer.str();
+  // A first pass reads the whole file (identity, encoding, header, row
+  // count, any broken text) before anything is sent; the second streams it.
+  auto file = InspectTableFile(path, options.encoding);
+  if (!file.ok()) return file.status();
   RosterImportSummary summary;
-  auto rows = ReadTableFile(bytes, options.encoding, &summary.format);
-  if (!rows.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", rows.status().message()));
-  if (rows->empty()) return absl::InvalidArgumentError(absl::StrCat("'", path, "' has no header row"));
-  auto columns = mapping.Resolve((*rows)[0].fields);
+  summary.format = file->format;
+  auto columns = mapping.Resolve(file->header);
   if (!columns.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", columns.status().message()));
-  summary.rows = static_cast<int>(rows->size()) - 1;
+  summary.rows = file->data_rows;
   absl::Time start = absl::Now();
   auto deadline = [&] { return std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms); };
   auto meta = [&](const std::string& request_id) {
@@ -75,7 +54,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
     return m;
   };
 
-  const std::string hash = Sha256Hex(bytes);
+  const std::string& hash = file->sha256;
   // Start is idempotent by the file hash itself (a second start answers
   // already_imported), so each attempt has a request id of its own.
   v1::StartRosterImportRequest start_request;
@@ -104,75 +83,92 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
     grpc::ClientContext ctx;
     v1::AppendRosterRowsRequest request;
     v1::AppendRosterRowsResponse response;
-    grpc::Status status;
-    bool done = false;
   };
   std::mutex mu;
   std::condition_variable cv;
   int in_flight = 0;
   int done_rows = 0;
   absl::Status failure = absl::OkStatus();
-  std::vector<std::unique_ptr<Chunk>> chunks;
-  for (size_t first = 1; first < rows->size(); first += options.chunk_rows) {
-    size_t last = std::min(rows->size(), first + options.chunk_rows);
-    if (summary.already_imported) break;  // counts come from the import record below
-    auto chunk = std::make_unique<Chunk>();
-    v1::AppendRosterRowsRequest& append = chunk->request;
-    *append.mutable_meta() = meta(absl::StrCat(summary.import_id, "-rows-", (*rows)[first].line));
-    append.set_import_id(summary.import_id);
-    for (size_t i = first; i < last; ++i) {
-      CsvRow& row = (*rows)[i];
-      v1::RosterRowInput* input = append.add_rows();
-      input->set_row_number(row.line);
-      for (const auto& [field, column] : *columns) {
-        if (column < static_cast<int>(row.fields.size()) && !row.fields[column].empty()) {
-          (*input->mutable_fields())[field] = row.fields[column];
-        }
-      }
-      std::vector<std::string>().swap(row.fields);  // the request holds it now
-    }
+  // A chunk's answer is folded into the summary when it arrives and the
+  // chunk freed: memory is the chunks in flight, not the file.
+  auto send = [&](std::unique_ptr<Chunk> chunk) {
     {
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, [&] { return in_flight < std::max(1, options.chunks_in_flight) || !failure.ok(); });
-      if (!failure.ok()) break;
+      if (!failure.ok()) return;
       ++in_flight;
     }
-    Chunk* c = chunk.get();
+    Chunk* c = chunk.release();
     c->ctx.set_deadline(deadline());
-    const int chunk_size = static_cast<int>(last - first);
-    const int first_line = (*rows)[first].line;
-    stub->async()->AppendRosterRows(&c->ctx, &c->request, &c->response, [&, c, chunk_size, first_line](grpc::Status s) {
+    stub->async()->AppendRosterRows(&c->ctx, &c->request, &c->response, [&, c](grpc::Status s) {
+      std::unique_ptr<Chunk> owned(c);
       std::lock_guard<std::mutex> lock(mu);
-      c->status = s;
-      c->done = true;
-      c->request.Clear();  // only the answer is needed from here on
       --in_flight;
-      if (!s.ok() && failure.ok()) {
-        failure = absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                               absl::StrCat("rows from line ", first_line, ": ", s.error_message(),
-                                            " (re-run the same command to resume)"));
+      if (!s.ok()) {
+        if (failure.ok()) {
+          failure = absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                                 absl::StrCat("rows from line ", c->request.rows(0).row_number(), ": ",
+                                              s.error_message(), " (re-run the same command to resume)"));
+        }
+      } else {
+        summary.applied += c->response.applied();
+        for (const auto& r : c->response.rejected()) {
+          summary.errors.push_back(
+              {r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
+        }
+        for (const auto& r : c->response.warnings()) {
+          summary.errors.push_back(
+              {r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
+          ++summary.warnings;
+        }
       }
-      done_rows += chunk_size;
+      done_rows += c->request.rows_size();
       if (options.on_progress) options.on_progress(done_rows, summary.rows);
       cv.notify_all();
     });
-    chunks.push_back(std::move(chunk));
+  };
+  auto failed = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !failure.ok();
+  };
+  if (!summary.already_imported) {
+    auto rows = OpenRows(*file);
+    if (!rows.ok()) return rows.status();
+    CsvRow row;
+    auto header = (*rows)->Next(&row);  // read by the first pass
+    if (!header.ok()) return header.status();
+    std::unique_ptr<Chunk> chunk;
+    for (;;) {
+      auto more = (*rows)->Next(&row);
+      if (!more.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (failure.ok())
+          failure = absl::Status(more.status().code(), absl::StrCat("'", path, "': ", more.status().message()));
+        break;
+      }
+      if (*more) {
+        if (!chunk) {
+          chunk = std::make_unique<Chunk>();
+          *chunk->request.mutable_meta() = meta(absl::StrCat(summary.import_id, "-rows-", row.line));
+          chunk->request.set_import_id(summary.import_id);
+        }
+        v1::RosterRowInput* input = chunk->request.add_rows();
+        input->set_row_number(row.line);
+        for (const auto& [field, column] : *columns) {
+          if (column < static_cast<int>(row.fields.size()) && !row.fields[column].empty()) {
+            (*input->mutable_fields())[field] = std::move(row.fields[column]);
+          }
+        }
+      }
+      if (chunk && (!*more || chunk->request.rows_size() >= options.chunk_rows)) send(std::move(chunk));
+      if (!*more || failed()) break;
+    }
   }
   {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return in_flight == 0; });
   }
   if (!failure.ok()) return failure;
-  for (const auto& c : chunks) {
-    summary.applied += c->response.applied();
-    for (const auto& r : c->response.rejected()) {
-      summary.errors.push_back({r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
-    }
-    for (const auto& r : c->response.warnings()) {
-      summary.errors.push_back({r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
-      ++summary.warnings;
-    }
-  }
   if (!summary.already_imported && !started.import().completed()) {
     v1::CompleteRosterImportRequest complete;
     *complete.mutable_meta() = meta(absl::StrCat(summary.import_id, "-complete"));

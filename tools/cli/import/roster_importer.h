@@ -50,11 +50,6 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(registry::v1::RosterService
                                                      registry::v1::RosterSource source, const std::string& path,
                                                      const HeaderMapping& mapping, const RosterImportOptions& options);
 
-// Reads a table file: XLSX when it is a ZIP, else CSV in the given encoding.
-// `format` receives a description of what was read.
-absl::StatusOr<std::vector<CsvRow>> ReadTableFile(const std::string& bytes, const std::string& encoding,
-                                                  std::string* format);
-
 absl::Status WriteRosterErrorReport(const RosterImportSummary& summary, const std::string& path);
 
 }  // namespace zizhu::tools

@@ -107,4 +107,105 @@ absl::StatusOr<std::string> Utf8ToGb18030(const std::string& utf8) {
   return out;
 }
 
+namespace {
+
+// Bytes at the end of `text` that start a character not complete in it.
+size_t IncompleteTail(absl::string_view text) {
+  for (size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+    unsigned char c = static_cast<unsigned char>(text[text.size() - back]);
+    if ((c >> 6) == 0x2) continue;  // a continuation byte: look further back
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    return len > back ? back : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void Utf8Validator::Feed(absl::string_view bytes) {
+  if (!valid_) return;
+  std::string text = carry_;
+  text.append(bytes.data(), bytes.size());
+  size_t tail = IncompleteTail(text);
+  carry_ = text.substr(text.size() - tail);
+  text.resize(text.size() - tail);
+  valid_ = IsValidUtf8(text);
+}
+
+TextDecoder::TextDecoder(TextEncoding encoding) : encoding_(encoding) {
+  if (encoding_ == TextEncoding::kGb18030) {
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd != reinterpret_cast<iconv_t>(-1)) iconv_ = cd;
+  }
+}
+
+TextDecoder::~TextDecoder() {
+  if (iconv_) iconv_close(static_cast<iconv_t>(iconv_));
+}
+
+absl::Status TextDecoder::Decode(absl::string_view bytes, std::string* out) {
+  std::string text = std::move(carry_);
+  carry_.clear();
+  text.append(bytes.data(), bytes.size());
+  if (!started_) {
+    static const std::string kBom = "\xEF\xBB\xBF";
+    if (text.size() < kBom.size() && kBom.compare(0, text.size(), text) == 0) {
+      carry_ = std::move(text);  // too short to tell yet
+      return absl::OkStatus();
+    }
+    started_ = true;
+    if (encoding_ == TextEncoding::kUtf8 && text.compare(0, kBom.size(), kBom) == 0) {
+      text.erase(0, kBom.size());
+      offset_ += kBom.size();
+    }
+  }
+  if (encoding_ == TextEncoding::kUtf8) {
+    size_t tail = IncompleteTail(text);
+    absl::string_view complete(text.data(), text.size() - tail);
+    if (!IsValidUtf8(std::string(complete))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("file is not valid UTF-8 (near byte ", offset_, "); try --encoding gbk"));
+    }
+    out->append(complete.data(), complete.size());
+    offset_ += complete.size();
+    carry_ = text.substr(complete.size());
+    return absl::OkStatus();
+  }
+  if (!iconv_) return absl::UnavailableError("iconv has no GB18030 converter");
+  char* in_ptr = text.data();
+  size_t in_left = text.size();
+  size_t used = out->size();
+  out->resize(used + text.size() * 2 + 16);
+  char* out_ptr = out->data() + used;
+  size_t out_left = out->size() - used;
+  while (in_left > 0) {
+    if (iconv(static_cast<iconv_t>(iconv_), &in_ptr, &in_left, &out_ptr, &out_left) != static_cast<size_t>(-1)) break;
+    if (errno == E2BIG) {
+      size_t written = out_ptr - out->data();
+      out->resize(out->size() * 2);
+      out_ptr = out->data() + written;
+      out_left = out->size() - written;
+      continue;
+    }
+    if (errno == EINVAL) break;  // an incomplete character at the end: kept for the next piece
+    return absl::InvalidArgumentError(absl::StrCat("file is not valid GB18030/GBK at byte ",
+                                                   offset_ + (text.size() - in_left), "; try --encoding utf-8"));
+  }
+  out->resize(out_ptr - out->data());
+  offset_ += text.size() - in_left;
+  carry_.assign(in_ptr, in_left);
+  return absl::OkStatus();
+}
+
+absl::Status TextDecoder::Finish(std::string* out) {
+  if (!started_ && !carry_.empty()) {  // a file shorter than a BOM
+    started_ = true;
+    std::string rest = std::move(carry_);
+    carry_.clear();
+    if (auto decoded = Decode(rest, out); !decoded.ok()) return decoded;
+  }
+  if (carry_.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("file ends inside a character (byte ", offset_, ")"));
+}
+
 }  // namespace zizhu::tools

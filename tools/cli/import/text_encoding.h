@@ -1,9 +1,11 @@
 // Agency files arrive in UTF-8 (with or without BOM) or GB18030/GBK.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace zizhu::tools {
 
@@ -20,5 +22,42 @@ absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encodi
 // Converts UTF-8 text to GB18030 (what many agency systems export); used to
 // produce realistic test files.
 absl::StatusOr<std::string> Utf8ToGb18030(const std::string& utf8);
+
+// Streaming form of ToUtf8 for a known encoding (kUtf8 or kGb18030): bytes
+// arrive in pieces of any size (a piece may end inside a character); the
+// UTF-8 BOM at the start is removed. Errors name the byte offset in the file.
+class TextDecoder {
+ public:
+  explicit TextDecoder(TextEncoding encoding);
+  ~TextDecoder();
+  TextDecoder(const TextDecoder&) = delete;
+  TextDecoder& operator=(const TextDecoder&) = delete;
+
+  // Appends the UTF-8 text of `bytes` (less any incomplete last character,
+  // kept for the next piece) to `out`.
+  absl::Status Decode(absl::string_view bytes, std::string* out);
+  // End of input: what was held back is decoded into `out`; an incomplete
+  // last character is an error.
+  absl::Status Finish(std::string* out);
+
+ private:
+  TextEncoding encoding_;
+  void* iconv_ = nullptr;
+  std::string carry_;
+  uint64_t offset_ = 0;  // bytes of the file consumed before carry_
+  bool started_ = false;
+};
+
+// Streaming IsValidUtf8 (detection pass over a whole file).
+class Utf8Validator {
+ public:
+  void Feed(absl::string_view bytes);
+  bool Finish() const { return valid_ && carry_.empty(); }
+  bool valid() const { return valid_; }
+
+ private:
+  std::string carry_;
+  bool valid_ = true;
+};
 
 }  // namespace zizhu::tools

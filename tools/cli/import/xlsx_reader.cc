@@ -4,25 +4,13 @@
 #include <zip.h>
 
 #include <cstring>
+#include <deque>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 
 namespace zizhu::tools {
 namespace {
-
-absl::StatusOr<std::string> ReadEntry(zip_t* archive, const char* name) {
-  zip_stat_t st;
-  if (zip_stat(archive, name, 0, &st) != 0) return absl::NotFoundError(absl::StrCat("no part '", name, "'"));
-  std::unique_ptr<zip_file_t, int (*)(zip_file_t*)> file(zip_fopen(archive, name, 0), zip_fclose);
-  if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot open part '", name, "'"));
-  std::string out(st.size, '\0');
-  zip_int64_t n = zip_fread(file.get(), out.data(), st.size);
-  if (n < 0 || static_cast<zip_uint64_t>(n) != st.size) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read part '", name, "'"));
-  }
-  return out;
-}
 
 const char* LocalName(const char* name) {
   const char* colon = std::strrchr(name, ':');
@@ -67,7 +55,10 @@ void XMLCALL SstText(void* data, const char* text, int len) {
 
 struct Sheet {
   const std::vector<std::string>* shared = nullptr;
-  std::vector<CsvRow> rows;
+  std::deque<CsvRow> ready;  // complete, non-blank rows not yet taken
+  CsvRow row;
+  bool in_row = false;
+  int rows_seen = 0;
   std::string cell_type, value;
   int column = -1;
   bool in_v = false, in_t = false;
@@ -84,12 +75,12 @@ void XMLCALL SheetStart(void* data, const char* name, const char** attrs) {
   auto* s = static_cast<Sheet*>(data);
   const char* n = LocalName(name);
   if (!std::strcmp(n, "row")) {
-    CsvRow row;
-    row.line = static_cast<int>(s->rows.size()) + 1;
+    s->row = CsvRow();
+    s->row.line = ++s->rows_seen;
     for (int i = 0; attrs[i]; i += 2) {
-      if (!std::strcmp(attrs[i], "r")) row.line = std::atoi(attrs[i + 1]);
+      if (!std::strcmp(attrs[i], "r")) s->row.line = s->rows_seen = std::atoi(attrs[i + 1]);
     }
-    s->rows.push_back(std::move(row));
+    s->in_row = true;
   } else if (!std::strcmp(n, "c")) {
     s->cell_type.clear();
     s->value.clear();
@@ -98,7 +89,7 @@ void XMLCALL SheetStart(void* data, const char* name, const char** attrs) {
       if (!std::strcmp(attrs[i], "t")) s->cell_type = attrs[i + 1];
       if (!std::strcmp(attrs[i], "r")) s->column = ColumnIndex(attrs[i + 1]);
     }
-    if (s->column < 0 && !s->rows.empty()) s->column = static_cast<int>(s->rows.back().fields.size());
+    if (s->column < 0 && s->in_row) s->column = static_cast<int>(s->row.fields.size());
   } else if (!std::strcmp(n, "v")) {
     s->in_v = true;
   } else if (!std::strcmp(n, "t")) {
@@ -109,11 +100,16 @@ void XMLCALL SheetStart(void* data, const char* name, const char** attrs) {
 void XMLCALL SheetEnd(void* data, const char* name) {
   auto* s = static_cast<Sheet*>(data);
   const char* n = LocalName(name);
-  if (!std::strcmp(n, "v")) {
+  if (!std::strcmp(n, "row")) {
+    s->in_row = false;
+    bool blank = true;
+    for (const auto& f : s->row.fields) blank &= f.empty();
+    if (!blank) s->ready.push_back(std::move(s->row));
+  } else if (!std::strcmp(n, "v")) {
     s->in_v = false;
   } else if (!std::strcmp(n, "t")) {
     s->in_t = false;
-  } else if (!std::strcmp(n, "c") && !s->rows.empty() && s->column >= 0) {
+  } else if (!std::strcmp(n, "c") && s->in_row && s->column >= 0) {
     std::string text = s->value;
     if (s->cell_type == "s") {
       size_t index = std::strtoul(s->value.c_str(), nullptr, 10);
@@ -123,7 +119,7 @@ void XMLCALL SheetEnd(void* data, const char* name) {
       }
       text = (*s->shared)[index];
     }
-    auto& fields = s->rows.back().fields;
+    auto& fields = s->row.fields;
     if (static_cast<int>(fields.size()) <= s->column) fields.resize(s->column + 1);
     fields[s->column] = std::move(text);
   }
@@ -134,23 +130,128 @@ void XMLCALL SheetText(void* data, const char* text, int len) {
   if (s->in_v || s->in_t) s->value.append(text, len);
 }
 
-absl::Status Parse(const std::string& xml, void* data, XML_StartElementHandler start, XML_EndElementHandler end,
-                   XML_CharacterDataHandler chars, const char* part) {
-  std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate("UTF-8"), XML_ParserFree);
+using ParserPtr = std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)>;
+using ZipFilePtr = std::unique_ptr<zip_file_t, int (*)(zip_file_t*)>;
+using ZipPtr = std::unique_ptr<zip_t, void (*)(zip_t*)>;
+
+constexpr size_t kPieceBytes = 64 * 1024;
+
+ParserPtr NewParser(void* data, XML_StartElementHandler start, XML_EndElementHandler end,
+                    XML_CharacterDataHandler chars) {
+  ParserPtr parser(XML_ParserCreate("UTF-8"), XML_ParserFree);
   XML_SetUserData(parser.get(), data);
   XML_SetElementHandler(parser.get(), start, end);
   XML_SetCharacterDataHandler(parser.get(), chars);
-  if (XML_Parse(parser.get(), xml.data(), static_cast<int>(xml.size()), 1) == XML_STATUS_ERROR) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("part '", part, "' is not valid XML: ", XML_ErrorString(XML_GetErrorCode(parser.get())),
-                     " at line ", XML_GetCurrentLineNumber(parser.get())));
+  return parser;
+}
+
+absl::Status XmlError(XML_Parser parser, const std::string& part) {
+  return absl::InvalidArgumentError(absl::StrCat("part '", part,
+                                                 "' is not valid XML: ", XML_ErrorString(XML_GetErrorCode(parser)),
+                                                 " at line ", XML_GetCurrentLineNumber(parser)));
+}
+
+// Feeds the next piece of a part to its parser; false at the end of the part.
+absl::StatusOr<bool> FeedPiece(zip_file_t* file, XML_Parser parser, const std::string& part) {
+  char piece[kPieceBytes];
+  zip_int64_t n = zip_fread(file, piece, sizeof piece);
+  if (n < 0) return absl::InvalidArgumentError(absl::StrCat("cannot read part '", part, "'"));
+  if (XML_Parse(parser, piece, static_cast<int>(n), n == 0) == XML_STATUS_ERROR) return XmlError(parser, part);
+  return n > 0;
+}
+
+absl::StatusOr<ZipFilePtr> OpenPart(zip_t* archive, const std::string& part) {
+  ZipFilePtr file(zip_fopen(archive, part.c_str(), 0), zip_fclose);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot open part '", part, "'"));
+  return file;
+}
+
+absl::StatusOr<std::string> FirstSheet(zip_t* archive) {
+  std::string sheet_name = "xl/worksheets/sheet1.xml";
+  if (zip_name_locate(archive, sheet_name.c_str(), 0) >= 0) return sheet_name;
+  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
+    std::string name = zip_get_name(archive, i, 0);
+    if (name.rfind("xl/worksheets/", 0) == 0 && name.find('/', 14) == std::string::npos) return name;
   }
-  return absl::OkStatus();
+  return absl::InvalidArgumentError("the workbook has no worksheet");
+}
+
+// The first worksheet, parsed a piece at a time as rows are taken; only the
+// shared strings (one copy of each distinct text) are held whole.
+class XlsxRowReader : public RowReader {
+ public:
+  explicit XlsxRowReader(ZipPtr archive) : archive_(std::move(archive)) {}
+
+  absl::Status Open() {
+    const std::string sst_part = "xl/sharedStrings.xml";
+    if (zip_name_locate(archive_.get(), sst_part.c_str(), 0) >= 0) {
+      auto file = OpenPart(archive_.get(), sst_part);
+      if (!file.ok()) return file.status();
+      ParserPtr parser = NewParser(&shared_, SstStart, SstEnd, SstText);
+      for (;;) {
+        auto more = FeedPiece(file->get(), parser.get(), sst_part);
+        if (!more.ok()) return more.status();
+        if (!*more) break;
+      }
+    }
+    auto sheet = FirstSheet(archive_.get());
+    if (!sheet.ok()) return sheet.status();
+    part_ = *sheet;
+    auto file = OpenPart(archive_.get(), part_);
+    if (!file.ok()) return file.status();
+    file_ = std::move(*file);
+    sheet_.shared = &shared_.strings;
+    parser_ = NewParser(&sheet_, SheetStart, SheetEnd, SheetText);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<bool> Next(CsvRow* row) override {
+    while (sheet_.ready.empty() && !ended_) {
+      auto more = FeedPiece(file_.get(), parser_.get(), part_);
+      if (!more.ok()) return more.status();
+      ended_ = !*more;
+      if (!sheet_.error.empty()) return absl::InvalidArgumentError(sheet_.error);
+    }
+    if (sheet_.ready.empty()) return false;
+    *row = std::move(sheet_.ready.front());
+    sheet_.ready.pop_front();
+    return true;
+  }
+
+ private:
+  ZipPtr archive_;
+  SharedStrings shared_;
+  std::string part_;
+  ZipFilePtr file_{nullptr, zip_fclose};
+  ParserPtr parser_{nullptr, XML_ParserFree};
+  Sheet sheet_;
+  bool ended_ = false;
+};
+
+absl::StatusOr<std::unique_ptr<RowReader>> OpenArchive(zip_t* raw) {
+  auto reader = std::make_unique<XlsxRowReader>(ZipPtr(raw, zip_discard));
+  if (auto opened = reader->Open(); !opened.ok()) return opened;
+  return reader;
 }
 
 }  // namespace
 
-bool LooksLikeXlsx(const std::string& bytes) { return bytes.size() > 4 && bytes.compare(0, 4, "PK\x03\x04") == 0; }
+bool LooksLikeXlsx(absl::string_view first_bytes) {
+  return first_bytes.size() >= 4 && first_bytes.substr(0, 4) == absl::string_view("PK\x03\x04", 4);
+}
+
+absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsxRows(const std::string& path) {
+  int error_code = 0;
+  zip_t* raw = zip_open(path.c_str(), ZIP_RDONLY, &error_code);
+  if (!raw) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, error_code);
+    std::string message = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return absl::InvalidArgumentError(absl::StrCat("not an XLSX (zip) file: ", message));
+  }
+  return OpenArchive(raw);
+}
 
 absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& bytes) {
   zip_error_t error;
@@ -162,41 +263,16 @@ absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& bytes) {
     zip_source_free(source);
     return absl::InvalidArgumentError(absl::StrCat("not an XLSX (zip) file: ", zip_error_strerror(&error)));
   }
-  std::unique_ptr<zip_t, void (*)(zip_t*)> archive(raw, zip_discard);
-
-  SharedStrings shared;
-  if (auto sst = ReadEntry(archive.get(), "xl/sharedStrings.xml"); sst.ok()) {
-    if (auto parsed = Parse(*sst, &shared, SstStart, SstEnd, SstText, "xl/sharedStrings.xml"); !parsed.ok()) {
-      return parsed;
-    }
-  }
-  std::string sheet_name = "xl/worksheets/sheet1.xml";
-  if (zip_name_locate(archive.get(), sheet_name.c_str(), 0) < 0) {
-    sheet_name.clear();
-    for (zip_int64_t i = 0; i < zip_get_num_entries(archive.get(), 0); ++i) {
-      std::string name = zip_get_name(archive.get(), i, 0);
-      if (name.rfind("xl/worksheets/", 0) == 0 && name.find('/', 14) == std::string::npos) {
-        sheet_name = name;
-        break;
-      }
-    }
-    if (sheet_name.empty()) return absl::InvalidArgumentError("the workbook has no worksheet");
-  }
-  auto sheet_xml = ReadEntry(archive.get(), sheet_name.c_str());
-  if (!sheet_xml.ok()) return sheet_xml.status();
-  Sheet sheet;
-  sheet.shared = &shared.strings;
-  if (auto parsed = Parse(*sheet_xml, &sheet, SheetStart, SheetEnd, SheetText, sheet_name.c_str()); !parsed.ok()) {
-    return parsed;
-  }
-  if (!sheet.error.empty()) return absl::InvalidArgumentError(sheet.error);
+  auto reader = OpenArchive(raw);
+  if (!reader.ok()) return reader.status();
   std::vector<CsvRow> rows;
-  for (auto& row : sheet.rows) {
-    bool blank = true;
-    for (const auto& f : row.fields) blank &= f.empty();
-    if (!blank) rows.push_back(std::move(row));
+  CsvRow row;
+  for (;;) {
+    auto more = (*reader)->Next(&row);
+    if (!more.ok()) return more.status();
+    if (!*more) return rows;
+    rows.push_back(std::move(row));
   }
-  return rows;
 }
 
 }  // namespace zizhu::tools

@@ -4,19 +4,26 @@
 // number shows as 1.10105194912310E+17 and is reported as such later).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/cli/import/csv_reader.h"
+#include "absl/strings/string_view.h"
+#include "tools/cli/import/row_reader.h"
 
 namespace zizhu::tools {
 
-// True when `bytes` start like a ZIP file (XLSX is a ZIP of XML parts).
-bool LooksLikeXlsx(const std::string& bytes);
+// True when a file's first bytes are those of a ZIP file (XLSX is a ZIP of
+// XML parts).
+bool LooksLikeXlsx(absl::string_view first_bytes);
 
-// Rows in sheet order; CsvRow::line is the spreadsheet row number. Empty
-// cells are empty strings; trailing empty rows are dropped.
+// Rows of the workbook at `path`, read a piece at a time; CsvRow::line is the
+// spreadsheet row number. Empty cells are empty strings; blank rows are
+// skipped.
+absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsxRows(const std::string& path);
+
+// The same for a workbook in memory (tests, fuzzing).
 absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& bytes);
 
 }  // namespace zizhu::tools
