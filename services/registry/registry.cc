@@ -28,8 +28,8 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Create(const RegistryOptions
 absl::Status Registry::Attach(service::ServiceContext& context, std::vector<grpc::Service*>& grpc_services) {
   app_ = std::make_unique<RegistryApp>(&context.commands, &context.store, vault_, plausibility_);
   roster_app_ = std::make_unique<RosterApp>(&context.commands, &context.store, vault_);
-  registry_grpc_ = std::make_unique<RegistryGrpcService>(app_.get());
-  roster_grpc_ = std::make_unique<RosterGrpcService>(roster_app_.get());
+  registry_grpc_ = std::make_unique<RegistryGrpcService>(app_.get(), &context.authenticator);
+  roster_grpc_ = std::make_unique<RosterGrpcService>(roster_app_.get(), &context.authenticator);
   integration_grpc_ = std::make_unique<IntegrationGrpcService>(roster_app_.get(), &agencies_);
   grpc_services.insert(grpc_services.end(), {registry_grpc_.get(), roster_grpc_.get(), integration_grpc_.get()});
   return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "services/common/es/commands.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/crypto/sha256.h"
 
@@ -17,9 +18,12 @@ std::string FingerprintRequest(const google::protobuf::Message& request) {
   return Sha256Hex(SerializeDeterministic(*copy));
 }
 
-CommandMeta FromRequest(const common::v1::CommandMeta& meta, const google::protobuf::Message& request) {
+CommandMeta FromCaller(const auth::Caller& caller, const common::v1::CommandMeta& meta,
+                       const google::protobuf::Message& request) {
   CommandMeta out = FromProto(meta);
-  out.fingerprint = FingerprintRequest(request);
+  out.actor = caller.actor();
+  out.org_scope = caller.org_scope();
+  out.fingerprint = Sha256Hex(absl::StrCat(FingerprintRequest(request), "|", out.actor));
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Commands: how an application layer issues a command in one call.
 //
-//   commands_->Run<v1::RegisterSchoolResponse>(request,
+//   commands_->Run<v1::RegisterSchoolResponse>(caller, request,
 //       [request](storage::ProjectionBatch& view, absl::Time now) { return Decide...(state, request); },
 //       [this](const common::v1::CommandOutcome& o) { return LoadSchoolResponse(o.aggregate_id()); },
 //       std::move(done));
@@ -18,6 +18,7 @@
 #include <memory>
 #include <utility>
 
+#include "services/common/auth/caller.h"
 #include "services/common/core/executor.h"
 #include "services/common/es/command_processor.h"
 #include "zizhu/common/v1/command.pb.h"
@@ -34,8 +35,12 @@ CommandMeta FromProto(const common::v1::CommandMeta& meta);
 // SHA-256 (hex) of `request` without its top-level `meta` field, serialized
 // deterministically: what the command asked, whatever its request id.
 std::string FingerprintRequest(const google::protobuf::Message& request);
-// FromProto(meta) with the fingerprint of `request`.
-CommandMeta FromRequest(const common::v1::CommandMeta& meta, const google::protobuf::Message& request);
+// The meta of a command from a verified caller: the actor and org scope
+// are the caller's, whatever the request's meta says; the fingerprint covers
+// the request and the caller, so that a request id is never answered to
+// another caller or for another command (ALREADY_EXISTS instead).
+CommandMeta FromCaller(const auth::Caller& caller, const common::v1::CommandMeta& meta,
+                       const google::protobuf::Message& request);
 
 class Commands {
  public:
@@ -52,21 +57,20 @@ class Commands {
         },
         std::move(done));
   }
-  // The usual form: the request (with its `meta`) is fingerprinted, so that
-  // its request id cannot be reused for a different command.
+  // The usual form: a caller's request (with its `meta`; see FromCaller).
   template <typename T, typename Request>
-  void Run(const Request& request, DecideFn decide,
+  void Run(const auth::Caller& caller, const Request& request, DecideFn decide,
            std::function<absl::StatusOr<T>(const common::v1::CommandOutcome&)> answer, Callback<T> done) {
-    Run<T>(FromRequest(request.meta(), request), std::move(decide), std::move(answer), std::move(done));
+    Run<T>(FromCaller(caller, request.meta(), request), std::move(decide), std::move(answer), std::move(done));
   }
 
   // As Run, but `answer` also sees a failed outcome (to turn a refusal into
   // an answer, e.g. ALREADY_EXISTS -> "already imported").
   template <typename T, typename Request>
-  void RunAnswering(const Request& request, DecideFn decide,
+  void RunAnswering(const auth::Caller& caller, const Request& request, DecideFn decide,
                     std::function<absl::StatusOr<T>(const absl::StatusOr<common::v1::CommandOutcome>&)> answer,
                     Callback<T> done) {
-    Submit<T>(FromRequest(request.meta(), request), std::move(decide), std::move(answer), std::move(done));
+    Submit<T>(FromCaller(caller, request.meta(), request), std::move(decide), std::move(answer), std::move(done));
   }
 
  private:

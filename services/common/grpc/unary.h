@@ -1,17 +1,25 @@
-// The one unary gRPC adapter (callback API). A service's gRPC class holds
-// one line per RPC, naming the app-layer method that serves it:
+// The one unary gRPC adapter (callback API). A service's gRPC class derives
+// from Endpoint<App> and holds one line per RPC, naming the app-layer method
+// that serves it:
 //
-//   Reactor* GetStudent(Ctx* c, const GetStudentRequest* q, GetStudentResponse* r) override {
-//     return Unary(c, q, r, app_, &RegistryApp::GetStudent);
-//   }
+//   class RegistryGrpcService final : public v1::RegistryService::CallbackService,
+//                                     public grpc_kit::Endpoint<RegistryApp> {
+//     using Endpoint::Endpoint;
+//     Reactor* GetStudent(Ctx* c, const GetStudentRequest* q, GetStudentResponse* r) override {
+//       return Call(c, q, r, &RegistryApp::GetStudent);
+//     }
 //
-// App methods come in two shapes: asynchronous commands
-// `void M(const Req&, Callback<Resp>)` (answered when the events are durable,
-// off the gRPC thread) and queries `absl::StatusOr<Resp> M(const Req&) const`.
-// The absl::Status becomes the RPC status (same numeric codes); a call whose
-// deadline has already passed is answered DEADLINE_EXCEEDED without running,
-// and a request with a string field over kMaxFieldBytes INVALID_ARGUMENT
-// naming the field (see field_limits.h).
+// Every call is authenticated first (the `authorization: Bearer <token>`
+// metadata; UNAUTHENTICATED without a valid token) and the app method gets
+// the verified auth::Caller — the only source of the actor and org scope it
+// may use. App methods come in two shapes: asynchronous commands
+// `void M(const Caller&, const Req&, Callback<Resp>)` (answered when the
+// events are durable, off the gRPC thread) and queries
+// `absl::StatusOr<Resp> M(const Caller&, const Req&) const`. The absl::Status
+// becomes the RPC status (same numeric codes); a call whose deadline has
+// already passed is answered DEADLINE_EXCEEDED without running, and a request
+// with a string field over kMaxFieldBytes INVALID_ARGUMENT naming the field
+// (see field_limits.h).
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -21,6 +29,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "services/common/auth/authenticator.h"
 #include "services/common/es/commands.h"
 #include "services/common/grpc/field_limits.h"
 #include "services/common/grpc/status_convert.h"
@@ -39,37 +48,62 @@ Callback<Resp> FinishInto(Reactor* reactor, Resp* response) {
   };
 }
 
-// Checks made before any app method runs; OK to go on.
+// The value of the call's `authorization` metadata ("" when absent).
+std::string AuthorizationOf(const grpc::ServerContextBase& ctx);
+
+// The deadline and field-size checks every call gets (OK to go on).
 template <typename Req>
-grpc::Status Admit(Ctx* ctx, const Req& request) {
+absl::Status CheckCall(Ctx* ctx, const Req& request) {
   if (ctx->deadline() < std::chrono::system_clock::now()) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call started");
+    return absl::DeadlineExceededError("deadline passed before the call started");
   }
-  return ToGrpcStatus(CheckFieldSizes(request));
+  return CheckFieldSizes(request);
 }
 
-template <typename App, typename Req, typename Resp>
-Reactor* Unary(Ctx* ctx, const Req* request, Resp* response, App* app,
-               void (App::*method)(const Req&, Callback<Resp>)) {
-  Reactor* reactor = ctx->DefaultReactor();
-  if (grpc::Status admitted = Admit(ctx, *request); !admitted.ok()) {
-    reactor->Finish(admitted);
-    return reactor;
-  }
-  (app->*method)(*request, FinishInto(reactor, response));
-  return reactor;
+// Checks made before any app method runs: the verified caller, or the
+// status to finish the call with (UNAUTHENTICATED comes first).
+template <typename Req>
+absl::StatusOr<auth::Caller> Admit(Ctx* ctx, const Req& request, const auth::Authenticator& authenticator) {
+  absl::StatusOr<auth::Caller> caller = authenticator.Authenticate(AuthorizationOf(*ctx));
+  if (!caller.ok()) return caller.status();
+  if (absl::Status checked = CheckCall(ctx, request); !checked.ok()) return checked;
+  return caller;
 }
 
-template <typename App, typename Req, typename Resp>
-Reactor* Unary(Ctx* ctx, const Req* request, Resp* response, const App* app,
-               absl::StatusOr<Resp> (App::*method)(const Req&) const) {
-  Reactor* reactor = ctx->DefaultReactor();
-  if (grpc::Status admitted = Admit(ctx, *request); !admitted.ok()) {
-    reactor->Finish(admitted);
+template <typename App>
+class Endpoint {
+ public:
+  Endpoint(App* app, const auth::Authenticator* authenticator) : app_(app), authenticator_(authenticator) {}
+
+ protected:
+  template <typename Req, typename Resp>
+  Reactor* Call(Ctx* ctx, const Req* request, Resp* response,
+                void (App::*method)(const auth::Caller&, const Req&, Callback<Resp>)) {
+    Reactor* reactor = ctx->DefaultReactor();
+    absl::StatusOr<auth::Caller> caller = Admit(ctx, *request, *authenticator_);
+    if (!caller.ok()) {
+      reactor->Finish(ToGrpcStatus(caller.status()));
+      return reactor;
+    }
+    (app_->*method)(*caller, *request, FinishInto(reactor, response));
     return reactor;
   }
-  FinishInto(reactor, response)((app->*method)(*request));
-  return reactor;
-}
+
+  template <typename Req, typename Resp>
+  Reactor* Call(Ctx* ctx, const Req* request, Resp* response,
+                absl::StatusOr<Resp> (App::*method)(const auth::Caller&, const Req&) const) {
+    Reactor* reactor = ctx->DefaultReactor();
+    absl::StatusOr<auth::Caller> caller = Admit(ctx, *request, *authenticator_);
+    if (!caller.ok()) {
+      reactor->Finish(ToGrpcStatus(caller.status()));
+      return reactor;
+    }
+    FinishInto(reactor, response)((app_->*method)(*caller, *request));
+    return reactor;
+  }
+
+  App* app_;
+  const auth::Authenticator* authenticator_;
+};
 
 }  // namespace zizhu::grpc_kit

@@ -2,7 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/auth/access.h"
 #include "services/common/grpc/status_convert.h"
+#include "services/common/grpc/unary.h"
 
 namespace zizhu::service {
 namespace {
@@ -14,8 +16,16 @@ void AddOffsets(const es::OffsetMap& offsets, Repeated* out) {
 
 }  // namespace
 
-grpc::Status ProjectionAdmin::RebuildProjection(grpc::ServerContext*, const common::v1::RebuildProjectionRequest*,
+grpc::Status ProjectionAdmin::Authorize(const grpc::ServerContext& context) const {
+  absl::StatusOr<auth::Caller> caller = authenticator_->Authenticate(grpc_kit::AuthorizationOf(context));
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return ToGrpcStatus(auth::Require(*caller, auth::Action::kAdminister));
+}
+
+grpc::Status ProjectionAdmin::RebuildProjection(grpc::ServerContext* context,
+                                                const common::v1::RebuildProjectionRequest*,
                                                 common::v1::RebuildProjectionResponse* response) {
+  if (grpc::Status allowed = Authorize(*context); !allowed.ok()) return allowed;
   absl::Time start = absl::Now();
   absl::StatusOr<int64_t> applied = host_->Rebuild();
   if (!applied.ok()) return ToGrpcStatus(applied.status());
@@ -32,9 +42,10 @@ grpc::Status ProjectionAdmin::RebuildProjection(grpc::ServerContext*, const comm
   return grpc::Status::OK;
 }
 
-grpc::Status ProjectionAdmin::GetProjectionChecksum(grpc::ServerContext*,
+grpc::Status ProjectionAdmin::GetProjectionChecksum(grpc::ServerContext* context,
                                                     const common::v1::GetProjectionChecksumRequest*,
                                                     common::v1::GetProjectionChecksumResponse* response) {
+  if (grpc::Status allowed = Authorize(*context); !allowed.ok()) return allowed;
   // Exclusive so that no batch is half-way between append and commit.
   absl::StatusOr<storage::StoreChecksum> checksum = absl::InternalError("not computed");
   absl::StatusOr<es::OffsetMap> offsets = absl::InternalError("not read");
@@ -52,8 +63,10 @@ grpc::Status ProjectionAdmin::GetProjectionChecksum(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ProjectionAdmin::ListSubscriptions(grpc::ServerContext*, const common::v1::ListSubscriptionsRequest*,
+grpc::Status ProjectionAdmin::ListSubscriptions(grpc::ServerContext* context,
+                                                const common::v1::ListSubscriptionsRequest*,
                                                 common::v1::ListSubscriptionsResponse* response) {
+  if (grpc::Status allowed = Authorize(*context); !allowed.ok()) return allowed;
   for (const es::SubscriptionStatus& s : host_->Subscriptions()) {
     common::v1::Subscription* out = response->add_subscriptions();
     out->set_topic(s.topic);

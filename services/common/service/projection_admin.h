@@ -2,6 +2,7 @@
 // ServiceHost: rebuild, checksum, subscription lag. Thin adapter.
 #pragma once
 
+#include "services/common/auth/authenticator.h"
 #include "services/common/service/service_host.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 
@@ -9,7 +10,8 @@ namespace zizhu::service {
 
 class ProjectionAdmin final : public common::v1::ProjectionAdminService::Service {
  public:
-  explicit ProjectionAdmin(ServiceHost* host) : host_(host) {}
+  ProjectionAdmin(ServiceHost* host, const auth::Authenticator* authenticator)
+      : host_(host), authenticator_(authenticator) {}
 
   grpc::Status RebuildProjection(grpc::ServerContext* context, const common::v1::RebuildProjectionRequest* request,
                                  common::v1::RebuildProjectionResponse* response) override;
@@ -20,7 +22,10 @@ class ProjectionAdmin final : public common::v1::ProjectionAdminService::Service
                                  common::v1::ListSubscriptionsResponse* response) override;
 
  private:
+  // OK when the call's caller may administer the service.
+  grpc::Status Authorize(const grpc::ServerContext& context) const;
   ServiceHost* host_;
+  const auth::Authenticator* authenticator_;
 };
 
 }  // namespace zizhu::service

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/auth/authenticator.h"
 #include "services/common/core/clock.h"
 #include "services/common/es/commands.h"
 #include "services/common/es/projection.h"
@@ -38,6 +39,9 @@ struct ServiceContext {
   es::Commands& commands;
   storage::ProjectionStore& store;
   const Clock& clock;
+  // Verifies callers; every gRPC adapter authenticates through it (see
+  // grpc_kit::Endpoint).
+  const auth::Authenticator& authenticator;
 };
 
 class Service {

@@ -16,6 +16,10 @@ namespace zizhu::service {
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(ServiceHostOptions options, es::EventLog* log,
                                                                 const UpstreamOpener& upstreams, Service* service,
                                                                 const Clock* clock) {
+  if (!options.authenticator) {
+    return absl::FailedPreconditionError("no token verifier: every call needs a verified caller (--token-public-key)");
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, grpc_kit::ServerCredentialsFor(options.tls));
   std::unique_ptr<ServiceHost> h(new ServiceHost());
   h->log_ = log;
   h->service_ = service;
@@ -40,16 +44,16 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(ServiceHostOptio
     h->upstream_logs_.push_back(std::move(upstream));
   }
 
-  ServiceContext context{*h->commands_, *h->store_, *clock};
+  ServiceContext context{*h->commands_, *h->store_, *clock, *options.authenticator};
   std::vector<grpc::Service*> services;
   RETURN_IF_ERROR(service->Attach(context, services));
-  h->admin_ = std::make_unique<ProjectionAdmin>(h.get());
+  h->admin_ = std::make_unique<ProjectionAdmin>(h.get(), options.authenticator);
   services.push_back(h->admin_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &h->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &h->port_);
   for (grpc::Service* s : services) builder.RegisterService(s);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);

@@ -23,6 +23,7 @@
 #include "services/common/es/command_processor.h"
 #include "services/common/es/event_log.h"
 #include "services/common/es/subscription.h"
+#include "services/common/grpc/tls.h"
 #include "services/common/service/service.h"
 
 namespace grpc {
@@ -53,6 +54,10 @@ struct ServiceHostOptions {
   // host:port of the Prometheus /metrics endpoint (port 0: any free port);
   // empty: no metrics endpoint.
   std::string metrics_address;
+  // Verifies every call's token (required; borrowed, outlives the host).
+  const auth::Authenticator* authenticator = nullptr;
+  // TLS of the gRPC port (required unless tls.insecure_plaintext).
+  grpc_kit::ServerTls tls;
 };
 
 // Opens an upstream topic for reading (Kafka read-only, or a shared

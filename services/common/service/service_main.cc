@@ -72,8 +72,40 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
     cli.add_flag("--create-key-if-missing", create_key, "generate the key file when it does not exist (first start)")
         ->envname(EnvName(s, "create-key-if-missing"));
   }
+  std::string token_public_key = ".run/keys/token.pub";
+  std::string token_signing_key = ".run/keys/token.key";
+  bool create_token_key = false;
+  Add(cli, s, "token-public-key", token_public_key, "public key of the identity service; verifies every call's token");
+  if (spec.signs_tokens) {
+    Add(cli, s, "token-signing-key", token_signing_key, "Ed25519 secret key that signs tokens (its .pub beside it)");
+    cli.add_flag("--create-token-key-if-missing", create_token_key, "generate the token key pair when missing")
+        ->envname(EnvName(s, "create-token-key-if-missing"));
+  }
+  Add(cli, s, "tls-cert", opts.tls.cert_file, "PEM certificate chain of this server");
+  Add(cli, s, "tls-key", opts.tls.key_file, "PEM private key of this server");
+  Add(cli, s, "tls-client-ca", opts.tls.client_ca_file,
+      "PEM CA for client certificates: when set, clients must present one (mutual TLS)");
+  cli.add_flag("--insecure-plaintext", opts.tls.insecure_plaintext,
+               "DEVELOPMENT ONLY: serve without TLS (tokens and personal data travel in clear)")
+      ->envname(EnvName(s, "insecure-plaintext"));
   if (add_options) add_options(cli);
   CLI11_PARSE(cli, argc, argv);
+  if (opts.tls.insecure_plaintext) {
+    std::cerr << binary << ": WARNING: --insecure-plaintext: no TLS on " << opts.listen_address
+              << "; tokens and personal data travel in clear. Development only." << std::endl;
+  }
+  auth::SecretKey signing_key{};
+  if (spec.signs_tokens) {
+    if (create_token_key && !std::ifstream(token_signing_key).good()) {
+      absl::Status created = auth::CreateKeyPair(token_signing_key, token_public_key);
+      if (!created.ok()) return fail(created, "creating the token key pair");
+      std::cerr << binary << ": created a token key pair: " << token_signing_key << " (secret), " << token_public_key
+                << " (give it to every service)" << std::endl;
+    }
+    auto loaded = auth::LoadSecretKey(token_signing_key);
+    if (!loaded.ok()) return fail(loaded.status(), "loading the token signing key");
+    signing_key = *loaded;
+  }
 
   std::unique_ptr<PersonalDataVault> vault;
   if (spec.personal_data) {
@@ -111,7 +143,10 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
   }
 
   SystemClock clock;
-  ServiceEnv env{vault.get(), &clock};
+  auto authenticator = auth::Authenticator::FromPublicKeyFile(token_public_key, &clock);
+  if (!authenticator.ok()) return fail(authenticator.status(), "loading the token public key");
+  opts.authenticator = authenticator->get();
+  ServiceEnv env{vault.get(), &clock, spec.signs_tokens ? &signing_key : nullptr};
   auto service = make(env);
   if (!service.ok()) return fail(service.status(), "configuring");
   auto host = ServiceHost::Start(opts, log.get(), upstreams, service->get(), &clock);

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "services/common/auth/paseto.h"
 #include "services/common/crypto/personal_data_vault.h"
 #include "services/common/service/service.h"
 
@@ -32,11 +33,14 @@ struct ServiceMainSpec {
   int default_port = 0;
   // Loads (or creates) the personal-data key and hands it to the factory.
   bool personal_data = false;
+  // Loads (or creates) the token signing key (the identity service only).
+  bool signs_tokens = false;
 };
 
 struct ServiceEnv {
   const PersonalDataVault* vault = nullptr;  // null unless spec.personal_data
   const Clock* clock = nullptr;
+  const auth::SecretKey* token_signing_key = nullptr;  // null unless spec.signs_tokens
 };
 
 using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<Service>>(const ServiceEnv&)>;

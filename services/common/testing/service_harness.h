@@ -11,6 +11,7 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <sodium.h>
 
 #include <map>
 #include <memory>
@@ -18,7 +19,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/auth/tokens.h"
 #include "services/common/es/memory_event_log.h"
+#include "services/common/grpc/tls.h"
 #include "services/common/service/service_host.h"
 
 namespace zizhu::testing_kit {
@@ -49,14 +52,33 @@ class ServiceHarness {
                                                                service::ServiceHostOptions options = {}) {
     std::unique_ptr<ServiceHarness> h(new ServiceHarness());
     h->log_ = topics.Get(topic);
+    crypto_sign_keypair(h->public_key_.data(), h->secret_key_.data());
+    h->authenticator_ = std::make_unique<auth::Authenticator>(h->public_key_, clock);
+    h->clock_ = clock;
     options.listen_address = "127.0.0.1:0";
     options.data_dir = data_dir;
+    options.authenticator = h->authenticator_.get();
+    if (options.tls.cert_file.empty()) options.tls.insecure_plaintext = true;
     auto host = service::ServiceHost::Start(options, h->log_.get(), topics.Opener(), service, clock);
     if (!host.ok()) return host.status();
     h->host_ = std::move(*host);
-    h->channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", h->host_->port()), grpc::InsecureChannelCredentials());
+    h->channel_ = h->ChannelAs(DefaultCaller());
     return h;
   }
+
+  // The caller of channel(): a city administrator of city 2101 (the test
+  // data's city).
+  static auth::Caller DefaultCaller() { return {"test-admin", auth::Role::kCityAdmin, "2101", "t-default"}; }
+  // A token for `caller`, valid for `ttl` from the harness clock's now.
+  std::string Token(const auth::Caller& caller, absl::Duration ttl = absl::Hours(1)) const {
+    return auth::IssueToken(secret_key_, caller, clock_->Now(), ttl, caller.token_id);
+  }
+  // A plaintext channel sending `token` (empty: none).
+  std::shared_ptr<grpc::Channel> ChannelWithToken(const std::string& token) const {
+    return grpc_kit::CreateChannelWithToken(absl::StrCat("127.0.0.1:", host_->port()),
+                                            grpc::InsecureChannelCredentials(), token);
+  }
+  std::shared_ptr<grpc::Channel> ChannelAs(const auth::Caller& caller) const { return ChannelWithToken(Token(caller)); }
 
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   service::ServiceHost& host() { return *host_; }
@@ -68,6 +90,10 @@ class ServiceHarness {
   std::shared_ptr<es::MemoryEventLog> log_;
   std::unique_ptr<service::ServiceHost> host_;
   std::shared_ptr<grpc::Channel> channel_;
+  auth::PublicKey public_key_{};
+  auth::SecretKey secret_key_{};
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  const Clock* clock_ = nullptr;
 };
 
 }  // namespace zizhu::testing_kit

@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PushRosterChanges(
     reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
-  if (grpc::Status admitted = grpc_kit::Admit(ctx, *req); !admitted.ok()) {
-    reactor->Finish(admitted);
+  if (absl::Status checked = grpc_kit::CheckCall(ctx, *req); !checked.ok()) {
+    reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }
   app_->PushRosterChanges(caller->first, caller->second, req->request_id(),

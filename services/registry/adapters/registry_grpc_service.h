@@ -8,55 +8,52 @@
 
 namespace zizhu::registry {
 
-class RegistryGrpcService final : public v1::RegistryService::CallbackService {
+class RegistryGrpcService final : public v1::RegistryService::CallbackService, public grpc_kit::Endpoint<RegistryApp> {
  public:
-  explicit RegistryGrpcService(RegistryApp* app) : app_(app) {}
+  using Endpoint::Endpoint;
   using Reactor = grpc_kit::Reactor;
   using Ctx = grpc_kit::Ctx;
 
   Reactor* RegisterSchool(Ctx* c, const v1::RegisterSchoolRequest* q, v1::RegisterSchoolResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::RegisterSchool);
+    return Call(c, q, r, &RegistryApp::RegisterSchool);
   }
   Reactor* RegisterHousehold(Ctx* c, const v1::RegisterHouseholdRequest* q, v1::RegisterHouseholdResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::RegisterHousehold);
+    return Call(c, q, r, &RegistryApp::RegisterHousehold);
   }
   Reactor* RegisterStudent(Ctx* c, const v1::RegisterStudentRequest* q, v1::RegisterStudentResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::RegisterStudent);
+    return Call(c, q, r, &RegistryApp::RegisterStudent);
   }
   Reactor* UpdateStudentAttributes(Ctx* c, const v1::UpdateStudentAttributesRequest* q,
                                    v1::UpdateStudentAttributesResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::UpdateStudentAttributes);
+    return Call(c, q, r, &RegistryApp::UpdateStudentAttributes);
   }
   Reactor* ChangeEnrolmentStatus(Ctx* c, const v1::ChangeEnrolmentStatusRequest* q,
                                  v1::ChangeEnrolmentStatusResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::ChangeEnrolmentStatus);
+    return Call(c, q, r, &RegistryApp::ChangeEnrolmentStatus);
   }
   Reactor* AssignResponsiblePeople(Ctx* c, const v1::AssignResponsiblePeopleRequest* q,
                                    v1::AssignResponsiblePeopleResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::AssignResponsiblePeople);
+    return Call(c, q, r, &RegistryApp::AssignResponsiblePeople);
   }
   Reactor* GetStudent(Ctx* c, const v1::GetStudentRequest* q, v1::GetStudentResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::GetStudent);
+    return Call(c, q, r, &RegistryApp::GetStudent);
   }
   Reactor* FindStudentByNationalId(Ctx* c, const v1::FindStudentByNationalIdRequest* q,
                                    v1::FindStudentByNationalIdResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::FindStudentByNationalId);
+    return Call(c, q, r, &RegistryApp::FindStudentByNationalId);
   }
   Reactor* ListStudents(Ctx* c, const v1::ListStudentsRequest* q, v1::ListStudentsResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::ListStudents);
+    return Call(c, q, r, &RegistryApp::ListStudents);
   }
   Reactor* GetSchool(Ctx* c, const v1::GetSchoolRequest* q, v1::GetSchoolResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::GetSchool);
+    return Call(c, q, r, &RegistryApp::GetSchool);
   }
   Reactor* ListSchools(Ctx* c, const v1::ListSchoolsRequest* q, v1::ListSchoolsResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::ListSchools);
+    return Call(c, q, r, &RegistryApp::ListSchools);
   }
   Reactor* GetHousehold(Ctx* c, const v1::GetHouseholdRequest* q, v1::GetHouseholdResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RegistryApp::GetHousehold);
+    return Call(c, q, r, &RegistryApp::GetHousehold);
   }
-
- private:
-  RegistryApp* app_;
 };
 
 }  // namespace zizhu::registry

@@ -8,37 +8,34 @@
 
 namespace zizhu::registry {
 
-class RosterGrpcService final : public v1::RosterService::CallbackService {
+class RosterGrpcService final : public v1::RosterService::CallbackService, public grpc_kit::Endpoint<RosterApp> {
  public:
-  explicit RosterGrpcService(RosterApp* app) : app_(app) {}
+  using Endpoint::Endpoint;
   using Reactor = grpc_kit::Reactor;
   using Ctx = grpc_kit::Ctx;
 
   Reactor* StartRosterImport(Ctx* c, const v1::StartRosterImportRequest* q, v1::StartRosterImportResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::StartRosterImport);
+    return Call(c, q, r, &RosterApp::StartRosterImport);
   }
   Reactor* AppendRosterRows(Ctx* c, const v1::AppendRosterRowsRequest* q, v1::AppendRosterRowsResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::AppendRosterRows);
+    return Call(c, q, r, &RosterApp::AppendRosterRows);
   }
   Reactor* CompleteRosterImport(Ctx* c, const v1::CompleteRosterImportRequest* q,
                                 v1::CompleteRosterImportResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::CompleteRosterImport);
+    return Call(c, q, r, &RosterApp::CompleteRosterImport);
   }
   Reactor* GetRosterImport(Ctx* c, const v1::GetRosterImportRequest* q, v1::GetRosterImportResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::GetRosterImport);
+    return Call(c, q, r, &RosterApp::GetRosterImport);
   }
   Reactor* RunCrossMatch(Ctx* c, const v1::RunCrossMatchRequest* q, v1::RunCrossMatchResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::RunCrossMatch);
+    return Call(c, q, r, &RosterApp::RunCrossMatch);
   }
   Reactor* GetMatchSummary(Ctx* c, const v1::GetMatchSummaryRequest* q, v1::GetMatchSummaryResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::GetMatchSummary);
+    return Call(c, q, r, &RosterApp::GetMatchSummary);
   }
   Reactor* ListMatchResults(Ctx* c, const v1::ListMatchResultsRequest* q, v1::ListMatchResultsResponse* r) override {
-    return grpc_kit::Unary(c, q, r, app_, &RosterApp::ListMatchResults);
+    return Call(c, q, r, &RosterApp::ListMatchResults);
   }
-
- private:
-  RosterApp* app_;
 };
 
 }  // namespace zizhu::registry

@@ -41,9 +41,15 @@ RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store
                          PlausibilityPolicy plausibility)
     : commands_(commands), store_(store), vault_(vault), plausibility_(std::move(plausibility)) {}
 
-void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::RegisterSchoolResponse> done) {
+void RegistryApp::RegisterSchool(const auth::Caller& caller, const v1::RegisterSchoolRequest& request,
+                                 Callback<v1::RegisterSchoolResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kRegisterSchools); !allowed.ok()) return done(allowed);
+  if (!auth::CoversCounty(caller, request.county_code())) {
+    return done(absl::PermissionDeniedError(
+        absl::StrCat("county_code '", request.county_code(), "' is outside your scope (", caller.scope, ")")));
+  }
   commands_->Run<v1::RegisterSchoolResponse>(
-      request,
+      caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRegisterSchool(state, request);
@@ -56,10 +62,11 @@ void RegistryApp::RegisterSchool(const v1::RegisterSchoolRequest& request, Callb
       std::move(done));
 }
 
-void RegistryApp::RegisterHousehold(const v1::RegisterHouseholdRequest& request,
+void RegistryApp::RegisterHousehold(const auth::Caller& caller, const v1::RegisterHouseholdRequest& request,
                                     Callback<v1::RegisterHouseholdResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
   commands_->Run<v1::RegisterHouseholdResponse>(
-      request,
+      caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRegisterHousehold(state, request);
@@ -90,10 +97,14 @@ void RegistryApp::StudentCommand(es::CommandMeta meta, es::DecideFn decide, Call
       std::move(done));
 }
 
-void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request,
+void RegistryApp::RegisterStudent(const auth::Caller& caller, const v1::RegisterStudentRequest& request,
                                   Callback<v1::RegisterStudentResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (!request.school_code().empty()) {
+    if (auto school = LoadSchoolInScope(caller, request.school_code()); !school.ok()) return done(school.status());
+  }
   StudentCommand(
-      es::FromRequest(request.meta(), request),
+      es::FromCaller(caller, request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
@@ -103,10 +114,12 @@ void RegistryApp::RegisterStudent(const v1::RegisterStudentRequest& request,
       std::move(done));
 }
 
-void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesRequest& request,
+void RegistryApp::UpdateStudentAttributes(const auth::Caller& caller, const v1::UpdateStudentAttributesRequest& request,
                                           Callback<v1::UpdateStudentAttributesResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   StudentCommand(
-      es::FromRequest(request.meta(), request),
+      es::FromCaller(caller, request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
@@ -115,10 +128,12 @@ void RegistryApp::UpdateStudentAttributes(const v1::UpdateStudentAttributesReque
       std::move(done));
 }
 
-void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& request,
+void RegistryApp::ChangeEnrolmentStatus(const auth::Caller& caller, const v1::ChangeEnrolmentStatusRequest& request,
                                         Callback<v1::ChangeEnrolmentStatusResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   StudentCommand(
-      es::FromRequest(request.meta(), request),
+      es::FromCaller(caller, request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         const Plausibility plausibility{plausibility_, DateInChina(now)};
@@ -127,10 +142,12 @@ void RegistryApp::ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& 
       std::move(done));
 }
 
-void RegistryApp::AssignResponsiblePeople(const v1::AssignResponsiblePeopleRequest& request,
+void RegistryApp::AssignResponsiblePeople(const auth::Caller& caller, const v1::AssignResponsiblePeopleRequest& request,
                                           Callback<v1::AssignResponsiblePeopleResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   StudentCommand(
-      es::FromRequest(request.meta(), request),
+      es::FromCaller(caller, request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
@@ -162,31 +179,69 @@ void RegistryApp::Reveal(const std::string& student_id, es::CommandMeta meta, co
       std::move(done));
 }
 
-void RegistryApp::GetStudent(const v1::GetStudentRequest& request, Callback<v1::GetStudentResponse> done) {
+void RegistryApp::GetStudent(const auth::Caller& caller, const v1::GetStudentRequest& request,
+                             Callback<v1::GetStudentResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kRead); !allowed.ok()) return done(allowed);
   if (request.student_id().empty()) return done(absl::InvalidArgumentError("student_id is required"));
+  if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   if (request.has_reveal()) {
-    return Reveal(request.student_id(), es::FromRequest(request.reveal().meta(), request), request.reveal().reason(),
-                  std::move(done));
+    if (absl::Status allowed = auth::Require(caller, auth::Action::kRevealPersonalData); !allowed.ok()) {
+      return done(allowed);
+    }
+    return Reveal(request.student_id(), es::FromCaller(caller, request.reveal().meta(), request),
+                  request.reveal().reason(), std::move(done));
   }
   done(AnswerStudent<v1::GetStudentResponse>(request.student_id(), false));
 }
 
-void RegistryApp::FindStudentByNationalId(const v1::FindStudentByNationalIdRequest& request,
+void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::FindStudentByNationalIdRequest& request,
                                           Callback<v1::FindStudentByNationalIdResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kRead); !allowed.ok()) return done(allowed);
   std::string id = NormalizeNationalId(request.national_id());
   absl::StatusOr<NationalIdInfo> info = ValidateNationalId(id);
   if (!info.ok()) return done(info.status());
   absl::StatusOr<std::optional<std::string>> student_id =
       store_->Get(keys::NationalIdHash(vault_->LookupHash(info->normalized, "national_id")));
   if (!student_id.ok()) return done(student_id.status());
-  if (!student_id->has_value()) {
-    return done(absl::NotFoundError(absl::StrCat("no student with national_id ", MaskNationalId(id))));
+  const absl::Status not_found = absl::NotFoundError(absl::StrCat("no student with national_id ", MaskNationalId(id)));
+  if (!student_id->has_value()) return done(not_found);
+  if (auto student = LoadStudentInScope(caller, **student_id); !student.ok()) {
+    return done(absl::IsNotFound(student.status()) ? not_found : student.status());
   }
   if (request.has_reveal()) {
-    return Reveal(**student_id, es::FromRequest(request.reveal().meta(), request), request.reveal().reason(),
+    if (absl::Status allowed = auth::Require(caller, auth::Action::kRevealPersonalData); !allowed.ok()) {
+      return done(allowed);
+    }
+    return Reveal(**student_id, es::FromCaller(caller, request.reveal().meta(), request), request.reveal().reason(),
                   std::move(done));
   }
   done(AnswerStudent<v1::FindStudentByNationalIdResponse>(**student_id, false));
+}
+
+bool RegistryApp::StudentInScope(const auth::Caller& caller, const v1::StudentRecord& record) const {
+  if (caller.role == auth::Role::kSchoolOperator || caller.role == auth::Role::kReviewer) {
+    return auth::CoversSchool(caller, "", record.school_code());
+  }
+  absl::StatusOr<v1::School> school = LoadSchool(record.school_code());
+  return school.ok() && auth::CoversSchool(caller, school->county_code(), record.school_code());
+}
+
+absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudentInScope(const auth::Caller& caller,
+                                                                  const std::string& student_id) const {
+  if (student_id.empty()) return absl::InvalidArgumentError("student_id is required");
+  absl::StatusOr<v1::StudentRecord> record = LoadStudent(student_id);
+  if (!record.ok()) return record.status();
+  if (!StudentInScope(caller, *record)) return auth::OutOfScope("student_id", student_id);
+  return record;
+}
+
+absl::StatusOr<v1::School> RegistryApp::LoadSchoolInScope(const auth::Caller& caller,
+                                                          const std::string& school_code) const {
+  absl::StatusOr<v1::School> school = LoadSchool(school_code);
+  if (!school.ok()) return school.status();
+  if (!auth::CoversSchool(caller, school->county_code(), school_code))
+    return auth::OutOfScope("school_code", school_code);
+  return school;
 }
 
 absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudent(const std::string& student_id) const {
@@ -249,8 +304,17 @@ absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool 
   return s;
 }
 
-absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const v1::ListStudentsRequest& request) const {
-  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
+absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::Caller& caller,
+                                                                   const v1::ListStudentsRequest& scoped) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(scoped.page_size()));
+  // A school's own roles list their school whatever they ask for.
+  v1::ListStudentsRequest request = scoped;
+  if ((caller.role == auth::Role::kSchoolOperator || caller.role == auth::Role::kReviewer) &&
+      request.school_code().empty()) {
+    request.set_school_code(caller.scope);
+  }
+  if (!request.school_code().empty()) RETURN_IF_ERROR(LoadSchoolInScope(caller, request.school_code()).status());
   if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && !v1::EnrolmentStatus_IsValid(request.status())) {
     return absl::InvalidArgumentError(absl::StrCat("status ", static_cast<int>(request.status()), " is not valid"));
   }
@@ -291,15 +355,18 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const v1::Lis
                               record.status() != request.status()) {
                             return false;
                           }
+                          if (!StudentInScope(caller, record)) return false;
                           ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
                           return true;
                         }));
   return response;
 }
 
-absl::StatusOr<v1::GetSchoolResponse> RegistryApp::GetSchool(const v1::GetSchoolRequest& request) const {
+absl::StatusOr<v1::GetSchoolResponse> RegistryApp::GetSchool(const auth::Caller& caller,
+                                                             const v1::GetSchoolRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
   v1::GetSchoolResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_school(), LoadSchool(request.school_code()));
+  ASSIGN_OR_RETURN(*response.mutable_school(), LoadSchoolInScope(caller, request.school_code()));
   return response;
 }
 
@@ -311,30 +378,42 @@ absl::StatusOr<v1::School> RegistryApp::LoadSchool(const std::string& school_cod
   return SchoolToApi(*record);
 }
 
-absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const v1::ListSchoolsRequest& request) const {
+absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const auth::Caller& caller,
+                                                                 const v1::ListSchoolsRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   std::string prefix =
       request.county_code().empty() ? keys::kSchoolPrefix : keys::ByCountyPrefix(request.county_code());
   v1::ListSchoolsResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   storage::ScanPage(
-                       *store_, prefix, request.page_token(), page_size,
-                       [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
-                         if (!request.county_code().empty()) {
-                           ASSIGN_OR_RETURN(*response.add_schools(), LoadSchool(key.substr(key.rfind(keys::kSep) + 1)));
-                           return true;
-                         }
-                         v1::SchoolRecord record;
-                         if (!record.ParseFromString(value)) {
-                           return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
-                         }
-                         *response.add_schools() = SchoolToApi(record);
-                         return true;
-                       }));
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                        [&](const std::string& key, const std::string& value) -> absl::StatusOr<bool> {
+                          v1::School school;
+                          if (!request.county_code().empty()) {
+                            ASSIGN_OR_RETURN(school, LoadSchool(key.substr(key.rfind(keys::kSep) + 1)));
+                          } else {
+                            v1::SchoolRecord record;
+                            if (!record.ParseFromString(value)) {
+                              return absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+                            }
+                            school = SchoolToApi(record);
+                          }
+                          if (!auth::CoversSchool(caller, school.county_code(), school.school_code())) return false;
+                          *response.add_schools() = std::move(school);
+                          return true;
+                        }));
   return response;
 }
 
-absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const v1::GetHouseholdRequest& request) const {
+absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const auth::Caller& caller,
+                                                                   const v1::GetHouseholdRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  // A household's locality is free text (no county code to match a scope):
+  // school roles see households through their students only.
+  if (caller.role == auth::Role::kSchoolOperator || caller.role == auth::Role::kReviewer) {
+    return auth::OutOfScope("household_number", request.household_number());
+  }
   v1::GetHouseholdResponse response;
   ASSIGN_OR_RETURN(*response.mutable_household(), LoadHousehold(request.household_number()));
   return response;

@@ -2,6 +2,11 @@
 // decisions run by the command processor, and answers queries from the
 // projection. Transport-agnostic: the gRPC adapter and tests call it.
 //
+// Access: every method takes the verified caller; the role must allow the
+// action (PERMISSION_DENIED) and the caller's scope must cover the school
+// (and so the county) of what is read or changed — outside it a record is
+// NOT_FOUND, as if it did not exist. Events carry the caller as actor.
+//
 // Thread-safety: all methods may be called from any thread. Command answers
 // run on the kit's answer pool (never on the writer thread).
 #pragma once
@@ -9,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "services/common/auth/access.h"
 #include "services/common/es/commands.h"
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/app/vault_protector.h"
@@ -22,25 +28,33 @@ class RegistryApp {
   RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
               PlausibilityPolicy plausibility = {});
 
-  void RegisterSchool(const v1::RegisterSchoolRequest& request, Callback<v1::RegisterSchoolResponse> done);
-  void RegisterHousehold(const v1::RegisterHouseholdRequest& request, Callback<v1::RegisterHouseholdResponse> done);
-  void RegisterStudent(const v1::RegisterStudentRequest& request, Callback<v1::RegisterStudentResponse> done);
-  void UpdateStudentAttributes(const v1::UpdateStudentAttributesRequest& request,
+  void RegisterSchool(const auth::Caller& caller, const v1::RegisterSchoolRequest& request,
+                      Callback<v1::RegisterSchoolResponse> done);
+  void RegisterHousehold(const auth::Caller& caller, const v1::RegisterHouseholdRequest& request,
+                         Callback<v1::RegisterHouseholdResponse> done);
+  void RegisterStudent(const auth::Caller& caller, const v1::RegisterStudentRequest& request,
+                       Callback<v1::RegisterStudentResponse> done);
+  void UpdateStudentAttributes(const auth::Caller& caller, const v1::UpdateStudentAttributesRequest& request,
                                Callback<v1::UpdateStudentAttributesResponse> done);
-  void ChangeEnrolmentStatus(const v1::ChangeEnrolmentStatusRequest& request,
+  void ChangeEnrolmentStatus(const auth::Caller& caller, const v1::ChangeEnrolmentStatusRequest& request,
                              Callback<v1::ChangeEnrolmentStatusResponse> done);
-  void AssignResponsiblePeople(const v1::AssignResponsiblePeopleRequest& request,
+  void AssignResponsiblePeople(const auth::Caller& caller, const v1::AssignResponsiblePeopleRequest& request,
                                Callback<v1::AssignResponsiblePeopleResponse> done);
 
   // With `reveal` set, the read is recorded (PersonalDataRevealed) before
   // the clear values are returned; otherwise personal data is masked.
-  void GetStudent(const v1::GetStudentRequest& request, Callback<v1::GetStudentResponse> done);
-  void FindStudentByNationalId(const v1::FindStudentByNationalIdRequest& request,
+  void GetStudent(const auth::Caller& caller, const v1::GetStudentRequest& request,
+                  Callback<v1::GetStudentResponse> done);
+  void FindStudentByNationalId(const auth::Caller& caller, const v1::FindStudentByNationalIdRequest& request,
                                Callback<v1::FindStudentByNationalIdResponse> done);
-  absl::StatusOr<v1::ListStudentsResponse> ListStudents(const v1::ListStudentsRequest& request) const;
-  absl::StatusOr<v1::GetSchoolResponse> GetSchool(const v1::GetSchoolRequest& request) const;
-  absl::StatusOr<v1::ListSchoolsResponse> ListSchools(const v1::ListSchoolsRequest& request) const;
-  absl::StatusOr<v1::GetHouseholdResponse> GetHousehold(const v1::GetHouseholdRequest& request) const;
+  absl::StatusOr<v1::ListStudentsResponse> ListStudents(const auth::Caller& caller,
+                                                        const v1::ListStudentsRequest& request) const;
+  absl::StatusOr<v1::GetSchoolResponse> GetSchool(const auth::Caller& caller,
+                                                  const v1::GetSchoolRequest& request) const;
+  absl::StatusOr<v1::ListSchoolsResponse> ListSchools(const auth::Caller& caller,
+                                                      const v1::ListSchoolsRequest& request) const;
+  absl::StatusOr<v1::GetHouseholdResponse> GetHousehold(const auth::Caller& caller,
+                                                        const v1::GetHouseholdRequest& request) const;
 
  private:
   // A command whose answer is the student it names (masked).
@@ -53,6 +67,11 @@ class RegistryApp {
   template <typename Response>
   absl::StatusOr<Response> AnswerStudent(const std::string& student_id, bool reveal) const;
   absl::StatusOr<v1::School> LoadSchool(const std::string& school_code) const;
+  // The school if it exists and `caller`'s scope covers it; NOT_FOUND otherwise.
+  absl::StatusOr<v1::School> LoadSchoolInScope(const auth::Caller& caller, const std::string& school_code) const;
+  // The student if it exists and its school is in `caller`'s scope.
+  absl::StatusOr<v1::StudentRecord> LoadStudentInScope(const auth::Caller& caller, const std::string& student_id) const;
+  bool StudentInScope(const auth::Caller& caller, const v1::StudentRecord& record) const;
   absl::StatusOr<v1::Household> LoadHousehold(const std::string& household_number) const;
   absl::StatusOr<v1::StudentRecord> LoadStudent(const std::string& student_id) const;
   absl::StatusOr<v1::Student> ToApi(const v1::StudentRecord& record, bool reveal) const;

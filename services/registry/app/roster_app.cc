@@ -33,11 +33,23 @@ v1::RosterImport ImportToApi(const v1::RosterImportRecord& r) {
 }  // namespace
 
 absl::StatusOr<v1::GetRosterImportResponse> RosterApp::GetRosterImport(
-    const v1::GetRosterImportRequest& request) const {
+    const auth::Caller& caller, const v1::GetRosterImportRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kImportRosters));
   v1::GetRosterImportResponse response;
   ASSIGN_OR_RETURN(*response.mutable_import(), LoadImport(request.import_id()));
   return response;
 }
+
+namespace {
+
+// Work queues are kept by county as the rosters name it (a code, or a
+// name): the city's roles see all of them, a county officer its own code.
+bool CountyVisible(const auth::Caller& caller, const std::string& county) {
+  return caller.role == auth::Role::kCityAdmin || caller.role == auth::Role::kService ||
+         auth::CoversCounty(caller, county);
+}
+
+}  // namespace
 
 absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import_id) const {
   if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
@@ -47,11 +59,12 @@ absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import
   return ImportToApi(*record);
 }
 
-void RosterApp::StartRosterImport(const v1::StartRosterImportRequest& request,
+void RosterApp::StartRosterImport(const auth::Caller& caller, const v1::StartRosterImportRequest& request,
                                   Callback<v1::StartRosterImportResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
   const std::string import_id = RosterImportId(request.source(), request.file_hash());
   commands_->RunAnswering<v1::StartRosterImportResponse>(
-      request,
+      caller, request,
       [request, import_id](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideStartRosterImport(state, request, import_id);
@@ -69,8 +82,9 @@ void RosterApp::StartRosterImport(const v1::StartRosterImportRequest& request,
       std::move(done));
 }
 
-void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
+void RosterApp::AppendRosterRows(const auth::Caller& caller, const v1::AppendRosterRowsRequest& request,
                                  Callback<v1::AppendRosterRowsResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
   // Validation and sealing run here, on the caller's thread, in parallel with
   // the single writer; the writer only checks duplicates and appends.
   absl::StatusOr<v1::RosterImport> import = LoadImport(request.import_id());
@@ -85,7 +99,7 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
   for (const auto& row : request.rows()) row_numbers.insert(row.row_number());
   const int32_t min_row = *row_numbers.begin(), max_row = *row_numbers.rbegin();
   commands_->Run<v1::AppendRosterRowsResponse>(
-      request,
+      caller, request,
       [import_id, source, rows](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideAppendRosterRows(state, import_id, source, std::move(*rows));
@@ -119,10 +133,11 @@ void RosterApp::AppendRosterRows(const v1::AppendRosterRowsRequest& request,
       std::move(done));
 }
 
-void RosterApp::CompleteRosterImport(const v1::CompleteRosterImportRequest& request,
+void RosterApp::CompleteRosterImport(const auth::Caller& caller, const v1::CompleteRosterImportRequest& request,
                                      Callback<v1::CompleteRosterImportResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
   commands_->Run<v1::CompleteRosterImportResponse>(
-      request,
+      caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideCompleteRosterImport(state, request);
@@ -150,7 +165,6 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
   auto meta = [&](const std::string& step) {
     common::v1::CommandMeta m;
     m.set_request_id(absl::StrCat("push-", step, "-", hash.substr(0, 32)));
-    m.set_actor(absl::StrCat("agency:", agency));
     m.set_correlation_id(absl::StrCat("push-", hash.substr(0, 32)));
     return m;
   };
@@ -173,23 +187,30 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
   *complete.mutable_meta() = meta("complete");
   complete.set_import_id(append->import_id());
 
-  // Start -> rows -> complete, each step on the previous one's answer.
-  StartRosterImport(start, [this, append, complete, done](absl::StatusOr<v1::StartRosterImportResponse> started) {
-    if (!started.ok()) return done(started.status());
-    AppendRosterRows(*append, [this, append, complete, done](absl::StatusOr<v1::AppendRosterRowsResponse> rows) {
-      if (!rows.ok()) return done(rows.status());
-      CompleteRosterImport(complete,
-                           [append, rows = *rows, done](absl::StatusOr<v1::CompleteRosterImportResponse> completed) {
-                             if (!completed.ok()) return done(completed.status());
-                             done(PushResult{append->import_id(), rows});
-                           });
-    });
-  });
+  // Start -> rows -> complete, each step on the previous one's answer, as
+  // the agency (authenticated by its key in the adapter).
+  const auth::Caller caller{agency, auth::Role::kAgency, absl::StrCat("agency:", agency), ""};
+  StartRosterImport(
+      caller, start, [this, caller, append, complete, done](absl::StatusOr<v1::StartRosterImportResponse> started) {
+        if (!started.ok()) return done(started.status());
+        AppendRosterRows(
+            caller, *append, [this, caller, append, complete, done](absl::StatusOr<v1::AppendRosterRowsResponse> rows) {
+              if (!rows.ok()) return done(rows.status());
+              CompleteRosterImport(
+                  caller, complete,
+                  [append, rows = *rows, done](absl::StatusOr<v1::CompleteRosterImportResponse> completed) {
+                    if (!completed.ok()) return done(completed.status());
+                    done(PushResult{append->import_id(), rows});
+                  });
+            });
+      });
 }
 
-void RosterApp::RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::RunCrossMatchResponse> done) {
+void RosterApp::RunCrossMatch(const auth::Caller& caller, const v1::RunCrossMatchRequest& request,
+                              Callback<v1::RunCrossMatchResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
   commands_->Run<v1::RunCrossMatchResponse>(
-      request,
+      caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
         BatchRegistryState state(view);
         return DecideRunCrossMatch(state, request);
@@ -208,7 +229,8 @@ absl::StatusOr<v1::MatchSettings> RosterApp::LoadMatchSettings() const {
 }
 
 absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
-    const v1::GetMatchSummaryRequest& request) const {
+    const auth::Caller& caller, const v1::GetMatchSummaryRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kImportRosters));
   v1::GetMatchSummaryResponse response;
   std::map<int, int64_t> totals;
   absl::Status row_error;
@@ -221,6 +243,7 @@ absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
       return false;
     }
     if (!request.county().empty() && parts[1] != request.county()) return true;
+    if (!CountyVisible(caller, parts[1])) return true;
     v1::MatchCount* c = response.add_counts();
     c->set_category(static_cast<v1::MatchCategory>(category));
     c->set_county(parts[1]);
@@ -242,8 +265,14 @@ absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
 }
 
 absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(
-    const v1::ListMatchResultsRequest& request) const {
-  return ListMatchResultsOf(request, v1::ROSTER_SOURCE_UNSPECIFIED);
+    const auth::Caller& caller, const v1::ListMatchResultsRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kImportRosters));
+  v1::ListMatchResultsRequest scoped = request;
+  if (caller.role == auth::Role::kCountyOfficer && scoped.county().empty()) scoped.set_county(caller.scope);
+  if (!scoped.county().empty() && !CountyVisible(caller, scoped.county())) {
+    return auth::OutOfScope("county", scoped.county());
+  }
+  return ListMatchResultsOf(scoped, v1::ROSTER_SOURCE_UNSPECIFIED);
 }
 
 absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const v1::ListMatchResultsRequest& request,

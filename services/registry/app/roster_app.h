@@ -12,11 +12,14 @@ class RosterApp {
   RosterApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault)
       : commands_(commands), store_(store), vault_(vault) {}
 
-  void StartRosterImport(const v1::StartRosterImportRequest& request, Callback<v1::StartRosterImportResponse> done);
-  void AppendRosterRows(const v1::AppendRosterRowsRequest& request, Callback<v1::AppendRosterRowsResponse> done);
-  void CompleteRosterImport(const v1::CompleteRosterImportRequest& request,
+  void StartRosterImport(const auth::Caller& caller, const v1::StartRosterImportRequest& request,
+                         Callback<v1::StartRosterImportResponse> done);
+  void AppendRosterRows(const auth::Caller& caller, const v1::AppendRosterRowsRequest& request,
+                        Callback<v1::AppendRosterRowsResponse> done);
+  void CompleteRosterImport(const auth::Caller& caller, const v1::CompleteRosterImportRequest& request,
                             Callback<v1::CompleteRosterImportResponse> done);
-  void RunCrossMatch(const v1::RunCrossMatchRequest& request, Callback<v1::RunCrossMatchResponse> done);
+  void RunCrossMatch(const auth::Caller& caller, const v1::RunCrossMatchRequest& request,
+                     Callback<v1::RunCrossMatchResponse> done);
 
   // A batch of roster changes pushed by an agency system: one import, started,
   // appended and completed with request ids derived from (agency,
@@ -28,11 +31,14 @@ class RosterApp {
   void PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
                          std::vector<v1::RosterRowInput> changes, Callback<PushResult> done);
 
-  absl::StatusOr<v1::GetRosterImportResponse> GetRosterImport(const v1::GetRosterImportRequest& request) const;
-  absl::StatusOr<v1::GetMatchSummaryResponse> GetMatchSummary(const v1::GetMatchSummaryRequest& request) const;
+  absl::StatusOr<v1::GetRosterImportResponse> GetRosterImport(const auth::Caller& caller,
+                                                              const v1::GetRosterImportRequest& request) const;
+  absl::StatusOr<v1::GetMatchSummaryResponse> GetMatchSummary(const auth::Caller& caller,
+                                                              const v1::GetMatchSummaryRequest& request) const;
   // `only_source`: when set, only people present in that source's roster
   // (an agency sees what concerns its own roster).
-  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResults(const v1::ListMatchResultsRequest& request) const;
+  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResults(const auth::Caller& caller,
+                                                                const v1::ListMatchResultsRequest& request) const;
   absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResultsOf(const v1::ListMatchResultsRequest& request,
                                                                   v1::RosterSource only_source) const;
 

@@ -32,8 +32,7 @@ class IntegrationServiceTest : public testing::Test {
     RegistryOptions options;
     options.agencies_file = dir_ + "/agencies";
     server_ = RegistryUnderTest::Start(topics_, vault_.get(), &clock_, dir_ + "/projection", options);
-    stub_ = iv1::AgencyIntegrationService::NewStub(
-        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    stub_ = iv1::AgencyIntegrationService::NewStub(server_->harness().ChannelWithToken(""));
   }
   void TearDown() override {
     server_.reset();

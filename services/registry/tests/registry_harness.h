@@ -26,6 +26,7 @@ class RegistryUnderTest {
   int port() const { return harness_->port(); }
   service::ServiceHost& host() { return harness_->host(); }
   std::shared_ptr<grpc::Channel> channel() const { return harness_->channel(); }
+  testing_kit::ServiceHarness& harness() { return *harness_; }
 
  private:
   RegistryUnderTest() = default;

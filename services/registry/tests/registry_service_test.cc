@@ -35,7 +35,7 @@ class RegistryServiceTest : public testing::Test {
   }
   void StartServer() {
     server_ = RegistryUnderTest::Start(topics_, vault_.get(), &clock_, dir_);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials());
+    channel_ = server_->channel();
     stub_ = v1::RegistryService::NewStub(channel_);
     admin_ = common::v1::ProjectionAdminService::NewStub(channel_);
   }

@@ -1,0 +1,85 @@
+#include "services/common/auth/access.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace zizhu::auth {
+
+absl::string_view ActionName(Action action) {
+  switch (action) {
+    case Action::kRead:
+      return "read records";
+    case Action::kWriteStudents:
+      return "change students and households";
+    case Action::kRegisterSchools:
+      return "register schools";
+    case Action::kRevealPersonalData:
+      return "reveal personal data";
+    case Action::kImportRosters:
+      return "import agency rosters and run the cross-match";
+    case Action::kReadAudit:
+      return "read the audit";
+    case Action::kAdminister:
+      return "administer the service";
+  }
+  return "?";
+}
+
+absl::Status Require(const Caller& caller, Action action) {
+  bool allowed = false;
+  switch (caller.role) {
+    case Role::kService:
+      allowed = action != Action::kRevealPersonalData;
+      break;
+    case Role::kCityAdmin:
+      allowed = action != Action::kReadAudit;
+      break;
+    case Role::kCountyOfficer:
+      allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRegisterSchools ||
+                action == Action::kRevealPersonalData || action == Action::kImportRosters;
+      break;
+    case Role::kSchoolOperator:
+      allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData;
+      break;
+    case Role::kReviewer:
+      allowed = action == Action::kRead;
+      break;
+    case Role::kAuditor:
+      allowed = action == Action::kRead || action == Action::kReadAudit;
+      break;
+    case Role::kAgency:
+      allowed = action == Action::kImportRosters;
+      break;
+  }
+  if (allowed) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat("the role ", RoleName(caller.role), " may not ", ActionName(action)));
+}
+
+bool CoversCounty(const Caller& caller, absl::string_view county_code) {
+  switch (caller.role) {
+    case Role::kService:
+      return true;
+    case Role::kCityAdmin:
+    case Role::kCountyOfficer:
+    case Role::kAuditor:
+      return !county_code.empty() && absl::StartsWith(county_code, caller.scope);
+    case Role::kSchoolOperator:
+    case Role::kReviewer:
+    case Role::kAgency:
+      return false;
+  }
+  return false;
+}
+
+bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::string_view school_code) {
+  if (caller.role == Role::kSchoolOperator || caller.role == Role::kReviewer) {
+    return !school_code.empty() && school_code == caller.scope;
+  }
+  return CoversCounty(caller, county_code);
+}
+
+absl::Status OutOfScope(absl::string_view what, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(what, " '", id, "' not found"));
+}
+
+}  // namespace zizhu::auth

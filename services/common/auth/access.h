@@ -1,0 +1,39 @@
+// What a caller may do and see. Every service checks both, in its app layer:
+// the role must allow the action (PERMISSION_DENIED otherwise), and the
+// caller's org scope must cover what is touched (a record outside it is
+// answered NOT_FOUND, so that its existence does not leak).
+//
+// Scopes follow the administrative codes: a city code ("2101") covers the
+// counties whose code starts with it ("210102"); a county code covers its
+// county; school roles cover their one school. Services cover everything.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "services/common/auth/caller.h"
+
+namespace zizhu::auth {
+
+enum class Action {
+  kRead,                // read records (masked) in scope
+  kWriteStudents,       // register and change students and households
+  kRegisterSchools,     // register schools
+  kRevealPersonalData,  // read a national ID, bank card or phone in clear (audited)
+  kImportRosters,       // agency rosters and the cross-match
+  kReadAudit,           // the audit of personal-data reads
+  kAdminister,          // projection rebuilds, accounts
+};
+
+absl::string_view ActionName(Action action);
+
+// OK when `caller`'s role allows `action`.
+absl::Status Require(const Caller& caller, Action action);
+
+// Whether the caller's scope covers a county, or a school in a county.
+bool CoversCounty(const Caller& caller, absl::string_view county_code);
+bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::string_view school_code);
+
+// The NOT_FOUND answered for a record outside the caller's scope.
+absl::Status OutOfScope(absl::string_view what, absl::string_view id);
+
+}  // namespace zizhu::auth
