@@ -49,10 +49,16 @@ class ServiceHarness {
   static absl::StatusOr<std::unique_ptr<ServiceHarness>> Start(service::Service* service, MemoryTopics& topics,
                                                                const std::string& topic, const Clock* clock,
                                                                const std::string& data_dir,
-                                                               service::ServiceHostOptions options = {}) {
+                                                               service::ServiceHostOptions options = {},
+                                                               const auth::SecretKey* signing_key = nullptr) {
     std::unique_ptr<ServiceHarness> h(new ServiceHarness());
     h->log_ = topics.Get(topic);
-    crypto_sign_keypair(h->public_key_.data(), h->secret_key_.data());
+    if (signing_key) {  // the key of a token-issuing service under test
+      h->secret_key_ = *signing_key;
+      crypto_sign_ed25519_sk_to_pk(h->public_key_.data(), h->secret_key_.data());
+    } else {
+      crypto_sign_keypair(h->public_key_.data(), h->secret_key_.data());
+    }
     h->authenticator_ = std::make_unique<auth::Authenticator>(h->public_key_, clock);
     h->clock_ = clock;
     options.listen_address = "127.0.0.1:0";

@@ -1,0 +1,40 @@
+// zizhu-identity: operator accounts, roles, org scopes and login. Signs
+// tokens with its Ed25519 key; `zizhu-identity --help` lists every setting.
+
+#include "services/common/service/service_main.h"
+#include "services/identity/identity.h"
+
+int main(int argc, char** argv) {
+  zizhu::service::ServiceMainSpec spec;
+  spec.name = "identity";
+  spec.description = "zizhu identity service: operator accounts, roles, org scopes, login tokens";
+  spec.default_port = 7000;
+  spec.signs_tokens = true;
+  zizhu::identity::IdentityOptions options;
+  int ttl_minutes = 60;
+  return zizhu::service::ServiceMain(
+      argc, argv, spec,
+      [&](CLI::App& cli) {
+        using zizhu::service::AddServiceOption;
+        AddServiceOption(cli, "identity", "bootstrap-admin", options.bootstrap_admin,
+                         "first start: create this city administrator when missing");
+        AddServiceOption(cli, "identity", "bootstrap-city", options.bootstrap_city,
+                         "4-digit city code of the bootstrap administrator");
+        AddServiceOption(cli, "identity", "bootstrap-password-file", options.bootstrap_password_file,
+                         "file holding the bootstrap administrator's password");
+        cli.add_option("--token-ttl-minutes", ttl_minutes, "lifetime of a login token")
+            ->envname("ZIZHU_IDENTITY_TOKEN_TTL_MINUTES")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 24 * 60));
+        cli.add_option("--max-failed-logins", options.policy.max_failed_logins,
+                       "failed logins in a row that lock an account")
+            ->envname("ZIZHU_IDENTITY_MAX_FAILED_LOGINS")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 100));
+      },
+      [&](const zizhu::service::ServiceEnv& env) -> absl::StatusOr<std::unique_ptr<zizhu::service::Service>> {
+        options.policy.token_ttl = absl::Minutes(ttl_minutes);
+        return std::unique_ptr<zizhu::service::Service>(
+            std::make_unique<zizhu::identity::Identity>(options, env.token_signing_key));
+      });
+}

@@ -1,0 +1,144 @@
+// The identity service through gRPC (kit harness): login, tokens, lock-out,
+// who may manage accounts.
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "services/common/auth/tokens.h"
+#include "services/common/core/clock.h"
+#include "services/common/testing/service_harness.h"
+#include "services/identity/identity.h"
+
+namespace zizhu::identity {
+namespace {
+
+constexpr char kTopic[] = "zizhu.identity.events.v1";
+constexpr char kAdminPassword[] = "correct horse battery staple";
+
+class IdentityServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(sodium_init(), 0);
+    dir_ = ::testing::TempDir() + "/identity_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ + "/admin-password") << kAdminPassword << "\n";
+    crypto_sign_keypair(public_key_.data(), secret_key_.data());
+    IdentityOptions options;
+    options.policy.max_failed_logins = 3;
+    options.bootstrap_admin = "admin";
+    options.bootstrap_city = "2101";
+    options.bootstrap_password_file = dir_ + "/admin-password";
+    identity_ = std::make_unique<Identity>(options, &secret_key_);
+    harness_ = testing_kit::ServiceHarness::Start(identity_.get(), topics_, kTopic, &clock_, dir_ + "/projection", {},
+                                                  &secret_key_)
+                   .value();
+    anonymous_ = v1::IdentityService::NewStub(harness_->ChannelWithToken(""));
+  }
+  void TearDown() override {
+    harness_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  grpc::Status Login(const std::string& login, const std::string& password, v1::LoginResponse* response) {
+    v1::LoginRequest request;
+    request.set_login(login);
+    request.set_password(password);
+    grpc::ClientContext ctx;
+    return anonymous_->Login(&ctx, request, response);
+  }
+  std::unique_ptr<v1::IdentityService::Stub> As(const std::string& token) {
+    return v1::IdentityService::NewStub(harness_->ChannelWithToken(token));
+  }
+
+  std::string dir_;
+  auth::PublicKey public_key_;
+  auth::SecretKey secret_key_;
+  SystemClock clock_;
+  testing_kit::MemoryTopics topics_;
+  std::unique_ptr<Identity> identity_;
+  std::unique_ptr<testing_kit::ServiceHarness> harness_;
+  std::unique_ptr<v1::IdentityService::Stub> anonymous_;
+};
+
+TEST_F(IdentityServiceTest, BootstrapAdminLogsInAndTheTokenVerifiesWithThePublicKey) {
+  v1::LoginResponse login;
+  ASSERT_TRUE(Login("admin", kAdminPassword, &login).ok());
+  auth::TokenVerifier verifier(public_key_);
+  auth::Caller caller = verifier.Verify(login.token(), clock_.Now()).value();
+  EXPECT_EQ(caller.subject, "admin");
+  EXPECT_EQ(caller.role, auth::Role::kCityAdmin);
+  EXPECT_EQ(caller.scope, "2101");
+  EXPECT_EQ(verifier.Verify(login.token(), clock_.Now() + absl::Hours(2)).status().code(),
+            absl::StatusCode::kUnauthenticated);  // expired
+
+  v1::WhoAmIResponse who;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(As(login.token())->WhoAmI(&ctx, v1::WhoAmIRequest(), &who).ok());
+  EXPECT_EQ(who.login(), "admin");
+  EXPECT_EQ(who.role(), v1::ROLE_CITY_ADMIN);
+
+  grpc::ClientContext no_token;
+  EXPECT_EQ(anonymous_->WhoAmI(&no_token, v1::WhoAmIRequest(), &who).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // A token signed by another key is refused.
+  auth::PublicKey other_pk;
+  auth::SecretKey other_sk;
+  crypto_sign_keypair(other_pk.data(), other_sk.data());
+  grpc::ClientContext forged;
+  std::string forged_token =
+      auth::IssueToken(other_sk, {"admin", auth::Role::kCityAdmin, "2101", "x"}, clock_.Now(), absl::Hours(1), "x");
+  EXPECT_EQ(As(forged_token)->WhoAmI(&forged, v1::WhoAmIRequest(), &who).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(IdentityServiceTest, WrongPasswordsLockTheAccountAndSayNothingMore) {
+  v1::LoginResponse login;
+  grpc::Status unknown = Login("nobody", "whatever whatever", &login);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  for (int i = 0; i < 3; ++i) {
+    grpc::Status wrong = Login("admin", "not the password", &login);
+    EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(wrong.error_message(), unknown.error_message());  // no hint that the login exists
+  }
+  grpc::Status locked = Login("admin", kAdminPassword, &login);
+  EXPECT_EQ(locked.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(locked.error_message().find("locked"), std::string::npos) << locked.error_message();
+}
+
+TEST_F(IdentityServiceTest, OnlyAnAdministratorManagesAccountsInsideItsCity) {
+  v1::LoginResponse admin;
+  ASSERT_TRUE(Login("admin", kAdminPassword, &admin).ok());
+  auto create = [&](const std::string& token, const std::string& login, v1::Role role, const std::string& scope,
+                    const std::string& password) {
+    v1::CreateAccountRequest request;
+    request.mutable_meta()->set_request_id("create-" + login + "-" + scope);
+    request.set_login(login);
+    request.set_role(role);
+    request.set_scope(scope);
+    request.set_password(password);
+    v1::CreateAccountResponse response;
+    grpc::ClientContext ctx;
+    return As(token)->CreateAccount(&ctx, request, &response);
+  };
+  EXPECT_TRUE(create(admin.token(), "li.na", v1::ROLE_SCHOOL_OPERATOR, "3121000001", "a long enough password").ok());
+  EXPECT_EQ(create(admin.token(), "zhao", v1::ROLE_COUNTY_OFFICER, "220102", "a long enough password").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // another city
+  EXPECT_EQ(create(admin.token(), "short", v1::ROLE_AUDITOR, "2101", "short").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::LoginResponse operator_login;
+  ASSERT_TRUE(Login("li.na", "a long enough password", &operator_login).ok());
+  EXPECT_EQ(operator_login.account().role(), v1::ROLE_SCHOOL_OPERATOR);
+  EXPECT_EQ(create(operator_login.token(), "evil", v1::ROLE_CITY_ADMIN, "2101", "a long enough password").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The password is in the log only as an Argon2id hash.
+  const auto records = harness_->log().AllRecords();
+  EXPECT_FALSE(records.empty());
+  for (const auto& record : records) EXPECT_EQ(record.value.find("a long enough password"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zizhu::identity
