@@ -13,24 +13,66 @@ stop_pid() {
   rm -f "$pidfile"
 }
 
-# start_registry BUILD_DIR REGISTRY_PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
-# Starts zizhu-registry in the background (projection in DATA_DIR/projection,
-# key DATA_KEY_FILE or DATA_DIR/key) and waits until it answers; fails with the
-# log's tail when it exits or does not answer within 60 s.
-start_registry() {
-  local build="$1" port="$2" kafka_port="$3" data="$4" log="$5" pidfile="$6"
-  shift 6
-  nohup "$build/services/registry/zizhu-registry" --listen "127.0.0.1:$port" --data-dir "$data/projection" \
-    --key-file "${REGISTRY_KEY_FILE:-$data/key}" --create-key-if-missing --kafka-bootstrap "127.0.0.1:$kafka_port" \
+# security_setup SECRETS_DIR: what the services and the CLI need to trust
+# each other, made once and kept: SECRETS_DIR/tls (a local CA, the servers'
+# and a client certificate; deploy/tls.sh) and SECRETS_DIR/admin-password
+# (0600, the bootstrap city administrator's). The identity service creates
+# its token key pair (SECRETS_DIR/token.key, token.pub) on first start.
+# Exports ZIZHU_SECRETS and ZIZHU_CA (the CLI's trust) and ZIZHU_TOKEN_FILE.
+security_setup() {
+  local secrets="$1"
+  mkdir -p "$secrets"; chmod 700 "$secrets"
+  bash "$(dirname "${BASH_SOURCE[0]}")/tls.sh" "$secrets/tls"
+  if [[ ! -f "$secrets/admin-password" ]]; then
+    (umask 077; openssl rand -base64 18 > "$secrets/admin-password")
+  fi
+  export ZIZHU_SECRETS="$secrets" ZIZHU_CA="$secrets/tls/ca.pem" ZIZHU_TOKEN_FILE="$secrets/cli-token"
+}
+
+# start_service NAME BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
+# Starts zizhu-NAME in the background with TLS (ZIZHU_SECRETS/tls) and the
+# identity service's token public key, projection in DATA_DIR/projection;
+# waits until it answers its health check; fails with the log's tail when it
+# exits or does not answer within 60 s.
+start_service() {
+  local name="$1" build="$2" port="$3" kafka_port="$4" data="$5" log="$6" pidfile="$7"
+  shift 7
+  nohup "$build/services/$name/zizhu-$name" --listen "127.0.0.1:$port" --data-dir "$data/projection" \
+    --kafka-bootstrap "127.0.0.1:$kafka_port" --tls-cert "$ZIZHU_SECRETS/tls/server.pem" \
+    --tls-key "$ZIZHU_SECRETS/tls/server.key" --token-public-key "$ZIZHU_SECRETS/token.pub" \
     "$@" > "$log" 2>&1 &
   echo $! > "$pidfile"
   for _ in $(seq 1 300); do
     "$build/tools/zizhu" --server "127.0.0.1:$port" --timeout-ms 1000 health >/dev/null 2>&1 && return 0
     if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "registry exited; see $log" >&2; tail -20 "$log" >&2; return 1
+      echo "$name exited; see $log" >&2; tail -20 "$log" >&2; return 1
     fi
     sleep 0.2
   done
-  echo "registry did not answer on 127.0.0.1:$port within 60 s; see $log" >&2
+  echo "$name did not answer on 127.0.0.1:$port within 60 s; see $log" >&2
   return 1
+}
+
+# start_identity BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE: the
+# identity service, creating its token key pair and the bootstrap city
+# administrator "admin" of city 2101 on first start.
+start_identity() {
+  start_service identity "$1" "$2" "$3" "$4" "$5" "$6" \
+    --token-signing-key "$ZIZHU_SECRETS/token.key" --create-token-key-if-missing \
+    --bootstrap-admin admin --bootstrap-city 2101 --bootstrap-password-file "$ZIZHU_SECRETS/admin-password"
+}
+
+# start_registry BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
+# (personal-data key REGISTRY_KEY_FILE or DATA_DIR/key, created on first start).
+start_registry() {
+  local build="$1" port="$2" kafka_port="$3" data="$4" log="$5" pidfile="$6"
+  shift 6
+  start_service registry "$build" "$port" "$kafka_port" "$data" "$log" "$pidfile" \
+    --key-file "${REGISTRY_KEY_FILE:-$data/key}" --create-key-if-missing "$@"
+}
+
+# login_admin BUILD_DIR IDENTITY_PORT: logs the CLI in as the bootstrap
+# administrator (token in ZIZHU_TOKEN_FILE).
+login_admin() {
+  "$1/tools/zizhu" --identity "127.0.0.1:$2" login admin --password-stdin < "$ZIZHU_SECRETS/admin-password" >/dev/null
 }

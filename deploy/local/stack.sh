@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The local single-node stack: Kafka broker (KRaft) + registry, state in .run/.
+# The local single-node stack: Kafka broker (KRaft) + identity + registry, state
+# in .run/, TLS on every port (a local CA in .run/keys/tls), a bootstrap city
+# administrator "admin" (password in .run/keys/admin-password).
 #   stack.sh up     start (or restart) everything, load the demo data, print addresses
 #   stack.sh down   stop everything (data stays in .run/; delete it to start afresh)
-# Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093), ZIZHU_REGISTRY_PORT (7001).
+# Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
+# ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="$root/.run"
@@ -10,13 +13,14 @@ build="${BUILD_DIR:-$root/build}"
 kafka_port="${ZIZHU_KAFKA_PORT:-9092}"
 ctrl_port="${ZIZHU_KAFKA_CONTROLLER_PORT:-9093}"
 registry_port="${ZIZHU_REGISTRY_PORT:-7001}"
-zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --actor demo-loader"
+identity_port="${ZIZHU_IDENTITY_PORT:-7000}"
 
 source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)
     stop_pid "$run/registry.pid"
+    stop_pid "$run/identity.pid"
     "$root/deploy/kafka/broker.sh" stop "$run/kafka"
     echo "stack stopped (data kept in $run)"
     exit 0 ;;
@@ -24,12 +28,19 @@ case "${1:-}" in
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac
 
-mkdir -p "$run/logs" "$run/keys"
+mkdir -p "$run/logs"
+security_setup "$run/keys"
+# The demo loader's token stays in .run/keys, not in the operator's home.
+export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
 stop_pid "$run/registry.pid"
+stop_pid "$run/identity.pid"
+start_identity "$build" "$identity_port" "$kafka_port" "$run/identity" "$run/logs/identity.log" "$run/identity.pid"
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" \
   start_registry "$build" "$registry_port" "$kafka_port" "$run/registry" "$run/logs/registry.log" "$run/registry.pid"
+login_admin "$build" "$identity_port"
+zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port"
 $zizhu health
 
 echo "loading demo data (fixed request ids: loading twice changes nothing)..."
@@ -65,16 +76,21 @@ $zizhu match summary
 
 cat <<INFO
 
-zizhu is running:
+zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   Kafka broker        127.0.0.1:$kafka_port   (data $run/kafka, log $run/kafka/broker.log)
+  identity (gRPC)     127.0.0.1:$identity_port   (accounts, login; log $run/logs/identity.log)
   registry (gRPC)     127.0.0.1:$registry_port   (projection $run/registry, log $run/logs/registry.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
+  token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
 
-Try:
-  $build/tools/zizhu --server 127.0.0.1:$registry_port student list --all
-  $build/tools/zizhu --server 127.0.0.1:$registry_port student list --school 3121000001 --grade 3
-  $build/tools/zizhu --server 127.0.0.1:$registry_port match list --category not_enrolled
-  $build/tools/zizhu --server 127.0.0.1:$registry_port match summary --detail
-  $build/tools/zizhu --server 127.0.0.1:$registry_port projection checksum
+Log in (from this directory the CLI finds the CA itself) as the first city administrator:
+  $build/tools/zizhu login admin          # password: cat $run/keys/admin-password
+Then try:
+  $build/tools/zizhu whoami
+  $build/tools/zizhu student list --all
+  $build/tools/zizhu student list --school 3121000001 --grade 3
+  $build/tools/zizhu match list --category not_enrolled
+  $build/tools/zizhu account create wang.li --role school_operator --scope 3121000001
+  $build/tools/zizhu projection checksum
 Stop with: make stop
 INFO

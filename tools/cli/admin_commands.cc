@@ -1,8 +1,10 @@
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <openssl/rand.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -90,16 +92,28 @@ void AdminCommands::Add(CLI::App& app) {
 
   app.add_subcommand("health", "check that the service answers (exit 3 when it does not)")->callback([&] {
     connect();
-    // The kit's admin service answers once the service has caught up with
-    // its log and serves; every zizhu service has it.
-    auto admin = zizhu::common::v1::ProjectionAdminService::NewStub(channel);
-    zizhu::common::v1::ListSubscriptionsResponse resp;
+    // The standard gRPC health check (no token needed): the kit marks a
+    // service SERVING once it has caught up with its log and serves.
     const int wait_ms = std::min(g.timeout_ms, 5000);
     grpc::ClientContext context;
     auto* ctx = &context;
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(wait_ms));
     ctx->set_wait_for_ready(true);  // wait out the connection attempt up to the deadline
-    auto status = admin->ListSubscriptions(ctx, {}, &resp);
+    grpc::GenericStub generic(channel);
+    grpc::Slice empty_request("");
+    grpc::ByteBuffer request(&empty_request, 1), response;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                      [&done](grpc::Status s) { done.set_value(s); });
+    grpc::Status status = done.get_future().get();
+    std::vector<grpc::Slice> slices;
+    std::string answer;
+    if (status.ok() && response.Dump(&slices).ok()) {
+      for (const auto& slice : slices) answer.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    if (status.ok() && answer != std::string("\x08\x01", 2)) {  // HealthCheckResponse{status: SERVING}
+      status = grpc::Status(grpc::StatusCode::UNAVAILABLE, absl::StrCat(g.server, " is not serving yet"));
+    }
     if (!status.ok()) {
       if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
         status = grpc::Status(grpc::StatusCode::UNAVAILABLE,

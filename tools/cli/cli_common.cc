@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/grpc/tls.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
 
@@ -51,11 +53,34 @@ std::string RandomRequestId() {
 }  // namespace
 
 common::v1::CommandMeta Meta(const Globals& g) {
+  // The actor and org scope are the services' to set, from the token.
   common::v1::CommandMeta m;
   m.set_request_id(g.request_id.empty() ? RandomRequestId() : g.request_id);
-  m.set_actor(g.actor.empty() ? absl::StrCat("cli:", getenv("USER") ? getenv("USER") : "operator") : g.actor);
-  m.set_org_scope(g.org_scope);
   return m;
+}
+
+std::string DefaultTokenFile() {
+  if (const char* file = std::getenv("ZIZHU_TOKEN_FILE"); file && *file) return file;
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home && *home ? home : ".", "/.config/zizhu/token");
+}
+
+std::string DefaultCaFile() {
+  constexpr char kLocal[] = ".run/keys/tls/ca.pem";
+  return std::ifstream(kLocal).good() ? kLocal : "";
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std::string& target, bool with_token) {
+  grpc_kit::ClientTls tls{g.ca_file, g.cert_file, g.key_file, g.insecure_plaintext, g.server_name};
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = grpc_kit::ChannelCredentialsFor(tls);
+  if (!credentials.ok()) return credentials.status();
+  std::string token;
+  if (with_token) {
+    std::ifstream in(g.token_file);
+    std::getline(in, token);
+    token = std::string(absl::StripAsciiWhitespace(token));
+  }
+  return grpc_kit::CreateChannelWithToken(target, *credentials, token, g.server_name);
 }
 
 std::unique_ptr<grpc::ClientContext> Context(const Globals& g) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 #include "tools/cli/table.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
@@ -19,12 +20,37 @@ namespace v1 = zizhu::registry::v1;
 
 struct Globals {
   std::string server = "127.0.0.1:7001";
-  std::string actor;
-  std::string org_scope;
+  std::string identity = "127.0.0.1:7000";
   std::string request_id;
   bool json = false;
   int timeout_ms = 30000;
+  // TLS: the CA that signed the servers' certificates (and an optional client
+  // certificate for mutual TLS); plaintext only with --insecure-plaintext.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  std::string server_name;
+  bool insecure_plaintext = false;
+  // Where `zizhu login` keeps the token (mode 0600).
+  std::string token_file;
 };
+
+// The default token file: $ZIZHU_TOKEN_FILE, else ~/.config/zizhu/token.
+std::string DefaultTokenFile();
+// The default CA: .run/keys/tls/ca.pem when it exists (a `make run` checkout).
+std::string DefaultCaFile();
+// A channel to `target` with the TLS settings of `g`, sending the saved
+// token unless `with_token` is false. Exits through the error path when the
+// TLS files cannot be read.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std::string& target, bool with_token);
+
+// Print to stderr; return the exit code (1 local error; 2 refused; 3
+// unavailable). FailStatus: a failed local step that may be the service's
+// absence: UNAVAILABLE and DEADLINE_EXCEEDED exit 3 (retry the same
+// command), anything else 1.
+int Fail(const std::string& what);
+int FailRpc(const grpc::Status& status);
+int FailStatus(const absl::Status& status);
 
 // What every command group shares; owned by main, lives until exit.
 struct Cli {
@@ -32,18 +58,16 @@ struct Cli {
   int rc = 0;  // the exit code
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::RegistryService::Stub> stub;
+  // Connects to the registry (--server); a TLS set-up that cannot be read
+  // ends the program with its reason (exit 1).
   std::function<void()> connect = [this] {
-    channel = grpc::CreateChannel(g.server, grpc::InsecureChannelCredentials());
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> dialled = Dial(g, g.server, true);
+    if (!dialled.ok()) std::exit(FailStatus(dialled.status()));
+    channel = *dialled;
     stub = v1::RegistryService::NewStub(channel);
   };
 };
 
-// Print to stderr; return the exit code (1 local error; 2 refused; 3 unavailable).
-int Fail(const std::string& what);
-int FailRpc(const grpc::Status& status);
-// A failed local step that may be the service's absence: UNAVAILABLE and
-// DEADLINE_EXCEEDED exit 3 (retry the same command), anything else 1.
-int FailStatus(const absl::Status& status);
 // Where human-readable text goes: standard output, or standard error in
 // --json mode (standard output then carries only JSON, one object a line).
 std::ostream& Out(const Globals& g);

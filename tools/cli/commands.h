@@ -35,5 +35,6 @@ std::unique_ptr<CommandGroup> MakeRegistryCommands(Cli& cli);  // school, househ
 std::unique_ptr<CommandGroup> MakeImportCommands(Cli& cli);    // import students|poverty|civil|status
 std::unique_ptr<CommandGroup> MakeMatchCommands(Cli& cli);     // match run|summary|list, agency-key
 std::unique_ptr<CommandGroup> MakeAdminCommands(Cli& cli);     // projection, health
+std::unique_ptr<CommandGroup> MakeAccountCommands(Cli& cli);   // login, logout, whoami, account
 
 }  // namespace zizhu::cli

@@ -65,8 +65,6 @@ void ImportCommands::Add(CLI::App& app) {
     }
     zizhu::tools::ImportOptions options;
     options.concurrency = concurrency;
-    options.actor = Meta(g).actor();
-    options.org_scope = g.org_scope;
     options.rpc_timeout_ms = g.timeout_ms;
     bool tty = isatty(2);
     options.on_progress = [progress = ProgressPrinter("importing")](int done, int total, int, int) {
@@ -134,7 +132,6 @@ void ImportCommands::Add(CLI::App& app) {
       }
       auto roster_stub = zizhu::registry::v1::RosterService::NewStub(channel);
       zizhu::tools::RosterImportOptions options;
-      options.actor = Meta(g).actor();
       options.agency = roster_agency;
       options.encoding = encoding;
       bool tty = isatty(2);

@@ -13,6 +13,8 @@
 //   zizhu import poverty|civil|status FILE      (CSV in UTF-8/GBK, or XLSX)
 //   zizhu match run --as-of DATE | summary | list --category C
 //   zizhu agency-key AGENCY SOURCE
+//   zizhu login LOGIN [--password-stdin] | logout | whoami
+//   zizhu account create LOGIN --role R --scope S | lock | unlock | list
 #include <memory>
 #include <vector>
 
@@ -26,9 +28,21 @@ int main(int argc, char** argv) {
   zizhu::cli::Cli cli;
   zizhu::cli::Globals& g = cli.g;
   app.add_option("--server", g.server, "registry gRPC address")->envname("ZIZHU_SERVER")->capture_default_str();
-  app.add_option("--actor", g.actor, "operator id recorded on events (default cli:$USER)")->envname("ZIZHU_ACTOR");
-  app.add_option("--org-scope", g.org_scope, "organisation scope, e.g. city:2101/county:210102")
-      ->envname("ZIZHU_ORG_SCOPE");
+  app.add_option("--identity", g.identity, "identity service gRPC address (login)")
+      ->envname("ZIZHU_IDENTITY")
+      ->capture_default_str();
+  g.ca_file = zizhu::cli::DefaultCaFile();
+  g.token_file = zizhu::cli::DefaultTokenFile();
+  app.add_option("--ca", g.ca_file, "PEM CA of the servers' certificates")->envname("ZIZHU_CA")->capture_default_str();
+  app.add_option("--cert", g.cert_file, "PEM client certificate (mutual TLS)")->envname("ZIZHU_CERT");
+  app.add_option("--key", g.key_file, "PEM key of the client certificate")->envname("ZIZHU_KEY");
+  app.add_option("--server-name", g.server_name, "name the server certificate must carry (default: the host dialled)")
+      ->envname("ZIZHU_SERVER_NAME");
+  app.add_flag("--insecure-plaintext", g.insecure_plaintext, "DEVELOPMENT ONLY: connect without TLS")
+      ->envname("ZIZHU_INSECURE_PLAINTEXT");
+  app.add_option("--token-file", g.token_file, "where `zizhu login` keeps the token")
+      ->envname("ZIZHU_TOKEN_FILE")
+      ->capture_default_str();
   app.add_option("--request-id", g.request_id,
                  "request id of the command (default: random); repeat it to retry safely");
   app.add_flag("--json", g.json, "print results as JSON");
@@ -38,6 +52,7 @@ int main(int argc, char** argv) {
   groups.push_back(zizhu::cli::MakeImportCommands(cli));
   groups.push_back(zizhu::cli::MakeMatchCommands(cli));
   groups.push_back(zizhu::cli::MakeAdminCommands(cli));
+  groups.push_back(zizhu::cli::MakeAccountCommands(cli));
   for (auto& group : groups) group->Add(app);
   CLI11_PARSE(app, argc, argv);
   return cli.rc;

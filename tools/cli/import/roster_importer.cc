@@ -50,7 +50,6 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   auto meta = [&](const std::string& request_id) {
     common::v1::CommandMeta m;
     m.set_request_id(request_id);
-    m.set_actor(options.actor);
     return m;
   };
 

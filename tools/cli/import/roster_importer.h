@@ -15,7 +15,6 @@
 namespace zizhu::tools {
 
 struct RosterImportOptions {
-  std::string actor = "zizhu-cli";
   std::string agency;  // default: the source name
   std::string encoding = "auto";
   // Rows per AppendRosterRows call (at most 5000) and calls in flight.

@@ -152,8 +152,6 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
     }
     common::v1::CommandMeta* meta = request->mutable_meta();
     meta->set_request_id(absl::StrCat("import-", summary.file_hash, "-", row.line));
-    meta->set_actor(options.actor);
-    meta->set_org_scope(options.org_scope);
     meta->set_correlation_id(absl::StrCat("import-", summary.file_hash));
 
     in_flight.Acquire();

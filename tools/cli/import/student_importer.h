@@ -20,9 +20,6 @@ namespace zizhu::tools {
 struct ImportOptions {
   // Requests in flight at once.
   int concurrency = 64;
-  // Operator or system id recorded on every event.
-  std::string actor = "zizhu-cli";
-  std::string org_scope;
   // Per-RPC deadline.
   int rpc_timeout_ms = 30000;
   // Called about twice a second and at the end.
