@@ -12,17 +12,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/kafka_broker.h"
+#include "tests/support/test_security.h"
 
 namespace zizhu::testing_support {
 namespace {
 
-grpc::ChannelArguments ShortBackoff() {
-  // The first attempts run before the port listens.
+// A TLS channel with the service token and a short reconnect backoff (the
+// first attempts run before the port listens).
+std::shared_ptr<grpc::Channel> ProbeChannel(const std::string& address) {
+  const TestSecurity& security = TestSecurity::Get();
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 300);
-  return args;
+  auto credentials = grpc_kit::ChannelCredentialsFor(security.ClientTls());
+  return grpc::CreateCustomChannel(address, *credentials, args);
 }
 
 }  // namespace
@@ -48,6 +52,8 @@ bool ServiceProcess::Start() {
                                    "--instance-id",
                                    options_.instance_id};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  const TestSecurity& security = TestSecurity::Get();
+  for (const std::string& flag : security.ServerFlags()) args.push_back(flag);
   pid_ = fork();
   if (pid_ == 0) {
     if (!options_.log_file.empty()) {
@@ -64,7 +70,7 @@ bool ServiceProcess::Start() {
     execv(argv[0], argv.data());
     _exit(127);
   }
-  channel_ = grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(), ShortBackoff());
+  channel_ = security.Channel(address(), TestSecurity::Service());
   admin_ = common::v1::ProjectionAdminService::NewStub(channel_);
   const std::string name = options_.binary.substr(options_.binary.rfind('/') + 1);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -77,10 +83,10 @@ bool ServiceProcess::Start() {
     }
     // A fresh channel per probe: a refused connection puts a channel into
     // reconnect backoff, which would delay the first successful probe.
-    auto probe = common::v1::ProjectionAdminService::NewStub(
-        grpc::CreateCustomChannel(address(), grpc::InsecureChannelCredentials(), ShortBackoff()));
+    auto probe = common::v1::ProjectionAdminService::NewStub(ProbeChannel(address()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", security.Token(TestSecurity::Service())));
     common::v1::ListSubscriptionsResponse resp;
     if (probe->ListSubscriptions(&ctx, {}, &resp).ok()) {
       std::cerr << name << " answered after "

@@ -15,6 +15,7 @@
 #include "services/common/kafka/kafka_event_log.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
+#include "tests/support/test_security.h"
 #include "tools/cli/import/roster_headers.h"
 #include "tools/cli/import/roster_importer.h"
 #include "tools/cli/import/student_importer.h"
@@ -58,7 +59,8 @@ class RosterSystemTest : public ::testing::Test {
     topic_ = options.topic;
     process_ = std::make_unique<RegistryProcess>(options);
     ASSERT_TRUE(process_->Start());
-    channel_ = grpc::CreateChannel(process_->address(), grpc::InsecureChannelCredentials());
+    channel_ = testing_support::TestSecurity::Get().Channel(
+        process_->address(), {"roster-test", auth::Role::kCityAdmin, "2101", "t-roster"});
     rosters_ = v1::RosterService::NewStub(channel_);
     registry_ = v1::RegistryService::NewStub(channel_);
   }
