@@ -31,7 +31,8 @@ security_setup() {
 
 # start_service NAME BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
 # Starts zizhu-NAME in the background with TLS (ZIZHU_SECRETS/tls) and the
-# identity service's token public key, projection in DATA_DIR/projection;
+# identity service's token public key, serving city ZIZHU_CITY (2101),
+# projection in DATA_DIR/projection;
 # waits until it answers its health check; fails with the log's tail when it
 # exits or does not answer within 60 s.
 start_service() {
@@ -40,6 +41,7 @@ start_service() {
   nohup "$build/services/$name/zizhu-$name" --listen "127.0.0.1:$port" --data-dir "$data/projection" \
     --kafka-bootstrap "127.0.0.1:$kafka_port" --tls-cert "$ZIZHU_SECRETS/tls/server.pem" \
     --tls-key "$ZIZHU_SECRETS/tls/server.key" --token-public-key "$ZIZHU_SECRETS/token.pub" \
+    --city "${ZIZHU_CITY:-2101}" \
     "$@" > "$log" 2>&1 &
   echo $! > "$pidfile"
   for _ in $(seq 1 300); do

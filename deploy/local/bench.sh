@@ -4,6 +4,7 @@
 # consume through the core's log adapter, raw RocksDB WriteBatch, an empty
 # gRPC round trip), then zizhu's figures — registrations in a closed loop,
 # registrations at a fixed rate with ghz, a projection rebuild from offset 0 —
+# all over TLS with a login token, as deployed —
 # each printed as a ratio of its ceiling, and the peak RSS of each process.
 #
 # BENCH_COUNT (100000) registrations in the closed loop, BENCH_CONCURRENCY (256)
@@ -17,11 +18,15 @@ concurrency="${BENCH_CONCURRENCY:-256}"
 rate="${BENCH_RATE:-2000}"
 rate_count="${BENCH_RATE_COUNT:-20000}"
 rm -rf "$dir"; mkdir -p "$dir"
-kport=19192; rport=17191
+kport=19192; rport=17191; iport=17190
 "$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1))
 source "$root/deploy/lib.sh"
-trap 'stop_pid "$dir/registry.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
+trap 'stop_pid "$dir/registry.pid"; stop_pid "$dir/identity.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
+# As deployed: TLS on every port, every call with a verified token.
+security_setup "$dir/keys"
+start_identity "$build" "$iport" "$kport" "$dir/identity" "$dir/identity.log" "$dir/identity.pid"
 start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid"
+login_admin "$build" "$iport"
 Z="$build/tools/zizhu --server 127.0.0.1:$rport --timeout-ms 600000"
 
 gobin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
@@ -53,12 +58,13 @@ def nid(s17):
 out = []
 for i in range(int(sys.argv[2])):
     first17 = "210102%04d%02d%02d%03d" % (2014 + i // 336000 % 3, 1 + i // 28000 % 12, 1 + i // 1000 % 28, i % 1000)
-    out.append({"meta": {"request_id": "fixed-%d" % i, "actor": "bench"}, "name": "定速学生",
+    out.append({"meta": {"request_id": "fixed-%d" % i}, "name": "定速学生",
                 "national_id": nid(first17), "school_code": "3129990001", "stage": "EDUCATION_STAGE_PRIMARY",
                 "grade": 3, "class_name": "1班"})
 json.dump(out, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-  "$ghz" --insecure --call zizhu.registry.v1.RegistryService.RegisterStudent --data-file "$dir/fixed.json" \
+  "$ghz" --cacert "$ZIZHU_CA" --metadata "{\"authorization\":\"Bearer $(cat "$ZIZHU_TOKEN_FILE")\"}" \
+    --call zizhu.registry.v1.RegistryService.RegisterStudent --data-file "$dir/fixed.json" \
     --rps "$rate" --total "$rate_count" --concurrency 64 --connections 4 --format json "127.0.0.1:$rport" \
     > "$dir/fixed-ghz.json" || true
   rate_line=$(python3 - "$dir/fixed-ghz.json" <<'PY'

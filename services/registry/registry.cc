@@ -26,8 +26,8 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Create(const RegistryOptions
 }
 
 absl::Status Registry::Attach(service::ServiceContext& context, std::vector<grpc::Service*>& grpc_services) {
-  app_ = std::make_unique<RegistryApp>(&context.commands, &context.store, vault_, plausibility_);
-  roster_app_ = std::make_unique<RosterApp>(&context.commands, &context.store, vault_);
+  app_ = std::make_unique<RegistryApp>(&context.commands, &context.store, vault_, plausibility_, context.city);
+  roster_app_ = std::make_unique<RosterApp>(&context.commands, &context.store, vault_, context.city);
   registry_grpc_ = std::make_unique<RegistryGrpcService>(app_.get(), &context.authenticator);
   roster_grpc_ = std::make_unique<RosterGrpcService>(roster_app_.get(), &context.authenticator);
   integration_grpc_ = std::make_unique<IntegrationGrpcService>(roster_app_.get(), &agencies_);

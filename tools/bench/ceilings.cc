@@ -31,6 +31,7 @@
 #include "absl/time/clock.h"
 #include "services/common/kafka/kafka_event_log.h"
 #include "services/common/storage/projection_store.h"
+#include "tools/bench/bench_channel.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 
 namespace {
@@ -45,6 +46,8 @@ struct Options {
   std::string bootstrap;
   std::string dir;
   std::string server;
+  std::string ca_file;
+  std::string token_file;
   int records = 200000;
   int record_bytes = 300;
   int batch = 2000;
@@ -147,8 +150,8 @@ int RocksWrite(const Options& o) {
 }
 
 int GrpcUnary(const Options& o) {
-  auto stub = zizhu::common::v1::ProjectionAdminService::NewStub(
-      grpc::CreateChannel(o.server, grpc::InsecureChannelCredentials()));
+  auto stub =
+      zizhu::common::v1::ProjectionAdminService::NewStub(zizhu::bench::BenchChannel(o.server, o.ca_file, o.token_file));
   std::mutex mu;
   std::vector<double> latencies_us;
   latencies_us.reserve(o.calls);
@@ -207,6 +210,8 @@ int main(int argc, char** argv) {
   cli.add_option("--bootstrap", o.bootstrap, "Kafka broker")->required();
   cli.add_option("--dir", o.dir, "scratch directory for RocksDB")->required();
   cli.add_option("--server", o.server, "a zizhu service, for the gRPC round trip")->required();
+  cli.add_option("--ca", o.ca_file, "PEM CA of the service (empty: plaintext)")->envname("ZIZHU_CA");
+  cli.add_option("--token-file", o.token_file, "token of `zizhu login`")->envname("ZIZHU_TOKEN_FILE");
   cli.add_option("--records", o.records, "records produced and consumed")->capture_default_str();
   cli.add_option("--record-bytes", o.record_bytes, "bytes per record")->capture_default_str();
   cli.add_option("--batch", o.batch, "records per transaction / WriteBatch")->capture_default_str();

@@ -20,6 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "services/registry/domain/national_id.h"
+#include "tools/bench/bench_channel.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
 namespace v1 = zizhu::registry::v1;
@@ -34,6 +35,9 @@ int main(int argc, char** argv) {
   cli.add_option("--count", count)->capture_default_str();
   cli.add_option("--concurrency", concurrency, "requests in flight")->capture_default_str();
   cli.add_option("--channels", channels, "gRPC channels (connections)")->capture_default_str();
+  std::string ca_file, token_file;
+  cli.add_option("--ca", ca_file, "PEM CA of the server (empty: plaintext)")->envname("ZIZHU_CA");
+  cli.add_option("--token-file", token_file, "token of `zizhu login`")->envname("ZIZHU_TOKEN_FILE");
   CLI11_PARSE(cli, argc, argv);
 
   std::random_device rd;
@@ -41,15 +45,12 @@ int main(int argc, char** argv) {
   const std::string school_code = absl::StrFormat("B%06u", run);
   std::vector<std::unique_ptr<v1::RegistryService::Stub>> stubs;
   for (int i = 0; i < channels; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt("grpc.channel_id", i);  // distinct connections
-    stubs.push_back(
-        v1::RegistryService::NewStub(grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), args)));
+    // One channel each: distinct connections.
+    stubs.push_back(v1::RegistryService::NewStub(zizhu::bench::BenchChannel(server, ca_file, token_file)));
   }
   {
     v1::RegisterSchoolRequest school;
     school.mutable_meta()->set_request_id(absl::StrCat("bench-school-", school_code));
-    school.mutable_meta()->set_actor("bench");
     school.set_school_code(school_code);
     school.set_name("基准测试学校");
     school.set_county_code("210102");
@@ -102,7 +103,6 @@ int main(int argc, char** argv) {
     auto call = std::make_shared<Call>();
     auto& r = call->req;
     r.mutable_meta()->set_request_id(absl::StrCat("bench-", run, "-", i));
-    r.mutable_meta()->set_actor("bench");
     r.set_name("王小明");
     r.set_national_id(national_id(i));
     r.set_stage(v1::EDUCATION_STAGE_PRIMARY);

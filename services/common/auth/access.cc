@@ -17,6 +17,8 @@ absl::string_view ActionName(Action action) {
       return "reveal personal data";
     case Action::kImportRosters:
       return "import agency rosters and run the cross-match";
+    case Action::kReadMatchQueues:
+      return "read the cross-match work queues";
     case Action::kReadAudit:
       return "read the audit";
     case Action::kAdminister:
@@ -36,7 +38,7 @@ absl::Status Require(const Caller& caller, Action action) {
       break;
     case Role::kCountyOfficer:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRegisterSchools ||
-                action == Action::kRevealPersonalData || action == Action::kImportRosters;
+                action == Action::kRevealPersonalData || action == Action::kReadMatchQueues;
       break;
     case Role::kSchoolOperator:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData;
@@ -76,6 +78,18 @@ bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::str
     return !school_code.empty() && school_code == caller.scope;
   }
   return CoversCounty(caller, county_code);
+}
+
+bool AdministersDeployment(const Caller& caller, absl::string_view city) {
+  if (caller.role == Role::kService) return true;
+  return caller.role == Role::kCityAdmin && (city.empty() || caller.scope == city);
+}
+
+absl::Status RequireCityWide(const Caller& caller, Action action, absl::string_view city) {
+  if (absl::Status allowed = Require(caller, action); !allowed.ok()) return allowed;
+  if (caller.role == Role::kAgency || AdministersDeployment(caller, city)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("only an administrator of city ", city, " may ", ActionName(action), " here"));
 }
 
 absl::Status OutOfScope(absl::string_view what, absl::string_view id) {

@@ -19,7 +19,8 @@ enum class Action {
   kWriteStudents,       // register and change students and households
   kRegisterSchools,     // register schools
   kRevealPersonalData,  // read a national ID, bank card or phone in clear (audited)
-  kImportRosters,       // agency rosters and the cross-match
+  kImportRosters,       // import agency rosters (city-wide files) and run the cross-match
+  kReadMatchQueues,     // the cross-match work queues and counts, in scope
   kReadAudit,           // the audit of personal-data reads
   kAdminister,          // projection rebuilds, accounts
 };
@@ -32,6 +33,14 @@ absl::Status Require(const Caller& caller, Action action);
 // Whether the caller's scope covers a county, or a school in a county.
 bool CoversCounty(const Caller& caller, absl::string_view county_code);
 bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::string_view school_code);
+
+// Whether `caller` administers the deployment serving `city` (its city
+// administrators and zizhu's services; any city administrator when `city` is
+// empty, a development set-up): projection maintenance, city-wide imports,
+// the cross-match over every county.
+bool AdministersDeployment(const Caller& caller, absl::string_view city);
+// Require(caller, action) for a city-wide action, plus AdministersDeployment.
+absl::Status RequireCityWide(const Caller& caller, Action action, absl::string_view city);
 
 // The NOT_FOUND answered for a record outside the caller's scope.
 absl::Status OutOfScope(absl::string_view what, absl::string_view id);

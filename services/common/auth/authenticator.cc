@@ -18,7 +18,23 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
   if (!absl::StartsWith(authorization, "Bearer ")) {
     return absl::UnauthenticatedError("the authorization metadata is not 'Bearer <token>'");
   }
-  return verifier_.Verify(authorization.substr(7), clock_->Now());
+  const absl::string_view token = authorization.substr(7);
+  const absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = verified_.find(token);
+    if (it != verified_.end()) {
+      if (now < it->second.expires_at) return it->second;
+      verified_.erase(it);
+    }
+  }
+  absl::StatusOr<Caller> caller = verifier_.Verify(token, now);
+  if (caller.ok()) {
+    absl::MutexLock lock(&mu_);
+    if (verified_.size() >= kCachedTokens) verified_.clear();
+    verified_.emplace(std::string(token), *caller);
+  }
+  return caller;
 }
 
 }  // namespace zizhu::auth

@@ -1,11 +1,16 @@
 // Authenticator: turns a call's `authorization` metadata ("Bearer <token>")
-// into a verified Caller. Thread-safe; borrowed by the kit's gRPC adapters.
+// into a verified Caller. A verified token is remembered until it expires
+// (a client sends the same token on every call; the signature check and
+// claim parsing then run once), at most kCachedTokens at a time.
+// Thread-safe; borrowed by the kit's gRPC adapters.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/auth/tokens.h"
 #include "services/common/core/clock.h"
 
@@ -20,8 +25,11 @@ class Authenticator {
   absl::StatusOr<Caller> Authenticate(absl::string_view authorization) const;
 
  private:
+  static constexpr size_t kCachedTokens = 4096;
   TokenVerifier verifier_;
   const Clock* clock_;
+  mutable absl::Mutex mu_;
+  mutable absl::flat_hash_map<std::string, Caller> verified_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace zizhu::auth

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace zizhu::auth {
 
@@ -31,6 +32,7 @@ struct Caller {
   // county code ("210102"), or a school code; "*" for services.
   std::string scope;
   std::string token_id;
+  absl::Time expires_at = absl::InfiniteFuture();
 
   // The actor written on events: "<role>:<subject>".
   std::string actor() const;

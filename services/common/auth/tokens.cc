@@ -88,7 +88,7 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view token, absl::Time
   if (!role.ok() || claims.sub().empty() || claims.scope().empty()) {
     return absl::UnauthenticatedError("the token names no valid subject, role and scope");
   }
-  return Caller{claims.sub(), *role, claims.scope(), claims.jti()};
+  return Caller{claims.sub(), *role, claims.scope(), claims.jti(), expires};
 }
 
 absl::StatusOr<SecretKey> LoadSecretKey(const std::string& path) {

@@ -10,8 +10,8 @@ namespace zizhu::service {
 
 class ProjectionAdmin final : public common::v1::ProjectionAdminService::Service {
  public:
-  ProjectionAdmin(ServiceHost* host, const auth::Authenticator* authenticator)
-      : host_(host), authenticator_(authenticator) {}
+  ProjectionAdmin(ServiceHost* host, const auth::Authenticator* authenticator, std::string city)
+      : host_(host), authenticator_(authenticator), city_(std::move(city)) {}
 
   grpc::Status RebuildProjection(grpc::ServerContext* context, const common::v1::RebuildProjectionRequest* request,
                                  common::v1::RebuildProjectionResponse* response) override;
@@ -26,6 +26,7 @@ class ProjectionAdmin final : public common::v1::ProjectionAdminService::Service
   grpc::Status Authorize(const grpc::ServerContext& context) const;
   ServiceHost* host_;
   const auth::Authenticator* authenticator_;
+  std::string city_;
 };
 
 }  // namespace zizhu::service

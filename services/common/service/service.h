@@ -42,6 +42,8 @@ struct ServiceContext {
   // Verifies callers; every gRPC adapter authenticates through it (see
   // grpc_kit::Endpoint).
   const auth::Authenticator& authenticator;
+  // The city this deployment serves ("" = any).
+  const std::string& city;
 };
 
 class Service {

@@ -44,10 +44,11 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(ServiceHostOptio
     h->upstream_logs_.push_back(std::move(upstream));
   }
 
-  ServiceContext context{*h->commands_, *h->store_, *clock, *options.authenticator};
+  h->city_ = options.city;
+  ServiceContext context{*h->commands_, *h->store_, *clock, *options.authenticator, h->city_};
   std::vector<grpc::Service*> services;
   RETURN_IF_ERROR(service->Attach(context, services));
-  h->admin_ = std::make_unique<ProjectionAdmin>(h.get(), options.authenticator);
+  h->admin_ = std::make_unique<ProjectionAdmin>(h.get(), options.authenticator, h->city_);
   services.push_back(h->admin_.get());
 
   grpc::EnableDefaultHealthCheckService(true);

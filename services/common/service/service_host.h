@@ -56,6 +56,9 @@ struct ServiceHostOptions {
   std::string metrics_address;
   // Verifies every call's token (required; borrowed, outlives the host).
   const auth::Authenticator* authenticator = nullptr;
+  // The city this deployment serves ("" = any; development): its city
+  // administrators administer it (see auth::AdministersDeployment).
+  std::string city;
   // TLS of the gRPC port (required unless tls.insecure_plaintext).
   grpc_kit::ServerTls tls;
 };
@@ -103,6 +106,7 @@ class ServiceHost {
   std::unique_ptr<prometheus::Exposer> exposer_;
   absl::Duration shutdown_grace_;
   int port_ = 0;
+  std::string city_;
   bool shut_down_ = false;
 };
 

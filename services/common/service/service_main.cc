@@ -81,6 +81,7 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
     cli.add_flag("--create-token-key-if-missing", create_token_key, "generate the token key pair when missing")
         ->envname(EnvName(s, "create-token-key-if-missing"));
   }
+  Add(cli, s, "city", opts.city, "city code this deployment serves; its city administrators administer it");
   Add(cli, s, "tls-cert", opts.tls.cert_file, "PEM certificate chain of this server");
   Add(cli, s, "tls-key", opts.tls.key_file, "PEM private key of this server");
   Add(cli, s, "tls-client-ca", opts.tls.client_ca_file,

@@ -51,6 +51,10 @@ class RegistryGrpcService final : public v1::RegistryService::CallbackService, p
   Reactor* ListSchools(Ctx* c, const v1::ListSchoolsRequest* q, v1::ListSchoolsResponse* r) override {
     return Call(c, q, r, &RegistryApp::ListSchools);
   }
+  Reactor* ListPersonalDataReveals(Ctx* c, const v1::ListPersonalDataRevealsRequest* q,
+                                   v1::ListPersonalDataRevealsResponse* r) override {
+    return Call(c, q, r, &RegistryApp::ListPersonalDataReveals);
+  }
   Reactor* GetHousehold(Ctx* c, const v1::GetHouseholdRequest* q, v1::GetHouseholdResponse* r) override {
     return Call(c, q, r, &RegistryApp::GetHousehold);
   }

@@ -38,8 +38,12 @@ v1::Household HouseholdToApi(const v1::HouseholdRecord& r) {
 }  // namespace
 
 RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
-                         PlausibilityPolicy plausibility)
-    : commands_(commands), store_(store), vault_(vault), plausibility_(std::move(plausibility)) {}
+                         PlausibilityPolicy plausibility, std::string city)
+    : commands_(commands),
+      store_(store),
+      vault_(vault),
+      plausibility_(std::move(plausibility)),
+      city_(std::move(city)) {}
 
 void RegistryApp::RegisterSchool(const auth::Caller& caller, const v1::RegisterSchoolRequest& request,
                                  Callback<v1::RegisterSchoolResponse> done) {
@@ -409,13 +413,53 @@ absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const auth::Cal
 absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const auth::Caller& caller,
                                                                    const v1::GetHouseholdRequest& request) const {
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
-  // A household's locality is free text (no county code to match a scope):
-  // school roles see households through their students only.
-  if (caller.role == auth::Role::kSchoolOperator || caller.role == auth::Role::kReviewer) {
+  // A household's locality is free text (no county code to match a scope
+  // with): only the deployment's administrators read households directly;
+  // everyone else sees them through their students (household_number).
+  if (!auth::AdministersDeployment(caller, city_)) {
     return auth::OutOfScope("household_number", request.household_number());
   }
   v1::GetHouseholdResponse response;
   ASSIGN_OR_RETURN(*response.mutable_household(), LoadHousehold(request.household_number()));
+  return response;
+}
+
+absl::StatusOr<v1::ListPersonalDataRevealsResponse> RegistryApp::ListPersonalDataReveals(
+    const auth::Caller& caller, const v1::ListPersonalDataRevealsRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadAudit));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
+  v1::ListPersonalDataRevealsResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   storage::ScanPage(
+                       *store_, keys::kAccessByTimePrefix, request.page_token(), page_size,
+                       [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                         const std::string access_id = key.substr(key.rfind('/') + 1);
+                         ASSIGN_OR_RETURN(auto envelope, storage::LoadRow<common::v1::EventEnvelope>(
+                                                             *store_, keys::Access(access_id)));
+                         v1::PersonalDataRevealed event;
+                         if (!envelope || !envelope->payload().UnpackTo(&event)) {
+                           return absl::DataLossError(absl::StrCat("audit row '", key, "' has no reveal"));
+                         }
+                         if (!request.actor().empty() && envelope->actor() != request.actor()) return false;
+                         if (!request.student_id().empty() && event.student_id() != request.student_id()) {
+                           return false;
+                         }
+                         // The auditor's scope: the student's school (a removed record stays visible to city roles).
+                         absl::StatusOr<v1::StudentRecord> student = LoadStudent(event.student_id());
+                         if (student.ok() ? !StudentInScope(caller, *student) : caller.role != auth::Role::kCityAdmin) {
+                           return false;
+                         }
+                         v1::PersonalDataReveal* r = response.add_reveals();
+                         r->set_access_id(access_id);
+                         r->set_actor(envelope->actor());
+                         r->set_actor_org_scope(envelope->org_scope());
+                         r->set_student_id(event.student_id());
+                         *r->mutable_fields() = event.fields();
+                         r->set_reason(event.reason());
+                         *r->mutable_revealed_at() = envelope->occurred_at();
+                         r->set_request_id(envelope->request_id());
+                         return true;
+                       }));
   return response;
 }
 

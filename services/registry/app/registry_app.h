@@ -25,8 +25,9 @@ namespace zizhu::registry {
 
 class RegistryApp {
  public:
+  // `city`: the city this deployment serves (see auth::AdministersDeployment).
   RegistryApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
-              PlausibilityPolicy plausibility = {});
+              PlausibilityPolicy plausibility = {}, std::string city = "");
 
   void RegisterSchool(const auth::Caller& caller, const v1::RegisterSchoolRequest& request,
                       Callback<v1::RegisterSchoolResponse> done);
@@ -53,6 +54,8 @@ class RegistryApp {
                                                   const v1::GetSchoolRequest& request) const;
   absl::StatusOr<v1::ListSchoolsResponse> ListSchools(const auth::Caller& caller,
                                                       const v1::ListSchoolsRequest& request) const;
+  absl::StatusOr<v1::ListPersonalDataRevealsResponse> ListPersonalDataReveals(
+      const auth::Caller& caller, const v1::ListPersonalDataRevealsRequest& request) const;
   absl::StatusOr<v1::GetHouseholdResponse> GetHousehold(const auth::Caller& caller,
                                                         const v1::GetHouseholdRequest& request) const;
 
@@ -80,6 +83,7 @@ class RegistryApp {
   storage::ProjectionStore* store_;
   const PersonalDataVault* vault_;
   PlausibilityPolicy plausibility_;
+  std::string city_;
 };
 
 }  // namespace zizhu::registry

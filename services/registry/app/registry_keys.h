@@ -17,6 +17,11 @@ inline std::string NationalIdHash(const std::string& hash) { return absl::StrCat
 inline std::string School(const std::string& code) { return absl::StrCat("sch/", code); }
 inline std::string Household(const std::string& number) { return absl::StrCat("hh/", number); }
 inline std::string Access(const std::string& id) { return absl::StrCat("audit/", id); }
+// Reveals in time order: "audit-t/<occurred_at, 20-digit ns>/<access id>".
+inline constexpr char kAccessByTimePrefix[] = "audit-t/";
+inline std::string AccessByTime(int64_t unix_nanos, const std::string& id) {
+  return absl::StrCat(kAccessByTimePrefix, absl::Dec(unix_nanos, absl::kZeroPad20), "/", id);
+}
 
 inline constexpr char kStudentPrefix[] = "stu/";
 

@@ -1,6 +1,7 @@
 #include "services/registry/app/registry_projection.h"
 
 #include "absl/strings/numbers.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/app/registry_keys.h"
@@ -79,6 +80,9 @@ RegistryProjection::RegistryProjection() {
   on_.On<v1::PersonalDataRevealed>([](const v1::PersonalDataRevealed&, const Envelope& envelope, Batch& batch) {
     // The audit trail of clear-text reads: the envelope says who and when.
     batch.Put(keys::Access(envelope.aggregate_id()), SerializeDeterministic(envelope));
+    batch.Put(keys::AccessByTime(google::protobuf::util::TimeUtil::TimestampToNanoseconds(envelope.occurred_at()),
+                                 envelope.aggregate_id()),
+              "");
     return absl::OkStatus();
   });
 }

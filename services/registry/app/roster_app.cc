@@ -34,7 +34,7 @@ v1::RosterImport ImportToApi(const v1::RosterImportRecord& r) {
 
 absl::StatusOr<v1::GetRosterImportResponse> RosterApp::GetRosterImport(
     const auth::Caller& caller, const v1::GetRosterImportRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kImportRosters));
+  RETURN_IF_ERROR(auth::RequireCityWide(caller, auth::Action::kImportRosters, city_));
   v1::GetRosterImportResponse response;
   ASSIGN_OR_RETURN(*response.mutable_import(), LoadImport(request.import_id()));
   return response;
@@ -43,10 +43,10 @@ absl::StatusOr<v1::GetRosterImportResponse> RosterApp::GetRosterImport(
 namespace {
 
 // Work queues are kept by county as the rosters name it (a code, or a
-// name): the city's roles see all of them, a county officer its own code.
-bool CountyVisible(const auth::Caller& caller, const std::string& county) {
-  return caller.role == auth::Role::kCityAdmin || caller.role == auth::Role::kService ||
-         auth::CoversCounty(caller, county);
+// name): the deployment's administrators see all of them, a county officer
+// its own code.
+bool CountyVisible(const auth::Caller& caller, const std::string& city, const std::string& county) {
+  return auth::AdministersDeployment(caller, city) || auth::CoversCounty(caller, county);
 }
 
 }  // namespace
@@ -61,7 +61,9 @@ absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import
 
 void RosterApp::StartRosterImport(const auth::Caller& caller, const v1::StartRosterImportRequest& request,
                                   Callback<v1::StartRosterImportResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+    return done(allowed);
+  }
   const std::string import_id = RosterImportId(request.source(), request.file_hash());
   commands_->RunAnswering<v1::StartRosterImportResponse>(
       caller, request,
@@ -84,7 +86,9 @@ void RosterApp::StartRosterImport(const auth::Caller& caller, const v1::StartRos
 
 void RosterApp::AppendRosterRows(const auth::Caller& caller, const v1::AppendRosterRowsRequest& request,
                                  Callback<v1::AppendRosterRowsResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+    return done(allowed);
+  }
   // Validation and sealing run here, on the caller's thread, in parallel with
   // the single writer; the writer only checks duplicates and appends.
   absl::StatusOr<v1::RosterImport> import = LoadImport(request.import_id());
@@ -135,7 +139,9 @@ void RosterApp::AppendRosterRows(const auth::Caller& caller, const v1::AppendRos
 
 void RosterApp::CompleteRosterImport(const auth::Caller& caller, const v1::CompleteRosterImportRequest& request,
                                      Callback<v1::CompleteRosterImportResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+    return done(allowed);
+  }
   commands_->Run<v1::CompleteRosterImportResponse>(
       caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
@@ -208,7 +214,9 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
 
 void RosterApp::RunCrossMatch(const auth::Caller& caller, const v1::RunCrossMatchRequest& request,
                               Callback<v1::RunCrossMatchResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kImportRosters); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+    return done(allowed);
+  }
   commands_->Run<v1::RunCrossMatchResponse>(
       caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
@@ -230,7 +238,7 @@ absl::StatusOr<v1::MatchSettings> RosterApp::LoadMatchSettings() const {
 
 absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
     const auth::Caller& caller, const v1::GetMatchSummaryRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kImportRosters));
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadMatchQueues));
   v1::GetMatchSummaryResponse response;
   std::map<int, int64_t> totals;
   absl::Status row_error;
@@ -243,7 +251,7 @@ absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
       return false;
     }
     if (!request.county().empty() && parts[1] != request.county()) return true;
-    if (!CountyVisible(caller, parts[1])) return true;
+    if (!CountyVisible(caller, city_, parts[1])) return true;
     v1::MatchCount* c = response.add_counts();
     c->set_category(static_cast<v1::MatchCategory>(category));
     c->set_county(parts[1]);
@@ -266,11 +274,13 @@ absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
 
 absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(
     const auth::Caller& caller, const v1::ListMatchResultsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kImportRosters));
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadMatchQueues));
+  // Outside the deployment's administrators, a queue is read county by
+  // county, the caller's own by default.
   v1::ListMatchResultsRequest scoped = request;
-  if (caller.role == auth::Role::kCountyOfficer && scoped.county().empty()) scoped.set_county(caller.scope);
-  if (!scoped.county().empty() && !CountyVisible(caller, scoped.county())) {
-    return auth::OutOfScope("county", scoped.county());
+  if (!auth::AdministersDeployment(caller, city_)) {
+    if (scoped.county().empty()) scoped.set_county(caller.scope);
+    if (!auth::CoversCounty(caller, scoped.county())) return auth::OutOfScope("county", scoped.county());
   }
   return ListMatchResultsOf(scoped, v1::ROSTER_SOURCE_UNSPECIFIED);
 }

@@ -9,8 +9,10 @@ namespace zizhu::registry {
 
 class RosterApp {
  public:
-  RosterApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault)
-      : commands_(commands), store_(store), vault_(vault) {}
+  // `city`: the city this deployment serves (see auth::AdministersDeployment).
+  RosterApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
+            std::string city = "")
+      : commands_(commands), store_(store), vault_(vault), city_(std::move(city)) {}
 
   void StartRosterImport(const auth::Caller& caller, const v1::StartRosterImportRequest& request,
                          Callback<v1::StartRosterImportResponse> done);
@@ -48,6 +50,7 @@ class RosterApp {
   es::Commands* commands_;
   storage::ProjectionStore* store_;
   const PersonalDataVault* vault_;
+  std::string city_;
 };
 
 }  // namespace zizhu::registry
