@@ -46,6 +46,8 @@ std::vector<std::string> TestSecurity::ServerFlags() const {
 grpc_kit::ClientTls TestSecurity::ClientTls() const {
   grpc_kit::ClientTls tls;
   tls.ca_file = ca_file();
+  tls.cert_file = dir_ + "/tls/client.pem";  // presented only when a server asks (mutual TLS)
+  tls.key_file = dir_ + "/tls/client.key";
   return tls;
 }
 

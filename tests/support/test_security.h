@@ -26,6 +26,7 @@ class TestSecurity {
   std::string ca_file() const { return dir_ + "/tls/ca.pem"; }
   // --tls-cert, --tls-key, --token-public-key for a service process.
   std::vector<std::string> ServerFlags() const;
+  // The CA, and the client certificate for servers that ask for one.
   grpc_kit::ClientTls ClientTls() const;
   // A token for `caller`, valid for an hour.
   std::string Token(const auth::Caller& caller) const;

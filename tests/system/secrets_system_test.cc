@@ -1,0 +1,195 @@
+// Secret hygiene, end to end: identity and registry as real processes on the
+// test broker (TLS, tokens). A national ID, a rejected ID, a bank card, a
+// phone, a password, a wrong password and a login token are planted through
+// the APIs; then every record of both topics (read back decompressed through
+// a read_committed consumer), every file of both RocksDB projections and every
+// log the processes wrote are searched: none of them holds any of it in clear.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/common/kafka/kafka_event_log.h"
+#include "services/registry/domain/national_id.h"
+#include "tests/support/kafka_broker.h"
+#include "tests/support/service_process.h"
+#include "tests/support/test_security.h"
+#include "zizhu/identity/v1/identity_service.grpc.pb.h"
+#include "zizhu/registry/v1/registry_service.grpc.pb.h"
+#include "zizhu/registry/v1/roster_service.grpc.pb.h"
+
+namespace zizhu {
+namespace {
+
+using testing_support::ServiceProcess;
+using testing_support::ServiceProcessOptions;
+using testing_support::TestSecurity;
+namespace iv1 = identity::v1;
+namespace rv1 = registry::v1;
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::vector<std::string> TopicValues(const std::string& topic) {
+  kafka::KafkaEventLogOptions o;
+  o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
+  o.topic = topic;
+  o.read_only = true;
+  auto log = kafka::KafkaEventLog::Open(o).value();
+  auto reader = log->NewReader().value();
+  EXPECT_TRUE(reader->Seek({}).ok());
+  std::vector<std::string> values;
+  for (;;) {
+    auto read = reader->Read(1000, absl::Seconds(1)).value();
+    for (auto& r : read.records) values.push_back(r.key + r.value);
+    if (read.at_end) return values;
+  }
+}
+
+TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/zizhu-secrets");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const TestSecurity& security = TestSecurity::Get();
+  const std::string password = "planted-Password-4711";
+  const std::string wrong_password = "planted-Wrong-0815";
+  std::ofstream(dir + "/admin-password") << password << "\n";
+  const std::string national_id =
+      std::string("21010220160412345") + registry::NationalIdCheckCharacter("21010220160412345");
+  const std::string rejected_id = "210102201604123450";  // a wrong check digit (the valid one is computed above)
+  ASSERT_NE(rejected_id, national_id);
+  const std::string bank_card = "6217000099998887776";
+  const std::string phone = "13912344321";
+
+  ServiceProcess identity(
+      ServiceProcessOptions{ZIZHU_IDENTITY_BINARY,
+                            testing_support::GlobalBroker().bootstrap(),
+                            "zizhu.identity.events.secrets",
+                            "identity-secrets",
+                            dir + "/identity",
+                            3,
+                            {"--token-signing-key", security.dir() + "/token.key", "--bootstrap-admin", "admin",
+                             "--bootstrap-city", "2101", "--bootstrap-password-file", dir + "/admin-password"},
+                            dir + "/identity.log"});
+  ASSERT_TRUE(identity.Start());
+  ServiceProcess registry(ServiceProcessOptions{ZIZHU_REGISTRY_BINARY,
+                                                testing_support::GlobalBroker().bootstrap(),
+                                                "zizhu.registry.events.secrets",
+                                                "registry-secrets",
+                                                dir + "/registry",
+                                                3,
+                                                {"--key-file", dir + "/key", "--create-key-if-missing"},
+                                                dir + "/registry.log"});
+  ASSERT_TRUE(registry.Start());
+
+  // Log in (once wrongly), then plant personal data with the token.
+  auto credentials = grpc_kit::ChannelCredentialsFor(security.ClientTls()).value();
+  auto login_stub =
+      iv1::IdentityService::NewStub(grpc_kit::CreateChannelWithToken(identity.address(), credentials, ""));
+  iv1::LoginRequest login;
+  login.set_login("admin");
+  login.set_password(wrong_password);
+  iv1::LoginResponse logged_in;
+  grpc::ClientContext c0;
+  EXPECT_EQ(login_stub->Login(&c0, login, &logged_in).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  login.set_password(password);
+  grpc::ClientContext c1;
+  ASSERT_TRUE(login_stub->Login(&c1, login, &logged_in).ok());
+  const std::string token = logged_in.token();
+  auto channel = grpc_kit::CreateChannelWithToken(registry.address(), credentials, token);
+  auto stub = rv1::RegistryService::NewStub(channel);
+
+  rv1::RegisterSchoolRequest school;
+  school.mutable_meta()->set_request_id("s1");
+  school.set_school_code("3121000001");
+  school.set_name("红星小学");
+  school.set_county_code("210102");
+  school.add_stages(rv1::EDUCATION_STAGE_PRIMARY);
+  rv1::RegisterSchoolResponse sr;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(stub->RegisterSchool(&c2, school, &sr).ok());
+  rv1::RegisterStudentRequest student;
+  student.mutable_meta()->set_request_id("st1");
+  student.set_name("张秘密");
+  student.set_national_id(national_id);
+  student.set_stage(rv1::EDUCATION_STAGE_PRIMARY);
+  student.set_school_code("3121000001");
+  student.set_grade(4);
+  student.set_bank_card(bank_card);
+  student.set_phone(phone);
+  rv1::RegisterStudentResponse registered;
+  grpc::ClientContext c3;
+  ASSERT_TRUE(stub->RegisterStudent(&c3, student, &registered).ok());
+  rv1::GetStudentRequest reveal;
+  reveal.set_student_id(registered.student().student_id());
+  reveal.mutable_reveal()->mutable_meta()->set_request_id("r1");
+  reveal.mutable_reveal()->set_reason("核对");
+  rv1::GetStudentResponse revealed;
+  grpc::ClientContext c4;
+  ASSERT_TRUE(stub->GetStudent(&c4, reveal, &revealed).ok());
+  EXPECT_EQ(revealed.student().national_id().clear(), national_id);  // the API does answer it, audited
+
+  // A roster row with a wrong check digit: rejected, and its ID sealed too.
+  auto roster = rv1::RosterService::NewStub(channel);
+  rv1::StartRosterImportRequest start;
+  start.mutable_meta()->set_request_id("i1");
+  start.set_source(rv1::ROSTER_SOURCE_POVERTY_OFFICE);
+  start.set_agency("poverty-office");
+  start.set_file_name("p.csv");
+  start.set_file_hash(std::string(64, 'e'));
+  start.set_declared_rows(1);
+  rv1::StartRosterImportResponse started;
+  grpc::ClientContext c5;
+  ASSERT_TRUE(roster->StartRosterImport(&c5, start, &started).ok());
+  rv1::AppendRosterRowsRequest append;
+  append.mutable_meta()->set_request_id("i1-rows");
+  append.set_import_id(started.import().import_id());
+  rv1::RosterRowInput* row = append.add_rows();
+  row->set_row_number(2);
+  (*row->mutable_fields())["name"] = "李秘密";
+  (*row->mutable_fields())["national_id"] = rejected_id;
+  (*row->mutable_fields())["phone"] = phone;
+  rv1::AppendRosterRowsResponse appended;
+  grpc::ClientContext c6;
+  ASSERT_TRUE(roster->AppendRosterRows(&c6, append, &appended).ok());
+  ASSERT_EQ(appended.rejected_size(), 1);
+  EXPECT_EQ(appended.rejected(0).SerializeAsString().find(rejected_id), std::string::npos);
+
+  identity.Kill();  // leave every file as a crash would
+  registry.Kill();
+
+  const std::vector<std::string> secrets = {national_id, rejected_id,    bank_card, phone,
+                                            password,    wrong_password, token};
+  int records = 0;
+  bool saw_name = false;  // the scan reads real content: names are kept (not secrets)
+  for (const char* topic : {"zizhu.identity.events.secrets", "zizhu.registry.events.secrets"}) {
+    for (const std::string& value : TopicValues(topic)) {
+      ++records;
+      saw_name |= value.find("张秘密") != std::string::npos;
+      for (const auto& secret : secrets) ASSERT_EQ(value.find(secret), std::string::npos) << secret << " in " << topic;
+    }
+  }
+  EXPECT_GT(records, 5);
+  EXPECT_TRUE(saw_name);
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "admin-password") continue;
+    ++files;
+    const std::string content = ReadAll(entry.path());
+    for (const auto& secret : secrets) {
+      EXPECT_EQ(content.find(secret), std::string::npos) << secret << " in " << entry.path();
+    }
+  }
+  EXPECT_GT(files, 10);  // both projections' files and both logs
+  EXPECT_TRUE(std::filesystem::exists(dir + "/identity.log"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/registry.log"));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace zizhu
