@@ -319,7 +319,14 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const
                           }
                           // Work queues mask names as every list does; an
                           // agency pulling its own people gets them whole.
-                          if (only_source == v1::ROSTER_SOURCE_UNSPECIFIED) result.set_name(MaskName(result.name()));
+                          if (only_source == v1::ROSTER_SOURCE_UNSPECIFIED) {
+                            result.set_name(MaskName(result.name()));
+                            for (auto& c : *result.mutable_conflicts()) {
+                              if (c.field() != "name") continue;
+                              c.set_first_value(MaskName(c.first_value()));
+                              c.set_second_value(MaskName(c.second_value()));
+                            }
+                          }
                           *response.add_results() = std::move(result);
                           return true;
                         }));

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/crypto/masking.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -130,8 +131,11 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   if (r.conflicts_size() > 0) {
     r.set_category(v1::MATCH_CATEGORY_ATTRIBUTE_CONFLICT);
     for (const auto& c : r.conflicts()) {
-      r.add_reasons(absl::StrCat(c.field(), ": ", c.first_source(), " says '", c.first_value(), "', ",
-                                 c.second_source(), " says '", c.second_value(), "'"));
+      // Reasons are shown on work-queue lists: names in them are masked as
+      // every list masks names (the conflict itself keeps both values).
+      auto shown = [&c](const std::string& value) { return c.field() == "name" ? MaskName(value) : value; };
+      r.add_reasons(absl::StrCat(c.field(), ": ", c.first_source(), " says '", shown(c.first_value()), "', ",
+                                 c.second_source(), " says '", shown(c.second_value()), "'"));
     }
     return r;
   }
