@@ -19,6 +19,7 @@
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 #include "tests/support/service_process.h"
+#include "tests/support/topic_reader.h"
 
 namespace zizhu {
 namespace {
@@ -46,22 +47,11 @@ v1::RegisterStudentRequest Student(int n) {
 }
 
 std::map<std::string, int> CountEventsByAggregate(const std::string& topic) {
-  kafka::KafkaEventLogOptions o;
-  o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
-  o.topic = topic;
-  o.read_only = true;
-  auto log = kafka::KafkaEventLog::Open(o).value();
-  auto reader = log->NewReader().value();
-  EXPECT_TRUE(reader->Seek({}).ok());
   std::map<std::string, int> counts;
-  while (true) {
-    auto read = reader->Read(1000, absl::Seconds(1)).value();
-    for (const auto& r : read.records) {
-      common::v1::EventEnvelope e;
-      EXPECT_TRUE(e.ParseFromString(r.value));
-      ++counts[e.aggregate_id()];
-    }
-    if (read.at_end) break;
+  for (const auto& r : testing_support::ReadWholeTopic(topic)) {
+    common::v1::EventEnvelope e;
+    EXPECT_TRUE(e.ParseFromString(r.value));
+    ++counts[e.aggregate_id()];
   }
   return counts;
 }

@@ -17,6 +17,7 @@
 #include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
+#include "tests/support/topic_reader.h"
 
 namespace zizhu {
 namespace {
@@ -121,22 +122,11 @@ class RegistrySystemTest : public ::testing::Test {
 
   // Every committed envelope in the topic.
   std::vector<common::v1::EventEnvelope> TopicEvents() {
-    kafka::KafkaEventLogOptions o;
-    o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
-    o.topic = options_.topic;
-    o.transactional_id = absl::StrCat("reader-", name_);
-    auto log = kafka::KafkaEventLog::Open(o).value();
-    auto reader = log->NewReader().value();
-    EXPECT_TRUE(reader->Seek({}).ok());
     std::vector<common::v1::EventEnvelope> out;
-    while (true) {
-      auto read = reader->Read(1000, absl::Seconds(1)).value();
-      for (const auto& r : read.records) {
-        common::v1::EventEnvelope e;
-        EXPECT_TRUE(e.ParseFromString(r.value));
-        out.push_back(e);
-      }
-      if (read.at_end) break;
+    for (const auto& r : testing_support::ReadWholeTopic(options_.topic)) {
+      common::v1::EventEnvelope e;
+      EXPECT_TRUE(e.ParseFromString(r.value));
+      out.push_back(e);
     }
     return out;
   }

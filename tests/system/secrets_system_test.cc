@@ -10,11 +10,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "services/common/kafka/kafka_event_log.h"
+#include "services/common/grpc/tls.h"
 #include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_security.h"
+#include "tests/support/topic_reader.h"
 #include "zizhu/identity/v1/identity_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
@@ -33,22 +34,6 @@ std::string ReadAll(const std::filesystem::path& path) {
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
-}
-
-std::vector<std::string> TopicValues(const std::string& topic) {
-  kafka::KafkaEventLogOptions o;
-  o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
-  o.topic = topic;
-  o.read_only = true;
-  auto log = kafka::KafkaEventLog::Open(o).value();
-  auto reader = log->NewReader().value();
-  EXPECT_TRUE(reader->Seek({}).ok());
-  std::vector<std::string> values;
-  for (;;) {
-    auto read = reader->Read(1000, absl::Seconds(1)).value();
-    for (auto& r : read.records) values.push_back(r.key + r.value);
-    if (read.at_end) return values;
-  }
 }
 
 TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
@@ -168,7 +153,8 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
   int records = 0;
   bool saw_name = false;  // the scan reads real content: names are kept (not secrets)
   for (const char* topic : {"zizhu.identity.events.secrets", "zizhu.registry.events.secrets"}) {
-    for (const std::string& value : TopicValues(topic)) {
+    for (const auto& record : testing_support::ReadWholeTopic(topic)) {
+      const std::string value = record.key + record.value;
       ++records;
       saw_name |= value.find("张秘密") != std::string::npos;
       for (const auto& secret : secrets) ASSERT_EQ(value.find(secret), std::string::npos) << secret << " in " << topic;

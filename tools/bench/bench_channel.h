@@ -2,12 +2,10 @@
 // `zizhu login` (the same as every real client), on a channel of its own.
 #pragma once
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "services/common/grpc/tls.h"
 
 namespace zizhu::bench {
@@ -22,10 +20,7 @@ inline std::shared_ptr<grpc::Channel> BenchChannel(const std::string& server, co
     std::cerr << credentials.status() << std::endl;
     std::exit(1);
   }
-  std::string token;
-  std::ifstream in(token_file);
-  std::getline(in, token);
-  return grpc_kit::CreateChannelWithToken(server, *credentials, std::string(absl::StripAsciiWhitespace(token)));
+  return grpc_kit::CreateChannelWithToken(server, *credentials, grpc_kit::ReadTokenFile(token_file));
 }
 
 }  // namespace zizhu::bench

@@ -74,13 +74,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std:
   grpc_kit::ClientTls tls{g.ca_file, g.cert_file, g.key_file, g.insecure_plaintext, g.server_name};
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = grpc_kit::ChannelCredentialsFor(tls);
   if (!credentials.ok()) return credentials.status();
-  std::string token;
-  if (with_token) {
-    std::ifstream in(g.token_file);
-    std::getline(in, token);
-    token = std::string(absl::StripAsciiWhitespace(token));
-  }
-  return grpc_kit::CreateChannelWithToken(target, *credentials, token, g.server_name);
+  return grpc_kit::CreateChannelWithToken(target, *credentials, with_token ? grpc_kit::ReadTokenFile(g.token_file) : "",
+                                          g.server_name);
 }
 
 std::unique_ptr<grpc::ClientContext> Context(const Globals& g) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace zizhu::grpc_kit {
@@ -37,6 +38,13 @@ class BearerFactory : public grpc::experimental::ClientInterceptorFactoryInterfa
 };
 
 }  // namespace
+
+std::string ReadTokenFile(const std::string& path) {
+  std::string token;
+  std::ifstream in(path);
+  std::getline(in, token);
+  return std::string(absl::StripAsciiWhitespace(token));
+}
 
 absl::StatusOr<std::string> ReadPemFile(const std::string& path, const char* what) {
   std::ifstream in(path);

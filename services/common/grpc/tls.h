@@ -44,6 +44,10 @@ std::shared_ptr<grpc::Channel> CreateChannelWithToken(const std::string& target,
                                                       const std::string& token, const std::string& server_name = "",
                                                       int max_message_bytes = 64 << 20);
 
+// The token kept by `zizhu login` in `path` (first line, trimmed); "" when
+// the file is missing (the call then fails UNAUTHENTICATED, saying to log in).
+std::string ReadTokenFile(const std::string& path);
+
 // Reads a whole (PEM) file; NOT_FOUND naming it.
 absl::StatusOr<std::string> ReadPemFile(const std::string& path, const char* what);
 

@@ -53,7 +53,6 @@ class Utf8Validator {
  public:
   void Feed(absl::string_view bytes);
   bool Finish() const { return valid_ && carry_.empty(); }
-  bool valid() const { return valid_; }
 
  private:
   std::string carry_;
