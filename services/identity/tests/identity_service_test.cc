@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/auth/tokens.h"
 #include "services/common/core/clock.h"
+#include "services/common/testing/raw_call.h"
 #include "services/common/testing/service_harness.h"
 #include "services/identity/identity.h"
 
@@ -91,6 +93,24 @@ TEST_F(IdentityServiceTest, BootstrapAdminLogsInAndTheTokenVerifiesWithThePublic
       auth::IssueToken(other_sk, {"admin", auth::Role::kCityAdmin, "2101", "x"}, clock_.Now(), absl::Hours(1), "x");
   EXPECT_EQ(As(forged_token)->WhoAmI(&forged, v1::WhoAmIRequest(), &who).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(IdentityServiceTest, EveryMethodButLoginNeedsAValidToken) {
+  const auto* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("zizhu.identity.v1.IdentityService");
+  ASSERT_NE(service, nullptr);
+  const std::string expired = harness_->Token({"admin", auth::Role::kCityAdmin, "2101", "x"}, absl::Seconds(-1));
+  int checked = 0;
+  for (int i = 0; i < service->method_count(); ++i) {
+    const std::string method = absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
+    if (service->method(i)->name() == "Login") continue;
+    for (const std::string& token : {std::string(), expired, std::string("v4.public.bm90IGEgdG9rZW4")}) {
+      auto answer = testing_kit::CallRaw(harness_->ChannelWithToken(token), method, "");
+      EXPECT_EQ(answer.status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << method;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 3 * (service->method_count() - 1));
 }
 
 TEST_F(IdentityServiceTest, WrongPasswordsLockTheAccountAndSayNothingMore) {

@@ -3,12 +3,10 @@
 // another scope. The table must name every method of every service the
 // registry serves (a new RPC without a row fails here), and no call from
 // another scope may succeed with another school's data in its answer.
-#include <grpcpp/generic/generic_stub.h>
 #include <sodium.h>
 
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <map>
 #include <set>
 
@@ -16,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "services/common/auth/tokens.h"
 #include "services/common/crypto/sha256.h"
+#include "services/common/testing/raw_call.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
@@ -33,29 +32,8 @@ using auth::Role;
 constexpr char kSchoolA[] = "3121000001";  // county 210102, city 2101: the data
 constexpr char kSchoolB[] = "3121000002";  // county 210103: the callers' school
 
-struct Answer {
-  grpc::Status status;
-  std::string bytes;  // the response, serialized
-};
-
-// A unary call by full method name with a serialized request.
-Answer CallRaw(const std::shared_ptr<grpc::Channel>& channel, const std::string& method, const std::string& request,
-               const std::vector<std::pair<std::string, std::string>>& metadata = {}) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  for (const auto& [k, v] : metadata) ctx.AddMetadata(k, v);
-  grpc::Slice slice(request);
-  grpc::ByteBuffer in(&slice, 1), out;
-  std::promise<grpc::Status> done;
-  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &in, &out, [&done](grpc::Status s) { done.set_value(s); });
-  Answer answer{done.get_future().get(), ""};
-  std::vector<grpc::Slice> slices;
-  if (answer.status.ok() && out.Dump(&slices).ok()) {
-    for (const auto& s : slices) answer.bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return answer;
-}
+using Answer = testing_kit::RawAnswer;
+using testing_kit::CallRaw;
 
 class AccessTest : public ::testing::Test {
  protected:
