@@ -75,31 +75,34 @@ class Endpoint {
  public:
   Endpoint(App* app, const auth::Authenticator* authenticator) : app_(app), authenticator_(authenticator) {}
 
- protected:
-  template <typename Req, typename Resp>
-  Reactor* Call(Ctx* ctx, const Req* request, Resp* response,
-                void (App::*method)(const auth::Caller&, const Req&, Callback<Resp>)) {
+ private:
+  // Admits the call, then `invoke(caller, done)`; `done` finishes it.
+  template <typename Req, typename Resp, typename Invoke>
+  Reactor* Serve(Ctx* ctx, const Req* request, Resp* response, Invoke invoke) {
     Reactor* reactor = ctx->DefaultReactor();
     absl::StatusOr<auth::Caller> caller = Admit(ctx, *request, *authenticator_);
     if (!caller.ok()) {
       reactor->Finish(ToGrpcStatus(caller.status()));
       return reactor;
     }
-    (app_->*method)(*caller, *request, FinishInto(reactor, response));
+    invoke(*caller, FinishInto(reactor, response));
     return reactor;
+  }
+
+ protected:
+  template <typename Req, typename Resp>
+  Reactor* Call(Ctx* ctx, const Req* request, Resp* response,
+                void (App::*method)(const auth::Caller&, const Req&, Callback<Resp>)) {
+    return Serve(ctx, request, response, [&](const auth::Caller& caller, Callback<Resp> done) {
+      (app_->*method)(caller, *request, std::move(done));
+    });
   }
 
   template <typename Req, typename Resp>
   Reactor* Call(Ctx* ctx, const Req* request, Resp* response,
                 absl::StatusOr<Resp> (App::*method)(const auth::Caller&, const Req&) const) {
-    Reactor* reactor = ctx->DefaultReactor();
-    absl::StatusOr<auth::Caller> caller = Admit(ctx, *request, *authenticator_);
-    if (!caller.ok()) {
-      reactor->Finish(ToGrpcStatus(caller.status()));
-      return reactor;
-    }
-    FinishInto(reactor, response)((app_->*method)(*caller, *request));
-    return reactor;
+    return Serve(ctx, request, response,
+                 [&](const auth::Caller& caller, Callback<Resp> done) { done((app_->*method)(caller, *request)); });
   }
 
   App* app_;
