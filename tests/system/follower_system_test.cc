@@ -135,7 +135,10 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
     subscriptions.Clear();
     grpc::ClientContext ctx;
     ASSERT_TRUE(follower.admin().ListSubscriptions(&ctx, {}, &subscriptions).ok());
-    ASSERT_EQ(subscriptions.subscriptions_size(), 1);
+    // The registry's topic, then the identity topic every service follows
+    // for token revocations (the kit's).
+    ASSERT_EQ(subscriptions.subscriptions_size(), 2);
+    EXPECT_EQ(subscriptions.subscriptions(1).topic(), "zizhu.identity.events.v1");
     if (subscriptions.subscriptions(0).lag_records() == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -18,7 +18,17 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
   if (!absl::StartsWith(authorization, "Bearer ")) {
     return absl::UnauthenticatedError("the authorization metadata is not 'Bearer <token>'");
   }
-  const absl::string_view token = authorization.substr(7);
+  absl::StatusOr<Caller> caller = Verified(authorization.substr(7));
+  if (!caller.ok() || !revoked_before_) return caller;
+  absl::StatusOr<std::optional<absl::Time>> revoked = revoked_before_(caller->subject);
+  if (!revoked.ok()) return revoked.status();
+  if (revoked->has_value() && caller->issued_at < **revoked) {
+    return absl::UnauthenticatedError("the token was revoked (the account was locked or changed); log in again");
+  }
+  return caller;
+}
+
+absl::StatusOr<Caller> Authenticator::Verified(absl::string_view token) const {
   const absl::Time now = clock_->Now();
   {
     absl::MutexLock lock(&mu_);

@@ -5,7 +5,9 @@
 // Thread-safe; borrowed by the kit's gRPC adapters.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -24,8 +26,17 @@ class Authenticator {
   // `authorization`: the metadata value, empty when absent.
   absl::StatusOr<Caller> Authenticate(absl::string_view authorization) const;
 
+  // When a login's tokens issued before a time stop being valid (its
+  // account was locked, or its role, scope or password changed); nullopt
+  // when none. Checked on every call, cached tokens included.
+  using RevokedBefore = std::function<absl::StatusOr<std::optional<absl::Time>>(const std::string& login)>;
+  // Set once, before the first call.
+  void set_revoked_before(RevokedBefore revoked_before) { revoked_before_ = std::move(revoked_before); }
+
  private:
+  absl::StatusOr<Caller> Verified(absl::string_view token) const;
   static constexpr size_t kCachedTokens = 4096;
+  RevokedBefore revoked_before_;
   TokenVerifier verifier_;
   const Clock* clock_;
   mutable absl::Mutex mu_;

@@ -33,6 +33,7 @@ struct Caller {
   std::string scope;
   std::string token_id;
   absl::Time expires_at = absl::InfiniteFuture();
+  absl::Time issued_at = absl::InfinitePast();
 
   // The actor written on events: "<role>:<subject>".
   std::string actor() const;

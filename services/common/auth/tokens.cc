@@ -15,7 +15,7 @@
 namespace zizhu::auth {
 namespace {
 
-std::string Rfc3339(absl::Time t) { return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone()); }
+std::string Rfc3339(absl::Time t) { return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone()); }
 
 std::string ToBase64(const unsigned char* bytes, size_t n) {
   std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL), '\0');
@@ -78,17 +78,18 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view token, absl::Time
   if (!google::protobuf::util::JsonStringToMessage(*message, &claims).ok() || claims.iss() != kIssuer) {
     return absl::UnauthenticatedError("the token's claims are not zizhu's");
   }
-  absl::Time expires;
+  absl::Time expires, issued;
   std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, claims.exp(), &expires, &error)) {
-    return absl::UnauthenticatedError("the token has no valid expiry");
+  if (!absl::ParseTime(absl::RFC3339_full, claims.exp(), &expires, &error) ||
+      !absl::ParseTime(absl::RFC3339_full, claims.iat(), &issued, &error)) {
+    return absl::UnauthenticatedError("the token has no valid issue and expiry times");
   }
   if (now >= expires) return absl::UnauthenticatedError(absl::StrCat("the token expired at ", claims.exp()));
   absl::StatusOr<Role> role = ParseRole(claims.role());
   if (!role.ok() || claims.sub().empty() || claims.scope().empty()) {
     return absl::UnauthenticatedError("the token names no valid subject, role and scope");
   }
-  return Caller{claims.sub(), *role, claims.scope(), claims.jti(), expires};
+  return Caller{claims.sub(), *role, claims.scope(), claims.jti(), expires, issued};
 }
 
 absl::StatusOr<SecretKey> LoadSecretKey(const std::string& path) {

@@ -10,6 +10,7 @@
 #include "services/common/core/status_macros.h"
 #include "services/common/service/metrics.h"
 #include "services/common/service/projection_admin.h"
+#include "services/common/service/revocations.h"
 
 namespace zizhu::service {
 
@@ -45,6 +46,18 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(ServiceHostOptio
   }
 
   h->city_ = options.city;
+  if (!options.identity_topic.empty()) {
+    if (!upstreams) return absl::FailedPreconditionError("following the identity topic needs an upstream opener");
+    ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> identity, upstreams(options.identity_topic));
+    h->revocations_ = std::make_unique<RevocationProjection>();
+    es::SubscriptionSpec spec{identity.get(), h->revocations_.get(), {}, absl::StrCat("system:", service->name())};
+    h->subscriptions_.push_back(std::make_unique<es::Subscription>(std::move(spec), h->processor_.get(),
+                                                                   h->store_.get(), options.subscriptions));
+    h->upstream_logs_.push_back(std::move(identity));
+  }
+  options.authenticator->set_revoked_before(
+      [store = h->store_.get()](const std::string& login) { return LoadRevokedBefore(*store, login); });
+
   ServiceContext context{*h->commands_, *h->store_, *clock, *options.authenticator, h->city_};
   std::vector<grpc::Service*> services;
   RETURN_IF_ERROR(service->Attach(context, services));

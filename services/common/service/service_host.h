@@ -54,8 +54,12 @@ struct ServiceHostOptions {
   // host:port of the Prometheus /metrics endpoint (port 0: any free port);
   // empty: no metrics endpoint.
   std::string metrics_address;
-  // Verifies every call's token (required; borrowed, outlives the host).
-  const auth::Authenticator* authenticator = nullptr;
+  // Verifies every call's token (required; borrowed, outlives the host). The
+  // host gives it the revocation rows of its store (see revocations.h).
+  auth::Authenticator* authenticator = nullptr;
+  // The identity service's topic, followed for token revocations ("" = not
+  // followed: the identity service itself, and tests without one).
+  std::string identity_topic;
   // The city this deployment serves ("" = any; development): its city
   // administrators administer it (see auth::AdministersDeployment).
   std::string city;
@@ -101,6 +105,7 @@ class ServiceHost {
   std::vector<std::shared_ptr<es::EventLog>> upstream_logs_;
   std::vector<std::unique_ptr<es::Subscription>> subscriptions_;
   std::unique_ptr<grpc::Service> admin_;
+  std::unique_ptr<es::Projection> revocations_;  // of the identity topic, when followed
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<prometheus::Collectable> metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;

@@ -81,6 +81,9 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
     cli.add_flag("--create-token-key-if-missing", create_token_key, "generate the token key pair when missing")
         ->envname(EnvName(s, "create-token-key-if-missing"));
   }
+  if (!spec.signs_tokens) opts.identity_topic = "zizhu.identity.events.v1";
+  Add(cli, s, "identity-topic", opts.identity_topic,
+      "identity service's topic, followed for token revocations (locked accounts); empty: not followed");
   Add(cli, s, "city", opts.city, "city code this deployment serves; its city administrators administer it");
   Add(cli, s, "tls-cert", opts.tls.cert_file, "PEM certificate chain of this server");
   Add(cli, s, "tls-key", opts.tls.key_file, "PEM private key of this server");

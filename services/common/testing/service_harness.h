@@ -98,7 +98,7 @@ class ServiceHarness {
   std::shared_ptr<grpc::Channel> channel_;
   auth::PublicKey public_key_{};
   auth::SecretKey secret_key_{};
-  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<auth::Authenticator> authenticator_;  // handed to the host
   const Clock* clock_ = nullptr;
 };
 

@@ -1,8 +1,11 @@
 #include "services/identity/app/identity_projection.h"
 
+#include <type_traits>
+
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/service/revocations.h"
 #include "services/common/storage/rows.h"
 
 namespace zizhu::identity {
@@ -20,6 +23,12 @@ void EvolveRowOn(es::EventDispatcher<storage::ProjectionBatch&>& on) {
     Evolve(after, event, at);
     after.mutable_account()->set_version(envelope.aggregate_version());
     batch.Put(key, SerializeDeterministic(after));
+    // Tokens issued before a lock or a change of role, scope or password
+    // are void (the kit's authenticator checks these rows).
+    if constexpr (std::is_same_v<Event, v1::AccountLocked> || std::is_same_v<Event, v1::AccountRoleChanged> ||
+                  std::is_same_v<Event, v1::PasswordChanged>) {
+      service::PutRevokedBefore(batch, event.login(), at);
+    }
     return absl::OkStatus();
   });
 }

@@ -12,6 +12,7 @@
 #include "services/common/testing/raw_call.h"
 #include "services/common/testing/service_harness.h"
 #include "services/identity/identity.h"
+#include "zizhu/common/v1/admin_service.grpc.pb.h"
 
 namespace zizhu::identity {
 namespace {
@@ -111,6 +112,105 @@ TEST_F(IdentityServiceTest, EveryMethodButLoginNeedsAValidToken) {
     }
   }
   EXPECT_EQ(checked, 3 * (service->method_count() - 1));
+}
+
+TEST_F(IdentityServiceTest, LockingAnAccountRevokesItsTokensAtOnce) {
+  v1::LoginResponse admin;
+  ASSERT_TRUE(Login("admin", kAdminPassword, &admin).ok());
+  v1::CreateAccountRequest create;
+  create.mutable_meta()->set_request_id("create-zhao");
+  create.set_login("zhao");
+  create.set_role(v1::ROLE_COUNTY_OFFICER);
+  create.set_scope("210102");
+  create.set_password("zhao's long password");
+  v1::CreateAccountResponse created;
+  grpc::ClientContext c0;
+  ASSERT_TRUE(As(admin.token())->CreateAccount(&c0, create, &created).ok());
+  v1::LoginResponse zhao;
+  ASSERT_TRUE(Login("zhao", "zhao's long password", &zhao).ok());
+  v1::WhoAmIResponse who;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(As(zhao.token())->WhoAmI(&c1, v1::WhoAmIRequest(), &who).ok());  // verified and cached
+
+  v1::LockAccountRequest lock;
+  lock.mutable_meta()->set_request_id("lock-zhao");
+  lock.set_login("zhao");
+  lock.set_reason("调离");
+  v1::LockAccountResponse locked;
+  grpc::ClientContext c2;
+  ASSERT_TRUE(As(admin.token())->LockAccount(&c2, lock, &locked).ok());
+  grpc::ClientContext c3;
+  grpc::Status revoked = As(zhao.token())->WhoAmI(&c3, v1::WhoAmIRequest(), &who);
+  EXPECT_EQ(revoked.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(revoked.error_message().find("revoked"), std::string::npos) << revoked.error_message();
+
+  // Unlocked, the old token stays void; a new login works.
+  v1::UnlockAccountRequest unlock;
+  unlock.mutable_meta()->set_request_id("unlock-zhao");
+  unlock.set_login("zhao");
+  v1::UnlockAccountResponse unlocked;
+  grpc::ClientContext c4;
+  ASSERT_TRUE(As(admin.token())->UnlockAccount(&c4, unlock, &unlocked).ok());
+  grpc::ClientContext c5;
+  EXPECT_EQ(As(zhao.token())->WhoAmI(&c5, v1::WhoAmIRequest(), &who).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  v1::LoginResponse again;
+  ASSERT_TRUE(Login("zhao", "zhao's long password", &again).ok());
+  grpc::ClientContext c6;
+  EXPECT_TRUE(As(again.token())->WhoAmI(&c6, v1::WhoAmIRequest(), &who).ok());
+}
+
+// Any other service (here an empty one on the kit) follows the identity topic
+// and refuses a locked account's tokens as soon as it has read the lock.
+class NothingService final : public service::Service {
+ public:
+  std::string name() const override { return "nothing"; }
+  es::Projection& projection() override { return projection_; }
+  absl::Status Attach(service::ServiceContext&, std::vector<grpc::Service*>&) override { return absl::OkStatus(); }
+
+ private:
+  class Empty final : public es::DispatchingProjection {};
+  Empty projection_;
+};
+
+TEST_F(IdentityServiceTest, AnotherServiceFollowingTheIdentityTopicRefusesALockedAccount) {
+  NothingService nothing;
+  service::ServiceHostOptions options;
+  options.identity_topic = kTopic;
+  auto other = testing_kit::ServiceHarness::Start(&nothing, topics_, "zizhu.nothing.events.v1", &clock_,
+                                                  dir_ + "/other", options, &secret_key_)
+                   .value();
+  v1::LoginResponse admin;
+  ASSERT_TRUE(Login("admin", kAdminPassword, &admin).ok());
+  v1::CreateAccountRequest create;
+  create.mutable_meta()->set_request_id("create-admin2");
+  create.set_login("admin2");
+  create.set_role(v1::ROLE_CITY_ADMIN);
+  create.set_scope("2101");
+  create.set_password("the second admin's password");
+  v1::CreateAccountResponse created;
+  grpc::ClientContext c0;
+  ASSERT_TRUE(As(admin.token())->CreateAccount(&c0, create, &created).ok());
+  v1::LoginResponse admin2;
+  ASSERT_TRUE(Login("admin2", "the second admin's password", &admin2).ok());
+  auto subscriptions = [&](const std::string& token) {
+    common::v1::ListSubscriptionsResponse response;
+    grpc::ClientContext ctx;
+    return common::v1::ProjectionAdminService::NewStub(other->ChannelWithToken(token))
+        ->ListSubscriptions(&ctx, {}, &response);
+  };
+  ASSERT_TRUE(subscriptions(admin2.token()).ok());
+
+  v1::LockAccountRequest lock;
+  lock.mutable_meta()->set_request_id("lock-admin2");
+  lock.set_login("admin2");
+  lock.set_reason("离职");
+  v1::LockAccountResponse locked;
+  grpc::ClientContext c1;
+  ASSERT_TRUE(As(admin.token())->LockAccount(&c1, lock, &locked).ok());
+  ASSERT_TRUE(other->host().WaitCaughtUp(absl::Seconds(10)));
+  grpc::Status refused = subscriptions(admin2.token());
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED) << refused.error_message();
+  EXPECT_TRUE(subscriptions(admin.token()).ok());
 }
 
 TEST_F(IdentityServiceTest, WrongPasswordsLockTheAccountAndSayNothingMore) {
