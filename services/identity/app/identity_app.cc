@@ -111,6 +111,12 @@ absl::Status IdentityApp::CheckManages(const auth::Caller& caller, v1::Role role
   return absl::OkStatus();
 }
 
+absl::Status IdentityApp::CheckManagesAccount(const auth::Caller& caller, const std::string& login) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kAdminister));
+  ASSIGN_OR_RETURN(v1::AccountRecord record, LoadAccount(login));
+  return CheckManages(caller, record.account().role(), record.account().scope());
+}
+
 template <typename Response>
 void IdentityApp::AccountCommand(const auth::Caller& caller, const google::protobuf::Message& request,
                                  const common::v1::CommandMeta& meta, const std::string& login, es::DecideFn decide,
@@ -146,6 +152,7 @@ void IdentityApp::CreateAccount(const auth::Caller& caller, const v1::CreateAcco
 
 void IdentityApp::ChangeRole(const auth::Caller& caller, const v1::ChangeRoleRequest& request,
                              Callback<v1::ChangeRoleResponse> done) {
+  if (absl::Status allowed = CheckManagesAccount(caller, request.login()); !allowed.ok()) return done(allowed);
   if (absl::Status allowed = CheckManages(caller, request.role(), request.scope()); !allowed.ok()) return done(allowed);
   AccountCommand<v1::ChangeRoleResponse>(
       caller, request, request.meta(), request.login(),
@@ -158,7 +165,7 @@ void IdentityApp::ChangeRole(const auth::Caller& caller, const v1::ChangeRoleReq
 
 void IdentityApp::LockAccount(const auth::Caller& caller, const v1::LockAccountRequest& request,
                               Callback<v1::LockAccountResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kAdminister); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = CheckManagesAccount(caller, request.login()); !allowed.ok()) return done(allowed);
   AccountCommand<v1::LockAccountResponse>(
       caller, request, request.meta(), request.login(),
       [request](storage::ProjectionBatch& view, absl::Time) {
@@ -170,7 +177,7 @@ void IdentityApp::LockAccount(const auth::Caller& caller, const v1::LockAccountR
 
 void IdentityApp::UnlockAccount(const auth::Caller& caller, const v1::UnlockAccountRequest& request,
                                 Callback<v1::UnlockAccountResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kAdminister); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = CheckManagesAccount(caller, request.login()); !allowed.ok()) return done(allowed);
   AccountCommand<v1::UnlockAccountResponse>(
       caller, request, request.meta(), request.login(),
       [request](storage::ProjectionBatch& view, absl::Time) {

@@ -54,6 +54,8 @@ class IdentityApp {
   absl::StatusOr<std::string> HashPassword(const std::string& field, const std::string& password) const;
   // kAdminister, and the target scope inside the caller's (city roles).
   absl::Status CheckManages(const auth::Caller& caller, v1::Role role, const std::string& scope) const;
+  // CheckManages for an existing account as it is now.
+  absl::Status CheckManagesAccount(const auth::Caller& caller, const std::string& login) const;
   template <typename Response>
   void AccountCommand(const auth::Caller& caller, const google::protobuf::Message& request,
                       const common::v1::CommandMeta& meta, const std::string& login, es::DecideFn decide,

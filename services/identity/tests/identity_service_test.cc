@@ -254,6 +254,17 @@ TEST_F(IdentityServiceTest, OnlyAnAdministratorManagesAccountsInsideItsCity) {
   EXPECT_EQ(create(operator_login.token(), "evil", v1::ROLE_CITY_ADMIN, "2101", "a long enough password").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
 
+  // An account of another city (made by a service) cannot be locked or changed from here.
+  const std::string service_token = harness_->Token({"ops", auth::Role::kService, "*", "t-ops"});
+  ASSERT_TRUE(create(service_token, "admin.x", v1::ROLE_CITY_ADMIN, "2201", "a long enough password").ok());
+  v1::LockAccountRequest lock;
+  lock.mutable_meta()->set_request_id("lock-x");
+  lock.set_login("admin.x");
+  lock.set_reason("test");
+  v1::LockAccountResponse locked;
+  grpc::ClientContext lock_ctx;
+  EXPECT_EQ(As(admin.token())->LockAccount(&lock_ctx, lock, &locked).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
   // The password is in the log only as an Argon2id hash.
   const auto records = harness_->log().AllRecords();
   EXPECT_FALSE(records.empty());
