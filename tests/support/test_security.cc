@@ -52,7 +52,7 @@ grpc_kit::ClientTls TestSecurity::ClientTls() const {
 }
 
 std::string TestSecurity::Token(const auth::Caller& caller) const {
-  return auth::IssueToken(secret_key_, caller, absl::Now(), absl::Hours(1), caller.token_id);
+  return auth::IssueToken(secret_key_, caller, absl::Now(), absl::Hours(1), caller.token_id).value();
 }
 
 std::shared_ptr<grpc::Channel> TestSecurity::Channel(const std::string& address, const auth::Caller& caller) const {

@@ -73,8 +73,12 @@ bool CoversCounty(const Caller& caller, absl::string_view county_code) {
   return false;
 }
 
+bool IsSchoolRole(const Caller& caller) {
+  return caller.role == Role::kSchoolOperator || caller.role == Role::kReviewer;
+}
+
 bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::string_view school_code) {
-  if (caller.role == Role::kSchoolOperator || caller.role == Role::kReviewer) {
+  if (IsSchoolRole(caller)) {
     return !school_code.empty() && school_code == caller.scope;
   }
   return CoversCounty(caller, county_code);

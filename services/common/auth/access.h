@@ -30,6 +30,9 @@ absl::string_view ActionName(Action action);
 // OK when `caller`'s role allows `action`.
 absl::Status Require(const Caller& caller, Action action);
 
+// A school's own roles (operator, reviewer): their scope is one school code.
+bool IsSchoolRole(const Caller& caller);
+
 // Whether the caller's scope covers a county, or a school in a county.
 bool CoversCounty(const Caller& caller, absl::string_view county_code);
 bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::string_view school_code);

@@ -54,8 +54,8 @@ absl::Status WriteKey(const std::string& path, const std::string& line, mode_t m
 
 }  // namespace
 
-std::string IssueToken(const SecretKey& key, const Caller& caller, absl::Time now, absl::Duration ttl,
-                       const std::string& token_id) {
+absl::StatusOr<std::string> IssueToken(const SecretKey& key, const Caller& caller, absl::Time now, absl::Duration ttl,
+                                       const std::string& token_id) {
   common::v1::TokenClaims claims;
   claims.set_iss(kIssuer);
   claims.set_sub(caller.subject);
@@ -67,7 +67,9 @@ std::string IssueToken(const SecretKey& key, const Caller& caller, absl::Time no
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(claims, &json, options);
+  if (auto printed = google::protobuf::util::MessageToJsonString(claims, &json, options); !printed.ok()) {
+    return absl::InternalError(absl::StrCat("token claims: ", printed.ToString()));
+  }
   return SignV4Public(key, json);
 }
 

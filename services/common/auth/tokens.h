@@ -15,8 +15,8 @@ namespace zizhu::auth {
 inline constexpr char kIssuer[] = "zizhu-identity";
 
 // A token for `caller` valid from `now` for `ttl`; `token_id` names it.
-std::string IssueToken(const SecretKey& key, const Caller& caller, absl::Time now, absl::Duration ttl,
-                       const std::string& token_id);
+absl::StatusOr<std::string> IssueToken(const SecretKey& key, const Caller& caller, absl::Time now, absl::Duration ttl,
+                                       const std::string& token_id);
 
 class TokenVerifier {
  public:

@@ -77,7 +77,7 @@ class ServiceHarness {
   static auth::Caller DefaultCaller() { return {"test-admin", auth::Role::kCityAdmin, "2101", "t-default"}; }
   // A token for `caller`, valid for `ttl` from the harness clock's now.
   std::string Token(const auth::Caller& caller, absl::Duration ttl = absl::Hours(1)) const {
-    return auth::IssueToken(secret_key_, caller, clock_->Now(), ttl, caller.token_id);
+    return auth::IssueToken(secret_key_, caller, clock_->Now(), ttl, caller.token_id).value();
   }
   // A plaintext channel sending `token` (empty: none).
   std::shared_ptr<grpc::Channel> ChannelWithToken(const std::string& token) const {

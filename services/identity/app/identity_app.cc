@@ -76,7 +76,8 @@ void IdentityApp::Login(const v1::LoginRequest& request, Callback<v1::LoginRespo
         ASSIGN_OR_RETURN(v1::AccountRecord account, LoadAccount(login));
         const auth::Caller caller{login, ToAuthRole(account.account().role()), account.account().scope(), token_id};
         v1::LoginResponse response;
-        response.set_token(auth::IssueToken(*signing_key_, caller, now, policy_.token_ttl, token_id));
+        ASSIGN_OR_RETURN(*response.mutable_token(),
+                         auth::IssueToken(*signing_key_, caller, now, policy_.token_ttl, token_id));
         *response.mutable_expires_at() =
             google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(expires));
         *response.mutable_account() = account.account();

@@ -91,7 +91,8 @@ TEST_F(IdentityServiceTest, BootstrapAdminLogsInAndTheTokenVerifiesWithThePublic
   crypto_sign_keypair(other_pk.data(), other_sk.data());
   grpc::ClientContext forged;
   std::string forged_token =
-      auth::IssueToken(other_sk, {"admin", auth::Role::kCityAdmin, "2101", "x"}, clock_.Now(), absl::Hours(1), "x");
+      auth::IssueToken(other_sk, {"admin", auth::Role::kCityAdmin, "2101", "x"}, clock_.Now(), absl::Hours(1), "x")
+          .value();
   EXPECT_EQ(As(forged_token)->WhoAmI(&forged, v1::WhoAmIRequest(), &who).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
 }

@@ -222,13 +222,18 @@ void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::
   done(AnswerStudent<v1::FindStudentByNationalIdResponse>(**student_id, false));
 }
 
-bool RegistryApp::StudentInScope(const auth::Caller& caller, const v1::StudentRecord& record) const {
+bool RegistryApp::StudentInScope(const auth::Caller& caller, const v1::StudentRecord& record,
+                                 SchoolCounties* counties) const {
   if (auth::AdministersDeployment(caller, city_)) return true;  // the whole city: no school to read
-  if (caller.role == auth::Role::kSchoolOperator || caller.role == auth::Role::kReviewer) {
-    return auth::CoversSchool(caller, "", record.school_code());
+  if (auth::IsSchoolRole(caller)) return auth::CoversSchool(caller, "", record.school_code());
+  SchoolCounties one;
+  if (!counties) counties = &one;
+  auto it = counties->find(record.school_code());
+  if (it == counties->end()) {
+    absl::StatusOr<v1::School> school = LoadSchool(record.school_code());
+    it = counties->emplace(record.school_code(), school.ok() ? school->county_code() : "").first;
   }
-  absl::StatusOr<v1::School> school = LoadSchool(record.school_code());
-  return school.ok() && auth::CoversSchool(caller, school->county_code(), record.school_code());
+  return !it->second.empty() && auth::CoversSchool(caller, it->second, record.school_code());
 }
 
 absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudentInScope(const auth::Caller& caller,
@@ -315,8 +320,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(scoped.page_size()));
   // A school's own roles list their school whatever they ask for.
   v1::ListStudentsRequest request = scoped;
-  if ((caller.role == auth::Role::kSchoolOperator || caller.role == auth::Role::kReviewer) &&
-      request.school_code().empty()) {
+  if (auth::IsSchoolRole(caller) && request.school_code().empty()) {
     request.set_school_code(caller.scope);
   }
   if (!request.school_code().empty()) RETURN_IF_ERROR(LoadSchoolInScope(caller, request.school_code()).status());
@@ -329,6 +333,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
   if (!request.class_name().empty() && request.grade() == 0) {
     return absl::InvalidArgumentError("class_name filter needs grade");
   }
+  SchoolCounties counties;  // schools read once per listing
   // Pick the narrowest index; the remaining filters are checked per row.
   std::string prefix;
   bool index_is_student_rows = false;
@@ -360,7 +365,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
                               record.status() != request.status()) {
                             return false;
                           }
-                          if (!StudentInScope(caller, record)) return false;
+                          if (!StudentInScope(caller, record, &counties)) return false;
                           ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
                           return true;
                         }));
@@ -430,37 +435,37 @@ absl::StatusOr<v1::ListPersonalDataRevealsResponse> RegistryApp::ListPersonalDat
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadAudit));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   v1::ListPersonalDataRevealsResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   storage::ScanPage(
-                       *store_, keys::kAccessByTimePrefix, request.page_token(), page_size,
-                       [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
-                         const std::string access_id = key.substr(key.rfind('/') + 1);
-                         ASSIGN_OR_RETURN(auto envelope, storage::LoadRow<common::v1::EventEnvelope>(
-                                                             *store_, keys::Access(access_id)));
-                         v1::PersonalDataRevealed event;
-                         if (!envelope || !envelope->payload().UnpackTo(&event)) {
-                           return absl::DataLossError(absl::StrCat("audit row '", key, "' has no reveal"));
-                         }
-                         if (!request.actor().empty() && envelope->actor() != request.actor()) return false;
-                         if (!request.student_id().empty() && event.student_id() != request.student_id()) {
-                           return false;
-                         }
-                         // The auditor's scope: the student's school (a removed record stays visible to city roles).
-                         absl::StatusOr<v1::StudentRecord> student = LoadStudent(event.student_id());
-                         if (student.ok() ? !StudentInScope(caller, *student) : caller.role != auth::Role::kCityAdmin) {
-                           return false;
-                         }
-                         v1::PersonalDataReveal* r = response.add_reveals();
-                         r->set_access_id(access_id);
-                         r->set_actor(envelope->actor());
-                         r->set_actor_org_scope(envelope->org_scope());
-                         r->set_student_id(event.student_id());
-                         *r->mutable_fields() = event.fields();
-                         r->set_reason(event.reason());
-                         *r->mutable_revealed_at() = envelope->occurred_at();
-                         r->set_request_id(envelope->request_id());
-                         return true;
-                       }));
+  SchoolCounties counties;  // schools read once per listing
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanPage(*store_, keys::kAccessByTimePrefix, request.page_token(), page_size,
+                        [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                          const std::string access_id = key.substr(key.rfind('/') + 1);
+                          ASSIGN_OR_RETURN(auto envelope, storage::LoadRow<common::v1::EventEnvelope>(
+                                                              *store_, keys::Access(access_id)));
+                          v1::PersonalDataRevealed event;
+                          if (!envelope || !envelope->payload().UnpackTo(&event)) {
+                            return absl::DataLossError(absl::StrCat("audit row '", key, "' has no reveal"));
+                          }
+                          if (!request.actor().empty() && envelope->actor() != request.actor()) return false;
+                          if (!request.student_id().empty() && event.student_id() != request.student_id()) {
+                            return false;
+                          }
+                          // The auditor's scope: the student's school.
+                          absl::StatusOr<v1::StudentRecord> student = LoadStudent(event.student_id());
+                          if (!student.ok() && !absl::IsNotFound(student.status())) return student.status();
+                          if (!student.ok() || !StudentInScope(caller, *student, &counties)) return false;
+                          v1::PersonalDataReveal* r = response.add_reveals();
+                          r->set_access_id(access_id);
+                          r->set_actor(envelope->actor());
+                          r->set_actor_org_scope(envelope->org_scope());
+                          r->set_student_id(event.student_id());
+                          *r->mutable_fields() = event.fields();
+                          r->set_reason(event.reason());
+                          *r->mutable_revealed_at() = envelope->occurred_at();
+                          r->set_request_id(envelope->request_id());
+                          return true;
+                        }));
   return response;
 }
 

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "services/common/auth/access.h"
 #include "services/common/es/commands.h"
 #include "services/registry/app/registry_projection.h"
@@ -74,7 +75,10 @@ class RegistryApp {
   absl::StatusOr<v1::School> LoadSchoolInScope(const auth::Caller& caller, const std::string& school_code) const;
   // The student if it exists and its school is in `caller`'s scope.
   absl::StatusOr<v1::StudentRecord> LoadStudentInScope(const auth::Caller& caller, const std::string& student_id) const;
-  bool StudentInScope(const auth::Caller& caller, const v1::StudentRecord& record) const;
+  // School code -> county code, filled as a listing reads schools ("" = no such school).
+  using SchoolCounties = absl::flat_hash_map<std::string, std::string>;
+  bool StudentInScope(const auth::Caller& caller, const v1::StudentRecord& record,
+                      SchoolCounties* counties = nullptr) const;
   absl::StatusOr<v1::Household> LoadHousehold(const std::string& household_number) const;
   absl::StatusOr<v1::StudentRecord> LoadStudent(const std::string& student_id) const;
   absl::StatusOr<v1::Student> ToApi(const v1::StudentRecord& record, bool reveal) const;

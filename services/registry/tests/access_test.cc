@@ -318,7 +318,7 @@ TEST_F(AccessTest, NoTokenExpiredTokenForgedTokenAreUnauthenticatedEverywhere) {
   const std::map<std::string, std::string> tokens = {
       {"none", ""},
       {"expired", harness_->Token(admin, absl::Seconds(-1))},
-      {"forged", auth::IssueToken(other_sk, admin, clock_.Now(), absl::Hours(1), "forged")},
+      {"forged", auth::IssueToken(other_sk, admin, clock_.Now(), absl::Hours(1), "forged").value()},
       {"garbage", "v4.public.bm90IGEgdG9rZW4"},
   };
   for (const auto& [kind, token] : tokens) {
