@@ -37,8 +37,16 @@ int FailRpc(const grpc::Status& status) {
 
 int FailStatus(const absl::Status& status) {
   std::cerr << "zizhu: " << status.message() << std::endl;
-  return status.code() == absl::StatusCode::kUnavailable || status.code() == absl::StatusCode::kDeadlineExceeded ? 3
-                                                                                                                 : 1;
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return 3;
+    case absl::StatusCode::kUnauthenticated:  // only a service says these: refused
+    case absl::StatusCode::kPermissionDenied:
+      return 2;
+    default:
+      return 1;
+  }
 }
 
 std::ostream& Out(const Globals& g) { return g.json ? std::cerr : std::cout; }

@@ -45,9 +45,9 @@ std::string DefaultCaFile();
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std::string& target, bool with_token);
 
 // Print to stderr; return the exit code (1 local error; 2 refused; 3
-// unavailable). FailStatus: a failed local step that may be the service's
-// absence: UNAVAILABLE and DEADLINE_EXCEEDED exit 3 (retry the same
-// command), anything else 1.
+// unavailable). FailStatus: a failed step that may have reached a service:
+// UNAVAILABLE and DEADLINE_EXCEEDED exit 3 (retry the same command),
+// UNAUTHENTICATED and PERMISSION_DENIED 2 (refused), anything else 1.
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
 int FailStatus(const absl::Status& status);
