@@ -19,6 +19,12 @@ absl::string_view ActionName(Action action) {
       return "import agency rosters and run the cross-match";
     case Action::kReadMatchQueues:
       return "read the cross-match work queues";
+    case Action::kPrepareAid:
+      return "prepare the aid round (applications, notice, objections)";
+    case Action::kReviewAid:
+      return "review aid applications";
+    case Action::kApproveAid:
+      return "open and approve aid rounds";
     case Action::kReadAudit:
       return "read the audit";
     case Action::kAdminister:
@@ -38,13 +44,15 @@ absl::Status Require(const Caller& caller, Action action) {
       break;
     case Role::kCountyOfficer:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRegisterSchools ||
-                action == Action::kRevealPersonalData || action == Action::kReadMatchQueues;
+                action == Action::kRevealPersonalData || action == Action::kReadMatchQueues ||
+                action == Action::kPrepareAid || action == Action::kApproveAid;
       break;
     case Role::kSchoolOperator:
-      allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData;
+      allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData ||
+                action == Action::kPrepareAid;
       break;
     case Role::kReviewer:
-      allowed = action == Action::kRead;
+      allowed = action == Action::kRead || action == Action::kReviewAid;
       break;
     case Role::kAuditor:
       allowed = action == Action::kRead || action == Action::kReadAudit;

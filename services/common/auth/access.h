@@ -21,6 +21,9 @@ enum class Action {
   kRevealPersonalData,  // read a national ID, bank card or phone in clear (audited)
   kImportRosters,       // import agency rosters (city-wide files) and run the cross-match
   kReadMatchQueues,     // the cross-match work queues and counts, in scope
+  kPrepareAid,          // aid round at a school: applications, coverage reasons, notice, objections
+  kReviewAid,           // review aid applications (the school's working group)
+  kApproveAid,          // open a school's round with its quota, approve it (education bureau)
   kReadAudit,           // the audit of personal-data reads
   kAdminister,          // projection rebuilds, accounts
 };

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/core/civil_date.h"
 #include "services/registry/domain/cross_match.h"
 #include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/national_id.h"
@@ -51,7 +52,7 @@ absl::StatusOr<PlausibilityPolicy> PlausibilityPolicy::Parse(const std::string& 
 }
 
 v1::Date DateInChina(absl::Time at) {
-  absl::CivilDay day = absl::ToCivilDay(at, absl::FixedTimeZone(8 * 3600));
+  const absl::CivilDay day = CivilDayInChina(at);
   v1::Date d;
   d.set_year(static_cast<int32_t>(day.year()));
   d.set_month(day.month());

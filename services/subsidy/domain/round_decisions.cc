@@ -1,0 +1,796 @@
+#include "services/subsidy/domain/round_decisions.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/core/civil_date.h"
+#include "services/common/core/status_macros.h"
+#include "services/subsidy/domain/entitlement_calc.h"
+#include "services/subsidy/domain/policy_file.h"
+#include "services/subsidy/domain/round_evolve.h"
+
+namespace zizhu::subsidy {
+namespace {
+
+using registry::v1::EnrolmentStatus;
+
+template <typename Event>
+std::shared_ptr<Event> New() {
+  return std::make_shared<Event>();
+}
+
+// Appends the next event of an aggregate, counting its version.
+class EventList {
+ public:
+  EventList(std::string type, std::string id, int64_t version) : type_(type), id_(id), version_(version) {}
+  void Add(std::shared_ptr<const google::protobuf::Message> payload) {
+    events_.push_back({type_, AggregateId(id_), AggregateVersion(++version_), std::move(payload)});
+  }
+  Events Take() { return std::move(events_); }
+
+ private:
+  std::string type_;
+  std::string id_;
+  int64_t version_;
+  Events events_;
+};
+
+absl::CivilDay Today(absl::Time now) { return CivilDayInChina(now); }
+
+std::string Day(absl::CivilDay day) { return FormatDate(ToDate(day)); }
+
+std::string FormatTime(const google::protobuf::Timestamp& t) {
+  const absl::Time at = absl::FromUnixSeconds(t.seconds());
+  return absl::FormatTime("%Y-%m-%d %H:%M", at, ChinaTimeZone()) + " (China time)";
+}
+
+absl::StatusOr<v1::RoundRecord> ExistingRound(SubsidyState& state, const std::string& round_id) {
+  RETURN_IF_ERROR(ParseRoundId(round_id).status());
+  ASSIGN_OR_RETURN(auto round, state.FindRound(round_id));
+  if (!round) return absl::NotFoundError(absl::StrCat("round '", round_id, "' has not been opened"));
+  return *round;
+}
+
+absl::StatusOr<v1::PolicyRecord> RoundPolicy(SubsidyState& state, const v1::RoundRecord& round) {
+  ASSIGN_OR_RETURN(auto policy, state.FindPolicy(round.policy_version()));
+  if (!policy) {
+    return absl::DataLossError(
+        absl::StrCat("policy version '", round.policy_version(), "' of round ", round.round_id(), " is missing"));
+  }
+  return *policy;
+}
+
+absl::StatusOr<v1::StudentFacts> CurrentFacts(SubsidyState& state, const v1::UpstreamStudent& student, int year) {
+  std::optional<v1::UpstreamPovertyEvidence> evidence;
+  if (!student.national_id_hash().empty()) {
+    ASSIGN_OR_RETURN(evidence, state.FindEvidence(student.national_id_hash()));
+  }
+  ASSIGN_OR_RETURN(int transition, state.ExitTransitionYears());
+  return FactsOf(student, evidence ? &*evidence : nullptr, transition, year);
+}
+
+absl::Status CheckStudentId(const std::string& field, const std::string& id) {
+  if (id.empty() || id.size() > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " '", id.substr(0, 64), "' must be a registry student id"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckText(const std::string& field, const std::string& value, size_t max, bool required) {
+  if (required && value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  if (value.size() > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(), " bytes; at most ", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckBatchSize(const std::string& field, int size) {
+  if (size < 1 || size > kMaxBatchItems) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " holds ", size, " items; 1 to ", kMaxBatchItems));
+  }
+  return absl::OkStatus();
+}
+
+bool Covers(const v1::ApplicationRecord& app) { return app.state() != v1::APPLICATION_STATE_REJECTED; }
+
+std::string ShortList(const std::vector<std::string>& items) {
+  std::vector<std::string> head(items.begin(), items.begin() + std::min<size_t>(items.size(), 5));
+  return absl::StrCat(absl::StrJoin(head, ", "), items.size() > head.size() ? ", ..." : "");
+}
+
+v1::AccrualSpan OpenSpan(const Date& from) {
+  v1::AccrualSpan span;
+  *span.mutable_from() = from;
+  return span;
+}
+
+// The adjustment that stops or resumes `record` at `date`; nullopt when the
+// change does not affect it.
+std::optional<v1::Adjustment> AdjustmentFor(const v1::EntitlementRecord& record, v1::AdjustmentKind kind,
+                                            const Date& date) {
+  const v1::Entitlement& e = record.entitlement();
+  if (ToCivil(date) > ToCivil(e.semester_end())) return std::nullopt;  // after the semester: nothing to change
+  switch (kind) {
+    case v1::ADJUSTMENT_KIND_RESUMED:
+      if (record.state() != v1::ENTITLEMENT_STATE_STOPPED) return std::nullopt;
+      break;
+    case v1::ADJUSTMENT_KIND_STOPPED:
+      if (record.state() != v1::ENTITLEMENT_STATE_ACCRUING) return std::nullopt;
+      break;
+    default:
+      if (record.state() == v1::ENTITLEMENT_STATE_DISQUALIFIED) return std::nullopt;
+      break;
+  }
+  const Payable after = PayableFor(e, AccruedDays(e, SpansAfter(record, kind, date)));
+  v1::Adjustment adjustment;
+  adjustment.set_kind(kind);
+  *adjustment.mutable_effective_date() = date;
+  adjustment.set_payable_before_fen(record.payable_fen());
+  adjustment.set_payable_after_fen(after.fen);
+  for (const v1::ShareAmount& part : after.shares) *adjustment.add_shares_after() = part;
+  return adjustment;
+}
+
+std::string StatusName(EnrolmentStatus status) {
+  switch (status) {
+    case registry::v1::ENROLMENT_STATUS_ENROLLED:
+      return "enrolled";
+    case registry::v1::ENROLMENT_STATUS_TRANSFERRED:
+      return "transferred";
+    case registry::v1::ENROLMENT_STATUS_SUSPENDED:
+      return "suspended";
+    case registry::v1::ENROLMENT_STATUS_DROPPED_OUT:
+      return "dropped out";
+    case registry::v1::ENROLMENT_STATUS_GRADUATED:
+      return "graduated";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace
+
+std::string RoundId(const std::string& school_code, const std::string& semester) {
+  return absl::StrCat(school_code, "/", semester);
+}
+
+absl::StatusOr<std::pair<std::string, Semester>> ParseRoundId(const std::string& round_id) {
+  const size_t slash = round_id.find('/');
+  if (slash == std::string::npos || slash == 0 || slash > 20) {
+    return absl::InvalidArgumentError(absl::StrCat("round_id '", round_id.substr(0, 64),
+                                                   "' must be SCHOOL_CODE/SEMESTER, e.g. 210102000001/2026-spring"));
+  }
+  ASSIGN_OR_RETURN(Semester semester, ParseSemester("round_id", round_id.substr(slash + 1)));
+  return std::make_pair(round_id.substr(0, slash), semester);
+}
+
+absl::StatusOr<v1::PolicyRecord> PolicyInForce(SubsidyState& state, const Semester& semester) {
+  ASSIGN_OR_RETURN(std::vector<v1::PolicyRecord> policies, state.AllPolicies());
+  std::optional<v1::PolicyRecord> best;
+  for (v1::PolicyRecord& record : policies) {
+    if (record.draft()) continue;
+    const absl::CivilDay effective = ToCivil(record.policy().effective_from());
+    if (effective > CalendarOf(record.policy(), semester).first_day) continue;
+    if (!best || effective > ToCivil(best->policy().effective_from())) best = std::move(record);
+  }
+  if (!best) {
+    return absl::FailedPreconditionError(absl::StrCat("no published policy version is in force for ", semester.id(),
+                                                      "; load one with `zizhu policy load FILE`"));
+  }
+  return *best;
+}
+
+absl::StatusOr<Events> DecideLoadPolicy(SubsidyState& state, const v1::Policy& policy, bool draft,
+                                        const std::string& file_name, const std::string& file_hash) {
+  RETURN_IF_ERROR(ValidatePolicy(policy));
+  ASSIGN_OR_RETURN(auto existing, state.FindPolicy(policy.version()));
+  if (existing && !existing->draft()) {
+    return absl::AlreadyExistsError(absl::StrCat("policy version ", policy.version(),
+                                                 " is already published and never changes; load a new version"));
+  }
+  if (existing && google::protobuf::util::MessageDifferencer::Equals(existing->policy(), policy) &&
+      existing->draft() == draft) {
+    return absl::AlreadyExistsError(absl::StrCat("policy version ", policy.version(), " is already loaded as it is"));
+  }
+  EventList events(kPolicyAggregate, policy.version(), existing ? existing->aggregate_version() : 0);
+  auto loaded = New<v1::PolicyVersionLoaded>();
+  *loaded->mutable_policy() = policy;
+  loaded->set_draft(true);
+  loaded->set_file_name(file_name);
+  loaded->set_file_hash(file_hash);
+  events.Add(loaded);
+  if (!draft) {
+    ASSIGN_OR_RETURN(std::vector<v1::PolicyRecord> all, state.AllPolicies());
+    for (const v1::PolicyRecord& other : all) {
+      if (!other.draft() && other.policy().version() != policy.version() &&
+          ToCivil(other.policy().effective_from()) == ToCivil(policy.effective_from())) {
+        return absl::FailedPreconditionError(absl::StrCat("published version ", other.policy().version(),
+                                                          " already takes effect on ",
+                                                          FormatDate(policy.effective_from())));
+      }
+    }
+    auto published = New<v1::PolicyVersionPublished>();
+    published->set_version(policy.version());
+    events.Add(published);
+  }
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecidePublishPolicy(SubsidyState& state, const std::string& version) {
+  if (version.empty()) return absl::InvalidArgumentError("version is required");
+  ASSIGN_OR_RETURN(auto existing, state.FindPolicy(version));
+  if (!existing) return absl::NotFoundError(absl::StrCat("policy version '", version.substr(0, 40), "' is not loaded"));
+  if (!existing->draft()) return absl::AlreadyExistsError(absl::StrCat("policy version ", version, " is already published"));
+  ASSIGN_OR_RETURN(std::vector<v1::PolicyRecord> all, state.AllPolicies());
+  for (const v1::PolicyRecord& other : all) {
+    if (!other.draft() && ToCivil(other.policy().effective_from()) == ToCivil(existing->policy().effective_from())) {
+      return absl::FailedPreconditionError(absl::StrCat("published version ", other.policy().version(),
+                                                        " already takes effect on ",
+                                                        FormatDate(existing->policy().effective_from())));
+    }
+  }
+  EventList events(kPolicyAggregate, version, existing->aggregate_version());
+  auto published = New<v1::PolicyVersionPublished>();
+  published->set_version(version);
+  events.Add(published);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideOpenRound(SubsidyState& state, const v1::OpenRoundRequest& request, absl::Time now) {
+  ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", request.semester()));
+  if (request.quota() < 0 || request.quota() > 100000) {
+    return absl::InvalidArgumentError(absl::StrCat("quota ", request.quota(), " must be 0 to 100000"));
+  }
+  ASSIGN_OR_RETURN(auto school, state.FindSchool(request.school_code()));
+  if (!school) {
+    return absl::NotFoundError(absl::StrCat("school '", request.school_code().substr(0, 40), "' is not registered"));
+  }
+  const std::string round_id = RoundId(request.school_code(), semester.id());
+  ASSIGN_OR_RETURN(auto existing, state.FindRound(round_id));
+  if (existing) return absl::AlreadyExistsError(absl::StrCat("round ", round_id, " is already open"));
+  ASSIGN_OR_RETURN(v1::PolicyRecord policy, PolicyInForce(state, semester));
+  const SemesterCalendar calendar = CalendarOf(policy.policy(), semester);
+  if (Today(now) > calendar.last_day) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("semester ", semester.id(), " ended on ", Day(calendar.last_day), "; a round cannot open after it"));
+  }
+  EventList events(kRoundAggregate, round_id, 0);
+  auto opened = New<v1::RoundOpened>();
+  opened->set_round_id(round_id);
+  opened->set_school_code(school->school_code());
+  opened->set_school_name(school->name());
+  opened->set_county_code(school->county_code());
+  opened->set_semester(semester.id());
+  opened->set_quota(request.quota());
+  opened->set_policy_version(policy.policy().version());
+  *opened->mutable_application_deadline() = ToDate(calendar.application_deadline);
+  events.Add(opened);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::SubmitApplicationsRequest& request,
+                                                absl::Time now) {
+  RETURN_IF_ERROR(CheckBatchSize("applications", request.applications_size()));
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
+  ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
+  ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
+  const SemesterCalendar calendar = CalendarOf(policy.policy(), semester);
+  const absl::CivilDay today = Today(now);
+  if (round.state() == v1::ROUND_STATE_NOTICE) {
+    return absl::FailedPreconditionError(absl::StrCat("round ", round.round_id(),
+                                                      " is in public notice; new applications are taken as "
+                                                      "mid-semester changes after its approval"));
+  }
+  if (today > calendar.last_day) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("semester ", round.semester(), " ended on ", Day(calendar.last_day)));
+  }
+  auto submitted = New<v1::ApplicationsSubmitted>();
+  submitted->set_round_id(round.round_id());
+  std::set<std::string> seen;
+  for (int i = 0; i < request.applications_size(); ++i) {
+    const v1::ApplicationInput& input = request.applications(i);
+    const std::string field = absl::StrCat("applications[", i, "]");
+    RETURN_IF_ERROR(CheckStudentId(field + ".student_id", input.student_id()));
+    const std::string& id = input.student_id();
+    if (!seen.insert(id).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": student ", id, " appears twice in the request"));
+    }
+    const bool mid = input.mid_semester_reason() != v1::MID_SEMESTER_REASON_UNSPECIFIED;
+    if (!mid && (today > calendar.application_deadline || round.state() == v1::ROUND_STATE_APPROVED)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": applications for ", round.semester(), " closed on ", Day(calendar.application_deadline),
+          " (today is ", Day(today), "); a later application must be a mid-semester change (transfer in, "
+          "changed circumstances) with its effective date"));
+    }
+    Date accrues_from = ToDate(calendar.first_day);
+    if (mid) {
+      RETURN_IF_ERROR(ValidateDate(field + ".effective_date", input.effective_date()));
+      const absl::CivilDay effective = ToCivil(input.effective_date());
+      if (effective < calendar.first_day || effective > calendar.last_day || effective > today) {
+        return absl::InvalidArgumentError(absl::StrCat(field, ".effective_date ", FormatDate(input.effective_date()),
+                                                       " must lie in ", round.semester(), " (", Day(calendar.first_day),
+                                                       " to ", Day(calendar.last_day), ") and not after today"));
+      }
+      accrues_from = input.effective_date();
+    }
+    const v1::Attestation& stamp = input.attestation();
+    RETURN_IF_ERROR(CheckText(field + ".attestation.stamped_by", stamp.stamped_by(), 200, true));
+    RETURN_IF_ERROR(CheckText(field + ".attestation.scan_ref", stamp.scan_ref(), 500, true));
+    RETURN_IF_ERROR(ValidateDate(field + ".attestation.stamped_on", stamp.stamped_on()));
+    if (ToCivil(stamp.stamped_on()) > today) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".attestation.stamped_on ",
+                                                     FormatDate(stamp.stamped_on()), " is after today (", Day(today),
+                                                     ")"));
+    }
+    ASSIGN_OR_RETURN(auto student, state.FindStudent(id));
+    if (!student) return absl::NotFoundError(absl::StrCat(field, ": student ", id, " is not in the registry"));
+    if (student->school_code() != round.school_code() ||
+        student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": student ", id, " (", student->name_masked(), ") is not enrolled at school ", round.school_code(),
+          " (registry: ", StatusName(student->status()), " at ",
+          student->school_code().empty() ? "no school" : student->school_code(), ")"));
+    }
+    ASSIGN_OR_RETURN(auto existing, state.FindApplication(round.round_id(), id));
+    if (existing && existing->state() == v1::APPLICATION_STATE_DISQUALIFIED) {
+      return absl::FailedPreconditionError(absl::StrCat(field, ": student ", id, " was disqualified in round ",
+                                                        round.round_id(), ": ", existing->disqualification()));
+    }
+    if (existing && existing->state() != v1::APPLICATION_STATE_REJECTED &&
+        existing->state() != v1::APPLICATION_STATE_REMOVED) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(field, ": student ", id, " already has an application in round ", round.round_id()));
+    }
+    v1::Application* application = submitted->add_applications();
+    application->set_student_id(id);
+    *application->mutable_attestation() = stamp;
+    application->set_mid_semester_reason(input.mid_semester_reason());
+    *application->mutable_effective_date() = accrues_from;
+    ASSIGN_OR_RETURN(*application->mutable_facts(), CurrentFacts(state, *student, semester.year));
+  }
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  events.Add(submitted);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideRecordCoverageReasons(SubsidyState& state,
+                                                   const v1::RecordCoverageReasonsRequest& request) {
+  RETURN_IF_ERROR(CheckBatchSize("reasons", request.reasons_size()));
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
+  ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
+  auto recorded = New<v1::CoverageReasonsRecorded>();
+  recorded->set_round_id(round.round_id());
+  std::set<std::string> seen;
+  for (int i = 0; i < request.reasons_size(); ++i) {
+    const v1::CoverageReasonInput& input = request.reasons(i);
+    const std::string field = absl::StrCat("reasons[", i, "]");
+    RETURN_IF_ERROR(CheckStudentId(field + ".student_id", input.student_id()));
+    if (!seen.insert(input.student_id()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": student ", input.student_id(), " appears twice"));
+    }
+    if (input.kind() == v1::COVERAGE_REASON_KIND_UNSPECIFIED) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".kind is required: left_school, aided_elsewhere or declined_in_writing"));
+    }
+    RETURN_IF_ERROR(CheckText(field + ".note", input.note(), 1000, true));
+    RETURN_IF_ERROR(CheckText(field + ".document_ref", input.document_ref(), 500,
+                              input.kind() == v1::COVERAGE_REASON_KIND_DECLINED_IN_WRITING));
+    ASSIGN_OR_RETURN(auto student, state.FindStudent(input.student_id()));
+    if (!student) {
+      return absl::NotFoundError(absl::StrCat(field, ": student ", input.student_id(), " is not in the registry"));
+    }
+    ASSIGN_OR_RETURN(v1::StudentFacts facts, CurrentFacts(state, *student, semester.year));
+    if (!facts.registered_poor()) {
+      return absl::FailedPreconditionError(absl::StrCat(field, ": student ", input.student_id(),
+                                                        " is not registered-poor; only registered-poor students "
+                                                        "need a reason for having no application"));
+    }
+    ASSIGN_OR_RETURN(bool has_reason, state.HasCoverageReason(round.round_id(), input.student_id()));
+    if (has_reason) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(field, ": student ", input.student_id(), " already has a recorded reason in this round"));
+    }
+    v1::CoverageReason* reason = recorded->add_reasons();
+    reason->set_student_id(input.student_id());
+    reason->set_kind(input.kind());
+    reason->set_note(input.note());
+    reason->set_document_ref(input.document_ref());
+    *reason->mutable_facts() = facts;
+  }
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  events.Add(recorded);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::ReviewApplicationsRequest& request) {
+  RETURN_IF_ERROR(CheckBatchSize("reviews", request.reviews_size()));
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
+  if (round.state() == v1::ROUND_STATE_NOTICE) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "round ", round.round_id(), " is in public notice; the list changes only through a resolved objection"));
+  }
+  if (request.reviewers().empty() || request.reviewers_size() > 50) {
+    return absl::InvalidArgumentError("reviewers: name the 1-50 working-group members who reviewed");
+  }
+  for (int i = 0; i < request.reviewers_size(); ++i) {
+    RETURN_IF_ERROR(CheckText(absl::StrCat("reviewers[", i, "]"), request.reviewers(i), 100, true));
+  }
+  ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
+  int quota_used = round.quota_used();
+  auto reviewed = New<v1::ApplicationsReviewed>();
+  reviewed->set_round_id(round.round_id());
+  *reviewed->mutable_reviewers() = request.reviewers();
+  std::set<std::string> seen;
+  for (int i = 0; i < request.reviews_size(); ++i) {
+    const v1::ReviewInput& input = request.reviews(i);
+    const std::string field = absl::StrCat("reviews[", i, "]");
+    RETURN_IF_ERROR(CheckStudentId(field + ".student_id", input.student_id()));
+    if (!seen.insert(input.student_id()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": student ", input.student_id(), " appears twice"));
+    }
+    ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), input.student_id()));
+    if (!app) {
+      return absl::NotFoundError(
+          absl::StrCat(field, ": student ", input.student_id(), " has no application in round ", round.round_id()));
+    }
+    if (app->state() != v1::APPLICATION_STATE_SUBMITTED && app->state() != v1::APPLICATION_STATE_ACCEPTED &&
+        app->state() != v1::APPLICATION_STATE_REJECTED) {
+      return absl::FailedPreconditionError(absl::StrCat(field, ": the application of student ", input.student_id(),
+                                                        " is ", v1::ApplicationState_Name(app->state()),
+                                                        " and can no longer be reviewed"));
+    }
+    const bool hardship = !app->application().facts().registered_poor();
+    v1::Review review;
+    review.set_student_id(input.student_id());
+    review.set_decision(input.decision());
+    if (input.decision() == v1::REVIEW_DECISION_ACCEPTED) {
+      if (input.tier() < 1 || input.tier() > 9) {
+        return absl::InvalidArgumentError(absl::StrCat(field, ".tier ", input.tier(), " must be 1-9"));
+      }
+      auto rule = RuleFor(policy.policy(), app->application().facts(), input.tier());
+      if (!rule.ok()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(field, ": student ", input.student_id(), ": ", rule.status().message()));
+      }
+      review.set_tier(input.tier());
+      review.set_counts_against_quota(hardship);
+    } else if (input.decision() == v1::REVIEW_DECISION_REJECTED) {
+      RETURN_IF_ERROR(CheckText(field + ".reason", input.reason(), 1000, true));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".decision is required: accepted or rejected"));
+    }
+    RETURN_IF_ERROR(CheckText(field + ".reason", input.reason(), 1000, false));
+    review.set_reason(input.reason());
+    quota_used += (review.counts_against_quota() ? 1 : 0) - (app->counts_against_quota() ? 1 : 0);
+    if (review.counts_against_quota() && quota_used > round.quota()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": the quota of round ", round.round_id(), " is ", round.quota(),
+          " hardship students (registered-poor students are outside it); accepting student ", input.student_id(),
+          " would make ", quota_used));
+    }
+    *reviewed->add_reviews() = review;
+  }
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  events.Add(reviewed);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecidePublishNotice(SubsidyState& state, const std::string& round_id, absl::Time now) {
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, round_id));
+  if (round.state() != v1::ROUND_STATE_OPEN) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round_id, " is ", v1::RoundState_Name(round.state()), "; a notice is published once"));
+  }
+  if (round.pending_review() > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(round.pending_review(), " applications of round ", round_id,
+                                                      " are not reviewed yet; review them before the notice"));
+  }
+  if (round.accepted() == 0) {
+    return absl::FailedPreconditionError(absl::StrCat("round ", round_id, " has no accepted application to publish"));
+  }
+  ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
+  EventList events(kRoundAggregate, round_id, round.aggregate_version());
+  auto notice = New<v1::NoticePublished>();
+  notice->set_round_id(round_id);
+  notice->set_notice_days(policy.policy().notice_days());
+  *notice->mutable_closes_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(now + absl::Hours(24) * policy.policy().notice_days()));
+  notice->set_entries(round.accepted());
+  events.Add(notice);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideRaiseObjection(SubsidyState& state, const v1::RaiseObjectionRequest& request,
+                                            absl::Time now) {
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
+  if (round.state() != v1::ROUND_STATE_NOTICE) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round.round_id(), " is not in public notice; objections are taken during the notice"));
+  }
+  const absl::Time closes = absl::FromUnixSeconds(round.notice_closes_at().seconds());
+  if (now >= closes) {
+    return absl::FailedPreconditionError(absl::StrCat("the notice of round ", round.round_id(), " closed at ",
+                                                      FormatTime(round.notice_closes_at())));
+  }
+  RETURN_IF_ERROR(CheckText("reason", request.reason(), 2000, true));
+  RETURN_IF_ERROR(CheckText("raised_by", request.raised_by(), 200, false));
+  ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), request.student_id()));
+  if (!app || app->state() != v1::APPLICATION_STATE_ACCEPTED) {
+    return absl::NotFoundError(
+        absl::StrCat("student '", request.student_id().substr(0, 64), "' is not on the notice list of round ",
+                     round.round_id()));
+  }
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  auto raised = New<v1::ObjectionRaised>();
+  raised->set_round_id(round.round_id());
+  raised->set_objection_id(absl::StrCat("O", round.objections() + 1));
+  raised->set_student_id(request.student_id());
+  raised->set_reason(request.reason());
+  raised->set_raised_by(request.raised_by());
+  events.Add(raised);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::ResolveObjectionRequest& request) {
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
+  ASSIGN_OR_RETURN(auto objection, state.FindObjection(round.round_id(), request.objection_id()));
+  if (!objection) {
+    return absl::NotFoundError(absl::StrCat("objection '", request.objection_id().substr(0, 20),
+                                            "' does not exist in round ", round.round_id()));
+  }
+  if (objection->outcome() != v1::OBJECTION_OUTCOME_UNSPECIFIED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("objection ", request.objection_id(), " is already resolved (",
+                     v1::ObjectionOutcome_Name(objection->outcome()), ")"));
+  }
+  RETURN_IF_ERROR(CheckText("note", request.note(), 2000, true));
+  auto resolved = New<v1::ObjectionResolved>();
+  resolved->set_round_id(round.round_id());
+  resolved->set_objection_id(request.objection_id());
+  resolved->set_student_id(objection->student_id());
+  resolved->set_outcome(request.outcome());
+  resolved->set_note(request.note());
+  switch (request.outcome()) {
+    case v1::OBJECTION_OUTCOME_REJECTED:
+    case v1::OBJECTION_OUTCOME_UPHELD_REMOVE:
+      break;
+    case v1::OBJECTION_OUTCOME_UPHELD_CHANGE_TIER: {
+      ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), objection->student_id()));
+      ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
+      if (!app) return absl::DataLossError(absl::StrCat("application of ", objection->student_id(), " is missing"));
+      auto rule = RuleFor(policy.policy(), app->application().facts(), request.new_tier());
+      if (!rule.ok()) return absl::FailedPreconditionError(absl::StrCat("new_tier: ", rule.status().message()));
+      resolved->set_new_tier(request.new_tier());
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("outcome is required: rejected, upheld_remove or upheld_change_tier");
+  }
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  events.Add(resolved);
+  return events.Take();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTodo(SubsidyState& state,
+                                                                                   const v1::RoundRecord& round,
+                                                                                   const std::string& after,
+                                                                                   int limit, int* total) {
+  ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
+  std::vector<std::pair<std::string, v1::StudentFacts>> todo;
+  int count = 0;
+  absl::Status failure;
+  RETURN_IF_ERROR(state.ForEachStudentOfSchool(round.school_code(), [&](const v1::UpstreamStudent& student) {
+    if (student.status() != registry::v1::ENROLMENT_STATUS_ENROLLED) return true;
+    absl::StatusOr<v1::StudentFacts> facts = CurrentFacts(state, student, semester.year);
+    if (!facts.ok()) {
+      failure = facts.status();
+      return false;
+    }
+    if (!facts->registered_poor()) return true;
+    absl::StatusOr<std::optional<v1::ApplicationRecord>> app =
+        state.FindApplication(round.round_id(), student.student_id());
+    absl::StatusOr<bool> reason = state.HasCoverageReason(round.round_id(), student.student_id());
+    if (!app.ok() || !reason.ok()) {
+      failure = !app.ok() ? app.status() : reason.status();
+      return false;
+    }
+    if ((*app && Covers(**app)) || *reason) return true;
+    ++count;
+    if (student.student_id() > after && (limit <= 0 || static_cast<int>(todo.size()) < limit)) {
+      todo.emplace_back(student.student_id(), *std::move(facts));
+    }
+    return true;
+  }));
+  RETURN_IF_ERROR(failure);
+  if (total != nullptr) *total = count;
+  return todo;
+}
+
+absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string& round_id, absl::Time now) {
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, round_id));
+  const bool first = round.state() == v1::ROUND_STATE_NOTICE;
+  if (round.state() == v1::ROUND_STATE_OPEN) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round_id, " has not published its notice; approval comes after the notice"));
+  }
+  if (first && now < absl::FromUnixSeconds(round.notice_closes_at().seconds())) {
+    return absl::FailedPreconditionError(absl::StrCat("the notice of round ", round_id, " runs until ",
+                                                      FormatTime(round.notice_closes_at()),
+                                                      "; approval before it closes is refused"));
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::ObjectionRecord> open, state.OpenObjections(round_id));
+  if (!open.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& o : open) ids.push_back(absl::StrCat(o.objection_id(), " (", o.student_id(), ")"));
+    return absl::FailedPreconditionError(absl::StrCat(open.size(), " objections of round ", round_id,
+                                                      " are unresolved: ", ShortList(ids)));
+  }
+  if (round.pending_review() > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(round.pending_review(), " applications of round ", round_id, " are not reviewed yet"));
+  }
+  int missing = 0;
+  ASSIGN_OR_RETURN(auto todo, CoverageTodo(state, round, "", 5, &missing));
+  if (missing > 0) {
+    std::vector<std::string> names;
+    for (const auto& [id, facts] : todo) names.push_back(absl::StrCat(id, " ", facts.name_masked()));
+    return absl::FailedPreconditionError(absl::StrCat(
+        missing, " registered-poor students of school ", round.school_code(),
+        " have neither an application nor a recorded reason (left the school, aided elsewhere, declined in "
+        "writing): ",
+        ShortList(names), "; see `zizhu aid todo ", round_id, "`"));
+  }
+  ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
+  ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
+  auto approved = New<v1::RoundApproved>();
+  approved->set_round_id(round_id);
+  approved->set_policy_version(policy.policy().version());
+  std::vector<v1::Entitlement> fixed;
+  int poor_aided = 0;
+  absl::Status failure;
+  RETURN_IF_ERROR(state.ForEachApplication(round_id, [&](const v1::ApplicationRecord& app) {
+    if (app.state() != v1::APPLICATION_STATE_ACCEPTED) return true;
+    const std::string& id = app.application().student_id();
+    absl::StatusOr<std::optional<v1::UpstreamStudent>> student = state.FindStudent(id);
+    if (!student.ok()) {
+      failure = student.status();
+      return false;
+    }
+    if (!*student || (*student)->school_code() != round.school_code() ||
+        (*student)->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
+      approved->add_left_school(id);
+      return true;
+    }
+    absl::StatusOr<v1::Entitlement> e = ComputeEntitlement(policy.policy(), semester, app.application().facts(),
+                                                           app.tier(), app.application().effective_date());
+    if (!e.ok()) {
+      failure = absl::FailedPreconditionError(absl::StrCat("student ", id, ": ", e.status().message()));
+      return false;
+    }
+    e->set_student_id(id);
+    e->set_round_id(round_id);
+    e->set_school_code(round.school_code());
+    e->set_county_code(round.county_code());
+    if (app.application().facts().registered_poor()) ++poor_aided;
+    fixed.push_back(*std::move(e));
+    return true;
+  }));
+  RETURN_IF_ERROR(failure);
+  if (fixed.empty() && approved->left_school().empty()) {
+    return absl::FailedPreconditionError(
+        first ? absl::StrCat("round ", round_id, " has no accepted application to approve")
+              : absl::StrCat("round ", round_id, " is approved and has no accepted mid-semester change to approve"));
+  }
+  int64_t total = 0;
+  for (const v1::Entitlement& e : fixed) total += PayableFor(e, AccruedDays(e, {OpenSpan(e.accrues_from())})).fen;
+  approved->set_entitlements(static_cast<int32_t>(fixed.size()));
+  approved->set_total_fen(total);
+  int in_school = 0;
+  int with_reason = 0;
+  absl::Status counted = state.ForEachStudentOfSchool(round.school_code(), [&](const v1::UpstreamStudent& student) {
+    if (student.status() != registry::v1::ENROLMENT_STATUS_ENROLLED) return true;
+    absl::StatusOr<v1::StudentFacts> facts = CurrentFacts(state, student, semester.year);
+    if (!facts.ok()) {
+      failure = facts.status();
+      return false;
+    }
+    if (!facts->registered_poor()) return true;
+    ++in_school;
+    absl::StatusOr<bool> reason = state.HasCoverageReason(round_id, student.student_id());
+    if (reason.ok() && *reason) ++with_reason;
+    return true;
+  });
+  RETURN_IF_ERROR(counted);
+  RETURN_IF_ERROR(failure);
+  approved->set_registered_poor_in_school(in_school);
+  approved->set_registered_poor_aided(poor_aided);
+  approved->set_registered_poor_with_reason(with_reason);
+  EventList events(kRoundAggregate, round_id, round.aggregate_version());
+  events.Add(approved);
+  for (size_t i = 0; i < fixed.size(); i += kEntitlementsPerEvent) {
+    auto chunk = New<v1::EntitlementsFixed>();
+    chunk->set_round_id(round_id);
+    for (size_t j = i; j < std::min(fixed.size(), i + kEntitlementsPerEvent); ++j) {
+      *chunk->add_entitlements() = std::move(fixed[j]);
+    }
+    events.Add(chunk);
+  }
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideDisqualifyStudent(SubsidyState& state, const v1::DisqualifyStudentRequest& request,
+                                               absl::Time now) {
+  ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
+  if (request.reason() == v1::DISQUALIFICATION_REASON_UNSPECIFIED) {
+    return absl::InvalidArgumentError("reason is required: wasted_aid or disciplinary_sanction");
+  }
+  RETURN_IF_ERROR(CheckText("note", request.note(), 2000, true));
+  RETURN_IF_ERROR(ValidateDate("effective_date", request.effective_date()));
+  if (ToCivil(request.effective_date()) > Today(now)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("effective_date ", FormatDate(request.effective_date()), " is after today"));
+  }
+  ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), request.student_id()));
+  if (!app) {
+    return absl::NotFoundError(absl::StrCat("student '", request.student_id().substr(0, 64),
+                                            "' has no application in round ", round.round_id()));
+  }
+  if (app->state() == v1::APPLICATION_STATE_DISQUALIFIED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("student ", request.student_id(), " is already disqualified: ", app->disqualification()));
+  }
+  auto disqualified = New<v1::StudentDisqualified>();
+  disqualified->set_round_id(round.round_id());
+  disqualified->set_student_id(request.student_id());
+  disqualified->set_reason(request.reason());
+  disqualified->set_note(request.note());
+  *disqualified->mutable_effective_date() = request.effective_date();
+  if (app->state() == v1::APPLICATION_STATE_APPROVED) {
+    ASSIGN_OR_RETURN(auto entitlements, state.EntitlementsOfStudent(request.student_id()));
+    for (const v1::EntitlementRecord& record : entitlements) {
+      if (record.entitlement().round_id() != round.round_id()) continue;
+      std::optional<v1::Adjustment> adjustment =
+          AdjustmentFor(record, v1::ADJUSTMENT_KIND_DISQUALIFIED, request.effective_date());
+      if (adjustment) {
+        adjustment->set_reason(absl::StrCat(v1::DisqualificationReason_Name(request.reason()), ": ", request.note()));
+        *disqualified->mutable_adjustment() = *adjustment;
+      }
+    }
+  }
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  events.Add(disqualified);
+  return events.Take();
+}
+
+absl::StatusOr<Events> DecideAdjustForEnrolment(SubsidyState& state, const registry::v1::EnrolmentStatusChanged& change,
+                                                const std::string& cause_event_id) {
+  ASSIGN_OR_RETURN(auto entitlements, state.EntitlementsOfStudent(change.student_id()));
+  Events all;
+  for (const v1::EntitlementRecord& record : entitlements) {
+    const bool back = change.to_status() == registry::v1::ENROLMENT_STATUS_ENROLLED;
+    if (back && change.school_code() != record.entitlement().school_code()) continue;  // transfer in elsewhere
+    const v1::AdjustmentKind kind = back ? v1::ADJUSTMENT_KIND_RESUMED : v1::ADJUSTMENT_KIND_STOPPED;
+    std::optional<v1::Adjustment> adjustment = AdjustmentFor(record, kind, change.effective_date());
+    if (!adjustment) continue;
+    adjustment->set_reason(absl::StrCat("registry: ", StatusName(change.from_status()), " -> ",
+                                        StatusName(change.to_status()),
+                                        change.reason().empty() ? "" : absl::StrCat(" (", change.reason(), ")")));
+    adjustment->set_cause_event_id(cause_event_id);
+    ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, record.entitlement().round_id()));
+    EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+    auto adjusted = New<v1::EntitlementAdjusted>();
+    adjusted->set_round_id(round.round_id());
+    adjusted->set_student_id(change.student_id());
+    *adjusted->mutable_adjustment() = *adjustment;
+    events.Add(adjusted);
+    for (es::NewEvent& e : events.Take()) all.push_back(std::move(e));
+  }
+  return all;
+}
+
+}  // namespace zizhu::subsidy
