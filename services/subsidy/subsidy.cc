@@ -12,8 +12,8 @@ std::vector<service::Follow> Subsidy::follows() {
              if (!upstream.payload().UnpackTo(&change)) return absl::OkStatus();
              // The facts come from the event; the decision finds the
              // student's entitlements among this service's own rows.
-             out.push_back({"adjust-entitlements", [change, cause = upstream.event_id()](
-                                                       storage::ProjectionBatch& view, absl::Time) {
+             out.push_back({"adjust-entitlements",
+                            [change, cause = upstream.event_id()](storage::ProjectionBatch& view, absl::Time) {
                               RowsState state(RowSource::Of(view));
                               return DecideAdjustForEnrolment(state, change, cause);
                             }});

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "zizhu/common/v1/field_options.pb.h"
 
 namespace zizhu::grpc_kit {
 namespace {
@@ -17,7 +18,13 @@ absl::Status TooLong(const std::string& path, size_t size, size_t max_bytes) {
   return absl::InvalidArgumentError(absl::StrCat(path, " is ", size, " bytes; at most ", max_bytes, " are allowed"));
 }
 
-absl::Status Check(const Message& message, const std::string& prefix, size_t max_bytes) {
+// The field's own limit ((zizhu.common.v1.max_bytes) option) or the default.
+size_t LimitOf(const FieldDescriptor* field, size_t default_max) {
+  const int64_t own = field->options().GetExtension(common::v1::max_bytes);
+  return own > 0 ? static_cast<size_t>(own) : default_max;
+}
+
+absl::Status Check(const Message& message, const std::string& prefix, size_t default_max) {
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
@@ -26,6 +33,7 @@ absl::Status Check(const Message& message, const std::string& prefix, size_t max
     const bool text = field->type() == FieldDescriptor::TYPE_STRING || field->type() == FieldDescriptor::TYPE_BYTES;
     const bool nested = field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
     if (!text && !nested) continue;
+    const size_t max_bytes = text ? LimitOf(field, default_max) : default_max;
     if (!field->is_repeated()) {
       if (text) {
         std::string scratch;

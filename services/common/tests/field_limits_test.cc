@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "zizhu/common/v1/admin_service.pb.h"
 #include "zizhu/common/v1/command.pb.h"
+#include "zizhu/subsidy/v1/subsidy_service.pb.h"
 
 namespace zizhu::grpc_kit {
 namespace {
@@ -34,6 +35,18 @@ TEST(FieldLimitsTest, NestedRepeatedAndMapFieldsArePathed) {
   google::protobuf::Struct cells;
   (*cells.mutable_fields())["name"].set_string_value(std::string(9000, 'n'));
   EXPECT_EQ(CheckFieldSizes(cells).message(), "fields[name].string_value is 9000 bytes; at most 4096 are allowed");
+}
+
+TEST(FieldLimitsTest, AFieldMayDeclareItsOwnLimit) {
+  // LoadPolicyRequest.content carries (zizhu.common.v1.max_bytes) = 1 MiB.
+  subsidy::v1::LoadPolicyRequest request;
+  request.set_content(std::string(200000, 'y'));
+  EXPECT_TRUE(CheckFieldSizes(request).ok());
+  request.set_file_name(std::string(5000, 'f'));  // other fields keep the default
+  EXPECT_EQ(CheckFieldSizes(request).message(), "file_name is 5000 bytes; at most 4096 are allowed");
+  request.clear_file_name();
+  request.set_content(std::string((1 << 20) + 1, 'y'));
+  EXPECT_EQ(CheckFieldSizes(request).message(), "content is 1048577 bytes; at most 1048576 are allowed");
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ class SubsidyGrpcService final : public v1::SubsidyService::CallbackService, pub
   Reactor* LoadPolicy(Ctx* c, const v1::LoadPolicyRequest* q, v1::LoadPolicyResponse* r) override {
     return Call(c, q, r, &SubsidyApp::LoadPolicy);
   }
-  Reactor* PublishPolicyVersion(Ctx* c, const v1::PublishPolicyVersionRequest* q, v1::PublishPolicyVersionResponse* r) override {
+  Reactor* PublishPolicyVersion(Ctx* c, const v1::PublishPolicyVersionRequest* q,
+                                v1::PublishPolicyVersionResponse* r) override {
     return Call(c, q, r, &SubsidyApp::PublishPolicyVersion);
   }
   Reactor* GetPolicy(Ctx* c, const v1::GetPolicyRequest* q, v1::GetPolicyResponse* r) override {
@@ -29,13 +30,16 @@ class SubsidyGrpcService final : public v1::SubsidyService::CallbackService, pub
   Reactor* OpenRound(Ctx* c, const v1::OpenRoundRequest* q, v1::OpenRoundResponse* r) override {
     return Call(c, q, r, &SubsidyApp::OpenRound);
   }
-  Reactor* SubmitApplications(Ctx* c, const v1::SubmitApplicationsRequest* q, v1::SubmitApplicationsResponse* r) override {
+  Reactor* SubmitApplications(Ctx* c, const v1::SubmitApplicationsRequest* q,
+                              v1::SubmitApplicationsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::SubmitApplications);
   }
-  Reactor* RecordCoverageReasons(Ctx* c, const v1::RecordCoverageReasonsRequest* q, v1::RecordCoverageReasonsResponse* r) override {
+  Reactor* RecordCoverageReasons(Ctx* c, const v1::RecordCoverageReasonsRequest* q,
+                                 v1::RecordCoverageReasonsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::RecordCoverageReasons);
   }
-  Reactor* ReviewApplications(Ctx* c, const v1::ReviewApplicationsRequest* q, v1::ReviewApplicationsResponse* r) override {
+  Reactor* ReviewApplications(Ctx* c, const v1::ReviewApplicationsRequest* q,
+                              v1::ReviewApplicationsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::ReviewApplications);
   }
   Reactor* PublishNotice(Ctx* c, const v1::PublishNoticeRequest* q, v1::PublishNoticeResponse* r) override {
@@ -74,7 +78,8 @@ class SubsidyGrpcService final : public v1::SubsidyService::CallbackService, pub
   Reactor* ListEntitlements(Ctx* c, const v1::ListEntitlementsRequest* q, v1::ListEntitlementsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::ListEntitlements);
   }
-  Reactor* GetEntitlementTotals(Ctx* c, const v1::GetEntitlementTotalsRequest* q, v1::GetEntitlementTotalsResponse* r) override {
+  Reactor* GetEntitlementTotals(Ctx* c, const v1::GetEntitlementTotalsRequest* q,
+                                v1::GetEntitlementTotalsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::GetEntitlementTotals);
   }
   Reactor* WhatIf(Ctx* c, const v1::WhatIfRequest* q, v1::WhatIfResponse* r) override {

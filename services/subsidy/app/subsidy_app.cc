@@ -39,7 +39,7 @@ absl::Status RequireSemester(const std::string& semester) { return ParseSemester
 }  // namespace
 
 absl::StatusOr<v1::RoundRecord> SubsidyApp::RoundInScope(const auth::Caller& caller,
-                                                          const std::string& round_id) const {
+                                                         const std::string& round_id) const {
   RETURN_IF_ERROR(ParseRoundId(round_id).status());
   ASSIGN_OR_RETURN(auto round, storage::LoadRow<v1::RoundRecord>(*store_, keys::Round(round_id)));
   if (!round || !auth::CoversSchool(caller, round->county_code(), round->school_code())) {
@@ -109,8 +109,7 @@ void SubsidyApp::PublishPolicyVersion(const auth::Caller& caller, const v1::Publ
   }
   const std::string version = request.version();
   commands_->Run<v1::PublishPolicyVersionResponse>(
-      caller, request,
-      Over([version](SubsidyState& state, absl::Time) { return DecidePublishPolicy(state, version); }),
+      caller, request, Over([version](SubsidyState& state, absl::Time) { return DecidePublishPolicy(state, version); }),
       [this, version](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::PublishPolicyVersionResponse> {
         v1::PublishPolicyVersionResponse response;
         ASSIGN_OR_RETURN(*response.mutable_policy(), LoadPolicyRecord(version));
@@ -257,8 +256,8 @@ void SubsidyApp::DisqualifyStudent(const auth::Caller& caller, const v1::Disqual
       Over([request](SubsidyState& state, absl::Time now) { return DecideDisqualifyStudent(state, request, now); }),
       [this, student](const v1::RoundRecord& round) -> absl::StatusOr<v1::DisqualifyStudentResponse> {
         v1::DisqualifyStudentResponse response;
-        ASSIGN_OR_RETURN(auto app, storage::LoadRow<v1::ApplicationRecord>(
-                                       *store_, keys::Application(round.round_id(), student)));
+        ASSIGN_OR_RETURN(
+            auto app, storage::LoadRow<v1::ApplicationRecord>(*store_, keys::Application(round.round_id(), student)));
         if (app) *response.mutable_application() = *app;
         return response;
       },
@@ -304,18 +303,18 @@ absl::StatusOr<v1::ListRoundsResponse> SubsidyApp::ListRounds(const auth::Caller
     prefix += request.county_code() + "/";
   }
   v1::ListRoundsResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   storage::ScanPage(*store_, prefix, request.page_token(), page_size,
-                                     [&](const std::string&, const std::string& round_id) -> absl::StatusOr<bool> {
-                                       ASSIGN_OR_RETURN(auto round, storage::LoadRow<v1::RoundRecord>(
-                                                                        *store_, keys::Round(round_id)));
-                                       if (!round ||
-                                           !auth::CoversSchool(caller, round->county_code(), round->school_code())) {
-                                         return false;
-                                       }
-                                       *response.add_rounds() = *round;
-                                       return true;
-                                     }));
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                        [&](const std::string&, const std::string& round_id) -> absl::StatusOr<bool> {
+                          ASSIGN_OR_RETURN(auto round,
+                                           storage::LoadRow<v1::RoundRecord>(*store_, keys::Round(round_id)));
+                          if (!round || !auth::CoversSchool(caller, round->county_code(), round->school_code())) {
+                            return false;
+                          }
+                          *response.add_rounds() = *round;
+                          return true;
+                        }));
   return response;
 }
 
@@ -371,16 +370,16 @@ absl::StatusOr<v1::ListObjectionsResponse> SubsidyApp::ListObjections(const auth
   ASSIGN_OR_RETURN(v1::RoundRecord round, RoundInScope(caller, request.round_id()));
   v1::ListObjectionsResponse response;
   absl::Status failure;
-  RETURN_IF_ERROR(store_->Scan(keys::ObjectionPrefix(round.round_id()), "",
-                               [&](const std::string& key, const std::string& value) {
-                                 absl::StatusOr<v1::ObjectionRecord> record = Parse<v1::ObjectionRecord>(key, value);
-                                 if (!record.ok()) {
-                                   failure = record.status();
-                                   return false;
-                                 }
-                                 *response.add_objections() = *record;
-                                 return true;
-                               }));
+  RETURN_IF_ERROR(
+      store_->Scan(keys::ObjectionPrefix(round.round_id()), "", [&](const std::string& key, const std::string& value) {
+        absl::StatusOr<v1::ObjectionRecord> record = Parse<v1::ObjectionRecord>(key, value);
+        if (!record.ok()) {
+          failure = record.status();
+          return false;
+        }
+        *response.add_objections() = *record;
+        return true;
+      }));
   RETURN_IF_ERROR(failure);
   return response;
 }
@@ -414,8 +413,8 @@ absl::StatusOr<v1::GetNoticeListResponse> SubsidyApp::GetNoticeList(const auth::
             entry->set_class_name(facts.class_name());
             entry->set_aid_class(AidClassOf(facts));
             entry->set_tier(app.tier());
-            absl::StatusOr<v1::Entitlement> e = ComputeEntitlement(policy.policy(), semester, facts, app.tier(),
-                                                                   app.application().effective_date());
+            absl::StatusOr<v1::Entitlement> e =
+                ComputeEntitlement(policy.policy(), semester, facts, app.tier(), app.application().effective_date());
             if (e.ok()) {
               entry->set_semester_amount_fen(e->amount_fen());
               entry->set_rule_id(e->rule_id());
@@ -430,24 +429,24 @@ absl::StatusOr<std::string> SubsidyApp::EntitlementScopePrefix(const auth::Calle
                                                                const std::string& county_code) const {
   RETURN_IF_ERROR(RequireSemester(semester));
   if (!school_code.empty()) {
-    ASSIGN_OR_RETURN(auto school, school_code.size() > 40 ? absl::StatusOr<std::optional<v1::UpstreamSchool>>(
-                                                                std::nullopt)
-                                                          : storage::LoadRow<v1::UpstreamSchool>(
-                                                                *store_, keys::UpSchool(school_code)));
+    ASSIGN_OR_RETURN(auto school, school_code.size() > 40
+                                      ? absl::StatusOr<std::optional<v1::UpstreamSchool>>(std::nullopt)
+                                      : storage::LoadRow<v1::UpstreamSchool>(*store_, keys::UpSchool(school_code)));
     if (!school || !auth::CoversSchool(caller, school->county_code(), school_code)) {
       return auth::OutOfScope("school", school_code);
     }
     return keys::EntitlementSchoolPrefix(semester, school_code);
   }
-  if (auth::IsSchoolRole(caller)) {
-    return absl::InvalidArgumentError("school_code is required for a school's own roles");
-  }
   if (!county_code.empty()) {
     if (!auth::CoversCounty(caller, county_code)) return auth::OutOfScope("county", county_code);
     return keys::EntitlementCountyPrefix(semester, county_code);
   }
-  // The caller's whole scope: a city or county code prefix of the index.
-  return keys::EntitlementCountyPrefix(semester, caller.role == auth::Role::kService ? "" : caller.scope);
+  if (auth::IsSchoolRole(caller)) {
+    return absl::InvalidArgumentError("school_code is required for a school's own roles");
+  }
+  // The caller's whole scope: a city or county code prefix of the index
+  // ("ixec/<semester>/2101" covers every county of city 2101).
+  return keys::EntitlementCountyRoot(semester) + (caller.role == auth::Role::kService ? "" : caller.scope);
 }
 
 absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
@@ -458,8 +457,8 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
   if (!request.student_id().empty()) {
     ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::EntitlementRecord>(
                                       *store_, keys::Entitlement(request.student_id(), request.semester())));
-    if (!record || !auth::CoversSchool(caller, record->entitlement().county_code(),
-                                       record->entitlement().school_code())) {
+    if (!record ||
+        !auth::CoversSchool(caller, record->entitlement().county_code(), record->entitlement().school_code())) {
       return auth::OutOfScope("entitlement of student", request.student_id());
     }
     *response.add_entitlements() = *record;
@@ -475,9 +474,9 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
                    storage::ScanPage(*store_, prefix, request.page_token(), page_size,
                                      [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
                                        const std::string student = key.substr(key.rfind('/') + 1);
-                                       ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::EntitlementRecord>(
-                                                                         *store_, keys::Entitlement(
-                                                                                      student, request.semester())));
+                                       ASSIGN_OR_RETURN(auto record,
+                                                        storage::LoadRow<v1::EntitlementRecord>(
+                                                            *store_, keys::Entitlement(student, request.semester())));
                                        if (!record) return false;
                                        *response.add_entitlements() = *record;
                                        return true;
@@ -497,7 +496,7 @@ absl::StatusOr<v1::GetEntitlementTotalsResponse> SubsidyApp::GetEntitlementTotal
   if (!request.school_code().empty()) {
     only_school = request.school_code();
   } else {
-    prefix += index.substr(keys::EntitlementCountyPrefix(request.semester(), "").size());
+    prefix += index.substr(keys::EntitlementCountyRoot(request.semester()).size());
   }
   v1::GetEntitlementTotalsResponse response;
   v1::EntitlementTotals& sum = *response.mutable_totals();

@@ -49,7 +49,8 @@ class SubsidyApp {
   void DisqualifyStudent(const auth::Caller& caller, const v1::DisqualifyStudentRequest& request,
                          Callback<v1::DisqualifyStudentResponse> done);
 
-  absl::StatusOr<v1::GetPolicyResponse> GetPolicy(const auth::Caller& caller, const v1::GetPolicyRequest& request) const;
+  absl::StatusOr<v1::GetPolicyResponse> GetPolicy(const auth::Caller& caller,
+                                                  const v1::GetPolicyRequest& request) const;
   absl::StatusOr<v1::ListPoliciesResponse> ListPolicies(const auth::Caller& caller,
                                                         const v1::ListPoliciesRequest& request) const;
   absl::StatusOr<v1::GetRoundResponse> GetRound(const auth::Caller& caller, const v1::GetRoundRequest& request) const;

@@ -42,8 +42,9 @@ inline std::string Entitlement(const std::string& student, const std::string& se
 inline std::string EntitlementSchoolPrefix(const std::string& semester, const std::string& school) {
   return absl::StrCat("ixes/", semester, "/", school, "/");
 }
+inline std::string EntitlementCountyRoot(const std::string& semester) { return absl::StrCat("ixec/", semester, "/"); }
 inline std::string EntitlementCountyPrefix(const std::string& semester, const std::string& county) {
-  return absl::StrCat("ixec/", semester, "/", county, "/");
+  return absl::StrCat(EntitlementCountyRoot(semester), county, "/");
 }
 inline std::string SchoolTotalsPrefix(const std::string& semester) { return absl::StrCat("tot/", semester, "/"); }
 // Totals per school: "tot/<semester>/<county>/<school>".

@@ -151,36 +151,40 @@ SubsidyProjection::SubsidyProjection() {
     return absl::OkStatus();
   });
 
-  OnRound<v1::ApplicationsSubmitted>(on_, [](const v1::ApplicationsSubmitted& event, const Envelope& envelope,
-                                             Batch& batch, RoundRows& rows) -> absl::Status {
-    for (const v1::Application& application : event.applications()) {
-      ASSIGN_OR_RETURN(auto before, storage::LoadRow<v1::ApplicationRecord>(
-                                        batch, keys::Application(event.round_id(), application.student_id())));
-      rows.PutApplication(before, NewApplication(event.round_id(), application, envelope.occurred_at()));
-      rows.round().set_submitted(rows.round().submitted() + 1);
-    }
-    return absl::OkStatus();
-  });
+  OnRound<v1::ApplicationsSubmitted>(
+      on_,
+      [](const v1::ApplicationsSubmitted& event, const Envelope& envelope, Batch& batch,
+         RoundRows& rows) -> absl::Status {
+        for (const v1::Application& application : event.applications()) {
+          ASSIGN_OR_RETURN(auto before, storage::LoadRow<v1::ApplicationRecord>(
+                                            batch, keys::Application(event.round_id(), application.student_id())));
+          rows.PutApplication(before, NewApplication(event.round_id(), application, envelope.occurred_at()));
+          rows.round().set_submitted(rows.round().submitted() + 1);
+        }
+        return absl::OkStatus();
+      });
 
-  OnRound<v1::CoverageReasonsRecorded>(on_, [](const v1::CoverageReasonsRecorded& event, const Envelope&,
-                                               Batch& batch, RoundRows& rows) -> absl::Status {
-    for (const v1::CoverageReason& reason : event.reasons()) {
-      Put(batch, keys::CoverageReason(event.round_id(), reason.student_id()), reason);
-      rows.round().set_coverage_reasons(rows.round().coverage_reasons() + 1);
-    }
-    return absl::OkStatus();
-  });
+  OnRound<v1::CoverageReasonsRecorded>(
+      on_,
+      [](const v1::CoverageReasonsRecorded& event, const Envelope&, Batch& batch, RoundRows& rows) -> absl::Status {
+        for (const v1::CoverageReason& reason : event.reasons()) {
+          Put(batch, keys::CoverageReason(event.round_id(), reason.student_id()), reason);
+          rows.round().set_coverage_reasons(rows.round().coverage_reasons() + 1);
+        }
+        return absl::OkStatus();
+      });
 
-  OnRound<v1::ApplicationsReviewed>(on_, [](const v1::ApplicationsReviewed& event, const Envelope& envelope, Batch&,
-                                            RoundRows& rows) -> absl::Status {
-    for (const v1::Review& review : event.reviews()) {
-      ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(review.student_id()));
-      v1::ApplicationRecord after = before;
-      ApplyReview(after, review, event.reviewers(), envelope.occurred_at());
-      rows.PutApplication(before, after);
-    }
-    return absl::OkStatus();
-  });
+  OnRound<v1::ApplicationsReviewed>(
+      on_,
+      [](const v1::ApplicationsReviewed& event, const Envelope& envelope, Batch&, RoundRows& rows) -> absl::Status {
+        for (const v1::Review& review : event.reviews()) {
+          ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(review.student_id()));
+          v1::ApplicationRecord after = before;
+          ApplyReview(after, review, event.reviewers(), envelope.occurred_at());
+          rows.PutApplication(before, after);
+        }
+        return absl::OkStatus();
+      });
 
   OnRound<v1::NoticePublished>(
       on_, [](const v1::NoticePublished& event, const Envelope&, Batch&, RoundRows& rows) -> absl::Status {
@@ -188,93 +192,95 @@ SubsidyProjection::SubsidyProjection() {
         return absl::OkStatus();
       });
 
-  OnRound<v1::ObjectionRaised>(on_, [](const v1::ObjectionRaised& event, const Envelope& envelope, Batch& batch,
-                                       RoundRows& rows) -> absl::Status {
-    v1::ObjectionRecord objection;
-    objection.set_round_id(event.round_id());
-    objection.set_objection_id(event.objection_id());
-    objection.set_student_id(event.student_id());
-    objection.set_reason(event.reason());
-    objection.set_raised_by(event.raised_by());
-    *objection.mutable_raised_at() = envelope.occurred_at();
-    Put(batch, keys::Objection(event.round_id(), event.objection_id()), objection);
-    batch.Put(keys::OpenObjectionPrefix(event.round_id()) + event.objection_id(), "");
-    rows.round().set_objections(rows.round().objections() + 1);
-    rows.round().set_open_objections(rows.round().open_objections() + 1);
-    ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
-    v1::ApplicationRecord after = before;
-    after.add_objection_ids(event.objection_id());
-    rows.PutApplication(before, after);
-    return absl::OkStatus();
-  });
+  OnRound<v1::ObjectionRaised>(
+      on_,
+      [](const v1::ObjectionRaised& event, const Envelope& envelope, Batch& batch, RoundRows& rows) -> absl::Status {
+        v1::ObjectionRecord objection;
+        objection.set_round_id(event.round_id());
+        objection.set_objection_id(event.objection_id());
+        objection.set_student_id(event.student_id());
+        objection.set_reason(event.reason());
+        objection.set_raised_by(event.raised_by());
+        *objection.mutable_raised_at() = envelope.occurred_at();
+        Put(batch, keys::Objection(event.round_id(), event.objection_id()), objection);
+        batch.Put(keys::OpenObjectionPrefix(event.round_id()) + event.objection_id(), "");
+        rows.round().set_objections(rows.round().objections() + 1);
+        rows.round().set_open_objections(rows.round().open_objections() + 1);
+        ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
+        v1::ApplicationRecord after = before;
+        after.add_objection_ids(event.objection_id());
+        rows.PutApplication(before, after);
+        return absl::OkStatus();
+      });
 
-  OnRound<v1::ObjectionResolved>(on_, [](const v1::ObjectionResolved& event, const Envelope& envelope, Batch& batch,
-                                         RoundRows& rows) -> absl::Status {
-    const std::string key = keys::Objection(event.round_id(), event.objection_id());
-    ASSIGN_OR_RETURN(v1::ObjectionRecord objection, LoadExisting<v1::ObjectionRecord>(batch, key));
-    objection.set_outcome(event.outcome());
-    objection.set_new_tier(event.new_tier());
-    objection.set_note(event.note());
-    *objection.mutable_resolved_at() = envelope.occurred_at();
-    Put(batch, key, objection);
-    batch.Delete(keys::OpenObjectionPrefix(event.round_id()) + event.objection_id());
-    rows.round().set_open_objections(rows.round().open_objections() - 1);
-    ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
-    v1::ApplicationRecord after = before;
-    if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_REMOVE && after.state() == v1::APPLICATION_STATE_ACCEPTED) {
-      after.set_state(v1::APPLICATION_STATE_REMOVED);
-      after.set_review_reason(absl::StrCat("objection ", event.objection_id(), " upheld: ", event.note()));
-    } else if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_CHANGE_TIER) {
-      after.set_tier(event.new_tier());
-    }
-    rows.PutApplication(before, after);
-    return absl::OkStatus();
-  });
+  OnRound<v1::ObjectionResolved>(
+      on_,
+      [](const v1::ObjectionResolved& event, const Envelope& envelope, Batch& batch, RoundRows& rows) -> absl::Status {
+        const std::string key = keys::Objection(event.round_id(), event.objection_id());
+        ASSIGN_OR_RETURN(v1::ObjectionRecord objection, LoadExisting<v1::ObjectionRecord>(batch, key));
+        objection.set_outcome(event.outcome());
+        objection.set_new_tier(event.new_tier());
+        objection.set_note(event.note());
+        *objection.mutable_resolved_at() = envelope.occurred_at();
+        Put(batch, key, objection);
+        batch.Delete(keys::OpenObjectionPrefix(event.round_id()) + event.objection_id());
+        rows.round().set_open_objections(rows.round().open_objections() - 1);
+        ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
+        v1::ApplicationRecord after = before;
+        if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_REMOVE && after.state() == v1::APPLICATION_STATE_ACCEPTED) {
+          after.set_state(v1::APPLICATION_STATE_REMOVED);
+          after.set_review_reason(absl::StrCat("objection ", event.objection_id(), " upheld: ", event.note()));
+        } else if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_CHANGE_TIER) {
+          after.set_tier(event.new_tier());
+        }
+        rows.PutApplication(before, after);
+        return absl::OkStatus();
+      });
 
-  OnRound<v1::RoundApproved>(on_, [](const v1::RoundApproved& event, const Envelope& envelope, Batch&,
-                                     RoundRows& rows) -> absl::Status {
-    rows.round().set_state(v1::ROUND_STATE_APPROVED);
-    rows.round().set_approvals(rows.round().approvals() + 1);
-    *rows.round().mutable_approved_at() = envelope.occurred_at();
-    for (const std::string& student : event.left_school()) {
-      ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(student));
-      v1::ApplicationRecord after = before;
-      after.set_state(v1::APPLICATION_STATE_REMOVED);
-      after.set_review_reason("no longer enrolled at the school when the round was approved");
-      rows.PutApplication(before, after);
-    }
-    return absl::OkStatus();
-  });
+  OnRound<v1::RoundApproved>(
+      on_, [](const v1::RoundApproved& event, const Envelope& envelope, Batch&, RoundRows& rows) -> absl::Status {
+        rows.round().set_state(v1::ROUND_STATE_APPROVED);
+        rows.round().set_approvals(rows.round().approvals() + 1);
+        *rows.round().mutable_approved_at() = envelope.occurred_at();
+        for (const std::string& student : event.left_school()) {
+          ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(student));
+          v1::ApplicationRecord after = before;
+          after.set_state(v1::APPLICATION_STATE_REMOVED);
+          after.set_review_reason("no longer enrolled at the school when the round was approved");
+          rows.PutApplication(before, after);
+        }
+        return absl::OkStatus();
+      });
 
-  OnRound<v1::EntitlementsFixed>(on_, [](const v1::EntitlementsFixed& event, const Envelope& envelope, Batch&,
-                                         RoundRows& rows) -> absl::Status {
-    for (const v1::Entitlement& entitlement : event.entitlements()) {
-      ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(entitlement.student_id()));
-      v1::ApplicationRecord after = before;
-      after.set_state(v1::APPLICATION_STATE_APPROVED);
-      rows.PutApplication(before, after);
-      RETURN_IF_ERROR(rows.PutEntitlement(std::nullopt, NewEntitlement(entitlement, envelope.occurred_at())));
-    }
-    return absl::OkStatus();
-  });
+  OnRound<v1::EntitlementsFixed>(
+      on_, [](const v1::EntitlementsFixed& event, const Envelope& envelope, Batch&, RoundRows& rows) -> absl::Status {
+        for (const v1::Entitlement& entitlement : event.entitlements()) {
+          ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(entitlement.student_id()));
+          v1::ApplicationRecord after = before;
+          after.set_state(v1::APPLICATION_STATE_APPROVED);
+          rows.PutApplication(before, after);
+          RETURN_IF_ERROR(rows.PutEntitlement(std::nullopt, NewEntitlement(entitlement, envelope.occurred_at())));
+        }
+        return absl::OkStatus();
+      });
 
   OnRound<v1::EntitlementAdjusted>(
       on_, [](const v1::EntitlementAdjusted& event, const Envelope&, Batch&, RoundRows& rows) -> absl::Status {
         return rows.Adjust(event.student_id(), event.adjustment());
       });
 
-  OnRound<v1::StudentDisqualified>(on_, [](const v1::StudentDisqualified& event, const Envelope&, Batch&,
-                                           RoundRows& rows) -> absl::Status {
-    ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
-    v1::ApplicationRecord after = before;
-    after.set_state(v1::APPLICATION_STATE_DISQUALIFIED);
-    after.set_disqualification(absl::StrCat(v1::DisqualificationReason_Name(event.reason()), " from ",
-                                            event.effective_date().year(), "-", event.effective_date().month(), "-",
-                                            event.effective_date().day(), ": ", event.note()));
-    rows.PutApplication(before, after);
-    if (event.has_adjustment()) return rows.Adjust(event.student_id(), event.adjustment());
-    return absl::OkStatus();
-  });
+  OnRound<v1::StudentDisqualified>(
+      on_, [](const v1::StudentDisqualified& event, const Envelope&, Batch&, RoundRows& rows) -> absl::Status {
+        ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
+        v1::ApplicationRecord after = before;
+        after.set_state(v1::APPLICATION_STATE_DISQUALIFIED);
+        after.set_disqualification(absl::StrCat(v1::DisqualificationReason_Name(event.reason()), " from ",
+                                                event.effective_date().year(), "-", event.effective_date().month(), "-",
+                                                event.effective_date().day(), ": ", event.note()));
+        rows.PutApplication(before, after);
+        if (event.has_adjustment()) return rows.Adjust(event.student_id(), event.adjustment());
+        return absl::OkStatus();
+      });
 }
 
 namespace {
@@ -388,19 +394,19 @@ RegistryFacts::RegistryFacts() {
 }
 
 RowSource RowSource::Of(storage::ProjectionBatch& batch) {
-  return RowSource{[&batch](const std::string& key) { return batch.Get(key); },
-                   [&batch](const std::string& prefix,
-                            const std::function<bool(const std::string&, const std::string&)>& visit) {
-                     return batch.Scan(prefix, visit);
-                   }};
+  return RowSource{
+      [&batch](const std::string& key) { return batch.Get(key); },
+      [&batch](const std::string& prefix, const std::function<bool(const std::string&, const std::string&)>& visit) {
+        return batch.Scan(prefix, visit);
+      }};
 }
 
 RowSource RowSource::Of(const storage::ProjectionStore& store) {
-  return RowSource{[&store](const std::string& key) { return store.Get(key); },
-                   [&store](const std::string& prefix,
-                            const std::function<bool(const std::string&, const std::string&)>& visit) {
-                     return store.Scan(prefix, "", visit);
-                   }};
+  return RowSource{
+      [&store](const std::string& key) { return store.Get(key); },
+      [&store](const std::string& prefix, const std::function<bool(const std::string&, const std::string&)>& visit) {
+        return store.Scan(prefix, "", visit);
+      }};
 }
 
 template <typename Record>

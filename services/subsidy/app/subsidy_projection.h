@@ -33,7 +33,8 @@ class RegistryFacts final : public es::DispatchingProjection {
 // Reads rows from a batch or a store.
 struct RowSource {
   std::function<absl::StatusOr<std::optional<std::string>>(const std::string&)> get;
-  std::function<absl::Status(const std::string& prefix, const std::function<bool(const std::string&, const std::string&)>&)>
+  std::function<absl::Status(const std::string& prefix,
+                             const std::function<bool(const std::string&, const std::string&)>&)>
       scan;
   static RowSource Of(storage::ProjectionBatch& batch);
   static RowSource Of(const storage::ProjectionStore& store);

@@ -38,9 +38,8 @@ v1::StudentFacts FactsOf(const v1::UpstreamStudent& student, const v1::UpstreamP
   facts.set_boarding(student.boarding());
   *facts.mutable_categories() = student.categories();
   facts.set_household_number(student.household_number());
-  const bool registry_says =
-      std::find(student.categories().begin(), student.categories().end(),
-                registry::v1::POVERTY_CATEGORY_REGISTERED_POOR) != student.categories().end();
+  const bool registry_says = std::find(student.categories().begin(), student.categories().end(),
+                                       registry::v1::POVERTY_CATEGORY_REGISTERED_POOR) != student.categories().end();
   bool poor = registry_says;
   if (evidence != nullptr && evidence->poverty_office()) {
     if (facts.household_number().empty()) facts.set_household_number(evidence->household_number());
@@ -71,9 +70,9 @@ const v1::PolicyRule* FindRule(const v1::Policy& policy, const v1::StudentFacts&
 absl::StatusOr<const v1::PolicyRule*> RuleFor(const v1::Policy& policy, const v1::StudentFacts& facts, int tier) {
   const v1::PolicyRule* rule = FindRule(policy, facts, tier);
   if (rule == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "policy ", policy.version(), " has no rule for stage ", StageName(facts.stage()), ", class ",
-        AidClassName(AidClassOf(facts)), ", ", facts.boarding() ? "boarding" : "day", ", tier ", tier));
+    return absl::FailedPreconditionError(
+        absl::StrCat("policy ", policy.version(), " has no rule for stage ", StageName(facts.stage()), ", class ",
+                     AidClassName(AidClassOf(facts)), ", ", facts.boarding() ? "boarding" : "day", ", tier ", tier));
   }
   return rule;
 }
@@ -115,8 +114,7 @@ std::vector<v1::ShareAmount> Merge(const std::vector<v1::ShareAmount>& a, const 
 }  // namespace
 
 absl::StatusOr<v1::Entitlement> ComputeEntitlement(const v1::Policy& policy, const Semester& semester,
-                                                   const v1::StudentFacts& facts, int tier,
-                                                   const Date& accrues_from) {
+                                                   const v1::StudentFacts& facts, int tier, const Date& accrues_from) {
   auto rule_or = RuleFor(policy, facts, tier);
   if (!rule_or.ok()) return rule_or.status();
   const v1::PolicyRule& rule = **rule_or;

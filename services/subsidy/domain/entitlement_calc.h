@@ -34,12 +34,12 @@ absl::StatusOr<const v1::PolicyRule*> RuleFor(const v1::Policy& policy, const v1
 // The semester entitlement of a student under `policy` (amounts for the
 // whole semester; accrual from `accrues_from`), with its explanation.
 absl::StatusOr<v1::Entitlement> ComputeEntitlement(const v1::Policy& policy, const Semester& semester,
-                                                   const v1::StudentFacts& facts, int tier,
-                                                   const Date& accrues_from);
+                                                   const v1::StudentFacts& facts, int tier, const Date& accrues_from);
 
 // Splits `amount` by percent shares; the remainder fen go to the first
 // share, so the parts add up exactly.
-std::vector<v1::ShareAmount> SplitShares(int64_t amount, const google::protobuf::RepeatedPtrField<v1::FundShare>& shares);
+std::vector<v1::ShareAmount> SplitShares(int64_t amount,
+                                         const google::protobuf::RepeatedPtrField<v1::FundShare>& shares);
 
 struct Payable {
   int64_t fen = 0;

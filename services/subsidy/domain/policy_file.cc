@@ -39,10 +39,13 @@ const std::map<std::string, v1::BoardingMatch>& Boardings() {
   return *boardings;
 }
 const std::map<std::string, v1::FundSource>& Sources() {
-  static const auto* sources = new std::map<std::string, v1::FundSource>{
-      {"central", v1::FUND_SOURCE_CENTRAL},       {"provincial", v1::FUND_SOURCE_PROVINCIAL},
-      {"city", v1::FUND_SOURCE_CITY},             {"county", v1::FUND_SOURCE_COUNTY},
-      {"foundation", v1::FUND_SOURCE_FOUNDATION}, {"civil_affairs", v1::FUND_SOURCE_CIVIL_AFFAIRS}};
+  static const auto* sources =
+      new std::map<std::string, v1::FundSource>{{"central", v1::FUND_SOURCE_CENTRAL},
+                                                {"provincial", v1::FUND_SOURCE_PROVINCIAL},
+                                                {"city", v1::FUND_SOURCE_CITY},
+                                                {"county", v1::FUND_SOURCE_COUNTY},
+                                                {"foundation", v1::FUND_SOURCE_FOUNDATION},
+                                                {"civil_affairs", v1::FUND_SOURCE_CIVIL_AFFAIRS}};
   return *sources;
 }
 const std::map<std::string, v1::Waiver>& Waivers() {
@@ -109,13 +112,14 @@ class Reader {
     return node.Scalar();
   }
 
-  absl::StatusOr<int> Int(const YAML::Node& parent, const std::string& key, const std::string& path, int min,
-                          int max, std::optional<int> fallback) const {
+  absl::StatusOr<int> Int(const YAML::Node& parent, const std::string& key, const std::string& path, int min, int max,
+                          std::optional<int> fallback) const {
     ASSIGN_OR_RETURN(std::string text, Text(parent, key, path, !fallback.has_value()));
     if (text.empty()) return *fallback;
     int value = 0;
     if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
-      return Error(parent[key], Join(path, key), absl::StrCat("'", text, "' must be a whole number from ", min, " to ", max));
+      return Error(parent[key], Join(path, key),
+                   absl::StrCat("'", text, "' must be a whole number from ", min, " to ", max));
     }
     return value;
   }
@@ -163,12 +167,14 @@ class Reader {
     const YAML::Node node = parent[key];
     if (!node.IsDefined() || node.IsNull()) return absl::OkStatus();
     const std::string here = Join(path, key);
-    if (!node.IsMap()) return Error(node, here, "must be a mapping of fund source: percent, e.g. {central: 80, provincial: 20}");
+    if (!node.IsMap())
+      return Error(node, here, "must be a mapping of fund source: percent, e.g. {central: 80, provincial: 20}");
     for (const auto& entry : node) {
       const std::string name = entry.first.as<std::string>();
       auto source = Sources().find(name);
       if (source == Sources().end()) {
-        return Error(entry.first, Join(here, name), absl::StrCat("unknown fund source (expected one of: ", Choices(Sources()), ")"));
+        return Error(entry.first, Join(here, name),
+                     absl::StrCat("unknown fund source (expected one of: ", Choices(Sources()), ")"));
       }
       ASSIGN_OR_RETURN(int percent, Int(node, name, here, 1, 100, std::nullopt));
       v1::FundShare* share = out->Add();
@@ -201,7 +207,8 @@ class Reader {
     RETURN_IF_ERROR(Shares(node, "top_up_shares", path, rule.mutable_top_up_shares()));
     const YAML::Node waivers = node["waivers"];
     if (waivers.IsDefined() && !waivers.IsNull()) {
-      if (!waivers.IsSequence()) return Error(waivers, Join(path, "waivers"), "must be a list, e.g. [tuition, textbooks]");
+      if (!waivers.IsSequence())
+        return Error(waivers, Join(path, "waivers"), "must be a list, e.g. [tuition, textbooks]");
       for (size_t i = 0; i < waivers.size(); ++i) {
         const std::string here = absl::StrCat(Join(path, "waivers"), "[", i, "]");
         const std::string name = waivers[i].IsScalar() ? waivers[i].Scalar() : "";
@@ -218,7 +225,8 @@ class Reader {
     return rule;
   }
 
-  absl::StatusOr<v1::TermCalendar> Term(const YAML::Node& parent, const std::string& key, const std::string& path) const {
+  absl::StatusOr<v1::TermCalendar> Term(const YAML::Node& parent, const std::string& key,
+                                        const std::string& path) const {
     const YAML::Node node = parent[key];
     const std::string here = Join(path, key);
     if (!node.IsDefined()) return Error(parent, here, "is required");
@@ -255,8 +263,7 @@ absl::StatusOr<v1::Policy> ParsePolicyFile(const std::string& file_name, const s
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
+    return absl::InvalidArgumentError(absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
   }
   v1::Policy policy;
   try {
@@ -299,8 +306,8 @@ absl::Status ValidatePolicy(const v1::Policy& policy) {
     version_ok &= absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
   }
   if (!version_ok) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("version '", version.substr(0, 40), "' must be 1-40 characters of letters, digits, '.', '_', '-'"));
+    return absl::InvalidArgumentError(absl::StrCat("version '", version.substr(0, 40),
+                                                   "' must be 1-40 characters of letters, digits, '.', '_', '-'"));
   }
   RETURN_IF_ERROR(ValidateDate("effective_from", policy.effective_from()));
   if (policy.notice_days() < 1 || policy.notice_days() > 60) {
@@ -326,7 +333,8 @@ absl::Status ValidatePolicy(const v1::Policy& policy) {
     }
     if (rule.stage() == registry::v1::EDUCATION_STAGE_UNSPECIFIED || rule.aid_class() == v1::AID_CLASS_UNSPECIFIED ||
         rule.boarding() == v1::BOARDING_MATCH_UNSPECIFIED || rule.tier() < 1 || rule.tier() > 9) {
-      return absl::InvalidArgumentError(absl::StrCat(path, " (", rule.rule_id(), "): stage, class, boarding and tier 1-9 are required"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, " (", rule.rule_id(), "): stage, class, boarding and tier 1-9 are required"));
     }
     if (rule.base_fen_per_year() < 0 || rule.top_up_fen_per_year() < 0 || rule.base_fen_per_year() > 100'000'000 ||
         rule.top_up_fen_per_year() > 100'000'000) {
@@ -347,18 +355,18 @@ absl::Status ValidatePolicy(const v1::Policy& policy) {
         }
       }
       if (amounts[c] > 0 && sum != 100) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ".", components[c].first, ": the shares add up to ", sum,
-                                                       " percent, not 100"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, ".", components[c].first, ": the shares add up to ", sum, " percent, not 100"));
       }
     }
     std::vector<int> boardings = {static_cast<int>(rule.boarding())};
     if (rule.boarding() == v1::BOARDING_MATCH_ANY) boardings = {v1::BOARDING_MATCH_BOARDING, v1::BOARDING_MATCH_DAY};
     for (int boarding : boardings) {
       if (!keys.insert({rule.stage(), rule.aid_class(), boarding, rule.tier()}).second) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            path, " (", rule.rule_id(), "): another rule already covers stage ", StageName(rule.stage()), ", class ",
-            AidClassName(rule.aid_class()), ", ", BoardingName(static_cast<v1::BoardingMatch>(boarding)), ", tier ",
-            rule.tier()));
+        return absl::InvalidArgumentError(
+            absl::StrCat(path, " (", rule.rule_id(), "): another rule already covers stage ", StageName(rule.stage()),
+                         ", class ", AidClassName(rule.aid_class()), ", ",
+                         BoardingName(static_cast<v1::BoardingMatch>(boarding)), ", tier ", rule.tier()));
       }
     }
   }

@@ -224,7 +224,8 @@ absl::StatusOr<Events> DecidePublishPolicy(SubsidyState& state, const std::strin
   if (version.empty()) return absl::InvalidArgumentError("version is required");
   ASSIGN_OR_RETURN(auto existing, state.FindPolicy(version));
   if (!existing) return absl::NotFoundError(absl::StrCat("policy version '", version.substr(0, 40), "' is not loaded"));
-  if (!existing->draft()) return absl::AlreadyExistsError(absl::StrCat("policy version ", version, " is already published"));
+  if (!existing->draft())
+    return absl::AlreadyExistsError(absl::StrCat("policy version ", version, " is already published"));
   ASSIGN_OR_RETURN(std::vector<v1::PolicyRecord> all, state.AllPolicies());
   for (const v1::PolicyRecord& other : all) {
     if (!other.draft() && ToCivil(other.policy().effective_from()) == ToCivil(existing->policy().effective_from())) {
@@ -255,8 +256,8 @@ absl::StatusOr<Events> DecideOpenRound(SubsidyState& state, const v1::OpenRoundR
   ASSIGN_OR_RETURN(v1::PolicyRecord policy, PolicyInForce(state, semester));
   const SemesterCalendar calendar = CalendarOf(policy.policy(), semester);
   if (Today(now) > calendar.last_day) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("semester ", semester.id(), " ended on ", Day(calendar.last_day), "; a round cannot open after it"));
+    return absl::FailedPreconditionError(absl::StrCat("semester ", semester.id(), " ended on ", Day(calendar.last_day),
+                                                      "; a round cannot open after it"));
   }
   EventList events(kRoundAggregate, round_id, 0);
   auto opened = New<v1::RoundOpened>();
@@ -302,10 +303,11 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
     }
     const bool mid = input.mid_semester_reason() != v1::MID_SEMESTER_REASON_UNSPECIFIED;
     if (!mid && (today > calendar.application_deadline || round.state() == v1::ROUND_STATE_APPROVED)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          field, ": applications for ", round.semester(), " closed on ", Day(calendar.application_deadline),
-          " (today is ", Day(today), "); a later application must be a mid-semester change (transfer in, "
-          "changed circumstances) with its effective date"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": applications for ", round.semester(), " closed on ",
+                       Day(calendar.application_deadline), " (today is ", Day(today),
+                       "); a later application must be a mid-semester change (transfer in, "
+                       "changed circumstances) with its effective date"));
     }
     Date accrues_from = ToDate(calendar.first_day);
     if (mid) {
@@ -323,18 +325,16 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
     RETURN_IF_ERROR(CheckText(field + ".attestation.scan_ref", stamp.scan_ref(), 500, true));
     RETURN_IF_ERROR(ValidateDate(field + ".attestation.stamped_on", stamp.stamped_on()));
     if (ToCivil(stamp.stamped_on()) > today) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".attestation.stamped_on ",
-                                                     FormatDate(stamp.stamped_on()), " is after today (", Day(today),
-                                                     ")"));
+      return absl::InvalidArgumentError(absl::StrCat(field, ".attestation.stamped_on ", FormatDate(stamp.stamped_on()),
+                                                     " is after today (", Day(today), ")"));
     }
     ASSIGN_OR_RETURN(auto student, state.FindStudent(id));
     if (!student) return absl::NotFoundError(absl::StrCat(field, ": student ", id, " is not in the registry"));
-    if (student->school_code() != round.school_code() ||
-        student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          field, ": student ", id, " (", student->name_masked(), ") is not enrolled at school ", round.school_code(),
-          " (registry: ", StatusName(student->status()), " at ",
-          student->school_code().empty() ? "no school" : student->school_code(), ")"));
+    if (student->school_code() != round.school_code() || student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": student ", id, " (", student->name_masked(), ") is not enrolled at school ",
+                       round.school_code(), " (registry: ", StatusName(student->status()), " at ",
+                       student->school_code().empty() ? "no school" : student->school_code(), ")"));
     }
     ASSIGN_OR_RETURN(auto existing, state.FindApplication(round.round_id(), id));
     if (existing && existing->state() == v1::APPLICATION_STATE_DISQUALIFIED) {
@@ -468,10 +468,10 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
     review.set_reason(input.reason());
     quota_used += (review.counts_against_quota() ? 1 : 0) - (app->counts_against_quota() ? 1 : 0);
     if (review.counts_against_quota() && quota_used > round.quota()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          field, ": the quota of round ", round.round_id(), " is ", round.quota(),
-          " hardship students (registered-poor students are outside it); accepting student ", input.student_id(),
-          " would make ", quota_used));
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": the quota of round ", round.round_id(), " is ", round.quota(),
+                       " hardship students (registered-poor students are outside it); accepting student ",
+                       input.student_id(), " would make ", quota_used));
     }
     *reviewed->add_reviews() = review;
   }
@@ -514,16 +514,15 @@ absl::StatusOr<Events> DecideRaiseObjection(SubsidyState& state, const v1::Raise
   }
   const absl::Time closes = absl::FromUnixSeconds(round.notice_closes_at().seconds());
   if (now >= closes) {
-    return absl::FailedPreconditionError(absl::StrCat("the notice of round ", round.round_id(), " closed at ",
-                                                      FormatTime(round.notice_closes_at())));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the notice of round ", round.round_id(), " closed at ", FormatTime(round.notice_closes_at())));
   }
   RETURN_IF_ERROR(CheckText("reason", request.reason(), 2000, true));
   RETURN_IF_ERROR(CheckText("raised_by", request.raised_by(), 200, false));
   ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), request.student_id()));
   if (!app || app->state() != v1::APPLICATION_STATE_ACCEPTED) {
-    return absl::NotFoundError(
-        absl::StrCat("student '", request.student_id().substr(0, 64), "' is not on the notice list of round ",
-                     round.round_id()));
+    return absl::NotFoundError(absl::StrCat("student '", request.student_id().substr(0, 64),
+                                            "' is not on the notice list of round ", round.round_id()));
   }
   EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
   auto raised = New<v1::ObjectionRaised>();
@@ -544,9 +543,8 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
                                             "' does not exist in round ", round.round_id()));
   }
   if (objection->outcome() != v1::OBJECTION_OUTCOME_UNSPECIFIED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("objection ", request.objection_id(), " is already resolved (",
-                     v1::ObjectionOutcome_Name(objection->outcome()), ")"));
+    return absl::FailedPreconditionError(absl::StrCat("objection ", request.objection_id(), " is already resolved (",
+                                                      v1::ObjectionOutcome_Name(objection->outcome()), ")"));
   }
   RETURN_IF_ERROR(CheckText("note", request.note(), 2000, true));
   auto resolved = New<v1::ObjectionResolved>();
@@ -578,8 +576,8 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
 
 absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTodo(SubsidyState& state,
                                                                                    const v1::RoundRecord& round,
-                                                                                   const std::string& after,
-                                                                                   int limit, int* total) {
+                                                                                   const std::string& after, int limit,
+                                                                                   int* total) {
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
   std::vector<std::pair<std::string, v1::StudentFacts>> todo;
   int count = 0;
@@ -627,8 +625,8 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
   if (!open.empty()) {
     std::vector<std::string> ids;
     for (const auto& o : open) ids.push_back(absl::StrCat(o.objection_id(), " (", o.student_id(), ")"));
-    return absl::FailedPreconditionError(absl::StrCat(open.size(), " objections of round ", round_id,
-                                                      " are unresolved: ", ShortList(ids)));
+    return absl::FailedPreconditionError(
+        absl::StrCat(open.size(), " objections of round ", round_id, " are unresolved: ", ShortList(ids)));
   }
   if (round.pending_review() > 0) {
     return absl::FailedPreconditionError(

@@ -70,7 +70,7 @@ absl::StatusOr<Events> DecideAdjustForEnrolment(SubsidyState& state, const regis
 // `limit` > 0. `total` gets the full count.
 absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTodo(SubsidyState& state,
                                                                                    const v1::RoundRecord& round,
-                                                                                   const std::string& after,
-                                                                                   int limit, int* total);
+                                                                                   const std::string& after, int limit,
+                                                                                   int* total);
 
 }  // namespace zizhu::subsidy

@@ -1,11 +1,12 @@
 // Every row of the domain page's table, computed from the shipped policy
 // file; semester halves, fund-source splits, exits and proration.
+#include "services/subsidy/domain/entitlement_calc.h"
+
 #include <fstream>
 #include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/policy_file.h"
 
 namespace zizhu::subsidy {

@@ -24,7 +24,9 @@ class FakeState final : public SubsidyState {
   std::map<std::string, v1::UpstreamPovertyEvidence> evidence;
   int transition_years = 5;
 
-  absl::StatusOr<std::optional<v1::PolicyRecord>> FindPolicy(const std::string& v) override { return Find(policies, v); }
+  absl::StatusOr<std::optional<v1::PolicyRecord>> FindPolicy(const std::string& v) override {
+    return Find(policies, v);
+  }
   absl::StatusOr<std::vector<v1::PolicyRecord>> AllPolicies() override {
     std::vector<v1::PolicyRecord> all;
     for (const auto& [k, p] : policies) all.push_back(p);
@@ -63,7 +65,9 @@ class FakeState final : public SubsidyState {
     }
     return all;
   }
-  absl::StatusOr<std::optional<v1::UpstreamSchool>> FindSchool(const std::string& c) override { return Find(schools, c); }
+  absl::StatusOr<std::optional<v1::UpstreamSchool>> FindSchool(const std::string& c) override {
+    return Find(schools, c);
+  }
   absl::StatusOr<std::optional<v1::UpstreamStudent>> FindStudent(const std::string& id) override {
     return Find(students, id);
   }

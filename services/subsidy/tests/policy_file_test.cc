@@ -1,11 +1,12 @@
 // The policy file: the shipped default parses into the domain page's table;
 // malformed files are refused naming line, field and value.
+#include "services/subsidy/domain/policy_file.h"
+
 #include <fstream>
 #include <sstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/subsidy/domain/policy_file.h"
 
 namespace zizhu::subsidy {
 namespace {
@@ -85,7 +86,8 @@ TEST(PolicyFileTest, RefusalsNameLineFieldAndValue) {
   EXPECT_THAT(ParseWith("version: t-1\n", "").message(), HasSubstr("version: is required"));
   EXPECT_THAT(ParseWith("first_month: 2,", "first_month: 13,").message(),
               HasSubstr("terms.spring.first_month: '13' must be a whole number from 1 to 12"));
-  EXPECT_THAT(ParsePolicyFile("p.yaml", "version: [unclosed").status().message(), HasSubstr("p.yaml:1: not valid YAML"));
+  EXPECT_THAT(ParsePolicyFile("p.yaml", "version: [unclosed").status().message(),
+              HasSubstr("p.yaml:1: not valid YAML"));
   EXPECT_THAT(ParsePolicyFile("p.yaml", "- a\n- b\n").status().message(), HasSubstr("must be a mapping"));
 }
 
@@ -101,10 +103,12 @@ TEST(PolicyFileTest, OverlappingRulesAreRefused) {
 )";
   absl::Status status = ParsePolicyFile("p.yaml", text).status();
   EXPECT_THAT(status.message(), HasSubstr("p.yaml:14:"));
-  EXPECT_THAT(status.message(), HasSubstr("another rule already covers stage primary, class registered_poor, day, tier 1"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("another rule already covers stage primary, class registered_poor, day, tier 1"));
   std::string duplicate_id = kMinimal;
-  duplicate_id += "  - id: r1\n    stage: preschool\n    class: hardship\n    base_yuan_per_year: 1\n"
-                  "    top_up_yuan_per_year: 0\n    base_shares: {central: 100}\n";
+  duplicate_id +=
+      "  - id: r1\n    stage: preschool\n    class: hardship\n    base_yuan_per_year: 1\n"
+      "    top_up_yuan_per_year: 0\n    base_shares: {central: 100}\n";
   EXPECT_THAT(ParsePolicyFile("p.yaml", duplicate_id).status().message(), HasSubstr("'r1' is used by an earlier rule"));
 }
 

@@ -1,5 +1,7 @@
 // The semester aid round, given records, when a command, then events or the
 // exact refusal. No I/O: FakeState folds the decided events.
+#include "services/subsidy/domain/round_decisions.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -7,14 +9,13 @@
 #include "gtest/gtest.h"
 #include "services/common/core/civil_date.h"
 #include "services/subsidy/domain/policy_file.h"
-#include "services/subsidy/domain/round_decisions.h"
 #include "services/subsidy/tests/fake_state.h"
 
 namespace zizhu::subsidy {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::FakeState;
+using ::testing::HasSubstr;
 
 constexpr char kSchool[] = "210102000001";
 constexpr char kRound[] = "210102000001/2026-spring";
@@ -210,11 +211,13 @@ TEST_F(RoundTest, NoticeObjectionsAndTheSevenDays) {
   Apply(Object("stu_h2", At(2026, 2, 22)));
   absl::Status early = DecideApproveRound(state_, kRound, At(2026, 2, 26)).status();
   EXPECT_EQ(early.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(early.message(), HasSubstr("runs until 2026-02-27 10:00 (China time); approval before it closes is refused"));
+  EXPECT_THAT(early.message(),
+              HasSubstr("runs until 2026-02-27 10:00 (China time); approval before it closes is refused"));
   EXPECT_THAT(Object("stu_h1", At(2026, 2, 27, 11)).status().message(),
               HasSubstr("closed at 2026-02-27 10:00 (China time)"));
   absl::Status unresolved = DecideApproveRound(state_, kRound, At(2026, 2, 28)).status();
-  EXPECT_THAT(unresolved.message(), HasSubstr("1 objections of round 210102000001/2026-spring are unresolved: O1 (stu_h2)"));
+  EXPECT_THAT(unresolved.message(),
+              HasSubstr("1 objections of round 210102000001/2026-spring are unresolved: O1 (stu_h2)"));
   v1::ResolveObjectionRequest resolve;
   resolve.set_round_id(kRound);
   resolve.set_objection_id("O1");
