@@ -21,6 +21,7 @@ namespace v1 = zizhu::registry::v1;
 struct Globals {
   std::string server = "127.0.0.1:7001";
   std::string identity = "127.0.0.1:7000";
+  std::string subsidy = "127.0.0.1:7002";
   std::string request_id;
   bool json = false;
   int timeout_ms = 30000;

@@ -36,5 +36,7 @@ std::unique_ptr<CommandGroup> MakeImportCommands(Cli& cli);    // import student
 std::unique_ptr<CommandGroup> MakeMatchCommands(Cli& cli);     // match run|summary|list, agency-key
 std::unique_ptr<CommandGroup> MakeAdminCommands(Cli& cli);     // projection, health
 std::unique_ptr<CommandGroup> MakeAccountCommands(Cli& cli);   // login, logout, whoami, account
+std::unique_ptr<CommandGroup> MakePolicyCommands(Cli& cli);    // policy check|load|publish|list|show
+std::unique_ptr<CommandGroup> MakeAidCommands(Cli& cli);       // aid open|apply|review|notice|approve|...
 
 }  // namespace zizhu::cli

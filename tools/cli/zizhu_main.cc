@@ -15,6 +15,10 @@
 //   zizhu agency-key AGENCY SOURCE
 //   zizhu login LOGIN [--password-stdin] | logout | whoami
 //   zizhu account create LOGIN --role R --scope S | lock | unlock | list
+//   zizhu policy check FILE | load FILE [--draft] | publish VERSION | list | show VERSION
+//   zizhu aid open --school S --semester 2026-spring --quota N
+//   zizhu aid apply|review ROUND --file F | reason | notice | notice-list | object | resolve | approve
+//   zizhu aid status|rounds|applications|todo|objections|entitlements|totals|what-if ...
 #include <memory>
 #include <vector>
 
@@ -30,6 +34,9 @@ int main(int argc, char** argv) {
   app.add_option("--server", g.server, "registry gRPC address")->envname("ZIZHU_SERVER")->capture_default_str();
   app.add_option("--identity", g.identity, "identity service gRPC address (login)")
       ->envname("ZIZHU_IDENTITY")
+      ->capture_default_str();
+  app.add_option("--subsidy", g.subsidy, "subsidy service gRPC address (policy, aid rounds)")
+      ->envname("ZIZHU_SUBSIDY")
       ->capture_default_str();
   g.ca_file = zizhu::cli::DefaultCaFile();
   g.token_file = zizhu::cli::DefaultTokenFile();
@@ -53,6 +60,8 @@ int main(int argc, char** argv) {
   groups.push_back(zizhu::cli::MakeMatchCommands(cli));
   groups.push_back(zizhu::cli::MakeAdminCommands(cli));
   groups.push_back(zizhu::cli::MakeAccountCommands(cli));
+  groups.push_back(zizhu::cli::MakePolicyCommands(cli));
+  groups.push_back(zizhu::cli::MakeAidCommands(cli));
   for (auto& group : groups) group->Add(app);
   CLI11_PARSE(app, argc, argv);
   return cli.rc;

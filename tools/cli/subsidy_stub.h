@@ -1,0 +1,26 @@
+// The subsidy service's stub for the CLI's policy and aid commands.
+#pragma once
+
+#include <memory>
+
+#include "tools/cli/cli_common.h"
+#include "zizhu/subsidy/v1/subsidy_service.grpc.pb.h"
+
+namespace zizhu::cli {
+
+// Dials --subsidy with the saved token; a TLS set-up that cannot be read
+// ends the program with its reason (exit 1).
+inline std::unique_ptr<subsidy::v1::SubsidyService::Stub> DialSubsidy(const Globals& g) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g, g.subsidy, true);
+  if (!channel.ok()) std::exit(FailStatus(channel.status()));
+  return subsidy::v1::SubsidyService::NewStub(*channel);
+}
+
+// Yuan with two decimals from integer fen: 112500 -> "1125.00".
+inline std::string Yuan(int64_t fen) {
+  const char* sign = fen < 0 ? "-" : "";
+  const int64_t a = fen < 0 ? -fen : fen;
+  return absl::StrCat(sign, a / 100, ".", a % 100 < 10 ? "0" : "", a % 100);
+}
+
+}  // namespace zizhu::cli
