@@ -73,6 +73,12 @@ start_registry() {
     --key-file "${REGISTRY_KEY_FILE:-$data/key}" --create-key-if-missing "$@"
 }
 
+# start_subsidy BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
+# (follows the registry's topic; no key of its own: it holds masked copies only).
+start_subsidy() {
+  start_service subsidy "$@"
+}
+
 # login_admin BUILD_DIR IDENTITY_PORT: logs the CLI in as the bootstrap
 # administrator (token in ZIZHU_TOKEN_FILE).
 login_admin() {

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The local single-node stack: Kafka broker (KRaft) + identity + registry, state
+# The local single-node stack: Kafka broker (KRaft) + identity + registry + subsidy, state
 # in .run/, TLS on every port (a local CA in .run/keys/tls), a bootstrap city
 # administrator "admin" (password in .run/keys/admin-password).
 #   stack.sh up     start (or restart) everything, load the demo data, print addresses
 #   stack.sh down   stop everything (data stays in .run/; delete it to start afresh)
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
-# ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001).
+# ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="$root/.run"
@@ -14,11 +14,13 @@ kafka_port="${ZIZHU_KAFKA_PORT:-9092}"
 ctrl_port="${ZIZHU_KAFKA_CONTROLLER_PORT:-9093}"
 registry_port="${ZIZHU_REGISTRY_PORT:-7001}"
 identity_port="${ZIZHU_IDENTITY_PORT:-7000}"
+subsidy_port="${ZIZHU_SUBSIDY_PORT:-7002}"
 
 source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)
+    stop_pid "$run/subsidy.pid"
     stop_pid "$run/registry.pid"
     stop_pid "$run/identity.pid"
     "$root/deploy/kafka/broker.sh" stop "$run/kafka"
@@ -34,13 +36,15 @@ security_setup "$run/keys"
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
+stop_pid "$run/subsidy.pid"
 stop_pid "$run/registry.pid"
 stop_pid "$run/identity.pid"
 start_identity "$build" "$identity_port" "$kafka_port" "$run/identity" "$run/logs/identity.log" "$run/identity.pid"
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" \
   start_registry "$build" "$registry_port" "$kafka_port" "$run/registry" "$run/logs/registry.log" "$run/registry.pid"
+start_subsidy "$build" "$subsidy_port" "$kafka_port" "$run/subsidy" "$run/logs/subsidy.log" "$run/subsidy.pid"
 login_admin "$build" "$identity_port"
-zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port"
+zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port"
 $zizhu health
 
 echo "loading demo data (fixed request ids: loading twice changes nothing)..."
@@ -74,12 +78,34 @@ $zizhu import status "$rosters/status.xlsx" --errors "$run/logs/demo-status-erro
 $zizhu --request-id demo-match-run match run --as-of 2026-09-01 >/dev/null || true
 $zizhu match summary
 
+# The aid round: the domain page's policy, and a round for 红星小学 in the
+# coming spring semester with an application for each of its students (the
+# demo's applications file is made from the school's student list).
+$zizhu --request-id demo-policy policy load "$root/services/subsidy/policy/default-policy.yaml" >/dev/null 2>&1 || true
+demo_round=3121000001/2027-spring
+for _ in $(seq 1 50); do  # the subsidy follows the registry: wait until it knows the school
+  $zizhu --request-id demo-round-open aid open --school 3121000001 --semester 2027-spring --quota 2 >/dev/null 2>&1 && break
+  sleep 0.2
+done
+applications="$run/logs/demo-applications.csv"
+$zizhu --json student list --school 3121000001 --all 2>/dev/null | python3 -c '
+import json, sys
+print("student_id,stamped_by,stamped_on,scan_ref")
+for n, line in enumerate(sys.stdin):
+    s = json.loads(line)
+    if s.get("status", "") == "ENROLMENT_STATUS_ENROLLED" and n % 3 != 2:
+        print("%s,红旗村委会,2026-11-20,scan/2027-spring/%04d.pdf" % (s["student_id"], n))
+' > "$applications"
+$zizhu aid apply "$demo_round" --file "$applications" >/dev/null 2>&1 || true
+$zizhu aid status "$demo_round" || true
+
 cat <<INFO
 
 zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   Kafka broker        127.0.0.1:$kafka_port   (data $run/kafka, log $run/kafka/broker.log)
   identity (gRPC)     127.0.0.1:$identity_port   (accounts, login; log $run/logs/identity.log)
   registry (gRPC)     127.0.0.1:$registry_port   (projection $run/registry, log $run/logs/registry.log)
+  subsidy (gRPC)      127.0.0.1:$subsidy_port   (policy, aid rounds; log $run/logs/subsidy.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
 
@@ -92,5 +118,9 @@ Then try:
   $build/tools/zizhu match list --category not_enrolled
   $build/tools/zizhu account create wang.li --role school_operator --scope 3121000001
   $build/tools/zizhu projection checksum
+  $build/tools/zizhu policy show 2026-v1
+  $build/tools/zizhu aid status $demo_round
+  $build/tools/zizhu aid todo $demo_round          # registered-poor students without an application
+  $build/tools/zizhu aid applications $demo_round
 Stop with: make stop
 INFO
