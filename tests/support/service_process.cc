@@ -52,6 +52,10 @@ bool ServiceProcess::Start() {
                                    "--instance-id",
                                    options_.instance_id};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  if (options_.clock_offset_hours != 0) {
+    args.push_back("--testing-clock-offset-hours");
+    args.push_back(std::to_string(options_.clock_offset_hours));
+  }
   const TestSecurity& security = TestSecurity::Get();
   for (const std::string& flag : security.ServerFlags()) args.push_back(flag);
   pid_ = fork();
@@ -70,7 +74,7 @@ bool ServiceProcess::Start() {
     execv(argv[0], argv.data());
     _exit(127);
   }
-  channel_ = security.Channel(address(), TestSecurity::Service());
+  channel_ = security.Channel(address(), TestSecurity::Service(), now());
   admin_ = common::v1::ProjectionAdminService::NewStub(channel_);
   const std::string name = options_.binary.substr(options_.binary.rfind('/') + 1);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -86,7 +90,7 @@ bool ServiceProcess::Start() {
     auto probe = common::v1::ProjectionAdminService::NewStub(ProbeChannel(address()));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", security.Token(TestSecurity::Service())));
+    ctx.AddMetadata("authorization", absl::StrCat("Bearer ", security.Token(TestSecurity::Service(), now())));
     common::v1::ListSubscriptionsResponse resp;
     if (probe->ListSubscriptions(&ctx, {}, &resp).ok()) {
       std::cerr << name << " answered after "

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 
 namespace zizhu::testing_support {
@@ -26,6 +27,9 @@ struct ServiceProcessOptions {
   std::vector<std::string> extra_args;
   // Where the process's stdout and stderr go ("" = inherited).
   std::string log_file;
+  // --testing-clock-offset-hours: the process's clock runs this far ahead
+  // (tokens for it are issued at its time: now()).
+  int clock_offset_hours = 0;
 };
 
 class ServiceProcess {
@@ -41,6 +45,10 @@ class ServiceProcess {
   void Stop();
   bool running() const { return pid_ > 0; }
   std::string address() const;
+  // The process's time (the real time plus its clock offset).
+  absl::Time now() const { return absl::Now() + absl::Hours(options_.clock_offset_hours); }
+  // Restarts with another clock offset on the next Start().
+  void set_clock_offset_hours(int hours) { options_.clock_offset_hours = hours; }
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
   common::v1::ProjectionAdminService::Stub& admin() { return *admin_; }
 

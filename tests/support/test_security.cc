@@ -51,17 +51,18 @@ grpc_kit::ClientTls TestSecurity::ClientTls() const {
   return tls;
 }
 
-std::string TestSecurity::Token(const auth::Caller& caller) const {
-  return auth::IssueToken(secret_key_, caller, absl::Now(), absl::Hours(1), caller.token_id).value();
+std::string TestSecurity::Token(const auth::Caller& caller, absl::Time now) const {
+  return auth::IssueToken(secret_key_, caller, now, absl::Hours(1), caller.token_id).value();
 }
 
-std::shared_ptr<grpc::Channel> TestSecurity::Channel(const std::string& address, const auth::Caller& caller) const {
+std::shared_ptr<grpc::Channel> TestSecurity::Channel(const std::string& address, const auth::Caller& caller,
+                                                     absl::Time now) const {
   auto credentials = grpc_kit::ChannelCredentialsFor(ClientTls());
   if (!credentials.ok()) {
     std::cerr << "test TLS: " << credentials.status() << std::endl;
     std::abort();
   }
-  return grpc_kit::CreateChannelWithToken(address, *credentials, Token(caller));
+  return grpc_kit::CreateChannelWithToken(address, *credentials, Token(caller, now));
 }
 
 }  // namespace zizhu::testing_support

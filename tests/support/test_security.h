@@ -28,10 +28,12 @@ class TestSecurity {
   std::vector<std::string> ServerFlags() const;
   // The CA, and the client certificate for servers that ask for one.
   grpc_kit::ClientTls ClientTls() const;
-  // A token for `caller`, valid for an hour.
-  std::string Token(const auth::Caller& caller) const;
+  // A token for `caller`, valid for an hour from `now` (a process run with
+  // --testing-clock-offset-hours needs tokens of its time).
+  std::string Token(const auth::Caller& caller, absl::Time now = absl::Now()) const;
   // A TLS channel to `address` sending `caller`'s token.
-  std::shared_ptr<grpc::Channel> Channel(const std::string& address, const auth::Caller& caller) const;
+  std::shared_ptr<grpc::Channel> Channel(const std::string& address, const auth::Caller& caller,
+                                         absl::Time now = absl::Now()) const;
   // The caller test set-ups act as: a zizhu service (every scope).
   static auth::Caller Service() { return {"system-test", auth::Role::kService, "*", "t-service"}; }
 

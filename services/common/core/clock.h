@@ -21,6 +21,17 @@ class SystemClock final : public Clock {
   absl::Time Now() const override { return absl::Now(); }
 };
 
+// The system clock moved by a fixed offset (zero in production; system tests
+// move a process's time on, e.g. past a seven-day notice). Thread-safe.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(absl::Duration offset) : offset_(offset) {}
+  absl::Time Now() const override { return absl::Now() + offset_; }
+
+ private:
+  absl::Duration offset_;
+};
+
 // A clock tests can set; thread-safe.
 class ManualClock final : public Clock {
  public:

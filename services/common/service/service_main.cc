@@ -92,8 +92,17 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
   cli.add_flag("--insecure-plaintext", opts.tls.insecure_plaintext,
                "DEVELOPMENT ONLY: serve without TLS (tokens and personal data travel in clear)")
       ->envname(EnvName(s, "insecure-plaintext"));
+  int64_t clock_offset_hours = 0;
+  cli.add_option("--testing-clock-offset-hours", clock_offset_hours,
+                 "TESTING ONLY: run the service's clock this many hours ahead (system tests of seven-day notices)")
+      ->envname(EnvName(s, "testing-clock-offset-hours"))
+      ->group("");  // not listed in --help
   if (add_options) add_options(cli);
   CLI11_PARSE(cli, argc, argv);
+  if (clock_offset_hours != 0) {
+    std::cerr << binary << ": WARNING: --testing-clock-offset-hours " << clock_offset_hours
+              << ": the clock of this process is not the real time. Testing only." << std::endl;
+  }
   if (opts.tls.insecure_plaintext) {
     std::cerr << binary << ": WARNING: --insecure-plaintext: no TLS on " << opts.listen_address
               << "; tokens and personal data travel in clear. Development only." << std::endl;
@@ -146,7 +155,7 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
     };
   }
 
-  SystemClock clock;
+  OffsetClock clock(absl::Hours(clock_offset_hours));
   auto authenticator = auth::Authenticator::FromPublicKeyFile(token_public_key, &clock);
   if (!authenticator.ok()) return fail(authenticator.status(), "loading the token public key");
   opts.authenticator = authenticator->get();
