@@ -1,14 +1,14 @@
 # zizhu — two commands on a fresh Debian 12 machine:
 #   make run    install what is missing, build, start Kafka + services, load demo data
 #   make test   the same set-up, then every test
-# Others: make build | stop | bench | bench-rosters | soak | fuzz | asan | format | clean
+# Others: make build | stop | bench | bench-rosters | bench-subsidy | soak | fuzz | asan | format | clean
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test run stop bench bench-rosters soak fuzz clean format asan
+.PHONY: all deps configure build test run stop bench bench-rosters bench-subsidy soak fuzz clean format asan
 
 all: build
 
@@ -42,6 +42,10 @@ bench: build
 # Import + cross-match of about 1,000,000 people (three rosters); BENCH_GROUPS=… to scale.
 bench-rosters: build
 	@deploy/local/roster_bench.sh
+
+# An aid round for 1,000,000 students in 1,000 schools: time per phase (own broker).
+bench-subsidy: build
+	@$(BUILD_DIR)/tests/subsidy_round_bench
 
 # libFuzzer (clang, ASan + UBSan) on CSV/encoding, XLSX and cell/row parsing; FUZZ_SECONDS=60 each.
 fuzz:

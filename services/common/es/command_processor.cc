@@ -217,6 +217,13 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
     rows.SetSavePoint();
     absl::StatusOr<std::vector<NewEvent>> decided = cmd.decide(rows, now);
     if (decided.ok() && decided->empty()) {
+      if (cmd.meta.may_decide_nothing) {
+        rows.RollbackToSavePoint();
+        common::v1::CommandOutcome nothing;
+        nothing.set_request_id(cmd.meta.request_id);
+        result.outcome = nothing;
+        continue;
+      }
       decided = absl::InternalError("command decided no events");
     }
     if (!decided.ok()) {

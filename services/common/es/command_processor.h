@@ -48,6 +48,11 @@ struct CommandMeta {
   // What the request asked (see FingerprintRequest); empty = not checked.
   // A request id seen before with another fingerprint is refused.
   std::string fingerprint = "";
+  // A decision of no events is an answer ("nothing to do": OK, nothing
+  // written, no outcome kept) instead of an INTERNAL error. Reactions set it:
+  // whether an upstream event concerns this service's state is known only
+  // when the decision reads it.
+  bool may_decide_nothing = false;
 };
 
 // Checks request_id (1-128 printable ASCII characters), actor (1-256

@@ -146,6 +146,7 @@ absl::Status Subscription::RunReactions(const std::vector<common::v1::EventEnvel
     for (Reaction& reaction : reactions) {
       CommandMeta meta{ReactionRequestId(reaction.name, event), spec_.actor, event.org_scope(), event.correlation_id(),
                        event.event_id()};
+      meta.may_decide_nothing = true;  // the decision finds out whether there is anything to do
       commands.emplace_back(std::move(meta), std::move(reaction.decide));
     }
   }

@@ -46,7 +46,10 @@
 
 namespace zizhu::es {
 
-// A command this service runs because of an upstream event.
+// A command this service runs because of an upstream event. Its decision
+// may return no events: nothing to do (e.g. the student of an upstream
+// change has no entitlement here); that is neither written nor counted as
+// refused.
 struct Reaction {
   // Tells several reactions to one upstream event apart ("open-case").
   std::string name;

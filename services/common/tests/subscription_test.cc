@@ -54,7 +54,14 @@ class Follower final : public service::Service {
   std::vector<service::Follow> follows() override {
     return {{kUpstream, &upstream_, [](const common::v1::EventEnvelope& e, std::vector<Reaction>& out) {
                google::protobuf::StringValue text;
-               if (!e.payload().UnpackTo(&text) || text.value() != "react") return absl::OkStatus();
+               if (!e.payload().UnpackTo(&text)) return absl::OkStatus();
+               if (text.value() == "maybe") {  // a reaction whose decision finds nothing to do
+                 out.push_back({"maybe", [](storage::ProjectionBatch&, absl::Time) {
+                                  return absl::StatusOr<std::vector<NewEvent>>(std::vector<NewEvent>{});
+                                }});
+                 return absl::OkStatus();
+               }
+               if (text.value() != "react") return absl::OkStatus();
                out.push_back({"note", [id = e.event_id()](storage::ProjectionBatch&, absl::Time) {
                                 auto payload = std::make_shared<google::protobuf::Int64Value>();
                                 payload->set_value(1);
@@ -146,6 +153,17 @@ TEST_F(SubscriptionTest, FoldsUpstreamEventsAndReactsOncePerEvent) {
   EXPECT_EQ(status.lag_records, 0);
   EXPECT_EQ(status.applied_events, 50);
   EXPECT_EQ(status.reactions, 25);
+  EXPECT_EQ(status.last_error, "");
+}
+
+TEST_F(SubscriptionTest, AReactionThatDecidesNothingIsNotAFailure) {
+  for (int i = 0; i < 10; ++i) Publish("a", i % 2 == 0 ? "maybe" : "react");
+  ASSERT_TRUE(harness_->host().WaitCaughtUp(absl::Seconds(10)));
+  EXPECT_EQ(Row("up/a"), "10");
+  EXPECT_EQ(harness_->log().size(), 5u);  // only the "react" events wrote
+  auto status = harness_->host().Subscriptions().at(0);
+  EXPECT_EQ(status.lag_records, 0);
+  EXPECT_EQ(status.reactions_refused, 0);
   EXPECT_EQ(status.last_error, "");
 }
 

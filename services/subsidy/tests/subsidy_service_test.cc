@@ -2,6 +2,8 @@
 // topics, following the registry's topic live: a whole round from the
 // policy file to approved entitlements, the refusals seen from outside, an
 // adjustment caused by a registry change, and a rebuild giving the same bytes.
+#include <algorithm>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/subsidy/tests/subsidy_harness.h"
@@ -335,6 +337,52 @@ TEST_F(SubsidyServiceTest, ApprovalIsRefusedWhileARegisteredPoorStudentIsUncover
   ASSERT_TRUE(Invoke(env_->stub_.get(), &Stub::RecordCoverageReasons, reason, &reason_response).ok());
   grpc::Status approved = Approve("approve-2");
   EXPECT_TRUE(approved.ok()) << approved.error_message();
+}
+
+TEST_F(SubsidyServiceTest, RegistryChangesOfStudentsWithoutEntitlementsPassThrough) {
+  OpenRound(1);
+  // A student with no entitlement leaves: the reaction finds nothing to do,
+  // and the subscription goes on (a new registered-poor student shows up).
+  registry::v1::ChangeEnrolmentStatusRequest leave;
+  *leave.mutable_meta() = Meta("leave");
+  leave.set_student_id(poor_[1]);
+  leave.set_status(registry::v1::ENROLMENT_STATUS_TRANSFERRED);
+  leave.mutable_effective_date()->set_year(2026);
+  leave.mutable_effective_date()->set_month(2);
+  leave.mutable_effective_date()->set_day(1);
+  leave.set_reason("moved to the city");
+  registry::v1::ChangeEnrolmentStatusResponse left;
+  grpc::Status changed = Invoke(env_->registry_stub_.get(), &RegistryStub::ChangeEnrolmentStatus, leave, &left);
+  ASSERT_TRUE(changed.ok()) << changed.error_message();
+  registry::v1::RegisterStudentRequest newcomer;
+  *newcomer.mutable_meta() = Meta("newcomer");
+  newcomer.set_name("王新来");
+  newcomer.set_national_id(testing::ValidNationalId("21010220120301201"));
+  newcomer.set_stage(registry::v1::EDUCATION_STAGE_JUNIOR_MIDDLE);
+  newcomer.set_school_code(kSchool);
+  newcomer.set_grade(1);
+  newcomer.add_categories(registry::v1::POVERTY_CATEGORY_REGISTERED_POOR);
+  newcomer.set_household_number("H210102001");
+  registry::v1::RegisterStudentResponse registered;
+  ASSERT_TRUE(Invoke(env_->registry_stub_.get(), &RegistryStub::RegisterStudent, newcomer, &registered).ok());
+  // Three registered-poor students, one left, one new: three to cover.
+  v1::ListCoverageTodoRequest todo;
+  todo.set_round_id(kRound);
+  v1::ListCoverageTodoResponse todo_response;
+  ASSERT_TRUE(Eventually([&] {
+    return Invoke(env_->stub_.get(), &Stub::ListCoverageTodo, todo, &todo_response).ok() &&
+           todo_response.students_size() == 3 &&
+           std::any_of(todo_response.students().begin(), todo_response.students().end(),
+                       [&](const v1::CoverageTodoItem& item) {
+                         return item.student_id() == registered.student().student_id();
+                       });
+  }));
+  common::v1::ListSubscriptionsResponse subscriptions;
+  ASSERT_TRUE(Invoke(env_->admin_.get(), &common::v1::ProjectionAdminService::Stub::ListSubscriptions,
+                     common::v1::ListSubscriptionsRequest(), &subscriptions)
+                  .ok());
+  EXPECT_EQ(subscriptions.subscriptions(0).last_error(), "");
+  EXPECT_EQ(subscriptions.subscriptions(0).reactions_refused(), 0);
 }
 
 TEST_F(SubsidyServiceTest, CallersOutsideTheSchoolSeeNothing) {
