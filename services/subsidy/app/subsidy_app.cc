@@ -58,19 +58,20 @@ absl::StatusOr<v1::PolicyRecord> SubsidyApp::LoadPolicyRecord(const std::string&
 }
 
 template <typename Response, typename Request>
-void SubsidyApp::RoundCommand(const auth::Caller& caller, auth::Action action, const Request& request,
-                              const std::string& round_id, es::DecideFn decide,
-                              std::function<absl::StatusOr<Response>(const v1::RoundRecord&)> respond,
-                              Callback<Response> done) {
+void SubsidyApp::RoundCommand(
+    const auth::Caller& caller, auth::Action action, const Request& request, const std::string& round_id,
+    es::DecideFn decide,
+    std::function<absl::StatusOr<Response>(const common::v1::CommandOutcome&, const v1::RoundRecord&)> respond,
+    Callback<Response> done) {
   if (absl::Status allowed = auth::Require(caller, action); !allowed.ok()) return done(allowed);
   absl::StatusOr<v1::RoundRecord> round = RoundInScope(caller, round_id);
   if (!round.ok()) return done(round.status());
   commands_->Run<Response>(
       caller, request, std::move(decide),
-      [this, round_id, respond](const common::v1::CommandOutcome&) -> absl::StatusOr<Response> {
+      [this, round_id, respond](const common::v1::CommandOutcome& outcome) -> absl::StatusOr<Response> {
         ASSIGN_OR_RETURN(auto after, storage::LoadRow<v1::RoundRecord>(*store_, keys::Round(round_id)));
         if (!after) return absl::DataLossError(absl::StrCat("round ", round_id, " is missing after its command"));
-        return respond(*after);
+        return respond(outcome, *after);
       },
       std::move(done));
 }
@@ -150,7 +151,8 @@ void SubsidyApp::SubmitApplications(const auth::Caller& caller, const v1::Submit
   RoundCommand<v1::SubmitApplicationsResponse>(
       caller, auth::Action::kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time now) { return DecideSubmitApplications(state, request, now); }),
-      [count](const v1::RoundRecord& round) -> absl::StatusOr<v1::SubmitApplicationsResponse> {
+      [count](const common::v1::CommandOutcome&,
+              const v1::RoundRecord& round) -> absl::StatusOr<v1::SubmitApplicationsResponse> {
         v1::SubmitApplicationsResponse response;
         *response.mutable_round() = round;
         response.set_submitted(count);
@@ -164,7 +166,8 @@ void SubsidyApp::RecordCoverageReasons(const auth::Caller& caller, const v1::Rec
   RoundCommand<v1::RecordCoverageReasonsResponse>(
       caller, auth::Action::kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideRecordCoverageReasons(state, request); }),
-      [](const v1::RoundRecord& round) -> absl::StatusOr<v1::RecordCoverageReasonsResponse> {
+      [](const common::v1::CommandOutcome&,
+         const v1::RoundRecord& round) -> absl::StatusOr<v1::RecordCoverageReasonsResponse> {
         v1::RecordCoverageReasonsResponse response;
         *response.mutable_round() = round;
         return response;
@@ -177,7 +180,8 @@ void SubsidyApp::ReviewApplications(const auth::Caller& caller, const v1::Review
   RoundCommand<v1::ReviewApplicationsResponse>(
       caller, auth::Action::kReviewAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideReviewApplications(state, request); }),
-      [](const v1::RoundRecord& round) -> absl::StatusOr<v1::ReviewApplicationsResponse> {
+      [](const common::v1::CommandOutcome&,
+         const v1::RoundRecord& round) -> absl::StatusOr<v1::ReviewApplicationsResponse> {
         v1::ReviewApplicationsResponse response;
         *response.mutable_round() = round;
         return response;
@@ -191,7 +195,7 @@ void SubsidyApp::PublishNotice(const auth::Caller& caller, const v1::PublishNoti
   RoundCommand<v1::PublishNoticeResponse>(
       caller, auth::Action::kPrepareAid, request, round_id,
       Over([round_id](SubsidyState& state, absl::Time now) { return DecidePublishNotice(state, round_id, now); }),
-      [](const v1::RoundRecord& round) -> absl::StatusOr<v1::PublishNoticeResponse> {
+      [](const common::v1::CommandOutcome&, const v1::RoundRecord& round) -> absl::StatusOr<v1::PublishNoticeResponse> {
         v1::PublishNoticeResponse response;
         *response.mutable_round() = round;
         return response;
@@ -204,12 +208,23 @@ void SubsidyApp::RaiseObjection(const auth::Caller& caller, const v1::RaiseObjec
   RoundCommand<v1::RaiseObjectionResponse>(
       caller, auth::Action::kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time now) { return DecideRaiseObjection(state, request, now); }),
-      [this](const v1::RoundRecord& round) -> absl::StatusOr<v1::RaiseObjectionResponse> {
+      [this](const common::v1::CommandOutcome& outcome,
+             const v1::RoundRecord& round) -> absl::StatusOr<v1::RaiseObjectionResponse> {
+        // The objection this command raised: the one recorded by its event.
         v1::RaiseObjectionResponse response;
-        ASSIGN_OR_RETURN(auto objection,
-                         storage::LoadRow<v1::ObjectionRecord>(
-                             *store_, keys::Objection(round.round_id(), absl::StrCat("O", round.objections()))));
-        if (objection) *response.mutable_objection() = *objection;
+        absl::Status failure;
+        RETURN_IF_ERROR(store_->Scan(keys::ObjectionPrefix(round.round_id()), "",
+                                     [&](const std::string& key, const std::string& value) {
+                                       absl::StatusOr<v1::ObjectionRecord> o = Parse<v1::ObjectionRecord>(key, value);
+                                       if (!o.ok()) {
+                                         failure = o.status();
+                                         return false;
+                                       }
+                                       if (o->event_id() != outcome.first_event_id()) return true;
+                                       *response.mutable_objection() = *o;
+                                       return false;
+                                     }));
+        RETURN_IF_ERROR(failure);
         return response;
       },
       std::move(done));
@@ -221,7 +236,8 @@ void SubsidyApp::ResolveObjection(const auth::Caller& caller, const v1::ResolveO
   RoundCommand<v1::ResolveObjectionResponse>(
       caller, auth::Action::kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideResolveObjection(state, request); }),
-      [this, objection_id](const v1::RoundRecord& round) -> absl::StatusOr<v1::ResolveObjectionResponse> {
+      [this, objection_id](const common::v1::CommandOutcome&,
+                           const v1::RoundRecord& round) -> absl::StatusOr<v1::ResolveObjectionResponse> {
         v1::ResolveObjectionResponse response;
         ASSIGN_OR_RETURN(auto objection, storage::LoadRow<v1::ObjectionRecord>(
                                              *store_, keys::Objection(round.round_id(), objection_id)));
@@ -239,7 +255,8 @@ void SubsidyApp::ApproveRound(const auth::Caller& caller, const v1::ApproveRound
   RoundCommand<v1::ApproveRoundResponse>(
       caller, auth::Action::kApproveAid, request, round_id,
       Over([round_id](SubsidyState& state, absl::Time now) { return DecideApproveRound(state, round_id, now); }),
-      [entitlements_before](const v1::RoundRecord& round) -> absl::StatusOr<v1::ApproveRoundResponse> {
+      [entitlements_before](const common::v1::CommandOutcome&,
+                            const v1::RoundRecord& round) -> absl::StatusOr<v1::ApproveRoundResponse> {
         v1::ApproveRoundResponse response;
         *response.mutable_round() = round;
         response.set_fixed(round.entitlements() - entitlements_before);
@@ -254,7 +271,8 @@ void SubsidyApp::DisqualifyStudent(const auth::Caller& caller, const v1::Disqual
   RoundCommand<v1::DisqualifyStudentResponse>(
       caller, auth::Action::kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time now) { return DecideDisqualifyStudent(state, request, now); }),
-      [this, student](const v1::RoundRecord& round) -> absl::StatusOr<v1::DisqualifyStudentResponse> {
+      [this, student](const common::v1::CommandOutcome&,
+                      const v1::RoundRecord& round) -> absl::StatusOr<v1::DisqualifyStudentResponse> {
         v1::DisqualifyStudentResponse response;
         ASSIGN_OR_RETURN(
             auto app, storage::LoadRow<v1::ApplicationRecord>(*store_, keys::Application(round.round_id(), student)));
@@ -455,13 +473,23 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
   RETURN_IF_ERROR(RequireSemester(request.semester()));
   v1::ListEntitlementsResponse response;
   if (!request.student_id().empty()) {
-    ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::EntitlementRecord>(
-                                      *store_, keys::Entitlement(request.student_id(), request.semester())));
-    if (!record ||
-        !auth::CoversSchool(caller, record->entitlement().county_code(), record->entitlement().school_code())) {
-      return auth::OutOfScope("entitlement of student", request.student_id());
-    }
-    *response.add_entitlements() = *record;
+    // One per school the student was approved at in the semester.
+    absl::Status failure;
+    RETURN_IF_ERROR(store_->Scan(
+        keys::EntitlementSemesterPrefix(request.student_id(), request.semester()), "",
+        [&](const std::string& key, const std::string& value) {
+          absl::StatusOr<v1::EntitlementRecord> record = Parse<v1::EntitlementRecord>(key, value);
+          if (!record.ok()) {
+            failure = record.status();
+            return false;
+          }
+          if (auth::CoversSchool(caller, record->entitlement().county_code(), record->entitlement().school_code())) {
+            *response.add_entitlements() = *record;
+          }
+          return true;
+        }));
+    RETURN_IF_ERROR(failure);
+    if (response.entitlements().empty()) return auth::OutOfScope("entitlement of student", request.student_id());
     return response;
   }
   if (request.school_code().empty() && request.county_code().empty()) {
@@ -473,10 +501,11 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
   ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
                    storage::ScanPage(*store_, prefix, request.page_token(), page_size,
                                      [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
-                                       const std::string student = key.substr(key.rfind('/') + 1);
-                                       ASSIGN_OR_RETURN(auto record,
-                                                        storage::LoadRow<v1::EntitlementRecord>(
-                                                            *store_, keys::Entitlement(student, request.semester())));
+                                       const auto [school, student] = keys::SchoolAndStudentOf(key);
+                                       ASSIGN_OR_RETURN(
+                                           auto record,
+                                           storage::LoadRow<v1::EntitlementRecord>(
+                                               *store_, keys::Entitlement(student, request.semester(), school)));
                                        if (!record) return false;
                                        *response.add_entitlements() = *record;
                                        return true;
@@ -548,9 +577,9 @@ absl::StatusOr<v1::WhatIfResponse> SubsidyApp::WhatIf(const auth::Caller& caller
   std::string last_key;
   absl::Status failure;
   RETURN_IF_ERROR(store_->Scan(prefix, "", [&](const std::string& key, const std::string&) {
-    const std::string student = key.substr(key.rfind('/') + 1);
+    const auto [school, student] = keys::SchoolAndStudentOf(key);
     absl::StatusOr<std::optional<v1::EntitlementRecord>> record =
-        storage::LoadRow<v1::EntitlementRecord>(*store_, keys::Entitlement(student, request.semester()));
+        storage::LoadRow<v1::EntitlementRecord>(*store_, keys::Entitlement(student, request.semester(), school));
     if (!record.ok()) {
       failure = record.status();
       return false;

@@ -76,9 +76,11 @@ class SubsidyApp {
   absl::StatusOr<v1::PolicyRecord> LoadPolicyRecord(const std::string& version) const;
   // Runs a round command after the role and scope checks; answers `respond`.
   template <typename Response, typename Request>
-  void RoundCommand(const auth::Caller& caller, auth::Action action, const Request& request,
-                    const std::string& round_id, es::DecideFn decide,
-                    std::function<absl::StatusOr<Response>(const v1::RoundRecord&)> respond, Callback<Response> done);
+  void RoundCommand(
+      const auth::Caller& caller, auth::Action action, const Request& request, const std::string& round_id,
+      es::DecideFn decide,
+      std::function<absl::StatusOr<Response>(const common::v1::CommandOutcome&, const v1::RoundRecord&)> respond,
+      Callback<Response> done);
   // The entitlement index prefix a listing walks, after the scope checks.
   absl::StatusOr<std::string> EntitlementScopePrefix(const auth::Caller& caller, const std::string& semester,
                                                      const std::string& school_code,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -33,9 +34,20 @@ inline std::string Objection(const std::string& round_id, const std::string& id)
   return ObjectionPrefix(round_id) + id;
 }
 inline std::string OpenObjectionPrefix(const std::string& round_id) { return absl::StrCat("objopen/", round_id, "/"); }
+// Entitlements of a student: "ent/<student>/<semester>/<school>" (a student
+// who moves school mid-semester has one at each school).
 inline std::string EntitlementPrefix(const std::string& student) { return absl::StrCat("ent/", student, "/"); }
-inline std::string Entitlement(const std::string& student, const std::string& semester) {
-  return EntitlementPrefix(student) + semester;
+inline std::string EntitlementSemesterPrefix(const std::string& student, const std::string& semester) {
+  return absl::StrCat(EntitlementPrefix(student), semester, "/");
+}
+inline std::string Entitlement(const std::string& student, const std::string& semester, const std::string& school) {
+  return EntitlementSemesterPrefix(student, semester) + school;
+}
+// The school and student of an index key ".../<school>/<student>".
+inline std::pair<std::string, std::string> SchoolAndStudentOf(const std::string& index_key) {
+  const size_t last = index_key.rfind('/');
+  const size_t before = index_key.rfind('/', last - 1);
+  return {index_key.substr(before + 1, last - before - 1), index_key.substr(last + 1)};
 }
 // Entitlements by school and by county: "ixes/<semester>/<school>/<student>",
 // "ixec/<semester>/<county>/<school>/<student>".

@@ -7,6 +7,7 @@
 #include "services/common/storage/rows.h"
 #include "services/subsidy/app/subsidy_keys.h"
 #include "services/subsidy/domain/round_evolve.h"
+#include "services/subsidy/domain/semester.h"
 #include "zizhu/registry/v1/events.pb.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
@@ -79,11 +80,11 @@ class RoundRows {
     AddToTotals(totals, after, +1);
     round_.set_total_fen(round_.total_fen() + after.payable_fen());
     Put(batch_, totals_key, totals);
-    Put(batch_, keys::Entitlement(e.student_id(), e.semester()), after);
+    Put(batch_, keys::Entitlement(e.student_id(), e.semester(), e.school_code()), after);
     return absl::OkStatus();
   }
   absl::Status Adjust(const std::string& student, const v1::Adjustment& adjustment) {
-    const std::string key = keys::Entitlement(student, round_.semester());
+    const std::string key = keys::Entitlement(student, round_.semester(), round_.school_code());
     ASSIGN_OR_RETURN(v1::EntitlementRecord before, LoadExisting<v1::EntitlementRecord>(batch_, key));
     v1::EntitlementRecord after = before;
     ApplyAdjustment(after, adjustment);
@@ -202,6 +203,7 @@ SubsidyProjection::SubsidyProjection() {
         objection.set_reason(event.reason());
         objection.set_raised_by(event.raised_by());
         *objection.mutable_raised_at() = envelope.occurred_at();
+        objection.set_event_id(envelope.event_id());
         Put(batch, keys::Objection(event.round_id(), event.objection_id()), objection);
         batch.Put(keys::OpenObjectionPrefix(event.round_id()) + event.objection_id(), "");
         rows.round().set_objections(rows.round().objections() + 1);

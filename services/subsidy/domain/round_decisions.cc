@@ -302,7 +302,13 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
       return absl::InvalidArgumentError(absl::StrCat(field, ": student ", id, " appears twice in the request"));
     }
     const bool mid = input.mid_semester_reason() != v1::MID_SEMESTER_REASON_UNSPECIFIED;
-    if (!mid && (today > calendar.application_deadline || round.state() == v1::ROUND_STATE_APPROVED)) {
+    if (!mid && round.state() == v1::ROUND_STATE_APPROVED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": round ", round.round_id(),
+                       " is approved; a later application must be a mid-semester change "
+                       "(transfer in, changed circumstances) with its effective date"));
+    }
+    if (!mid && today > calendar.application_deadline) {
       return absl::FailedPreconditionError(
           absl::StrCat(field, ": applications for ", round.semester(), " closed on ",
                        Day(calendar.application_deadline), " (today is ", Day(today),

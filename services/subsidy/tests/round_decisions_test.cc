@@ -293,7 +293,8 @@ TEST_F(RoundTest, ApprovalFixesEntitlementsThatExplainThemselves) {
               HasSubstr("no accepted mid-semester change to approve"));
   // A mid-semester transfer-in, reviewed and approved, accrues from its date.
   AddStudent("stu_t1", false);
-  EXPECT_THAT(Submit({"stu_t1"}, At(2026, 4, 2)).status().message(), HasSubstr("closed on 2026-02-28"));
+  EXPECT_THAT(Submit({"stu_t1"}, At(2026, 4, 2)).status().message(),
+              HasSubstr("is approved; a later application must be a mid-semester change"));
   Apply(Submit({"stu_t1"}, At(2026, 4, 2), v1::MID_SEMESTER_REASON_TRANSFER_IN));
   EXPECT_THAT(Review({"stu_t1"}).status().message(), HasSubstr("would make 3"));
 }

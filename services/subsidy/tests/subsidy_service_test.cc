@@ -315,6 +315,26 @@ TEST_F(SubsidyServiceTest, ApprovalIsRefusedWhileARegisteredPoorStudentIsUncover
   notice.set_round_id(kRound);
   v1::PublishNoticeResponse notice_response;
   ASSERT_TRUE(Invoke(env_->stub_.get(), &Stub::PublishNotice, notice, &notice_response).ok());
+  // An objection during the notice, answered with its own record, then rejected.
+  v1::RaiseObjectionRequest object;
+  *object.mutable_meta() = Meta("object");
+  object.set_round_id(kRound);
+  object.set_student_id(others_[0]);
+  object.set_reason("the family runs a shop");
+  object.set_raised_by("村民代表");
+  v1::RaiseObjectionResponse raised;
+  ASSERT_TRUE(Invoke(env_->stub_.get(), &Stub::RaiseObjection, object, &raised).ok());
+  EXPECT_EQ(raised.objection().objection_id(), "O1");
+  EXPECT_EQ(raised.objection().student_id(), others_[0]);
+  v1::ResolveObjectionRequest resolve;
+  *resolve.mutable_meta() = Meta("resolve");
+  resolve.set_round_id(kRound);
+  resolve.set_objection_id("O1");
+  resolve.set_outcome(v1::OBJECTION_OUTCOME_REJECTED);
+  resolve.set_note("visited: the shop belongs to a neighbour");
+  v1::ResolveObjectionResponse resolved;
+  ASSERT_TRUE(Invoke(env_->stub_.get(), &Stub::ResolveObjection, resolve, &resolved).ok());
+  EXPECT_EQ(resolved.objection().outcome(), v1::OBJECTION_OUTCOME_REJECTED);
   env_->Advance(absl::Hours(24 * 8));
   grpc::Status refused = Approve("approve-1");
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
