@@ -1,0 +1,357 @@
+#include "services/disbursement/domain/account_decisions.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/money.h"
+#include "services/common/core/status_macros.h"
+#include "services/disbursement/domain/account_evolve.h"
+
+namespace zizhu::disbursement {
+namespace {
+
+std::string Yuan(int64_t fen) { return Fen::FromFen(fen).ToYuanString(); }
+
+v1::Posting Post(v1::Book debit, v1::Book credit, int64_t fen, const std::string& payment_id = "") {
+  v1::Posting p;
+  p.set_debit(debit);
+  p.set_credit(credit);
+  p.set_fen(fen);
+  p.set_payment_id(payment_id);
+  return p;
+}
+
+Events One(const v1::AccountKey& key, const v1::Balances& balances,
+           std::shared_ptr<const google::protobuf::Message> payload) {
+  return {es::NewEvent{kAccountAggregate, AggregateId(AccountId(key)),
+                       AggregateVersion(balances.aggregate_version() + 1), std::move(payload)}};
+}
+
+absl::Status CheckKey(const v1::AccountKey& key) {
+  if (key.county_code().size() != 6 || !std::all_of(key.county_code().begin(), key.county_code().end(), [](char c) {
+        return absl::ascii_isdigit(static_cast<unsigned char>(c));
+      })) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("county_code '", key.county_code().substr(0, 20), "' must be a 6-digit county code"));
+  }
+  if (key.source() == subsidy::v1::FUND_SOURCE_UNSPECIFIED) return absl::InvalidArgumentError("source is required");
+  if (key.semester().empty() || key.semester().size() > 20) {
+    return absl::InvalidArgumentError("semester is required, e.g. 2027-spring");
+  }
+  return absl::OkStatus();
+}
+
+// The instalments of one entitlement from this account's source, in order.
+absl::StatusOr<std::vector<v1::Payment>> Instalments(AccountState& state, const std::string& account,
+                                                     const v1::AccountKey& key, const EntitlementShare& share) {
+  std::vector<v1::Payment> all;
+  for (int n = 1;; ++n) {
+    ASSIGN_OR_RETURN(auto payment,
+                     state.FindPayment(account, PaymentId(share.round_id, share.student_id, key.source(), n)));
+    if (!payment) break;
+    all.push_back(*std::move(payment));
+  }
+  return all;
+}
+
+// What an instalment counts toward the entitlement's total.
+int64_t Scheduled(const v1::Payment& p) {
+  switch (p.state()) {
+    case v1::PAYMENT_STATE_CANCELLED:
+      return 0;
+    case v1::PAYMENT_STATE_IN_BATCH:
+      return p.has_target_fen() ? p.target_fen() : p.amount_fen();
+    case v1::PAYMENT_STATE_PAID:
+      return p.amount_fen() - p.overpaid_fen();
+    default:
+      return p.amount_fen();
+  }
+}
+
+}  // namespace
+
+std::string AccountId(const v1::AccountKey& key) {
+  return absl::StrCat(key.county_code(), "/", subsidy::v1::FundSource_Name(key.source()).substr(12), "/",
+                      key.semester());
+}
+
+std::string PaymentId(const std::string& round_id, const std::string& student_id, subsidy::v1::FundSource source,
+                      int instalment) {
+  return absl::StrCat(round_id, "/", student_id, "/",
+                      absl::AsciiStrToLower(subsidy::v1::FundSource_Name(source).substr(12)), "/", instalment);
+}
+
+absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey& key, int64_t fen,
+                                      const std::string& document_ref) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (fen <= 0 || fen > 1'000'000'000'000) {
+    return absl::InvalidArgumentError(absl::StrCat("amount ", Yuan(fen), " yuan must be positive"));
+  }
+  if (document_ref.empty()) return absl::InvalidArgumentError("document_ref (the allocation notice) is required");
+  const std::string account = AccountId(key);
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  auto allocated = std::make_shared<v1::FundsAllocated>();
+  *allocated->mutable_account() = key;
+  allocated->set_fen(fen);
+  allocated->set_document_ref(document_ref);
+  *allocated->add_postings() = Post(v1::BOOK_AVAILABLE, v1::BOOK_ALLOCATION, fen);
+  // Payments awaiting funds are committed in id order while the funds last.
+  int64_t available = balances.available() + fen;
+  absl::Status failure;
+  RETURN_IF_ERROR(state.ForEachPayment(account, v1::PAYMENT_STATE_AWAITING_FUNDS, [&](const v1::Payment& p) {
+    if (p.amount_fen() > available) return true;
+    available -= p.amount_fen();
+    allocated->add_funded(p.payment_id());
+    *allocated->add_postings() = Post(v1::BOOK_COMMITTED, v1::BOOK_AVAILABLE, p.amount_fen(), p.payment_id());
+    return true;
+  }));
+  return One(key, balances, allocated);
+}
+
+absl::StatusOr<Events> DecideEntitlementShares(AccountState& state, const v1::AccountKey& key,
+                                               const std::vector<EntitlementShare>& shares,
+                                               const std::string& cause_event_id) {
+  RETURN_IF_ERROR(CheckKey(key));
+  const std::string account = AccountId(key);
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  int64_t available = balances.available();
+  auto recorded = std::make_shared<v1::PaymentsRecorded>();
+  *recorded->mutable_account() = key;
+  recorded->set_cause_event_id(cause_event_id);
+  auto changed = std::make_shared<v1::PaymentAmountsChanged>();
+  *changed->mutable_account() = key;
+  changed->set_cause_event_id(cause_event_id);
+  // Funds a pending amount, or leaves the payment awaiting funds.
+  auto fund = [&](v1::Payment& p, int64_t fen, google::protobuf::RepeatedPtrField<v1::Posting>* postings) {
+    if (fen <= available) {
+      available -= fen;
+      p.set_state(v1::PAYMENT_STATE_PENDING);
+      p.clear_failure_reason();
+      *postings->Add() = Post(v1::BOOK_COMMITTED, v1::BOOK_AVAILABLE, fen, p.payment_id());
+    } else {
+      p.set_state(v1::PAYMENT_STATE_AWAITING_FUNDS);
+      p.set_failure_reason(absl::StrCat("allocation of ", account, " has ", Yuan(available),
+                                        " yuan available; this payment needs ", Yuan(fen)));
+    }
+  };
+  std::set<std::string> seen;
+  for (const EntitlementShare& share : shares) {
+    if (share.total_fen < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("entitlement of ", share.student_id, " has a negative amount"));
+    }
+    if (!seen.insert(share.round_id + "/" + share.student_id).second) continue;
+    ASSIGN_OR_RETURN(std::vector<v1::Payment> instalments, Instalments(state, account, key, share));
+    int64_t scheduled = 0;
+    for (const v1::Payment& p : instalments) scheduled += Scheduled(p);
+    int64_t difference = share.total_fen - scheduled;
+    if (difference == 0) continue;
+    if (difference > 0) {
+      // More is due: add it to an instalment not yet sent, or a new one.
+      auto open = std::find_if(instalments.rbegin(), instalments.rend(), [](const v1::Payment& p) {
+        return p.state() == v1::PAYMENT_STATE_AWAITING_FUNDS || p.state() == v1::PAYMENT_STATE_PENDING;
+      });
+      if (open != instalments.rend()) {
+        v1::AmountChange* change = changed->add_changes();
+        change->set_payment_id(open->payment_id());
+        change->set_from_fen(open->amount_fen());
+        change->set_to_fen(open->amount_fen() + difference);
+        change->set_to_state(v1::PAYMENT_STATE_AWAITING_FUNDS);
+        if (open->state() == v1::PAYMENT_STATE_PENDING) {
+          if (difference <= available) {
+            available -= difference;
+            change->set_to_state(v1::PAYMENT_STATE_PENDING);
+            *changed->add_postings() = Post(v1::BOOK_COMMITTED, v1::BOOK_AVAILABLE, difference, open->payment_id());
+          } else {  // release what it had; it waits for funds as a whole
+            available += open->amount_fen();
+            *changed->add_postings() =
+                Post(v1::BOOK_AVAILABLE, v1::BOOK_COMMITTED, open->amount_fen(), open->payment_id());
+          }
+        }
+        continue;
+      }
+      v1::Payment p;
+      p.set_payment_id(
+          PaymentId(share.round_id, share.student_id, key.source(), static_cast<int>(instalments.size()) + 1));
+      p.set_student_id(share.student_id);
+      p.set_school_code(share.school_code);
+      p.set_round_id(share.round_id);
+      p.set_instalment(static_cast<int>(instalments.size()) + 1);
+      p.set_amount_fen(difference);
+      p.set_name_masked(share.name_masked);
+      fund(p, difference, recorded->mutable_postings());
+      *recorded->add_payments() = p;
+      continue;
+    }
+    // Less is due: take it from what is not yet sent, then from what is at
+    // the bank (applied on its return), then record an overpayment.
+    int64_t reduce = -difference;
+    for (auto it = instalments.rbegin(); it != instalments.rend() && reduce > 0; ++it) {
+      const v1::Payment& p = *it;
+      if (p.state() == v1::PAYMENT_STATE_CANCELLED) continue;
+      const int64_t counted = Scheduled(p);
+      const int64_t take = std::min(reduce, counted);
+      if (take == 0) continue;
+      v1::AmountChange* change = changed->add_changes();
+      change->set_payment_id(p.payment_id());
+      change->set_from_fen(counted);
+      change->set_to_fen(counted - take);
+      const bool unsent = p.state() == v1::PAYMENT_STATE_PENDING || p.state() == v1::PAYMENT_STATE_AWAITING_FUNDS ||
+                          p.state() == v1::PAYMENT_STATE_FAILED;
+      change->set_to_state(unsent && counted == take ? v1::PAYMENT_STATE_CANCELLED : p.state());
+      // Committed funds (pending or failed, awaiting a new attempt) go back.
+      if (p.state() == v1::PAYMENT_STATE_PENDING || p.state() == v1::PAYMENT_STATE_FAILED) {
+        available += take;
+        *changed->add_postings() = Post(v1::BOOK_AVAILABLE, v1::BOOK_COMMITTED, take, p.payment_id());
+      }
+      reduce -= take;
+    }
+  }
+  Events events;
+  int64_t version = balances.aggregate_version();
+  auto add = [&](std::shared_ptr<const google::protobuf::Message> payload) {
+    events.push_back(
+        es::NewEvent{kAccountAggregate, AggregateId(account), AggregateVersion(++version), std::move(payload)});
+  };
+  if (!changed->changes().empty()) add(changed);
+  if (!recorded->payments().empty()) add(recorded);
+  return events;
+}
+
+absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKey& key, const std::string& batch_id,
+                                        const std::string& bank, int max_lines) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (batch_id.empty() || batch_id.size() > 64) return absl::InvalidArgumentError("batch_id must be 1-64 characters");
+  if (bank.empty() || bank.size() > 100) return absl::InvalidArgumentError("bank is required");
+  if (max_lines < 1 || max_lines > 100000) {
+    return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to 100000"));
+  }
+  const std::string account = AccountId(key);
+  ASSIGN_OR_RETURN(auto existing, state.FindBatch(account, batch_id));
+  if (existing) return absl::AlreadyExistsError(absl::StrCat("batch ", batch_id, " exists already"));
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  auto built = std::make_shared<v1::BatchBuilt>();
+  *built->mutable_account() = key;
+  built->set_batch_id(batch_id);
+  built->set_bank(bank);
+  int64_t total = 0;
+  RETURN_IF_ERROR(state.ForEachPayment(account, v1::PAYMENT_STATE_PENDING, [&](const v1::Payment& p) {
+    if (p.amount_fen() == 0) return true;
+    v1::BatchLine* line = built->add_lines();
+    line->set_payment_id(p.payment_id());
+    line->set_reference(absl::StrCat(p.payment_id(), "#", p.attempt() + 1));
+    line->set_fen(p.amount_fen());
+    total += p.amount_fen();
+    *built->add_postings() = Post(v1::BOOK_IN_TRANSIT, v1::BOOK_COMMITTED, p.amount_fen(), p.payment_id());
+    return built->lines_size() < max_lines;
+  }));
+  if (built->lines().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("account ", account, " has no pending payment for a batch"));
+  }
+  built->set_total_fen(total);
+  return One(key, balances, built);
+}
+
+absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::AccountKey& key, const ReturnFile& file) {
+  RETURN_IF_ERROR(CheckKey(key));
+  const std::string account = AccountId(key);
+  ASSIGN_OR_RETURN(auto batch, state.FindBatch(account, file.batch_id));
+  if (!batch) {
+    return absl::NotFoundError(
+        absl::StrCat("batch '", file.batch_id.substr(0, 64), "' of ", account, " does not exist"));
+  }
+  if (batch->returned()) {
+    return absl::AlreadyExistsError(absl::StrCat("batch ", file.batch_id, " has its return already (file sha256 ",
+                                                 batch->return_file_hash().substr(0, 16), "); nothing changed"));
+  }
+  int64_t sum = 0;
+  for (const v1::ReturnLine& line : file.lines) sum += line.fen();
+  if (file.control_count != static_cast<int>(file.lines.size()) || file.control_fen != sum) {
+    return absl::InvalidArgumentError(absl::StrCat("the control line says ", file.control_count, " lines and ",
+                                                   Yuan(file.control_fen), " yuan; the file holds ", file.lines.size(),
+                                                   " lines and ", Yuan(sum), " yuan; nothing changed"));
+  }
+  std::map<std::string, const v1::BatchLine*> sent;
+  for (const v1::BatchLine& line : batch->lines()) sent[line.reference()] = &line;
+  std::set<std::string> answered;
+  auto recorded = std::make_shared<v1::BankReturnRecorded>();
+  *recorded->mutable_account() = key;
+  recorded->set_batch_id(file.batch_id);
+  recorded->set_file_hash(file.file_hash);
+  for (size_t i = 0; i < file.lines.size(); ++i) {
+    const v1::ReturnLine& line = file.lines[i];
+    auto it = sent.find(line.reference());
+    if (it == sent.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": reference '", line.reference().substr(0, 100),
+                                                     "' is not in batch ", file.batch_id, "; nothing changed"));
+    }
+    if (!answered.insert(line.reference()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", i + 1, ": reference ", line.reference(), " is answered twice; nothing changed"));
+    }
+    if (line.fen() != it->second->fen()) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": reference ", line.reference(), " says ",
+                                                     Yuan(line.fen()), " yuan; the batch sent ",
+                                                     Yuan(it->second->fen()), "; nothing changed"));
+    }
+    if (line.outcome() == v1::RETURN_OUTCOME_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": outcome must be paid or failed"));
+    }
+    if (line.outcome() == v1::RETURN_OUTCOME_FAILED && line.reason().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": a failed line needs its reason"));
+    }
+    ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, it->second->payment_id()));
+    if (!payment || payment->state() != v1::PAYMENT_STATE_IN_BATCH ||
+        absl::StrCat(payment->payment_id(), "#", payment->attempt()) != line.reference()) {
+      return absl::FailedPreconditionError(absl::StrCat("line ", i + 1, ": payment ", it->second->payment_id(),
+                                                        " is not at the bank under ", line.reference(),
+                                                        "; nothing changed"));
+    }
+    *recorded->add_lines() = line;
+    const int64_t fen = line.fen();
+    if (line.outcome() == v1::RETURN_OUTCOME_PAID) {
+      *recorded->add_postings() = Post(v1::BOOK_PAID, v1::BOOK_IN_TRANSIT, fen, payment->payment_id());
+    } else {
+      *recorded->add_postings() = Post(v1::BOOK_COMMITTED, v1::BOOK_IN_TRANSIT, fen, payment->payment_id());
+      // A change that arrived while it was at the bank now applies.
+      if (payment->has_target_fen() && payment->target_fen() < fen) {
+        *recorded->add_postings() =
+            Post(v1::BOOK_AVAILABLE, v1::BOOK_COMMITTED, fen - payment->target_fen(), payment->payment_id());
+      }
+    }
+  }
+  if (answered.size() != sent.size()) {
+    return absl::FailedPreconditionError(absl::StrCat("the return answers ", answered.size(), " of the ", sent.size(),
+                                                      " lines of batch ", file.batch_id, "; nothing changed"));
+  }
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  return One(key, balances, recorded);
+}
+
+absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
+                                   const std::vector<std::string>& payment_ids, const std::string& note) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (payment_ids.empty()) return absl::InvalidArgumentError("payment_ids: name the failed payments to retry");
+  if (note.empty()) return absl::InvalidArgumentError("note is required (what was corrected)");
+  const std::string account = AccountId(key);
+  auto retried = std::make_shared<v1::PaymentsRetried>();
+  *retried->mutable_account() = key;
+  retried->set_note(note);
+  std::set<std::string> seen;
+  for (const std::string& id : payment_ids) {
+    if (!seen.insert(id).second) continue;
+    ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, id));
+    if (!payment) return absl::NotFoundError(absl::StrCat("payment '", id.substr(0, 120), "' is not in ", account));
+    if (payment->state() != v1::PAYMENT_STATE_FAILED) {
+      return absl::FailedPreconditionError(absl::StrCat("payment ", id, " is ", v1::PaymentState_Name(payment->state()),
+                                                        "; only a failed payment is retried"));
+    }
+    retried->add_payment_ids(id);
+  }
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  return One(key, balances, retried);
+}
+
+}  // namespace zizhu::disbursement

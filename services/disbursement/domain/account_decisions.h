@@ -1,0 +1,76 @@
+// Pure decisions of the disbursement service on one account (aggregate
+// disbursement.Account, id "<county>/<source>/<semester>"): allocations,
+// payments recorded from approved entitlements, amount changes from
+// adjustments, batches for the bank, the bank's return file and retries.
+//
+// The guarantees the property test (tests/ledger_property_test.cc) checks
+// after every step of random interleavings:
+//  - every event's postings debit and credit the same amounts, so the
+//    ledger's debits equal its credits;
+//  - the books equal the payments: committed = pending payments, in transit =
+//    payments at the bank, paid = paid payments; available never negative;
+//  - an instalment is paid at most once: a payment id is derived from the
+//    entitlement (so a repeated upstream event finds it), a paid payment
+//    never enters a batch again, and a return line must name the current
+//    attempt of a payment of that batch, once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/common/es/new_event.h"
+#include "services/disbursement/domain/ports.h"
+#include "zizhu/disbursement/v1/events.pb.h"
+
+namespace zizhu::disbursement {
+
+inline constexpr char kAccountAggregate[] = "disbursement.Account";
+using Events = std::vector<es::NewEvent>;
+
+std::string AccountId(const v1::AccountKey& key);
+// "<round>/<student>/<source>/<instalment>"
+std::string PaymentId(const std::string& round_id, const std::string& student_id, subsidy::v1::FundSource source,
+                      int instalment);
+
+// What an approved or adjusted entitlement owes from one fund source.
+struct EntitlementShare {
+  std::string round_id;
+  std::string student_id;
+  std::string school_code;
+  std::string name_masked;
+  int64_t total_fen = 0;  // what the entitlement now allows from this source
+};
+
+absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey& key, int64_t fen,
+                                      const std::string& document_ref);
+
+// Brings the account's payments of each entitlement in line with what it
+// now allows: new entitlements get their first instalment (funded when the
+// allocation covers it, else awaiting funds), adjustments change what is not
+// yet sent, add an instalment after a payment, or record an overpayment.
+// An entitlement whose payments already add up writes nothing (a repeated
+// upstream event). No events when nothing changes.
+absl::StatusOr<Events> DecideEntitlementShares(AccountState& state, const v1::AccountKey& key,
+                                               const std::vector<EntitlementShare>& shares,
+                                               const std::string& cause_event_id);
+
+// Puts up to `max_lines` pending payments in a batch for `bank`.
+absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKey& key, const std::string& batch_id,
+                                        const std::string& bank, int max_lines);
+
+// The bank's return file for a batch: applied whole or refused whole.
+struct ReturnFile {
+  std::string batch_id;
+  std::string file_hash;
+  std::vector<v1::ReturnLine> lines;
+  int control_count = 0;
+  int64_t control_fen = 0;
+};
+absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::AccountKey& key, const ReturnFile& file);
+
+// Failed payments become pending again, for a new attempt.
+absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
+                                   const std::vector<std::string>& payment_ids, const std::string& note);
+
+}  // namespace zizhu::disbursement

@@ -1,0 +1,62 @@
+// An account's rows in memory, for domain and property tests: both the
+// decisions' port (AccountState) and the fold's (AccountRows), so decided
+// events are folded with the production FoldAccountEvent.
+#pragma once
+
+#include <map>
+
+#include "services/disbursement/domain/account_decisions.h"
+#include "services/disbursement/domain/account_evolve.h"
+
+namespace zizhu::disbursement::testing {
+
+class MemoryAccount final : public AccountState, public AccountRows {
+ public:
+  std::map<std::string, v1::Balances> balances;
+  std::map<std::string, std::map<std::string, v1::Payment>> payments;  // account -> id -> payment
+  std::map<std::string, std::map<std::string, v1::BatchRecord>> batches;
+
+  // AccountState
+  absl::StatusOr<v1::Balances> GetBalances(const std::string& a) override { return balances[a]; }
+  absl::StatusOr<std::optional<v1::Payment>> FindPayment(const std::string& a, const std::string& id) override {
+    auto it = payments[a].find(id);
+    if (it == payments[a].end()) return std::optional<v1::Payment>();
+    return std::optional<v1::Payment>(it->second);
+  }
+  absl::Status ForEachPayment(const std::string& a, v1::PaymentState state,
+                              const std::function<bool(const v1::Payment&)>& visit) override {
+    for (const auto& [id, p] : payments[a]) {
+      if (p.state() == state && !visit(p)) break;
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<v1::BatchRecord>> FindBatch(const std::string& a, const std::string& id) override {
+    auto it = batches[a].find(id);
+    if (it == batches[a].end()) return std::optional<v1::BatchRecord>();
+    return std::optional<v1::BatchRecord>(it->second);
+  }
+  // AccountRows
+  absl::StatusOr<v1::Balances> Balances(const std::string& a) override { return balances[a]; }
+  void PutBalances(const std::string& a, const v1::Balances& b) override { balances[a] = b; }
+  absl::StatusOr<std::optional<v1::Payment>> Payment(const std::string& a, const std::string& id) override {
+    return FindPayment(a, id);
+  }
+  void PutPayment(const std::string& a, const std::optional<v1::Payment>&, const v1::Payment& p) override {
+    payments[a][p.payment_id()] = p;
+  }
+  absl::StatusOr<std::optional<v1::BatchRecord>> Batch(const std::string& a, const std::string& id) override {
+    return FindBatch(a, id);
+  }
+  void PutBatch(const std::string& a, const v1::BatchRecord& b) override { batches[a][b.batch_id()] = b; }
+
+  // Folds decided events as the projection does.
+  absl::Status Apply(const Events& events) {
+    for (const es::NewEvent& e : events) {
+      absl::Status folded = FoldAccountEvent(*e.payload, e.aggregate_version.value(), *this);
+      if (!folded.ok()) return folded;
+    }
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace zizhu::disbursement::testing
