@@ -25,6 +25,8 @@ absl::string_view ActionName(Action action) {
       return "review aid applications";
     case Action::kApproveAid:
       return "open and approve aid rounds";
+    case Action::kDisburse:
+      return "allocate funds and pay (bank batches and returns)";
     case Action::kReadAudit:
       return "read the audit";
     case Action::kAdminister:
@@ -45,7 +47,7 @@ absl::Status Require(const Caller& caller, Action action) {
     case Role::kCountyOfficer:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRegisterSchools ||
                 action == Action::kRevealPersonalData || action == Action::kReadMatchQueues ||
-                action == Action::kPrepareAid || action == Action::kApproveAid;
+                action == Action::kPrepareAid || action == Action::kApproveAid || action == Action::kDisburse;
       break;
     case Role::kSchoolOperator:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData ||

@@ -24,6 +24,7 @@ enum class Action {
   kPrepareAid,          // aid round at a school: applications, coverage reasons, notice, objections
   kReviewAid,           // review aid applications (the school's working group)
   kApproveAid,          // open a school's round with its quota, approve it (education bureau)
+  kDisburse,            // allocate funds, build and export bank batches, record returns (county)
   kReadAudit,           // the audit of personal-data reads
   kAdminister,          // projection rebuilds, accounts
 };

@@ -116,6 +116,17 @@ absl::StatusOr<int64_t> CommandProcessor::Rebuild(const std::vector<UpstreamRepl
       ASSIGN_OR_RETURN(int64_t own, runner_.CatchUp());
       total += own;
       for (size_t i = 0; i < upstreams.size(); ++i) {
+        if (upstreams[i].projection == nullptr) {
+          // A topic followed for reactions only: no rows to rebuild; the
+          // subscription resumes where it was (its reactions are in the own
+          // log, replayed above).
+          storage::ProjectionBatch offsets = store_->NewBatch();
+          for (const auto& [partition, next] : limits[i]) {
+            offsets.RecordAppliedOffset(upstreams[i].log->topic(), partition, next);
+          }
+          RETURN_IF_ERROR(store_->Commit(offsets));
+          continue;
+        }
         ProjectionRunnerOptions options = options_.runner;
         options.record_request_outcomes = false;
         ProjectionRunner runner(upstreams[i].log, store_, upstreams[i].projection, options);

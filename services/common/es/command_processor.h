@@ -106,7 +106,7 @@ class CommandProcessor {
   // An upstream topic followed live, replayed by Rebuild after the own topic.
   struct UpstreamReplay {
     EventLog* log;
-    Projection* projection;
+    Projection* projection;  // null: followed for reactions only (offsets kept, nothing replayed)
   };
   // Rebuilds the projection beside the live one, exclusively: the own log
   // from offset 0, then each upstream log from 0 up to the offsets its live

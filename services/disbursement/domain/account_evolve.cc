@@ -182,6 +182,8 @@ absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t ve
       after.set_state(v1::PAYMENT_STATE_PENDING);
       rows.PutPayment(account, before, after);
     }
+  } else if (auto* e = dynamic_cast<const v1::BankFileExported*>(&event)) {
+    key = &e->account();  // the audit of the export; nothing else changes
   } else {
     return absl::OkStatus();
   }

@@ -680,6 +680,9 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
     e->set_round_id(round_id);
     e->set_school_code(round.school_code());
     e->set_county_code(round.county_code());
+    const Payable payable = PayableFor(*e, AccruedDays(*e, {OpenSpan(e->accrues_from())}));
+    e->set_payable_fen(payable.fen);
+    for (const v1::ShareAmount& part : payable.shares) *e->add_payable_shares() = part;
     if (app.application().facts().registered_poor()) ++poor_aided;
     fixed.push_back(*std::move(e));
     return true;
@@ -691,7 +694,7 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
               : absl::StrCat("round ", round_id, " is approved and has no accepted mid-semester change to approve"));
   }
   int64_t total = 0;
-  for (const v1::Entitlement& e : fixed) total += PayableFor(e, AccruedDays(e, {OpenSpan(e.accrues_from())})).fen;
+  for (const v1::Entitlement& e : fixed) total += e.payable_fen();
   approved->set_entitlements(static_cast<int32_t>(fixed.size()));
   approved->set_total_fen(total);
   int in_school = 0;
@@ -754,6 +757,10 @@ absl::StatusOr<Events> DecideDisqualifyStudent(SubsidyState& state, const v1::Di
   disqualified->set_reason(request.reason());
   disqualified->set_note(request.note());
   *disqualified->mutable_effective_date() = request.effective_date();
+  disqualified->set_school_code(round.school_code());
+  disqualified->set_county_code(round.county_code());
+  disqualified->set_semester(round.semester());
+  disqualified->set_name_masked(app->application().facts().name_masked());
   if (app->state() == v1::APPLICATION_STATE_APPROVED) {
     ASSIGN_OR_RETURN(auto entitlements, state.EntitlementsOfStudent(request.student_id()));
     for (const v1::EntitlementRecord& record : entitlements) {
@@ -790,6 +797,10 @@ absl::StatusOr<Events> DecideAdjustForEnrolment(SubsidyState& state, const regis
     auto adjusted = New<v1::EntitlementAdjusted>();
     adjusted->set_round_id(round.round_id());
     adjusted->set_student_id(change.student_id());
+    adjusted->set_school_code(record.entitlement().school_code());
+    adjusted->set_county_code(record.entitlement().county_code());
+    adjusted->set_semester(record.entitlement().semester());
+    adjusted->set_name_masked(record.entitlement().facts().name_masked());
     *adjusted->mutable_adjustment() = *adjustment;
     events.Add(adjusted);
     for (es::NewEvent& e : events.Take()) all.push_back(std::move(e));

@@ -1,0 +1,297 @@
+#include "services/disbursement/app/disbursement_app.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/core/deterministic_serialize.h"
+#include "services/common/core/status_macros.h"
+#include "services/common/crypto/sha256.h"
+#include "services/common/storage/paging.h"
+#include "services/common/storage/rows.h"
+#include "services/disbursement/app/disbursement_keys.h"
+#include "zizhu/disbursement/v1/records.pb.h"
+
+namespace zizhu::disbursement {
+namespace {
+
+template <typename Decide>
+es::DecideFn Over(Decide decide) {
+  return [decide](storage::ProjectionBatch& view, absl::Time) {
+    RowsAccount state(view);
+    return decide(state);
+  };
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DisbursementApp::CheckAccount(const auth::Caller& caller, auth::Action action,
+                                                          const v1::AccountKey& key) const {
+  RETURN_IF_ERROR(auth::Require(caller, action));
+  if (!auth::CoversCounty(caller, key.county_code())) return auth::OutOfScope("county", key.county_code());
+  return AccountId(key);
+}
+
+absl::StatusOr<v1::AccountView> DisbursementApp::LoadView(const std::string& account) const {
+  v1::AccountView view;
+  view.set_account_id(account);
+  ASSIGN_OR_RETURN(auto key, storage::LoadRow<v1::AccountKey>(*store_, keys::AccountKey(account)));
+  if (!key) return absl::NotFoundError(absl::StrCat("account ", account, " has no payments or allocations yet"));
+  *view.mutable_key() = *key;
+  RowsAccount rows(*store_);
+  ASSIGN_OR_RETURN(*view.mutable_balances(), rows.Balances(account));
+  return view;
+}
+
+void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::AllocateFundsRequest& request,
+                                    Callback<v1::AllocateFundsResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  commands_->Run<v1::AllocateFundsResponse>(
+      caller, request, Over([request](RowsAccount& state) {
+        return DecideAllocate(state, request.account(), request.fen(), request.document_ref());
+      }),
+      [this, account = *account](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::AllocateFundsResponse> {
+        v1::AllocateFundsResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
+        return response;
+      },
+      std::move(done));
+}
+
+void DisbursementApp::BuildBatch(const auth::Caller& caller, const v1::BuildBatchRequest& request,
+                                 Callback<v1::BuildBatchResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  const int max_lines = request.max_lines() == 0 ? 100000 : request.max_lines();
+  commands_->Run<v1::BuildBatchResponse>(
+      caller, request, Over([request, max_lines](RowsAccount& state) {
+        return DecideBuildBatch(state, request.account(), request.batch_id(), request.bank(), max_lines);
+      }),
+      [this, account = *account,
+       batch_id = request.batch_id()](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::BuildBatchResponse> {
+        v1::BuildBatchResponse response;
+        RowsAccount rows(*store_);
+        ASSIGN_OR_RETURN(auto batch, rows.Batch(account, batch_id));
+        if (batch) *response.mutable_batch() = *batch;
+        return response;
+      },
+      std::move(done));
+}
+
+void DisbursementApp::ExportBankFile(const auth::Caller& caller, const v1::ExportBankFileRequest& request,
+                                     Callback<v1::ExportBankFileResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kRevealPersonalData); !allowed.ok()) {
+    return done(allowed);
+  }
+  // The file is made first (card numbers opened with the key), so that its
+  // hash is what the audit event records; nothing is answered before it.
+  RowsAccount rows(*store_);
+  absl::StatusOr<std::optional<v1::BatchRecord>> batch = rows.Batch(*account, request.batch_id());
+  if (!batch.ok()) return done(batch.status());
+  if (!*batch) {
+    return done(absl::NotFoundError(
+        absl::StrCat("batch '", request.batch_id().substr(0, 64), "' of ", *account, " does not exist")));
+  }
+  auto response = std::make_shared<v1::ExportBankFileResponse>();
+  *response->mutable_batch() = **batch;
+  for (const v1::BatchLine& line : (*batch)->lines()) {
+    absl::StatusOr<std::optional<v1::Payment>> payment = rows.Payment(*account, line.payment_id());
+    if (!payment.ok() || !*payment) return done(absl::DataLossError(absl::StrCat("payment ", line.payment_id())));
+    absl::StatusOr<std::optional<v1::Payee>> payee =
+        storage::LoadRow<v1::Payee>(*store_, keys::Payee((*payment)->student_id()));
+    if (!payee.ok()) return done(payee.status());
+    v1::BankFileLine* out = response->add_lines();
+    out->set_reference(line.reference());
+    out->set_fen(line.fen());
+    out->set_school_code((*payment)->school_code());
+    if (!*payee || (*payee)->bank_card().sealed().ciphertext().empty()) {
+      out->set_name(*payee ? (*payee)->name() : "");
+      continue;  // no card on record: the bank returns it failed, and the registry is corrected
+    }
+    out->set_name((*payee)->name());
+    absl::StatusOr<std::string> card = vault_->Open((*payee)->bank_card().sealed(), "bank_card");
+    if (!card.ok()) return done(card.status());
+    out->set_bank_card(*card);
+  }
+  response->set_total_fen((*batch)->total_fen());
+  auto exported = std::make_shared<v1::BankFileExported>();
+  *exported->mutable_account() = request.account();
+  exported->set_batch_id(request.batch_id());
+  exported->set_lines(response->lines_size());
+  exported->set_total_fen(response->total_fen());
+  exported->set_content_sha256(Sha256Hex(SerializeDeterministic(*response)));
+  commands_->Run<v1::ExportBankFileResponse>(
+      caller, request, Over([exported](RowsAccount& state) -> absl::StatusOr<Events> {
+        ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(AccountId(exported->account())));
+        return Events{es::NewEvent{kAccountAggregate, AggregateId(AccountId(exported->account())),
+                                   AggregateVersion(balances.aggregate_version() + 1), exported}};
+      }),
+      [response](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::ExportBankFileResponse> { return *response; },
+      std::move(done));
+}
+
+void DisbursementApp::RecordBankReturn(const auth::Caller& caller, const v1::RecordBankReturnRequest& request,
+                                       Callback<v1::RecordBankReturnResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  ReturnFile file{request.batch_id(), request.file_sha256(),
+                  std::vector<v1::ReturnLine>(request.lines().begin(), request.lines().end()), request.control_count(),
+                  request.control_fen()};
+  commands_->Run<v1::RecordBankReturnResponse>(
+      caller, request,
+      Over([key = request.account(), file](RowsAccount& state) { return DecideRecordReturn(state, key, file); }),
+      [this, account = *account, batch_id = request.batch_id()](
+          const common::v1::CommandOutcome&) -> absl::StatusOr<v1::RecordBankReturnResponse> {
+        v1::RecordBankReturnResponse response;
+        RowsAccount rows(*store_);
+        ASSIGN_OR_RETURN(auto batch, rows.Batch(account, batch_id));
+        if (batch) *response.mutable_batch() = *batch;
+        ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
+        return response;
+      },
+      std::move(done));
+}
+
+void DisbursementApp::RetryPayments(const auth::Caller& caller, const v1::RetryPaymentsRequest& request,
+                                    Callback<v1::RetryPaymentsResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  std::vector<std::string> ids(request.payment_ids().begin(), request.payment_ids().end());
+  commands_->Run<v1::RetryPaymentsResponse>(
+      caller, request, Over([key = request.account(), ids, note = request.note()](RowsAccount& state) {
+        return DecideRetry(state, key, ids, note);
+      }),
+      [this, account = *account](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::RetryPaymentsResponse> {
+        v1::RetryPaymentsResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
+        return response;
+      },
+      std::move(done));
+}
+
+absl::StatusOr<v1::GetAccountResponse> DisbursementApp::GetAccount(const auth::Caller& caller,
+                                                                   const v1::GetAccountRequest& request) const {
+  ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::Action::kRead, request.account()));
+  v1::GetAccountResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
+  return response;
+}
+
+absl::StatusOr<v1::ListAccountsResponse> DisbursementApp::ListAccounts(const auth::Caller& caller,
+                                                                       const v1::ListAccountsRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  if (request.semester().empty()) return absl::InvalidArgumentError("semester is required");
+  if (!request.county_code().empty() && !auth::CoversCounty(caller, request.county_code())) {
+    return auth::OutOfScope("county", request.county_code());
+  }
+  const std::string prefix = keys::AccountIndexPrefix(request.semester()) + request.county_code();
+  std::vector<std::pair<std::string, std::string>> found;  // county, account
+  RETURN_IF_ERROR(store_->Scan(prefix, "", [&](const std::string& key, const std::string&) {
+    const std::string rest = key.substr(keys::AccountIndexPrefix(request.semester()).size());
+    found.emplace_back(rest.substr(0, rest.find('/')), rest.substr(rest.find('/') + 1));
+    return true;
+  }));
+  v1::ListAccountsResponse response;
+  for (const auto& [county, account] : found) {
+    if (!auth::CoversCounty(caller, county)) continue;
+    ASSIGN_OR_RETURN(*response.add_accounts(), LoadView(account));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListPaymentsResponse> DisbursementApp::ListPayments(const auth::Caller& caller,
+                                                                       const v1::ListPaymentsRequest& request) const {
+  ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::Action::kRead, request.account()));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
+  const bool by_state = request.state() != v1::PAYMENT_STATE_UNSPECIFIED;
+  const std::string prefix =
+      by_state ? keys::PaymentStatePrefix(account, request.state()) : keys::PaymentPrefix(account);
+  v1::ListPaymentsResponse response;
+  RowsAccount rows(*store_);
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                                     [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                                       ASSIGN_OR_RETURN(auto payment, rows.Payment(account, key.substr(prefix.size())));
+                                       if (!payment) return false;
+                                       *response.add_payments() = *payment;
+                                       return true;
+                                     }));
+  return response;
+}
+
+absl::StatusOr<v1::AccountReconciliation> DisbursementApp::ReconcileAccount(const std::string& account) const {
+  v1::AccountReconciliation r;
+  ASSIGN_OR_RETURN(*r.mutable_account(), LoadView(account));
+  RowsAccount rows(*store_);
+  int64_t committed = 0, in_transit = 0, paid = 0;
+  absl::Status failure;
+  RETURN_IF_ERROR(store_->Scan(keys::PaymentPrefix(account), "", [&](const std::string& key, const std::string& value) {
+    v1::Payment p;
+    if (!p.ParseFromString(value)) {
+      failure = absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+      return false;
+    }
+    switch (p.state()) {
+      case v1::PAYMENT_STATE_AWAITING_FUNDS:
+        r.set_awaiting_funds(r.awaiting_funds() + 1);
+        break;
+      case v1::PAYMENT_STATE_PENDING:
+        r.set_pending(r.pending() + 1);
+        committed += p.amount_fen();
+        break;
+      case v1::PAYMENT_STATE_FAILED:
+        r.set_failed(r.failed() + 1);
+        committed += p.amount_fen();
+        break;
+      case v1::PAYMENT_STATE_IN_BATCH:
+        in_transit += p.amount_fen();
+        break;
+      case v1::PAYMENT_STATE_PAID:
+        paid += p.amount_fen();
+        break;
+      default:
+        break;
+    }
+    return true;
+  }));
+  RETURN_IF_ERROR(failure);
+  RETURN_IF_ERROR(store_->Scan(keys::BatchPrefix(account), "", [&](const std::string& key, const std::string& value) {
+    v1::BatchRecord batch;
+    if (!batch.ParseFromString(value)) {
+      failure = absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+      return false;
+    }
+    v1::BatchReconciliation* b = r.add_batches();
+    b->set_account_id(account);
+    b->set_batch_id(batch.batch_id());
+    b->set_issued(batch.lines_size());
+    b->set_issued_fen(batch.total_fen());
+    b->set_paid(batch.paid());
+    b->set_paid_fen(batch.paid_fen());
+    b->set_failed(batch.failed());
+    b->set_failed_fen(batch.failed_fen());
+    b->set_outstanding(batch.returned() ? 0 : batch.lines_size());
+    b->set_outstanding_fen(batch.returned() ? 0 : batch.total_fen());
+    return true;
+  }));
+  RETURN_IF_ERROR(failure);
+  const v1::Balances& b = r.account().balances();
+  r.set_balanced(b.debits() == b.credits() && b.committed() == committed && b.in_transit() == in_transit &&
+                 b.paid() == paid && b.available() == b.allocated() - committed - in_transit - paid);
+  return r;
+}
+
+absl::StatusOr<v1::ReconcileResponse> DisbursementApp::Reconcile(const auth::Caller& caller,
+                                                                 const v1::ReconcileRequest& request) const {
+  v1::ListAccountsRequest list;
+  list.set_semester(request.semester());
+  list.set_county_code(request.county_code());
+  ASSIGN_OR_RETURN(v1::ListAccountsResponse accounts, ListAccounts(caller, list));
+  v1::ReconcileResponse response;
+  for (const v1::AccountView& view : accounts.accounts()) {
+    ASSIGN_OR_RETURN(*response.add_accounts(), ReconcileAccount(view.account_id()));
+  }
+  return response;
+}
+
+}  // namespace zizhu::disbursement

@@ -1,0 +1,133 @@
+#include "services/disbursement/app/disbursement_projection.h"
+
+#include "services/common/core/deterministic_serialize.h"
+#include "services/common/core/status_macros.h"
+#include "services/common/storage/rows.h"
+#include "services/disbursement/app/disbursement_keys.h"
+#include "zizhu/disbursement/v1/records.pb.h"
+#include "zizhu/registry/v1/events.pb.h"
+
+namespace zizhu::disbursement {
+namespace {
+
+using Envelope = common::v1::EventEnvelope;
+using Batch = storage::ProjectionBatch;
+
+template <typename Event>
+void OnAccountEvent(es::EventDispatcher<Batch&>& on) {
+  on.On<Event>([](const Event& event, const Envelope& envelope, Batch& batch) -> absl::Status {
+    const std::string account = AccountId(event.account());
+    if (envelope.aggregate_version() == 1) {  // the account's first event: its key and index
+      batch.Put(keys::AccountKey(account), SerializeDeterministic(event.account()));
+      batch.Put(absl::StrCat(keys::AccountIndexPrefix(event.account().semester()), event.account().county_code(), "/",
+                             account),
+                "");
+    }
+    RowsAccount rows(batch);
+    return FoldAccountEvent(event, envelope.aggregate_version(), rows);
+  });
+}
+
+}  // namespace
+
+AccountsProjection::AccountsProjection() {
+  OnAccountEvent<v1::FundsAllocated>(on_);
+  OnAccountEvent<v1::PaymentsRecorded>(on_);
+  OnAccountEvent<v1::PaymentAmountsChanged>(on_);
+  OnAccountEvent<v1::BatchBuilt>(on_);
+  OnAccountEvent<v1::BankReturnRecorded>(on_);
+  OnAccountEvent<v1::PaymentsRetried>(on_);
+  OnAccountEvent<v1::BankFileExported>(on_);
+}
+
+Payees::Payees() {
+  on_.On<registry::v1::StudentRegistered>(
+      [](const registry::v1::StudentRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
+        v1::Payee payee;
+        payee.set_student_id(e.student_id());
+        payee.set_name(e.name());
+        *payee.mutable_bank_card() = e.bank_card();
+        payee.set_school_code(e.school_code());
+        batch.Put(keys::Payee(e.student_id()), SerializeDeterministic(payee));
+        return absl::OkStatus();
+      });
+  on_.On<registry::v1::StudentAttributesUpdated>(
+      [](const registry::v1::StudentAttributesUpdated& e, const Envelope&, Batch& batch) -> absl::Status {
+        ASSIGN_OR_RETURN(auto payee, storage::LoadRow<v1::Payee>(batch, keys::Payee(e.student_id())));
+        if (!payee) return absl::OkStatus();
+        for (const std::string& field : e.changed_fields()) {
+          if (field == "name") payee->set_name(e.name());
+          if (field == "bank_card") *payee->mutable_bank_card() = e.bank_card();
+        }
+        batch.Put(keys::Payee(e.student_id()), SerializeDeterministic(*payee));
+        return absl::OkStatus();
+      });
+  on_.On<registry::v1::EnrolmentStatusChanged>(
+      [](const registry::v1::EnrolmentStatusChanged& e, const Envelope&, Batch& batch) -> absl::Status {
+        ASSIGN_OR_RETURN(auto payee, storage::LoadRow<v1::Payee>(batch, keys::Payee(e.student_id())));
+        if (!payee || e.school_code().empty()) return absl::OkStatus();
+        payee->set_school_code(e.school_code());
+        batch.Put(keys::Payee(e.student_id()), SerializeDeterministic(*payee));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<std::optional<std::string>> RowsAccount::Get(const std::string& key) {
+  if (batch_ != nullptr) return batch_->Get(key);
+  return store_->Get(key);
+}
+
+absl::Status RowsAccount::Scan(const std::string& prefix,
+                               const std::function<bool(const std::string&, const std::string&)>& visit) {
+  if (batch_ != nullptr) return batch_->Scan(prefix, visit);
+  return store_->Scan(prefix, "", visit);
+}
+
+absl::StatusOr<v1::Balances> RowsAccount::Balances(const std::string& account) {
+  ASSIGN_OR_RETURN(auto row, Get(keys::Account(account)));
+  ASSIGN_OR_RETURN(auto balances, storage::ParseRow<v1::Balances>(row, keys::Account(account)));
+  return balances.value_or(v1::Balances());
+}
+
+void RowsAccount::PutBalances(const std::string& account, const v1::Balances& balances) {
+  batch_->Put(keys::Account(account), SerializeDeterministic(balances));
+}
+
+absl::StatusOr<std::optional<v1::Payment>> RowsAccount::Payment(const std::string& account, const std::string& id) {
+  ASSIGN_OR_RETURN(auto row, Get(keys::Payment(account, id)));
+  return storage::ParseRow<v1::Payment>(row, keys::Payment(account, id));
+}
+
+void RowsAccount::PutPayment(const std::string& account, const std::optional<v1::Payment>& before,
+                             const v1::Payment& after) {
+  if (before) batch_->Delete(keys::PaymentStatePrefix(account, before->state()) + before->payment_id());
+  batch_->Put(keys::PaymentStatePrefix(account, after.state()) + after.payment_id(), "");
+  batch_->Put(keys::Payment(account, after.payment_id()), SerializeDeterministic(after));
+}
+
+absl::Status RowsAccount::ForEachPayment(const std::string& account, v1::PaymentState state,
+                                         const std::function<bool(const v1::Payment&)>& visit) {
+  const std::string prefix = keys::PaymentStatePrefix(account, state);
+  std::vector<std::string> ids;
+  RETURN_IF_ERROR(Scan(prefix, [&](const std::string& key, const std::string&) {
+    ids.push_back(key.substr(prefix.size()));
+    return true;
+  }));
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(auto payment, Payment(account, id));
+    if (payment && !visit(*payment)) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<v1::BatchRecord>> RowsAccount::Batch(const std::string& account, const std::string& id) {
+  if (id.empty() || id.size() > 64) return std::optional<v1::BatchRecord>();
+  ASSIGN_OR_RETURN(auto row, Get(keys::Batch(account, id)));
+  return storage::ParseRow<v1::BatchRecord>(row, keys::Batch(account, id));
+}
+
+void RowsAccount::PutBatch(const std::string& account, const v1::BatchRecord& batch) {
+  batch_->Put(keys::Batch(account, batch.batch_id()), SerializeDeterministic(batch));
+}
+
+}  // namespace zizhu::disbursement

@@ -1,0 +1,61 @@
+// The disbursement service's projections:
+//  - AccountsProjection folds the service's own events (FoldAccountEvent)
+//    into account rows, payments with a state index, and batches;
+//  - Payees folds the registry's student events into "up/payee/" rows: the
+//    name and the sealed bank card a bank file needs.
+// RowsAccount reads and writes those rows over a batch (decisions, folds)
+// or reads them from the store (queries).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "services/common/es/projection.h"
+#include "services/common/storage/projection_store.h"
+#include "services/disbursement/domain/account_decisions.h"
+#include "services/disbursement/domain/account_evolve.h"
+
+namespace zizhu::disbursement {
+
+class AccountsProjection final : public es::DispatchingProjection {
+ public:
+  AccountsProjection();
+};
+
+class Payees final : public es::DispatchingProjection {
+ public:
+  Payees();
+};
+
+class RowsAccount final : public AccountState, public AccountRows {
+ public:
+  explicit RowsAccount(storage::ProjectionBatch& batch) : batch_(&batch) {}
+  explicit RowsAccount(const storage::ProjectionStore& store) : store_(&store) {}
+  // AccountState
+  absl::StatusOr<v1::Balances> GetBalances(const std::string& account) override { return Balances(account); }
+  absl::StatusOr<std::optional<v1::Payment>> FindPayment(const std::string& account, const std::string& id) override {
+    return Payment(account, id);
+  }
+  absl::Status ForEachPayment(const std::string& account, v1::PaymentState state,
+                              const std::function<bool(const v1::Payment&)>& visit) override;
+  absl::StatusOr<std::optional<v1::BatchRecord>> FindBatch(const std::string& account, const std::string& id) override {
+    return Batch(account, id);
+  }
+  // AccountRows
+  absl::StatusOr<v1::Balances> Balances(const std::string& account) override;
+  void PutBalances(const std::string& account, const v1::Balances& balances) override;
+  absl::StatusOr<std::optional<v1::Payment>> Payment(const std::string& account, const std::string& id) override;
+  void PutPayment(const std::string& account, const std::optional<v1::Payment>& before,
+                  const v1::Payment& after) override;
+  absl::StatusOr<std::optional<v1::BatchRecord>> Batch(const std::string& account, const std::string& id) override;
+  void PutBatch(const std::string& account, const v1::BatchRecord& batch) override;
+
+ private:
+  absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
+  absl::Status Scan(const std::string& prefix,
+                    const std::function<bool(const std::string&, const std::string&)>& visit);
+  storage::ProjectionBatch* batch_ = nullptr;
+  const storage::ProjectionStore* store_ = nullptr;
+};
+
+}  // namespace zizhu::disbursement

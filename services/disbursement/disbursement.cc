@@ -1,0 +1,92 @@
+#include "services/disbursement/disbursement.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "zizhu/subsidy/v1/events.pb.h"
+
+namespace zizhu::disbursement {
+namespace {
+
+using Group = std::map<std::tuple<std::string, int, std::string>, std::vector<EntitlementShare>>;
+
+// Civil affairs pays the university-admission grant itself (hand-off list,
+// not a payment here); every other source is paid by the finance bureau.
+bool PaidHere(subsidy::v1::FundSource source) { return source != subsidy::v1::FUND_SOURCE_CIVIL_AFFAIRS; }
+
+void AddReactions(const Group& groups, const std::string& cause, std::vector<es::Reaction>& out) {
+  for (const auto& [group, shares] : groups) {
+    v1::AccountKey key;
+    key.set_county_code(std::get<0>(group));
+    key.set_source(static_cast<subsidy::v1::FundSource>(std::get<1>(group)));
+    key.set_semester(std::get<2>(group));
+    out.push_back(
+        {absl::StrCat("shares-", AccountId(key)), [key, shares, cause](storage::ProjectionBatch& view, absl::Time) {
+           RowsAccount state(view);
+           return DecideEntitlementShares(state, key, shares, cause);
+         }});
+  }
+}
+
+// What an adjusted entitlement now allows, from every source (0 where the
+// adjustment names none), so that a source cut to nothing is cut too.
+void AddAdjusted(const std::string& round_id, const std::string& student, const std::string& school,
+                 const std::string& county, const std::string& semester, const std::string& name,
+                 const subsidy::v1::Adjustment& adjustment, const std::string& cause, std::vector<es::Reaction>& out) {
+  Group groups;
+  for (int source = subsidy::v1::FUND_SOURCE_CENTRAL; source <= subsidy::v1::FUND_SOURCE_FOUNDATION; ++source) {
+    int64_t fen = 0;
+    for (const auto& part : adjustment.shares_after()) {
+      if (part.source() == source) fen += part.fen();
+    }
+    groups[{county, source, semester}].push_back({round_id, student, school, name, fen});
+  }
+  AddReactions(groups, cause, out);
+}
+
+}  // namespace
+
+absl::Status ReactToSubsidy(const common::v1::EventEnvelope& upstream, std::vector<es::Reaction>& out) {
+  subsidy::v1::EntitlementsFixed fixed;
+  if (upstream.payload().UnpackTo(&fixed)) {
+    Group groups;
+    for (const subsidy::v1::Entitlement& e : fixed.entitlements()) {
+      if (e.payer() == subsidy::v1::PAYER_CIVIL_AFFAIRS) continue;
+      for (const auto& part : e.payable_shares()) {
+        if (!PaidHere(part.source())) continue;
+        groups[{e.county_code(), part.source(), e.semester()}].push_back(
+            {e.round_id(), e.student_id(), e.school_code(), e.facts().name_masked(), part.fen()});
+      }
+    }
+    AddReactions(groups, upstream.event_id(), out);
+    return absl::OkStatus();
+  }
+  subsidy::v1::EntitlementAdjusted adjusted;
+  if (upstream.payload().UnpackTo(&adjusted)) {
+    AddAdjusted(adjusted.round_id(), adjusted.student_id(), adjusted.school_code(), adjusted.county_code(),
+                adjusted.semester(), adjusted.name_masked(), adjusted.adjustment(), upstream.event_id(), out);
+    return absl::OkStatus();
+  }
+  subsidy::v1::StudentDisqualified disqualified;
+  if (upstream.payload().UnpackTo(&disqualified) && disqualified.has_adjustment()) {
+    AddAdjusted(disqualified.round_id(), disqualified.student_id(), disqualified.school_code(),
+                disqualified.county_code(), disqualified.semester(), disqualified.name_masked(),
+                disqualified.adjustment(), upstream.event_id(), out);
+  }
+  return absl::OkStatus();
+}
+
+std::vector<service::Follow> Disbursement::follows() {
+  return {{options_.subsidy_topic, nullptr, ReactToSubsidy}, {options_.registry_topic, &payees_, {}}};
+}
+
+absl::Status Disbursement::Attach(service::ServiceContext& context, std::vector<grpc::Service*>& grpc_services) {
+  if (vault_ == nullptr) return absl::FailedPreconditionError("the disbursement service needs the personal-data key");
+  app_ = std::make_unique<DisbursementApp>(&context.commands, &context.store, vault_);
+  grpc_ = std::make_unique<DisbursementGrpcService>(app_.get(), &context.authenticator);
+  grpc_services.push_back(grpc_.get());
+  return absl::OkStatus();
+}
+
+}  // namespace zizhu::disbursement
