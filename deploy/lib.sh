@@ -79,6 +79,16 @@ start_subsidy() {
   start_service subsidy "$@"
 }
 
+# start_disbursement BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
+# (follows the subsidy and the registry; opens bank cards with the registry's
+# personal-data key REGISTRY_KEY_FILE to write bank files).
+start_disbursement() {
+  local build="$1" port="$2" kafka_port="$3" data="$4" log="$5" pidfile="$6"
+  shift 6
+  start_service disbursement "$build" "$port" "$kafka_port" "$data" "$log" "$pidfile" \
+    --key-file "${REGISTRY_KEY_FILE:-$data/key}" "$@"
+}
+
 # login_admin BUILD_DIR IDENTITY_PORT: logs the CLI in as the bootstrap
 # administrator (token in ZIZHU_TOKEN_FILE).
 login_admin() {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The local single-node stack: Kafka broker (KRaft) + identity + registry + subsidy, state
+# The local single-node stack: Kafka broker (KRaft) + identity + registry + subsidy +
+# disbursement, state
 # in .run/, TLS on every port (a local CA in .run/keys/tls), a bootstrap city
 # administrator "admin" (password in .run/keys/admin-password).
 #   stack.sh up     start (or restart) everything, load the demo data, print addresses
 #   stack.sh down   stop everything (data stays in .run/; delete it to start afresh)
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
-# ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002).
+# ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002),
+# ZIZHU_DISBURSEMENT_PORT (7003).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="$root/.run"
@@ -15,11 +17,13 @@ ctrl_port="${ZIZHU_KAFKA_CONTROLLER_PORT:-9093}"
 registry_port="${ZIZHU_REGISTRY_PORT:-7001}"
 identity_port="${ZIZHU_IDENTITY_PORT:-7000}"
 subsidy_port="${ZIZHU_SUBSIDY_PORT:-7002}"
+disbursement_port="${ZIZHU_DISBURSEMENT_PORT:-7003}"
 
 source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)
+    stop_pid "$run/disbursement.pid"
     stop_pid "$run/subsidy.pid"
     stop_pid "$run/registry.pid"
     stop_pid "$run/identity.pid"
@@ -36,6 +40,7 @@ security_setup "$run/keys"
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
+stop_pid "$run/disbursement.pid"
 stop_pid "$run/subsidy.pid"
 stop_pid "$run/registry.pid"
 stop_pid "$run/identity.pid"
@@ -43,8 +48,10 @@ start_identity "$build" "$identity_port" "$kafka_port" "$run/identity" "$run/log
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" \
   start_registry "$build" "$registry_port" "$kafka_port" "$run/registry" "$run/logs/registry.log" "$run/registry.pid"
 start_subsidy "$build" "$subsidy_port" "$kafka_port" "$run/subsidy" "$run/logs/subsidy.log" "$run/subsidy.pid"
+REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_disbursement "$build" "$disbursement_port" "$kafka_port" \
+  "$run/disbursement" "$run/logs/disbursement.log" "$run/disbursement.pid"
 login_admin "$build" "$identity_port"
-zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port"
+zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port"
 $zizhu health
 
 echo "loading demo data (fixed request ids: loading twice changes nothing)..."
@@ -106,6 +113,7 @@ zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   identity (gRPC)     127.0.0.1:$identity_port   (accounts, login; log $run/logs/identity.log)
   registry (gRPC)     127.0.0.1:$registry_port   (projection $run/registry, log $run/logs/registry.log)
   subsidy (gRPC)      127.0.0.1:$subsidy_port   (policy, aid rounds; log $run/logs/subsidy.log)
+  disbursement (gRPC) 127.0.0.1:$disbursement_port   (funds, payments, bank files; log $run/logs/disbursement.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
 
@@ -122,5 +130,6 @@ Then try:
   $build/tools/zizhu aid status $demo_round
   $build/tools/zizhu aid todo $demo_round          # registered-poor students without an application
   $build/tools/zizhu aid applications $demo_round
+  $build/tools/zizhu pay accounts --semester 2027-spring   # payments appear once a round is approved
 Stop with: make stop
 INFO

@@ -22,6 +22,7 @@ struct Globals {
   std::string server = "127.0.0.1:7001";
   std::string identity = "127.0.0.1:7000";
   std::string subsidy = "127.0.0.1:7002";
+  std::string disbursement = "127.0.0.1:7003";
   std::string request_id;
   bool json = false;
   int timeout_ms = 30000;

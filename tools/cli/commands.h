@@ -38,5 +38,6 @@ std::unique_ptr<CommandGroup> MakeAdminCommands(Cli& cli);     // projection, he
 std::unique_ptr<CommandGroup> MakeAccountCommands(Cli& cli);   // login, logout, whoami, account
 std::unique_ptr<CommandGroup> MakePolicyCommands(Cli& cli);    // policy check|load|publish|list|show
 std::unique_ptr<CommandGroup> MakeAidCommands(Cli& cli);       // aid open|apply|review|notice|approve|...
+std::unique_ptr<CommandGroup> MakePayCommands(Cli& cli);       // pay allocate|batch|export|return|reconcile|...
 
 }  // namespace zizhu::cli

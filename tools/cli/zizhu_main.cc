@@ -19,6 +19,7 @@
 //   zizhu aid open --school S --semester 2026-spring --quota N
 //   zizhu aid apply|review ROUND --file F | reason | notice | notice-list | object | resolve | approve
 //   zizhu aid status|rounds|applications|todo|objections|entitlements|totals|what-if ...
+//   zizhu pay accounts|allocate|payments|batch|export|return|retry|reconcile ...
 #include <memory>
 #include <vector>
 
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--subsidy", g.subsidy, "subsidy service gRPC address (policy, aid rounds)")
       ->envname("ZIZHU_SUBSIDY")
+      ->capture_default_str();
+  app.add_option("--disbursement", g.disbursement, "disbursement service gRPC address (funds, payments)")
+      ->envname("ZIZHU_DISBURSEMENT")
       ->capture_default_str();
   g.ca_file = zizhu::cli::DefaultCaFile();
   g.token_file = zizhu::cli::DefaultTokenFile();
@@ -62,6 +66,7 @@ int main(int argc, char** argv) {
   groups.push_back(zizhu::cli::MakeAccountCommands(cli));
   groups.push_back(zizhu::cli::MakePolicyCommands(cli));
   groups.push_back(zizhu::cli::MakeAidCommands(cli));
+  groups.push_back(zizhu::cli::MakePayCommands(cli));
   for (auto& group : groups) group->Add(app);
   CLI11_PARSE(app, argc, argv);
   return cli.rc;

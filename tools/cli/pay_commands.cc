@@ -1,0 +1,263 @@
+// zizhu pay: the fund ledger and payments — accounts, allocations, the
+// failed-payment queue, bank batches, bank files out and returns in, retries,
+// reconciliation.
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/money.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/pay_files.h"
+#include "tools/cli/subsidy_stub.h"
+#include "tools/cli/table.h"
+#include "zizhu/disbursement/v1/disbursement_service.grpc.pb.h"
+
+namespace zizhu::cli {
+namespace {
+
+namespace dv1 = zizhu::disbursement::v1;
+using Stub = dv1::DisbursementService::Stub;
+
+class PayCommands final : public CommandGroup {
+ public:
+  explicit PayCommands(Cli& cli) : CommandGroup(cli) {}
+  void Add(CLI::App& app) override;
+
+ private:
+  template <typename Request, typename Response>
+  bool Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*), const Request& request,
+            Response* response) {
+    if (!stub_) {
+      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g, g.disbursement, true);
+      if (!channel.ok()) std::exit(FailStatus(channel.status()));
+      stub_ = dv1::DisbursementService::NewStub(*channel);
+    }
+    grpc::Status status = (stub_.get()->*method)(Context(g).get(), request, response);
+    if (!status.ok()) rc = FailRpc(status);
+    return status.ok();
+  }
+  // The account named by --county, --source, --semester.
+  bool Key(dv1::AccountKey* key) {
+    subsidy::v1::FundSource source;
+    if (!subsidy::v1::FundSource_Parse("FUND_SOURCE_" + absl::AsciiStrToUpper(source_), &source)) {
+      rc = Fail(absl::StrCat("--source '", source_,
+                             "' is not central, provincial, city, county, foundation or civil_affairs"));
+      return false;
+    }
+    key->set_county_code(county_);
+    key->set_source(source);
+    key->set_semester(semester_);
+    return true;
+  }
+  void AccountOptions(CLI::App* cmd) {
+    cmd->add_option("--county", county_, "county code")->required();
+    cmd->add_option("--source", source_, "fund source: central, provincial, city, county, foundation")->required();
+    cmd->add_option("--semester", semester_, "semester, e.g. 2027-spring")->required();
+  }
+  void PrintAccount(const dv1::AccountView& a) {
+    if (g.json) return PrintJson(a);
+    const auto& b = a.balances();
+    std::cout << "account " << a.account_id() << ": allocated " << Yuan(b.allocated()) << ", available "
+              << Yuan(b.available()) << ", committed " << Yuan(b.committed()) << ", at the bank "
+              << Yuan(b.in_transit()) << ", paid " << Yuan(b.paid()) << " yuan"
+              << (b.debits() == b.credits() ? "" : "  (DEBITS AND CREDITS DIFFER)") << "\n";
+  }
+
+  std::unique_ptr<Stub> stub_;
+  std::string county_, source_, semester_, document_, yuan_, state_, batch_id_, bank_, out_, encoding_ = "gbk", file_,
+                                                                                             note_;
+  std::vector<std::string> payments_;
+  int max_lines_ = 0;
+};
+
+void PayCommands::Add(CLI::App& app) {
+  auto* pay = app.add_subcommand("pay", "fund ledger and payments (资金发放)")->require_subcommand(1);
+
+  auto* accounts = pay->add_subcommand("accounts", "fund accounts of a semester in your scope");
+  accounts->add_option("--semester", semester_, "semester")->required();
+  accounts->add_option("--county", county_, "county code");
+  accounts->callback([this] {
+    dv1::ListAccountsRequest request;
+    request.set_semester(semester_);
+    request.set_county_code(county_);
+    dv1::ListAccountsResponse response;
+    if (!Call(&Stub::ListAccounts, request, &response)) return;
+    TableWriter table(
+        std::cout,
+        {{"account", 30}, {"allocated", 12}, {"available", 12}, {"committed", 12}, {"at bank", 12}, {"paid", 0}});
+    for (const auto& a : response.accounts()) {
+      if (g.json) {
+        PrintJson(a);
+        continue;
+      }
+      const auto& b = a.balances();
+      table.Row({a.account_id(), Yuan(b.allocated()), Yuan(b.available()), Yuan(b.committed()), Yuan(b.in_transit()),
+                 Yuan(b.paid())});
+    }
+  });
+
+  auto* allocate = pay->add_subcommand("allocate", "record funds handed down to an account");
+  AccountOptions(allocate);
+  allocate->add_option("--yuan", yuan_, "amount in yuan")->required();
+  allocate->add_option("--document", document_, "the allocation notice (文号)")->required();
+  allocate->callback([this] {
+    dv1::AllocateFundsRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    absl::StatusOr<Fen> fen = Fen::ParseYuan(yuan_);
+    if (!fen.ok()) {
+      rc = Fail(absl::StrCat("--yuan '", yuan_, "' is not an amount in yuan"));
+      return;
+    }
+    request.set_fen(fen->fen());
+    request.set_document_ref(document_);
+    dv1::AllocateFundsResponse response;
+    if (Call(&Stub::AllocateFunds, request, &response)) PrintAccount(response.account());
+  });
+
+  auto* payments = pay->add_subcommand("payments", "an account's payments (--state failed: the work queue)");
+  AccountOptions(payments);
+  payments->add_option("--state", state_, "awaiting_funds, pending, in_batch, paid, failed, cancelled");
+  payments->callback([this] {
+    dv1::ListPaymentsRequest request;
+    if (!Key(request.mutable_account())) return;
+    if (!state_.empty()) {
+      dv1::PaymentState state;
+      if (!dv1::PaymentState_Parse("PAYMENT_STATE_" + absl::AsciiStrToUpper(state_), &state)) {
+        rc = Fail(absl::StrCat("--state '", state_, "' is not a payment state"));
+        return;
+      }
+      request.set_state(state);
+    }
+    request.set_page_size(1000);
+    TableWriter table(std::cout,
+                      {{"payment", 60}, {"name", 8}, {"yuan", 10}, {"state", 14}, {"try", 3}, {"reason", 0}});
+    do {
+      dv1::ListPaymentsResponse response;
+      if (!Call(&Stub::ListPayments, request, &response)) return;
+      for (const auto& p : response.payments()) {
+        if (g.json) {
+          PrintJson(p);
+          continue;
+        }
+        table.Row({p.payment_id(), p.name_masked(), Yuan(p.amount_fen()),
+                   Short(p.state(), dv1::PaymentState_descriptor(), "PAYMENT_STATE_"), std::to_string(p.attempt()),
+                   p.failure_reason()});
+      }
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+  });
+
+  auto* batch = pay->add_subcommand("batch", "put pending payments in a batch for the bank");
+  AccountOptions(batch);
+  batch->add_option("--batch-id", batch_id_, "batch id, e.g. 2027S-210102-C-1")->required();
+  batch->add_option("--bank", bank_, "the paying bank")->required();
+  batch->add_option("--max", max_lines_, "at most this many payments (default 100000)");
+  batch->callback([this] {
+    dv1::BuildBatchRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    request.set_batch_id(batch_id_);
+    request.set_bank(bank_);
+    request.set_max_lines(max_lines_);
+    dv1::BuildBatchResponse response;
+    if (!Call(&Stub::BuildBatch, request, &response)) return;
+    if (g.json) return PrintJson(response.batch());
+    std::cout << "batch " << response.batch().batch_id() << ": " << response.batch().lines_size() << " payments, "
+              << Yuan(response.batch().total_fen()) << " yuan\n";
+  });
+
+  auto* export_file = pay->add_subcommand("export", "write a batch's bank file (card numbers in clear; audited)");
+  AccountOptions(export_file);
+  export_file->add_option("--batch-id", batch_id_, "batch id")->required();
+  export_file->add_option("--out", out_, "FILE.csv or FILE.xlsx")->required();
+  export_file->add_option("--encoding", encoding_, "CSV encoding: gbk (default) or utf-8")->capture_default_str();
+  export_file->callback([this] {
+    dv1::ExportBankFileRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    request.set_batch_id(batch_id_);
+    dv1::ExportBankFileResponse response;
+    if (!Call(&Stub::ExportBankFile, request, &response)) return;
+    absl::Status written = WriteBankFile(out_, encoding_, response);
+    if (!written.ok()) {
+      rc = FailStatus(written);
+      return;
+    }
+    int missing = 0;
+    for (const auto& line : response.lines()) missing += line.bank_card().empty() ? 1 : 0;
+    Out(g) << "wrote " << response.lines_size() << " payments, " << Yuan(response.total_fen()) << " yuan, to " << out_
+           << (missing ? absl::StrCat(" (", missing, " without a bank card on record: correct them in the registry)")
+                       : "")
+           << "\n";
+  });
+
+  auto* record = pay->add_subcommand("return", "record the bank's return file of a batch (whole or nothing)");
+  AccountOptions(record);
+  record->add_option("--batch-id", batch_id_, "batch id")->required();
+  record->add_option("file", file_, "return file: CSV (UTF-8/GBK) or XLSX")->required();
+  record->callback([this] {
+    dv1::RecordBankReturnRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    request.set_batch_id(batch_id_);
+    absl::Status read = ReadReturnFile(file_, &request);
+    if (!read.ok()) {
+      rc = Fail(std::string(read.message()));
+      return;
+    }
+    if (g.request_id.empty()) request.mutable_meta()->set_request_id("return-" + request.file_sha256().substr(0, 32));
+    dv1::RecordBankReturnResponse response;
+    if (!Call(&Stub::RecordBankReturn, request, &response)) return;
+    if (g.json) return PrintJson(response);
+    std::cout << "batch " << batch_id_ << ": " << response.batch().paid() << " paid ("
+              << Yuan(response.batch().paid_fen()) << " yuan), " << response.batch().failed() << " failed ("
+              << Yuan(response.batch().failed_fen()) << " yuan)\n";
+    PrintAccount(response.account());
+  });
+
+  auto* retry = pay->add_subcommand("retry", "retry failed payments (after the card is corrected)");
+  AccountOptions(retry);
+  retry->add_option("--payment", payments_, "payment id (repeat)")->required();
+  retry->add_option("--note", note_, "what was corrected")->required();
+  retry->callback([this] {
+    dv1::RetryPaymentsRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    for (const auto& id : payments_) request.add_payment_ids(id);
+    request.set_note(note_);
+    dv1::RetryPaymentsResponse response;
+    if (Call(&Stub::RetryPayments, request, &response)) PrintAccount(response.account());
+  });
+
+  auto* reconcile = pay->add_subcommand("reconcile", "issued / paid / failed / outstanding per account and batch");
+  reconcile->add_option("--semester", semester_, "semester")->required();
+  reconcile->add_option("--county", county_, "county code");
+  reconcile->callback([this] {
+    dv1::ReconcileRequest request;
+    request.set_semester(semester_);
+    request.set_county_code(county_);
+    dv1::ReconcileResponse response;
+    if (!Call(&Stub::Reconcile, request, &response)) return;
+    if (g.json) return PrintJson(response);
+    for (const auto& a : response.accounts()) {
+      PrintAccount(a.account());
+      std::cout << "  awaiting funds " << a.awaiting_funds() << ", pending " << a.pending() << ", failed " << a.failed()
+                << (a.balanced() ? ", balanced" : ", NOT BALANCED") << "\n";
+      TableWriter table(std::cout, {{"batch", 24}, {"issued", 16}, {"paid", 16}, {"failed", 16}, {"outstanding", 0}});
+      for (const auto& b : a.batches()) {
+        table.Row({b.batch_id(), absl::StrCat(b.issued(), " / ", Yuan(b.issued_fen())),
+                   absl::StrCat(b.paid(), " / ", Yuan(b.paid_fen())),
+                   absl::StrCat(b.failed(), " / ", Yuan(b.failed_fen())),
+                   absl::StrCat(b.outstanding(), " / ", Yuan(b.outstanding_fen()))});
+      }
+    }
+  });
+}
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> MakePayCommands(Cli& cli) { return std::make_unique<PayCommands>(cli); }
+
+}  // namespace zizhu::cli

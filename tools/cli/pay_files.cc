@@ -1,0 +1,144 @@
+#include "tools/cli/pay_files.h"
+
+#include <iconv.h>
+#include <xlsxwriter.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/money.h"
+#include "services/common/core/status_macros.h"
+#include "tools/cli/import/row_reader.h"
+#include "tools/cli/subsidy_stub.h"
+
+namespace zizhu::cli {
+namespace {
+
+namespace dv1 = zizhu::disbursement::v1;
+
+absl::StatusOr<std::string> ToGbk(const std::string& utf8) {
+  iconv_t cd = iconv_open("GB18030", "UTF-8");
+  if (cd == reinterpret_cast<iconv_t>(-1)) return absl::InternalError("iconv cannot convert UTF-8 to GB18030");
+  std::string out(utf8.size() * 2 + 16, '\0');
+  char* in = const_cast<char*>(utf8.data());
+  size_t in_left = utf8.size();
+  char* dst = out.data();
+  size_t out_left = out.size();
+  const size_t rc = iconv(cd, &in, &in_left, &dst, &out_left);
+  iconv_close(cd);
+  if (rc == static_cast<size_t>(-1)) return absl::InvalidArgumentError("text cannot be written in GBK");
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+std::string Csv(const std::string& value) {
+  if (value.find_first_of(",\"\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace
+
+absl::Status WriteBankFile(const std::string& path, const std::string& encoding,
+                           const dv1::ExportBankFileResponse& file) {
+  const std::vector<std::string> header = {"参考号", "户名", "卡号", "金额(元)", "学校"};
+  if (absl::EndsWith(path, ".xlsx")) {
+    lxw_workbook* workbook = workbook_new(path.c_str());
+    if (workbook == nullptr) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook, "代发");
+    for (size_t c = 0; c < header.size(); ++c) {
+      worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), header[c].c_str(), nullptr);
+    }
+    lxw_row_t row = 1;
+    for (const dv1::BankFileLine& line : file.lines()) {
+      const std::string values[] = {line.reference(), line.name(), line.bank_card(), Yuan(line.fen()),
+                                    line.school_code()};
+      for (int c = 0; c < 5; ++c)
+        worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), values[c].c_str(), nullptr);
+      ++row;
+    }
+    worksheet_write_string(sheet, row, 0, "合计", nullptr);
+    worksheet_write_string(sheet, row, 1, std::to_string(file.lines_size()).c_str(), nullptr);
+    worksheet_write_string(sheet, row, 3, Yuan(file.total_fen()).c_str(), nullptr);
+    if (workbook_close(workbook) != LXW_NO_ERROR)
+      return absl::DataLossError(absl::StrCat("writing '", path, "' failed"));
+    return absl::OkStatus();
+  }
+  std::string text;
+  for (size_t c = 0; c < header.size(); ++c) absl::StrAppend(&text, c ? "," : "", header[c]);
+  text += "\r\n";
+  for (const dv1::BankFileLine& line : file.lines()) {
+    absl::StrAppend(&text, Csv(line.reference()), ",", Csv(line.name()), ",", line.bank_card(), ",", Yuan(line.fen()),
+                    ",", line.school_code(), "\r\n");
+  }
+  absl::StrAppend(&text, "合计,", file.lines_size(), ",,", Yuan(file.total_fen()), ",\r\n");
+  if (encoding == "gbk" || encoding == "gb18030") {
+    ASSIGN_OR_RETURN(text, ToGbk(text));
+  } else if (encoding != "utf-8") {
+    return absl::InvalidArgumentError(absl::StrCat("--encoding '", encoding, "' is not utf-8 or gbk"));
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
+  out << text;
+  out.close();
+  if (!out) return absl::DataLossError(absl::StrCat("writing '", path, "' failed"));
+  return absl::OkStatus();
+}
+
+absl::Status ReadReturnFile(const std::string& path, dv1::RecordBankReturnRequest* request) {
+  ASSIGN_OR_RETURN(tools::TableFile file, tools::InspectTableFile(path, "auto"));
+  request->set_file_sha256(file.sha256);
+  ASSIGN_OR_RETURN(auto reader, tools::OpenRows(file));
+  tools::CsvRow row;
+  bool header = true;
+  bool control = false;
+  auto bad = [&](const std::string& column, const std::string& why) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", row.line, ": ", column, ": ", why));
+  };
+  auto cell = [&](size_t i) {
+    return i < row.fields.size() ? std::string(absl::StripAsciiWhitespace(row.fields[i])) : std::string();
+  };
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, reader->Next(&row));
+    if (!more) break;
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (control) return bad("", "a line after the control line");
+    const std::string first = cell(0);
+    if (first == "合计" || absl::AsciiStrToUpper(first) == "TOTAL") {
+      int count = 0;
+      if (!absl::SimpleAtoi(cell(1), &count)) return bad("count", absl::StrCat("'", cell(1), "' is not a number"));
+      absl::StatusOr<Fen> sum = Fen::ParseYuan(cell(2));
+      if (!sum.ok()) return bad("sum", absl::StrCat("'", cell(2), "' is not an amount in yuan"));
+      request->set_control_count(count);
+      request->set_control_fen(sum->fen());
+      control = true;
+      continue;
+    }
+    dv1::ReturnLine* line = request->add_lines();
+    line->set_reference(first);
+    const std::string result = absl::AsciiStrToLower(cell(1));
+    if (result == "成功" || result == "paid" || result == "success") {
+      line->set_outcome(dv1::RETURN_OUTCOME_PAID);
+    } else if (result == "失败" || result == "failed" || result == "fail") {
+      line->set_outcome(dv1::RETURN_OUTCOME_FAILED);
+    } else {
+      return bad("result", absl::StrCat("'", cell(1), "' is not 成功/paid or 失败/failed"));
+    }
+    absl::StatusOr<Fen> fen = Fen::ParseYuan(cell(2));
+    if (!fen.ok()) return bad("amount", absl::StrCat("'", cell(2), "' is not an amount in yuan"));
+    line->set_fen(fen->fen());
+    line->set_reason(cell(3));
+  }
+  if (!control) return absl::InvalidArgumentError(absl::StrCat(path, ": no control line (合计, count, sum)"));
+  return absl::OkStatus();
+}
+
+}  // namespace zizhu::cli

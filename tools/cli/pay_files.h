@@ -1,0 +1,23 @@
+// Bank files of the disbursement: the batch file the bank pays from (CSV in
+// UTF-8 or GBK, or XLSX; header, one line per payment, a control line with
+// count and sum) and the bank's return file read back (CSV UTF-8/GBK or
+// XLSX: reference, result, amount, reason; a control line 合计/TOTAL with
+// count and sum).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "zizhu/disbursement/v1/disbursement_service.pb.h"
+
+namespace zizhu::cli {
+
+// Writes `file` to `path`: .xlsx, or CSV in `encoding` ("utf-8" or "gbk").
+absl::Status WriteBankFile(const std::string& path, const std::string& encoding,
+                           const disbursement::v1::ExportBankFileResponse& file);
+
+// Reads a return file into the request's lines and control figures; a bad
+// line fails naming file, line and column.
+absl::Status ReadReturnFile(const std::string& path, disbursement::v1::RecordBankReturnRequest* request);
+
+}  // namespace zizhu::cli
