@@ -32,8 +32,10 @@ class DisbursementServiceTest : public ::testing::Test {
         absl::StrCat("disb_", ::testing::UnitTest::GetInstance()->current_test_info()->name()), ChinaTime(2026, 2, 2));
     service_ = std::make_unique<Disbursement>(
         DisbursementOptions{"zizhu.subsidy.events.v1", "zizhu.registry.events.v1"}, env_->vault_.get());
+    service::ServiceHostOptions host;
+    host.city = "2101";  // the deployment's city: its administrators administer the projection
     harness_ = testing_kit::ServiceHarness::Start(service_.get(), env_->topics_, "zizhu.disbursement.events.v1",
-                                                  &env_->clock_, env_->dir_ + "/disbursement")
+                                                  &env_->clock_, env_->dir_ + "/disbursement", host)
                    .value();
   }
   void TearDown() override {

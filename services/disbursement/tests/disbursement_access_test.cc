@@ -1,0 +1,198 @@
+// Who may call what: every RPC of the disbursement service with no, expired
+// and forged tokens, and as each role from another scope (another county's
+// officer and auditor, another city's administrator, a school's operator and
+// reviewer): refused (UNAUTHENTICATED, PERMISSION_DENIED or NOT_FOUND), or an
+// empty listing — never county 210102's accounts, payments or card numbers.
+#include <sodium.h>
+
+#include <map>
+#include <set>
+
+#include "gtest/gtest.h"
+#include "services/common/auth/tokens.h"
+#include "services/common/testing/raw_call.h"
+#include "services/disbursement/disbursement.h"
+#include "services/subsidy/tests/subsidy_harness.h"
+
+namespace zizhu::disbursement {
+namespace {
+
+using auth::Caller;
+using auth::Role;
+using subsidy::testing::Invoke;
+using subsidy::testing::Meta;
+using testing_kit::CallRaw;
+
+v1::AccountKey Key() {
+  v1::AccountKey key;
+  key.set_county_code("210102");
+  key.set_source(subsidy::v1::FUND_SOURCE_CENTRAL);
+  key.set_semester("2026-spring");
+  return key;
+}
+
+class DisbursementAccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = std::make_unique<subsidy::testing::SubsidyUnderTest>(
+        absl::StrCat("disb_access_", ::testing::UnitTest::GetInstance()->current_test_info()->name()),
+        subsidy::testing::ChinaTime(2026, 2, 2));
+    service_ = std::make_unique<Disbursement>(DisbursementOptions{}, env_->vault_.get());
+    service::ServiceHostOptions host;
+    host.city = "2101";  // the deployment's city: its administrators administer the projection
+    harness_ = testing_kit::ServiceHarness::Start(service_.get(), env_->topics_, "zizhu.disbursement.events.v1",
+                                                  &env_->clock_, env_->dir_ + "/disbursement", host)
+                   .value();
+    // County 210102 has an account with an allocation.
+    auto stub = v1::DisbursementService::NewStub(harness_->channel());
+    v1::AllocateFundsRequest allocate;
+    *allocate.mutable_meta() = Meta("seed-allocation");
+    *allocate.mutable_account() = Key();
+    allocate.set_fen(123456789);
+    allocate.set_document_ref("财教〔2026〕秘密号");
+    v1::AllocateFundsResponse allocated;
+    ASSERT_TRUE(Invoke(stub.get(), &v1::DisbursementService::Stub::AllocateFunds, allocate, &allocated).ok());
+  }
+  void TearDown() override {
+    harness_.reset();
+    env_.reset();
+  }
+
+  std::map<std::string, std::string> Requests() const {
+    const std::string s = "/zizhu.disbursement.v1.DisbursementService/";
+    std::map<std::string, std::string> r;
+    {
+      v1::AllocateFundsRequest q;
+      *q.mutable_meta() = Meta("a-allocate");
+      *q.mutable_account() = Key();
+      q.set_fen(1);
+      q.set_document_ref("x");
+      r[s + "AllocateFunds"] = q.SerializeAsString();
+    }
+    {
+      v1::BuildBatchRequest q;
+      *q.mutable_meta() = Meta("a-batch");
+      *q.mutable_account() = Key();
+      q.set_batch_id("B1");
+      q.set_bank("x");
+      r[s + "BuildBatch"] = q.SerializeAsString();
+    }
+    {
+      v1::ExportBankFileRequest q;
+      *q.mutable_meta() = Meta("a-export");
+      *q.mutable_account() = Key();
+      q.set_batch_id("B1");
+      r[s + "ExportBankFile"] = q.SerializeAsString();
+    }
+    {
+      v1::RecordBankReturnRequest q;
+      *q.mutable_meta() = Meta("a-return");
+      *q.mutable_account() = Key();
+      q.set_batch_id("B1");
+      r[s + "RecordBankReturn"] = q.SerializeAsString();
+    }
+    {
+      v1::RetryPaymentsRequest q;
+      *q.mutable_meta() = Meta("a-retry");
+      *q.mutable_account() = Key();
+      q.add_payment_ids("p");
+      q.set_note("x");
+      r[s + "RetryPayments"] = q.SerializeAsString();
+    }
+    {
+      v1::GetAccountRequest q;
+      *q.mutable_account() = Key();
+      r[s + "GetAccount"] = q.SerializeAsString();
+    }
+    {
+      v1::ListPaymentsRequest q;
+      *q.mutable_account() = Key();
+      r[s + "ListPayments"] = q.SerializeAsString();
+    }
+    {
+      v1::ListAccountsRequest q;
+      q.set_semester("2026-spring");
+      r[s + "ListAccounts"] = q.SerializeAsString();
+      q.set_county_code("210102");
+      r[s + "ListAccounts#county"] = q.SerializeAsString();
+    }
+    {
+      v1::ReconcileRequest q;
+      q.set_semester("2026-spring");
+      r[s + "Reconcile"] = q.SerializeAsString();
+      q.set_county_code("210102");
+      r[s + "Reconcile#county"] = q.SerializeAsString();
+    }
+    const std::string ad = "/zizhu.common.v1.ProjectionAdminService/";
+    r[ad + "RebuildProjection"] = "";
+    r[ad + "GetProjectionChecksum"] = "";
+    r[ad + "ListSubscriptions"] = "";
+    return r;
+  }
+
+  std::unique_ptr<subsidy::testing::SubsidyUnderTest> env_;
+  std::unique_ptr<Disbursement> service_;
+  std::unique_ptr<testing_kit::ServiceHarness> harness_;
+};
+
+std::string MethodOf(const std::string& key) { return key.substr(0, key.find('#')); }
+
+TEST_F(DisbursementAccessTest, TheTableNamesEveryMethod) {
+  std::set<std::string> covered;
+  for (const auto& [key, request] : Requests()) covered.insert(MethodOf(key));
+  for (const char* name : {"zizhu.disbursement.v1.DisbursementService", "zizhu.common.v1.ProjectionAdminService"}) {
+    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    ASSERT_NE(service, nullptr);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const std::string method = absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
+      EXPECT_TRUE(covered.count(method)) << method << " has no row in the access table";
+    }
+  }
+}
+
+TEST_F(DisbursementAccessTest, NoExpiredOrForgedTokenIsUnauthenticatedEverywhere) {
+  const Caller admin = testing_kit::ServiceHarness::DefaultCaller();
+  auth::PublicKey pk;
+  auth::SecretKey sk;
+  crypto_sign_keypair(pk.data(), sk.data());
+  for (const std::string& token : {std::string(), harness_->Token(admin, absl::Seconds(-1)),
+                                   auth::IssueToken(sk, admin, env_->clock_.Now(), absl::Hours(1), "f").value()}) {
+    auto channel = harness_->ChannelWithToken(token);
+    for (const auto& [key, request] : Requests()) {
+      EXPECT_EQ(CallRaw(channel, MethodOf(key), request).status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << key;
+    }
+  }
+}
+
+TEST_F(DisbursementAccessTest, EveryRoleFromAnotherScopeGetsNothingOfTheCounty) {
+  const std::set<std::string> may_succeed = {
+      "/zizhu.disbursement.v1.DisbursementService/ListAccounts",  // own scope: empty
+      "/zizhu.disbursement.v1.DisbursementService/Reconcile",
+  };
+  const std::vector<Caller> callers = {
+      {"op-b", Role::kSchoolOperator, "210103000002", "t1"}, {"rev-b", Role::kReviewer, "210103000002", "t2"},
+      {"officer-c", Role::kCountyOfficer, "210103", "t3"},   {"auditor-c", Role::kAuditor, "210103", "t4"},
+      {"admin-x", Role::kCityAdmin, "2201", "t5"},
+  };
+  for (const Caller& caller : callers) {
+    auto channel = harness_->ChannelAs(caller);
+    for (const auto& [key, request] : Requests()) {
+      testing_kit::RawAnswer a = CallRaw(channel, MethodOf(key), request);
+      const std::string where = absl::StrCat(auth::RoleName(caller.role), " ", caller.scope, ", ", key, ": ",
+                                             a.status.error_code(), " ", a.status.error_message());
+      if (a.status.ok()) {
+        EXPECT_TRUE(may_succeed.count(key)) << where;
+      } else {
+        EXPECT_TRUE(a.status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
+                    a.status.error_code() == grpc::StatusCode::NOT_FOUND)
+            << where;
+      }
+      for (const std::string& secret : {std::string("210102/CENTRAL"), std::string("秘密号"), std::string("1234567")}) {
+        EXPECT_EQ(a.bytes.find(secret), std::string::npos) << where << " answers '" << secret << "'";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zizhu::disbursement
