@@ -60,7 +60,7 @@ void DisbursementApp::BuildBatch(const auth::Caller& caller, const v1::BuildBatc
                                  Callback<v1::BuildBatchResponse> done) {
   absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
   if (!account.ok()) return done(account.status());
-  const int max_lines = request.max_lines() == 0 ? 100000 : request.max_lines();
+  const int max_lines = request.max_lines() == 0 ? kMaxBatchLines : request.max_lines();
   commands_->Run<v1::BuildBatchResponse>(
       caller, request, Over([request, max_lines](RowsAccount& state) {
         return DecideBuildBatch(state, request.account(), request.batch_id(), request.bank(), max_lines);

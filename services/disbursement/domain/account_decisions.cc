@@ -225,8 +225,8 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
   RETURN_IF_ERROR(CheckKey(key));
   if (batch_id.empty() || batch_id.size() > 64) return absl::InvalidArgumentError("batch_id must be 1-64 characters");
   if (bank.empty() || bank.size() > 100) return absl::InvalidArgumentError("bank is required");
-  if (max_lines < 1 || max_lines > 100000) {
-    return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to 100000"));
+  if (max_lines < 1 || max_lines > kMaxBatchLines) {
+    return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to ", kMaxBatchLines));
   }
   const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(auto existing, state.FindBatch(account, batch_id));

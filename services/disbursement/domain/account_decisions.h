@@ -26,6 +26,10 @@
 namespace zizhu::disbursement {
 
 inline constexpr char kAccountAggregate[] = "disbursement.Account";
+// Lines per batch: a batch and its return are one event each, which must
+// stay well under Kafka's message limit (1 MiB); larger payrolls are several
+// batches.
+inline constexpr int kMaxBatchLines = 5000;
 using Events = std::vector<es::NewEvent>;
 
 std::string AccountId(const v1::AccountKey& key);
