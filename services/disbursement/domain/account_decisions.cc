@@ -88,7 +88,8 @@ absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey&
                                       const std::string& document_ref) {
   RETURN_IF_ERROR(CheckKey(key));
   if (fen <= 0 || fen > 1'000'000'000'000) {
-    return absl::InvalidArgumentError(absl::StrCat("amount ", Yuan(fen), " yuan must be positive"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("amount ", Yuan(fen), " yuan must be more than 0 and at most 10000000000 yuan"));
   }
   if (document_ref.empty()) return absl::InvalidArgumentError("document_ref (the allocation notice) is required");
   const std::string account = AccountId(key);

@@ -65,7 +65,7 @@ TEST_F(AccountTest, ACommitmentBeyondTheAllocationWaitsWithTheFigures) {
   EXPECT_EQ(P(Pay("stu_b")).state(), v1::PAYMENT_STATE_PENDING);
   EXPECT_EQ(B().available(), 10000);
   EXPECT_EQ(B().debits(), B().credits());
-  EXPECT_THAT(DecideAllocate(account_, key_, 0, "x").status().message(), HasSubstr("must be positive"));
+  EXPECT_THAT(DecideAllocate(account_, key_, 0, "x").status().message(), HasSubstr("must be more than 0"));
 }
 
 TEST_F(AccountTest, ReturnsAreAppliedWholeOrNotAtAll) {
