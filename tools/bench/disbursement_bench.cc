@@ -8,7 +8,7 @@
 // record, four fund sources each: 4 payments per entitlement) and the
 // registry's payees (sealed bank cards) straight into their topics, then:
 // the service records the payments (its reactions), funds are allocated per
-// account, batches of 5,000 are built, their bank files exported (cards
+// account, batches of 2,000 are built, their bank files exported (cards
 // opened), the bank's returns recorded (1 in 50 failed), and everything
 // reconciled.
 #include <grpcpp/grpcpp.h>
@@ -238,9 +238,9 @@ int Run(const Options& o) {
         return Call(*stub, &dv1::DisbursementService::Stub::AllocateFunds, request, &response, "allocate");
       },
       failures);
-  // Batches: each account's payments in batches of 5,000.
+  // Batches: each account's payments in batches of 2,000.
   const int per_account = static_cast<int>((payments + n_accounts - 1) / n_accounts);
-  const int batches_per_account = (per_account + 4999) / 5000;
+  const int batches_per_account = (per_account + 1999) / 2000;
   const int n_batches = n_accounts * batches_per_account;
   std::vector<dv1::BatchRecord> built(n_batches);
   const double batch = Parallel(

@@ -153,7 +153,7 @@ void PayCommands::Add(CLI::App& app) {
   AccountOptions(batch);
   batch->add_option("--batch-id", batch_id_, "batch id, e.g. 2027S-210102-C-1")->required();
   batch->add_option("--bank", bank_, "the paying bank")->required();
-  batch->add_option("--max", max_lines_, "at most this many payments (default and most: 5000)");
+  batch->add_option("--max", max_lines_, "at most this many payments (default and most: 2000)");
   batch->callback([this] {
     dv1::BuildBatchRequest request;
     *request.mutable_meta() = Meta(g);

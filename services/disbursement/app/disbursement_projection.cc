@@ -32,6 +32,7 @@ void OnAccountEvent(es::EventDispatcher<Batch&>& on) {
 
 AccountsProjection::AccountsProjection() {
   OnAccountEvent<v1::FundsAllocated>(on_);
+  OnAccountEvent<v1::PaymentsFunded>(on_);
   OnAccountEvent<v1::PaymentsRecorded>(on_);
   OnAccountEvent<v1::PaymentAmountsChanged>(on_);
   OnAccountEvent<v1::BatchBuilt>(on_);

@@ -99,17 +99,31 @@ absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey&
   allocated->set_fen(fen);
   allocated->set_document_ref(document_ref);
   *allocated->add_postings() = Post(v1::BOOK_AVAILABLE, v1::BOOK_ALLOCATION, fen);
+  Events events = One(key, balances, allocated);
   // Payments awaiting funds are committed in id order while the funds last.
   int64_t available = balances.available() + fen;
-  absl::Status failure;
+  int64_t version = balances.aggregate_version() + 1;
+  std::shared_ptr<v1::PaymentsFunded> funded;
+  auto flush = [&] {
+    if (funded && !funded->payment_ids().empty()) {
+      events.push_back(es::NewEvent{kAccountAggregate, AggregateId(account), AggregateVersion(++version), funded});
+    }
+    funded.reset();
+  };
   RETURN_IF_ERROR(state.ForEachPayment(account, v1::PAYMENT_STATE_AWAITING_FUNDS, [&](const v1::Payment& p) {
     if (p.amount_fen() > available) return true;
     available -= p.amount_fen();
-    allocated->add_funded(p.payment_id());
-    *allocated->add_postings() = Post(v1::BOOK_COMMITTED, v1::BOOK_AVAILABLE, p.amount_fen(), p.payment_id());
+    if (!funded) {
+      funded = std::make_shared<v1::PaymentsFunded>();
+      *funded->mutable_account() = key;
+    }
+    funded->add_payment_ids(p.payment_id());
+    *funded->add_postings() = Post(v1::BOOK_COMMITTED, v1::BOOK_AVAILABLE, p.amount_fen(), p.payment_id());
+    if (funded->payment_ids_size() == kFundedPerEvent) flush();
     return true;
   }));
-  return One(key, balances, allocated);
+  flush();
+  return events;
 }
 
 absl::StatusOr<Events> DecideEntitlementShares(AccountState& state, const v1::AccountKey& key,

@@ -29,7 +29,9 @@ inline constexpr char kAccountAggregate[] = "disbursement.Account";
 // Lines per batch: a batch and its return are one event each, which must
 // stay well under Kafka's message limit (1 MiB); larger payrolls are several
 // batches.
-inline constexpr int kMaxBatchLines = 5000;
+inline constexpr int kMaxBatchLines = 2000;
+// Payments per PaymentsFunded event, for the same reason.
+inline constexpr int kFundedPerEvent = 2000;
 using Events = std::vector<es::NewEvent>;
 
 std::string AccountId(const v1::AccountKey& key);

@@ -95,8 +95,11 @@ absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t ve
   if (auto* e = dynamic_cast<const v1::FundsAllocated*>(&event)) {
     key = &e->account();
     postings = &e->postings();
+  } else if (auto* e = dynamic_cast<const v1::PaymentsFunded*>(&event)) {
+    key = &e->account();
+    postings = &e->postings();
     const std::string account = AccountId(*key);
-    for (const std::string& id : e->funded()) {
+    for (const std::string& id : e->payment_ids()) {
       ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, id));
       v1::Payment after = before;
       after.set_state(v1::PAYMENT_STATE_PENDING);

@@ -1,5 +1,6 @@
 // The account's decisions, given records, when a command, then events or the
 // exact refusal.
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/disbursement/tests/memory_account.h"
@@ -66,6 +67,21 @@ TEST_F(AccountTest, ACommitmentBeyondTheAllocationWaitsWithTheFigures) {
   EXPECT_EQ(B().available(), 10000);
   EXPECT_EQ(B().debits(), B().credits());
   EXPECT_THAT(DecideAllocate(account_, key_, 0, "x").status().message(), HasSubstr("must be more than 0"));
+}
+
+TEST_F(AccountTest, ALargeAllocationFundsInRecordsOfAtMost2000Payments) {
+  std::vector<EntitlementShare> shares;
+  for (int i = 0; i < 4500; ++i) shares.push_back(Share(absl::StrCat("stu_", 10000 + i), 100));
+  Apply(DecideEntitlementShares(account_, key_, shares, "fixed"));
+  absl::StatusOr<Events> allocated = DecideAllocate(account_, key_, 1000000, "notice");
+  ASSERT_TRUE(allocated.ok()) << allocated.status();
+  ASSERT_EQ(allocated->size(), 4u);  // the allocation, then 2000 + 2000 + 500 funded
+  EXPECT_EQ(static_cast<const v1::PaymentsFunded&>(*(*allocated)[1].payload).payment_ids_size(), 2000);
+  EXPECT_EQ((*allocated)[3].aggregate_version.value(), 5);
+  Apply(allocated);
+  EXPECT_EQ(B().committed(), 450000);
+  EXPECT_EQ(B().aggregate_version(), 5);
+  EXPECT_EQ(DecideBuildBatch(account_, key_, "B1", "x", 2001).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AccountTest, ReturnsAreAppliedWholeOrNotAtAll) {
