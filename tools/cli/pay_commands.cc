@@ -2,6 +2,7 @@
 // failed-payment queue, bank batches, bank files out and returns in, retries,
 // reconciliation.
 #include <iostream>
+#include <map>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
@@ -229,6 +230,46 @@ void PayCommands::Add(CLI::App& app) {
     request.set_note(note_);
     dv1::RetryPaymentsResponse response;
     if (Call(&Stub::RetryPayments, request, &response)) PrintAccount(response.account());
+  });
+
+  auto* disclosure = pay->add_subcommand("disclosure", "the public list of paid aid per school (分级公示), masked");
+  disclosure->add_option("--semester", semester_, "semester")->required();
+  disclosure->add_option("--county", county_, "county code (default: every county in your scope)");
+  disclosure->add_option("--out", out_, "FILE.csv or FILE.xlsx")->required();
+  disclosure->callback([this] {
+    dv1::ListAccountsRequest list;
+    list.set_semester(semester_);
+    list.set_county_code(county_);
+    dv1::ListAccountsResponse accounts;
+    if (!Call(&Stub::ListAccounts, list, &accounts)) return;
+    std::map<std::pair<std::string, std::string>, DisclosureRow> by_student;  // (school, student)
+    for (const auto& a : accounts.accounts()) {
+      dv1::ListPaymentsRequest request;
+      *request.mutable_account() = a.key();
+      request.set_state(dv1::PAYMENT_STATE_PAID);
+      request.set_page_size(1000);
+      do {
+        dv1::ListPaymentsResponse response;
+        if (!Call(&Stub::ListPayments, request, &response)) return;
+        for (const auto& p : response.payments()) {
+          DisclosureRow& row = by_student[{p.school_code(), p.student_id()}];
+          row.school_code = p.school_code();
+          row.student_id = p.student_id();
+          row.name_masked = p.name_masked();
+          row.paid_fen += p.amount_fen();
+        }
+        request.set_page_token(response.next_page_token());
+      } while (!request.page_token().empty());
+    }
+    std::vector<DisclosureRow> rows;
+    for (auto& [key, row] : by_student) rows.push_back(std::move(row));
+    const std::string title = absl::StrCat(semester_, " 学生资助发放公示", county_.empty() ? "" : " " + county_);
+    absl::Status written = WriteDisclosure(out_, title, rows);
+    if (!written.ok()) {
+      rc = FailStatus(written);
+      return;
+    }
+    Out(g) << "wrote " << rows.size() << " students to " << out_ << "\n";
   });
 
   auto* reconcile = pay->add_subcommand("reconcile", "issued / paid / failed / outstanding per account and batch");

@@ -3,8 +3,10 @@
 #include <iconv.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -138,6 +140,55 @@ absl::Status ReadReturnFile(const std::string& path, dv1::RecordBankReturnReques
     line->set_reason(cell(3));
   }
   if (!control) return absl::InvalidArgumentError(absl::StrCat(path, ": no control line (合计, count, sum)"));
+  return absl::OkStatus();
+}
+
+absl::Status WriteDisclosure(const std::string& path, const std::string& title, std::vector<DisclosureRow> rows) {
+  std::sort(rows.begin(), rows.end(), [](const DisclosureRow& a, const DisclosureRow& b) {
+    return std::tie(a.school_code, a.student_id) < std::tie(b.school_code, b.student_id);
+  });
+  // The table as cells: school, number, name, amount; subtotals and the total.
+  std::vector<std::vector<std::string>> table = {{"学校", "序号", "姓名", "已发放金额(元)"}};
+  int64_t total = 0;
+  for (size_t i = 0; i < rows.size();) {
+    const std::string school = rows[i].school_code;
+    int64_t subtotal = 0;
+    int n = 0;
+    for (; i < rows.size() && rows[i].school_code == school; ++i) {
+      table.push_back({school, std::to_string(++n), rows[i].name_masked, Yuan(rows[i].paid_fen)});
+      subtotal += rows[i].paid_fen;
+    }
+    table.push_back({school, "小计", absl::StrCat(n, "人"), Yuan(subtotal)});
+    total += subtotal;
+  }
+  table.push_back({"合计", "", absl::StrCat(rows.size(), "人"), Yuan(total)});
+  if (absl::EndsWith(path, ".xlsx")) {
+    lxw_workbook* workbook = workbook_new(path.c_str());
+    if (workbook == nullptr) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook, "公示");
+    worksheet_write_string(sheet, 0, 0, title.c_str(), nullptr);
+    for (size_t r = 0; r < table.size(); ++r) {
+      for (size_t c = 0; c < table[r].size(); ++c) {
+        worksheet_write_string(sheet, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(c), table[r][c].c_str(),
+                               nullptr);
+      }
+    }
+    if (workbook_close(workbook) != LXW_NO_ERROR)
+      return absl::DataLossError(absl::StrCat("writing '", path, "' failed"));
+    return absl::OkStatus();
+  }
+  if (!absl::EndsWith(path, ".csv")) {
+    return absl::InvalidArgumentError(absl::StrCat("'", path, "': the disclosure list is written as .csv or .xlsx"));
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
+  out << "\xEF\xBB\xBF" << Csv(title) << "\r\n";
+  for (const auto& row : table) {
+    for (size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << Csv(row[c]);
+    out << "\r\n";
+  }
+  out.close();
+  if (!out) return absl::DataLossError(absl::StrCat("writing '", path, "' failed"));
   return absl::OkStatus();
 }
 

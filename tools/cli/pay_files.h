@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
@@ -19,5 +20,18 @@ absl::Status WriteBankFile(const std::string& path, const std::string& encoding,
 // Reads a return file into the request's lines and control figures; a bad
 // line fails naming file, line and column.
 absl::Status ReadReturnFile(const std::string& path, disbursement::v1::RecordBankReturnRequest* request);
+
+// One student's paid aid on the public disclosure list (分级公示): masked.
+struct DisclosureRow {
+  std::string school_code;
+  std::string student_id;  // orders the rows; not written
+  std::string name_masked;
+  int64_t paid_fen = 0;
+};
+
+// Writes the disclosure list: per school its students (masked names) and
+// what was paid, a subtotal per school and a total; CSV (UTF-8 with BOM)
+// or XLSX by the file's extension.
+absl::Status WriteDisclosure(const std::string& path, const std::string& title, std::vector<DisclosureRow> rows);
 
 }  // namespace zizhu::cli
