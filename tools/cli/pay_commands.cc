@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/core/money.h"
+#include "services/common/crypto/sha256.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/pay_files.h"
 #include "tools/cli/subsidy_stub.h"
@@ -208,7 +209,10 @@ void PayCommands::Add(CLI::App& app) {
       rc = Fail(std::string(read.message()));
       return;
     }
-    if (g.request_id.empty()) request.mutable_meta()->set_request_id("return-" + request.file_sha256().substr(0, 32));
+    if (g.request_id.empty()) {  // the same file for the same batch twice writes nothing
+      request.mutable_meta()->set_request_id(
+          absl::StrCat("return-", Sha256Hex(batch_id_).substr(0, 16), "-", request.file_sha256().substr(0, 32)));
+    }
     dv1::RecordBankReturnResponse response;
     if (!Call(&Stub::RecordBankReturn, request, &response)) return;
     if (g.json) return PrintJson(response);
