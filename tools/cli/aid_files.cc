@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/domain/field_parsers.h"
+#include "tools/cli/csv_out.h"
 #include "tools/cli/import/row_reader.h"
 #include "tools/cli/subsidy_stub.h"
 
@@ -143,13 +144,6 @@ namespace {
 
 std::string ClassName(sv1::AidClass aid_class) {
   return aid_class == sv1::AID_CLASS_REGISTERED_POOR ? "建档立卡" : "家庭经济困难";
-}
-
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\n") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 }  // namespace

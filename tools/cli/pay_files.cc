@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
+#include "tools/cli/csv_out.h"
 #include "tools/cli/import/row_reader.h"
 #include "tools/cli/subsidy_stub.h"
 
@@ -35,13 +36,6 @@ absl::StatusOr<std::string> ToGbk(const std::string& utf8) {
   if (rc == static_cast<size_t>(-1)) return absl::InvalidArgumentError("text cannot be written in GBK");
   out.resize(out.size() - out_left);
   return out;
-}
-
-std::string Csv(const std::string& value) {
-  if (value.find_first_of(",\"\n") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 }  // namespace
@@ -75,8 +69,8 @@ absl::Status WriteBankFile(const std::string& path, const std::string& encoding,
   for (size_t c = 0; c < header.size(); ++c) absl::StrAppend(&text, c ? "," : "", header[c]);
   text += "\r\n";
   for (const dv1::BankFileLine& line : file.lines()) {
-    absl::StrAppend(&text, Csv(line.reference()), ",", Csv(line.name()), ",", line.bank_card(), ",", Yuan(line.fen()),
-                    ",", line.school_code(), "\r\n");
+    absl::StrAppend(&text, CsvField(line.reference()), ",", CsvField(line.name()), ",", line.bank_card(), ",",
+                    Yuan(line.fen()), ",", line.school_code(), "\r\n");
   }
   absl::StrAppend(&text, "合计,", file.lines_size(), ",,", Yuan(file.total_fen()), ",\r\n");
   if (encoding == "gbk" || encoding == "gb18030") {
@@ -182,9 +176,9 @@ absl::Status WriteDisclosure(const std::string& path, const std::string& title, 
   }
   std::ofstream out(path, std::ios::binary);
   if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
-  out << "\xEF\xBB\xBF" << Csv(title) << "\r\n";
+  out << "\xEF\xBB\xBF" << CsvField(title) << "\r\n";
   for (const auto& row : table) {
-    for (size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << Csv(row[c]);
+    for (size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << CsvField(row[c]);
     out << "\r\n";
   }
   out.close();

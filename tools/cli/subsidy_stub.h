@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "services/common/core/money.h"
 #include "tools/cli/cli_common.h"
 #include "zizhu/subsidy/v1/subsidy_service.grpc.pb.h"
 
@@ -17,10 +18,6 @@ inline std::unique_ptr<subsidy::v1::SubsidyService::Stub> DialSubsidy(const Glob
 }
 
 // Yuan with two decimals from integer fen: 112500 -> "1125.00".
-inline std::string Yuan(int64_t fen) {
-  const char* sign = fen < 0 ? "-" : "";
-  const int64_t a = fen < 0 ? -fen : fen;
-  return absl::StrCat(sign, a / 100, ".", a % 100 < 10 ? "0" : "", a % 100);
-}
+inline std::string Yuan(int64_t fen) { return Fen::FromFen(fen).ToYuanString(); }
 
 }  // namespace zizhu::cli

@@ -96,7 +96,11 @@ void DisbursementApp::ExportBankFile(const auth::Caller& caller, const v1::Expor
   *response->mutable_batch() = **batch;
   for (const v1::BatchLine& line : (*batch)->lines()) {
     absl::StatusOr<std::optional<v1::Payment>> payment = rows.Payment(*account, line.payment_id());
-    if (!payment.ok() || !*payment) return done(absl::DataLossError(absl::StrCat("payment ", line.payment_id())));
+    if (!payment.ok()) return done(payment.status());
+    if (!*payment) {
+      return done(absl::DataLossError(
+          absl::StrCat("payment ", line.payment_id(), " of batch ", request.batch_id(), " is missing")));
+    }
     absl::StatusOr<std::optional<v1::Payee>> payee =
         storage::LoadRow<v1::Payee>(*store_, keys::Payee((*payment)->student_id()));
     if (!payee.ok()) return done(payee.status());
@@ -114,18 +118,12 @@ void DisbursementApp::ExportBankFile(const auth::Caller& caller, const v1::Expor
     out->set_bank_card(*card);
   }
   response->set_total_fen((*batch)->total_fen());
-  auto exported = std::make_shared<v1::BankFileExported>();
-  *exported->mutable_account() = request.account();
-  exported->set_batch_id(request.batch_id());
-  exported->set_lines(response->lines_size());
-  exported->set_total_fen(response->total_fen());
-  exported->set_content_sha256(Sha256Hex(SerializeDeterministic(*response)));
+  const std::string sha = Sha256Hex(SerializeDeterministic(*response));
   commands_->Run<v1::ExportBankFileResponse>(
-      caller, request, Over([exported](RowsAccount& state) -> absl::StatusOr<Events> {
-        ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(AccountId(exported->account())));
-        return Events{es::NewEvent{kAccountAggregate, AggregateId(AccountId(exported->account())),
-                                   AggregateVersion(balances.aggregate_version() + 1), exported}};
-      }),
+      caller, request,
+      Over([key = request.account(), batch_id = request.batch_id(), lines = response->lines_size(),
+            total = response->total_fen(),
+            sha](RowsAccount& state) { return DecideRecordExport(state, key, batch_id, lines, total, sha); }),
       [response](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::ExportBankFileResponse> { return *response; },
       std::move(done));
 }

@@ -108,17 +108,19 @@ void RowsAccount::PutPayment(const std::string& account, const std::optional<v1:
 
 absl::Status RowsAccount::ForEachPayment(const std::string& account, v1::PaymentState state,
                                          const std::function<bool(const v1::Payment&)>& visit) {
+  // Visited as the index is scanned (reads inside a scan are safe on a batch
+  // and on the store), so a batch of 2,000 reads 2,000 payments, not all.
   const std::string prefix = keys::PaymentStatePrefix(account, state);
-  std::vector<std::string> ids;
+  absl::Status failure;
   RETURN_IF_ERROR(Scan(prefix, [&](const std::string& key, const std::string&) {
-    ids.push_back(key.substr(prefix.size()));
-    return true;
+    absl::StatusOr<std::optional<v1::Payment>> payment = Payment(account, key.substr(prefix.size()));
+    if (!payment.ok()) {
+      failure = payment.status();
+      return false;
+    }
+    return !*payment || visit(**payment);
   }));
-  for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(auto payment, Payment(account, id));
-    if (payment && !visit(*payment)) break;
-  }
-  return absl::OkStatus();
+  return failure;
 }
 
 absl::StatusOr<std::optional<v1::BatchRecord>> RowsAccount::Batch(const std::string& account, const std::string& id) {

@@ -345,6 +345,24 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
   return One(key, balances, recorded);
 }
 
+absl::StatusOr<Events> DecideRecordExport(AccountState& state, const v1::AccountKey& key, const std::string& batch_id,
+                                          int lines, int64_t total_fen, const std::string& content_sha256) {
+  RETURN_IF_ERROR(CheckKey(key));
+  const std::string account = AccountId(key);
+  ASSIGN_OR_RETURN(auto batch, state.FindBatch(account, batch_id));
+  if (!batch) {
+    return absl::NotFoundError(absl::StrCat("batch '", batch_id.substr(0, 64), "' of ", account, " does not exist"));
+  }
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  auto exported = std::make_shared<v1::BankFileExported>();
+  *exported->mutable_account() = key;
+  exported->set_batch_id(batch_id);
+  exported->set_lines(lines);
+  exported->set_total_fen(total_fen);
+  exported->set_content_sha256(content_sha256);
+  return One(key, balances, exported);
+}
+
 absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
                                    const std::vector<std::string>& payment_ids, const std::string& note) {
   RETURN_IF_ERROR(CheckKey(key));

@@ -75,6 +75,11 @@ struct ReturnFile {
 };
 absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::AccountKey& key, const ReturnFile& file);
 
+// The audit of a bank file written for a batch (card numbers in clear): its
+// size and hash. NOT_FOUND when the batch does not exist.
+absl::StatusOr<Events> DecideRecordExport(AccountState& state, const v1::AccountKey& key, const std::string& batch_id,
+                                          int lines, int64_t total_fen, const std::string& content_sha256);
+
 // Failed payments become pending again, for a new attempt.
 absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
                                    const std::vector<std::string>& payment_ids, const std::string& note);

@@ -3,14 +3,11 @@
 // officer and auditor, another city's administrator, a school's operator and
 // reviewer): refused (UNAUTHENTICATED, PERMISSION_DENIED or NOT_FOUND), or an
 // empty listing — never county 210102's accounts, payments or card numbers.
-#include <sodium.h>
-
 #include <map>
 #include <set>
 
 #include "gtest/gtest.h"
-#include "services/common/auth/tokens.h"
-#include "services/common/testing/raw_call.h"
+#include "services/common/testing/access_table.h"
 #include "services/disbursement/disbursement.h"
 #include "services/subsidy/tests/subsidy_harness.h"
 
@@ -21,7 +18,6 @@ using auth::Caller;
 using auth::Role;
 using subsidy::testing::Invoke;
 using subsidy::testing::Meta;
-using testing_kit::CallRaw;
 
 v1::AccountKey Key() {
   v1::AccountKey key;
@@ -135,33 +131,13 @@ class DisbursementAccessTest : public ::testing::Test {
   std::unique_ptr<testing_kit::ServiceHarness> harness_;
 };
 
-std::string MethodOf(const std::string& key) { return key.substr(0, key.find('#')); }
-
 TEST_F(DisbursementAccessTest, TheTableNamesEveryMethod) {
-  std::set<std::string> covered;
-  for (const auto& [key, request] : Requests()) covered.insert(MethodOf(key));
-  for (const char* name : {"zizhu.disbursement.v1.DisbursementService", "zizhu.common.v1.ProjectionAdminService"}) {
-    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-    ASSERT_NE(service, nullptr);
-    for (int i = 0; i < service->method_count(); ++i) {
-      const std::string method = absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
-      EXPECT_TRUE(covered.count(method)) << method << " has no row in the access table";
-    }
-  }
+  testing_kit::ExpectEveryMethodHasARow(
+      Requests(), {"zizhu.disbursement.v1.DisbursementService", "zizhu.common.v1.ProjectionAdminService"});
 }
 
 TEST_F(DisbursementAccessTest, NoExpiredOrForgedTokenIsUnauthenticatedEverywhere) {
-  const Caller admin = testing_kit::ServiceHarness::DefaultCaller();
-  auth::PublicKey pk;
-  auth::SecretKey sk;
-  crypto_sign_keypair(pk.data(), sk.data());
-  for (const std::string& token : {std::string(), harness_->Token(admin, absl::Seconds(-1)),
-                                   auth::IssueToken(sk, admin, env_->clock_.Now(), absl::Hours(1), "f").value()}) {
-    auto channel = harness_->ChannelWithToken(token);
-    for (const auto& [key, request] : Requests()) {
-      EXPECT_EQ(CallRaw(channel, MethodOf(key), request).status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << key;
-    }
-  }
+  testing_kit::ExpectUnauthenticatedEverywhere(*harness_, env_->clock_, Requests());
 }
 
 TEST_F(DisbursementAccessTest, EveryRoleFromAnotherScopeGetsNothingOfTheCounty) {
@@ -174,24 +150,8 @@ TEST_F(DisbursementAccessTest, EveryRoleFromAnotherScopeGetsNothingOfTheCounty) 
       {"officer-c", Role::kCountyOfficer, "210103", "t3"},   {"auditor-c", Role::kAuditor, "210103", "t4"},
       {"admin-x", Role::kCityAdmin, "2201", "t5"},
   };
-  for (const Caller& caller : callers) {
-    auto channel = harness_->ChannelAs(caller);
-    for (const auto& [key, request] : Requests()) {
-      testing_kit::RawAnswer a = CallRaw(channel, MethodOf(key), request);
-      const std::string where = absl::StrCat(auth::RoleName(caller.role), " ", caller.scope, ", ", key, ": ",
-                                             a.status.error_code(), " ", a.status.error_message());
-      if (a.status.ok()) {
-        EXPECT_TRUE(may_succeed.count(key)) << where;
-      } else {
-        EXPECT_TRUE(a.status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
-                    a.status.error_code() == grpc::StatusCode::NOT_FOUND)
-            << where;
-      }
-      for (const std::string& secret : {std::string("210102/CENTRAL"), std::string("秘密号"), std::string("1234567")}) {
-        EXPECT_EQ(a.bytes.find(secret), std::string::npos) << where << " answers '" << secret << "'";
-      }
-    }
-  }
+  testing_kit::ExpectNothingOfTheScope(*harness_, callers, Requests(), may_succeed,
+                                       {"210102/CENTRAL", "秘密号", "1234567"});
 }
 
 }  // namespace

@@ -115,10 +115,11 @@ void OnRound(es::EventDispatcher<Batch&>& on, Fold fold) {
   });
 }
 
-template <typename Event>
-void OnPolicy(es::EventDispatcher<Batch&>& on, const std::string& (Event::*version)() const) {
+// Registers a handler for a policy event; `version` names its aggregate.
+template <typename Event, typename Version>
+void OnPolicy(es::EventDispatcher<Batch&>& on, Version version) {
   on.On<Event>([version](const Event& event, const Envelope& envelope, Batch& batch) -> absl::Status {
-    const std::string key = keys::Policy((event.*version)());
+    const std::string key = keys::Policy(version(event));
     ASSIGN_OR_RETURN(v1::PolicyRecord record, LoadOrEmpty<v1::PolicyRecord>(batch, key));
     Evolve(record, event, envelope.occurred_at());
     record.set_aggregate_version(envelope.aggregate_version());
@@ -127,21 +128,11 @@ void OnPolicy(es::EventDispatcher<Batch&>& on, const std::string& (Event::*versi
   });
 }
 
-const std::string& LoadedVersion(const v1::PolicyVersionLoaded& e) { return e.policy().version(); }
-
 }  // namespace
 
 SubsidyProjection::SubsidyProjection() {
-  on_.On<v1::PolicyVersionLoaded>(
-      [](const v1::PolicyVersionLoaded& event, const Envelope& envelope, Batch& batch) -> absl::Status {
-        const std::string key = keys::Policy(LoadedVersion(event));
-        ASSIGN_OR_RETURN(v1::PolicyRecord record, LoadOrEmpty<v1::PolicyRecord>(batch, key));
-        Evolve(record, event, envelope.occurred_at());
-        record.set_aggregate_version(envelope.aggregate_version());
-        Put(batch, key, record);
-        return absl::OkStatus();
-      });
-  OnPolicy<v1::PolicyVersionPublished>(on_, &v1::PolicyVersionPublished::version);
+  OnPolicy<v1::PolicyVersionLoaded>(on_, [](const v1::PolicyVersionLoaded& e) { return e.policy().version(); });
+  OnPolicy<v1::PolicyVersionPublished>(on_, [](const v1::PolicyVersionPublished& e) { return e.version(); });
 
   on_.On<v1::RoundOpened>([](const v1::RoundOpened& event, const Envelope& envelope, Batch& batch) -> absl::Status {
     v1::RoundRecord round;

@@ -583,10 +583,10 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
 absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTodo(SubsidyState& state,
                                                                                    const v1::RoundRecord& round,
                                                                                    const std::string& after, int limit,
-                                                                                   int* total) {
+                                                                                   int* total, CoverageCounts* counts) {
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
   std::vector<std::pair<std::string, v1::StudentFacts>> todo;
-  int count = 0;
+  CoverageCounts found;
   absl::Status failure;
   RETURN_IF_ERROR(state.ForEachStudentOfSchool(round.school_code(), [&](const v1::UpstreamStudent& student) {
     if (student.status() != registry::v1::ENROLMENT_STATUS_ENROLLED) return true;
@@ -596,6 +596,7 @@ absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTo
       return false;
     }
     if (!facts->registered_poor()) return true;
+    ++found.registered_poor;
     absl::StatusOr<std::optional<v1::ApplicationRecord>> app =
         state.FindApplication(round.round_id(), student.student_id());
     absl::StatusOr<bool> reason = state.HasCoverageReason(round.round_id(), student.student_id());
@@ -603,15 +604,17 @@ absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTo
       failure = !app.ok() ? app.status() : reason.status();
       return false;
     }
+    if (*reason) ++found.with_reason;
     if ((*app && Covers(**app)) || *reason) return true;
-    ++count;
+    ++found.missing;
     if (student.student_id() > after && (limit <= 0 || static_cast<int>(todo.size()) < limit)) {
       todo.emplace_back(student.student_id(), *std::move(facts));
     }
     return true;
   }));
   RETURN_IF_ERROR(failure);
-  if (total != nullptr) *total = count;
+  if (total != nullptr) *total = found.missing;
+  if (counts != nullptr) *counts = found;
   return todo;
 }
 
@@ -639,7 +642,8 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
         absl::StrCat(round.pending_review(), " applications of round ", round_id, " are not reviewed yet"));
   }
   int missing = 0;
-  ASSIGN_OR_RETURN(auto todo, CoverageTodo(state, round, "", 5, &missing));
+  CoverageCounts coverage;
+  ASSIGN_OR_RETURN(auto todo, CoverageTodo(state, round, "", 5, &missing, &coverage));
   if (missing > 0) {
     std::vector<std::string> names;
     for (const auto& [id, facts] : todo) names.push_back(absl::StrCat(id, " ", facts.name_masked()));
@@ -697,26 +701,9 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
   for (const v1::Entitlement& e : fixed) total += e.payable_fen();
   approved->set_entitlements(static_cast<int32_t>(fixed.size()));
   approved->set_total_fen(total);
-  int in_school = 0;
-  int with_reason = 0;
-  absl::Status counted = state.ForEachStudentOfSchool(round.school_code(), [&](const v1::UpstreamStudent& student) {
-    if (student.status() != registry::v1::ENROLMENT_STATUS_ENROLLED) return true;
-    absl::StatusOr<v1::StudentFacts> facts = CurrentFacts(state, student, semester.year);
-    if (!facts.ok()) {
-      failure = facts.status();
-      return false;
-    }
-    if (!facts->registered_poor()) return true;
-    ++in_school;
-    absl::StatusOr<bool> reason = state.HasCoverageReason(round_id, student.student_id());
-    if (reason.ok() && *reason) ++with_reason;
-    return true;
-  });
-  RETURN_IF_ERROR(counted);
-  RETURN_IF_ERROR(failure);
-  approved->set_registered_poor_in_school(in_school);
+  approved->set_registered_poor_in_school(coverage.registered_poor);
   approved->set_registered_poor_aided(poor_aided);
-  approved->set_registered_poor_with_reason(with_reason);
+  approved->set_registered_poor_with_reason(coverage.with_reason);
   EventList events(kRoundAggregate, round_id, round.aggregate_version());
   events.Add(approved);
   for (size_t i = 0; i < fixed.size(); i += kEntitlementsPerEvent) {

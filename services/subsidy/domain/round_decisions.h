@@ -64,13 +64,22 @@ absl::StatusOr<Events> DecideDisqualifyStudent(SubsidyState& state, const v1::Di
 absl::StatusOr<Events> DecideAdjustForEnrolment(SubsidyState& state, const registry::v1::EnrolmentStatusChanged& change,
                                                 const std::string& cause_event_id);
 
+// What one pass over the school's students finds.
+struct CoverageCounts {
+  int registered_poor = 0;  // enrolled at the school and registered-poor
+  int with_reason = 0;      // of those, covered by a recorded reason
+  int missing = 0;          // of those, neither an application (not rejected) nor a reason
+};
+
 // The registered-poor students of the school the round must still cover
 // (enrolled there, registered-poor, with neither an application that was not
 // rejected nor a recorded reason), in student order; at most `limit` when
-// `limit` > 0. `total` gets the full count.
+// `limit` > 0. `total` gets the full count; `counts` (optional) the whole
+// picture.
 absl::StatusOr<std::vector<std::pair<std::string, v1::StudentFacts>>> CoverageTodo(SubsidyState& state,
                                                                                    const v1::RoundRecord& round,
                                                                                    const std::string& after, int limit,
-                                                                                   int* total);
+                                                                                   int* total,
+                                                                                   CoverageCounts* counts = nullptr);
 
 }  // namespace zizhu::subsidy

@@ -2,14 +2,11 @@
 // credentials, an expired or forged token, and as each role from another
 // scope. The table must name every method (a new RPC without a row fails
 // here), and no call from another scope may answer school A's data.
-#include <sodium.h>
-
 #include <map>
 #include <set>
 
 #include "gtest/gtest.h"
-#include "services/common/auth/tokens.h"
-#include "services/common/testing/raw_call.h"
+#include "services/common/testing/access_table.h"
 #include "services/subsidy/tests/subsidy_harness.h"
 
 namespace zizhu::subsidy {
@@ -19,7 +16,6 @@ using auth::Caller;
 using auth::Role;
 using testing::Invoke;
 using testing::Meta;
-using testing_kit::CallRaw;
 
 constexpr char kSchoolA[] = "210102000001";  // county 210102 of city 2101: the data
 constexpr char kSchoolB[] = "210103000002";  // county 210103: the callers' school
@@ -245,38 +241,13 @@ class SubsidyAccessTest : public ::testing::Test {
   std::string student_id_;
 };
 
-std::string MethodOf(const std::string& key) { return key.substr(0, key.find('#')); }
-
 TEST_F(SubsidyAccessTest, TheTableNamesEveryMethod) {
-  std::set<std::string> covered;
-  for (const auto& [key, request] : Requests()) covered.insert(MethodOf(key));
-  for (const char* name : {"zizhu.subsidy.v1.SubsidyService", "zizhu.common.v1.ProjectionAdminService"}) {
-    const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
-    ASSERT_NE(service, nullptr) << name;
-    for (int i = 0; i < service->method_count(); ++i) {
-      const std::string method = absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
-      EXPECT_TRUE(covered.count(method)) << method << " has no row in the access table";
-    }
-  }
+  testing_kit::ExpectEveryMethodHasARow(Requests(),
+                                        {"zizhu.subsidy.v1.SubsidyService", "zizhu.common.v1.ProjectionAdminService"});
 }
 
 TEST_F(SubsidyAccessTest, NoExpiredOrForgedTokenIsUnauthenticatedEverywhere) {
-  const Caller admin = testing_kit::ServiceHarness::DefaultCaller();
-  auth::PublicKey other_pk;
-  auth::SecretKey other_sk;
-  crypto_sign_keypair(other_pk.data(), other_sk.data());
-  const std::map<std::string, std::string> tokens = {
-      {"none", ""},
-      {"expired", env_->harness_->Token(admin, absl::Seconds(-1))},
-      {"forged", auth::IssueToken(other_sk, admin, env_->clock_.Now(), absl::Hours(1), "forged").value()},
-  };
-  for (const auto& [kind, token] : tokens) {
-    auto channel = env_->harness_->ChannelWithToken(token);
-    for (const auto& [key, request] : Requests()) {
-      testing_kit::RawAnswer a = CallRaw(channel, MethodOf(key), request);
-      EXPECT_EQ(a.status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << kind << " token, " << key;
-    }
-  }
+  testing_kit::ExpectUnauthenticatedEverywhere(*env_->harness_, env_->clock_, Requests());
 }
 
 TEST_F(SubsidyAccessTest, EveryRoleFromAnotherScopeGetsNothingOfSchoolA) {
@@ -292,27 +263,7 @@ TEST_F(SubsidyAccessTest, EveryRoleFromAnotherScopeGetsNothingOfSchoolA) {
       {"officer-c", Role::kCountyOfficer, "210103", "t3"}, {"auditor-c", Role::kAuditor, "210103", "t4"},
       {"admin-x", Role::kCityAdmin, "2201", "t5"},
   };
-  for (const Caller& caller : callers) {
-    auto channel = env_->harness_->ChannelAs(caller);
-    for (const auto& [key, request] : Requests()) {
-      testing_kit::RawAnswer a = CallRaw(channel, MethodOf(key), request);
-      const std::string where = absl::StrCat(auth::RoleName(caller.role), " ", caller.scope, ", ", key, ": ",
-                                             a.status.error_code(), " ", a.status.error_message());
-      if (a.status.ok()) {
-        EXPECT_TRUE(may_succeed.count(key)) << where;
-      } else {
-        EXPECT_TRUE(a.status.error_code() == grpc::StatusCode::PERMISSION_DENIED ||
-                    a.status.error_code() == grpc::StatusCode::NOT_FOUND)
-            << where;
-      }
-      for (const auto& secret : Secrets()) {
-        EXPECT_EQ(a.bytes.find(secret), std::string::npos) << where << " answers '" << secret << "'";
-        if (request.find(secret) == std::string::npos) {
-          EXPECT_EQ(a.status.error_message().find(secret), std::string::npos) << where;
-        }
-      }
-    }
-  }
+  testing_kit::ExpectNothingOfTheScope(*env_->harness_, callers, Requests(), may_succeed, Secrets());
 }
 
 }  // namespace

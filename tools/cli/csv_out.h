@@ -1,0 +1,17 @@
+// Writing CSV cells for the files the CLI produces (notice lists, bank
+// files, disclosure lists): a cell holding a comma, a quote or a line break
+// is quoted, its quotes doubled.
+#pragma once
+
+#include <string>
+
+namespace zizhu::cli {
+
+inline std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace zizhu::cli
