@@ -11,10 +11,6 @@ namespace {
 
 using Group = std::map<std::tuple<std::string, int, std::string>, std::vector<EntitlementShare>>;
 
-// Civil affairs pays the university-admission grant itself (hand-off list,
-// not a payment here); every other source is paid by the finance bureau.
-bool PaidHere(subsidy::v1::FundSource source) { return source != subsidy::v1::FUND_SOURCE_CIVIL_AFFAIRS; }
-
 void AddReactions(const Group& groups, const std::string& cause, std::vector<es::Reaction>& out) {
   for (const auto& [group, shares] : groups) {
     v1::AccountKey key;
@@ -35,7 +31,7 @@ void AddAdjusted(const std::string& round_id, const std::string& student, const 
                  const std::string& county, const std::string& semester, const std::string& name,
                  const subsidy::v1::Adjustment& adjustment, const std::string& cause, std::vector<es::Reaction>& out) {
   Group groups;
-  for (int source = subsidy::v1::FUND_SOURCE_CENTRAL; source <= subsidy::v1::FUND_SOURCE_FOUNDATION; ++source) {
+  for (int source = subsidy::v1::FUND_SOURCE_CENTRAL; source <= subsidy::v1::FUND_SOURCE_CIVIL_AFFAIRS; ++source) {
     int64_t fen = 0;
     for (const auto& part : adjustment.shares_after()) {
       if (part.source() == source) fen += part.fen();
@@ -52,9 +48,10 @@ absl::Status ReactToSubsidy(const common::v1::EventEnvelope& upstream, std::vect
   if (upstream.payload().UnpackTo(&fixed)) {
     Group groups;
     for (const subsidy::v1::Entitlement& e : fixed.entitlements()) {
-      if (e.payer() == subsidy::v1::PAYER_CIVIL_AFFAIRS) continue;
+      // Every source has its account; civil affairs' (the university-admission
+      // grant, which civil affairs pays itself) is handed off: its "batch" is
+      // the list for civil affairs and its "return" their confirmation.
       for (const auto& part : e.payable_shares()) {
-        if (!PaidHere(part.source())) continue;
         groups[{e.county_code(), part.source(), e.semester()}].push_back(
             {e.round_id(), e.student_id(), e.school_code(), e.facts().name_masked(), part.fen()});
       }

@@ -20,7 +20,7 @@ struct DisbursementOptions {
 class Disbursement final : public service::Service {
  public:
   Disbursement(DisbursementOptions options, const PersonalDataVault* vault)
-      : options_(std::move(options)), vault_(vault) {}
+      : options_(std::move(options)), vault_(vault), payees_(vault) {}
   std::string name() const override { return "disbursement"; }
   es::Projection& projection() override { return accounts_; }
   std::vector<service::Follow> follows() override;

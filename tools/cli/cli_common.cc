@@ -18,6 +18,14 @@
 
 namespace zizhu::cli {
 
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 int Fail(const std::string& what) {
   std::cerr << "zizhu: " << what << std::endl;
   return 1;

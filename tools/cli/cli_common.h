@@ -50,6 +50,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std:
 // unavailable). FailStatus: a failed step that may have reached a service:
 // UNAVAILABLE and DEADLINE_EXCEEDED exit 3 (retry the same command),
 // UNAUTHENTICATED and PERMISSION_DENIED 2 (refused), anything else 1.
+// A whole file's bytes; NOT_FOUND naming the path when it cannot be read.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
 int FailStatus(const absl::Status& status);

@@ -10,6 +10,7 @@
 #include "services/common/core/money.h"
 #include "services/common/crypto/sha256.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/handoff_lists.h"
 #include "tools/cli/pay_files.h"
 #include "tools/cli/subsidy_stub.h"
 #include "tools/cli/table.h"
@@ -54,7 +55,9 @@ class PayCommands final : public CommandGroup {
   }
   void AccountOptions(CLI::App* cmd) {
     cmd->add_option("--county", county_, "county code")->required();
-    cmd->add_option("--source", source_, "fund source: central, provincial, city, county, foundation")->required();
+    cmd->add_option("--source", source_,
+                    "fund source: central, provincial, city, county, foundation, civil_affairs (the hand-off)")
+        ->required();
     cmd->add_option("--semester", semester_, "semester, e.g. 2027-spring")->required();
   }
   void PrintAccount(const dv1::AccountView& a) {
@@ -69,8 +72,10 @@ class PayCommands final : public CommandGroup {
   std::unique_ptr<Stub> stub_;
   std::string county_, source_, semester_, document_, yuan_, state_, batch_id_, bank_, out_, encoding_ = "gbk", file_,
                                                                                              note_;
-  std::vector<std::string> payments_;
+  std::vector<std::string> payments_, card_prefixes_;
+  HandOffInputs handoff_;
   int max_lines_ = 0;
+  bool corrected_ = false;
 };
 
 void PayCommands::Add(CLI::App& app) {
@@ -133,8 +138,9 @@ void PayCommands::Add(CLI::App& app) {
       request.set_state(state);
     }
     request.set_page_size(1000);
-    TableWriter table(std::cout,
-                      {{"payment", 60}, {"name", 8}, {"yuan", 10}, {"state", 14}, {"try", 3}, {"reason", 0}});
+    TableWriter table(
+        std::cout,
+        {{"payment", 60}, {"name", 8}, {"yuan", 10}, {"state", 14}, {"try", 3}, {"card fixed", 10}, {"reason", 0}});
     do {
       dv1::ListPaymentsResponse response;
       if (!Call(&Stub::ListPayments, request, &response)) return;
@@ -145,7 +151,7 @@ void PayCommands::Add(CLI::App& app) {
         }
         table.Row({p.payment_id(), p.name_masked(), Yuan(p.amount_fen()),
                    Short(p.state(), dv1::PaymentState_descriptor(), "PAYMENT_STATE_"), std::to_string(p.attempt()),
-                   p.failure_reason()});
+                   p.card_corrected() ? "yes" : "", p.failure_reason()});
       }
       request.set_page_token(response.next_page_token());
     } while (!request.page_token().empty());
@@ -156,6 +162,11 @@ void PayCommands::Add(CLI::App& app) {
   batch->add_option("--batch-id", batch_id_, "batch id, e.g. 2027S-210102-C-1")->required();
   batch->add_option("--bank", bank_, "the paying bank")->required();
   batch->add_option("--max", max_lines_, "at most this many payments (default and most: 2000)");
+  batch
+      ->add_option("--card-prefix", card_prefixes_,
+                   "only cards of this bank: its card prefix (BIN), repeat or comma-separate; "
+                   "none = every card (one agent bank)")
+      ->delimiter(',');
   batch->callback([this] {
     dv1::BuildBatchRequest request;
     *request.mutable_meta() = Meta(g);
@@ -163,6 +174,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_batch_id(batch_id_);
     request.set_bank(bank_);
     request.set_max_lines(max_lines_);
+    for (const auto& prefix : card_prefixes_) request.add_card_prefixes(prefix);
     dv1::BuildBatchResponse response;
     if (!Call(&Stub::BuildBatch, request, &response)) return;
     if (g.json) return PrintJson(response.batch());
@@ -224,16 +236,77 @@ void PayCommands::Add(CLI::App& app) {
 
   auto* retry = pay->add_subcommand("retry", "retry failed payments (after the card is corrected)");
   AccountOptions(retry);
-  retry->add_option("--payment", payments_, "payment id (repeat)")->required();
+  auto* named = retry->add_option("--payment", payments_, "payment id (repeat)");
+  retry
+      ->add_flag("--corrected", corrected_,
+                 "every failed payment whose bank card the registry corrected since it was sent")
+      ->excludes(named);
   retry->add_option("--note", note_, "what was corrected")->required();
   retry->callback([this] {
+    if (payments_.empty() && !corrected_) {
+      rc = Fail("name the payments (--payment) or retry every corrected one (--corrected)");
+      return;
+    }
     dv1::RetryPaymentsRequest request;
     *request.mutable_meta() = Meta(g);
     if (!Key(request.mutable_account())) return;
     for (const auto& id : payments_) request.add_payment_ids(id);
+    request.set_corrected_cards(corrected_);
     request.set_note(note_);
     dv1::RetryPaymentsResponse response;
-    if (Call(&Stub::RetryPayments, request, &response)) PrintAccount(response.account());
+    if (!Call(&Stub::RetryPayments, request, &response)) return;
+    if (!g.json) std::cout << "retried " << response.retried() << " payments (new attempts)\n";
+    PrintAccount(response.account());
+  });
+
+  auto* reverse = pay->add_subcommand("reverse", "record the bank taking back a paid payment (退汇)");
+  AccountOptions(reverse);
+  reverse->add_option("--reference", payments_, "the paid attempt's reference, <payment>#<attempt>")->required();
+  reverse->add_option("--yuan", yuan_, "the amount taken back (the attempt's whole amount)")->required();
+  reverse->add_option("--reason", note_, "what the bank says")->required();
+  reverse->callback([this] {
+    dv1::ReversePaymentRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    absl::StatusOr<Fen> fen = Fen::ParseYuan(yuan_);
+    if (!fen.ok()) {
+      rc = Fail(absl::StrCat("--yuan '", yuan_, "': ", fen.status().message()));
+      return;
+    }
+    request.set_reference(payments_.front());
+    request.set_fen(fen->fen());
+    request.set_reason(note_);
+    dv1::ReversePaymentResponse response;
+    if (!Call(&Stub::ReversePayment, request, &response)) return;
+    if (g.json) return PrintJson(response);
+    std::cout << "payment " << response.payment().payment_id()
+              << " is failed again (owed): " << response.payment().failure_reason() << "\n";
+    PrintAccount(response.account());
+  });
+
+  auto* recover = pay->add_subcommand("recover", "record an overpayment recovered from the family");
+  AccountOptions(recover);
+  recover->add_option("--payment", payments_, "the overpaid payment")->required();
+  recover->add_option("--yuan", yuan_, "the amount recovered")->required();
+  recover->add_option("--document", document_, "the receipt")->required();
+  recover->callback([this] {
+    dv1::RecoverOverpaymentRequest request;
+    *request.mutable_meta() = Meta(g);
+    if (!Key(request.mutable_account())) return;
+    absl::StatusOr<Fen> fen = Fen::ParseYuan(yuan_);
+    if (!fen.ok()) {
+      rc = Fail(absl::StrCat("--yuan '", yuan_, "': ", fen.status().message()));
+      return;
+    }
+    request.set_payment_id(payments_.front());
+    request.set_fen(fen->fen());
+    request.set_document_ref(document_);
+    dv1::RecoverOverpaymentResponse response;
+    if (!Call(&Stub::RecoverOverpayment, request, &response)) return;
+    if (g.json) return PrintJson(response);
+    std::cout << "payment " << response.payment().payment_id() << ": " << Yuan(response.payment().overpaid_fen())
+              << " yuan still overpaid\n";
+    PrintAccount(response.account());
   });
 
   auto* disclosure = pay->add_subcommand("disclosure", "the public list of paid aid per school (分级公示), masked");
@@ -275,6 +348,51 @@ void PayCommands::Add(CLI::App& app) {
     }
     Out(g) << "wrote " << rows.size() << " students to " << out_ << "\n";
   });
+
+  // The hand-offs outside education, offline from the offices' files.
+  for (HandOffKind kind : {HandOffKind::kUniversityGrant, HandOffKind::kCreditLoan}) {
+    const bool grant = kind == HandOffKind::kUniversityGrant;
+    auto* cmd = pay->add_subcommand(
+        grant ? "university-list" : "loan-list",
+        grant ? "offline: the university-admission grant list for civil affairs (民政发放名单), from the files"
+              : "offline: students eligible for the bank's credit loan (信用助学贷款), from the files");
+    cmd->add_option("--students", handoff_.students, "the student-status file (学籍), CSV or XLSX")->required();
+    cmd->add_option("--poverty", handoff_.poverty, "the poverty office's roster (建档立卡)")->required();
+    cmd->add_option("--civil", handoff_.civil, "civil affairs' roster (names children after the exit window)");
+    cmd->add_option("--policy", handoff_.policy, "the policy file")->required();
+    cmd->add_option("--year", handoff_.year, "the year the list is for, e.g. 2027")->required();
+    cmd->add_option("--exit-transition-years", handoff_.exit_transition_years,
+                    "exits this many years back still count (the registry's setting)")
+        ->capture_default_str();
+    cmd->add_option("--county", handoff_.county, "only this county's schools");
+    cmd->add_option("--encoding", handoff_.encoding, "CSV encoding: auto, utf-8, gbk")->capture_default_str();
+    cmd->add_option("--out", out_, "FILE.csv or FILE.xlsx")->required();
+    cmd->callback([this, kind, grant] {
+      absl::StatusOr<HandOffList> list = BuildHandOffList(kind, handoff_);
+      if (!list.ok()) {
+        rc = FailStatus(list.status());
+        return;
+      }
+      const std::string title =
+          absl::StrCat(grant ? "考入大学建档立卡学生资助 民政发放名单 " : "生源地信用助学贷款 资格名单 ", handoff_.year,
+                       "年（政策 ", list->policy_version, "）");
+      absl::Status written = WriteHandOffList(kind, out_, title, *list);
+      if (!written.ok()) {
+        rc = FailStatus(written);
+        return;
+      }
+      int64_t total = 0;
+      for (const auto& row : list->rows) total += row.fen_per_year;
+      std::cout << "wrote " << list->rows.size() << " students" << (grant ? ", " : " (loan caps ") << Yuan(total)
+                << (grant ? " yuan a year" : " yuan a year)") << ", to " << out_ << " (national IDs"
+                << (grant ? " and bank cards" : "") << " in clear: hand it over as such)\n";
+      if (list->rows_refused > 0) {
+        std::cerr << list->rows_refused << " of " << list->students_read
+                  << " lines of the student file do not parse and are not on the list:\n";
+        for (const auto& note : list->notes) std::cerr << "  " << note << "\n";
+      }
+    });
+  }
 
   auto* reconcile = pay->add_subcommand("reconcile", "issued / paid / failed / outstanding per account and batch");
   reconcile->add_option("--semester", semester_, "semester")->required();

@@ -156,10 +156,15 @@ absl::Status WriteDisclosure(const std::string& path, const std::string& title, 
     total += subtotal;
   }
   table.push_back({"合计", "", absl::StrCat(rows.size(), "人"), Yuan(total)});
+  return WriteTableFile(path, "公示", title, table);
+}
+
+absl::Status WriteTableFile(const std::string& path, const std::string& sheet_name, const std::string& title,
+                            const std::vector<std::vector<std::string>>& table) {
   if (absl::EndsWith(path, ".xlsx")) {
     lxw_workbook* workbook = workbook_new(path.c_str());
     if (workbook == nullptr) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
-    lxw_worksheet* sheet = workbook_add_worksheet(workbook, "公示");
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook, sheet_name.c_str());
     worksheet_write_string(sheet, 0, 0, title.c_str(), nullptr);
     for (size_t r = 0; r < table.size(); ++r) {
       for (size_t c = 0; c < table[r].size(); ++c) {
@@ -172,7 +177,7 @@ absl::Status WriteDisclosure(const std::string& path, const std::string& title, 
     return absl::OkStatus();
   }
   if (!absl::EndsWith(path, ".csv")) {
-    return absl::InvalidArgumentError(absl::StrCat("'", path, "': the disclosure list is written as .csv or .xlsx"));
+    return absl::InvalidArgumentError(absl::StrCat("'", path, "': the list is written as .csv or .xlsx"));
   }
   std::ofstream out(path, std::ios::binary);
   if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));

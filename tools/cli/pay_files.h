@@ -34,4 +34,9 @@ struct DisclosureRow {
 // or XLSX by the file's extension.
 absl::Status WriteDisclosure(const std::string& path, const std::string& title, std::vector<DisclosureRow> rows);
 
+// Writes a title line then the table's rows: XLSX (one sheet named
+// `sheet_name`) or CSV (UTF-8 with BOM, which Excel opens) by the extension.
+absl::Status WriteTableFile(const std::string& path, const std::string& sheet_name, const std::string& title,
+                            const std::vector<std::vector<std::string>>& table);
+
 }  // namespace zizhu::cli

@@ -18,14 +18,6 @@ namespace {
 
 namespace sv1 = zizhu::subsidy::v1;
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::string Shares(const google::protobuf::RepeatedPtrField<sv1::FundShare>& shares) {
   std::vector<std::string> parts;
   for (const auto& s : shares)
@@ -62,7 +54,7 @@ class PolicyCommands final : public CommandGroup {
     auto* check = policy->add_subcommand("check", "check a policy file offline (names line and field)");
     check->add_option("file", file_, "YAML policy file")->required();
     check->callback([this] {
-      absl::StatusOr<std::string> text = ReadFile(file_);
+      absl::StatusOr<std::string> text = ReadWholeFile(file_);
       if (!text.ok()) {
         rc = FailStatus(text.status());
         return;
@@ -79,7 +71,7 @@ class PolicyCommands final : public CommandGroup {
     load->add_option("file", file_, "YAML policy file")->required();
     load->add_flag("--draft", draft_, "load as a draft: used by what-if only, until published");
     load->callback([this] {
-      absl::StatusOr<std::string> text = ReadFile(file_);
+      absl::StatusOr<std::string> text = ReadWholeFile(file_);
       if (!text.ok()) {
         rc = FailStatus(text.status());
         return;

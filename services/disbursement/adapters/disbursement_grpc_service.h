@@ -30,6 +30,13 @@ class DisbursementGrpcService final : public v1::DisbursementService::CallbackSe
   Reactor* RetryPayments(Ctx* c, const v1::RetryPaymentsRequest* q, v1::RetryPaymentsResponse* r) override {
     return Call(c, q, r, &DisbursementApp::RetryPayments);
   }
+  Reactor* ReversePayment(Ctx* c, const v1::ReversePaymentRequest* q, v1::ReversePaymentResponse* r) override {
+    return Call(c, q, r, &DisbursementApp::ReversePayment);
+  }
+  Reactor* RecoverOverpayment(Ctx* c, const v1::RecoverOverpaymentRequest* q,
+                              v1::RecoverOverpaymentResponse* r) override {
+    return Call(c, q, r, &DisbursementApp::RecoverOverpayment);
+  }
   Reactor* GetAccount(Ctx* c, const v1::GetAccountRequest* q, v1::GetAccountResponse* r) override {
     return Call(c, q, r, &DisbursementApp::GetAccount);
   }

@@ -1,5 +1,7 @@
 #include "services/disbursement/app/disbursement_app.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
@@ -63,7 +65,8 @@ void DisbursementApp::BuildBatch(const auth::Caller& caller, const v1::BuildBatc
   const int max_lines = request.max_lines() == 0 ? kMaxBatchLines : request.max_lines();
   commands_->Run<v1::BuildBatchResponse>(
       caller, request, Over([request, max_lines](RowsAccount& state) {
-        return DecideBuildBatch(state, request.account(), request.batch_id(), request.bank(), max_lines);
+        std::vector<std::string> prefixes(request.card_prefixes().begin(), request.card_prefixes().end());
+        return DecideBuildBatch(state, request.account(), request.batch_id(), request.bank(), prefixes, max_lines);
       }),
       [this, account = *account,
        batch_id = request.batch_id()](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::BuildBatchResponse> {
@@ -155,12 +158,68 @@ void DisbursementApp::RetryPayments(const auth::Caller& caller, const v1::RetryP
   absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   std::vector<std::string> ids(request.payment_ids().begin(), request.payment_ids().end());
+  if (request.corrected_cards() && !ids.empty()) {
+    return done(absl::InvalidArgumentError("name payment_ids or ask for corrected_cards, not both"));
+  }
+  auto retried = std::make_shared<std::atomic<int>>(0);  // what the decision retried (0 on a repeat)
   commands_->Run<v1::RetryPaymentsResponse>(
-      caller, request, Over([key = request.account(), ids, note = request.note()](RowsAccount& state) {
-        return DecideRetry(state, key, ids, note);
+      caller, request,
+      Over([key = request.account(), ids, note = request.note(), corrected = request.corrected_cards(),
+            retried](RowsAccount& state) -> absl::StatusOr<Events> {
+        ASSIGN_OR_RETURN(Events events,
+                         corrected ? DecideRetryCorrected(state, key, note) : DecideRetry(state, key, ids, note));
+        for (const es::NewEvent& e : events) {
+          if (auto* r = dynamic_cast<const v1::PaymentsRetried*>(e.payload.get())) *retried = r->payment_ids_size();
+        }
+        return events;
       }),
-      [this, account = *account](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::RetryPaymentsResponse> {
+      [this, account = *account,
+       retried](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::RetryPaymentsResponse> {
         v1::RetryPaymentsResponse response;
+        response.set_retried(*retried);
+        ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
+        return response;
+      },
+      std::move(done));
+}
+
+absl::StatusOr<v1::Payment> DisbursementApp::LoadPayment(const std::string& account, const std::string& id) const {
+  RowsAccount rows(*store_);
+  ASSIGN_OR_RETURN(auto payment, rows.Payment(account, id));
+  if (!payment) return absl::NotFoundError(absl::StrCat("payment '", id.substr(0, 120), "' is not in ", account));
+  return *payment;
+}
+
+void DisbursementApp::ReversePayment(const auth::Caller& caller, const v1::ReversePaymentRequest& request,
+                                     Callback<v1::ReversePaymentResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  commands_->Run<v1::ReversePaymentResponse>(
+      caller, request, Over([request](RowsAccount& state) {
+        return DecideReversal(state, request.account(), request.reference(), request.fen(), request.reason());
+      }),
+      [this, account = *account, payment_id = PaymentOfReference(request.reference())](
+          const common::v1::CommandOutcome&) -> absl::StatusOr<v1::ReversePaymentResponse> {
+        v1::ReversePaymentResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_payment(), LoadPayment(account, payment_id));
+        ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
+        return response;
+      },
+      std::move(done));
+}
+
+void DisbursementApp::RecoverOverpayment(const auth::Caller& caller, const v1::RecoverOverpaymentRequest& request,
+                                         Callback<v1::RecoverOverpaymentResponse> done) {
+  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  if (!account.ok()) return done(account.status());
+  commands_->Run<v1::RecoverOverpaymentResponse>(
+      caller, request, Over([request](RowsAccount& state) {
+        return DecideRecovery(state, request.account(), request.payment_id(), request.fen(), request.document_ref());
+      }),
+      [this, account = *account, payment_id = request.payment_id()](
+          const common::v1::CommandOutcome&) -> absl::StatusOr<v1::RecoverOverpaymentResponse> {
+        v1::RecoverOverpaymentResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_payment(), LoadPayment(account, payment_id));
         ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
         return response;
       },
@@ -206,14 +265,19 @@ absl::StatusOr<v1::ListPaymentsResponse> DisbursementApp::ListPayments(const aut
       by_state ? keys::PaymentStatePrefix(account, request.state()) : keys::PaymentPrefix(account);
   v1::ListPaymentsResponse response;
   RowsAccount rows(*store_);
-  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
-                   storage::ScanPage(*store_, prefix, request.page_token(), page_size,
-                                     [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
-                                       ASSIGN_OR_RETURN(auto payment, rows.Payment(account, key.substr(prefix.size())));
-                                       if (!payment) return false;
-                                       *response.add_payments() = *payment;
-                                       return true;
-                                     }));
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                        [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                          ASSIGN_OR_RETURN(auto payment, rows.Payment(account, key.substr(prefix.size())));
+                          if (!payment) return false;
+                          if (payment->state() == v1::PAYMENT_STATE_FAILED) {
+                            ASSIGN_OR_RETURN(auto card, rows.FindPayeeCard(payment->student_id()));
+                            payment->set_card_corrected(card && card->revision > payment->sent_card_revision());
+                          }
+                          *response.add_payments() = *payment;
+                          return true;
+                        }));
   return response;
 }
 

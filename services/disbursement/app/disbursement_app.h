@@ -2,7 +2,8 @@
 // DisbursementService, each taking the verified caller first. Accounts are
 // county-level: a caller must cover the account's county (county officers,
 // the city's administrators and auditors; outside it NOT_FOUND). Allocating,
-// batching, exporting and recording returns need auth::Action::kDisburse;
+// batching, exporting, recording returns, retries, reversals and recoveries
+// need auth::Action::kDisburse;
 // exporting a bank file also kRevealPersonalData (it holds card numbers in
 // clear) and is recorded as a BankFileExported event before it is answered.
 //
@@ -34,6 +35,10 @@ class DisbursementApp {
                         Callback<v1::RecordBankReturnResponse> done);
   void RetryPayments(const auth::Caller& caller, const v1::RetryPaymentsRequest& request,
                      Callback<v1::RetryPaymentsResponse> done);
+  void ReversePayment(const auth::Caller& caller, const v1::ReversePaymentRequest& request,
+                      Callback<v1::ReversePaymentResponse> done);
+  void RecoverOverpayment(const auth::Caller& caller, const v1::RecoverOverpaymentRequest& request,
+                          Callback<v1::RecoverOverpaymentResponse> done);
   absl::StatusOr<v1::GetAccountResponse> GetAccount(const auth::Caller& caller,
                                                     const v1::GetAccountRequest& request) const;
   absl::StatusOr<v1::ListAccountsResponse> ListAccounts(const auth::Caller& caller,
@@ -48,6 +53,7 @@ class DisbursementApp {
   absl::StatusOr<std::string> CheckAccount(const auth::Caller& caller, auth::Action action,
                                            const v1::AccountKey& key) const;
   absl::StatusOr<v1::AccountView> LoadView(const std::string& account) const;
+  absl::StatusOr<v1::Payment> LoadPayment(const std::string& account, const std::string& id) const;
   absl::StatusOr<v1::AccountReconciliation> ReconcileAccount(const std::string& account) const;
 
   es::Commands* commands_;

@@ -39,26 +39,44 @@ AccountsProjection::AccountsProjection() {
   OnAccountEvent<v1::BankReturnRecorded>(on_);
   OnAccountEvent<v1::PaymentsRetried>(on_);
   OnAccountEvent<v1::BankFileExported>(on_);
+  OnAccountEvent<v1::PaymentReversed>(on_);
+  OnAccountEvent<v1::OverpaymentRecovered>(on_);
 }
 
-Payees::Payees() {
+namespace {
+
+// A new card on record: its issuer prefix and the next revision.
+absl::Status SetCard(const PersonalDataVault* vault, const registry::v1::ProtectedValue& card, v1::Payee& payee) {
+  *payee.mutable_bank_card() = card;
+  payee.set_card_revision(payee.card_revision() + 1);
+  payee.clear_card_prefix();
+  if (card.sealed().ciphertext().empty()) return absl::OkStatus();
+  if (vault == nullptr) return absl::FailedPreconditionError("payees need the personal-data key to read bank cards");
+  ASSIGN_OR_RETURN(std::string clear, vault->Open(card.sealed(), "bank_card"));
+  payee.set_card_prefix(clear.substr(0, 6));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Payees::Payees(const PersonalDataVault* vault) {
   on_.On<registry::v1::StudentRegistered>(
-      [](const registry::v1::StudentRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
+      [vault](const registry::v1::StudentRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
         v1::Payee payee;
         payee.set_student_id(e.student_id());
         payee.set_name(e.name());
-        *payee.mutable_bank_card() = e.bank_card();
+        RETURN_IF_ERROR(SetCard(vault, e.bank_card(), payee));
         payee.set_school_code(e.school_code());
         batch.Put(keys::Payee(e.student_id()), SerializeDeterministic(payee));
         return absl::OkStatus();
       });
   on_.On<registry::v1::StudentAttributesUpdated>(
-      [](const registry::v1::StudentAttributesUpdated& e, const Envelope&, Batch& batch) -> absl::Status {
+      [vault](const registry::v1::StudentAttributesUpdated& e, const Envelope&, Batch& batch) -> absl::Status {
         ASSIGN_OR_RETURN(auto payee, storage::LoadRow<v1::Payee>(batch, keys::Payee(e.student_id())));
         if (!payee) return absl::OkStatus();
         for (const std::string& field : e.changed_fields()) {
           if (field == "name") payee->set_name(e.name());
-          if (field == "bank_card") *payee->mutable_bank_card() = e.bank_card();
+          if (field == "bank_card") RETURN_IF_ERROR(SetCard(vault, e.bank_card(), *payee));
         }
         batch.Put(keys::Payee(e.student_id()), SerializeDeterministic(*payee));
         return absl::OkStatus();
@@ -82,6 +100,13 @@ absl::Status RowsAccount::Scan(const std::string& prefix,
                                const std::function<bool(const std::string&, const std::string&)>& visit) {
   if (batch_ != nullptr) return batch_->Scan(prefix, visit);
   return store_->Scan(prefix, "", visit);
+}
+
+absl::StatusOr<std::optional<PayeeCard>> RowsAccount::FindPayeeCard(const std::string& student_id) {
+  ASSIGN_OR_RETURN(auto row, Get(keys::Payee(student_id)));
+  ASSIGN_OR_RETURN(auto payee, storage::ParseRow<v1::Payee>(row, keys::Payee(student_id)));
+  if (!payee) return std::optional<PayeeCard>();
+  return std::optional<PayeeCard>(PayeeCard{payee->card_prefix(), payee->card_revision()});
 }
 
 absl::StatusOr<v1::Balances> RowsAccount::Balances(const std::string& account) {

@@ -2,7 +2,8 @@
 //  - AccountsProjection folds the service's own events (FoldAccountEvent)
 //    into account rows, payments with a state index, and batches;
 //  - Payees folds the registry's student events into "up/payee/" rows: the
-//    name and the sealed bank card a bank file needs.
+//    name and the sealed bank card a bank file needs, the card's issuer
+//    prefix (which bank's batch) and its revision (corrected since a failure).
 // RowsAccount reads and writes those rows over a batch (decisions, folds)
 // or reads them from the store (queries).
 #pragma once
@@ -10,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "services/common/crypto/personal_data_vault.h"
 #include "services/common/es/projection.h"
 #include "services/common/storage/projection_store.h"
 #include "services/disbursement/domain/account_decisions.h"
@@ -24,7 +26,8 @@ class AccountsProjection final : public es::DispatchingProjection {
 
 class Payees final : public es::DispatchingProjection {
  public:
-  Payees();
+  // `vault` opens a card once, when it is recorded, for its issuer prefix.
+  explicit Payees(const PersonalDataVault* vault);
 };
 
 class RowsAccount final : public AccountState, public AccountRows {
@@ -41,6 +44,7 @@ class RowsAccount final : public AccountState, public AccountRows {
   absl::StatusOr<std::optional<v1::BatchRecord>> FindBatch(const std::string& account, const std::string& id) override {
     return Batch(account, id);
   }
+  absl::StatusOr<std::optional<PayeeCard>> FindPayeeCard(const std::string& student_id) override;
   // AccountRows
   absl::StatusOr<v1::Balances> Balances(const std::string& account) override;
   void PutBalances(const std::string& account, const v1::Balances& balances) override;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
 #include "services/disbursement/domain/account_evolve.h"
@@ -236,12 +237,21 @@ absl::StatusOr<Events> DecideEntitlementShares(AccountState& state, const v1::Ac
 }
 
 absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKey& key, const std::string& batch_id,
-                                        const std::string& bank, int max_lines) {
+                                        const std::string& bank, const std::vector<std::string>& card_prefixes,
+                                        int max_lines) {
   RETURN_IF_ERROR(CheckKey(key));
   if (batch_id.empty() || batch_id.size() > 64) return absl::InvalidArgumentError("batch_id must be 1-64 characters");
   if (bank.empty() || bank.size() > 100) return absl::InvalidArgumentError("bank is required");
   if (max_lines < 1 || max_lines > kMaxBatchLines) {
     return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to ", kMaxBatchLines));
+  }
+  for (const std::string& prefix : card_prefixes) {
+    if (prefix.size() < 2 || prefix.size() > 10 || !std::all_of(prefix.begin(), prefix.end(), [](char c) {
+          return absl::ascii_isdigit(static_cast<unsigned char>(c));
+        })) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("card_prefixes: '", prefix.substr(0, 20), "' must be 2-10 digits (the bank's card BIN)"));
+    }
   }
   const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(auto existing, state.FindBatch(account, batch_id));
@@ -251,19 +261,37 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
   *built->mutable_account() = key;
   built->set_batch_id(batch_id);
   built->set_bank(bank);
+  for (const std::string& prefix : card_prefixes) built->add_card_prefixes(prefix);
   int64_t total = 0;
+  absl::Status read_error;
   RETURN_IF_ERROR(state.ForEachPayment(account, v1::PAYMENT_STATE_PENDING, [&](const v1::Payment& p) {
     if (p.amount_fen() == 0) return true;
+    absl::StatusOr<std::optional<PayeeCard>> card = state.FindPayeeCard(p.student_id());
+    if (!card.ok()) {
+      read_error = card.status();
+      return false;
+    }
+    if (!card_prefixes.empty()) {
+      const std::string bin = *card ? (*card)->prefix : "";
+      if (std::none_of(card_prefixes.begin(), card_prefixes.end(),
+                       [&](const std::string& prefix) { return !bin.empty() && bin.rfind(prefix, 0) == 0; })) {
+        return true;  // another bank's card (or none yet): a batch of its own
+      }
+    }
     v1::BatchLine* line = built->add_lines();
     line->set_payment_id(p.payment_id());
     line->set_reference(absl::StrCat(p.payment_id(), "#", p.attempt() + 1));
     line->set_fen(p.amount_fen());
+    line->set_card_revision(*card ? (*card)->revision : 0);
     total += p.amount_fen();
     *built->add_postings() = Post(v1::BOOK_IN_TRANSIT, v1::BOOK_COMMITTED, p.amount_fen(), p.payment_id());
     return built->lines_size() < max_lines;
   }));
+  RETURN_IF_ERROR(read_error);
   if (built->lines().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("account ", account, " has no pending payment for a batch"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "account ", account, " has no pending payment for a batch",
+        card_prefixes.empty() ? "" : " to a card of " + bank + " (" + absl::StrJoin(card_prefixes, ",") + ")"));
   }
   built->set_total_fen(total);
   return One(key, balances, built);
@@ -385,6 +413,102 @@ absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& ke
   }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   return One(key, balances, retried);
+}
+
+absl::StatusOr<Events> DecideRetryCorrected(AccountState& state, const v1::AccountKey& key, const std::string& note) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (note.empty()) return absl::InvalidArgumentError("note is required (what was corrected)");
+  const std::string account = AccountId(key);
+  std::vector<std::string> corrected;
+  absl::Status read_error;
+  RETURN_IF_ERROR(state.ForEachPayment(account, v1::PAYMENT_STATE_FAILED, [&](const v1::Payment& p) {
+    absl::StatusOr<std::optional<PayeeCard>> card = state.FindPayeeCard(p.student_id());
+    if (!card.ok()) {
+      read_error = card.status();
+      return false;
+    }
+    if (*card && (*card)->revision > p.sent_card_revision()) corrected.push_back(p.payment_id());
+    return true;
+  }));
+  RETURN_IF_ERROR(read_error);
+  if (corrected.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no failed payment of ", account, " has a bank card corrected in the registry since it was sent"));
+  }
+  return DecideRetry(state, key, corrected, note);
+}
+
+std::string PaymentOfReference(const std::string& reference) {
+  const size_t hash = reference.rfind('#');
+  if (hash == std::string::npos || hash == 0 || hash + 1 == reference.size()) return "";
+  for (size_t i = hash + 1; i < reference.size(); ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(reference[i]))) return "";
+  }
+  return reference.substr(0, hash);
+}
+
+absl::StatusOr<Events> DecideReversal(AccountState& state, const v1::AccountKey& key, const std::string& reference,
+                                      int64_t fen, const std::string& reason) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (reason.empty() || reason.size() > 200) {
+    return absl::InvalidArgumentError("reason is required (what the bank says), at most 200 bytes");
+  }
+  const std::string account = AccountId(key);
+  const std::string payment_id = PaymentOfReference(reference);
+  if (payment_id.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reference '", reference.substr(0, 120), "' must be <payment_id>#<attempt>, as in the bank file"));
+  }
+  ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, payment_id));
+  if (!payment) {
+    return absl::NotFoundError(absl::StrCat("reference '", reference.substr(0, 120), "' is no payment of ", account));
+  }
+  if (payment->state() != v1::PAYMENT_STATE_PAID || payment->reference() != reference) {
+    return absl::FailedPreconditionError(absl::StrCat("payment ", payment_id, " is ",
+                                                      v1::PaymentState_Name(payment->state()), " under ",
+                                                      payment->reference(), "; only its paid attempt is reversed"));
+  }
+  if (fen != payment->amount_fen()) {
+    return absl::InvalidArgumentError(absl::StrCat("the reversal says ", Yuan(fen), " yuan; ", reference, " paid ",
+                                                   Yuan(payment->amount_fen()), " yuan; nothing changed"));
+  }
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  auto reversed = std::make_shared<v1::PaymentReversed>();
+  *reversed->mutable_account() = key;
+  reversed->set_payment_id(payment_id);
+  reversed->set_reference(reference);
+  reversed->set_reason(reason);
+  const int64_t owed = payment->amount_fen() - payment->overpaid_fen();
+  if (owed > 0) *reversed->add_postings() = Post(v1::BOOK_COMMITTED, v1::BOOK_PAID, owed, payment_id);
+  if (payment->overpaid_fen() > 0) {
+    *reversed->add_postings() = Post(v1::BOOK_AVAILABLE, v1::BOOK_PAID, payment->overpaid_fen(), payment_id);
+  }
+  return One(key, balances, reversed);
+}
+
+absl::StatusOr<Events> DecideRecovery(AccountState& state, const v1::AccountKey& key, const std::string& payment_id,
+                                      int64_t fen, const std::string& document_ref) {
+  RETURN_IF_ERROR(CheckKey(key));
+  if (document_ref.empty()) return absl::InvalidArgumentError("document_ref (the receipt) is required");
+  const std::string account = AccountId(key);
+  ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, payment_id));
+  if (!payment)
+    return absl::NotFoundError(absl::StrCat("payment '", payment_id.substr(0, 120), "' is not in ", account));
+  if (payment->state() != v1::PAYMENT_STATE_PAID || payment->overpaid_fen() == 0) {
+    return absl::FailedPreconditionError(absl::StrCat("payment ", payment_id, " has no overpayment to recover"));
+  }
+  if (fen <= 0 || fen > payment->overpaid_fen()) {
+    return absl::InvalidArgumentError(absl::StrCat("amount ", Yuan(fen), " yuan must be more than 0 and at most the ",
+                                                   Yuan(payment->overpaid_fen()), " yuan overpaid"));
+  }
+  ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
+  auto recovered = std::make_shared<v1::OverpaymentRecovered>();
+  *recovered->mutable_account() = key;
+  recovered->set_payment_id(payment_id);
+  recovered->set_fen(fen);
+  recovered->set_document_ref(document_ref);
+  *recovered->add_postings() = Post(v1::BOOK_AVAILABLE, v1::BOOK_PAID, fen, payment_id);
+  return One(key, balances, recovered);
 }
 
 }  // namespace zizhu::disbursement

@@ -61,9 +61,12 @@ absl::StatusOr<Events> DecideEntitlementShares(AccountState& state, const v1::Ac
                                                const std::vector<EntitlementShare>& shares,
                                                const std::string& cause_event_id);
 
-// Puts up to `max_lines` pending payments in a batch for `bank`.
+// Puts up to `max_lines` pending payments in a batch for `bank`: those whose
+// payee's card starts with one of `card_prefixes` (the bank's BINs), or every
+// pending payment when there are none (one agent bank for the county).
 absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKey& key, const std::string& batch_id,
-                                        const std::string& bank, int max_lines);
+                                        const std::string& bank, const std::vector<std::string>& card_prefixes,
+                                        int max_lines);
 
 // The bank's return file for a batch: applied whole or refused whole.
 struct ReturnFile {
@@ -83,5 +86,25 @@ absl::StatusOr<Events> DecideRecordExport(AccountState& state, const v1::Account
 // Failed payments become pending again, for a new attempt.
 absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
                                    const std::vector<std::string>& payment_ids, const std::string& note);
+// Every failed payment whose payee's card the registry corrected after the
+// failed attempt was sent (its revision is later) becomes pending again.
+// FAILED_PRECONDITION when there is none.
+absl::StatusOr<Events> DecideRetryCorrected(AccountState& state, const v1::AccountKey& key, const std::string& note);
+
+// The bank took back the paid attempt `reference` (its whole amount, `fen`):
+// the payment is failed again and owed (committed); what a later adjustment
+// made an overpayment is released instead. Refused unless `reference` is the
+// payment's paid attempt and `fen` its amount.
+absl::StatusOr<Events> DecideReversal(AccountState& state, const v1::AccountKey& key, const std::string& reference,
+                                      int64_t fen, const std::string& reason);
+
+// `fen` of a paid payment's overpayment came back from the family: released
+// to available. Refused beyond what is overpaid.
+absl::StatusOr<Events> DecideRecovery(AccountState& state, const v1::AccountKey& key, const std::string& payment_id,
+                                      int64_t fen, const std::string& document_ref);
+
+// The payment id of a bank reference "<payment_id>#<attempt>" ("" when it is
+// not one).
+std::string PaymentOfReference(const std::string& reference);
 
 }  // namespace zizhu::disbursement

@@ -138,6 +138,7 @@ absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t ve
     v1::BatchRecord batch;
     batch.set_batch_id(e->batch_id());
     batch.set_bank(e->bank());
+    *batch.mutable_card_prefixes() = e->card_prefixes();
     *batch.mutable_lines() = e->lines();
     batch.set_total_fen(e->total_fen());
     rows.PutBatch(account, batch);
@@ -148,6 +149,7 @@ absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t ve
       after.set_attempt(before.attempt() + 1);
       after.set_reference(line.reference());
       after.set_batch_id(e->batch_id());
+      after.set_sent_card_revision(line.card_revision());
       after.clear_failure_reason();
       rows.PutPayment(account, before, after);
     }
@@ -185,6 +187,27 @@ absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t ve
       after.set_state(v1::PAYMENT_STATE_PENDING);
       rows.PutPayment(account, before, after);
     }
+  } else if (auto* e = dynamic_cast<const v1::PaymentReversed*>(&event)) {
+    key = &e->account();
+    postings = &e->postings();
+    const std::string account = AccountId(*key);
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, e->payment_id()));
+    v1::Payment after = before;
+    after.set_amount_fen(before.amount_fen() - before.overpaid_fen());
+    after.set_overpaid_fen(0);
+    after.set_state(after.amount_fen() == 0 ? v1::PAYMENT_STATE_CANCELLED : v1::PAYMENT_STATE_FAILED);
+    after.set_failure_reason(absl::StrCat("reversed by the bank: ", e->reason()));
+    after.set_reversals(before.reversals() + 1);
+    rows.PutPayment(account, before, after);
+  } else if (auto* e = dynamic_cast<const v1::OverpaymentRecovered*>(&event)) {
+    key = &e->account();
+    postings = &e->postings();
+    const std::string account = AccountId(*key);
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, e->payment_id()));
+    v1::Payment after = before;
+    after.set_amount_fen(before.amount_fen() - e->fen());
+    after.set_overpaid_fen(before.overpaid_fen() - e->fen());
+    rows.PutPayment(account, before, after);
   } else if (auto* e = dynamic_cast<const v1::BankFileExported*>(&event)) {
     key = &e->account();  // the audit of the export; nothing else changes
   } else {

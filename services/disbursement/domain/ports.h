@@ -14,6 +14,12 @@ namespace zizhu::disbursement {
 
 namespace v1 = zizhu::disbursement::v1;
 
+// What a batch needs to know of a payee's bank card, without opening it.
+struct PayeeCard {
+  std::string prefix;    // the first six digits (issuer); empty = no card on record
+  int64_t revision = 0;  // 1 when registered, +1 at every correction
+};
+
 class AccountState {
  public:
   virtual ~AccountState() = default;
@@ -25,6 +31,9 @@ class AccountState {
                                       const std::function<bool(const v1::Payment&)>& visit) = 0;
   virtual absl::StatusOr<std::optional<v1::BatchRecord>> FindBatch(const std::string& account_id,
                                                                    const std::string& batch_id) = 0;
+  // The payee's card as the registry last recorded it; nullopt when the
+  // registry has not told this service of the student.
+  virtual absl::StatusOr<std::optional<PayeeCard>> FindPayeeCard(const std::string& student_id) = 0;
 };
 
 }  // namespace zizhu::disbursement

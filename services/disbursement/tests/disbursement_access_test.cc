@@ -96,6 +96,24 @@ class DisbursementAccessTest : public ::testing::Test {
       r[s + "RetryPayments"] = q.SerializeAsString();
     }
     {
+      v1::ReversePaymentRequest q;
+      *q.mutable_meta() = Meta("a-reverse");
+      *q.mutable_account() = Key();
+      q.set_reference("p#1");
+      q.set_fen(100);
+      q.set_reason("x");
+      r[s + "ReversePayment"] = q.SerializeAsString();
+    }
+    {
+      v1::RecoverOverpaymentRequest q;
+      *q.mutable_meta() = Meta("a-recover");
+      *q.mutable_account() = Key();
+      q.set_payment_id("p");
+      q.set_fen(100);
+      q.set_document_ref("x");
+      r[s + "RecoverOverpayment"] = q.SerializeAsString();
+    }
+    {
       v1::GetAccountRequest q;
       *q.mutable_account() = Key();
       r[s + "GetAccount"] = q.SerializeAsString();

@@ -238,36 +238,96 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   EXPECT_EQ(Invoke(county.get(), &Stub::RecordBankReturn, bank_return, &returned).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
 
-  // The failed queue, a retry as a new attempt, paid.
+  // The failed queue: the registry corrects the card (another bank's), the
+  // queue says so, and a retry of the corrected ones is a new attempt, paid
+  // in a batch for that bank.
   v1::ListPaymentsRequest failed;
   *failed.mutable_account() = Central();
   failed.set_state(v1::PAYMENT_STATE_FAILED);
   ASSERT_TRUE(Invoke(county.get(), &Stub::ListPayments, failed, &listed).ok());
   ASSERT_EQ(listed.payments_size(), 1);
   EXPECT_THAT(listed.payments(0).failure_reason(), HasSubstr("closed account"));
+  EXPECT_FALSE(listed.payments(0).card_corrected());
   v1::RetryPaymentsRequest retry;
-  *retry.mutable_meta() = Meta("retry");
+  *retry.mutable_meta() = Meta("retry-too-early");
   *retry.mutable_account() = Central();
-  retry.add_payment_ids(listed.payments(0).payment_id());
+  retry.set_corrected_cards(true);
   retry.set_note("银行卡已在学籍系统更正");
   v1::RetryPaymentsResponse retried;
+  EXPECT_EQ(Invoke(county.get(), &Stub::RetryPayments, retry, &retried).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  rv1::UpdateStudentAttributesRequest correct;
+  *correct.mutable_meta() = Meta("correct-card");
+  correct.set_student_id(listed.payments(0).student_id());
+  correct.set_bank_card("6228480010001234567");
+  rv1::UpdateStudentAttributesResponse corrected;
+  ASSERT_TRUE(
+      Invoke(env_->registry_stub_.get(), &rv1::RegistryService::Stub::UpdateStudentAttributes, correct, &corrected)
+          .ok());
+  ASSERT_TRUE(Eventually([&] {
+    return Invoke(county.get(), &Stub::ListPayments, failed, &listed).ok() && listed.payments_size() == 1 &&
+           listed.payments(0).card_corrected();
+  }));
+  *retry.mutable_meta() = Meta("retry");
   ASSERT_TRUE(Invoke(county.get(), &Stub::RetryPayments, retry, &retried).ok());
-  *build.mutable_meta() = Meta("batch-2");
+  EXPECT_EQ(retried.retried(), 1);
+  *build.mutable_meta() = Meta("batch-2-ccb");
   build.set_batch_id("2026S-210102-C-2");
+  build.add_card_prefixes("621700");  // the first bank's cards: none pending now
+  EXPECT_EQ(Invoke(county.get(), &Stub::BuildBatch, build, &built).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  *build.mutable_meta() = Meta("batch-2");
+  build.set_bank("农业银行");
+  build.clear_card_prefixes();
+  build.add_card_prefixes("622848");
   ASSERT_TRUE(Invoke(county.get(), &Stub::BuildBatch, build, &built).ok());
   ASSERT_EQ(built.batch().lines_size(), 1);
   EXPECT_THAT(built.batch().lines(0).reference(), ::testing::EndsWith("#2"));
-  bank_return.Clear();
-  *bank_return.mutable_meta() = Meta("return-4");
-  *bank_return.mutable_account() = Central();
-  bank_return.set_batch_id("2026S-210102-C-2");
-  v1::ReturnLine* line = bank_return.add_lines();
-  line->set_reference(built.batch().lines(0).reference());
-  line->set_fen(built.batch().lines(0).fen());
-  line->set_outcome(v1::RETURN_OUTCOME_PAID);
-  bank_return.set_control_count(1);
-  bank_return.set_control_fen(line->fen());
-  ASSERT_TRUE(Invoke(county.get(), &Stub::RecordBankReturn, bank_return, &returned).ok());
+  auto pay_batch = [&](const std::string& request_id, const v1::BatchRecord& batch) {
+    v1::RecordBankReturnRequest all_paid;
+    *all_paid.mutable_meta() = Meta(request_id);
+    *all_paid.mutable_account() = Central();
+    all_paid.set_batch_id(batch.batch_id());
+    int64_t sum = 0;
+    for (const auto& sent : batch.lines()) {
+      v1::ReturnLine* line = all_paid.add_lines();
+      line->set_reference(sent.reference());
+      line->set_fen(sent.fen());
+      line->set_outcome(v1::RETURN_OUTCOME_PAID);
+      sum += sent.fen();
+    }
+    all_paid.set_control_count(batch.lines_size());
+    all_paid.set_control_fen(sum);
+    grpc::Status status = Invoke(county.get(), &Stub::RecordBankReturn, all_paid, &returned);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  pay_batch("return-4", built.batch());
+
+  // The bank reverses a paid line: owed again, retried, paid once more.
+  v1::ReversePaymentRequest reverse;
+  *reverse.mutable_meta() = Meta("reverse-1");
+  *reverse.mutable_account() = Central();
+  reverse.set_reference(built.batch().lines(0).reference());
+  reverse.set_fen(built.batch().lines(0).fen());
+  reverse.set_reason("退汇：账户冻结");
+  v1::ReversePaymentResponse reversed;
+  grpc::Status reversal = Invoke(county.get(), &Stub::ReversePayment, reverse, &reversed);
+  ASSERT_TRUE(reversal.ok()) << reversal.error_message();
+  EXPECT_EQ(reversed.payment().state(), v1::PAYMENT_STATE_FAILED);
+  EXPECT_EQ(reversed.account().balances().paid(), 150000);
+  *reverse.mutable_meta() = Meta("reverse-2");  // the same reversal again changes nothing
+  EXPECT_EQ(Invoke(county.get(), &Stub::ReversePayment, reverse, &reversed).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  retry.Clear();
+  *retry.mutable_meta() = Meta("retry-after-reversal");
+  *retry.mutable_account() = Central();
+  retry.add_payment_ids(reversed.payment().payment_id());
+  retry.set_note("账户已解冻");
+  ASSERT_TRUE(Invoke(county.get(), &Stub::RetryPayments, retry, &retried).ok());
+  *build.mutable_meta() = Meta("batch-3");
+  build.set_batch_id("2026S-210102-C-3");
+  ASSERT_TRUE(Invoke(county.get(), &Stub::BuildBatch, build, &built).ok());
+  EXPECT_THAT(built.batch().lines(0).reference(), ::testing::EndsWith("#3"));
+  pay_batch("return-5", built.batch());
 
   v1::ReconcileRequest reconcile;
   reconcile.set_semester("2026-spring");
@@ -281,7 +341,7 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
     central_seen = true;
     EXPECT_EQ(a.account().balances().paid(), 200000);  // 4 x 500 yuan, to the fen
     EXPECT_EQ(a.account().balances().available(), 100000);
-    ASSERT_EQ(a.batches_size(), 2);
+    ASSERT_EQ(a.batches_size(), 3);
   }
   EXPECT_TRUE(central_seen);
   // Another county sees none of it.

@@ -1,7 +1,8 @@
 // Property: random interleavings of allocations, entitlement shares (new,
 // adjusted, repeated), batch builds, bank returns (paid, failed, duplicated,
 // unknown references, bad control totals, returns of batches already
-// returned, in any order), retries and crashes (a decision whose events are
+// returned, in any order), retries, reversals of paid attempts, recoveries of
+// overpayments and crashes (a decision whose events are
 // lost is simply decided again) never pay an instalment twice, keep debits
 // equal to credits and the books equal to the payments after every step,
 // and leave each student's payments adding up to what the entitlement now
@@ -46,7 +47,7 @@ int64_t Scheduled(const v1::Payment& p) {
 struct Model {
   MemoryAccount account;
   std::map<int, int64_t> allowed;         // student -> what the entitlement now allows
-  std::map<std::string, int> paid_lines;  // payment id -> paid return lines applied
+  std::map<std::string, int> paid_lines;  // payment id -> paid return lines applied, less reversals
   int batches = 0;
   const std::string id = AccountId(Key());
 
@@ -60,6 +61,7 @@ struct Model {
       if (p.state() == v1::PAYMENT_STATE_IN_BATCH) in_transit += p.amount_fen();
       if (p.state() == v1::PAYMENT_STATE_PAID) paid += p.amount_fen();
       RC_ASSERT(p.amount_fen() >= 0);
+      RC_ASSERT(p.overpaid_fen() >= 0 && p.overpaid_fen() <= p.amount_fen());
       per_student[p.student_id()] += Scheduled(p);
     }
     RC_ASSERT(b.committed() == committed);
@@ -81,6 +83,7 @@ struct Model {
           if (p.debit() == v1::BOOK_PAID) ++paid_lines[p.payment_id()];
         }
       }
+      if (auto* r = dynamic_cast<const v1::PaymentReversed*>(e.payload.get())) --paid_lines[r->payment_id()];
     }
     RC_ASSERT(account.Apply(*events).ok());
   }
@@ -88,8 +91,10 @@ struct Model {
 
 RC_GTEST_PROP(LedgerProperty, NoInstalmentIsPaidTwiceAndTheBooksBalance, ()) {
   const auto ops = *rc::gen::container<std::vector<std::tuple<int, int, int, int>>>(rc::gen::tuple(
-      rc::gen::inRange(0, 8), rc::gen::inRange(0, 6), rc::gen::inRange(0, 40000), rc::gen::inRange(0, 64)));
+      rc::gen::inRange(0, 10), rc::gen::inRange(0, 6), rc::gen::inRange(0, 40000), rc::gen::inRange(0, 64)));
   Model m;
+  for (int s = 0; s < 6; ++s) m.account.cards[absl::StrCat("stu_", s)] = {s % 3 == 0 ? "621700" : "622848", 1};
+  m.account.cards.erase("stu_5");  // no card on record yet
   const v1::AccountKey key = Key();
   for (const auto& [kind, a, amount, bits] : ops) {
     const bool crash = bits % 11 == 0;
@@ -108,8 +113,13 @@ RC_GTEST_PROP(LedgerProperty, NoInstalmentIsPaidTwiceAndTheBooksBalance, ()) {
         break;
       }
       case 3:  // a batch
-        m.Apply(DecideBuildBatch(m.account, key, absl::StrCat("B", m.batches++), "农商银行", 1 + bits % 5), crash);
-        break;
+      {        // for one bank's cards, or every card
+        std::vector<std::string> prefixes;
+        if (amount % 3 == 1) prefixes = {"621700"};
+        if (amount % 3 == 2) prefixes = {"622848", "6230"};
+        m.Apply(DecideBuildBatch(m.account, key, absl::StrCat("B", m.batches++), "农商银行", prefixes, 1 + bits % 5),
+                crash);
+      } break;
       case 4:
       case 5: {  // the bank's return for some batch, perhaps broken
         if (m.batches == 0) break;
@@ -152,7 +162,14 @@ RC_GTEST_PROP(LedgerProperty, NoInstalmentIsPaidTwiceAndTheBooksBalance, ()) {
         m.Apply(events, crash);
         break;
       }
-      case 6: {  // the card is corrected: retry the student's failed payments
+      case 6: {               // the card is corrected: retry the student's failed payments
+        if (bits % 2 == 1) {  // in the registry, then every corrected one at once
+          PayeeCard& card = m.account.cards[absl::StrCat("stu_", a)];
+          card.prefix = card.prefix == "621700" ? "622848" : "621700";
+          ++card.revision;
+          m.Apply(DecideRetryCorrected(m.account, key, "bank card corrected"), crash);
+          break;
+        }
         std::vector<std::string> failed;
         for (const auto& [pid, p] : m.account.payments[m.id]) {
           if (p.student_id() == absl::StrCat("stu_", a) && p.state() == v1::PAYMENT_STATE_FAILED) {
@@ -160,6 +177,28 @@ RC_GTEST_PROP(LedgerProperty, NoInstalmentIsPaidTwiceAndTheBooksBalance, ()) {
           }
         }
         if (!failed.empty()) m.Apply(DecideRetry(m.account, key, failed, "bank card corrected"), crash);
+        break;
+      }
+      case 8: {  // the bank reverses a paid attempt (sometimes twice, sometimes the wrong amount)
+        for (const auto& [pid, p] : m.account.payments[m.id]) {
+          if (p.student_id() != absl::StrCat("stu_", a) || p.state() != v1::PAYMENT_STATE_PAID) continue;
+          const int64_t fen = bits % 7 == 0 ? p.amount_fen() + 1 : p.amount_fen();
+          absl::StatusOr<Events> events = DecideReversal(m.account, key, p.reference(), fen, "退汇");
+          RC_ASSERT(events.ok() == (bits % 7 != 0));
+          m.Apply(events, crash);
+          break;
+        }
+        break;
+      }
+      case 9: {  // an overpayment comes back, in part or whole (or too much)
+        for (const auto& [pid, p] : m.account.payments[m.id]) {
+          if (p.state() != v1::PAYMENT_STATE_PAID || p.overpaid_fen() == 0) continue;
+          const int64_t fen = 1 + amount % (p.overpaid_fen() + 1);
+          absl::StatusOr<Events> events = DecideRecovery(m.account, key, pid, fen, "收据");
+          RC_ASSERT(events.ok() == (fen <= p.overpaid_fen()));
+          m.Apply(events, crash);
+          break;
+        }
         break;
       }
       default:  // a paid payment is never retried

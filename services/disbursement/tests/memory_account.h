@@ -15,6 +15,7 @@ class MemoryAccount final : public AccountState, public AccountRows {
   std::map<std::string, v1::Balances> balances;
   std::map<std::string, std::map<std::string, v1::Payment>> payments;  // account -> id -> payment
   std::map<std::string, std::map<std::string, v1::BatchRecord>> batches;
+  std::map<std::string, PayeeCard> cards;  // student -> card as the registry last recorded it
 
   // AccountState
   absl::StatusOr<v1::Balances> GetBalances(const std::string& a) override { return balances[a]; }
@@ -34,6 +35,11 @@ class MemoryAccount final : public AccountState, public AccountRows {
     auto it = batches[a].find(id);
     if (it == batches[a].end()) return std::optional<v1::BatchRecord>();
     return std::optional<v1::BatchRecord>(it->second);
+  }
+  absl::StatusOr<std::optional<PayeeCard>> FindPayeeCard(const std::string& student) override {
+    auto it = cards.find(student);
+    if (it == cards.end()) return std::optional<PayeeCard>();
+    return std::optional<PayeeCard>(it->second);
   }
   // AccountRows
   absl::StatusOr<v1::Balances> Balances(const std::string& a) override { return balances[a]; }

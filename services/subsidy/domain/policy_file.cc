@@ -267,12 +267,18 @@ absl::StatusOr<v1::Policy> ParsePolicyFile(const std::string& file_name, const s
   }
   v1::Policy policy;
   try {
-    RETURN_IF_ERROR(reader.CheckMap(root, "", {"version", "effective_from", "title", "notice_days", "terms", "rules"}));
+    RETURN_IF_ERROR(reader.CheckMap(
+        root, "", {"version", "effective_from", "title", "notice_days", "credit_loan", "terms", "rules"}));
     ASSIGN_OR_RETURN(*policy.mutable_version(), reader.Text(root, "version", "", true));
     ASSIGN_OR_RETURN(*policy.mutable_effective_from(), reader.DateField(root, "effective_from", ""));
     ASSIGN_OR_RETURN(*policy.mutable_title(), reader.Text(root, "title", "", false));
     ASSIGN_OR_RETURN(int notice_days, reader.Int(root, "notice_days", "", 1, 60, 7));
     policy.set_notice_days(notice_days);
+    if (const YAML::Node loan = root["credit_loan"]; loan.IsDefined()) {
+      RETURN_IF_ERROR(reader.CheckMap(loan, "credit_loan", {"university_cap_yuan_per_year"}));
+      ASSIGN_OR_RETURN(int64_t cap, reader.Yuan(loan, "university_cap_yuan_per_year", "credit_loan"));
+      policy.set_credit_loan_cap_fen_per_year(cap);
+    }
     const YAML::Node terms = root["terms"];
     if (!terms.IsDefined()) return reader.Error(root, "terms", "is required (spring and autumn calendars)");
     RETURN_IF_ERROR(reader.CheckMap(terms, "terms", {"spring", "autumn"}));

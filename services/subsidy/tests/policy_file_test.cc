@@ -51,6 +51,7 @@ TEST(PolicyFileTest, DefaultPolicyHoldsTheDomainTable) {
   EXPECT_EQ(policy->spring().application_month(), 2);
   EXPECT_EQ(policy->autumn().application_month(), 9);
   EXPECT_EQ(policy->rules_size(), 13);
+  EXPECT_EQ(policy->credit_loan_cap_fen_per_year(), 800000);  // university credit loan: up to 8000 yuan a year
   for (const v1::PolicyRule& rule : policy->rules()) {
     if (rule.aid_class() == v1::AID_CLASS_REGISTERED_POOR) {
       EXPECT_EQ(rule.top_up_fen_per_year(), 100000) << rule.rule_id();  // 1000 yuan at every stage
@@ -66,6 +67,7 @@ TEST(PolicyFileTest, MinimalFileParses) {
   EXPECT_EQ(policy->rules(0).top_up_fen_per_year(), 100000);
   EXPECT_EQ(policy->rules(0).tier(), 1);
   EXPECT_EQ(policy->rules(0).payer(), v1::PAYER_EDUCATION);
+  EXPECT_EQ(policy->credit_loan_cap_fen_per_year(), 0);  // none named
 }
 
 TEST(PolicyFileTest, RefusalsNameLineFieldAndValue) {
@@ -86,6 +88,11 @@ TEST(PolicyFileTest, RefusalsNameLineFieldAndValue) {
   EXPECT_THAT(ParseWith("version: t-1\n", "").message(), HasSubstr("version: is required"));
   EXPECT_THAT(ParseWith("first_month: 2,", "first_month: 13,").message(),
               HasSubstr("terms.spring.first_month: '13' must be a whole number from 1 to 12"));
+  EXPECT_THAT(ParseWith("version: t-1\n", "version: t-1\ncredit_loan: {cap: 8000}\n").message(),
+              HasSubstr("p.yaml:2: credit_loan.cap: unknown field"));
+  EXPECT_THAT(
+      ParseWith("version: t-1\n", "version: t-1\ncredit_loan: {university_cap_yuan_per_year: lots}\n").message(),
+      HasSubstr("credit_loan.university_cap_yuan_per_year: 'lots' must be an amount in yuan"));
   EXPECT_THAT(ParsePolicyFile("p.yaml", "version: [unclosed").status().message(),
               HasSubstr("p.yaml:1: not valid YAML"));
   EXPECT_THAT(ParsePolicyFile("p.yaml", "- a\n- b\n").status().message(), HasSubstr("must be a mapping"));
