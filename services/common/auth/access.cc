@@ -27,6 +27,10 @@ absl::string_view ActionName(Action action) {
       return "open and approve aid rounds";
     case Action::kDisburse:
       return "allocate funds and pay (bank batches and returns)";
+    case Action::kKeepDropoutLedger:
+      return "keep the dropout ledger";
+    case Action::kManagePairing:
+      return "manage school pairing";
     case Action::kReadAudit:
       return "read the audit";
     case Action::kAdminister:
@@ -47,11 +51,12 @@ absl::Status Require(const Caller& caller, Action action) {
     case Role::kCountyOfficer:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRegisterSchools ||
                 action == Action::kRevealPersonalData || action == Action::kReadMatchQueues ||
-                action == Action::kPrepareAid || action == Action::kApproveAid || action == Action::kDisburse;
+                action == Action::kPrepareAid || action == Action::kApproveAid || action == Action::kDisburse ||
+                action == Action::kKeepDropoutLedger || action == Action::kManagePairing;
       break;
     case Role::kSchoolOperator:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData ||
-                action == Action::kPrepareAid;
+                action == Action::kPrepareAid || action == Action::kKeepDropoutLedger;
       break;
     case Role::kReviewer:
       allowed = action == Action::kRead || action == Action::kReviewAid;

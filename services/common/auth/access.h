@@ -25,6 +25,8 @@ enum class Action {
   kReviewAid,           // review aid applications (the school's working group)
   kApproveAid,          // open a school's round with its quota, approve it (education bureau)
   kDisburse,            // allocate funds, build and export bank batches, record returns (county)
+  kKeepDropoutLedger,   // dropout cases, teams, visits, cross-off; left-behind cards (school, county)
+  kManagePairing,       // school pairs, activities, plans, teacher rotation (county, city)
   kReadAudit,           // the audit of personal-data reads
   kAdminister,          // projection rebuilds, accounts
 };

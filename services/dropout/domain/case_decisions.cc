@@ -1,0 +1,257 @@
+#include "services/dropout/domain/case_decisions.h"
+
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/core/status_macros.h"
+#include "services/registry/domain/national_id.h"
+
+namespace zizhu::dropout {
+namespace {
+
+using registry::CompareDates;
+using registry::FormatDate;
+using registry::v1::Date;
+
+constexpr size_t kMaxText = 500;
+
+Events One(const char* type, const std::string& id, int64_t version,
+           std::shared_ptr<const google::protobuf::Message> payload) {
+  return {es::NewEvent{type, AggregateId(id), AggregateVersion(version + 1), std::move(payload)}};
+}
+
+absl::Status Text(const std::string& field, const std::string& value, bool required) {
+  if (required && value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  if (value.size() > kMaxText) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(), " bytes; at most ", kMaxText));
+  }
+  return absl::OkStatus();
+}
+
+// A date of the ledger: valid, and not after today.
+absl::Status PastDate(const std::string& field, const Date& date, const Date& today) {
+  if (!registry::IsValidDate(date)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is not a date"));
+  }
+  if (CompareDates(date, today) > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " ", FormatDate(date), " is after today (", FormatDate(today), ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::CaseRecord> ExistingCase(DropoutState& state, const std::string& case_id) {
+  if (SubjectOfCase(case_id).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("case_id '", case_id.substr(0, 80), "' is not <subject>#<n>"));
+  }
+  ASSIGN_OR_RETURN(auto found, state.FindCase(case_id));
+  if (!found) return absl::NotFoundError(absl::StrCat("case '", case_id.substr(0, 80), "' does not exist"));
+  return *found;
+}
+
+absl::StatusOr<v1::CaseRecord> OpenCase(DropoutState& state, const std::string& case_id, const char* action) {
+  ASSIGN_OR_RETURN(v1::CaseRecord found, ExistingCase(state, case_id));
+  if (found.state() != v1::CASE_STATE_OPEN) {
+    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " was crossed off on ",
+                                                      FormatDate(found.crossed_off_on()), "; reopen it to ", action));
+  }
+  return found;
+}
+
+absl::StatusOr<int64_t> SubjectVersion(DropoutState& state, const std::string& subject) {
+  ASSIGN_OR_RETURN(auto record, state.FindSubject(subject));
+  return record ? record->version() : 0;
+}
+
+const char* RoleName(v1::TeamRole role) {
+  switch (role) {
+    case v1::TEAM_ROLE_TEACHER:
+      return "teacher";
+    case v1::TEAM_ROLE_VILLAGE_CADRE:
+      return "village cadre";
+    case v1::TEAM_ROLE_GUARDIAN:
+      return "parent or guardian";
+    default:
+      return "unknown role";
+  }
+}
+
+}  // namespace
+
+std::string UnknownChildSubject(const std::string& national_id_hash) {
+  return absl::StrCat("nid-", national_id_hash.substr(0, 24));
+}
+
+std::string CaseId(const std::string& subject, int n) { return absl::StrCat(subject, "#", n); }
+
+std::string SubjectOfCase(const std::string& case_id) {
+  const size_t hash = case_id.rfind('#');
+  if (hash == std::string::npos || hash == 0 || hash + 1 == case_id.size()) return "";
+  int n = 0;
+  if (!absl::SimpleAtoi(case_id.substr(hash + 1), &n) || n < 1) return "";
+  return case_id.substr(0, hash);
+}
+
+absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
+  const bool by_hand = f.origin == v1::CASE_ORIGIN_BY_HAND;
+  if (f.subject.empty()) return absl::InvalidArgumentError("student_id is required");
+  if (by_hand) RETURN_IF_ERROR(Text("reason", f.reason, true));
+  if (!registry::IsValidDate(f.opened_on)) {
+    return absl::InvalidArgumentError(absl::StrCat("opened_on ", FormatDate(f.opened_on), " is not a date"));
+  }
+  ASSIGN_OR_RETURN(auto subject, state.FindSubject(f.subject));
+  if (subject && subject->open()) {
+    if (!by_hand) return Events{};  // already in the ledger: one open case at a time
+    return absl::FailedPreconditionError(absl::StrCat(
+        "student ", f.subject, " has an open case already: ", CaseId(f.subject, subject->cases()), "; one at a time"));
+  }
+  auto opened = std::make_shared<v1::CaseOpened>();
+  opened->set_case_id(CaseId(f.subject, subject ? subject->cases() + 1 : 1));
+  opened->set_subject(f.subject);
+  opened->set_student_id(f.student_id);
+  opened->set_national_id_hash(f.national_id_hash);
+  opened->set_name_masked(f.name_masked);
+  opened->set_national_id_masked(f.national_id_masked);
+  opened->set_school_code(f.school_code);
+  opened->set_county_code(f.county_code);
+  opened->set_stage(f.stage);
+  opened->set_origin(f.origin);
+  opened->set_reason(f.reason);
+  *opened->mutable_opened_on() = f.opened_on;
+  opened->set_upstream_event_id(f.upstream_event_id);
+  return One(kSubjectAggregate, f.subject, subject ? subject->version() : 0, opened);
+}
+
+absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& case_id,
+                                        const std::vector<v1::TeamMember>& team) {
+  ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "change its team"));
+  if (team.empty()) return absl::InvalidArgumentError("team: name at least one member");
+  std::map<v1::TeamRole, int> per_role;
+  for (size_t i = 0; i < team.size(); ++i) {
+    const v1::TeamMember& m = team[i];
+    const std::string field = absl::StrCat("team[", i, "]");
+    if (m.role() == v1::TEAM_ROLE_UNSPECIFIED || !v1::TeamRole_IsValid(m.role())) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".role must be teacher, village cadre or parent/guardian"));
+    }
+    RETURN_IF_ERROR(Text(field + ".name", m.name(), true));
+    RETURN_IF_ERROR(Text(field + ".unit", m.unit(), false));
+    if (++per_role[m.role()] > 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("team: ", per_role[m.role()], " members with the role ", RoleName(m.role()), " (", m.name(),
+                       " is the second); a 三帮一 team is one teacher, one village cadre and one parent or guardian"));
+    }
+  }
+  auto assigned = std::make_shared<v1::TeamAssigned>();
+  assigned->set_case_id(case_id);
+  for (const auto& m : team) *assigned->add_team() = m;
+  ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
+  return One(kSubjectAggregate, found.subject(), version, assigned);
+}
+
+absl::StatusOr<Events> DecideRecordVisit(DropoutState& state, const std::string& case_id, const v1::Visit& visit,
+                                         const Date& today) {
+  ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "record a visit"));
+  RETURN_IF_ERROR(PastDate("visit.date", visit.date(), today));
+  if (CompareDates(visit.date(), found.opened_on()) < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("visit.date ", FormatDate(visit.date()),
+                                                   " is before the case opened (", FormatDate(found.opened_on()), ")"));
+  }
+  if (visit.visitors().empty()) return absl::InvalidArgumentError("visit.visitors: name who visited");
+  for (const auto& v : visit.visitors()) RETURN_IF_ERROR(Text("visit.visitors", v, true));
+  RETURN_IF_ERROR(Text("visit.agreed", visit.agreed(), true));
+  RETURN_IF_ERROR(Text("visit.next_step", visit.next_step(), false));
+  auto recorded = std::make_shared<v1::VisitRecorded>();
+  recorded->set_case_id(case_id);
+  *recorded->mutable_visit() = visit;
+  ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
+  return One(kSubjectAggregate, found.subject(), version, recorded);
+}
+
+absl::StatusOr<Events> DecideReturnSeen(DropoutState& state, const std::string& subject,
+                                        const v1::ReturnEvidence& evidence, const std::string& upstream_event_id) {
+  ASSIGN_OR_RETURN(auto record, state.FindSubject(subject));
+  if (!record || !record->open()) return Events{};
+  const std::string case_id = CaseId(subject, record->cases());
+  auto recorded = std::make_shared<v1::ReturnRecorded>();
+  recorded->set_case_id(case_id);
+  *recorded->mutable_evidence() = evidence;
+  recorded->set_upstream_event_id(upstream_event_id);
+  return One(kSubjectAggregate, subject, record->version(), recorded);
+}
+
+absl::StatusOr<Events> DecideExemption(DropoutState& state, const std::string& case_id, const std::string& reason,
+                                       const Date& date, const Date& today) {
+  ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "record an exemption"));
+  RETURN_IF_ERROR(Text("reason", reason, true));
+  RETURN_IF_ERROR(PastDate("date", date, today));
+  auto recorded = std::make_shared<v1::ReturnRecorded>();
+  recorded->set_case_id(case_id);
+  recorded->mutable_evidence()->set_kind(v1::EVIDENCE_KIND_EXEMPTED);
+  *recorded->mutable_evidence()->mutable_date() = date;
+  recorded->mutable_evidence()->set_reason(reason);
+  ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
+  return One(kSubjectAggregate, found.subject(), version, recorded);
+}
+
+absl::StatusOr<Events> DecideCrossOff(DropoutState& state, const std::string& case_id, const std::string& note,
+                                      const Date& date, const Date& today) {
+  ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "cross it off again"));
+  RETURN_IF_ERROR(Text("note", note, false));
+  RETURN_IF_ERROR(PastDate("date", date, today));
+  if (found.evidence().kind() == v1::EVIDENCE_KIND_UNSPECIFIED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("case ", case_id, " cannot be crossed off: the registry does not show ", found.name_masked(),
+                     " enrolled again (a return or a transfer in) and no exemption is recorded"));
+  }
+  if (CompareDates(date, found.evidence().date()) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("date ", FormatDate(date), " is before the evidence (", FormatDate(found.evidence().date()), ")"));
+  }
+  auto crossed = std::make_shared<v1::CaseCrossedOff>();
+  crossed->set_case_id(case_id);
+  *crossed->mutable_date() = date;
+  crossed->set_note(note);
+  ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
+  return One(kSubjectAggregate, found.subject(), version, crossed);
+}
+
+absl::StatusOr<Events> DecideReopen(DropoutState& state, const std::string& case_id, const std::string& reason,
+                                    const Date& today) {
+  ASSIGN_OR_RETURN(v1::CaseRecord found, ExistingCase(state, case_id));
+  if (found.state() != v1::CASE_STATE_CROSSED_OFF) {
+    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is open; only a crossed-off case reopens"));
+  }
+  ASSIGN_OR_RETURN(auto subject, state.FindSubject(found.subject()));
+  if (subject && CaseId(found.subject(), subject->cases()) != case_id) {
+    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is not the newest of ", found.subject(), " (",
+                                                      CaseId(found.subject(), subject->cases()), ")"));
+  }
+  RETURN_IF_ERROR(Text("reason", reason, true));
+  auto reopened = std::make_shared<v1::CaseReopened>();
+  reopened->set_case_id(case_id);
+  reopened->set_reason(reason);
+  *reopened->mutable_date() = today;
+  return One(kSubjectAggregate, found.subject(), subject ? subject->version() : 0, reopened);
+}
+
+absl::StatusOr<Events> DecideLeftBehindCard(DropoutState& state, const v1::LeftBehindCardRecorded& card) {
+  if (card.student_id().empty()) return absl::InvalidArgumentError("student_id is required");
+  if (card.parents().empty() && card.school_contact_name().empty()) {
+    return absl::InvalidArgumentError("name the parents (work place, phone) or the school's contact");
+  }
+  for (int i = 0; i < card.parents_size(); ++i) {
+    const auto& p = card.parents(i);
+    const std::string field = absl::StrCat("parents[", i, "]");
+    RETURN_IF_ERROR(Text(field + ".relation", p.relation(), true));
+    RETURN_IF_ERROR(Text(field + ".name", p.name(), false));
+    RETURN_IF_ERROR(Text(field + ".work_place", p.work_place(), false));
+  }
+  RETURN_IF_ERROR(Text("school_contact_name", card.school_contact_name(), false));
+  RETURN_IF_ERROR(Text("notes", card.notes(), false));
+  ASSIGN_OR_RETURN(auto existing, state.FindCard(card.student_id()));
+  return One(kLeftBehindAggregate, card.student_id(), existing ? existing->card_version() : 0,
+             std::make_shared<v1::LeftBehindCardRecorded>(card));
+}
+
+}  // namespace zizhu::dropout
