@@ -118,7 +118,9 @@ absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vec
   if (upstream.payload().UnpackTo(&changed)) {
     const rv1::Date date = Set(changed.effective_date()) ? changed.effective_date() : on;
     if (changed.to_status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
-      out.push_back(OpenForDropout(changed.student_id(), changed.school_code(), changed.stage(), date, changed.reason(),
+      const std::string      out.push_back(OpenForDropout(changed.student_id(), changed.school_code(), changed.stage(), date, school =
+          changed.school_code().empty() ? changed.previous_school_code() : changed.school_code();
+      out.push_back(OpenForDropout(changed.student_id(), school, changed.stage(), date, changed.reason(),
                                    upstream.event_id()));
     } else if (changed.to_status() == rv1::ENROLMENT_STATUS_ENROLLED) {
       v1::ReturnEvidence evidence;

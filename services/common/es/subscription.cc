@@ -108,25 +108,27 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
     }
   }
   if (!events.empty()) {
-    RETURN_IF_ERROR(RunReactions(events));
-    RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
-      storage::ProjectionBatch batch = store_->NewBatch();
-      for (size_t i = 0; i < events.size(); ++i) {
-        const LoggedRecord& record = read.records[i];
-        if (spec_.projection) {
-          absl::Status status = spec_.projection->Apply(events[i], batch);
-          if (!status.ok()) {
-            return absl::DataLossError(absl::StrCat("applying ", topic, "/", record.partition, "@",
-                                                    record.offset.value(), ": ", status.message()));
-          }
-        }
-        batch.RecordAppliedOffset(topic, record.partition, record.offset.Next());
+    // Reactions see the rows of the events before theirs: rows are committed
+    // up to each event that causes reactions (when this follow keeps rows).
+    std::vector<std::pair<const common::v1::EventEnvelope*, Reaction>> pending;
+    size_t committed = 0;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!spec_.react) break;
+      std::vector<Reaction> reactions;
+      RETURN_IF_ERROR(spec_.react(events[i], reactions));
+      if (reactions.empty()) continue;
+      if (spec_.projection && committed < i) {
+        RETURN_IF_ERROR(CommitRows(read, events, committed, i));
+        committed = i;
       }
-      return store_->Commit(batch);
-    }));
-    std::lock_guard<std::mutex> lock(mu_);
-    status_.applied_events += static_cast<int64_t>(events.size());
-    for (const LoggedRecord& record : read.records) status_.applied_offsets[record.partition] = record.offset.Next();
+      for (Reaction& reaction : reactions) pending.emplace_back(&events[i], std::move(reaction));
+      if (spec_.projection) {
+        RETURN_IF_ERROR(RunReactions(std::move(pending)));
+        pending.clear();
+      }
+    }
+    RETURN_IF_ERROR(RunReactions(std::move(pending)));
+    RETURN_IF_ERROR(CommitRows(read, events, committed, events.size()));
   }
   ASSIGN_OR_RETURN(int64_t lag, reader->Lag());
   std::lock_guard<std::mutex> lock(mu_);
@@ -137,18 +139,40 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
   return absl::OkStatus();
 }
 
-absl::Status Subscription::RunReactions(const std::vector<common::v1::EventEnvelope>& events) {
-  if (!spec_.react) return absl::OkStatus();
-  std::vector<std::pair<CommandMeta, DecideFn>> commands;
-  for (const common::v1::EventEnvelope& event : events) {
-    std::vector<Reaction> reactions;
-    RETURN_IF_ERROR(spec_.react(event, reactions));
-    for (Reaction& reaction : reactions) {
-      CommandMeta meta{ReactionRequestId(reaction.name, event), spec_.actor, event.org_scope(), event.correlation_id(),
-                       event.event_id()};
-      meta.may_decide_nothing = true;  // the decision finds out whether there is anything to do
-      commands.emplace_back(std::move(meta), std::move(reaction.decide));
+absl::Status Subscription::CommitRows(const ReadResult& read, const std::vector<common::v1::EventEnvelope>& events,
+                                      size_t from, size_t to) {
+  if (from >= to) return absl::OkStatus();
+  const std::string& topic = spec_.log->topic();
+  RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
+    storage::ProjectionBatch batch = store_->NewBatch();
+    for (size_t i = from; i < to; ++i) {
+      const LoggedRecord& record = read.records[i];
+      if (spec_.projection) {
+        absl::Status status = spec_.projection->Apply(events[i], batch);
+        if (!status.ok()) {
+          return absl::DataLossError(absl::StrCat("applying ", topic, "/", record.partition, "@", record.offset.value(),
+                                                  ": ", status.message()));
+        }
+      }
+      batch.RecordAppliedOffset(topic, record.partition, record.offset.Next());
     }
+    return store_->Commit(batch);
+  }));
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.applied_events += static_cast<int64_t>(to - from);
+  for (size_t i = from; i < to; ++i) {
+    status_.applied_offsets[read.records[i].partition] = read.records[i].offset.Next();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Subscription::RunReactions(std::vector<std::pair<const common::v1::EventEnvelope*, Reaction>> reactions) {
+  std::vector<std::pair<CommandMeta, DecideFn>> commands;
+  for (auto& [event, reaction] : reactions) {
+    CommandMeta meta{ReactionRequestId(reaction.name, *event), spec_.actor, event->org_scope(), event->correlation_id(),
+                     event->event_id()};
+    meta.may_decide_nothing = true;  // the decision finds out whether there is anything to do
+    commands.emplace_back(std::move(meta), std::move(reaction.decide));
   }
   if (commands.empty()) return absl::OkStatus();
   std::vector<absl::Status> outcomes(commands.size());

@@ -14,6 +14,10 @@
 //    and awaited BEFORE the offsets are committed. A crash in between
 //    redelivers the events; the repeated reactions find their request ids
 //    and write nothing.
+//  - a reaction sees the rows of every upstream event before its own: when
+//    an event of a read causes reactions, the rows of the events before it
+//    are committed first (with their offsets), then its reactions run; its
+//    own rows follow. (Reactions-only follows run a read's reactions together.)
 //  - an error (log unreachable, reaction UNAVAILABLE) commits nothing: the
 //    subscription re-reads from the stored offsets after a pause, and
 //    last_error says why until it recovers.
@@ -116,7 +120,11 @@ class Subscription {
   void Loop();
   // One read-react-apply round; false with an error means pause and re-read.
   absl::Status Step(std::unique_ptr<EventLogReader>& reader);
-  absl::Status RunReactions(const std::vector<common::v1::EventEnvelope>& events);
+  // Runs the reactions (each with its upstream event) and waits for them.
+  absl::Status RunReactions(std::vector<std::pair<const common::v1::EventEnvelope*, Reaction>> reactions);
+  // Commits the rows and offsets of events [from, to) of a read in one batch.
+  absl::Status CommitRows(const ReadResult& read, const std::vector<common::v1::EventEnvelope>& events, size_t from,
+                          size_t to);
   void SetError(const absl::Status& status);
 
   SubscriptionSpec spec_;

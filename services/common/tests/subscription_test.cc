@@ -39,8 +39,9 @@ class OwnRows final : public DispatchingProjection {
  public:
   OwnRows() {
     on_.On<google::protobuf::Int64Value>(
-        [](const google::protobuf::Int64Value&, const common::v1::EventEnvelope& e, storage::ProjectionBatch& b) {
+        [](const google::protobuf::Int64Value& v, const common::v1::EventEnvelope& e, storage::ProjectionBatch& b) {
           b.Put("own/" + e.aggregate_id(), e.causation_id());
+          if (e.aggregate_type() == "test.Count") b.Put("seen/" + e.aggregate_id(), std::to_string(v.value()));
           return absl::OkStatus();
         });
   }
@@ -58,6 +59,17 @@ class Follower final : public service::Service {
                if (text.value() == "maybe") {  // a reaction whose decision finds nothing to do
                  out.push_back({"maybe", [](storage::ProjectionBatch&, absl::Time) {
                                   return absl::StatusOr<std::vector<NewEvent>>(std::vector<NewEvent>{});
+                                }});
+                 return absl::OkStatus();
+               }
+               if (text.value() == "count") {  // records how many upstream events of its aggregate it saw
+                 out.push_back({"count", [id = e.event_id(), aggregate = e.aggregate_id()](
+                                             storage::ProjectionBatch& view, absl::Time) {
+                                  auto row = view.Get("up/" + aggregate).value();
+                                  auto payload = std::make_shared<google::protobuf::Int64Value>();
+                                  payload->set_value(row ? std::stoll(*row) : 0);
+                                  return absl::StatusOr<std::vector<NewEvent>>(std::vector<NewEvent>{
+                                      {"test.Count", AggregateId("count-" + aggregate), AggregateVersion(1), payload}});
                                 }});
                  return absl::OkStatus();
                }
@@ -154,6 +166,19 @@ TEST_F(SubscriptionTest, FoldsUpstreamEventsAndReactsOncePerEvent) {
   EXPECT_EQ(status.applied_events, 50);
   EXPECT_EQ(status.reactions, 25);
   EXPECT_EQ(status.last_error, "");
+}
+
+TEST_F(SubscriptionTest, AReactionSeesTheRowsOfTheEventsBeforeItsOwnInTheSameRead) {
+  harness_.reset();  // everything published before the follower reads: one read
+  Publish("b", "plain");
+  Publish("b", "plain");
+  Publish("b", "count");
+  Publish("b", "plain");
+  Start();
+  ASSERT_TRUE(harness_->host().WaitCaughtUp(absl::Seconds(10)));
+  EXPECT_EQ(Row("seen/count-b"), "2");  // the two before it; not its own, not the one after
+  EXPECT_EQ(Row("up/b"), "4");
+  EXPECT_EQ(harness_->host().Subscriptions().at(0).applied_events, 4);
 }
 
 TEST_F(SubscriptionTest, AReactionThatDecidesNothingIsNotAFailure) {

@@ -36,15 +36,21 @@ bool CoversCase(const auth::Caller& caller, const v1::CaseRecord& c) {
                                  : auth::CoversSchool(caller, c.county_code(), c.school_code());
 }
 
-// The key prefix of the rows of the caller's scope under a per-county prefix:
-// the county asked for (when covered), or the caller's own scope.
+// The key prefix of the rows of the caller's scope under a per-county,
+// per-school prefix ("<prefix><county>/<school>/..."): a school's own rows
+// for school roles; else the county asked for (when covered), or every
+// county of the caller's scope.
 absl::StatusOr<std::string> ScopePrefix(const auth::Caller& caller, const std::string& county,
                                         const std::function<std::string(const std::string&)>& prefix_of) {
+  if (auth::IsSchoolRole(caller)) {
+    const std::string own_county = caller.scope.substr(0, 6);
+    if (!county.empty() && county != own_county) return auth::OutOfScope("county", county);
+    return prefix_of(own_county) + caller.scope + "/";
+  }
   if (!county.empty()) {
     if (!auth::CoversCounty(caller, county)) return auth::OutOfScope("county", county);
     return prefix_of(county);
   }
-  if (auth::IsSchoolRole(caller)) return prefix_of(caller.scope.substr(0, 6));
   const std::string all = prefix_of("");
   return all.substr(0, all.size() - 1) + caller.scope;  // "ixc/" + "2101": every county of the scope
 }
