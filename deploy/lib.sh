@@ -89,6 +89,18 @@ start_disbursement() {
     --key-file "${REGISTRY_KEY_FILE:-$data/key}" "$@"
 }
 
+# start_dropout BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
+# (follows the registry; seals left-behind children's phones with the
+# registry's personal-data key REGISTRY_KEY_FILE; targets file
+# services/dropout/policy/targets.yaml unless --targets is given).
+start_dropout() {
+  local build="$1" port="$2" kafka_port="$3" data="$4" log="$5" pidfile="$6"
+  shift 6
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  start_service dropout "$build" "$port" "$kafka_port" "$data" "$log" "$pidfile" \
+    --key-file "${REGISTRY_KEY_FILE:-$data/key}" --targets "$root/services/dropout/policy/targets.yaml" "$@"
+}
+
 # login_admin BUILD_DIR IDENTITY_PORT: logs the CLI in as the bootstrap
 # administrator (token in ZIZHU_TOKEN_FILE).
 login_admin() {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The local single-node stack: Kafka broker (KRaft) + identity + registry + subsidy +
-# disbursement, state
+# disbursement + dropout, state
 # in .run/, TLS on every port (a local CA in .run/keys/tls), a bootstrap city
 # administrator "admin" (password in .run/keys/admin-password).
 #   stack.sh up     start (or restart) everything, load the demo data, print addresses
 #   stack.sh down   stop everything (data stays in .run/; delete it to start afresh)
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
 # ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002),
-# ZIZHU_DISBURSEMENT_PORT (7003).
+# ZIZHU_DISBURSEMENT_PORT (7003), ZIZHU_DROPOUT_PORT (7004).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="$root/.run"
@@ -18,11 +18,13 @@ registry_port="${ZIZHU_REGISTRY_PORT:-7001}"
 identity_port="${ZIZHU_IDENTITY_PORT:-7000}"
 subsidy_port="${ZIZHU_SUBSIDY_PORT:-7002}"
 disbursement_port="${ZIZHU_DISBURSEMENT_PORT:-7003}"
+dropout_port="${ZIZHU_DROPOUT_PORT:-7004}"
 
 source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)
+    stop_pid "$run/dropout.pid"
     stop_pid "$run/disbursement.pid"
     stop_pid "$run/subsidy.pid"
     stop_pid "$run/registry.pid"
@@ -40,6 +42,7 @@ security_setup "$run/keys"
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
+stop_pid "$run/dropout.pid"
 stop_pid "$run/disbursement.pid"
 stop_pid "$run/subsidy.pid"
 stop_pid "$run/registry.pid"
@@ -50,8 +53,10 @@ REGISTRY_KEY_FILE="$run/keys/personal-data.key" \
 start_subsidy "$build" "$subsidy_port" "$kafka_port" "$run/subsidy" "$run/logs/subsidy.log" "$run/subsidy.pid"
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_disbursement "$build" "$disbursement_port" "$kafka_port" \
   "$run/disbursement" "$run/logs/disbursement.log" "$run/disbursement.pid"
+REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_dropout "$build" "$dropout_port" "$kafka_port" \
+  "$run/dropout" "$run/logs/dropout.log" "$run/dropout.pid"
 login_admin "$build" "$identity_port"
-zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port"
+zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port --dropout 127.0.0.1:$dropout_port"
 $zizhu health
 
 echo "loading demo data (fixed request ids: loading twice changes nothing)..."
@@ -106,6 +111,29 @@ for n, line in enumerate(sys.stdin):
 $zizhu aid apply "$demo_round" --file "$applications" >/dev/null 2>&1 || true
 $zizhu aid status "$demo_round" || true
 
+# The dropout ledger: a demo pupil of 红星小学 drops out (a case opens by
+# itself from the registry's event), gets a team and a visit.
+demo_pupil="$($zizhu --json student list --school 3121000001 --all 2>/dev/null | python3 -c '
+import json, sys
+for line in sys.stdin:
+    s = json.loads(line)
+    if s.get("status", "") == "ENROLMENT_STATUS_ENROLLED":
+        print(s["student_id"]); break
+')"
+if [[ -n "$demo_pupil" ]]; then
+  $zizhu --request-id demo-dropout student set-status "$demo_pupil" --status dropped_out --date 2026-11-02 \
+    --reason "随父母外出务工" >/dev/null 2>&1 || true
+  for _ in $(seq 1 50); do  # the dropout service follows the registry: wait for the case
+    $zizhu dropout show "$demo_pupil#1" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  $zizhu --request-id demo-dropout-team dropout team "$demo_pupil#1" --teacher 王老师 --cadre 红旗村支书刘某 \
+    --guardian 户主1 >/dev/null 2>&1 || true
+  $zizhu --request-id demo-dropout-visit dropout visit "$demo_pupil#1" --date 2026-11-05 --by 王老师 --by 刘某 \
+    --agreed "家长同意春季开学返校" --next "开学第一周班主任确认到校" >/dev/null 2>&1 || true
+fi
+$zizhu dropout cases || true
+
 cat <<INFO
 
 zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
@@ -114,6 +142,7 @@ zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   registry (gRPC)     127.0.0.1:$registry_port   (projection $run/registry, log $run/logs/registry.log)
   subsidy (gRPC)      127.0.0.1:$subsidy_port   (policy, aid rounds; log $run/logs/subsidy.log)
   disbursement (gRPC) 127.0.0.1:$disbursement_port   (funds, payments, bank files; log $run/logs/disbursement.log)
+  dropout (gRPC)      127.0.0.1:$dropout_port   (the 三帮一 ledger, rates, left-behind children; log $run/logs/dropout.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
 
@@ -131,5 +160,7 @@ Then try:
   $build/tools/zizhu aid todo $demo_round          # registered-poor students without an application
   $build/tools/zizhu aid applications $demo_round
   $build/tools/zizhu pay accounts --semester 2027-spring   # payments appear once a round is approved
+  $build/tools/zizhu dropout cases                        # the dropout ledger (a demo case is open)
+  $build/tools/zizhu dropout rates
 Stop with: make stop
 INFO

@@ -90,7 +90,7 @@ es::Reaction GapCheck(const rv1::RosterPerson& person, const rv1::Date& on, bool
             f.national_id_hash = person.national_id_hash();
             f.name_masked = MaskName(person.name());
             f.national_id_masked = person.national_id().masked();
-            f.county_code = person.county();
+            ASSIGN_OR_RETURN(f.county_code, rows.CountyCode(person.county()));
             if (student) {
               ASSIGN_OR_RETURN(auto child, rows.FindChild(*student));
               if (child && child->status() == rv1::ENROLMENT_STATUS_ENROLLED) return Events{};
@@ -118,10 +118,9 @@ absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vec
   if (upstream.payload().UnpackTo(&changed)) {
     const rv1::Date date = Set(changed.effective_date()) ? changed.effective_date() : on;
     if (changed.to_status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
-      const std::string      out.push_back(OpenForDropout(changed.student_id(), changed.school_code(), changed.stage(), date, school =
-          changed.school_code().empty() ? changed.previous_school_code() : changed.school_code();
-      out.push_back(OpenForDropout(changed.student_id(), school, changed.stage(), date, changed.reason(),
-                                   upstream.event_id()));
+      const std::string school = changed.school_code().empty() ? changed.previous_school_code() : changed.school_code();
+      out.push_back(
+          OpenForDropout(changed.student_id(), school, changed.stage(), date, changed.reason(), upstream.event_id()));
     } else if (changed.to_status() == rv1::ENROLMENT_STATUS_ENROLLED) {
       v1::ReturnEvidence evidence;
       const bool moved =

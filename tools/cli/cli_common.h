@@ -23,6 +23,7 @@ struct Globals {
   std::string identity = "127.0.0.1:7000";
   std::string subsidy = "127.0.0.1:7002";
   std::string disbursement = "127.0.0.1:7003";
+  std::string dropout = "127.0.0.1:7004";
   std::string request_id;
   bool json = false;
   int timeout_ms = 30000;

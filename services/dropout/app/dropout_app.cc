@@ -312,7 +312,11 @@ absl::StatusOr<v1::GetRatesResponse> DropoutApp::GetRates(const auth::Caller& ca
   RETURN_IF_ERROR(store_->Scan(keys::kDisabledPrefix, "", [&](const std::string& key, const std::string& value) {
     v1::UpstreamDisabledChild d;
     if (!d.ParseFromString(value)) return true;
-    std::string county = d.county();
+    absl::StatusOr<std::string> county = rows.CountyCode(d.county());
+    if (!county.ok()) {
+      failure = county.status();
+      return false;
+    }
     bool enrolled = false;
     absl::StatusOr<std::optional<std::string>> student = rows.StudentOfHash(d.national_id_hash());
     absl::StatusOr<bool> by_roster = rows.EnrolledByStatusRoster(d.national_id_hash());
@@ -323,13 +327,13 @@ absl::StatusOr<v1::GetRatesResponse> DropoutApp::GetRates(const auth::Caller& ca
     if (*student) {
       absl::StatusOr<std::optional<v1::UpstreamChild>> child = rows.FindChild(**student);
       if (child.ok() && *child) {
-        county = (*child)->county_code();
+        *county = (*child)->county_code();
         enrolled = (*child)->status() == rv1::ENROLMENT_STATUS_ENROLLED;
       }
     }
     enrolled = enrolled || *by_roster;
-    if (!wanted(county)) return true;
-    CountyCounts& c = counties[county];
+    if (!wanted(*county)) return true;
+    CountyCounts& c = counties[*county];
     ++c.disabled_children;
     if (enrolled) ++c.disabled_enrolled;
     return true;

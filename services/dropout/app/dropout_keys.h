@@ -21,6 +21,8 @@ inline std::string Card(const std::string& student) { return absl::StrCat("lb/",
 inline std::string Child(const std::string& student) { return absl::StrCat("up/child/", student); }
 inline std::string ChildByHash(const std::string& hash) { return absl::StrCat("up/hash/", hash); }
 inline std::string SchoolCounty(const std::string& school) { return absl::StrCat("up/school/", school); }
+// A county's code by its name (从学校登记: 和平区 -> 210102), for rosters that name counties.
+inline std::string CountyByName(const std::string& name) { return absl::StrCat("up/countyname/", name); }
 // Students per county, stage and enrolment status: a count.
 inline std::string CountPrefix(const std::string& county) { return absl::StrCat("up/count/", county, "/"); }
 inline std::string Count(const std::string& county, int stage, int status) {

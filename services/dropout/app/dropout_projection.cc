@@ -96,6 +96,7 @@ LedgerProjection::LedgerProjection() {
 RegistryRows::RegistryRows() {
   on_.On<rv1::SchoolRegistered>([](const rv1::SchoolRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
     batch.Put(keys::SchoolCounty(e.school_code()), e.county_code());
+    if (!e.county_name().empty()) batch.Put(keys::CountyByName(e.county_name()), e.county_code());
     return absl::OkStatus();
   });
   on_.On<rv1::StudentRegistered>([](const rv1::StudentRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
@@ -222,6 +223,12 @@ void RowsLedger::PutCard(const v1::LeftBehindCard& card) {
 
 absl::StatusOr<std::optional<std::string>> RowsLedger::StudentOfHash(const std::string& hash) {
   return Get(keys::ChildByHash(hash));
+}
+
+absl::StatusOr<std::string> RowsLedger::CountyCode(const std::string& county) {
+  if (county.size() == 6 && county.find_first_not_of("0123456789") == std::string::npos) return county;
+  ASSIGN_OR_RETURN(auto code, Get(keys::CountyByName(county)));
+  return code.value_or(county);
 }
 
 absl::StatusOr<bool> RowsLedger::EnrolledByStatusRoster(const std::string& hash) {

@@ -56,6 +56,9 @@ class RowsLedger final : public DropoutState, public DropoutRows {
   // Upstream facts the reactions read.
   absl::StatusOr<std::optional<std::string>> StudentOfHash(const std::string& hash);
   absl::StatusOr<bool> EnrolledByStatusRoster(const std::string& hash);
+  // A roster's county (a code, or a name the registry's schools carry) as a
+  // code; the text itself when no school names it.
+  absl::StatusOr<std::string> CountyCode(const std::string& county);
   absl::StatusOr<registry::v1::MatchSettings> MatchSettings();
   absl::Status Scan(const std::string& prefix,
                     const std::function<bool(const std::string&, const std::string&)>& visit);
