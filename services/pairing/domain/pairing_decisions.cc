@@ -1,0 +1,279 @@
+#include "services/pairing/domain/pairing_decisions.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/common/core/status_macros.h"
+#include "services/registry/domain/national_id.h"
+
+namespace zizhu::pairing {
+namespace {
+
+using registry::CompareDates;
+using registry::FormatDate;
+using registry::IsValidDate;
+
+constexpr size_t kMaxText = 300;
+
+bool Set(const Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
+
+Events One(const char* type, const std::string& id, int64_t version,
+           std::shared_ptr<const google::protobuf::Message> payload) {
+  return {es::NewEvent{type, AggregateId(id), AggregateVersion(version + 1), std::move(payload)}};
+}
+
+absl::Status Text(const std::string& field, const std::string& value, bool required) {
+  if (required && value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  if (value.size() > kMaxText) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(), " bytes; at most ", kMaxText));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidDate(const std::string& field, const Date& date) {
+  if (!IsValidDate(date))
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is not a date"));
+  return absl::OkStatus();
+}
+
+std::string Compact(const Date& d) { return absl::StrFormat("%04d%02d%02d", d.year(), d.month(), d.day()); }
+
+absl::StatusOr<v1::UpstreamSchool> School(PairingState& state, const std::string& field, const std::string& code) {
+  RETURN_IF_ERROR(Text(field, code, true));
+  ASSIGN_OR_RETURN(auto school, state.FindSchool(code));
+  if (!school) return absl::NotFoundError(absl::StrCat(field, " '", code.substr(0, 32), "' is not in the registry"));
+  return *school;
+}
+
+}  // namespace
+
+std::string PairId(const v1::PairFormed& p) {
+  if (p.kind() == v1::PAIR_KIND_TEACHER) {
+    return absl::StrCat("teacher-", p.urban_teacher(), "-", p.rural_teacher(), "-", Compact(p.start()));
+  }
+  return absl::StrCat("school-", p.urban_school(), "-", p.rural_school(), "-", Compact(p.start()));
+}
+
+std::string RotationId(const std::string& county, int year) { return absl::StrCat(county, "/", year); }
+
+absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, const Date& today) {
+  if (pair.kind() != v1::PAIR_KIND_SCHOOL && pair.kind() != v1::PAIR_KIND_TEACHER) {
+    return absl::InvalidArgumentError("kind must be school or teacher");
+  }
+  ASSIGN_OR_RETURN(v1::UpstreamSchool urban, School(state, "urban_school", pair.urban_school()));
+  ASSIGN_OR_RETURN(v1::UpstreamSchool rural, School(state, "rural_school", pair.rural_school()));
+  if (urban.rural()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("urban_school ", urban.school_code(), " (", urban.name(), ") is a rural school in the registry"));
+  }
+  if (!rural.rural()) {
+    return absl::InvalidArgumentError(absl::StrCat("rural_school ", rural.school_code(), " (", rural.name(),
+                                                   ") is not a rural school in the registry"));
+  }
+  if (pair.kind() == v1::PAIR_KIND_TEACHER) {
+    RETURN_IF_ERROR(Text("urban_teacher", pair.urban_teacher(), true));
+    RETURN_IF_ERROR(Text("rural_teacher", pair.rural_teacher(), true));
+  } else if (!pair.urban_teacher().empty() || !pair.rural_teacher().empty()) {
+    return absl::InvalidArgumentError("a school pair names no teachers (form a teacher pair for them)");
+  }
+  if (!Set(pair.start())) *pair.mutable_start() = today;
+  RETURN_IF_ERROR(ValidDate("start", pair.start()));
+  if (Set(pair.end())) {
+    RETURN_IF_ERROR(ValidDate("end", pair.end()));
+    if (CompareDates(pair.end(), pair.start()) < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("end ", FormatDate(pair.end()), " is before start ", FormatDate(pair.start())));
+    }
+  }
+  pair.set_county_code(rural.county_code());
+  pair.set_pair_id(PairId(pair));
+  ASSIGN_OR_RETURN(auto existing, state.FindPair(pair.pair_id()));
+  if (existing) return absl::AlreadyExistsError(absl::StrCat("pair ", pair.pair_id(), " exists already"));
+  return One(kPairAggregate, pair.pair_id(), 0, std::make_shared<v1::PairFormed>(pair));
+}
+
+absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pair_id, const Date& end,
+                                     const std::string& reason) {
+  ASSIGN_OR_RETURN(auto pair, state.FindPair(pair_id));
+  if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
+  RETURN_IF_ERROR(ValidDate("end", end));
+  RETURN_IF_ERROR(Text("reason", reason, true));
+  if (CompareDates(end, pair->start()) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("end ", FormatDate(end), " is before the pair's start ", FormatDate(pair->start())));
+  }
+  for (const auto& a : pair->activities()) {
+    if (CompareDates(a.date(), end) > 0) {
+      return absl::FailedPreconditionError(absl::StrCat("activity ", a.activity_id(), " of ", FormatDate(a.date()),
+                                                        " is after the end ", FormatDate(end)));
+    }
+  }
+  auto ended = std::make_shared<v1::PairEnded>();
+  ended->set_pair_id(pair_id);
+  *ended->mutable_end() = end;
+  ended->set_reason(reason);
+  return One(kPairAggregate, pair_id, pair->version(), ended);
+}
+
+absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::string& pair_id, v1::Activity a,
+                                            const Date& today) {
+  ASSIGN_OR_RETURN(auto pair, state.FindPair(pair_id));
+  if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
+  RETURN_IF_ERROR(ValidDate("activity.date", a.date()));
+  if (CompareDates(a.date(), today) > 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("activity.date ", FormatDate(a.date()), " is after today (", FormatDate(today), ")"));
+  }
+  if (CompareDates(a.date(), pair->start()) < 0) {
+    return absl::FailedPreconditionError(absl::StrCat("activity.date ", FormatDate(a.date()), " is before pair ",
+                                                      pair_id, " started (", FormatDate(pair->start()), ")"));
+  }
+  if (Set(pair->end()) && CompareDates(a.date(), pair->end()) > 0) {
+    return absl::FailedPreconditionError(absl::StrCat("pair ", pair_id, " ended on ", FormatDate(pair->end()),
+                                                      "; it takes no activity of ", FormatDate(a.date())));
+  }
+  RETURN_IF_ERROR(Text("activity.description", a.description(), false));
+  switch (a.kind()) {
+    case v1::ACTIVITY_KIND_JOINT_RESEARCH:
+    case v1::ACTIVITY_KIND_SHARED_FACILITY:
+      RETURN_IF_ERROR(Text("activity.description", a.description(), true));
+      break;
+    case v1::ACTIVITY_KIND_MANAGER_EXCHANGE:
+      if (a.direction() != v1::DIRECTION_URBAN_TO_RURAL && a.direction() != v1::DIRECTION_RURAL_TO_URBAN) {
+        return absl::InvalidArgumentError("activity.direction must be urban_to_rural or rural_to_urban");
+      }
+      RETURN_IF_ERROR(Text("activity.person", a.person(), true));
+      break;
+    case v1::ACTIVITY_KIND_DONATION:
+      RETURN_IF_ERROR(Text("activity.item", a.item(), true));
+      if (a.quantity() <= 0) {
+        return absl::InvalidArgumentError(absl::StrCat("activity.quantity ", a.quantity(), " must be more than 0"));
+      }
+      if (a.value_fen() < 0) {
+        return absl::InvalidArgumentError(absl::StrCat("activity.value_fen ", a.value_fen(), " must not be negative"));
+      }
+      break;
+    case v1::ACTIVITY_KIND_DEMONSTRATION_LESSON:
+      RETURN_IF_ERROR(Text("activity.person", a.person(), true));
+      RETURN_IF_ERROR(Text("activity.subject", a.subject(), true));
+      if (a.school_code() != pair->urban_school() && a.school_code() != pair->rural_school()) {
+        return absl::InvalidArgumentError(absl::StrCat("activity.school_code '", a.school_code().substr(0, 32),
+                                                       "' is neither school of pair ", pair_id));
+      }
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "activity.kind must be joint_research, manager_exchange, donation, shared_facility or demonstration_lesson");
+  }
+  a.set_activity_id(absl::StrCat(pair_id, "/", pair->activities_size() + 1));
+  auto recorded = std::make_shared<v1::ActivityRecorded>();
+  recorded->set_pair_id(pair_id);
+  *recorded->mutable_activity() = a;
+  return One(kPairAggregate, pair_id, pair->version(), recorded);
+}
+
+absl::StatusOr<Events> DecideSetPlan(PairingState& state, v1::PlanRecord plan) {
+  if (plan.scope().size() < 4 || plan.scope().size() > 6 ||
+      plan.scope().find_first_not_of("0123456789") != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("scope '", plan.scope().substr(0, 20), "' must be a city (4 digits) or county (6 digits) code"));
+  }
+  RETURN_IF_ERROR(Text("name", plan.name(), true));
+  RETURN_IF_ERROR(ValidDate("from", plan.from()));
+  RETURN_IF_ERROR(ValidDate("to", plan.to()));
+  if (CompareDates(plan.to(), plan.from()) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("to ", FormatDate(plan.to()), " is before from ", FormatDate(plan.from())));
+  }
+  for (const auto& [field, value] : {std::pair<const char*, int>{"school_pairs", plan.school_pairs()},
+                                     {"teacher_pairs", plan.teacher_pairs()},
+                                     {"demonstration_lessons", plan.demonstration_lessons()}}) {
+    if (value < 0 || value > 100000) {
+      return absl::InvalidArgumentError(absl::StrCat(field, " ", value, " must be 0 to 100000"));
+    }
+  }
+  plan.set_plan_id(absl::StrCat(plan.scope(), "/", plan.name()));
+  ASSIGN_OR_RETURN(auto existing, state.FindPlan(plan.plan_id()));
+  const int64_t version = existing ? existing->version() : 0;
+  plan.clear_version();
+  auto set = std::make_shared<v1::PlanSet>();
+  *set->mutable_plan() = plan;
+  return One(kPlanAggregate, plan.plan_id(), version, set);
+}
+
+absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::string& county, int year,
+                                             const std::vector<v1::Teacher>& teachers) {
+  if (county.size() != 6 || county.find_first_not_of("0123456789") != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("county_code '", county.substr(0, 20), "' must be 6 digits"));
+  }
+  if (year < 2000 || year > 2100) return absl::InvalidArgumentError(absl::StrCat("year ", year, " is not a year"));
+  if (teachers.empty()) return absl::InvalidArgumentError("teachers: declare the county's teachers of the year");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < teachers.size(); ++i) {
+    const auto& t = teachers[i];
+    const std::string field = absl::StrCat("teachers[", i, "]");
+    RETURN_IF_ERROR(Text(field + ".teacher_id", t.teacher_id(), true));
+    RETURN_IF_ERROR(Text(field + ".name", t.name(), true));
+    if (!ids.insert(t.teacher_id()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".teacher_id ", t.teacher_id(), " is listed twice"));
+    }
+  }
+  ASSIGN_OR_RETURN(auto existing, state.FindRotation(county, year));
+  if (existing) {
+    for (const auto& r : existing->rotations()) {
+      if (!ids.count(r.teacher_id())) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("teacher ", r.teacher_id(), " has rotated this year and must stay on the list"));
+      }
+    }
+  }
+  auto declared = std::make_shared<v1::TeachersDeclared>();
+  declared->set_county_code(county);
+  declared->set_year(year);
+  for (const auto& t : teachers) *declared->add_teachers() = t;
+  return One(kRotationAggregate, RotationId(county, year), existing ? existing->version() : 0, declared);
+}
+
+absl::StatusOr<Events> DecideRotateTeacher(PairingState& state, const std::string& county, int year,
+                                           const v1::Rotation& rotation, const Date& today) {
+  ASSIGN_OR_RETURN(auto record, state.FindRotation(county, year));
+  if (!record) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("county ", county.substr(0, 20), " has declared no teachers for ", year));
+  }
+  const v1::Teacher* teacher = nullptr;
+  for (const auto& t : record->teachers()) {
+    if (t.teacher_id() == rotation.teacher_id()) teacher = &t;
+  }
+  if (teacher == nullptr) {
+    return absl::NotFoundError(absl::StrCat("teacher_id '", rotation.teacher_id().substr(0, 64),
+                                            "' is not among county ", county, "'s teachers of ", year));
+  }
+  if (!teacher->backbone()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("teacher ", teacher->teacher_id(), " (", teacher->name(),
+                     ") is not a backbone teacher; rotation counts backbone teachers"));
+  }
+  for (const auto& r : record->rotations()) {
+    if (r.teacher_id() == rotation.teacher_id()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("teacher ", r.teacher_id(), " rotated in ", year, " already (to ", r.to_school(), ")"));
+    }
+  }
+  ASSIGN_OR_RETURN(v1::UpstreamSchool to, School(state, "to_school", rotation.to_school()));
+  if (!to.rural()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("to_school ", to.school_code(), " (", to.name(), ") is not a rural (poor-area) school"));
+  }
+  v1::Rotation r = rotation;
+  if (!Set(r.from())) *r.mutable_from() = today;
+  RETURN_IF_ERROR(ValidDate("from", r.from()));
+  auto rotated = std::make_shared<v1::TeacherRotated>();
+  rotated->set_county_code(county);
+  rotated->set_year(year);
+  *rotated->mutable_rotation() = r;
+  return One(kRotationAggregate, RotationId(county, year), record->version(), rotated);
+}
+
+}  // namespace zizhu::pairing

@@ -1,0 +1,3 @@
+// The pairing service is defined in pairing.h (it only follows the
+// registry's schools; no reactions).
+#include "services/pairing/pairing.h"
