@@ -101,6 +101,13 @@ start_dropout() {
     --key-file "${REGISTRY_KEY_FILE:-$data/key}" --targets "$root/services/dropout/policy/targets.yaml" "$@"
 }
 
+# start_pairing BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
+# (follows the registry's schools; rules file services/pairing/policy/rules.yaml).
+start_pairing() {
+  local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  start_service pairing "$@" --rules "$root/services/pairing/policy/rules.yaml"
+}
+
 # login_admin BUILD_DIR IDENTITY_PORT: logs the CLI in as the bootstrap
 # administrator (token in ZIZHU_TOKEN_FILE).
 login_admin() {

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The local single-node stack: Kafka broker (KRaft) + identity + registry + subsidy +
-# disbursement + dropout, state
+# disbursement + dropout + pairing, state
 # in .run/, TLS on every port (a local CA in .run/keys/tls), a bootstrap city
 # administrator "admin" (password in .run/keys/admin-password).
 #   stack.sh up     start (or restart) everything, load the demo data, print addresses
 #   stack.sh down   stop everything (data stays in .run/; delete it to start afresh)
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
 # ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002),
-# ZIZHU_DISBURSEMENT_PORT (7003), ZIZHU_DROPOUT_PORT (7004).
+# ZIZHU_DISBURSEMENT_PORT (7003), ZIZHU_DROPOUT_PORT (7004),
+# ZIZHU_PAIRING_PORT (7005).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="$root/.run"
@@ -19,11 +20,13 @@ identity_port="${ZIZHU_IDENTITY_PORT:-7000}"
 subsidy_port="${ZIZHU_SUBSIDY_PORT:-7002}"
 disbursement_port="${ZIZHU_DISBURSEMENT_PORT:-7003}"
 dropout_port="${ZIZHU_DROPOUT_PORT:-7004}"
+pairing_port="${ZIZHU_PAIRING_PORT:-7005}"
 
 source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)
+    stop_pid "$run/pairing.pid"
     stop_pid "$run/dropout.pid"
     stop_pid "$run/disbursement.pid"
     stop_pid "$run/subsidy.pid"
@@ -42,6 +45,7 @@ security_setup "$run/keys"
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
+stop_pid "$run/pairing.pid"
 stop_pid "$run/dropout.pid"
 stop_pid "$run/disbursement.pid"
 stop_pid "$run/subsidy.pid"
@@ -55,8 +59,9 @@ REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_disbursement "$build" "$di
   "$run/disbursement" "$run/logs/disbursement.log" "$run/disbursement.pid"
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_dropout "$build" "$dropout_port" "$kafka_port" \
   "$run/dropout" "$run/logs/dropout.log" "$run/dropout.pid"
+start_pairing "$build" "$pairing_port" "$kafka_port" "$run/pairing" "$run/logs/pairing.log" "$run/pairing.pid"
 login_admin "$build" "$identity_port"
-zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port --dropout 127.0.0.1:$dropout_port"
+zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port --dropout 127.0.0.1:$dropout_port --pairing 127.0.0.1:$pairing_port"
 $zizhu health
 
 echo "loading demo data (fixed request ids: loading twice changes nothing)..."
@@ -83,10 +88,13 @@ tail -n +2 "$rosters/registry_households.csv" | while IFS=, read -r number head;
     --type general >/dev/null 2>&1 || true
 done
 $zizhu import students "$rosters/registry_students.csv" --errors "$run/logs/demo-roster-students-errors.csv" >/dev/null || true
+# The student-status roster first (as offices do): the dropout ledger opens a
+# case for each child the cross-match finds enrolled nowhere when a roster
+# arrives, so enrolments known first spare cases that would only be crossed off.
+$zizhu import status "$rosters/status.xlsx" --errors "$run/logs/demo-status-errors.csv" 2>/dev/null | head -2 || true
 for source in poverty civil; do
   $zizhu import "$source" "$rosters/$source.gbk.csv" --errors "$run/logs/demo-$source-errors.csv" 2>/dev/null | head -2 || true
 done
-$zizhu import status "$rosters/status.xlsx" --errors "$run/logs/demo-status-errors.csv" 2>/dev/null | head -2 || true
 $zizhu --request-id demo-match-run match run --as-of 2026-09-01 >/dev/null || true
 $zizhu match summary
 
@@ -134,6 +142,18 @@ if [[ -n "$demo_pupil" ]]; then
 fi
 $zizhu dropout cases || true
 
+# Pairing: an urban school of the roster sample (registered without --rural)
+# pairs with the rural 红星小学 (3121000001); a plan for 2026-2028.
+urban="$(tail -n +2 "$rosters/schools.csv" | head -1 | cut -d, -f1)"
+for _ in $(seq 1 50); do  # the pairing service follows the registry: wait for the schools
+  $zizhu --request-id demo-pair-1 pairing pair --urban "$urban" --rural 3121000001 --start 2026-09-01 \
+    >/dev/null 2>&1 && break
+  sleep 0.2
+done
+$zizhu --request-id demo-plan-2026 pairing plan --scope 2101 --name 2026-2028 --from 2026-01-01 --to 2028-12-31 \
+  --school-pairs 100 --teacher-pairs 200 --lessons 300 >/dev/null 2>&1 || true
+$zizhu pairing progress 2101/2026-2028 || true
+
 cat <<INFO
 
 zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
@@ -143,6 +163,7 @@ zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   subsidy (gRPC)      127.0.0.1:$subsidy_port   (policy, aid rounds; log $run/logs/subsidy.log)
   disbursement (gRPC) 127.0.0.1:$disbursement_port   (funds, payments, bank files; log $run/logs/disbursement.log)
   dropout (gRPC)      127.0.0.1:$dropout_port   (the 三帮一 ledger, rates, left-behind children; log $run/logs/dropout.log)
+  pairing (gRPC)      127.0.0.1:$pairing_port   (school pairing, teacher rotation; log $run/logs/pairing.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
 
@@ -162,5 +183,7 @@ Then try:
   $build/tools/zizhu pay accounts --semester 2027-spring   # payments appear once a round is approved
   $build/tools/zizhu dropout cases                        # the dropout ledger (a demo case is open)
   $build/tools/zizhu dropout rates
+  $build/tools/zizhu pairing pairs
+  $build/tools/zizhu pairing missed --semester 2026-autumn
 Stop with: make stop
 INFO

@@ -1,10 +1,15 @@
 #include "services/dropout/dropout.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/core/civil_date.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
+#include "services/dropout/app/dropout_keys.h"
 #include "services/registry/domain/cross_match.h"
+#include "services/registry/domain/roster_rows.h"
 #include "zizhu/registry/v1/events.pb.h"
 
 namespace zizhu::dropout {
@@ -67,46 +72,88 @@ es::Reaction ReturnSeen(const std::string& student_id, const std::string& hash, 
           }};
 }
 
-// A registered-poor child on the poverty office's roster: of school age and
-// enrolled nowhere (neither the registry nor the student-status roster), a
-// case opens — the cross-match's not-enrolled gap, decided the same way.
-es::Reaction GapCheck(const rv1::RosterPerson& person, const rv1::Date& on, bool exited, const std::string& cause) {
-  return {absl::StrCat("gap-", person.national_id_hash().substr(0, 16)),
+// The registry's cross-match of one person (its pure CrossMatch over the
+// same evidence, with `entry` as its source's newest word when the event
+// that brought it is not applied yet, and `settings` when a run sets them):
+// NOT_ENROLLED — registered-poor in a source, of school age, enrolled
+// nowhere — opens a case; a student-status roster that now shows the child
+// enrolled records the evidence on the open case.
+absl::StatusOr<Events> DecideGap(RowsLedger& rows, const std::string& hash, const rv1::RosterEntry* entry,
+                                 const rv1::MatchSettings* settings, const rv1::Date& on, const std::string& cause) {
+  ASSIGN_OR_RETURN(registry::PersonEvidence evidence, rows.Evidence(hash));
+  if (entry != nullptr) {
+    if (entry->source() == rv1::ROSTER_SOURCE_POVERTY_OFFICE) evidence.poverty = *entry;
+    if (entry->source() == rv1::ROSTER_SOURCE_CIVIL_AFFAIRS) evidence.civil = *entry;
+    if (entry->source() == rv1::ROSTER_SOURCE_STUDENT_STATUS) evidence.status = *entry;
+  }
+  rv1::MatchSettings effective;
+  if (settings != nullptr) {
+    effective = *settings;
+  } else {
+    ASSIGN_OR_RETURN(auto stored, rows.MatchSettings());
+    const rv1::Date student_updated_on = evidence.student ? DateOf(evidence.student->updated_at()) : rv1::Date();
+    effective =
+        stored ? *stored : registry::DefaultMatchSettings(registry::NewestEvidenceDate(evidence, student_updated_on));
+  }
+  const rv1::MatchResult result = registry::CrossMatch(hash, evidence, effective);
+  const std::string subject = result.student_id().empty() ? UnknownChildSubject(hash) : result.student_id();
+  if (result.category() != rv1::MATCH_CATEGORY_NOT_ENROLLED) {
+    if (entry == nullptr || entry->source() != rv1::ROSTER_SOURCE_STUDENT_STATUS || entry->exited() ||
+        entry->person().enrolment_status() != rv1::ENROLMENT_STATUS_ENROLLED) {
+      return Events{};
+    }
+    v1::ReturnEvidence back;
+    back.set_kind(v1::EVIDENCE_KIND_RETURNED);
+    *back.mutable_date() = entry->recorded_on();
+    back.set_school_code(entry->person().school_code());
+    back.set_reason("学籍系统名册：在籍 (the student-status roster shows the child enrolled)");
+    ASSIGN_OR_RETURN(Events events, DecideReturnSeen(rows, subject, back, cause));
+    if (!events.empty() || subject == UnknownChildSubject(hash)) return events;
+    return DecideReturnSeen(rows, UnknownChildSubject(hash), back, cause);
+  }
+  OpenFacts f;
+  f.subject = subject;
+  f.student_id = result.student_id();
+  f.national_id_hash = hash;
+  f.name_masked = MaskName(result.name());
+  f.national_id_masked = result.national_id_masked();
+  f.school_code = result.school_code();
+  ASSIGN_OR_RETURN(f.county_code, rows.CountyCode(result.county()));
+  if (evidence.student) f.stage = evidence.student->stage();
+  f.origin = v1::CASE_ORIGIN_NOT_ENROLLED;
+  f.reason = absl::StrCat("cross-match: ", absl::StrJoin(result.reasons(), "; "));
+  f.opened_on = on;
+  f.upstream_event_id = cause;
+  return DecideOpenCase(rows, f);
+}
+
+es::Reaction GapOfRow(const std::string& hash, rv1::RosterEntry entry, const rv1::Date& on, const std::string& cause) {
+  return {absl::StrCat("gap-", hash.substr(0, 16)),
           [=](storage::ProjectionBatch& view, absl::Time) -> absl::StatusOr<Events> {
             RowsLedger rows(view);
-            ASSIGN_OR_RETURN(rv1::MatchSettings settings, rows.MatchSettings());
-            const rv1::Date as_of = Set(settings.as_of()) ? settings.as_of() : on;
-            if (person.year_exited() > 0 && as_of.year() - person.year_exited() > settings.exit_transition_years()) {
-              return Events{};  // exited beyond the transition period
+            return DecideGap(rows, hash, &entry, nullptr, on, cause);
+          }};
+}
+
+// A cross-match run (new reference date or school age): every person a
+// poverty or civil-affairs roster names is matched again.
+es::Reaction GapRerun(rv1::MatchSettings settings, const rv1::Date& on, const std::string& cause) {
+  return {"gap-rerun", [=](storage::ProjectionBatch& view, absl::Time) -> absl::StatusOr<Events> {
+            RowsLedger rows(view);
+            std::set<std::string> hashes;
+            for (int source : {rv1::ROSTER_SOURCE_POVERTY_OFFICE, rv1::ROSTER_SOURCE_CIVIL_AFFAIRS}) {
+              const std::string prefix = keys::EntryPrefix(source);
+              RETURN_IF_ERROR(rows.Scan(prefix, [&](const std::string& key, const std::string&) {
+                hashes.insert(key.substr(prefix.size()));
+                return true;
+              }));
             }
-            if (exited || !Set(person.birth_date())) return Events{};
-            const int age = registry::AgeOn(person.birth_date(), as_of);
-            if (age < settings.school_age_min() || age > settings.school_age_max()) return Events{};
-            ASSIGN_OR_RETURN(bool by_roster, rows.EnrolledByStatusRoster(person.national_id_hash()));
-            if (by_roster) return Events{};
-            ASSIGN_OR_RETURN(auto student, rows.StudentOfHash(person.national_id_hash()));
-            OpenFacts f;
-            f.subject = UnknownChildSubject(person.national_id_hash());
-            f.national_id_hash = person.national_id_hash();
-            f.name_masked = MaskName(person.name());
-            f.national_id_masked = person.national_id().masked();
-            ASSIGN_OR_RETURN(f.county_code, rows.CountyCode(person.county()));
-            if (student) {
-              ASSIGN_OR_RETURN(auto child, rows.FindChild(*student));
-              if (child && child->status() == rv1::ENROLMENT_STATUS_ENROLLED) return Events{};
-              if (child) {
-                f.subject = child->student_id();
-                f.student_id = child->student_id();
-                f.school_code = child->school_code();
-                f.county_code = child->county_code();
-                f.stage = child->stage();
-              }
+            Events all;
+            for (const std::string& hash : hashes) {
+              ASSIGN_OR_RETURN(Events events, DecideGap(rows, hash, nullptr, &settings, on, cause));
+              for (es::NewEvent& e : events) all.push_back(std::move(e));
             }
-            f.origin = v1::CASE_ORIGIN_NOT_ENROLLED;
-            f.reason = absl::StrCat("建档立卡，", age, " 岁，未在任何学校在籍 (cross-match: not enrolled)");
-            f.opened_on = on;
-            f.upstream_event_id = cause;
-            return DecideOpenCase(rows, f);
+            return all;
           }};
 }
 
@@ -148,10 +195,22 @@ absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vec
     return absl::OkStatus();
   }
   rv1::RosterRowsApplied rows;
-  if (upstream.payload().UnpackTo(&rows) && rows.source() == rv1::ROSTER_SOURCE_POVERTY_OFFICE) {
+  if (upstream.payload().UnpackTo(&rows)) {
     for (const rv1::AppliedRosterRow& row : rows.rows()) {
-      out.push_back(GapCheck(row.person(), on, row.change() == rv1::ROSTER_CHANGE_EXIT, upstream.event_id()));
+      out.push_back(GapOfRow(row.person().national_id_hash(),
+                             registry::RosterEntryOf(rows.source(), row, rows.import_id(), on), on,
+                             upstream.event_id()));
     }
+    return absl::OkStatus();
+  }
+  rv1::CrossMatchRequested run;
+  if (upstream.payload().UnpackTo(&run)) {
+    rv1::MatchSettings settings;
+    *settings.mutable_as_of() = run.as_of();
+    settings.set_school_age_min(run.school_age_min());
+    settings.set_school_age_max(run.school_age_max());
+    settings.set_exit_transition_years(run.exit_transition_years());
+    out.push_back(GapRerun(settings, on, upstream.event_id()));
   }
   return absl::OkStatus();
 }

@@ -24,6 +24,7 @@ struct Globals {
   std::string subsidy = "127.0.0.1:7002";
   std::string disbursement = "127.0.0.1:7003";
   std::string dropout = "127.0.0.1:7004";
+  std::string pairing = "127.0.0.1:7005";
   std::string request_id;
   bool json = false;
   int timeout_ms = 30000;

@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
   app.add_option("--dropout", g.dropout, "dropout service gRPC address (the 三帮一 ledger)")
       ->envname("ZIZHU_DROPOUT")
       ->capture_default_str();
+  app.add_option("--pairing", g.pairing, "pairing service gRPC address (school pairing, rotation)")
+      ->envname("ZIZHU_PAIRING")
+      ->capture_default_str();
   g.ca_file = zizhu::cli::DefaultCaFile();
   g.token_file = zizhu::cli::DefaultTokenFile();
   app.add_option("--ca", g.ca_file, "PEM CA of the servers' certificates")->envname("ZIZHU_CA")->capture_default_str();
@@ -71,6 +74,7 @@ int main(int argc, char** argv) {
   groups.push_back(zizhu::cli::MakeAidCommands(cli));
   groups.push_back(zizhu::cli::MakePayCommands(cli));
   groups.push_back(zizhu::cli::MakeDropoutCommands(cli));
+  groups.push_back(zizhu::cli::MakePairingCommands(cli));
   for (auto& group : groups) group->Add(app);
   CLI11_PARSE(app, argc, argv);
   return cli.rc;

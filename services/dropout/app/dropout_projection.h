@@ -18,6 +18,7 @@
 #include "services/common/storage/projection_store.h"
 #include "services/dropout/domain/case_decisions.h"
 #include "services/dropout/domain/case_evolve.h"
+#include "services/registry/domain/cross_match.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
 namespace zizhu::dropout {
@@ -59,7 +60,12 @@ class RowsLedger final : public DropoutState, public DropoutRows {
   // A roster's county (a code, or a name the registry's schools carry) as a
   // code; the text itself when no school names it.
   absl::StatusOr<std::string> CountyCode(const std::string& county);
-  absl::StatusOr<registry::v1::MatchSettings> MatchSettings();
+  // The cross-match's settings as the registry last set them (nullopt before
+  // its first run).
+  absl::StatusOr<std::optional<registry::v1::MatchSettings>> MatchSettings();
+  // What the rosters and the registry say of a person, as the registry's
+  // cross-match reads it (the school's county as a code).
+  absl::StatusOr<registry::PersonEvidence> Evidence(const std::string& hash);
   absl::Status Scan(const std::string& prefix,
                     const std::function<bool(const std::string&, const std::string&)>& visit);
 

@@ -9,6 +9,7 @@
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/domain/cross_match.h"
 #include "services/registry/domain/plausibility.h"
+#include "services/registry/domain/roster_rows.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
 namespace zizhu::registry {
@@ -59,17 +60,8 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
                        storage::ProjectionBatch& batch) {
   for (const v1::AppliedRosterRow& row : event.rows()) {
     const std::string& hash = row.person().national_id_hash();
-    v1::RosterEntry entry;
-    entry.set_source(event.source());
-    *entry.mutable_person() = row.person();
-    entry.set_import_id(event.import_id());
-    entry.set_row_number(row.row_number());
-    entry.set_note(row.note());
-    *entry.mutable_recorded_on() = DateInChina(envelope.occurred_at());
-    if (row.change() == v1::ROSTER_CHANGE_EXIT) {
-      entry.set_exited(true);
-      *entry.mutable_exit_date() = DateInChina(envelope.occurred_at());
-    }
+    const v1::RosterEntry entry =
+        RosterEntryOf(event.source(), row, event.import_id(), DateInChina(envelope.occurred_at()));
     batch.Put(keys::RosterEntry(event.source(), hash), SerializeDeterministic(entry));
     RETURN_IF_ERROR(RecomputeMatch(hash, batch));
   }

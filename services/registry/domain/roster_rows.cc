@@ -331,4 +331,20 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
   return out;
 }
 
+v1::RosterEntry RosterEntryOf(v1::RosterSource source, const v1::AppliedRosterRow& row, const std::string& import_id,
+                              const v1::Date& recorded_on) {
+  v1::RosterEntry entry;
+  entry.set_source(source);
+  *entry.mutable_person() = row.person();
+  entry.set_import_id(import_id);
+  entry.set_row_number(row.row_number());
+  entry.set_note(row.note());
+  *entry.mutable_recorded_on() = recorded_on;
+  if (row.change() == v1::ROSTER_CHANGE_EXIT) {
+    entry.set_exited(true);
+    *entry.mutable_exit_date() = recorded_on;
+  }
+  return entry;
+}
+
 }  // namespace zizhu::registry

@@ -35,6 +35,12 @@ struct RosterRowOutcome {
 RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowInput& row,
                                    PersonalDataProtector& protector);
 
+// What a source says of a person after an applied row: the entry the
+// cross-match reads (recorded on the day the row was applied; an exit keeps
+// the entry, marked exited on that day).
+v1::RosterEntry RosterEntryOf(v1::RosterSource source, const v1::AppliedRosterRow& row, const std::string& import_id,
+                              const v1::Date& recorded_on);
+
 absl::StatusOr<std::vector<v1::AssistanceType>> ParseAssistanceTypes(const std::string& text);
 absl::StatusOr<v1::DisabilityCategory> ParseDisabilityCategory(const std::string& text);
 absl::StatusOr<v1::HouseholdType> ParseHouseholdType(const std::string& text);
