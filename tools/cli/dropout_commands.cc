@@ -256,7 +256,8 @@ void DropoutCommands::Add(CLI::App& app) {
                    s.target_max_bp() == 0 ? "" : (s.meets_target() ? "meets target" : "ABOVE TARGET")});
       }
       table.Row({c.county_code(), "disabled (3)", std::to_string(c.disabled_enrolled()) + " enrolled",
-                 std::to_string(c.disabled_children()), Percent(c.disabled_enrolment_bp()),
+                 std::to_string(c.disabled_children()),
+                 c.disabled_children() == 0 ? "-" : Percent(c.disabled_enrolment_bp()),
                  c.disabled_children() == 0 ? "" : (c.disabled_meets_target() ? "meets target" : "BELOW TARGET")});
       table.Row({c.county_code(), "open cases", std::to_string(c.open_cases()), "", "",
                  c.cases_without_full_team() ? absl::StrCat(c.cases_without_full_team(), " without a full team") : ""});
