@@ -246,11 +246,11 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
     return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to ", kMaxBatchLines));
   }
   for (const std::string& prefix : card_prefixes) {
-    if (prefix.size() < 2 || prefix.size() > 10 || !std::all_of(prefix.begin(), prefix.end(), [](char c) {
+    if (prefix.size() < 2 || prefix.size() > 6 || !std::all_of(prefix.begin(), prefix.end(), [](char c) {
           return absl::ascii_isdigit(static_cast<unsigned char>(c));
         })) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("card_prefixes: '", prefix.substr(0, 20), "' must be 2-10 digits (the bank's card BIN)"));
+      return absl::InvalidArgumentError(absl::StrCat("card_prefixes: '", prefix.substr(0, 20),
+                                                     "' must be 2-6 digits (the bank's card BIN, its first digits)"));
     }
   }
   const std::string account = AccountId(key);

@@ -72,8 +72,15 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
                                                    ") is not a rural school in the registry"));
   }
   if (pair.kind() == v1::PAIR_KIND_TEACHER) {
-    RETURN_IF_ERROR(Text("urban_teacher", pair.urban_teacher(), true));
-    RETURN_IF_ERROR(Text("rural_teacher", pair.rural_teacher(), true));
+    for (const auto& [field, id] : {std::pair<const char*, const std::string&>{"urban_teacher", pair.urban_teacher()},
+                                    {"rural_teacher", pair.rural_teacher()}}) {
+      RETURN_IF_ERROR(Text(field, id, true));
+      if (id.size() > 64 || id.find_first_of("/# \t") != std::string::npos) {
+        return absl::InvalidArgumentError(absl::StrCat(field, " '", id.substr(0, 64),
+                                                       "' must be a teacher id of at most 64 characters, "
+                                                       "without '/', '#' or spaces"));
+      }
+    }
   } else if (!pair.urban_teacher().empty() || !pair.rural_teacher().empty()) {
     return absl::InvalidArgumentError("a school pair names no teachers (form a teacher pair for them)");
   }

@@ -89,6 +89,9 @@ TEST_F(PairingTest, APairJoinsAnUrbanAndARuralSchool) {
   EXPECT_EQ(DecideFormPair(state_, p, today_).status().code(), absl::StatusCode::kAlreadyExists);
   p.set_kind(v1::PAIR_KIND_TEACHER);
   EXPECT_THAT(Msg(DecideFormPair(state_, p, today_)), HasSubstr("urban_teacher is required"));
+  p.set_urban_teacher("T/1");
+  p.set_rural_teacher("R1");
+  EXPECT_THAT(Msg(DecideFormPair(state_, p, today_)), HasSubstr("urban_teacher 'T/1' must be a teacher id"));
 }
 
 TEST_F(PairingTest, AnEndedPairTakesNoActivity) {
