@@ -31,7 +31,8 @@ absl::Status ForEachRow(
     const std::string& path, const std::string& encoding, const tools::HeaderMapping& mapping,
     const std::function<absl::Status(const tools::CsvRow&, const std::map<std::string, int>&)>& row) {
   ASSIGN_OR_RETURN(tools::TableFile file, tools::InspectTableFile(path, encoding));
-  ASSIGN_OR_RETURN(auto columns, mapping.Resolve(file.header));
+  absl::StatusOr<std::map<std::string, int>> columns = mapping.Resolve(file.header);
+  if (!columns.ok()) return absl::Status(columns.status().code(), absl::StrCat(path, ": ", columns.status().message()));
   ASSIGN_OR_RETURN(std::unique_ptr<tools::RowReader> rows, tools::OpenRows(file));
   tools::CsvRow current;
   bool header = true;
@@ -42,7 +43,7 @@ absl::Status ForEachRow(
       header = false;
       continue;
     }
-    RETURN_IF_ERROR(row(current, columns));
+    RETURN_IF_ERROR(row(current, *columns));
   }
   return absl::OkStatus();
 }

@@ -143,6 +143,9 @@ TEST_F(HandOffListsTest, BadInputsAreNamed) {
   in_.poverty = (dir_ / "missing.csv").string();
   EXPECT_THAT(std::string(BuildHandOffList(HandOffKind::kCreditLoan, in_).status().message()),
               HasSubstr("missing.csv"));
+  in_.poverty = in_.civil;  // civil affairs' file has no household numbers: not a poverty roster
+  EXPECT_THAT(std::string(BuildHandOffList(HandOffKind::kCreditLoan, in_).status().message()),
+              HasSubstr("民政.csv: header row lacks required column(s): household_number"));
   in_.year = 27;
   EXPECT_THAT(std::string(BuildHandOffList(HandOffKind::kCreditLoan, in_).status().message()),
               HasSubstr("--year 27 is not a year"));
