@@ -1,12 +1,15 @@
-// Secret hygiene, end to end: identity and registry as real processes on the
-// test broker (TLS, tokens). A national ID, a rejected ID, a bank card, a
-// phone, a password, a wrong password and a login token are planted through
-// the APIs; then every record of both topics (read back decompressed through
-// a read_committed consumer), every file of both RocksDB projections and every
-// log the processes wrote are searched: none of them holds any of it in clear.
+// Secret hygiene, end to end: identity, registry and dropout as real
+// processes on the test broker (TLS, tokens). A national ID, a rejected ID, a
+// bank card, a phone, a password, a wrong password, a login token and a
+// left-behind child's parent's and school contact's phones are planted
+// through the APIs; then every record of the three topics (read back
+// decompressed through a read_committed consumer), every file of the RocksDB
+// projections and every log the processes wrote are searched: none of them
+// holds any of it in clear.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -16,6 +19,7 @@
 #include "tests/support/service_process.h"
 #include "tests/support/test_security.h"
 #include "tests/support/topic_reader.h"
+#include "zizhu/dropout/v1/dropout_service.grpc.pb.h"
 #include "zizhu/identity/v1/identity_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
@@ -50,6 +54,8 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
   ASSERT_NE(rejected_id, national_id);
   const std::string bank_card = "6217000099998887776";
   const std::string phone = "13912344321";
+  const std::string parent_phone = "13687654321";
+  const std::string contact_phone = "13556781234";
 
   ServiceProcess identity(
       ServiceProcessOptions{ZIZHU_IDENTITY_BINARY,
@@ -71,6 +77,17 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
                                                 {"--key-file", dir + "/key", "--create-key-if-missing"},
                                                 dir + "/registry.log"});
   ASSERT_TRUE(registry.Start());
+  ServiceProcess dropout(
+      ServiceProcessOptions{ZIZHU_DROPOUT_BINARY,
+                            testing_support::GlobalBroker().bootstrap(),
+                            "zizhu.dropout.events.secrets",
+                            "dropout-secrets",
+                            dir + "/dropout",
+                            3,
+                            {"--registry-topic", "zizhu.registry.events.secrets", "--key-file", dir + "/key",
+                             "--targets", std::string(ZIZHU_SOURCE_DIR) + "/services/dropout/policy/targets.yaml"},
+                            dir + "/dropout.log"});
+  ASSERT_TRUE(dropout.Start());
 
   // Log in (once wrongly), then plant personal data with the token.
   auto credentials = grpc_kit::ChannelCredentialsFor(security.ClientTls()).value();
@@ -107,6 +124,7 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
   student.set_grade(4);
   student.set_bank_card(bank_card);
   student.set_phone(phone);
+  student.add_categories(rv1::POVERTY_CATEGORY_LEFT_BEHIND);
   rv1::RegisterStudentResponse registered;
   grpc::ClientContext c3;
   ASSERT_TRUE(stub->RegisterStudent(&c3, student, &registered).ok());
@@ -145,23 +163,51 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
   ASSERT_EQ(appended.rejected_size(), 1);
   EXPECT_EQ(appended.rejected(0).SerializeAsString().find(rejected_id), std::string::npos);
 
+  // The left-behind child's contact card: the parent's and the school contact's phones.
+  auto dropout_stub =
+      dropout::v1::DropoutService::NewStub(grpc_kit::CreateChannelWithToken(dropout.address(), credentials, token));
+  dropout::v1::RecordLeftBehindCardRequest card;
+  card.mutable_meta()->set_request_id("card-1");
+  card.set_student_id(registered.student().student_id());
+  auto* parent = card.add_parents();
+  parent->set_relation("母亲");
+  parent->set_work_place("浙江省义乌市某厂");
+  parent->set_phone(parent_phone);
+  card.set_school_contact_name("班主任王老师");
+  card.set_school_contact_phone(contact_phone);
+  dropout::v1::RecordLeftBehindCardResponse recorded;
+  grpc::Status card_status;
+  for (int i = 0; i < 300; ++i) {  // the dropout service follows the registry: wait for the student
+    grpc::ClientContext c7;
+    card_status = dropout_stub->RecordLeftBehindCard(&c7, card, &recorded);
+    if (card_status.error_code() != grpc::StatusCode::NOT_FOUND) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(card_status.ok()) << card_status.error_message();
+  EXPECT_EQ(recorded.card().parents(0).phone().masked(), "136****4321");
+
   identity.Kill();  // leave every file as a crash would
   registry.Kill();
+  dropout.Kill();
 
-  const std::vector<std::string> secrets = {national_id, rejected_id,    bank_card, phone,
-                                            password,    wrong_password, token};
+  const std::vector<std::string> secrets = {national_id,    rejected_id, bank_card,    phone,        password,
+                                            wrong_password, token,       parent_phone, contact_phone};
   int records = 0;
-  bool saw_name = false;  // the scan reads real content: names are kept (not secrets)
-  for (const char* topic : {"zizhu.identity.events.secrets", "zizhu.registry.events.secrets"}) {
+  bool saw_name = false;        // the scan reads real content: names are kept (not secrets)
+  bool saw_work_place = false;  // and the dropout's card (a work place is not a secret)
+  for (const char* topic :
+       {"zizhu.identity.events.secrets", "zizhu.registry.events.secrets", "zizhu.dropout.events.secrets"}) {
     for (const auto& record : testing_support::ReadWholeTopic(topic)) {
       const std::string value = record.key + record.value;
       ++records;
       saw_name |= value.find("张秘密") != std::string::npos;
+      saw_work_place |= value.find("浙江省义乌市某厂") != std::string::npos;
       for (const auto& secret : secrets) ASSERT_EQ(value.find(secret), std::string::npos) << secret << " in " << topic;
     }
   }
   EXPECT_GT(records, 5);
   EXPECT_TRUE(saw_name);
+  EXPECT_TRUE(saw_work_place);
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file() || entry.path().filename() == "admin-password") continue;
@@ -171,9 +217,10 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
       EXPECT_EQ(content.find(secret), std::string::npos) << secret << " in " << entry.path();
     }
   }
-  EXPECT_GT(files, 10);  // both projections' files and both logs
+  EXPECT_GT(files, 10);  // the projections' files and the logs
   EXPECT_TRUE(std::filesystem::exists(dir + "/identity.log"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/registry.log"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/dropout.log"));
   std::filesystem::remove_all(dir);
 }
 
