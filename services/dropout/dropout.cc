@@ -4,11 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/common/core/civil_date.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/dropout/app/dropout_keys.h"
 #include "services/registry/domain/cross_match.h"
+#include "services/registry/domain/plausibility.h"
 #include "services/registry/domain/roster_rows.h"
 #include "zizhu/registry/v1/events.pb.h"
 
@@ -16,15 +16,6 @@ namespace zizhu::dropout {
 namespace {
 
 namespace rv1 = zizhu::registry::v1;
-
-rv1::Date DateOf(const google::protobuf::Timestamp& at) {
-  const absl::CivilDay day = CivilDayInChina(absl::FromUnixSeconds(at.seconds()));
-  rv1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
 
 bool Set(const rv1::Date& d) { return d.year() != 0; }
 
@@ -91,7 +82,8 @@ absl::StatusOr<Events> DecideGap(RowsLedger& rows, const std::string& hash, cons
     effective = *settings;
   } else {
     ASSIGN_OR_RETURN(auto stored, rows.MatchSettings());
-    const rv1::Date student_updated_on = evidence.student ? DateOf(evidence.student->updated_at()) : rv1::Date();
+    const rv1::Date student_updated_on =
+        evidence.student ? registry::DateInChina(evidence.student->updated_at()) : rv1::Date();
     effective =
         stored ? *stored : registry::DefaultMatchSettings(registry::NewestEvidenceDate(evidence, student_updated_on));
   }
@@ -160,7 +152,7 @@ es::Reaction GapRerun(rv1::MatchSettings settings, const rv1::Date& on, const st
 }  // namespace
 
 absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vector<es::Reaction>& out) {
-  const rv1::Date on = DateOf(upstream.occurred_at());
+  const rv1::Date on = registry::DateInChina(upstream.occurred_at());
   rv1::EnrolmentStatusChanged changed;
   if (upstream.payload().UnpackTo(&changed)) {
     const rv1::Date date = Set(changed.effective_date()) ? changed.effective_date() : on;

@@ -1,8 +1,6 @@
 // zizhu-dropout: the 三帮一 return ledger, rates against targets, left-behind
 // children's files; follows the registry's topic. `--help` lists every setting.
-#include <fstream>
-#include <sstream>
-
+#include "services/common/core/text_file.h"
 #include "services/common/service/service_main.h"
 #include "services/dropout/domain/rates.h"
 #include "services/dropout/dropout.h"
@@ -24,12 +22,9 @@ int main(int argc, char** argv) {
                                          "the targets file (dropout rates, disabled children's enrolment)");
       },
       [&](const zizhu::service::ServiceEnv& env) -> absl::StatusOr<std::unique_ptr<zizhu::service::Service>> {
-        std::ifstream in(targets_file, std::ios::binary);
-        if (!in) return absl::NotFoundError("cannot read the targets file '" + targets_file + "' (--targets)");
-        std::stringstream text;
-        text << in.rdbuf();
-        absl::StatusOr<zizhu::dropout::v1::Targets> targets =
-            zizhu::dropout::ParseTargetsFile(targets_file, text.str());
+        absl::StatusOr<std::string> text = zizhu::ReadTextFile(targets_file, "the targets file (--targets)");
+        if (!text.ok()) return text.status();
+        absl::StatusOr<zizhu::dropout::v1::Targets> targets = zizhu::dropout::ParseTargetsFile(targets_file, *text);
         if (!targets.ok()) return targets.status();
         options.targets = *targets;
         return std::unique_ptr<zizhu::service::Service>(std::make_unique<zizhu::dropout::Dropout>(options, env.vault));

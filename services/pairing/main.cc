@@ -1,8 +1,6 @@
 // zizhu-pairing: urban-rural school pairing, teacher exchange and rotation;
 // follows the registry's topic (schools). `--help` lists every setting.
-#include <fstream>
-#include <sstream>
-
+#include "services/common/core/text_file.h"
 #include "services/common/service/service_main.h"
 #include "services/pairing/domain/pairing_progress.h"
 #include "services/pairing/pairing.h"
@@ -23,11 +21,9 @@ int main(int argc, char** argv) {
                                          "the rules file (required activities, rotation target)");
       },
       [&](const zizhu::service::ServiceEnv&) -> absl::StatusOr<std::unique_ptr<zizhu::service::Service>> {
-        std::ifstream in(rules_file, std::ios::binary);
-        if (!in) return absl::NotFoundError("cannot read the rules file '" + rules_file + "' (--rules)");
-        std::stringstream text;
-        text << in.rdbuf();
-        absl::StatusOr<zizhu::pairing::v1::PairingRules> rules = zizhu::pairing::ParseRulesFile(rules_file, text.str());
+        absl::StatusOr<std::string> text = zizhu::ReadTextFile(rules_file, "the rules file (--rules)");
+        if (!text.ok()) return text.status();
+        absl::StatusOr<zizhu::pairing::v1::PairingRules> rules = zizhu::pairing::ParseRulesFile(rules_file, *text);
         if (!rules.ok()) return rules.status();
         options.rules = *rules;
         return std::unique_ptr<zizhu::service::Service>(std::make_unique<zizhu::pairing::Pairing>(options));

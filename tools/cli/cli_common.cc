@@ -13,18 +13,11 @@
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/grpc/tls.h"
+#include "services/registry/domain/field_parsers.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
 
 namespace zizhu::cli {
-
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read '", path, "'"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 int Fail(const std::string& what) {
   std::cerr << "zizhu: " << what << std::endl;
@@ -155,6 +148,19 @@ std::function<void(int done, int total)> ProgressPrinter(const std::string& what
     std::cerr << (tty ? "\r" : "") << absl::StrFormat("%s: %d/%d rows", what, done, total) << (tty ? "" : "\n")
               << std::flush;
   };
+}
+
+std::string FormatBasisPoints(int32_t bp) { return absl::StrFormat("%d.%02d %%", bp / 100, bp % 100); }
+
+bool ParseDateOption(const std::string& option, const std::string& text, registry::v1::Date* date, int& rc) {
+  if (text.empty()) return true;
+  absl::StatusOr<registry::v1::Date> parsed = registry::ParseDate(text);
+  if (!parsed.ok()) {
+    rc = Fail(absl::StrCat(option, " '", text, "': ", parsed.status().message()));
+    return false;
+  }
+  *date = *parsed;
+  return true;
 }
 
 }  // namespace zizhu::cli

@@ -52,9 +52,6 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std:
 // unavailable). FailStatus: a failed step that may have reached a service:
 // UNAVAILABLE and DEADLINE_EXCEEDED exit 3 (retry the same command),
 // UNAUTHENTICATED and PERMISSION_DENIED 2 (refused), anything else 1.
-// A whole file's bytes; NOT_FOUND naming the path when it cannot be read.
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
-
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
 int FailStatus(const absl::Status& status);
@@ -87,5 +84,39 @@ std::string Short(int value, const google::protobuf::EnumDescriptor* d, const st
 // A student as a table row (`table` null: a one-row table of its own), or JSON.
 void PrintStudent(const Globals& g, const v1::Student& s, TableWriter* table = nullptr);
 std::vector<TableWriter::Column> StudentColumns();
+
+// A rate in basis points as a percent: 667 -> "6.67 %".
+std::string FormatBasisPoints(int32_t bp);
+// Parses a date option ("2026-11-02") into `date`; an empty text leaves it
+// unset. On a bad date: the message naming the option, `rc` set, false.
+bool ParseDateOption(const std::string& option, const std::string& text, registry::v1::Date* date, int& rc);
+
+// The client of one service for a command group: dialled (TLS, token) at
+// `address` on the first call. Call(): on failure prints the error, sets the
+// exit code and returns false.
+template <typename Service>
+class ServiceClient {
+ public:
+  using Stub = typename Service::Stub;
+  ServiceClient(const Globals& g, int& rc, const std::string& address) : g_(g), rc_(rc), address_(address) {}
+  template <typename Request, typename Response>
+  bool Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*), const Request& request,
+            Response* response) {
+    if (!stub_) {
+      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g_, address_, true);
+      if (!channel.ok()) std::exit(FailStatus(channel.status()));
+      stub_ = Service::NewStub(*channel);
+    }
+    grpc::Status status = (stub_.get()->*method)(Context(g_).get(), request, response);
+    if (!status.ok()) rc_ = FailRpc(status);
+    return status.ok();
+  }
+
+ private:
+  const Globals& g_;
+  int& rc_;
+  const std::string& address_;  // a member of Globals: read when first called, after parsing
+  std::unique_ptr<Stub> stub_;
+};
 
 }  // namespace zizhu::cli

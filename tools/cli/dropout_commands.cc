@@ -5,9 +5,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/national_id.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
@@ -19,37 +17,12 @@ namespace {
 namespace dv1 = zizhu::dropout::v1;
 using Stub = dv1::DropoutService::Stub;
 
-std::string Percent(int32_t bp) { return absl::StrFormat("%d.%02d %%", bp / 100, bp % 100); }
-
 class DropoutCommands final : public CommandGroup {
  public:
   explicit DropoutCommands(Cli& cli) : CommandGroup(cli) {}
   void Add(CLI::App& app) override;
 
  private:
-  template <typename Request, typename Response>
-  bool Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*), const Request& request,
-            Response* response) {
-    if (!stub_) {
-      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g, g.dropout, true);
-      if (!channel.ok()) std::exit(FailStatus(channel.status()));
-      stub_ = dv1::DropoutService::NewStub(*channel);
-    }
-    grpc::Status status = (stub_.get()->*method)(Context(g).get(), request, response);
-    if (!status.ok()) rc = FailRpc(status);
-    return status.ok();
-  }
-  // --date into `date` (unset when empty); false (and rc) when it is not a date.
-  bool DateOption(registry::v1::Date* date) {
-    if (date_.empty()) return true;
-    absl::StatusOr<registry::v1::Date> parsed = registry::ParseDate(date_);
-    if (!parsed.ok()) {
-      rc = Fail(absl::StrCat("--date '", date_, "': ", parsed.status().message()));
-      return false;
-    }
-    *date = *parsed;
-    return true;
-  }
   void PrintCase(const dv1::CaseRecord& c) {
     if (g.json) return PrintJson(c);
     std::cout << "case " << c.case_id() << " (" << c.name_masked() << ", school " << c.school_code()
@@ -76,7 +49,7 @@ class DropoutCommands final : public CommandGroup {
     }
   }
 
-  std::unique_ptr<Stub> stub_;
+  ServiceClient<dv1::DropoutService> client_{g, rc, g.dropout};
   std::string student_, case_id_, reason_, date_, note_, county_, school_, state_, agreed_, next_, teacher_, cadre_,
       guardian_, contact_name_, contact_phone_;
   std::vector<std::string> visitors_, parents_;
@@ -115,7 +88,7 @@ void DropoutCommands::Add(CLI::App& app) {
                                   {"back", 0}});
     do {
       dv1::ListCasesResponse response;
-      if (!Call(&Stub::ListCases, request, &response)) return;
+      if (!client_.Call(&Stub::ListCases, request, &response)) return;
       for (const auto& c : response.cases()) {
         if (g.json) {
           PrintJson(c);
@@ -138,7 +111,7 @@ void DropoutCommands::Add(CLI::App& app) {
     dv1::GetCaseRequest request;
     request.set_case_id(case_id_);
     dv1::GetCaseResponse response;
-    if (Call(&Stub::GetCase, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::GetCase, request, &response)) PrintCase(response.case_());
   });
 
   auto* open =
@@ -151,9 +124,9 @@ void DropoutCommands::Add(CLI::App& app) {
     *request.mutable_meta() = Meta(g);
     request.set_student_id(student_);
     request.set_reason(reason_);
-    if (!DateOption(request.mutable_opened_on())) return;
+    if (!ParseDateOption("--date", date_, request.mutable_opened_on(), rc)) return;
     dv1::OpenCaseResponse response;
-    if (Call(&Stub::OpenCase, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::OpenCase, request, &response)) PrintCase(response.case_());
   });
 
   auto* team = dropout->add_subcommand("team", "name the 三帮一 team: one teacher, one village cadre, one guardian");
@@ -174,7 +147,7 @@ void DropoutCommands::Add(CLI::App& app) {
       m->set_name(name);
     }
     dv1::AssignTeamResponse response;
-    if (Call(&Stub::AssignTeam, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::AssignTeam, request, &response)) PrintCase(response.case_());
   });
 
   auto* visit = dropout->add_subcommand("visit", "record a home visit");
@@ -187,12 +160,12 @@ void DropoutCommands::Add(CLI::App& app) {
     dv1::RecordVisitRequest request;
     *request.mutable_meta() = Meta(g);
     request.set_case_id(case_id_);
-    if (!DateOption(request.mutable_visit()->mutable_date())) return;
+    if (!ParseDateOption("--date", date_, request.mutable_visit()->mutable_date(), rc)) return;
     for (const auto& v : visitors_) request.mutable_visit()->add_visitors(v);
     request.mutable_visit()->set_agreed(agreed_);
     request.mutable_visit()->set_next_step(next_);
     dv1::RecordVisitResponse response;
-    if (Call(&Stub::RecordVisit, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::RecordVisit, request, &response)) PrintCase(response.case_());
   });
 
   auto* exempt = dropout->add_subcommand("exempt", "record an exemption (e.g. medical) as the case's evidence");
@@ -204,9 +177,9 @@ void DropoutCommands::Add(CLI::App& app) {
     *request.mutable_meta() = Meta(g);
     request.set_case_id(case_id_);
     request.set_reason(reason_);
-    if (!DateOption(request.mutable_date())) return;
+    if (!ParseDateOption("--date", date_, request.mutable_date(), rc)) return;
     dv1::RecordExemptionResponse response;
-    if (Call(&Stub::RecordExemption, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::RecordExemption, request, &response)) PrintCase(response.case_());
   });
 
   auto* cross =
@@ -219,9 +192,9 @@ void DropoutCommands::Add(CLI::App& app) {
     *request.mutable_meta() = Meta(g);
     request.set_case_id(case_id_);
     request.set_note(note_);
-    if (!DateOption(request.mutable_date())) return;
+    if (!ParseDateOption("--date", date_, request.mutable_date(), rc)) return;
     dv1::CrossOffCaseResponse response;
-    if (Call(&Stub::CrossOffCase, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::CrossOffCase, request, &response)) PrintCase(response.case_());
   });
 
   auto* reopen = dropout->add_subcommand("reopen", "reopen a crossed-off case");
@@ -233,7 +206,7 @@ void DropoutCommands::Add(CLI::App& app) {
     request.set_case_id(case_id_);
     request.set_reason(reason_);
     dv1::ReopenCaseResponse response;
-    if (Call(&Stub::ReopenCase, request, &response)) PrintCase(response.case_());
+    if (client_.Call(&Stub::ReopenCase, request, &response)) PrintCase(response.case_());
   });
 
   auto* rates = dropout->add_subcommand("rates", "dropout rates per county and stage, disabled children's enrolment");
@@ -242,22 +215,23 @@ void DropoutCommands::Add(CLI::App& app) {
     dv1::GetRatesRequest request;
     request.set_county_code(county_);
     dv1::GetRatesResponse response;
-    if (!Call(&Stub::GetRates, request, &response)) return;
+    if (!client_.Call(&Stub::GetRates, request, &response)) return;
     if (g.json) return PrintJson(response);
     std::cout << "targets " << response.targets().version() << ": primary below "
-              << Percent(response.targets().primary_dropout_max_bp()) << ", junior middle below "
-              << Percent(response.targets().junior_middle_dropout_max_bp()) << ", disabled children enrolled at least "
-              << Percent(response.targets().disabled_enrolment_min_bp()) << "\n";
+              << FormatBasisPoints(response.targets().primary_dropout_max_bp()) << ", junior middle below "
+              << FormatBasisPoints(response.targets().junior_middle_dropout_max_bp())
+              << ", disabled children enrolled at least "
+              << FormatBasisPoints(response.targets().disabled_enrolment_min_bp()) << "\n";
     TableWriter table(std::cout, {{"county", 8}, {"stage", 14}, {"dropped out", 11}, {"of", 8}, {"rate", 9}, {"", 0}});
     for (const auto& c : response.counties()) {
       for (const auto& s : c.stages()) {
         table.Row({c.county_code(), Short(s.stage(), registry::v1::EducationStage_descriptor(), "EDUCATION_STAGE_"),
-                   std::to_string(s.dropped_out()), std::to_string(s.base()), Percent(s.rate_bp()),
+                   std::to_string(s.dropped_out()), std::to_string(s.base()), FormatBasisPoints(s.rate_bp()),
                    s.target_max_bp() == 0 ? "" : (s.meets_target() ? "meets target" : "ABOVE TARGET")});
       }
       table.Row({c.county_code(), "disabled (3)", std::to_string(c.disabled_enrolled()) + " enrolled",
                  std::to_string(c.disabled_children()),
-                 c.disabled_children() == 0 ? "-" : Percent(c.disabled_enrolment_bp()),
+                 c.disabled_children() == 0 ? "-" : FormatBasisPoints(c.disabled_enrolment_bp()),
                  c.disabled_children() == 0 ? "" : (c.disabled_meets_target() ? "meets target" : "BELOW TARGET")});
       table.Row({c.county_code(), "open cases", std::to_string(c.open_cases()), "", "",
                  c.cases_without_full_team() ? absl::StrCat(c.cases_without_full_team(), " without a full team") : ""});
@@ -283,7 +257,7 @@ void DropoutCommands::Add(CLI::App& app) {
                                   {"card", 0}});
     do {
       dv1::ListLeftBehindChildrenResponse response;
-      if (!Call(&Stub::ListLeftBehindChildren, request, &response)) return;
+      if (!client_.Call(&Stub::ListLeftBehindChildren, request, &response)) return;
       for (const auto& c : response.children()) {
         if (g.json) {
           PrintJson(c);
@@ -327,7 +301,7 @@ void DropoutCommands::Add(CLI::App& app) {
     request.set_school_contact_phone(contact_phone_);
     request.set_notes(note_);
     dv1::RecordLeftBehindCardResponse response;
-    if (!Call(&Stub::RecordLeftBehindCard, request, &response)) return;
+    if (!client_.Call(&Stub::RecordLeftBehindCard, request, &response)) return;
     if (g.json) return PrintJson(response.card());
     std::cout << "card of " << response.card().student_id() << " (" << response.card().name_masked()
               << "): " << (response.card().complete() ? "complete" : "incomplete") << "\n";

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/core/text_file.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 #include "services/subsidy/domain/entitlement_calc.h"
@@ -86,8 +87,7 @@ absl::StatusOr<std::map<std::string, sv1::UpstreamPovertyEvidence>> ReadEvidence
   return evidence;
 }
 
-std::string Basis(const sv1::StudentFacts& facts, const sv1::UpstreamPovertyEvidence* evidence, int year,
-                  int transition) {
+std::string Basis(const sv1::UpstreamPovertyEvidence* evidence, int year, int transition) {
   if (evidence == nullptr || evidence->year_exited() == 0) return "建档立卡";
   if (year - evidence->year_exited() <= transition) {
     return absl::StrCat("已脱贫 ", evidence->year_exited(), "（过渡期内）");
@@ -104,7 +104,7 @@ absl::StatusOr<HandOffList> BuildHandOffList(HandOffKind kind, const HandOffInpu
     return absl::InvalidArgumentError(
         absl::StrCat("--exit-transition-years ", in.exit_transition_years, " is outside 0-30"));
   }
-  ASSIGN_OR_RETURN(std::string policy_text, ReadWholeFile(in.policy));
+  ASSIGN_OR_RETURN(std::string policy_text, ReadTextFile(in.policy));
   ASSIGN_OR_RETURN(sv1::Policy policy, subsidy::ParsePolicyFile(in.policy, policy_text));
   if (kind == HandOffKind::kCreditLoan && policy.credit_loan_cap_fen_per_year() == 0) {
     return absl::FailedPreconditionError(
@@ -154,7 +154,7 @@ absl::StatusOr<HandOffList> BuildHandOffList(HandOffKind kind, const HandOffInpu
                                out.national_id = id;
                                out.school_code = student->school_code();
                                out.grade = student->grade();
-                               out.basis = Basis(facts, e, in.year, in.exit_transition_years);
+                               out.basis = Basis(e, in.year, in.exit_transition_years);
                                if (kind == HandOffKind::kCreditLoan) {
                                  out.fen_per_year = policy.credit_loan_cap_fen_per_year();
                                } else {

@@ -5,10 +5,8 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "services/common/core/money.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/national_id.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
@@ -20,37 +18,12 @@ namespace {
 namespace pv1 = zizhu::pairing::v1;
 using Stub = pv1::PairingService::Stub;
 
-std::string Percent(int32_t bp) { return absl::StrFormat("%d.%02d %%", bp / 100, bp % 100); }
-
 class PairingCommands final : public CommandGroup {
  public:
   explicit PairingCommands(Cli& cli) : CommandGroup(cli) {}
   void Add(CLI::App& app) override;
 
  private:
-  template <typename Request, typename Response>
-  bool Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*), const Request& request,
-            Response* response) {
-    if (!stub_) {
-      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g, g.pairing, true);
-      if (!channel.ok()) std::exit(FailStatus(channel.status()));
-      stub_ = pv1::PairingService::NewStub(*channel);
-    }
-    grpc::Status status = (stub_.get()->*method)(Context(g).get(), request, response);
-    if (!status.ok()) rc = FailRpc(status);
-    return status.ok();
-  }
-  // A date option into `date` (left unset when empty).
-  bool ParseDateOption(const std::string& option, const std::string& text, registry::v1::Date* date) {
-    if (text.empty()) return true;
-    absl::StatusOr<registry::v1::Date> parsed = registry::ParseDate(text);
-    if (!parsed.ok()) {
-      rc = Fail(absl::StrCat(option, " '", text, "': ", parsed.status().message()));
-      return false;
-    }
-    *date = *parsed;
-    return true;
-  }
   void PrintPair(const pv1::PairRecord& p) {
     if (g.json) return PrintJson(p);
     std::cout << "pair " << p.pair_id() << ": " << p.urban_school() << " -> " << p.rural_school()
@@ -68,7 +41,7 @@ class PairingCommands final : public CommandGroup {
     }
   }
 
-  std::unique_ptr<Stub> stub_;
+  ServiceClient<pv1::PairingService> client_{g, rc, g.pairing};
   std::string kind_, urban_, rural_, urban_teacher_, rural_teacher_, start_, end_, pair_, reason_, date_, description_,
       direction_, person_, item_, value_, school_, subject_, county_, scope_, name_, from_, to_, semester_, teacher_,
       file_;
@@ -96,12 +69,12 @@ void PairingCommands::Add(CLI::App& app) {
     request.set_rural_school(rural_);
     request.set_urban_teacher(urban_teacher_);
     request.set_rural_teacher(rural_teacher_);
-    if (!ParseDateOption("--start", start_, request.mutable_start()) ||
-        !ParseDateOption("--end", end_, request.mutable_end())) {
+    if (!ParseDateOption("--start", start_, request.mutable_start(), rc) ||
+        !ParseDateOption("--end", end_, request.mutable_end(), rc)) {
       return;
     }
     pv1::FormPairResponse response;
-    if (Call(&Stub::FormPair, request, &response)) PrintPair(response.pair());
+    if (client_.Call(&Stub::FormPair, request, &response)) PrintPair(response.pair());
   });
 
   auto* end = pairing->add_subcommand("end", "end a pair");
@@ -113,9 +86,9 @@ void PairingCommands::Add(CLI::App& app) {
     *request.mutable_meta() = Meta(g);
     request.set_pair_id(pair_);
     request.set_reason(reason_);
-    if (!ParseDateOption("--date", date_, request.mutable_end())) return;
+    if (!ParseDateOption("--date", date_, request.mutable_end(), rc)) return;
     pv1::EndPairResponse response;
-    if (Call(&Stub::EndPair, request, &response)) PrintPair(response.pair());
+    if (client_.Call(&Stub::EndPair, request, &response)) PrintPair(response.pair());
   });
 
   auto* activity = pairing->add_subcommand("activity", "record an activity of a pair");
@@ -144,7 +117,7 @@ void PairingCommands::Add(CLI::App& app) {
       return;
     }
     a->set_kind(kind);
-    if (!ParseDateOption("--date", date_, a->mutable_date())) return;
+    if (!ParseDateOption("--date", date_, a->mutable_date(), rc)) return;
     if (!direction_.empty()) {
       pv1::Direction direction;
       if (!pv1::Direction_Parse("DIRECTION_" + absl::AsciiStrToUpper(direction_), &direction)) {
@@ -168,7 +141,7 @@ void PairingCommands::Add(CLI::App& app) {
     a->set_school_code(school_);
     a->set_subject(subject_);
     pv1::RecordActivityResponse response;
-    if (Call(&Stub::RecordActivity, request, &response)) PrintPair(response.pair());
+    if (client_.Call(&Stub::RecordActivity, request, &response)) PrintPair(response.pair());
   });
 
   auto* pairs = pairing->add_subcommand("pairs", "pairs in your scope");
@@ -181,7 +154,7 @@ void PairingCommands::Add(CLI::App& app) {
                       {{"pair", 50}, {"kind", 8}, {"urban", 13}, {"rural", 13}, {"from", 10}, {"activities", 0}});
     do {
       pv1::ListPairsResponse response;
-      if (!Call(&Stub::ListPairs, request, &response)) return;
+      if (!client_.Call(&Stub::ListPairs, request, &response)) return;
       for (const auto& p : response.pairs()) {
         if (g.json) {
           PrintJson(p);
@@ -200,7 +173,7 @@ void PairingCommands::Add(CLI::App& app) {
     pv1::GetPairRequest request;
     request.set_pair_id(pair_);
     pv1::GetPairResponse response;
-    if (Call(&Stub::GetPair, request, &response)) PrintPair(response.pair());
+    if (client_.Call(&Stub::GetPair, request, &response)) PrintPair(response.pair());
   });
 
   auto* plan = pairing->add_subcommand("plan", "set a plan's targets for a period");
@@ -217,12 +190,13 @@ void PairingCommands::Add(CLI::App& app) {
     pv1::PlanRecord* p = request.mutable_plan();
     p->set_scope(scope_);
     p->set_name(name_);
-    if (!ParseDateOption("--from", from_, p->mutable_from()) || !ParseDateOption("--to", to_, p->mutable_to())) return;
+    if (!ParseDateOption("--from", from_, p->mutable_from(), rc) || !ParseDateOption("--to", to_, p->mutable_to(), rc))
+      return;
     p->set_school_pairs(school_pairs_);
     p->set_teacher_pairs(teacher_pairs_);
     p->set_demonstration_lessons(lessons_);
     pv1::SetPlanResponse response;
-    if (Call(&Stub::SetPlan, request, &response) && !g.json) {
+    if (client_.Call(&Stub::SetPlan, request, &response) && !g.json) {
       std::cout << "plan " << response.plan().plan_id() << " set\n";
     }
   });
@@ -233,7 +207,7 @@ void PairingCommands::Add(CLI::App& app) {
     pv1::GetProgressRequest request;
     request.set_plan_id(name_);
     pv1::GetProgressResponse r;
-    if (!Call(&Stub::GetProgress, request, &r)) return;
+    if (!client_.Call(&Stub::GetProgress, request, &r)) return;
     if (g.json) return PrintJson(r);
     std::cout << "plan " << r.plan().plan_id() << " (" << registry::FormatDate(r.plan().from()) << " to "
               << registry::FormatDate(r.plan().to()) << "):\n"
@@ -251,7 +225,7 @@ void PairingCommands::Add(CLI::App& app) {
     request.set_semester(semester_);
     request.set_county_code(county_);
     pv1::ListMissedActivitiesResponse response;
-    if (!Call(&Stub::ListMissedActivities, request, &response)) return;
+    if (!client_.Call(&Stub::ListMissedActivities, request, &response)) return;
     for (const auto& m : response.missed()) {
       if (g.json) {
         PrintJson(m);
@@ -284,7 +258,7 @@ void PairingCommands::Add(CLI::App& app) {
       t->set_backbone(parts[3] == "yes");
     }
     pv1::DeclareTeachersResponse response;
-    if (Call(&Stub::DeclareTeachers, request, &response) && !g.json) {
+    if (client_.Call(&Stub::DeclareTeachers, request, &response) && !g.json) {
       std::cout << response.rotation().backbone_teachers() << " backbone teachers declared\n";
     }
   });
@@ -302,14 +276,14 @@ void PairingCommands::Add(CLI::App& app) {
     request.set_year(year_);
     request.set_teacher_id(teacher_);
     request.set_to_school(school_);
-    if (!ParseDateOption("--from", from_, request.mutable_from())) return;
+    if (!ParseDateOption("--from", from_, request.mutable_from(), rc)) return;
     pv1::RotateTeacherResponse response;
-    if (!Call(&Stub::RotateTeacher, request, &response)) return;
+    if (!client_.Call(&Stub::RotateTeacher, request, &response)) return;
     if (g.json) return PrintJson(response.rotation());
     const auto& r = response.rotation();
     std::cout << r.rotated() << " of " << r.backbone_teachers()
-              << " backbone teachers rotated: " << Percent(r.rate_bp()) << " (target " << Percent(r.target_min_bp())
-              << ")\n";
+              << " backbone teachers rotated: " << FormatBasisPoints(r.rate_bp()) << " (target "
+              << FormatBasisPoints(r.target_min_bp()) << ")\n";
   });
 
   auto* rotation = pairing->add_subcommand("rotation", "a county's rotation of a year against the target");
@@ -320,12 +294,13 @@ void PairingCommands::Add(CLI::App& app) {
     request.set_county_code(county_);
     request.set_year(year_);
     pv1::GetRotationResponse response;
-    if (!Call(&Stub::GetRotation, request, &response)) return;
+    if (!client_.Call(&Stub::GetRotation, request, &response)) return;
     if (g.json) return PrintJson(response);
     const auto& r = response.rotation();
     std::cout << "county " << r.county_code() << " " << r.year() << ": " << r.rotated() << " of "
-              << r.backbone_teachers() << " backbone teachers rotated, " << Percent(r.rate_bp()) << " (target "
-              << Percent(r.target_min_bp()) << "): " << (r.meets_target() ? "meets target" : "BELOW TARGET") << "\n";
+              << r.backbone_teachers() << " backbone teachers rotated, " << FormatBasisPoints(r.rate_bp())
+              << " (target " << FormatBasisPoints(r.target_min_bp())
+              << "): " << (r.meets_target() ? "meets target" : "BELOW TARGET") << "\n";
   });
 }
 

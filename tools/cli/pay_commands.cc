@@ -28,18 +28,6 @@ class PayCommands final : public CommandGroup {
   void Add(CLI::App& app) override;
 
  private:
-  template <typename Request, typename Response>
-  bool Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*), const Request& request,
-            Response* response) {
-    if (!stub_) {
-      absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g, g.disbursement, true);
-      if (!channel.ok()) std::exit(FailStatus(channel.status()));
-      stub_ = dv1::DisbursementService::NewStub(*channel);
-    }
-    grpc::Status status = (stub_.get()->*method)(Context(g).get(), request, response);
-    if (!status.ok()) rc = FailRpc(status);
-    return status.ok();
-  }
   // The account named by --county, --source, --semester.
   bool Key(dv1::AccountKey* key) {
     subsidy::v1::FundSource source;
@@ -69,7 +57,7 @@ class PayCommands final : public CommandGroup {
               << (b.debits() == b.credits() ? "" : "  (DEBITS AND CREDITS DIFFER)") << "\n";
   }
 
-  std::unique_ptr<Stub> stub_;
+  ServiceClient<dv1::DisbursementService> client_{g, rc, g.disbursement};
   std::string county_, source_, semester_, document_, yuan_, state_, batch_id_, bank_, out_, encoding_ = "gbk", file_,
                                                                                              note_;
   std::vector<std::string> payments_, card_prefixes_;
@@ -89,7 +77,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_semester(semester_);
     request.set_county_code(county_);
     dv1::ListAccountsResponse response;
-    if (!Call(&Stub::ListAccounts, request, &response)) return;
+    if (!client_.Call(&Stub::ListAccounts, request, &response)) return;
     TableWriter table(
         std::cout,
         {{"account", 30}, {"allocated", 12}, {"available", 12}, {"committed", 12}, {"at bank", 12}, {"paid", 0}});
@@ -120,7 +108,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_fen(fen->fen());
     request.set_document_ref(document_);
     dv1::AllocateFundsResponse response;
-    if (Call(&Stub::AllocateFunds, request, &response)) PrintAccount(response.account());
+    if (client_.Call(&Stub::AllocateFunds, request, &response)) PrintAccount(response.account());
   });
 
   auto* payments = pay->add_subcommand("payments", "an account's payments (--state failed: the work queue)");
@@ -143,7 +131,7 @@ void PayCommands::Add(CLI::App& app) {
         {{"payment", 60}, {"name", 8}, {"yuan", 10}, {"state", 14}, {"try", 3}, {"card fixed", 10}, {"reason", 0}});
     do {
       dv1::ListPaymentsResponse response;
-      if (!Call(&Stub::ListPayments, request, &response)) return;
+      if (!client_.Call(&Stub::ListPayments, request, &response)) return;
       for (const auto& p : response.payments()) {
         if (g.json) {
           PrintJson(p);
@@ -176,7 +164,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_max_lines(max_lines_);
     for (const auto& prefix : card_prefixes_) request.add_card_prefixes(prefix);
     dv1::BuildBatchResponse response;
-    if (!Call(&Stub::BuildBatch, request, &response)) return;
+    if (!client_.Call(&Stub::BuildBatch, request, &response)) return;
     if (g.json) return PrintJson(response.batch());
     std::cout << "batch " << response.batch().batch_id() << ": " << response.batch().lines_size() << " payments, "
               << Yuan(response.batch().total_fen()) << " yuan\n";
@@ -193,7 +181,7 @@ void PayCommands::Add(CLI::App& app) {
     if (!Key(request.mutable_account())) return;
     request.set_batch_id(batch_id_);
     dv1::ExportBankFileResponse response;
-    if (!Call(&Stub::ExportBankFile, request, &response)) return;
+    if (!client_.Call(&Stub::ExportBankFile, request, &response)) return;
     absl::Status written = WriteBankFile(out_, encoding_, response);
     if (!written.ok()) {
       rc = FailStatus(written);
@@ -226,7 +214,7 @@ void PayCommands::Add(CLI::App& app) {
           absl::StrCat("return-", Sha256Hex(batch_id_).substr(0, 16), "-", request.file_sha256().substr(0, 32)));
     }
     dv1::RecordBankReturnResponse response;
-    if (!Call(&Stub::RecordBankReturn, request, &response)) return;
+    if (!client_.Call(&Stub::RecordBankReturn, request, &response)) return;
     if (g.json) return PrintJson(response);
     std::cout << "batch " << batch_id_ << ": " << response.batch().paid() << " paid ("
               << Yuan(response.batch().paid_fen()) << " yuan), " << response.batch().failed() << " failed ("
@@ -254,7 +242,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_corrected_cards(corrected_);
     request.set_note(note_);
     dv1::RetryPaymentsResponse response;
-    if (!Call(&Stub::RetryPayments, request, &response)) return;
+    if (!client_.Call(&Stub::RetryPayments, request, &response)) return;
     if (!g.json) std::cout << "retried " << response.retried() << " payments (new attempts)\n";
     PrintAccount(response.account());
   });
@@ -277,7 +265,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_fen(fen->fen());
     request.set_reason(note_);
     dv1::ReversePaymentResponse response;
-    if (!Call(&Stub::ReversePayment, request, &response)) return;
+    if (!client_.Call(&Stub::ReversePayment, request, &response)) return;
     if (g.json) return PrintJson(response);
     std::cout << "payment " << response.payment().payment_id()
               << " is failed again (owed): " << response.payment().failure_reason() << "\n";
@@ -302,7 +290,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_fen(fen->fen());
     request.set_document_ref(document_);
     dv1::RecoverOverpaymentResponse response;
-    if (!Call(&Stub::RecoverOverpayment, request, &response)) return;
+    if (!client_.Call(&Stub::RecoverOverpayment, request, &response)) return;
     if (g.json) return PrintJson(response);
     std::cout << "payment " << response.payment().payment_id() << ": " << Yuan(response.payment().overpaid_fen())
               << " yuan still overpaid\n";
@@ -318,7 +306,7 @@ void PayCommands::Add(CLI::App& app) {
     list.set_semester(semester_);
     list.set_county_code(county_);
     dv1::ListAccountsResponse accounts;
-    if (!Call(&Stub::ListAccounts, list, &accounts)) return;
+    if (!client_.Call(&Stub::ListAccounts, list, &accounts)) return;
     std::map<std::pair<std::string, std::string>, DisclosureRow> by_student;  // (school, student)
     for (const auto& a : accounts.accounts()) {
       dv1::ListPaymentsRequest request;
@@ -327,7 +315,7 @@ void PayCommands::Add(CLI::App& app) {
       request.set_page_size(1000);
       do {
         dv1::ListPaymentsResponse response;
-        if (!Call(&Stub::ListPayments, request, &response)) return;
+        if (!client_.Call(&Stub::ListPayments, request, &response)) return;
         for (const auto& p : response.payments()) {
           DisclosureRow& row = by_student[{p.school_code(), p.student_id()}];
           row.school_code = p.school_code();
@@ -402,7 +390,7 @@ void PayCommands::Add(CLI::App& app) {
     request.set_semester(semester_);
     request.set_county_code(county_);
     dv1::ReconcileResponse response;
-    if (!Call(&Stub::Reconcile, request, &response)) return;
+    if (!client_.Call(&Stub::Reconcile, request, &response)) return;
     if (g.json) return PrintJson(response);
     for (const auto& a : response.accounts()) {
       PrintAccount(a.account());

@@ -7,6 +7,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/core/text_file.h"
 #include "services/subsidy/domain/policy_file.h"
 #include "services/subsidy/domain/semester.h"
 #include "tools/cli/commands.h"
@@ -54,7 +55,7 @@ class PolicyCommands final : public CommandGroup {
     auto* check = policy->add_subcommand("check", "check a policy file offline (names line and field)");
     check->add_option("file", file_, "YAML policy file")->required();
     check->callback([this] {
-      absl::StatusOr<std::string> text = ReadWholeFile(file_);
+      absl::StatusOr<std::string> text = ReadTextFile(file_);
       if (!text.ok()) {
         rc = FailStatus(text.status());
         return;
@@ -71,7 +72,7 @@ class PolicyCommands final : public CommandGroup {
     load->add_option("file", file_, "YAML policy file")->required();
     load->add_flag("--draft", draft_, "load as a draft: used by what-if only, until published");
     load->callback([this] {
-      absl::StatusOr<std::string> text = ReadWholeFile(file_);
+      absl::StatusOr<std::string> text = ReadTextFile(file_);
       if (!text.ok()) {
         rc = FailStatus(text.status());
         return;

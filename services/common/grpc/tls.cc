@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/core/text_file.h"
 
 namespace zizhu::grpc_kit {
 namespace {
@@ -46,13 +47,7 @@ std::string ReadTokenFile(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(token));
 }
 
-absl::StatusOr<std::string> ReadPemFile(const std::string& path, const char* what) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " '", path, "'"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+absl::StatusOr<std::string> ReadPemFile(const std::string& path, const char* what) { return ReadTextFile(path, what); }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const ServerTls& tls) {
   if (tls.insecure_plaintext) return grpc::InsecureServerCredentials();

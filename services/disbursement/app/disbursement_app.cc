@@ -265,19 +265,18 @@ absl::StatusOr<v1::ListPaymentsResponse> DisbursementApp::ListPayments(const aut
       by_state ? keys::PaymentStatePrefix(account, request.state()) : keys::PaymentPrefix(account);
   v1::ListPaymentsResponse response;
   RowsAccount rows(*store_);
-  ASSIGN_OR_RETURN(
-      *response.mutable_next_page_token(),
-      storage::ScanPage(*store_, prefix, request.page_token(), page_size,
-                        [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
-                          ASSIGN_OR_RETURN(auto payment, rows.Payment(account, key.substr(prefix.size())));
-                          if (!payment) return false;
-                          if (payment->state() == v1::PAYMENT_STATE_FAILED) {
-                            ASSIGN_OR_RETURN(auto card, rows.FindPayeeCard(payment->student_id()));
-                            payment->set_card_corrected(card && card->revision > payment->sent_card_revision());
-                          }
-                          *response.add_payments() = *payment;
-                          return true;
-                        }));
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   storage::ScanPage(*store_, prefix, request.page_token(), page_size,
+                                     [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                                       ASSIGN_OR_RETURN(auto payment, rows.Payment(account, key.substr(prefix.size())));
+                                       if (!payment) return false;
+                                       if (payment->state() == v1::PAYMENT_STATE_FAILED) {
+                                         ASSIGN_OR_RETURN(auto card, rows.FindPayeeCard(payment->student_id()));
+                                         payment->set_card_corrected(CardCorrected(*payment, card));
+                                       }
+                                       *response.add_payments() = *payment;
+                                       return true;
+                                     }));
   return response;
 }
 

@@ -415,6 +415,10 @@ absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& ke
   return One(key, balances, retried);
 }
 
+bool CardCorrected(const v1::Payment& payment, const std::optional<PayeeCard>& card) {
+  return card && card->revision > payment.sent_card_revision();
+}
+
 absl::StatusOr<Events> DecideRetryCorrected(AccountState& state, const v1::AccountKey& key, const std::string& note) {
   RETURN_IF_ERROR(CheckKey(key));
   if (note.empty()) return absl::InvalidArgumentError("note is required (what was corrected)");
@@ -427,7 +431,7 @@ absl::StatusOr<Events> DecideRetryCorrected(AccountState& state, const v1::Accou
       read_error = card.status();
       return false;
     }
-    if (*card && (*card)->revision > p.sent_card_revision()) corrected.push_back(p.payment_id());
+    if (CardCorrected(p, *card)) corrected.push_back(p.payment_id());
     return true;
   }));
   RETURN_IF_ERROR(read_error);

@@ -86,6 +86,10 @@ absl::StatusOr<Events> DecideRecordExport(AccountState& state, const v1::Account
 // Failed payments become pending again, for a new attempt.
 absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
                                    const std::vector<std::string>& payment_ids, const std::string& note);
+// Whether the registry has corrected the payee's card since the payment's
+// last attempt was sent (a later card revision).
+bool CardCorrected(const v1::Payment& payment, const std::optional<PayeeCard>& card);
+
 // Every failed payment whose payee's card the registry corrected after the
 // failed attempt was sent (its revision is later) becomes pending again.
 // FAILED_PRECONDITION when there is none.

@@ -7,27 +7,19 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "services/common/core/civil_date.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
 #include "services/dropout/app/dropout_keys.h"
 #include "services/dropout/domain/rates.h"
+#include "services/registry/domain/plausibility.h"
+#include "services/registry/domain/registry_decisions.h"
 
 namespace zizhu::dropout {
 namespace {
 
 namespace rv1 = zizhu::registry::v1;
-
-rv1::Date Today(absl::Time now) {
-  const absl::CivilDay day = CivilDayInChina(now);
-  rv1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
 
 bool Set(const rv1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
 
@@ -82,7 +74,7 @@ void DropoutApp::OnCase(const auth::Caller& caller, const Request& request, cons
       caller, request,
       [decide](storage::ProjectionBatch& view, absl::Time now) {
         RowsLedger rows(view);
-        return decide(rows, Today(now));
+        return decide(rows, registry::DateInChina(now));
       },
       [this, case_id](const common::v1::CommandOutcome&) -> absl::StatusOr<Response> {
         Response response;
@@ -118,7 +110,7 @@ void DropoutApp::OpenCase(const auth::Caller& caller, const v1::OpenCaseRequest&
   commands_->Run<v1::OpenCaseResponse>(
       caller, request,
       [facts, opened_on = request.opened_on()](storage::ProjectionBatch& view, absl::Time now) mutable {
-        facts.opened_on = Set(opened_on) ? opened_on : Today(now);
+        facts.opened_on = Set(opened_on) ? opened_on : registry::DateInChina(now);
         RowsLedger state(view);
         return DecideOpenCase(state, facts);
       },
@@ -186,9 +178,7 @@ void DropoutApp::ReopenCase(const auth::Caller& caller, const v1::ReopenCaseRequ
 absl::StatusOr<rv1::ProtectedValue> DropoutApp::Protect(const std::string& phone, const std::string& field) const {
   rv1::ProtectedValue out;
   if (phone.empty()) return out;
-  if (phone.size() < 7 || phone.size() > 20 || phone.find_first_not_of("0123456789-+ ") != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " '", MaskPhone(phone), "' is not a phone number"));
-  }
+  RETURN_IF_ERROR(registry::CheckPhone(field, phone));
   ASSIGN_OR_RETURN(*out.mutable_sealed(), vault_->Seal(phone, "phone"));
   out.set_masked(MaskPhone(phone));
   return out;
@@ -308,35 +298,31 @@ absl::StatusOr<v1::GetRatesResponse> DropoutApp::GetRates(const auth::Caller& ca
     return true;
   }));
   RowsLedger rows(*store_);
+  // Disabled children of the three categories: enrolled per the registry (its
+  // county then counts) or per the student-status roster.
+  auto count_disabled = [&](const v1::UpstreamDisabledChild& d) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string county, rows.CountyCode(d.county()));
+    ASSIGN_OR_RETURN(bool enrolled, rows.EnrolledByStatusRoster(d.national_id_hash()));
+    ASSIGN_OR_RETURN(auto student, rows.StudentOfHash(d.national_id_hash()));
+    if (student) {
+      ASSIGN_OR_RETURN(auto child, rows.FindChild(*student));
+      if (child) {
+        county = child->county_code();
+        enrolled = enrolled || child->status() == rv1::ENROLMENT_STATUS_ENROLLED;
+      }
+    }
+    if (!wanted(county)) return absl::OkStatus();
+    CountyCounts& c = counties[county];
+    ++c.disabled_children;
+    if (enrolled) ++c.disabled_enrolled;
+    return absl::OkStatus();
+  };
   absl::Status failure;
   RETURN_IF_ERROR(store_->Scan(keys::kDisabledPrefix, "", [&](const std::string& key, const std::string& value) {
     v1::UpstreamDisabledChild d;
-    if (!d.ParseFromString(value)) return true;
-    absl::StatusOr<std::string> county = rows.CountyCode(d.county());
-    if (!county.ok()) {
-      failure = county.status();
-      return false;
-    }
-    bool enrolled = false;
-    absl::StatusOr<std::optional<std::string>> student = rows.StudentOfHash(d.national_id_hash());
-    absl::StatusOr<bool> by_roster = rows.EnrolledByStatusRoster(d.national_id_hash());
-    if (!student.ok() || !by_roster.ok()) {
-      failure = !student.ok() ? student.status() : by_roster.status();
-      return false;
-    }
-    if (*student) {
-      absl::StatusOr<std::optional<v1::UpstreamChild>> child = rows.FindChild(**student);
-      if (child.ok() && *child) {
-        *county = (*child)->county_code();
-        enrolled = (*child)->status() == rv1::ENROLMENT_STATUS_ENROLLED;
-      }
-    }
-    enrolled = enrolled || *by_roster;
-    if (!wanted(*county)) return true;
-    CountyCounts& c = counties[*county];
-    ++c.disabled_children;
-    if (enrolled) ++c.disabled_enrolled;
-    return true;
+    failure = d.ParseFromString(value) ? count_disabled(d)
+                                       : absl::DataLossError(absl::StrCat("projection row '", key, "' does not parse"));
+    return failure.ok();
   }));
   RETURN_IF_ERROR(failure);
   for (auto& [county, c] : counties) {
@@ -345,9 +331,11 @@ absl::StatusOr<v1::GetRatesResponse> DropoutApp::GetRates(const auth::Caller& ca
       if (parts.size() != 5 || parts[3] != std::to_string(v1::CASE_STATE_OPEN)) return true;
       ++c.open_cases;
       absl::StatusOr<std::optional<v1::CaseRecord>> found = rows.Case(parts[4]);
+      failure = found.status();
       if (found.ok() && *found && !(*found)->team_complete()) ++c.cases_without_full_team;
-      return true;
+      return failure.ok();
     }));
+    RETURN_IF_ERROR(failure);
   }
   v1::GetRatesResponse response;
   for (const auto& [county, c] : counties) *response.add_counties() = RatesOf(county, c, targets_);
@@ -368,10 +356,7 @@ absl::StatusOr<v1::LeftBehindCard> DropoutApp::CardView(const v1::UpstreamChild&
   for (auto& p : *card.mutable_parents()) p.mutable_phone()->clear_sealed();  // masked only on the way out
   card.mutable_school_contact_phone()->clear_sealed();
   card.mutable_guardian()->mutable_phone()->clear_sealed();
-  bool parent_reachable = false;
-  for (const auto& p : card.parents()) parent_reachable |= !p.work_place().empty() && !p.phone().masked().empty();
-  card.set_complete(!child.guardian().name().empty() && parent_reachable && !card.school_contact_name().empty() &&
-                    !card.school_contact_phone().masked().empty());
+  card.set_complete(CardComplete(card));
   return card;
 }
 

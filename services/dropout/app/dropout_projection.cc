@@ -7,6 +7,7 @@
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
+#include "services/common/storage/count_rows.h"
 #include "services/common/storage/rows.h"
 #include "services/dropout/app/dropout_keys.h"
 #include "services/registry/domain/cross_match.h"
@@ -31,19 +32,6 @@ void OnOwnEvent(es::EventDispatcher<Batch&>& on) {
   });
 }
 
-absl::Status AddToCount(Batch& batch, const std::string& key, int64_t delta) {
-  ASSIGN_OR_RETURN(auto row, batch.Get(key));
-  int64_t count = 0;
-  if (row && !absl::SimpleAtoi(*row, &count)) return absl::DataLossError(absl::StrCat("bad count row '", key, "'"));
-  count += delta;
-  if (count == 0) {
-    batch.Delete(key);
-  } else {
-    batch.Put(key, std::to_string(count));
-  }
-  return absl::OkStatus();
-}
-
 bool LeftBehind(const v1::UpstreamChild& c) {
   return std::find(c.categories().begin(), c.categories().end(), rv1::POVERTY_CATEGORY_LEFT_BEHIND) !=
          c.categories().end();
@@ -51,14 +39,14 @@ bool LeftBehind(const v1::UpstreamChild& c) {
 
 // Removes a child's counted and indexed rows (before a change).
 absl::Status Unindex(Batch& batch, const v1::UpstreamChild& c) {
-  RETURN_IF_ERROR(AddToCount(batch, keys::Count(c.county_code(), c.stage(), c.status()), -1));
+  RETURN_IF_ERROR(storage::AddToCount(batch, keys::Count(c.county_code(), c.stage(), c.status()), -1));
   if (LeftBehind(c)) batch.Delete(keys::LeftBehind(c.county_code(), c.school_code(), c.student_id()));
   return absl::OkStatus();
 }
 
 // Writes a child with its counted and indexed rows.
 absl::Status Index(Batch& batch, const v1::UpstreamChild& c) {
-  RETURN_IF_ERROR(AddToCount(batch, keys::Count(c.county_code(), c.stage(), c.status()), 1));
+  RETURN_IF_ERROR(storage::AddToCount(batch, keys::Count(c.county_code(), c.stage(), c.status()), 1));
   if (LeftBehind(c)) batch.Put(keys::LeftBehind(c.county_code(), c.school_code(), c.student_id()), "");
   batch.Put(keys::Child(c.student_id()), SerializeDeterministic(c));
   return absl::OkStatus();
@@ -81,10 +69,6 @@ absl::Status Change(Batch& batch, const std::string& student_id,
 
 registry::EventStamp Stamp(const Envelope& envelope) {
   return registry::EventStamp{envelope.aggregate_version(), envelope.occurred_at()};
-}
-
-rv1::Date DateOf(const Envelope& envelope) {
-  return registry::DateInChina(absl::FromUnixSeconds(envelope.occurred_at().seconds()));
 }
 
 // The registry's record of a student after a change (its pure fold).
@@ -167,7 +151,8 @@ RegistryRows::RegistryRows() {
         for (const rv1::AppliedRosterRow& row : e.rows()) {
           const rv1::RosterPerson& p = row.person();
           batch.Put(keys::Entry(e.source(), p.national_id_hash()),
-                    SerializeDeterministic(registry::RosterEntryOf(e.source(), row, e.import_id(), DateOf(envelope))));
+                    SerializeDeterministic(registry::RosterEntryOf(e.source(), row, e.import_id(),
+                                                                   registry::DateInChina(envelope.occurred_at()))));
           if (e.source() == rv1::ROSTER_SOURCE_STUDENT_STATUS) {
             if (p.enrolment_status() == rv1::ENROLMENT_STATUS_ENROLLED && row.change() != rv1::ROSTER_CHANGE_EXIT) {
               batch.Put(keys::StatusRosterEnrolled(p.national_id_hash()), "");

@@ -33,6 +33,13 @@ absl::Status Put(DropoutRows& rows, const std::optional<v1::CaseRecord>& before,
 
 }  // namespace
 
+bool CardComplete(const v1::LeftBehindCard& card) {
+  bool parent_reachable = false;
+  for (const auto& p : card.parents()) parent_reachable |= !p.work_place().empty() && !p.phone().masked().empty();
+  return !card.guardian().name().empty() && parent_reachable && !card.school_contact_name().empty() &&
+         !card.school_contact_phone().masked().empty();
+}
+
 bool TeamComplete(const google::protobuf::RepeatedPtrField<v1::TeamMember>& team) {
   std::set<int> roles;
   for (const auto& m : team) roles.insert(m.role());

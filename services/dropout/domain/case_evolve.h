@@ -12,6 +12,10 @@ namespace zizhu::dropout {
 // Unknown types are skipped (OK).
 absl::Status FoldDropoutEvent(const google::protobuf::Message& event, int64_t version, DropoutRows& rows);
 
+// Whether a left-behind child's card is complete: a guardian, a parent
+// reachable (work place and phone), the school's contact and phone.
+bool CardComplete(const v1::LeftBehindCard& card);
+
 // Whether a team holds one teacher, one village cadre and one guardian.
 bool TeamComplete(const google::protobuf::RepeatedPtrField<v1::TeamMember>& team);
 

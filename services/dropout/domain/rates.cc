@@ -31,11 +31,6 @@ absl::StatusOr<int32_t> Percent(const std::string& file, const YAML::Node& paren
 
 }  // namespace
 
-int32_t BasisPoints(int64_t part, int64_t whole) {
-  if (whole <= 0) return 0;
-  return static_cast<int32_t>((part * 20000 + whole) / (2 * whole));
-}
-
 v1::CountyRates RatesOf(const std::string& county_code, const CountyCounts& counts, const v1::Targets& targets) {
   v1::CountyRates r;
   r.set_county_code(county_code);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/common/core/basis_points.h"
 #include "zizhu/dropout/v1/records.pb.h"
 
 namespace zizhu::dropout {
@@ -24,9 +25,6 @@ struct CountyCounts {
   int64_t open_cases = 0;
   int64_t cases_without_full_team = 0;
 };
-
-// part / whole in basis points, rounded half up; 0 when whole is 0.
-int32_t BasisPoints(int64_t part, int64_t whole);
 
 v1::CountyRates RatesOf(const std::string& county_code, const CountyCounts& counts, const v1::Targets& targets);
 

@@ -3,6 +3,7 @@
 // a school and its students.
 #pragma once
 
+#include "services/common/core/text_file.h"
 #include "services/dropout/domain/rates.h"
 #include "services/dropout/dropout.h"
 #include "services/subsidy/tests/subsidy_harness.h"
@@ -19,10 +20,7 @@ using RegistryStub = registry::v1::RegistryService::Stub;
 namespace rv1 = zizhu::registry::v1;
 
 inline v1::Targets DefaultTargets() {
-  std::ifstream in(ZIZHU_DROPOUT_TARGETS);
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseTargetsFile(ZIZHU_DROPOUT_TARGETS, text.str()).value();
+  return ParseTargetsFile(ZIZHU_DROPOUT_TARGETS, ReadTextFile(ZIZHU_DROPOUT_TARGETS).value()).value();
 }
 
 class DropoutUnderTest {

@@ -1,28 +1,19 @@
 #include "services/pairing/app/pairing_app.h"
 
 #include "absl/strings/str_cat.h"
-#include "services/common/core/civil_date.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/storage/paging.h"
 #include "services/pairing/domain/pairing_progress.h"
+#include "services/registry/domain/plausibility.h"
 
 namespace zizhu::pairing {
 namespace {
-
-Date Today(absl::Time now) {
-  const absl::CivilDay day = CivilDayInChina(now);
-  Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
 
 template <typename Decide>
 es::DecideFn Over(Decide decide) {
   return [decide](storage::ProjectionBatch& view, absl::Time now) {
     RowsPairing rows(view);
-    return decide(rows, Today(now));
+    return decide(rows, registry::DateInChina(now));
   };
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/common/core/basis_points.h"
 #include "services/registry/domain/national_id.h"
 
 namespace zizhu::pairing {
@@ -33,11 +34,6 @@ bool Inside(const Date& d, const Date& first, const Date& last) {
 // The pair's span overlaps [first, last].
 bool ActiveDuring(const v1::PairRecord& p, const Date& first, const Date& last) {
   return CompareDates(p.start(), last) <= 0 && (!Set(p.end()) || CompareDates(p.end(), first) >= 0);
-}
-
-int32_t BasisPoints(int64_t part, int64_t whole) {
-  if (whole <= 0) return 0;
-  return static_cast<int32_t>((part * 20000 + whole) / (2 * whole));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // (every RPC with no, expired and forged tokens and as roles from another scope).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/core/text_file.h"
 #include "services/common/testing/access_table.h"
 #include "services/pairing/domain/pairing_progress.h"
 #include "services/pairing/pairing.h"
@@ -34,11 +35,9 @@ class PairingServiceTest : public ::testing::Test {
     env_ = std::make_unique<subsidy::testing::SubsidyUnderTest>(
         absl::StrCat("pairing_", ::testing::UnitTest::GetInstance()->current_test_info()->name()),
         subsidy::testing::ChinaTime(2027, 6, 30));
-    std::ifstream in(ZIZHU_PAIRING_RULES);
-    std::stringstream text;
-    text << in.rdbuf();
     service_ = std::make_unique<Pairing>(
-        PairingOptions{"zizhu.registry.events.v1", ParseRulesFile(ZIZHU_PAIRING_RULES, text.str()).value()});
+        PairingOptions{"zizhu.registry.events.v1",
+                       ParseRulesFile(ZIZHU_PAIRING_RULES, ReadTextFile(ZIZHU_PAIRING_RULES).value()).value()});
     service::ServiceHostOptions host;
     host.city = "2101";
     harness_ = testing_kit::ServiceHarness::Start(service_.get(), env_->topics_, "zizhu.pairing.events.v1",

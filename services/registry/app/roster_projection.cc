@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/storage/count_rows.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/domain/cross_match.h"
@@ -14,24 +15,6 @@
 
 namespace zizhu::registry {
 namespace {
-
-// The civil date in China of an event's time.
-v1::Date DateInChina(const google::protobuf::Timestamp& at) {
-  return registry::DateInChina(absl::FromUnixSeconds(at.seconds()));
-}
-
-absl::Status AddToCount(storage::ProjectionBatch& batch, const std::string& key, int64_t delta) {
-  ASSIGN_OR_RETURN(auto row, batch.Get(key));
-  int64_t count = 0;
-  if (row && !absl::SimpleAtoi(*row, &count)) return absl::DataLossError(absl::StrCat("bad count row '", key, "'"));
-  count += delta;
-  if (count == 0) {
-    batch.Delete(key);
-  } else {
-    batch.Put(key, std::to_string(count));
-  }
-  return absl::OkStatus();
-}
 
 // Replaces the stored match result under result.key() (queues and counts too).
 absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& result) {
@@ -49,11 +32,12 @@ absl::Status StoreMatch(storage::ProjectionBatch& batch, const v1::MatchResult& 
   }
   if (old) {
     batch.Delete(keys::MatchQueue(old->category(), old->county(), old->school_code(), old->key()));
-    RETURN_IF_ERROR(AddToCount(batch, keys::MatchCount(old->category(), old->county(), old->school_code()), -1));
+    RETURN_IF_ERROR(
+        storage::AddToCount(batch, keys::MatchCount(old->category(), old->county(), old->school_code()), -1));
   }
   batch.Put(keys::Match(result.key()), serialized);
   batch.Put(keys::MatchQueue(result.category(), result.county(), result.school_code(), result.key()), "");
-  return AddToCount(batch, keys::MatchCount(result.category(), result.county(), result.school_code()), 1);
+  return storage::AddToCount(batch, keys::MatchCount(result.category(), result.county(), result.school_code()), 1);
 }
 
 absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::EventEnvelope& envelope,

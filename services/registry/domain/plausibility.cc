@@ -60,6 +60,8 @@ v1::Date DateInChina(absl::Time at) {
   return d;
 }
 
+v1::Date DateInChina(const google::protobuf::Timestamp& at) { return DateInChina(absl::FromUnixSeconds(at.seconds())); }
+
 absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth, v1::EducationStage stage) {
   if (ToCivil(birth) > ToCivil(p.today)) {
     return absl::InvalidArgumentError(

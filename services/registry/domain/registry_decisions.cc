@@ -83,16 +83,6 @@ absl::Status CheckBankCard(absl::string_view field, const std::string& card) {
   return absl::OkStatus();
 }
 
-absl::Status CheckPhone(absl::string_view field, const std::string& phone) {
-  if (phone.size() < 7 || phone.size() > 15) return Invalid(field, MaskPhone(phone), "must have 7-15 digits");
-  for (char c : phone) {
-    if (c < '0' || c > '9') return Invalid(field, MaskPhone(phone), "must contain only digits");
-  }
-  if (phone.size() == 11 && phone[0] != '1')
-    return Invalid(field, MaskPhone(phone), "is not a mobile number (must start with 1)");
-  return absl::OkStatus();
-}
-
 // Protects an optional personal value; empty input gives an empty value.
 absl::StatusOr<v1::ProtectedValue> ProtectOptional(PersonalDataProtector& protector, absl::string_view field_name,
                                                    absl::string_view raw, PersonalField field) {
@@ -187,6 +177,16 @@ absl::StatusOr<v1::Guardian> CleanGuardian(PersonalDataProtector& protector, con
 }
 
 }  // namespace
+
+absl::Status CheckPhone(absl::string_view field, const std::string& phone) {
+  if (phone.size() < 7 || phone.size() > 15) return Invalid(field, MaskPhone(phone), "must have 7-15 digits");
+  for (char c : phone) {
+    if (c < '0' || c > '9') return Invalid(field, MaskPhone(phone), "must contain only digits");
+  }
+  if (phone.size() == 11 && phone[0] != '1')
+    return Invalid(field, MaskPhone(phone), "is not a mobile number (must start with 1)");
+  return absl::OkStatus();
+}
 
 int MaxGrade(v1::EducationStage stage) {
   switch (stage) {
