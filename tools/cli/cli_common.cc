@@ -150,8 +150,6 @@ std::function<void(int done, int total)> ProgressPrinter(const std::string& what
   };
 }
 
-std::string FormatBasisPoints(int32_t bp) { return absl::StrFormat("%d.%02d %%", bp / 100, bp % 100); }
-
 bool ParseDateOption(const std::string& option, const std::string& text, registry::v1::Date* date, int& rc) {
   if (text.empty()) return true;
   absl::StatusOr<registry::v1::Date> parsed = registry::ParseDate(text);

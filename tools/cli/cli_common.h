@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "services/common/core/basis_points.h"  // FormatBasisPoints for the command groups
 #include "tools/cli/table.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
@@ -85,8 +86,6 @@ std::string Short(int value, const google::protobuf::EnumDescriptor* d, const st
 void PrintStudent(const Globals& g, const v1::Student& s, TableWriter* table = nullptr);
 std::vector<TableWriter::Column> StudentColumns();
 
-// A rate in basis points as a percent: 667 -> "6.67 %".
-std::string FormatBasisPoints(int32_t bp);
 // Parses a date option ("2026-11-02") into `date`; an empty text leaves it
 // unset. On a bad date: the message naming the option, `rc` set, false.
 bool ParseDateOption(const std::string& option, const std::string& text, registry::v1::Date* date, int& rc);

@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   groups.push_back(zizhu::cli::MakePayCommands(cli));
   groups.push_back(zizhu::cli::MakeDropoutCommands(cli));
   groups.push_back(zizhu::cli::MakePairingCommands(cli));
+  groups.push_back(zizhu::cli::MakeReportCommands(cli));
   for (auto& group : groups) group->Add(app);
   CLI11_PARSE(app, argc, argv);
   return cli.rc;

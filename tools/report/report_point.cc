@@ -55,7 +55,9 @@ absl::StatusOr<PointRead> ReadToPoint(es::EventLog& log, const es::OffsetMap* po
     return std::make_tuple(a.partition, a.offset.value()) < std::make_tuple(b.partition, b.offset.value());
   });
   out.events.resize(kept.size());
+  out.positions.resize(kept.size());
   for (size_t i = 0; i < kept.size(); ++i) {
+    out.positions[i] = es::LogPosition{kept[i].partition, kept[i].offset};
     if (!out.events[i].ParseFromString(kept[i].value)) {
       return absl::DataLossError(absl::StrCat("record at ", log.topic(), "/", kept[i].partition, "@",
                                               kept[i].offset.value(), " is not an EventEnvelope"));

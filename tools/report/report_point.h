@@ -27,6 +27,7 @@ using ReportPoint = std::vector<TopicPoint>;
 
 struct PointRead {
   std::vector<common::v1::EventEnvelope> events;  // in (partition, offset) order
+  std::vector<es::LogPosition> positions;         // of each event
   es::OffsetMap reached;                          // the point this read stands for
 };
 

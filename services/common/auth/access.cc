@@ -31,6 +31,10 @@ absl::string_view ActionName(Action action) {
       return "keep the dropout ledger";
     case Action::kManagePairing:
       return "manage school pairing";
+    case Action::kSignOffReport:
+      return "sign off a county's report (self-inspection)";
+    case Action::kLockReport:
+      return "re-inspect and lock a reporting period";
     case Action::kReadAudit:
       return "read the audit";
     case Action::kAdminister:
@@ -43,7 +47,8 @@ absl::Status Require(const Caller& caller, Action action) {
   bool allowed = false;
   switch (caller.role) {
     case Role::kService:
-      allowed = action != Action::kRevealPersonalData;
+      allowed =
+          action != Action::kRevealPersonalData && action != Action::kSignOffReport && action != Action::kLockReport;
       break;
     case Role::kCityAdmin:
       allowed = action != Action::kReadAudit;
@@ -52,7 +57,8 @@ absl::Status Require(const Caller& caller, Action action) {
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRegisterSchools ||
                 action == Action::kRevealPersonalData || action == Action::kReadMatchQueues ||
                 action == Action::kPrepareAid || action == Action::kApproveAid || action == Action::kDisburse ||
-                action == Action::kKeepDropoutLedger || action == Action::kManagePairing;
+                action == Action::kKeepDropoutLedger || action == Action::kManagePairing ||
+                action == Action::kSignOffReport;
       break;
     case Role::kSchoolOperator:
       allowed = action == Action::kRead || action == Action::kWriteStudents || action == Action::kRevealPersonalData ||

@@ -27,6 +27,8 @@ enum class Action {
   kDisburse,            // allocate funds, build and export bank batches, record returns (county)
   kKeepDropoutLedger,   // dropout cases, teams, visits, cross-off; left-behind cards (school, county)
   kManagePairing,       // school pairs, activities, plans, teacher rotation (county, city)
+  kSignOffReport,       // a county's self-inspection (自查) of a period's report (people only)
+  kLockReport,          // the city's re-inspection (复查) that locks a period (people only)
   kReadAudit,           // the audit of personal-data reads
   kAdminister,          // projection rebuilds, accounts
 };

@@ -10,6 +10,7 @@
 #include "services/common/storage/count_rows.h"
 #include "services/common/storage/rows.h"
 #include "services/dropout/app/dropout_keys.h"
+#include "services/dropout/domain/rates.h"
 #include "services/registry/domain/cross_match.h"
 #include "services/registry/domain/plausibility.h"
 #include "services/registry/domain/registry_evolve.h"
@@ -79,11 +80,6 @@ absl::Status EvolveRecord(Batch& batch, const Event& e, const Envelope& envelope
   registry::EvolveStudent(*record, e, Stamp(envelope));
   batch.Put(keys::StudentRecord(e.student_id()), SerializeDeterministic(*record));
   return absl::OkStatus();
-}
-
-bool ThreeCategories(rv1::DisabilityCategory c) {
-  return c == rv1::DISABILITY_CATEGORY_VISUAL || c == rv1::DISABILITY_CATEGORY_HEARING ||
-         c == rv1::DISABILITY_CATEGORY_INTELLECTUAL;
 }
 
 }  // namespace
@@ -160,7 +156,7 @@ RegistryRows::RegistryRows() {
               batch.Delete(keys::StatusRosterEnrolled(p.national_id_hash()));
             }
           } else if (e.source() == rv1::ROSTER_SOURCE_CIVIL_AFFAIRS) {
-            if (ThreeCategories(p.disability()) && row.change() != rv1::ROSTER_CHANGE_EXIT) {
+            if (IsThreeCategoryDisability(p.disability()) && row.change() != rv1::ROSTER_CHANGE_EXIT) {
               v1::UpstreamDisabledChild d;
               d.set_national_id_hash(p.national_id_hash());
               d.set_county(p.county());

@@ -8,6 +8,11 @@
 #include "services/common/core/money.h"
 
 namespace zizhu::dropout {
+
+bool IsThreeCategoryDisability(registry::v1::DisabilityCategory c) {
+  return c == registry::v1::DISABILITY_CATEGORY_VISUAL || c == registry::v1::DISABILITY_CATEGORY_HEARING ||
+         c == registry::v1::DISABILITY_CATEGORY_INTELLECTUAL;
+}
 namespace {
 
 using registry::v1::EducationStage;

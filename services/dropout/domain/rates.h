@@ -26,6 +26,9 @@ struct CountyCounts {
   int64_t cases_without_full_team = 0;
 };
 
+// The three categories whose enrolment is targeted: visual, hearing, intellectual.
+bool IsThreeCategoryDisability(registry::v1::DisabilityCategory category);
+
 v1::CountyRates RatesOf(const std::string& county_code, const CountyCounts& counts, const v1::Targets& targets);
 
 // The targets file: version, dropout_rate_max_percent per stage (primary,

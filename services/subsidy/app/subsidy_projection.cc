@@ -8,6 +8,7 @@
 #include "services/subsidy/app/subsidy_keys.h"
 #include "services/subsidy/domain/round_evolve.h"
 #include "services/subsidy/domain/semester.h"
+#include "services/subsidy/domain/upstream_facts.h"
 #include "zizhu/registry/v1/events.pb.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
@@ -220,12 +221,7 @@ SubsidyProjection::SubsidyProjection() {
         rows.round().set_open_objections(rows.round().open_objections() - 1);
         ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
         v1::ApplicationRecord after = before;
-        if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_REMOVE && after.state() == v1::APPLICATION_STATE_ACCEPTED) {
-          after.set_state(v1::APPLICATION_STATE_REMOVED);
-          after.set_review_reason(absl::StrCat("objection ", event.objection_id(), " upheld: ", event.note()));
-        } else if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_CHANGE_TIER) {
-          after.set_tier(event.new_tier());
-        }
+        ApplyObjectionOutcome(after, event);
         rows.PutApplication(before, after);
         return absl::OkStatus();
       });
@@ -238,8 +234,7 @@ SubsidyProjection::SubsidyProjection() {
         for (const std::string& student : event.left_school()) {
           ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(student));
           v1::ApplicationRecord after = before;
-          after.set_state(v1::APPLICATION_STATE_REMOVED);
-          after.set_review_reason("no longer enrolled at the school when the round was approved");
+          RemoveLeftSchool(after);
           rows.PutApplication(before, after);
         }
         return absl::OkStatus();
@@ -266,10 +261,7 @@ SubsidyProjection::SubsidyProjection() {
       on_, [](const v1::StudentDisqualified& event, const Envelope&, Batch&, RoundRows& rows) -> absl::Status {
         ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(event.student_id()));
         v1::ApplicationRecord after = before;
-        after.set_state(v1::APPLICATION_STATE_DISQUALIFIED);
-        after.set_disqualification(absl::StrCat(v1::DisqualificationReason_Name(event.reason()), " from ",
-                                                event.effective_date().year(), "-", event.effective_date().month(), "-",
-                                                event.effective_date().day(), ": ", event.note()));
+        ApplyDisqualification(after, event);
         rows.PutApplication(before, after);
         if (event.has_adjustment()) return rows.Adjust(event.student_id(), event.adjustment());
         return absl::OkStatus();
@@ -277,23 +269,6 @@ SubsidyProjection::SubsidyProjection() {
 }
 
 namespace {
-
-v1::UpstreamStudent FromRegistered(const registry::v1::StudentRegistered& e) {
-  v1::UpstreamStudent s;
-  s.set_student_id(e.student_id());
-  s.set_name_masked(MaskName(e.name()));
-  s.set_national_id_masked(e.national_id().masked());
-  s.set_national_id_hash(e.national_id_hash());
-  s.set_school_code(e.school_code());
-  s.set_stage(e.stage());
-  s.set_grade(e.grade());
-  s.set_class_name(e.class_name());
-  s.set_boarding(e.boarding());
-  *s.mutable_categories() = e.categories();
-  s.set_status(e.status());
-  s.set_household_number(e.household_number());
-  return s;
-}
 
 // Writes a student's row and its school index entry (moving it when the
 // school changed).
@@ -320,7 +295,7 @@ RegistryFacts::RegistryFacts() {
       });
   on_.On<registry::v1::StudentRegistered>(
       [](const registry::v1::StudentRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
-        PutStudent(batch, std::nullopt, FromRegistered(e));
+        PutStudent(batch, std::nullopt, UpstreamStudentOf(e));
         return absl::OkStatus();
       });
   on_.On<registry::v1::StudentAttributesUpdated>(
@@ -328,14 +303,7 @@ RegistryFacts::RegistryFacts() {
         ASSIGN_OR_RETURN(auto before, storage::LoadRow<v1::UpstreamStudent>(batch, keys::UpStudent(e.student_id())));
         if (!before) return absl::OkStatus();  // a student this service never saw registered
         v1::UpstreamStudent after = *before;
-        for (const std::string& field : e.changed_fields()) {
-          if (field == "name") after.set_name_masked(MaskName(e.name()));
-          if (field == "household_number") after.set_household_number(e.household_number());
-          if (field == "categories") *after.mutable_categories() = e.categories();
-          if (field == "grade") after.set_grade(e.grade());
-          if (field == "class_name") after.set_class_name(e.class_name());
-          if (field == "boarding") after.set_boarding(e.boarding());
-        }
+        ApplyAttributes(after, e);
         PutStudent(batch, before, after);
         return absl::OkStatus();
       });
@@ -344,34 +312,20 @@ RegistryFacts::RegistryFacts() {
         ASSIGN_OR_RETURN(auto before, storage::LoadRow<v1::UpstreamStudent>(batch, keys::UpStudent(e.student_id())));
         if (!before) return absl::OkStatus();
         v1::UpstreamStudent after = *before;
-        after.set_status(e.to_status());
-        if (!e.school_code().empty()) after.set_school_code(e.school_code());
-        if (e.stage() != registry::v1::EDUCATION_STAGE_UNSPECIFIED) after.set_stage(e.stage());
-        if (e.grade() > 0) after.set_grade(e.grade());
-        if (!e.class_name().empty()) after.set_class_name(e.class_name());
+        ApplyEnrolment(after, e);
         PutStudent(batch, before, after);
         return absl::OkStatus();
       });
   on_.On<registry::v1::RosterRowsApplied>(
       [](const registry::v1::RosterRowsApplied& e, const Envelope& envelope, Batch& batch) -> absl::Status {
-        const bool poverty = e.source() == registry::v1::ROSTER_SOURCE_POVERTY_OFFICE;
-        const bool civil = e.source() == registry::v1::ROSTER_SOURCE_CIVIL_AFFAIRS;
-        if (!poverty && !civil) return absl::OkStatus();
+        if (!IsEvidenceSource(e.source())) return absl::OkStatus();
         const int event_year =
             static_cast<int>(CivilDayInChina(absl::FromUnixSeconds(envelope.occurred_at().seconds())).year());
         for (const registry::v1::AppliedRosterRow& row : e.rows()) {
-          const registry::v1::RosterPerson& person = row.person();
-          if (person.national_id_hash().empty()) continue;
-          const std::string key = keys::UpEvidence(person.national_id_hash());
+          if (row.person().national_id_hash().empty()) continue;
+          const std::string key = keys::UpEvidence(row.person().national_id_hash());
           ASSIGN_OR_RETURN(v1::UpstreamPovertyEvidence evidence, LoadOrEmpty<v1::UpstreamPovertyEvidence>(batch, key));
-          const bool exit = row.change() == registry::v1::ROSTER_CHANGE_EXIT;
-          if (poverty) {
-            evidence.set_poverty_office(true);
-            if (!person.household_number().empty()) evidence.set_household_number(person.household_number());
-            evidence.set_year_exited(person.year_exited() > 0 ? person.year_exited() : (exit ? event_year : 0));
-          } else {
-            evidence.set_civil_affairs(!exit && person.assistance_size() > 0);
-          }
+          ApplyRosterRow(evidence, e.source(), row, event_year);
           Put(batch, key, evidence);
         }
         return absl::OkStatus();
@@ -500,7 +454,7 @@ absl::StatusOr<std::optional<v1::UpstreamPovertyEvidence>> RowsState::FindEviden
 
 absl::StatusOr<int> RowsState::ExitTransitionYears() {
   ASSIGN_OR_RETURN(auto settings, Load<v1::UpstreamMatchSettings>(keys::kUpSettings));
-  return settings ? settings->exit_transition_years() : 5;
+  return settings ? settings->exit_transition_years() : kDefaultExitTransitionYears;
 }
 
 absl::Status RowsState::ForEachStudentOfSchool(const std::string& school_code,

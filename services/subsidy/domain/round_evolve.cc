@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/semester.h"
 
@@ -80,6 +81,27 @@ void ApplyReview(v1::ApplicationRecord& app, const v1::Review& review,
   app.set_counts_against_quota(review.counts_against_quota());
   *app.mutable_reviewers() = reviewers;
   *app.mutable_reviewed_at() = at;
+}
+
+void ApplyObjectionOutcome(v1::ApplicationRecord& app, const v1::ObjectionResolved& event) {
+  if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_REMOVE && app.state() == v1::APPLICATION_STATE_ACCEPTED) {
+    app.set_state(v1::APPLICATION_STATE_REMOVED);
+    app.set_review_reason(absl::StrCat("objection ", event.objection_id(), " upheld: ", event.note()));
+  } else if (event.outcome() == v1::OBJECTION_OUTCOME_UPHELD_CHANGE_TIER) {
+    app.set_tier(event.new_tier());
+  }
+}
+
+void RemoveLeftSchool(v1::ApplicationRecord& app) {
+  app.set_state(v1::APPLICATION_STATE_REMOVED);
+  app.set_review_reason("no longer enrolled at the school when the round was approved");
+}
+
+void ApplyDisqualification(v1::ApplicationRecord& app, const v1::StudentDisqualified& event) {
+  app.set_state(v1::APPLICATION_STATE_DISQUALIFIED);
+  app.set_disqualification(absl::StrCat(v1::DisqualificationReason_Name(event.reason()), " from ",
+                                        event.effective_date().year(), "-", event.effective_date().month(), "-",
+                                        event.effective_date().day(), ": ", event.note()));
 }
 
 std::vector<v1::AccrualSpan> SpansAfter(const v1::EntitlementRecord& record, v1::AdjustmentKind kind,

@@ -28,6 +28,14 @@ v1::ApplicationRecord NewApplication(const std::string& round_id, const v1::Appl
 void ApplyReview(v1::ApplicationRecord& app, const v1::Review& review,
                  const google::protobuf::RepeatedPtrField<std::string>& reviewers, const Timestamp& at);
 
+// An application after the resolution of an objection against it: an upheld
+// removal takes an accepted application off the list; a tier change sets it.
+void ApplyObjectionOutcome(v1::ApplicationRecord& app, const v1::ObjectionResolved& event);
+// An application of a student no longer enrolled when the round was approved.
+void RemoveLeftSchool(v1::ApplicationRecord& app);
+// An application after its student's disqualification.
+void ApplyDisqualification(v1::ApplicationRecord& app, const v1::StudentDisqualified& event);
+
 // The accrual spans after an adjustment of `kind` on `date` (clipped to the
 // semester): a stop or disqualification closes the open span, a resume opens
 // one. Shared by the decision (to compute what is payable) and the fold.

@@ -1,0 +1,192 @@
+// zizhu report monthly|quarterly|half-year, sign-off, lock: the report jobs
+// (tools/report). They read the services' Kafka topics directly (read-only)
+// as of a recorded point; the caller is the one of the saved token, verified
+// with the identity service's public key, and reads only its scope.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/auth/authenticator.h"
+#include "services/common/core/clock.h"
+#include "services/common/core/text_file.h"
+#include "services/common/grpc/tls.h"
+#include "services/common/kafka/kafka_event_log.h"
+#include "services/dropout/domain/rates.h"
+#include "services/pairing/domain/pairing_progress.h"
+#include "tools/cli/commands.h"
+#include "tools/report/report_job.h"
+#include "tools/report/report_writers.h"
+
+namespace zizhu::cli {
+namespace {
+
+std::string DefaultIfExists(const char* path) { return std::ifstream(path).good() ? path : ""; }
+
+class ReportCommands final : public CommandGroup {
+ public:
+  explicit ReportCommands(Cli& cli) : CommandGroup(cli) {}
+
+  void Add(CLI::App& app) override {
+    CLI::App* report = app.add_subcommand("report", "report jobs: monthly, quarterly, half-year; sign-off, lock");
+    report->require_subcommand(1);
+    public_key_ = DefaultIfExists(".run/keys/token.pub");
+    targets_ = DefaultIfExists("services/dropout/policy/targets.yaml");
+    rules_ = DefaultIfExists("services/pairing/policy/rules.yaml");
+    for (const char* kind : {"monthly", "quarterly", "half-year"}) {
+      CLI::App* make = report->add_subcommand(kind, absl::StrCat("make the ", kind, " report (XLSX, CSV, JSON)"));
+      Common(make, true);
+      make->add_option("--out", out_, "directory for the files")->capture_default_str();
+      make->add_flag("--english", english_, "English headings (Chinese by default)");
+      make->callback([this, kind] { rc = Make(kind); });
+    }
+    CLI::App* sign = report->add_subcommand("sign-off", "a county's self-inspection (自查) of its period report");
+    Common(sign, false);
+    sign->add_option("--note", note_, "what the county checked");
+    sign->callback([this] { rc = SignOff(false); });
+    CLI::App* lock = report->add_subcommand("lock", "the city's re-inspection (复查): lock the period at the point");
+    Common(lock, false);
+    lock->add_option("--note", note_, "what the city checked");
+    lock->callback([this] { rc = SignOff(true); });
+  }
+
+ private:
+  void Common(CLI::App* cmd, bool kind_given) {
+    cmd->add_option("--period", period_, "2026-11 (monthly), 2026-Q4 (quarterly), 2026-H2 (half-year)")->required();
+    cmd->add_option("--scope", scope_, "city, county or school")->capture_default_str();
+    cmd->add_option("--city", city_, "city code of a city report (default: the caller's city)");
+    cmd->add_option("--county", county_, "county code (--scope county)");
+    cmd->add_option("--school", school_, "school code (--scope school)");
+    cmd->add_option("--point", point_,
+                    kind_given ? "read to this recorded point (default: the lock's, else the topics' end)"
+                               : "the point printed on the report that was checked")
+        ->required(!kind_given);
+    cmd->add_option("--kafka", kafka_, "Kafka bootstrap servers")->envname("ZIZHU_KAFKA")->capture_default_str();
+    cmd->add_option("--token-public-key", public_key_, "the identity service's token public key (PEM)")
+        ->envname("ZIZHU_TOKEN_PUBLIC_KEY")
+        ->capture_default_str();
+    cmd->add_option("--targets", targets_, "dropout and enrolment targets (policy file)")->capture_default_str();
+    cmd->add_option("--pairing-rules", rules_, "pairing rules (policy file)")->capture_default_str();
+  }
+
+  // The options shared by every subcommand; false after printing the error.
+  bool Prepare(const std::string& kind, report::ReportOptions& o, auth::Caller& caller) {
+    absl::StatusOr<report::Period> period = kind.empty() ? report::ParseAnyPeriod(period_)
+                                            : report::ParseKind(kind).status().ok()
+                                                ? report::ParsePeriod(*report::ParseKind(kind), period_)
+                                                : absl::StatusOr<report::Period>(report::ParseKind(kind).status());
+    if (!period.ok()) return (rc = FailStatus(period.status())), false;
+    o.period = *period;
+    const std::string code = scope_ == "county" ? county_ : scope_ == "school" ? school_ : city_;
+    absl::StatusOr<report::ReportScope> scope = report::ParseScope(scope_, code);
+    if (!scope.ok()) return (rc = FailStatus(scope.status())), false;
+    o.scope = *scope;
+    o.language = english_ ? report::Language::kEnglish : report::Language::kChinese;
+    o.point = point_;
+    absl::StatusOr<std::string> targets = ReadTextFile(targets_, "targets file (--targets)");
+    if (!targets.ok()) return (rc = FailStatus(targets.status())), false;
+    absl::StatusOr<dropout::v1::Targets> parsed_targets = dropout::ParseTargetsFile(targets_, *targets);
+    if (!parsed_targets.ok()) return (rc = FailStatus(parsed_targets.status())), false;
+    o.targets = *parsed_targets;
+    absl::StatusOr<std::string> rules = ReadTextFile(rules_, "pairing rules (--pairing-rules)");
+    if (!rules.ok()) return (rc = FailStatus(rules.status())), false;
+    absl::StatusOr<pairing::v1::PairingRules> parsed_rules = pairing::ParseRulesFile(rules_, *rules);
+    if (!parsed_rules.ok()) return (rc = FailStatus(parsed_rules.status())), false;
+    o.rules = *parsed_rules;
+    // The caller: the saved token, verified here as a service would.
+    static SystemClock clock;
+    absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
+        auth::Authenticator::FromPublicKeyFile(public_key_, &clock);
+    if (!authenticator.ok()) return (rc = FailStatus(authenticator.status())), false;
+    const std::string token = grpc_kit::ReadTokenFile(g.token_file);
+    if (token.empty()) return (rc = Fail(absl::StrCat("no token in ", g.token_file, ": zizhu login first"))), false;
+    absl::StatusOr<auth::Caller> verified = (*authenticator)->Authenticate(absl::StrCat("Bearer ", token));
+    if (!verified.ok()) return (rc = FailStatus(verified.status())), false;
+    caller = *verified;
+    if (o.scope.kind == report::ReportScope::Kind::kCity && o.scope.code.empty() &&
+        caller.role == auth::Role::kCityAdmin) {
+      o.scope.code = caller.scope;
+    }
+    const bool tty = isatty(fileno(stderr));
+    o.progress = [tty](const std::string& topic, int64_t n) {
+      if (tty) {
+        std::cerr << "\rreading " << topic << ": " << n << " records" << std::flush;
+      } else if (n % 100000 < 5000) {
+        std::cerr << "reading " << topic << ": " << n << " records" << std::endl;
+      }
+    };
+    return true;
+  }
+
+  report::ReportJob Job() const {
+    const std::string kafka = kafka_;
+    return report::ReportJob([kafka](const std::string& topic) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+      kafka::KafkaEventLogOptions options;
+      options.bootstrap_servers = kafka;
+      options.topic = topic;
+      if (topic == report::kSignOffTopic) {
+        options.transactional_id = "zizhu-report-signoff";
+      } else {
+        options.read_only = true;
+      }
+      absl::StatusOr<std::unique_ptr<kafka::KafkaEventLog>> log = kafka::KafkaEventLog::Open(options);
+      if (!log.ok()) return log.status();
+      return std::shared_ptr<es::EventLog>(std::move(*log));
+    });
+  }
+
+  int Make(const std::string& kind) {
+    report::ReportOptions o;
+    auth::Caller caller;
+    if (!Prepare(kind, o, caller)) return rc;
+    if (absl::Status allowed = report::ReportJob::CheckReader(caller, o.scope); !allowed.ok()) {
+      return FailStatus(allowed);
+    }
+    report::ReportJob job = Job();
+    absl::StatusOr<report::MadeReport> made = job.Make(o);
+    std::cerr << std::endl;
+    if (!made.ok()) return FailStatus(made.status());
+    const std::string stem = absl::StrCat(out_, "/", made->report.file_stem);
+    for (absl::Status written : {report::WriteCsvs(made->report, stem),
+                                 report::WriteFileAtomically(stem + ".json", report::JsonOf(made->report)),
+                                 report::WriteXlsx(made->report, stem + ".xlsx",
+                                                   absl::FromCivil(o.period.last_day() + 1, absl::UTCTimeZone()))}) {
+      if (!written.ok()) return FailStatus(written);
+    }
+    std::cout << "report " << made->report.file_stem << (made->locked ? " (locked period)" : "") << "\n"
+              << "  point:   " << made->point_text << "\n"
+              << "  figures: sha256 " << made->figures_sha256 << "\n"
+              << "  files:   " << stem << ".xlsx, " << stem << ".json, " << stem << "/*.csv\n";
+    if (made->revisions > 0) {
+      std::cout << "  revisions of " << o.period.Previous().id() << " (locked): " << made->revisions << "\n";
+    }
+    return 0;
+  }
+
+  int SignOff(bool lock) {
+    report::ReportOptions o;
+    auth::Caller caller;
+    if (lock && scope_ == "county") scope_ = "city";
+    if (!Prepare("", o, caller)) return rc;
+    report::ReportJob job = Job();
+    absl::StatusOr<std::string> point =
+        lock ? job.Lock(caller, o, note_, absl::Now()) : job.SignOff(caller, o, note_, absl::Now());
+    std::cerr << std::endl;
+    if (!point.ok()) return FailStatus(point.status());
+    std::cout << (lock ? "locked " : "signed off ") << o.period.id()
+              << (lock ? "" : absl::StrCat(" for county ", o.scope.code)) << " at point " << *point << "\n";
+    return 0;
+  }
+
+  std::string period_, scope_ = "city", city_, county_, school_, point_, note_;
+  std::string kafka_ = "127.0.0.1:9092", public_key_, targets_, rules_, out_ = ".";
+  bool english_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> MakeReportCommands(Cli& cli) { return std::make_unique<ReportCommands>(cli); }
+
+}  // namespace zizhu::cli

@@ -1,0 +1,333 @@
+#include "tools/report/report_job.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "services/common/auth/access.h"
+#include "services/common/core/civil_date.h"
+#include "services/common/core/deterministic_serialize.h"
+#include "services/common/core/random_ids.h"
+#include "services/common/core/status_macros.h"
+#include "services/common/es/event_dispatcher.h"
+#include "services/subsidy/domain/semester.h"
+#include "tools/report/report_facts.h"
+#include "tools/report/report_revisions.h"
+#include "tools/report/report_sections.h"
+#include "tools/report/report_signoff.h"
+#include "tools/report/report_writers.h"
+
+namespace zizhu::report {
+namespace {
+
+using Envelope = common::v1::EventEnvelope;
+
+std::string DayText(absl::CivilDay d) { return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day()); }
+
+std::string KindLabel(ReportKind kind, Language l) {
+  switch (kind) {
+    case ReportKind::kMonthly:
+      return Say(l, "月调度", "monthly dispatch");
+    case ReportKind::kQuarterly:
+      return Say(l, "季汇总", "quarterly summary");
+    case ReportKind::kHalfYear:
+      return Say(l, "半年通报", "half-year bulletin");
+  }
+  return "?";
+}
+
+std::string ScopeLabel(const ReportFacts& facts, const ReportScope& scope, Language l) {
+  switch (scope.kind) {
+    case ReportScope::Kind::kCity:
+      return scope.code.empty() ? Say(l, "全市", "the city") : absl::StrCat(Say(l, "全市 ", "city "), scope.code);
+    case ReportScope::Kind::kCounty:
+      return CountyLabel(facts, scope.code);
+    case ReportScope::Kind::kSchool:
+      return SchoolLabel(facts, scope.code);
+  }
+  return "?";
+}
+
+// The sign-off state of every period, folded from the sign-off topic.
+absl::Status FoldSignOffs(const std::vector<Envelope>& events, std::map<std::string, v1::PeriodSignOff>& out) {
+  using States = std::map<std::string, v1::PeriodSignOff>;
+  es::EventDispatcher<States&> on;
+  auto day = [](const Envelope& e) {
+    return DayText(CivilDayInChina(absl::FromUnixSeconds(e.occurred_at().seconds())));
+  };
+  on.On<v1::CountySignedOff>([&day](const v1::CountySignedOff& event, const Envelope& e, States& states) {
+    EvolveSignOff(states[e.aggregate_id()], event, e.actor(), day(e), e.aggregate_version());
+    return absl::OkStatus();
+  });
+  on.On<v1::PeriodLocked>([&day](const v1::PeriodLocked& event, const Envelope& e, States& states) {
+    EvolveSignOff(states[e.aggregate_id()], event, e.actor(), day(e), e.aggregate_version());
+    return absl::OkStatus();
+  });
+  for (const Envelope& e : events) RETURN_IF_ERROR(on.Dispatch(e, out));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct ReportJob::Read {
+  std::map<std::string, v1::PeriodSignOff> signoffs;
+  std::vector<std::pair<std::string, PointRead>> topics;  // (service, events)
+  ReportPoint point;
+  std::string point_text;
+  int64_t records = 0;
+};
+
+const std::vector<std::string>& ReportedServices() {
+  static const std::vector<std::string> kServices = {"registry", "subsidy", "disbursement", "dropout", "pairing"};
+  return kServices;
+}
+
+std::string TopicOf(const std::string& service) { return absl::StrCat("zizhu.", service, ".events.v1"); }
+
+absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScope& scope) {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  switch (scope.kind) {
+    case ReportScope::Kind::kCity: {
+      const bool city_role = caller.role == auth::Role::kService || caller.role == auth::Role::kCityAdmin ||
+                             caller.role == auth::Role::kAuditor;
+      const bool covers = caller.role == auth::Role::kService || scope.code.empty() || scope.code == caller.scope;
+      if (!city_role || !covers) {
+        return absl::PermissionDeniedError(absl::StrCat("a city report is for the city's offices; the role ",
+                                                        auth::RoleName(caller.role), " of ", caller.scope,
+                                                        " reads its own county's or school's report"));
+      }
+      return absl::OkStatus();
+    }
+    case ReportScope::Kind::kCounty:
+      if (!auth::CoversCounty(caller, scope.code)) return auth::OutOfScope("county", scope.code);
+      return absl::OkStatus();
+    case ReportScope::Kind::kSchool:
+      if (!auth::CoversSchool(caller, scope.code.substr(0, 6), scope.code)) {
+        return auth::OutOfScope("school", scope.code);
+      }
+      return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<ReportJob::Read>> ReportJob::ReadTopics(const ReportOptions& options,
+                                                                       const std::string& explicit_point) {
+  auto read = std::make_unique<Read>();
+  ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> signoff_log, open_log_(kSignOffTopic));
+  ASSIGN_OR_RETURN(PointRead signoffs, ReadToPoint(*signoff_log, nullptr));
+  RETURN_IF_ERROR(FoldSignOffs(signoffs.events, read->signoffs));
+
+  std::string point_text = explicit_point;
+  auto state = read->signoffs.find(options.period.id());
+  if (state != read->signoffs.end() && state->second.has_lock()) {
+    const std::string& locked = state->second.lock().point();
+    if (!point_text.empty() && point_text != locked) {
+      return absl::FailedPreconditionError(absl::StrCat("period ", options.period.id(), " is locked at point '", locked,
+                                                        "'; its figures are made only there (--point left out)"));
+    }
+    point_text = locked;
+  }
+  std::map<std::string, es::OffsetMap> wanted;
+  if (!point_text.empty()) {
+    ASSIGN_OR_RETURN(ReportPoint point, ParsePoint(point_text));
+    for (TopicPoint& t : point) wanted[t.topic] = t.next;
+    for (const std::string& service : ReportedServices()) {
+      if (!wanted.count(TopicOf(service))) {
+        return absl::InvalidArgumentError(absl::StrCat("point: names no offsets of ", TopicOf(service)));
+      }
+    }
+  }
+  for (const std::string& service : ReportedServices()) {
+    const std::string topic = TopicOf(service);
+    ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> log, open_log_(topic));
+    auto progress = [&](int64_t n) {
+      if (options.progress) options.progress(topic, n);
+    };
+    const es::OffsetMap* limit = wanted.count(topic) ? &wanted[topic] : nullptr;
+    ASSIGN_OR_RETURN(PointRead events, ReadToPoint(*log, limit, progress));
+    read->records += static_cast<int64_t>(events.events.size());
+    read->point.push_back(TopicPoint{topic, events.reached});
+    read->topics.emplace_back(service, std::move(events));
+  }
+  read->point_text = FormatPoint(read->point);
+  return read;
+}
+
+namespace {
+
+// Folds the events of `read` below `point` (all when null) for `period`.
+absl::StatusOr<std::unique_ptr<ReportFacts>> FoldFacts(const std::vector<std::pair<std::string, PointRead>>& topics,
+                                                       const Period& period, const ReportPoint* point) {
+  auto facts = std::make_unique<ReportFacts>();
+  FactsFolder folder(period.last_day());
+  for (const auto& [service, read] : topics) {
+    const es::OffsetMap* limit = nullptr;
+    if (point != nullptr) {
+      for (const TopicPoint& t : *point) {
+        if (t.topic == TopicOf(service)) limit = &t.next;
+      }
+    }
+    for (size_t i = 0; i < read.events.size(); ++i) {
+      if (limit != nullptr) {
+        auto next = limit->find(read.positions[i].partition);
+        if (next == limit->end() || read.positions[i].offset.value() >= next->second.value()) continue;
+      }
+      RETURN_IF_ERROR(folder.Fold(service, read.events[i], *facts));
+    }
+  }
+  return facts;
+}
+
+Table AboutTable(const ReportFacts& facts, const ReportOptions& o, const std::string& point_text, int64_t records,
+                 const v1::PeriodSignOff* signoff) {
+  const Language l = o.language;
+  Table t;
+  t.name = "about";
+  t.title = absl::StrCat(Say(l, "学生资助", "Student aid "), KindLabel(o.period.kind, l), " ", o.period.id());
+  t.columns = {{"item", Say(l, "项目", "item"), CellKind::kText}, {"value", Say(l, "内容", "value"), CellKind::kText}};
+  auto add = [&](const std::string& zh, const std::string& en, const std::string& value) {
+    t.rows.push_back({Cell::Text(Say(l, zh, en)), Cell::Text(value)});
+  };
+  add("报告", "report", absl::StrCat(KindLabel(o.period.kind, l), " (", KindName(o.period.kind), ")"));
+  add("期间", "period",
+      absl::StrCat(o.period.id(), Say(l, "（", " ("), DayText(o.period.first_day()), Say(l, " 至 ", " to "),
+                   DayText(o.period.last_day()), Say(l, "）", ")")));
+  add("范围", "scope", ScopeLabel(facts, o.scope, l));
+  add("资助学期", "aid semester", o.period.semester());
+  add("读取点（各主题分区的下一偏移量）", "point read (next offset per topic partition)", point_text);
+  add("读取记录", "records read", absl::StrCat(records));
+  add("计入本期的记录", "records counted for the period", absl::StrCat(facts.events_folded));
+  add("期末之后的记录（计入下期）", "records after the period's end (next period)",
+      absl::StrCat(facts.events_after_period));
+  add("签核状态", "sign-off",
+      signoff == nullptr ? Say(l, "未签核", "not signed off") : DescribeSignOff(*signoff, l == Language::kChinese));
+  add("辍学与入学目标", "dropout and enrolment targets", o.targets.version());
+  add("结对帮扶规则", "pairing rules", o.rules.version());
+  add("脱贫过渡期（年）", "exit transition window (years)", absl::StrCat(facts.exit_transition_years));
+  add("口径", "definitions",
+      Say(l,
+          "资助、资金和学籍按事件发生时间计入期末前；控辍和结对按立案、销号、活动日期计入；同一读取点总是得出同样的数"
+          "字",
+          "aid, funds and enrolment as of the period's last day (by when events occurred); dropout cases and pairing "
+          "activities by their own dates; the same point always gives the same figures"));
+  return t;
+}
+
+std::string FileStem(const ReportOptions& o) {
+  return absl::StrCat(KindName(o.period.kind), "-", o.period.id(), "-", o.scope.id(),
+                      o.language == Language::kEnglish ? "-en" : "");
+}
+
+}  // namespace
+
+absl::StatusOr<MadeReport> ReportJob::MakeFrom(const Read& read, const ReportOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> facts, FoldFacts(read.topics, options.period, nullptr));
+  SectionInput in{options.period, options.scope, options.language, options.targets, options.rules};
+  ASSIGN_OR_RETURN(std::vector<Table> sections, BuildSections(*facts, in));
+  auto signoff = read.signoffs.find(options.period.id());
+  MadeReport made;
+  made.point = read.point;
+  made.point_text = read.point_text;
+  made.locked = signoff != read.signoffs.end() && signoff->second.has_lock();
+  made.report.file_stem = FileStem(options);
+  made.report.language = options.language;
+  made.report.tables.push_back(AboutTable(*facts, options, read.point_text, read.records,
+                                          signoff == read.signoffs.end() ? nullptr : &signoff->second));
+  for (Table& t : sections) made.report.tables.push_back(std::move(t));
+  // Revisions: the previous period, when locked, as it stands now against
+  // its locked figures.
+  const Period previous = options.period.Previous();
+  auto locked = read.signoffs.find(previous.id());
+  if (locked != read.signoffs.end() && locked->second.has_lock()) {
+    ASSIGN_OR_RETURN(ReportPoint lock_point, ParsePoint(locked->second.lock().point()));
+    ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> then, FoldFacts(read.topics, previous, &lock_point));
+    ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> now, FoldFacts(read.topics, previous, nullptr));
+    SectionInput prev{previous, options.scope, options.language, options.targets, options.rules};
+    ASSIGN_OR_RETURN(std::vector<Table> before, BuildSections(*then, prev));
+    ASSIGN_OR_RETURN(std::vector<Table> after, BuildSections(*now, prev));
+    Table revisions = RevisionsTable(previous.id(), locked->second.lock(), before, after, options.language);
+    made.revisions = static_cast<int64_t>(revisions.rows.size());
+    made.report.tables.push_back(std::move(revisions));
+  }
+  made.figures_sha256 = FiguresSha256(made.report);
+  return made;
+}
+
+absl::StatusOr<MadeReport> ReportJob::Make(const ReportOptions& options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Read> read, ReadTopics(options, options.point));
+  return MakeFrom(*read, options);
+}
+
+absl::Status ReportJob::Append(const auth::Caller& caller, const std::string& period, int64_t version,
+                               const google::protobuf::Message& event, absl::Time now) {
+  Envelope e;
+  e.set_event_id(NewRandomHexId());
+  e.set_aggregate_type("report.Period");
+  e.set_aggregate_id(period);
+  e.set_aggregate_version(version);
+  e.mutable_occurred_at()->set_seconds(absl::ToUnixSeconds(now));
+  e.set_actor(caller.actor());
+  e.set_org_scope(caller.org_scope());
+  e.set_request_id(e.event_id());
+  e.set_events_in_command(1);
+  e.set_envelope_version(1);
+  e.mutable_payload()->PackFrom(event);
+  ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> log, open_log_(kSignOffTopic));
+  return log->AppendAtomically({es::AppendRecord{period, SerializeDeterministic(e)}}).status();
+}
+
+absl::StatusOr<std::string> ReportJob::SignOff(const auth::Caller& caller, const ReportOptions& options,
+                                               const std::string& note, absl::Time now) {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kSignOffReport));
+  if (options.scope.kind != ReportScope::Kind::kCounty) {
+    return absl::InvalidArgumentError("a self-inspection is a county's: --scope county --county <code>");
+  }
+  if (!auth::CoversCounty(caller, options.scope.code)) return auth::OutOfScope("county", options.scope.code);
+  if (options.point.empty()) {
+    return absl::InvalidArgumentError("--point: give the point printed on the report the county checked");
+  }
+  ReportOptions fingerprinted = options;
+  fingerprinted.language = Language::kChinese;
+  ASSIGN_OR_RETURN(std::unique_ptr<Read> read, ReadTopics(fingerprinted, options.point));
+  ASSIGN_OR_RETURN(MadeReport made, MakeFrom(*read, fingerprinted));
+  const v1::PeriodSignOff state = read->signoffs[options.period.id()];
+  ASSIGN_OR_RETURN(v1::CountySignedOff event, DecideCountySignOff(state, options.period.id(), options.scope.code,
+                                                                  read->point_text, made.figures_sha256, note));
+  RETURN_IF_ERROR(Append(caller, options.period.id(), state.version() + 1, event, now));
+  return read->point_text;
+}
+
+absl::StatusOr<std::string> ReportJob::Lock(const auth::Caller& caller, const ReportOptions& options,
+                                            const std::string& note, absl::Time now) {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kLockReport));
+  if (caller.role != auth::Role::kCityAdmin) {
+    return absl::PermissionDeniedError("the city's re-inspection is a city administrator's");
+  }
+  if (options.point.empty()) return absl::InvalidArgumentError("--point: give the point of the re-inspected report");
+  ReportOptions city = options;
+  city.language = Language::kChinese;
+  city.scope = ReportScope{ReportScope::Kind::kCity, caller.scope};
+  ASSIGN_OR_RETURN(std::unique_ptr<Read> read, ReadTopics(city, options.point));
+  ASSIGN_OR_RETURN(MadeReport made, MakeFrom(*read, city));
+  ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> facts, FoldFacts(read->topics, options.period, nullptr));
+  std::set<std::string> counties;
+  for (const auto& [code, school] : facts->schools) {
+    if (city.scope.CoversCounty(school.county_code)) counties.insert(school.county_code);
+  }
+  std::map<std::string, std::string> county_figures;
+  for (const std::string& county : counties) {
+    ReportOptions one = city;
+    one.scope = ReportScope{ReportScope::Kind::kCounty, county};
+    ASSIGN_OR_RETURN(MadeReport county_report, MakeFrom(*read, one));
+    county_figures[county] = county_report.figures_sha256;
+  }
+  const v1::PeriodSignOff state = read->signoffs[options.period.id()];
+  ASSIGN_OR_RETURN(v1::PeriodLocked event,
+                   DecideLock(state, options.period.id(), read->point_text, made.figures_sha256, county_figures, note));
+  RETURN_IF_ERROR(Append(caller, options.period.id(), state.version() + 1, event, now));
+  return read->point_text;
+}
+
+}  // namespace zizhu::report
