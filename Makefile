@@ -1,14 +1,14 @@
 # zizhu — two commands on a fresh Debian 12 machine:
 #   make run    install what is missing, build, start Kafka + services, load demo data
 #   make test   the same set-up, then every test
-# Others: make build | stop | bench | bench-rosters | bench-subsidy | bench-disbursement | soak | fuzz | asan | format | clean
+# Others: make build | stop | bench | bench-rosters | bench-subsidy | bench-disbursement | bench-report | soak | fuzz | asan | format | clean
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test run stop bench bench-rosters bench-subsidy bench-disbursement soak fuzz clean format asan
+.PHONY: all deps configure build test run stop bench bench-rosters bench-subsidy bench-disbursement bench-report soak fuzz clean format asan
 
 all: build
 
@@ -50,6 +50,10 @@ bench-subsidy: build
 # 1,000,000 payments: recorded, funded, batched, exported, returned, reconciled (own broker).
 bench-disbursement: build
 	@$(BUILD_DIR)/tests/disbursement_bench
+
+# The quarterly city report for 1,000,000 students read from a real broker.
+bench-report: build
+	@$(BUILD_DIR)/tests/report_bench
 
 # libFuzzer (clang, ASan + UBSan) on CSV/encoding, XLSX and cell/row parsing; FUZZ_SECONDS=60 each.
 fuzz:
