@@ -61,7 +61,7 @@ int Run(int counties, int schools, int students, const std::string& out) {
   std::cout << absl::StrFormat("history written in %.1f s", absl::ToDoubleSeconds(absl::Now() - start)) << std::endl;
   writers.clear();
 
-  report::ReportJob job([&](const std::string& topic) { return Open(broker.bootstrap(), topic, false); });
+  report::ReportJob job([&](const std::string& topic, bool write) { return Open(broker.bootstrap(), topic, write); });
   report::ReportOptions o;
   o.period = *report::ParsePeriod(report::ReportKind::kQuarterly, "2026-Q4");
   o.scope = report::ReportScope{report::ReportScope::Kind::kCity, "2101"};

@@ -122,19 +122,17 @@ class ReportCommands final : public CommandGroup {
 
   report::ReportJob Job() const {
     const std::string kafka = kafka_;
-    return report::ReportJob([kafka](const std::string& topic) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
-      kafka::KafkaEventLogOptions options;
-      options.bootstrap_servers = kafka;
-      options.topic = topic;
-      if (topic == report::kSignOffTopic) {
-        options.transactional_id = "zizhu-report-signoff";
-      } else {
-        options.read_only = true;
-      }
-      absl::StatusOr<std::unique_ptr<kafka::KafkaEventLog>> log = kafka::KafkaEventLog::Open(options);
-      if (!log.ok()) return log.status();
-      return std::shared_ptr<es::EventLog>(std::move(*log));
-    });
+    return report::ReportJob(
+        [kafka](const std::string& topic, bool write) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+          kafka::KafkaEventLogOptions options;
+          options.bootstrap_servers = kafka;
+          options.topic = topic;
+          options.read_only = !write;
+          if (write) options.transactional_id = "zizhu-report-signoff";
+          absl::StatusOr<std::unique_ptr<kafka::KafkaEventLog>> log = kafka::KafkaEventLog::Open(options);
+          if (!log.ok()) return log.status();
+          return std::shared_ptr<es::EventLog>(std::move(*log));
+        });
   }
 
   int Make(const std::string& kind) {

@@ -115,7 +115,7 @@ absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScop
 absl::StatusOr<std::unique_ptr<ReportJob::Read>> ReportJob::ReadTopics(const ReportOptions& options,
                                                                        const std::string& explicit_point) {
   auto read = std::make_unique<Read>();
-  ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> signoff_log, open_log_(kSignOffTopic));
+  ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> signoff_log, open_log_(kSignOffTopic, false));
   ASSIGN_OR_RETURN(PointRead signoffs, ReadToPoint(*signoff_log, nullptr));
   RETURN_IF_ERROR(FoldSignOffs(signoffs.events, read->signoffs));
 
@@ -141,7 +141,7 @@ absl::StatusOr<std::unique_ptr<ReportJob::Read>> ReportJob::ReadTopics(const Rep
   }
   for (const std::string& service : ReportedServices()) {
     const std::string topic = TopicOf(service);
-    ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> log, open_log_(topic));
+    ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> log, open_log_(topic, false));
     auto progress = [&](int64_t n) {
       if (options.progress) options.progress(topic, n);
     };
@@ -274,7 +274,7 @@ absl::Status ReportJob::Append(const auth::Caller& caller, const std::string& pe
   e.set_events_in_command(1);
   e.set_envelope_version(1);
   e.mutable_payload()->PackFrom(event);
-  ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> log, open_log_(kSignOffTopic));
+  ASSIGN_OR_RETURN(std::shared_ptr<es::EventLog> log, open_log_(kSignOffTopic, true));
   return log->AppendAtomically({es::AppendRecord{period, SerializeDeterministic(e)}}).status();
 }
 

@@ -50,7 +50,9 @@ struct MadeReport {
   int64_t revisions = 0;       // rows of the revisions table
 };
 
-using LogOpener = std::function<absl::StatusOr<std::shared_ptr<es::EventLog>>(const std::string& topic)>;
+// Opens a topic's log: read-only unless `write` (only the sign-off topic is
+// ever written, so that a report run never fences a sign-off's producer).
+using LogOpener = std::function<absl::StatusOr<std::shared_ptr<es::EventLog>>(const std::string& topic, bool write)>;
 
 class ReportJob {
  public:

@@ -59,8 +59,9 @@ class ReportTest : public ::testing::Test {
   }
 
   ReportJob Job() {
-    return ReportJob(
-        [this](const std::string& topic) -> absl::StatusOr<std::shared_ptr<es::EventLog>> { return logs_.at(topic); });
+    return ReportJob([this](const std::string& topic, bool) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+      return logs_.at(topic);
+    });
   }
 
   // Every envelope of a service's topic, decoded.
