@@ -31,6 +31,10 @@ absl::StatusOr<std::shared_ptr<es::EventLog>> Open(const std::string& bootstrap,
   options.transactional_id = absl::StrCat("report-bench-", topic);
   options.read_only = !writer;
   auto log = kafka::KafkaEventLog::Open(options);
+  for (int attempt = 0; !log.ok() && attempt < 5; ++attempt) {  // a topic just created may not be known yet
+    absl::SleepFor(absl::Seconds(1));
+    log = kafka::KafkaEventLog::Open(options);
+  }
   if (!log.ok()) return log.status();
   return std::shared_ptr<es::EventLog>(std::move(*log));
 }
