@@ -96,6 +96,8 @@ int Run(int counties, int schools, int students, const std::string& out) {
       }
     }
   }
+  std::cout << absl::StrFormat("read %.1f s, fold %.1f s, sections %.1f s\n", absl::ToDoubleSeconds(made->read_time),
+                               absl::ToDoubleSeconds(made->fold_time), absl::ToDoubleSeconds(made->sections_time));
   std::cout << absl::StrFormat(
                    "quarterly city report, %d students, %d records: read+fold+sections %.1f s, files %.1f s, "
                    "total %.1f s\n",

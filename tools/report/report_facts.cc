@@ -354,11 +354,11 @@ absl::Status FactsFolder::Fold(const std::string& service, const Envelope& envel
     const std::string aggregate = absl::StrCat(service, "|", envelope.aggregate_id());
     if (on_->closed.contains(aggregate) || DayOf(envelope.occurred_at()) > last_day_) {
       on_->closed.insert(aggregate);
-      ++facts.events_after_period;
+      ++after_period_;
       return absl::OkStatus();
     }
   }
-  ++facts.events_folded;
+  ++folded_;
   absl::Status folded = on->Dispatch(envelope, facts);
   if (!folded.ok()) {
     return absl::Status(folded.code(), absl::StrCat("event ", envelope.event_id(), " of ", service, " (",

@@ -92,16 +92,23 @@ struct ReportFacts {
 // Folds one event of the named service's topic ("registry", "subsidy",
 // "disbursement", "dropout", "pairing"); events of other types are skipped.
 // DATA_LOSS when a record does not parse or names a record never created.
+// Each service's events touch only that service's members of ReportFacts, so
+// the topics may be folded at once, one FactsFolder per thread (a folder
+// itself is not thread-safe).
 class FactsFolder {
  public:
   explicit FactsFolder(absl::CivilDay last_day);
   ~FactsFolder();
   absl::Status Fold(const std::string& service, const common::v1::EventEnvelope& envelope, ReportFacts& facts);
+  int64_t folded() const { return folded_; }
+  int64_t after_period() const { return after_period_; }
 
  private:
   class Dispatchers;
   absl::CivilDay last_day_;
   std::unique_ptr<Dispatchers> on_;
+  int64_t folded_ = 0;
+  int64_t after_period_ = 0;
 };
 
 }  // namespace zizhu::report

@@ -37,7 +37,8 @@ struct ReportOptions {
   std::string point;
   dropout::v1::Targets targets;
   pairing::v1::PairingRules rules;
-  // Called as records are read: (topic, records read so far in it).
+  // Called as records are read: (topic, records read so far in it); the
+  // topics are read at once, but calls never overlap.
   std::function<void(const std::string&, int64_t)> progress;
 };
 
@@ -48,9 +49,11 @@ struct MadeReport {
   std::string figures_sha256;  // of the figures (not the about table)
   bool locked = false;         // made at its period's lock point
   int64_t revisions = 0;       // rows of the revisions table
+  // Where the run's time went (for the benchmark; never in the files).
+  absl::Duration read_time, fold_time, sections_time;
 };
 
-// Opens a topic's log: read-only unless `write` (only the sign-off topic is
+// Opens a topic's log (from several threads at once): read-only unless `write` (only the sign-off topic is
 // ever written, so that a report run never fences a sign-off's producer).
 using LogOpener = std::function<absl::StatusOr<std::shared_ptr<es::EventLog>>(const std::string& topic, bool write)>;
 
