@@ -142,6 +142,7 @@ class ReportCommands final : public CommandGroup {
     if (absl::Status allowed = report::ReportJob::CheckReader(caller, o.scope); !allowed.ok()) {
       return FailStatus(allowed);
     }
+    o.reader = caller;  // checked again against the registry's schools once read
     report::ReportJob job = Job();
     absl::StatusOr<report::MadeReport> made = job.Make(o);
     std::cerr << std::endl;

@@ -1,5 +1,8 @@
 #include "tools/report/report_facts.h"
 
+#include <set>
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/core/civil_date.h"
@@ -295,6 +298,12 @@ void OnPairing(On& on) {
   });
 }
 
+// Dropout events without a date of their own: they count when they occurred
+// (a case's opening, cross-off and reopening carry their dates).
+const std::set<std::string_view> kUndatedCaseEvents = {
+    "zizhu.dropout.v1.TeamAssigned", "zizhu.dropout.v1.VisitRecorded", "zizhu.dropout.v1.ReturnRecorded",
+    "zizhu.dropout.v1.LeftBehindCardRecorded"};
+
 }  // namespace
 
 ReportFacts::ReportFacts() : exit_transition_years(subsidy::kDefaultExitTransitionYears) {}
@@ -350,6 +359,11 @@ absl::Status FactsFolder::Fold(const std::string& service, const Envelope& envel
   if (service == "dropout") on = &on_->dropout, dated_by_occurrence = false;
   if (service == "pairing") on = &on_->pairing, dated_by_occurrence = false;
   if (on == nullptr) return absl::InvalidArgumentError(absl::StrCat("no report reads the service '", service, "'"));
+  if (!dated_by_occurrence && DayOf(envelope.occurred_at()) > last_day_ &&
+      kUndatedCaseEvents.count(es::PayloadTypeName(envelope)) > 0) {
+    ++after_period_;  // a team or visit recorded after the period: the next period's
+    return absl::OkStatus();
+  }
   if (dated_by_occurrence) {
     const std::string aggregate = absl::StrCat(service, "|", envelope.aggregate_id());
     if (on_->closed.contains(aggregate) || DayOf(envelope.occurred_at()) > last_day_) {

@@ -6,9 +6,10 @@
 //
 // Which events count for a period: the registry's, the subsidy's and the
 // disbursement's when they occurred (China time) on or before the period's
-// last day; the dropout's and the pairing's all (cases, visits and
-// activities carry their own dates, which the sections count by), so a
-// cross-off recorded after the period but dated in it is a revision of it.
+// last day; a case's opening, cross-off and reopening and the pairing's
+// events always (they carry their own dates, which the sections count by),
+// so a cross-off recorded after the period but dated in it is a revision of
+// it; a case's team, visits and evidence when they occurred.
 //
 // Not thread-safe; one fold per report run.
 #pragma once

@@ -88,7 +88,8 @@ const std::vector<std::string>& ReportedServices() {
 
 std::string TopicOf(const std::string& service) { return absl::StrCat("zizhu.", service, ".events.v1"); }
 
-absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScope& scope) {
+absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScope& scope,
+                                    const std::string& school_county) {
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
   switch (scope.kind) {
     case ReportScope::Kind::kCity: {
@@ -105,11 +106,14 @@ absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScop
     case ReportScope::Kind::kCounty:
       if (!auth::CoversCounty(caller, scope.code)) return auth::OutOfScope("county", scope.code);
       return absl::OkStatus();
-    case ReportScope::Kind::kSchool:
-      if (!auth::CoversSchool(caller, scope.code.substr(0, 6), scope.code)) {
-        return auth::OutOfScope("school", scope.code);
+    case ReportScope::Kind::kSchool: {
+      if (school_county.empty()) {  // only the school's own roles can be told apart before reading
+        if (auth::IsSchoolRole(caller) && caller.scope != scope.code) return auth::OutOfScope("school", scope.code);
+        return absl::OkStatus();
       }
+      if (!auth::CoversSchool(caller, school_county, scope.code)) return auth::OutOfScope("school", scope.code);
       return absl::OkStatus();
+    }
   }
   return absl::OkStatus();
 }
@@ -265,6 +269,14 @@ absl::StatusOr<MadeReport> ReportJob::MakeFrom(const Read& read, const ReportOpt
   absl::Time start = absl::Now();
   ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> facts, FoldFacts(read.topics, options.period, nullptr));
   made.fold_time = absl::Now() - start;
+  if (options.reader) {
+    const std::string county =
+        options.scope.kind == ReportScope::Kind::kSchool ? facts->CountyOf(options.scope.code) : "";
+    if (options.scope.kind == ReportScope::Kind::kSchool && county.empty()) {
+      return absl::NotFoundError(absl::StrCat("school '", options.scope.code, "' not found"));
+    }
+    RETURN_IF_ERROR(CheckReader(*options.reader, options.scope, county));
+  }
   start = absl::Now();
   SectionInput in{options.period, options.scope, options.language, options.targets, options.rules};
   ASSIGN_OR_RETURN(std::vector<Table> sections, BuildSections(*facts, in));

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -37,6 +38,9 @@ struct ReportOptions {
   std::string point;
   dropout::v1::Targets targets;
   pairing::v1::PairingRules rules;
+  // Who asks: the report is refused unless this caller may read its scope
+  // (checked once the topics are read, against the registry's schools).
+  std::optional<auth::Caller> reader;
   // Called as records are read: (topic, records read so far in it); the
   // topics are read at once, but calls never overlap.
   std::function<void(const std::string&, int64_t)> progress;
@@ -62,8 +66,12 @@ class ReportJob {
   explicit ReportJob(LogOpener open_log) : open_log_(std::move(open_log)) {}
 
   // OK when `caller` may read a report of `scope` (school roles their school,
-  // county officers their county, city roles and services the city).
-  static absl::Status CheckReader(const auth::Caller& caller, const ReportScope& scope);
+  // county officers their county, city roles and services the city);
+  // `school_county` is the county of a school scope's school as the registry
+  // has it ("" before the topics are read: then only what needs no data is
+  // checked).
+  static absl::Status CheckReader(const auth::Caller& caller, const ReportScope& scope,
+                                  const std::string& school_county = "");
 
   absl::StatusOr<MadeReport> Make(const ReportOptions& options);
 

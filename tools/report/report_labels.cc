@@ -19,8 +19,8 @@ std::string StageName(Language l, registry::v1::EducationStage stage) {
       return Say(l, "中职", "secondary vocational");
     case registry::v1::EDUCATION_STAGE_UNIVERSITY:
       return Say(l, "大学及研究生", "university");
-    default:
-      return Say(l, "未知", "unknown");
+    default:  // e.g. a child on the gap list, enrolled nowhere
+      return Say(l, "无学段", "no stage");
   }
 }
 

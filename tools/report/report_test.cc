@@ -411,18 +411,37 @@ TEST_F(ReportTest, ReadersSeeOnlyTheirScope) {
   const ReportScope county{ReportScope::Kind::kCounty, "210102"};
   const ReportScope school{ReportScope::Kind::kSchool, "2101020001"};
   EXPECT_TRUE(ReportJob::CheckReader(CityAdmin(), city).ok());
-  EXPECT_TRUE(ReportJob::CheckReader(CityAdmin(), school).ok());
+  EXPECT_TRUE(ReportJob::CheckReader(CityAdmin(), school, "210102").ok());
   EXPECT_TRUE(ReportJob::CheckReader(Officer("210102"), county).ok());
   EXPECT_EQ(ReportJob::CheckReader(Officer("210102"), city).code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(ReportJob::CheckReader(Officer("210103"), county).code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(ReportJob::CheckReader(Officer("210103"), school).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReportJob::CheckReader(Officer("210103"), school, "210102").code(), absl::StatusCode::kNotFound);
   const auth::Caller op{"zhao", auth::Role::kSchoolOperator, "2101020001", "t"};
   EXPECT_TRUE(ReportJob::CheckReader(op, school).ok());
+  EXPECT_TRUE(ReportJob::CheckReader(op, school, "210102").ok());
   EXPECT_EQ(ReportJob::CheckReader(op, county).code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(ReportJob::CheckReader(op, ReportScope{ReportScope::Kind::kSchool, "2101020002"}).code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(ReportJob::CheckReader(auth::Caller{"a", auth::Role::kAgency, "POVERTY", "t"}, county).code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ReportTest, ASchoolReportIsCheckedAgainstTheRegistrysCounty) {
+  ReportOptions o = options_;
+  o.scope = ReportScope{ReportScope::Kind::kSchool, "2101020001"};
+  o.reader = Officer("210103");
+  EXPECT_EQ(Job().Make(o).status().code(), absl::StatusCode::kNotFound);
+  o.reader = Officer("210102");
+  absl::StatusOr<MadeReport> made = Job().Make(o);
+  ASSERT_TRUE(made.ok()) << made.status();
+  // Only the school's rows: every aided row names it.
+  for (const auto& row : TableOf(made->report, "aided").rows) {
+    if (row[0].text != "合计") {
+      EXPECT_THAT(row[1].text, HasSubstr("2101020001"));
+    }
+  }
+  o.scope.code = "2101029999";
+  EXPECT_EQ(Job().Make(o).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(ReportPeriodTest, PeriodsParseAndBound) {
