@@ -1,0 +1,162 @@
+#include "services/gateway/app/gateway_server.h"
+
+#include <httplib.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "services/gateway/app/openapi.h"
+
+namespace zizhu::gateway {
+namespace {
+
+constexpr char kCookie[] = "zizhu_session";
+constexpr char kJson[] = "application/json";
+
+void Send(httplib::Response& res, int status, const std::string& json) {
+  res.status = status;
+  res.set_content(json, kJson);
+}
+
+std::string CookieValue(const httplib::Request& req, const std::string& name) {
+  for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(absl::StripAsciiWhitespace(part), '=');
+    if (kv.first == name) return std::string(kv.second);
+  }
+  return "";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+GatewayServer::GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock)
+    : options_(std::move(options)), bridge_(bridge), clock_(clock), openapi_(OpenApiJson(*bridge)) {}
+
+absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayOptions options, const RpcBridge* bridge,
+                                                                    const Clock* clock) {
+  std::unique_ptr<GatewayServer> g(new GatewayServer(std::move(options), bridge, clock));
+  const bool tls = !g->options_.tls_cert_file.empty() || !g->options_.tls_key_file.empty();
+  if (tls) {
+    auto server =
+        std::make_unique<httplib::SSLServer>(g->options_.tls_cert_file.c_str(), g->options_.tls_key_file.c_str());
+    if (!server->is_valid()) {
+      return absl::InvalidArgumentError(absl::StrCat("TLS certificate '", g->options_.tls_cert_file, "' or key '",
+                                                     g->options_.tls_key_file, "' cannot be used"));
+    }
+    g->server_ = std::move(server);
+  } else {
+    g->server_ = std::make_unique<httplib::Server>();
+  }
+  g->Routes();
+  g->port_ = g->options_.port == 0
+                 ? g->server_->bind_to_any_port(g->options_.host)
+                 : (g->server_->bind_to_port(g->options_.host, g->options_.port) ? g->options_.port : -1);
+  if (g->port_ <= 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", g->options_.host, ":", g->options_.port));
+  }
+  GatewayServer* raw = g.get();
+  g->thread_ = std::thread([raw] { raw->server_->listen_after_bind(); });
+  return g;
+}
+
+GatewayServer::~GatewayServer() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GatewayServer::Routes() {
+  httplib::Server& s = *server_;
+  const bool secure = !options_.tls_cert_file.empty();
+  s.set_payload_max_length(options_.max_body_bytes);
+  s.set_default_headers(
+      {{"X-Content-Type-Options", "nosniff"},
+       {"X-Frame-Options", "DENY"},
+       {"Referrer-Policy", "no-referrer"},
+       {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"},
+       {"Cache-Control", "no-store"}});
+
+  auto session_of = [this](const httplib::Request& req) {
+    return sessions_.Find(CookieValue(req, kCookie), clock_->Now());
+  };
+  auto csrf_ok = [](const httplib::Request& req, const Session& session) {
+    return SameSecret(req.get_header_value("X-CSRF-Token"), session.csrf);
+  };
+
+  s.Post("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
+    const Reply reply = bridge_->Call("identity", "Login", req.body, "");
+    if (reply.http_status != 200) return Send(res, reply.http_status, reply.json);
+    const nlohmann::json login = nlohmann::json::parse(reply.json, nullptr, false);
+    absl::Time expires;
+    std::string error;
+    if (login.is_discarded() || !absl::ParseTime(absl::RFC3339_full, login.value("expires_at", ""), &expires, &error)) {
+      return Send(res, 502, ErrorJson("INTERNAL", "the identity service's answer is unreadable"));
+    }
+    const nlohmann::json account = login.value("account", nlohmann::json::object());
+    Session session = sessions_.Create(login.value("token", ""), account.value("login", ""), account.value("role", ""),
+                                       account.value("scope", ""), expires);
+    res.set_header("Set-Cookie", absl::StrCat(kCookie, "=", session.id, "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
+                                              std::max<int64_t>(0, absl::ToInt64Seconds(expires - clock_->Now())),
+                                              secure ? "; Secure" : ""));
+    nlohmann::json out = {{"login", session.login},
+                          {"role", session.role},
+                          {"scope", session.scope},
+                          {"expires_at", login.value("expires_at", "")},
+                          {"csrf_token", session.csrf}};
+    Send(res, 200, out.dump());
+  });
+  s.Get("/api/v1/session", [session_of](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = session_of(req);
+    if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session: log in"));
+    nlohmann::json out = {
+        {"login", session->login}, {"role", session->role}, {"scope", session->scope}, {"csrf_token", session->csrf}};
+    Send(res, 200, out.dump());
+  });
+  s.Delete("/api/v1/session", [this, session_of, csrf_ok, secure](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = session_of(req);
+    if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session: log in"));
+    if (!csrf_ok(req, *session)) return Send(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
+    sessions_.Remove(session->id);
+    res.set_header("Set-Cookie",
+                   absl::StrCat(kCookie, "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", secure ? "; Secure" : ""));
+    res.status = 204;
+  });
+  s.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Cache-Control", "public, max-age=60");
+    Send(res, 200, openapi_);
+  });
+  s.Post(R"(/api/v1/([a-z]+)/([A-Za-z]+))",
+         [this, session_of, csrf_ok](const httplib::Request& req, httplib::Response& res) {
+           std::optional<Session> session = session_of(req);
+           if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+           if (!csrf_ok(req, *session)) return Send(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
+           const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
+           Send(res, reply.http_status, reply.json);
+         });
+  if (!options_.console_dir.empty()) s.set_mount_point("/", options_.console_dir);
+  // Unknown API paths answer JSON; the console's own routes (/students,
+  // /rounds/...) load its index.html.
+  const std::string index = options_.console_dir.empty() ? "" : options_.console_dir + "/index.html";
+  s.set_error_handler([index](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (absl::StartsWith(req.path, "/api/")) {
+      return Send(res, res.status,
+                  ErrorJson(res.status == 404 ? "NOT_FOUND" : "BAD_REQUEST",
+                            absl::StrCat("no endpoint ", req.method, " ", req.path)));
+    }
+    if (req.method != "GET" || res.status != 404 || index.empty()) return;
+    const std::string html = ReadFile(index);
+    if (html.empty()) return;
+    res.status = 200;
+    res.set_content(html, "text/html; charset=utf-8");
+  });
+}
+
+}  // namespace zizhu::gateway

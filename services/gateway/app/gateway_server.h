@@ -1,0 +1,66 @@
+// The gateway's HTTP server: the one door for people. HTTPS, login with a
+// session cookie (HttpOnly, Secure, SameSite=Strict) and a CSRF token, the
+// JSON API over the gRPC services (RpcBridge), the OpenAPI description at
+// /api/v1/openapi.json, and the built console as static files.
+//
+//   POST   /api/v1/session            {"login","password"} -> cookie + {"csrf_token", login, role, scope}
+//   GET    /api/v1/session            who is logged in (401 without a session)
+//   DELETE /api/v1/session            log out (X-CSRF-Token)
+//   POST   /api/v1/<service>/<Method> the method's request as JSON (X-CSRF-Token)
+//   GET    /api/v1/openapi.json
+//   GET    /*                         the console (index.html for the app's own routes)
+//
+// Lifecycle: Start() binds and serves on its own threads; the destructor
+// stops. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "services/common/core/clock.h"
+#include "services/gateway/app/rpc_bridge.h"
+#include "services/gateway/app/sessions.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace zizhu::gateway {
+
+struct GatewayOptions {
+  // Address to listen on; port 0 picks a free one.
+  std::string host = "0.0.0.0";
+  int port = 8443;
+  // Server certificate and key (PEM). Both empty: plain HTTP, for tests only
+  // (the cookie then drops Secure so that a test client keeps it).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // The built console (index.html and assets); empty: none served.
+  std::string console_dir;
+  // Largest request body accepted.
+  size_t max_body_bytes = 8 << 20;
+};
+
+class GatewayServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(GatewayOptions options, const RpcBridge* bridge,
+                                                              const Clock* clock);
+  ~GatewayServer();
+  int port() const { return port_; }
+
+ private:
+  GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock);
+  void Routes();
+  GatewayOptions options_;
+  const RpcBridge* bridge_;
+  const Clock* clock_;
+  SessionStore sessions_;
+  std::string openapi_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace zizhu::gateway

@@ -1,0 +1,133 @@
+#include "services/gateway/app/openapi.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+
+namespace zizhu::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using nlohmann::ordered_json;
+
+std::string Ref(const Descriptor* d) { return absl::StrCat("#/components/schemas/", d->full_name()); }
+
+ordered_json FieldSchema(const FieldDescriptor* f, std::vector<const Descriptor*>& pending) {
+  ordered_json s;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_UINT32:
+      s = {{"type", "integer"}, {"format", "int32"}};
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:
+    case FieldDescriptor::CPPTYPE_UINT64:  // protobuf's JSON mapping writes 64-bit integers as strings
+      s = {{"type", "string"}, {"format", "int64"}};
+      break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      s = {{"type", "number"}};
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      s = {{"type", "boolean"}};
+      break;
+    case FieldDescriptor::CPPTYPE_STRING:
+      s = f->type() == FieldDescriptor::TYPE_BYTES ? ordered_json{{"type", "string"}, {"format", "byte"}}
+                                                   : ordered_json{{"type", "string"}};
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM: {
+      ordered_json values = ordered_json::array();
+      for (int i = 0; i < f->enum_type()->value_count(); ++i) values.push_back(f->enum_type()->value(i)->name());
+      s = {{"type", "string"}, {"enum", values}};
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_MESSAGE: {
+      const Descriptor* d = f->message_type();
+      if (d->full_name() == "google.protobuf.Timestamp") {
+        s = {{"type", "string"}, {"format", "date-time"}};
+      } else if (d->full_name() == "google.protobuf.Any") {
+        s = {{"type", "object"}};
+      } else if (f->is_map()) {
+        s = {{"type", "object"}, {"additionalProperties", FieldSchema(d->map_value(), pending)}};
+        return s;
+      } else {
+        pending.push_back(d);
+        s = {{"$ref", Ref(d)}};
+      }
+      break;
+    }
+  }
+  if (f->is_repeated()) return {{"type", "array"}, {"items", s}};
+  return s;
+}
+
+ordered_json MessageSchema(const Descriptor* d, std::vector<const Descriptor*>& pending) {
+  ordered_json properties = ordered_json::object();
+  for (int i = 0; i < d->field_count(); ++i) {
+    properties[d->field(i)->name()] = FieldSchema(d->field(i), pending);
+  }
+  return {{"type", "object"}, {"properties", properties}};
+}
+
+ordered_json ErrorResponse(const std::string& what) {
+  return {{"description", what},
+          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+}
+
+}  // namespace
+
+std::string OpenApiJson(const RpcBridge& bridge) {
+  ordered_json doc;
+  doc["openapi"] = "3.0.3";
+  doc["info"] = {{"title", "zizhu gateway"},
+                 {"version", "v1"},
+                 {"description",
+                  "HTTP/JSON over the zizhu gRPC services (protobuf JSON mapping). Log in with POST "
+                  "/api/v1/session; send the session cookie and, on every POST and DELETE, the X-CSRF-Token "
+                  "header the login returned. gRPC codes map to HTTP statuses; errors are {code, message}."}};
+  ordered_json paths = ordered_json::object();
+  paths["/api/v1/session"] = {
+      {"post",
+       {{"summary", "log in (sets the session cookie; returns the CSRF token)"},
+        {"responses", {{"200", {{"description", "logged in"}}}, {"401", ErrorResponse("wrong login or password")}}}}},
+      {"get",
+       {{"summary", "who is logged in"},
+        {"responses", {{"200", {{"description", "the session"}}}, {"401", ErrorResponse("no session")}}}}},
+      {"delete", {{"summary", "log out"}, {"responses", {{"204", {{"description", "logged out"}}}}}}}};
+  std::vector<const Descriptor*> pending;
+  for (const auto& [service, m] : bridge.Methods()) {
+    pending.push_back(m->input_type());
+    pending.push_back(m->output_type());
+    paths[absl::StrCat("/api/v1/", service, "/", m->name())] = {
+        {"post",
+         {{"operationId", absl::StrCat(service, ".", m->name())},
+          {"tags", {service}},
+          {"requestBody",
+           {{"required", false}, {"content", {{"application/json", {{"schema", {{"$ref", Ref(m->input_type())}}}}}}}}},
+          {"responses",
+           {{"200",
+             {{"description", "OK"},
+              {"content", {{"application/json", {{"schema", {{"$ref", Ref(m->output_type())}}}}}}}}},
+            {"400", ErrorResponse("bad input or a business rule (the message says which field and value)")},
+            {"401", ErrorResponse("no session, or it expired")},
+            {"403", ErrorResponse("the role may not do this, or the CSRF token is missing")},
+            {"404", ErrorResponse("not found, or outside the caller's scope")},
+            {"409", ErrorResponse("already exists, or a version conflict")}}}}}};
+  }
+  ordered_json schemas = ordered_json::object();
+  schemas["Error"] = {{"type", "object"},
+                      {"properties", {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}};
+  std::set<std::string> done;
+  while (!pending.empty()) {
+    const Descriptor* d = pending.back();
+    pending.pop_back();
+    if (!done.insert(d->full_name()).second) continue;
+    schemas[d->full_name()] = MessageSchema(d, pending);
+  }
+  doc["paths"] = paths;
+  doc["components"] = {{"schemas", schemas}};
+  return doc.dump(1);
+}
+
+}  // namespace zizhu::gateway

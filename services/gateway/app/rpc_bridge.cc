@@ -1,0 +1,115 @@
+#include "services/gateway/app/rpc_bridge.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include <future>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/util/json_util.h"
+#include "services/gateway/app/http_status.h"
+
+namespace zizhu::gateway {
+namespace {
+
+using google::protobuf::MethodDescriptor;
+
+std::string Escaped(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      static const char* kHex = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+const MethodDescriptor* FindMethod(const std::string& service_name, const std::string& method) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+  if (service == nullptr) return nullptr;
+  const MethodDescriptor* m = service->FindMethodByName(method);
+  if (m == nullptr || m->client_streaming() || m->server_streaming()) return nullptr;
+  return m;
+}
+
+}  // namespace
+
+std::string ErrorJson(const std::string& code, const std::string& message) {
+  return absl::StrCat("{\"code\":\"", Escaped(code), "\",\"message\":\"", Escaped(message), "\"}");
+}
+
+RpcBridge::RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline) : deadline_(deadline) {
+  for (Upstream& u : upstreams) upstreams_[u.name] = std::move(u);
+}
+
+std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods() const {
+  std::vector<std::pair<std::string, const MethodDescriptor*>> out;
+  for (const auto& [name, u] : upstreams_) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(u.service_name);
+    if (service == nullptr) continue;
+    for (int i = 0; i < service->method_count(); ++i) {
+      const MethodDescriptor* m = service->method(i);
+      if (!m->client_streaming() && !m->server_streaming()) out.emplace_back(name, m);
+    }
+  }
+  return out;
+}
+
+Reply RpcBridge::Call(const std::string& service, const std::string& method, const std::string& body,
+                      const std::string& token) const {
+  auto upstream = upstreams_.find(service);
+  const MethodDescriptor* m =
+      upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second.service_name, method);
+  if (m == nullptr) {
+    return {404, ErrorJson("NOT_FOUND", absl::StrCat("no method '", method, "' of service '", service, "'"))};
+  }
+  google::protobuf::MessageFactory* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> request(factory->GetPrototype(m->input_type())->New());
+  google::protobuf::util::JsonParseOptions parse;
+  parse.ignore_unknown_fields = false;
+  auto parsed = google::protobuf::util::JsonStringToMessage(body.empty() ? "{}" : body, request.get(), parse);
+  if (!parsed.ok()) {
+    return {400, ErrorJson("INVALID_ARGUMENT", absl::StrCat("request body of ", service, "/", method, ": ",
+                                                            std::string(parsed.message())))};
+  }
+  std::string bytes;
+  request->SerializeToString(&bytes);
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
+  if (!token.empty()) ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  grpc::GenericStub stub(upstream->second.channel);
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, absl::StrCat("/", m->service()->full_name(), "/", m->name()), grpc::StubOptions(),
+                 &request_buffer, &response_buffer, [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  const grpc::Status status = done.get_future().get();
+  if (!status.ok())
+    return {HttpStatusOf(status.error_code()), ErrorJson(CodeName(status.error_code()), status.error_message())};
+  std::vector<grpc::Slice> slices;
+  if (!response_buffer.Dump(&slices).ok()) return {502, ErrorJson("INTERNAL", "unreadable response")};
+  std::string response_bytes;
+  for (const grpc::Slice& s : slices) response_bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  std::unique_ptr<google::protobuf::Message> response(factory->GetPrototype(m->output_type())->New());
+  if (!response->ParseFromString(response_bytes)) return {502, ErrorJson("INTERNAL", "response does not parse")};
+  google::protobuf::util::JsonPrintOptions print;
+  print.preserve_proto_field_names = true;
+  std::string json;
+  auto printed = google::protobuf::util::MessageToJsonString(*response, &json, print);
+  if (!printed.ok()) return {500, ErrorJson("INTERNAL", std::string(printed.message()))};
+  return {200, json};
+}
+
+}  // namespace zizhu::gateway

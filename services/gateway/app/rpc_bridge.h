@@ -1,0 +1,53 @@
+// RpcBridge: one HTTP/JSON call to one unary gRPC method of a zizhu service,
+// by protobuf's JSON mapping (request fields in lowerCamelCase or as in the
+// proto; responses with the proto's field names). No method is written by
+// hand: whatever the services' protos declare is reachable, with the
+// services' own checks of role and scope (the caller's token rides along).
+//
+// Thread-safe: calls run on the HTTP server's threads at once.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+
+namespace zizhu::gateway {
+
+struct Upstream {
+  std::string name;          // path segment: "registry"
+  std::string service_name;  // "zizhu.registry.v1.RegistryService"
+  std::shared_ptr<grpc::Channel> channel;
+};
+
+struct Reply {
+  int http_status = 200;
+  std::string json;  // the response, or {"code": "...", "message": "..."}
+};
+
+// {"code": code, "message": message} as JSON.
+std::string ErrorJson(const std::string& code, const std::string& message);
+
+class RpcBridge {
+ public:
+  RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline);
+
+  // Calls `method` of the upstream named `service` with the JSON `body`
+  // ("" = {}), as the holder of `token` ("" = anonymous, e.g. a login).
+  Reply Call(const std::string& service, const std::string& method, const std::string& body,
+             const std::string& token) const;
+
+  // Every method offered: (upstream name, method), in order.
+  std::vector<std::pair<std::string, const google::protobuf::MethodDescriptor*>> Methods() const;
+
+ private:
+  std::map<std::string, Upstream> upstreams_;
+  absl::Duration deadline_;
+};
+
+}  // namespace zizhu::gateway

@@ -1,0 +1,75 @@
+// zizhu-gateway: HTTPS/JSON and the web console in front of the gRPC services.
+#include <grpcpp/grpcpp.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "services/common/core/clock.h"
+#include "services/common/grpc/tls.h"
+#include "services/gateway/app/gateway_server.h"
+#include "services/gateway/app/rpc_bridge.h"
+
+namespace {
+absl::Notification* stop = nullptr;
+void OnSignal(int) {
+  if (stop != nullptr && !stop->HasBeenNotified()) stop->Notify();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"zizhu-gateway: HTTPS/JSON API and the operator console in front of the zizhu gRPC services"};
+  zizhu::gateway::GatewayOptions options;
+  std::string identity = "127.0.0.1:7000", registry = "127.0.0.1:7001", subsidy = "127.0.0.1:7002",
+              disbursement = "127.0.0.1:7003", dropout = "127.0.0.1:7004", pairing = "127.0.0.1:7005";
+  zizhu::grpc_kit::ClientTls upstream_tls;
+  int deadline_ms = 30000;
+  app.add_option("--host", options.host, "address to listen on")->capture_default_str();
+  app.add_option("--port", options.port, "HTTPS port")->capture_default_str();
+  app.add_option("--tls-cert", options.tls_cert_file, "server certificate (PEM)")->required();
+  app.add_option("--tls-key", options.tls_key_file, "server key (PEM)")->required();
+  app.add_option("--console-dir", options.console_dir, "the built console (index.html and assets)");
+  app.add_option("--ca", upstream_tls.ca_file, "CA of the services' certificates (PEM)")->required();
+  app.add_option("--upstream-server-name", upstream_tls.server_name, "name the services' certificates carry");
+  app.add_option("--identity", identity, "identity service")->capture_default_str();
+  app.add_option("--registry", registry, "registry service (registry and rosters)")->capture_default_str();
+  app.add_option("--subsidy", subsidy, "subsidy service")->capture_default_str();
+  app.add_option("--disbursement", disbursement, "disbursement service")->capture_default_str();
+  app.add_option("--dropout", dropout, "dropout service")->capture_default_str();
+  app.add_option("--pairing", pairing, "pairing service")->capture_default_str();
+  app.add_option("--deadline-ms", deadline_ms, "deadline of each call to a service")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  auto credentials = zizhu::grpc_kit::ChannelCredentialsFor(upstream_tls);
+  if (!credentials.ok()) {
+    std::cerr << "zizhu-gateway: " << credentials.status() << std::endl;
+    return 1;
+  }
+  auto channel = [&](const std::string& target) { return grpc::CreateChannel(target, *credentials); };
+  auto registry_channel = channel(registry);
+  std::vector<zizhu::gateway::Upstream> upstreams = {
+      {"identity", "zizhu.identity.v1.IdentityService", channel(identity)},
+      {"registry", "zizhu.registry.v1.RegistryService", registry_channel},
+      {"roster", "zizhu.registry.v1.RosterService", registry_channel},
+      {"subsidy", "zizhu.subsidy.v1.SubsidyService", channel(subsidy)},
+      {"disbursement", "zizhu.disbursement.v1.DisbursementService", channel(disbursement)},
+      {"dropout", "zizhu.dropout.v1.DropoutService", channel(dropout)},
+      {"pairing", "zizhu.pairing.v1.PairingService", channel(pairing)}};
+  zizhu::gateway::RpcBridge bridge(std::move(upstreams), absl::Milliseconds(deadline_ms));
+  zizhu::SystemClock clock;
+  auto server = zizhu::gateway::GatewayServer::Start(options, &bridge, &clock);
+  if (!server.ok()) {
+    std::cerr << "zizhu-gateway: " << server.status() << std::endl;
+    return 1;
+  }
+  std::cout << "zizhu-gateway listening on https://" << options.host << ":" << (*server)->port() << std::endl;
+  absl::Notification done;
+  stop = &done;
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  done.WaitForNotification();
+  std::cout << "zizhu-gateway stopping" << std::endl;
+  return 0;
+}

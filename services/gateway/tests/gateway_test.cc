@@ -1,0 +1,266 @@
+// The gateway in front of the real identity and registry services (in
+// process, in-memory logs): login and the session cookie, CSRF, expired
+// sessions, JSON mapping and its errors, gRPC codes as HTTP statuses, the
+// OpenAPI description, and every endpoint refusing a caller without a
+// session or without the CSRF token.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "services/common/crypto/personal_data_vault.h"
+#include "services/common/testing/service_harness.h"
+#include "services/gateway/app/gateway_server.h"
+#include "services/gateway/app/http_status.h"
+#include "services/gateway/app/rpc_bridge.h"
+#include "services/identity/identity.h"
+#include "services/registry/registry.h"
+
+namespace zizhu::gateway {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+constexpr char kAdminPassword[] = "correct horse battery staple";
+constexpr char kVaultKey[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_GE(sodium_init(), 0);
+    dir_ = ::testing::TempDir() + "/gateway_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ + "/console");
+    std::ofstream(dir_ + "/admin-password") << kAdminPassword << "\n";
+    std::ofstream(dir_ + "/console/index.html") << "<!doctype html><title>资助</title>";
+    crypto_sign_keypair(public_key_.data(), secret_key_.data());
+    identity::IdentityOptions options;
+    options.bootstrap_admin = "admin";
+    options.bootstrap_city = "2101";
+    options.bootstrap_password_file = dir_ + "/admin-password";
+    identity_ = std::make_unique<identity::Identity>(options, &secret_key_);
+    identity_host_ = testing_kit::ServiceHarness::Start(identity_.get(), topics_, "zizhu.identity.events.v1", &clock_,
+                                                        dir_ + "/identity", {}, &secret_key_)
+                         .value();
+    vault_ = PersonalDataVault::FromHexKey(kVaultKey).value();
+    registry_ = registry::Registry::Create({}, vault_.get()).value();
+    registry_host_ = testing_kit::ServiceHarness::Start(registry_.get(), topics_, "zizhu.registry.events.v1", &clock_,
+                                                        dir_ + "/registry", {}, &secret_key_)
+                         .value();
+    auto plain = [](int port) {
+      return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+    };
+    bridge_ = std::make_unique<RpcBridge>(
+        std::vector<Upstream>{{"identity", "zizhu.identity.v1.IdentityService", plain(identity_host_->port())},
+                              {"registry", "zizhu.registry.v1.RegistryService", plain(registry_host_->port())}},
+        absl::Seconds(10));
+    GatewayOptions gateway;
+    gateway.host = "127.0.0.1";
+    gateway.port = 0;
+    gateway.console_dir = dir_ + "/console";
+    server_ = GatewayServer::Start(gateway, bridge_.get(), &gateway_clock_).value();
+  }
+  void TearDown() override {
+    server_.reset();
+    registry_host_.reset();
+    identity_host_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  httplib::Client Client() { return httplib::Client("127.0.0.1", server_->port()); }
+
+  struct Login {
+    std::string cookie;  // "zizhu_session=..."
+    std::string csrf;
+  };
+  Login LogIn(const std::string& login, const std::string& password) {
+    auto res = Client().Post("/api/v1/session", nlohmann::json{{"login", login}, {"password", password}}.dump(),
+                             "application/json");
+    EXPECT_TRUE(res) << "no answer";
+    EXPECT_EQ(res->status, 200) << res->body;
+    const std::string set_cookie = res->get_header_value("Set-Cookie");
+    EXPECT_THAT(set_cookie, HasSubstr("HttpOnly"));
+    EXPECT_THAT(set_cookie, HasSubstr("SameSite=Strict"));
+    const auto body = nlohmann::json::parse(res->body);
+    EXPECT_FALSE(body.contains("token")) << "the token stays on the server";
+    return Login{set_cookie.substr(0, set_cookie.find(';')), body.value("csrf_token", "")};
+  }
+  httplib::Result Call(const Login& as, const std::string& path, const std::string& body, bool with_csrf = true) {
+    httplib::Headers headers = {{"Cookie", as.cookie}};
+    if (with_csrf) headers.emplace("X-CSRF-Token", as.csrf);
+    return Client().Post(path.c_str(), headers, body, "application/json");
+  }
+
+  std::string dir_;
+  auth::PublicKey public_key_;
+  auth::SecretKey secret_key_;
+  SystemClock clock_;
+  ManualClock gateway_clock_{absl::Now()};
+  testing_kit::MemoryTopics topics_;
+  std::unique_ptr<identity::Identity> identity_;
+  std::unique_ptr<testing_kit::ServiceHarness> identity_host_;
+  std::unique_ptr<PersonalDataVault> vault_;
+  std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<testing_kit::ServiceHarness> registry_host_;
+  std::unique_ptr<RpcBridge> bridge_;
+  std::unique_ptr<GatewayServer> server_;
+};
+
+TEST_F(GatewayTest, LoginSetsASessionCookieAndCallsCarryIt) {
+  auto wrong = Client().Post("/api/v1/session", R"({"login":"admin","password":"nope"})", "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(nlohmann::json::parse(wrong->body)["code"], "UNAUTHENTICATED");
+  EXPECT_TRUE(wrong->get_header_value("Set-Cookie").empty());
+
+  Login admin = LogIn("admin", kAdminPassword);
+  auto who = Call(admin, "/api/v1/identity/WhoAmI", "{}");
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->status, 200) << who->body;
+  EXPECT_EQ(nlohmann::json::parse(who->body)["login"], "admin");
+  EXPECT_EQ(who->get_header_value("X-Content-Type-Options"), "nosniff");
+
+  // A command through the JSON mapping; a second school code is refused with the service's message.
+  const std::string school = R"({"meta":{"request_id":"s1"},"school_code":"2101020001","name":"第一小学",
+      "county_code":"210102","county_name":"和平区","stages":["EDUCATION_STAGE_PRIMARY"]})";
+  auto created = Call(admin, "/api/v1/registry/RegisterSchool", school);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 200) << created->body;
+  auto listed = Call(admin, "/api/v1/registry/ListSchools", "{}");
+  ASSERT_TRUE(listed);
+  EXPECT_THAT(listed->body, HasSubstr("2101020001"));
+
+  // Logout ends the session.
+  httplib::Headers headers = {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}};
+  auto out = Client().Delete("/api/v1/session", headers);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  auto after = Call(admin, "/api/v1/identity/WhoAmI", "{}");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(GatewayTest, BadJsonNamesTheFieldAndUnknownMethodsAreNotFound) {
+  Login admin = LogIn("admin", kAdminPassword);
+  auto bad = Call(admin, "/api/v1/registry/ListStudents", R"({"school_kode":"x"})");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(bad->body, HasSubstr("school_kode"));
+  auto not_json = Call(admin, "/api/v1/registry/ListStudents", "{not json");
+  ASSERT_TRUE(not_json);
+  EXPECT_EQ(not_json->status, 400);
+  for (const char* path : {"/api/v1/registry/NoSuchMethod", "/api/v1/nosuch/WhoAmI", "/api/v1/identity/whoami"}) {
+    auto res = Call(admin, path, "{}");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(nlohmann::json::parse(res->body)["code"], "NOT_FOUND") << path;
+  }
+  auto unknown_path = Client().Get("/api/v2/anything");
+  ASSERT_TRUE(unknown_path);
+  EXPECT_EQ(unknown_path->status, 404);
+  EXPECT_EQ(nlohmann::json::parse(unknown_path->body)["code"], "NOT_FOUND");
+}
+
+TEST_F(GatewayTest, EveryEndpointRefusesWithoutASessionOrWithoutTheCsrfToken) {
+  Login admin = LogIn("admin", kAdminPassword);
+  Login forged = admin;
+  forged.csrf = std::string(admin.csrf.size(), '0');
+  int endpoints = 0;
+  for (const auto& [service, method] : bridge_->Methods()) {
+    const std::string path = absl::StrCat("/api/v1/", service, "/", method->name());
+    auto anonymous = Client().Post(path.c_str(), "{}", "application/json");
+    ASSERT_TRUE(anonymous);
+    EXPECT_EQ(anonymous->status, 401) << path;
+    auto no_csrf = Call(admin, path, "{}", false);
+    ASSERT_TRUE(no_csrf);
+    EXPECT_EQ(no_csrf->status, 403) << path;
+    auto wrong_csrf = Call(forged, path, "{}");
+    ASSERT_TRUE(wrong_csrf);
+    EXPECT_EQ(wrong_csrf->status, 403) << path;
+    ++endpoints;
+  }
+  EXPECT_GT(endpoints, 20);
+  // A forged session cookie is no session.
+  Login stranger{"zizhu_session=" + std::string(32, 'a'), admin.csrf};
+  auto res = Call(stranger, "/api/v1/identity/WhoAmI", "{}");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+}
+
+TEST_F(GatewayTest, AnExpiredSessionIsRefused) {
+  Login admin = LogIn("admin", kAdminPassword);
+  auto ok = Call(admin, "/api/v1/identity/WhoAmI", "{}");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  gateway_clock_.Advance(absl::Hours(24));  // past the token's expiry
+  auto expired = Call(admin, "/api/v1/identity/WhoAmI", "{}");
+  ASSERT_TRUE(expired);
+  EXPECT_EQ(expired->status, 401);
+  auto session = Client().Get("/api/v1/session", httplib::Headers{{"Cookie", admin.cookie}});
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->status, 401);
+}
+
+TEST_F(GatewayTest, AnotherCountysOfficerSeesNothingOfThisCounty) {
+  Login admin = LogIn("admin", kAdminPassword);
+  ASSERT_EQ(Call(admin, "/api/v1/registry/RegisterSchool",
+                 R"({"meta":{"request_id":"s1"},"school_code":"2101020001","name":"第一小学","county_code":"210102",
+                     "stages":["EDUCATION_STAGE_PRIMARY"]})")
+                ->status,
+            200);
+  auto created = Call(admin, "/api/v1/identity/CreateAccount",
+                      R"({"meta":{"request_id":"a1"},"login":"officer.b","role":"ROLE_COUNTY_OFFICER",
+                          "scope":"210103","password":"another long passphrase 2026"})");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 200) << created->body;
+  Login officer = LogIn("officer.b", "another long passphrase 2026");
+  auto students = Call(officer, "/api/v1/registry/ListStudents", R"({"school_code":"2101020001"})");
+  ASSERT_TRUE(students);
+  EXPECT_EQ(students->status, 404) << students->body;
+  EXPECT_THAT(students->body, Not(HasSubstr("第一小学")));
+  auto schools = Call(officer, "/api/v1/registry/ListSchools", "{}");
+  ASSERT_TRUE(schools);
+  EXPECT_THAT(schools->body, Not(HasSubstr("2101020001")));
+  auto accounts = Call(officer, "/api/v1/identity/CreateAccount",
+                       R"({"meta":{"request_id":"a2"},"login":"x","role":"ROLE_CITY_ADMIN","scope":"2101",
+                           "password":"yet another passphrase 2026"})");
+  ASSERT_TRUE(accounts);
+  EXPECT_EQ(accounts->status, 403) << accounts->body;
+}
+
+TEST_F(GatewayTest, TheOpenApiDescriptionAndTheConsoleAreServed) {
+  auto spec = Client().Get("/api/v1/openapi.json");
+  ASSERT_TRUE(spec);
+  ASSERT_EQ(spec->status, 200);
+  const auto doc = nlohmann::json::parse(spec->body);
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  EXPECT_TRUE(doc["paths"].contains("/api/v1/registry/ListStudents"));
+  EXPECT_TRUE(doc["components"]["schemas"].contains("zizhu.registry.v1.ListStudentsRequest"));
+  auto index = Client().Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_THAT(index->body, HasSubstr("资助"));
+  auto route = Client().Get("/students/123");  // the console's own route
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->status, 200);
+  EXPECT_THAT(route->body, HasSubstr("资助"));
+}
+
+TEST(HttpStatusTest, GrpcCodesMapToHttp) {
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::INVALID_ARGUMENT), 400);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::FAILED_PRECONDITION), 400);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::UNAUTHENTICATED), 401);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::PERMISSION_DENIED), 403);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::NOT_FOUND), 404);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::ALREADY_EXISTS), 409);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::ABORTED), 409);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::UNAVAILABLE), 503);
+  EXPECT_EQ(HttpStatusOf(grpc::StatusCode::DATA_LOSS), 500);
+}
+
+}  // namespace
+}  // namespace zizhu::gateway
