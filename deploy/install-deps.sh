@@ -10,7 +10,7 @@ packages=(
   librdkafka-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libabsl-dev libsodium-dev libssl-dev libcli11-dev libzip-dev libexpat1-dev libxlsxwriter-dev libyaml-cpp-dev librapidcheck-dev xlsx2csv libcpp-httplib-dev nlohmann-json3-dev
   libgoogle-perftools-dev prometheus-cpp-dev
-  openjdk-17-jre-headless maven clang-format time openssl
+  openjdk-17-jre-headless maven clang-format time openssl curl
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -8,7 +8,7 @@
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
 # ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002),
 # ZIZHU_DISBURSEMENT_PORT (7003), ZIZHU_DROPOUT_PORT (7004),
-# ZIZHU_PAIRING_PORT (7005).
+# ZIZHU_PAIRING_PORT (7005), ZIZHU_GATEWAY_PORT (8443, HTTPS).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="$root/.run"
@@ -21,11 +21,13 @@ subsidy_port="${ZIZHU_SUBSIDY_PORT:-7002}"
 disbursement_port="${ZIZHU_DISBURSEMENT_PORT:-7003}"
 dropout_port="${ZIZHU_DROPOUT_PORT:-7004}"
 pairing_port="${ZIZHU_PAIRING_PORT:-7005}"
+gateway_port="${ZIZHU_GATEWAY_PORT:-8443}"
 
 source "$root/deploy/lib.sh"
 
 case "${1:-}" in
   down)
+    stop_pid "$run/gateway.pid"
     stop_pid "$run/pairing.pid"
     stop_pid "$run/dropout.pid"
     stop_pid "$run/disbursement.pid"
@@ -45,6 +47,7 @@ security_setup "$run/keys"
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
+stop_pid "$run/gateway.pid"
 stop_pid "$run/pairing.pid"
 stop_pid "$run/dropout.pid"
 stop_pid "$run/disbursement.pid"
@@ -60,6 +63,8 @@ REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_disbursement "$build" "$di
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_dropout "$build" "$dropout_port" "$kafka_port" \
   "$run/dropout" "$run/logs/dropout.log" "$run/dropout.pid"
 start_pairing "$build" "$pairing_port" "$kafka_port" "$run/pairing" "$run/logs/pairing.log" "$run/pairing.pid"
+start_gateway "$build" "$gateway_port" "$run/logs/gateway.log" "$run/gateway.pid" "$identity_port" "$registry_port" \
+  "$subsidy_port" "$disbursement_port" "$dropout_port" "$pairing_port"
 login_admin "$build" "$identity_port"
 zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port --dropout 127.0.0.1:$dropout_port --pairing 127.0.0.1:$pairing_port"
 $zizhu health
@@ -164,6 +169,7 @@ zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   disbursement (gRPC) 127.0.0.1:$disbursement_port   (funds, payments, bank files; log $run/logs/disbursement.log)
   dropout (gRPC)      127.0.0.1:$dropout_port   (the 三帮一 ledger, rates, left-behind children; log $run/logs/dropout.log)
   pairing (gRPC)      127.0.0.1:$pairing_port   (school pairing, teacher rotation; log $run/logs/pairing.log)
+  gateway (HTTPS)     https://127.0.0.1:$gateway_port/   (JSON API, OpenAPI at /api/v1/openapi.json; log $run/logs/gateway.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
 
@@ -185,5 +191,8 @@ Then try:
   $build/tools/zizhu dropout rates
   $build/tools/zizhu pairing pairs
   $build/tools/zizhu pairing missed --semester 2026-autumn
+  $build/tools/zizhu report monthly --period $(TZ=Asia/Shanghai date +%Y-%m) --scope city --out .run/reports   # XLSX, CSV, JSON
+  curl --cacert $run/keys/tls/ca.pem -c /tmp/zz -H 'content-type: application/json' \
+    -d "{\"login\":\"admin\",\"password\":\"\$(cat $run/keys/admin-password)\"}" https://127.0.0.1:$gateway_port/api/v1/session
 Stop with: make stop
 INFO

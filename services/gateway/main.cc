@@ -11,6 +11,13 @@
 #include "services/common/grpc/tls.h"
 #include "services/gateway/app/gateway_server.h"
 #include "services/gateway/app/rpc_bridge.h"
+#include "zizhu/disbursement/v1/disbursement_service.pb.h"
+#include "zizhu/dropout/v1/dropout_service.pb.h"
+#include "zizhu/identity/v1/identity_service.pb.h"
+#include "zizhu/pairing/v1/pairing_service.pb.h"
+#include "zizhu/registry/v1/registry_service.pb.h"
+#include "zizhu/registry/v1/roster_service.pb.h"
+#include "zizhu/subsidy/v1/subsidy_service.pb.h"
 
 namespace {
 absl::Notification* stop = nullptr;
@@ -49,14 +56,22 @@ int main(int argc, char** argv) {
   }
   auto channel = [&](const std::string& target) { return grpc::CreateChannel(target, *credentials); };
   auto registry_channel = channel(registry);
+  using zizhu::gateway::ServiceOf;
   std::vector<zizhu::gateway::Upstream> upstreams = {
-      {"identity", "zizhu.identity.v1.IdentityService", channel(identity)},
-      {"registry", "zizhu.registry.v1.RegistryService", registry_channel},
-      {"roster", "zizhu.registry.v1.RosterService", registry_channel},
-      {"subsidy", "zizhu.subsidy.v1.SubsidyService", channel(subsidy)},
-      {"disbursement", "zizhu.disbursement.v1.DisbursementService", channel(disbursement)},
-      {"dropout", "zizhu.dropout.v1.DropoutService", channel(dropout)},
-      {"pairing", "zizhu.pairing.v1.PairingService", channel(pairing)}};
+      {"identity", ServiceOf<zizhu::identity::v1::LoginRequest>("IdentityService"), channel(identity)},
+      {"registry", ServiceOf<zizhu::registry::v1::ListStudentsRequest>("RegistryService"), registry_channel},
+      {"roster", ServiceOf<zizhu::registry::v1::AppendRosterRowsRequest>("RosterService"), registry_channel},
+      {"subsidy", ServiceOf<zizhu::subsidy::v1::OpenRoundRequest>("SubsidyService"), channel(subsidy)},
+      {"disbursement", ServiceOf<zizhu::disbursement::v1::AllocateFundsRequest>("DisbursementService"),
+       channel(disbursement)},
+      {"dropout", ServiceOf<zizhu::dropout::v1::OpenCaseRequest>("DropoutService"), channel(dropout)},
+      {"pairing", ServiceOf<zizhu::pairing::v1::FormPairRequest>("PairingService"), channel(pairing)}};
+  for (const auto& u : upstreams) {
+    if (u.service == nullptr) {
+      std::cerr << "zizhu-gateway: the " << u.name << " service is not in its proto" << std::endl;
+      return 1;
+    }
+  }
   zizhu::gateway::RpcBridge bridge(std::move(upstreams), absl::Milliseconds(deadline_ms));
   zizhu::SystemClock clock;
   auto server = zizhu::gateway::GatewayServer::Start(options, &bridge, &clock);

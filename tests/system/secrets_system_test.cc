@@ -177,7 +177,8 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
   card.set_school_contact_phone(contact_phone);
   dropout::v1::RecordLeftBehindCardResponse recorded;
   grpc::Status card_status;
-  for (int i = 0; i < 300; ++i) {  // the dropout service follows the registry: wait for the student
+  for (int i = 0; i < 900;
+       ++i) {  // the dropout service follows the registry: wait for the student (90 s on a loaded machine)
     grpc::ClientContext c7;
     card_status = dropout_stub->RecordLeftBehindCard(&c7, card, &recorded);
     if (card_status.error_code() != grpc::StatusCode::NOT_FOUND) break;

@@ -140,7 +140,17 @@ void GatewayServer::Routes() {
            const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
            Send(res, reply.http_status, reply.json);
          });
-  if (!options_.console_dir.empty()) s.set_mount_point("/", options_.console_dir);
+  if (!options_.console_dir.empty()) {
+    s.set_mount_point("/", options_.console_dir);
+  } else {
+    s.Get("/", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(
+          "<!doctype html><meta charset=utf-8><title>zizhu 资助</title><h1>zizhu gateway</h1>"
+          "<p>The console is not built here (services/gateway/console). The JSON API is described at "
+          "<a href=/api/v1/openapi.json>/api/v1/openapi.json</a>.</p>",
+          "text/html; charset=utf-8");
+    });
+  }
   // Unknown API paths answer JSON; the console's own routes (/students,
   // /rounds/...) load its index.html.
   const std::string index = options_.console_dir.empty() ? "" : options_.console_dir + "/index.html";

@@ -33,9 +33,7 @@ std::string Escaped(const std::string& text) {
   return out;
 }
 
-const MethodDescriptor* FindMethod(const std::string& service_name, const std::string& method) {
-  const google::protobuf::ServiceDescriptor* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service_name);
+const MethodDescriptor* FindMethod(const google::protobuf::ServiceDescriptor* service, const std::string& method) {
   if (service == nullptr) return nullptr;
   const MethodDescriptor* m = service->FindMethodByName(method);
   if (m == nullptr || m->client_streaming() || m->server_streaming()) return nullptr;
@@ -55,8 +53,7 @@ RpcBridge::RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline) :
 std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods() const {
   std::vector<std::pair<std::string, const MethodDescriptor*>> out;
   for (const auto& [name, u] : upstreams_) {
-    const google::protobuf::ServiceDescriptor* service =
-        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(u.service_name);
+    const google::protobuf::ServiceDescriptor* service = u.service;
     if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
       const MethodDescriptor* m = service->method(i);
@@ -69,8 +66,7 @@ std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods(
 Reply RpcBridge::Call(const std::string& service, const std::string& method, const std::string& body,
                       const std::string& token) const {
   auto upstream = upstreams_.find(service);
-  const MethodDescriptor* m =
-      upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second.service_name, method);
+  const MethodDescriptor* m = upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second.service, method);
   if (m == nullptr) {
     return {404, ErrorJson("NOT_FOUND", absl::StrCat("no method '", method, "' of service '", service, "'"))};
   }

@@ -20,10 +20,18 @@
 namespace zizhu::gateway {
 
 struct Upstream {
-  std::string name;          // path segment: "registry"
-  std::string service_name;  // "zizhu.registry.v1.RegistryService"
+  std::string name;  // path segment: "registry"
+  // The service, e.g. ServiceOf<registry::v1::ListStudentsRequest>("RegistryService")
+  // (naming a message of the proto links its descriptors into the binary).
+  const google::protobuf::ServiceDescriptor* service = nullptr;
   std::shared_ptr<grpc::Channel> channel;
 };
+
+// The service `name` declared in the proto file of message type M.
+template <typename M>
+const google::protobuf::ServiceDescriptor* ServiceOf(const std::string& name) {
+  return M::descriptor()->file()->FindServiceByName(name);
+}
 
 struct Reply {
   int http_status = 200;

@@ -19,6 +19,8 @@
 #include "services/gateway/app/rpc_bridge.h"
 #include "services/identity/identity.h"
 #include "services/registry/registry.h"
+#include "zizhu/identity/v1/identity_service.pb.h"
+#include "zizhu/registry/v1/registry_service.pb.h"
 
 namespace zizhu::gateway {
 namespace {
@@ -55,8 +57,10 @@ class GatewayTest : public ::testing::Test {
       return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     };
     bridge_ = std::make_unique<RpcBridge>(
-        std::vector<Upstream>{{"identity", "zizhu.identity.v1.IdentityService", plain(identity_host_->port())},
-                              {"registry", "zizhu.registry.v1.RegistryService", plain(registry_host_->port())}},
+        std::vector<Upstream>{
+            {"identity", ServiceOf<identity::v1::LoginRequest>("IdentityService"), plain(identity_host_->port())},
+            {"registry", ServiceOf<registry::v1::ListStudentsRequest>("RegistryService"),
+             plain(registry_host_->port())}},
         absl::Seconds(10));
     GatewayOptions gateway;
     gateway.host = "127.0.0.1";
