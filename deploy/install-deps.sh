@@ -10,7 +10,7 @@ packages=(
   librdkafka-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   libabsl-dev libsodium-dev libssl-dev libcli11-dev libzip-dev libexpat1-dev libxlsxwriter-dev libyaml-cpp-dev librapidcheck-dev xlsx2csv libcpp-httplib-dev nlohmann-json3-dev
   libgoogle-perftools-dev prometheus-cpp-dev
-  openjdk-17-jre-headless maven clang-format time openssl curl
+  openjdk-17-jre-headless maven clang-format time openssl curl chromium fonts-wqy-microhei
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -35,4 +35,12 @@ if ! "$gobin/buf" --version 2>/dev/null | grep -qx "${BUF_VERSION#v}"; then
   else
     echo "go is not installed: buf (protobuf lint) cannot be installed; the buf_lint test will fail" >&2
   fi
+fi
+
+# The console (services/gateway/console) builds with Node.js >= 20 (Vite); its
+# npm packages are installed by deploy/local/console_e2e.sh (npm ci, pinned by
+# package-lock.json). Debian 12's own nodejs is 18: take Node 20 from NodeSource.
+if ! node -e 'process.exit(parseInt(process.versions.node) >= 20 ? 0 : 1)' 2>/dev/null; then
+  echo "Node.js >= 20 is needed for the console (found: $(node --version 2>/dev/null || echo none));" \
+       "install it (e.g. NodeSource's nodejs 20) — the console_e2e test will fail without it" >&2
 fi

@@ -8,10 +8,11 @@
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
 # ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002),
 # ZIZHU_DISBURSEMENT_PORT (7003), ZIZHU_DROPOUT_PORT (7004),
-# ZIZHU_PAIRING_PORT (7005), ZIZHU_GATEWAY_PORT (8443, HTTPS).
+# ZIZHU_PAIRING_PORT (7005), ZIZHU_GATEWAY_PORT (8443, HTTPS); ZIZHU_RUN_DIR (.run) for
+# a second stack of its own (the console tests use .run/e2e).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-run="$root/.run"
+run="${ZIZHU_RUN_DIR:-$root/.run}"
 build="${BUILD_DIR:-$root/build}"
 kafka_port="${ZIZHU_KAFKA_PORT:-9092}"
 ctrl_port="${ZIZHU_KAFKA_CONTROLLER_PORT:-9093}"

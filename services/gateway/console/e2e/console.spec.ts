@@ -1,0 +1,75 @@
+import { test, expect, type Page } from '@playwright/test'
+
+// Accounts made by deploy/local/console_e2e.sh on a fresh demo stack.
+const school = { login: 'e2e.school', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '3121000001' }
+const county = { login: 'e2e.county', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '210102' }
+
+async function logIn(page: Page, who: { login: string; password: string }) {
+  await page.goto('/login')
+  await page.locator('input[data-test=login-name]').fill(who.login)
+  await page.locator('input[data-test=login-password]').fill(who.password)
+  const started = Date.now()
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL('**/')
+  await page.waitForFunction(() => (window as any).__zizhuDashboardReady !== undefined)
+  return Date.now() - started
+}
+
+test('a wrong password is refused with the reason', async ({ page }) => {
+  await page.goto('/login')
+  await page.locator('input[data-test=login-name]').fill(school.login)
+  await page.locator('input[data-test=login-password]').fill('not the password')
+  await page.locator('[data-test=login-submit]').click()
+  await expect(page.getByText('登录失败')).toBeVisible()
+  await page.screenshot({ path: 'test-results/login-refused.png' })
+})
+
+test('a school operator sees the school, its students, and reveals an ID with a reason', async ({ page }) => {
+  const firstPage = await logIn(page, school)
+  console.log(`first page (login to dashboard drawn) in ${firstPage} ms`)
+  await expect(page.locator('[data-test=who]')).toContainText(school.scope)
+  await page.screenshot({ path: 'test-results/school-dashboard.png' })
+
+  await page.getByRole('menuitem', { name: '学生' }).click()
+  await page.locator('input[data-test=school-code]').fill(school.scope)
+  await page.locator('[data-test=search]').click()
+  const rows = page.locator('[data-test=students] .el-table__body tr')
+  await expect(rows.first()).toBeVisible()
+  await expect(rows.first()).toContainText('**********')  // masked national ID
+  await page.screenshot({ path: 'test-results/school-students.png' })
+
+  // Another school's students: the service answers NOT_FOUND, shown on the field.
+  await page.locator('input[data-test=school-code]').fill('3121000102')
+  await page.locator('[data-test=search]').click()
+  await expect(page.locator('.el-form-item__error')).toBeVisible()
+
+  await page.locator('input[data-test=school-code]').fill(school.scope)
+  await page.locator('[data-test=search]').click()
+  await rows.first().getByRole('link').click()
+  const id = page.locator('[data-test=national-id]')
+  await expect(id).toContainText('**********')
+  await page.locator('[data-test=reveal]').click()
+  await expect(page.getByText('请填写查看原因')).toBeVisible()
+  await page.locator('input[data-test=reveal-reason]').fill('核对资助申请表')
+  await page.locator('[data-test=reveal]').click()
+  await expect(id).toHaveText(/^\d{17}[\dX]$/)
+  await page.screenshot({ path: 'test-results/school-student-revealed.png' })
+})
+
+test('a county officer sees the rates against target and the dropout ledger, in English too', async ({ page }) => {
+  await logIn(page, county)
+  await expect(page.locator('[data-test=rates-chart] canvas')).toBeVisible()
+  await expect(page.locator('[data-test=rates-table]')).toContainText('210102')
+  await page.screenshot({ path: 'test-results/county-dashboard.png' })
+  await page.getByRole('menuitem', { name: '控辍保学' }).click()
+  await expect(page.locator('[data-test=cases] .el-table__body tr').first()).toBeVisible()
+  await expect(page.locator('[data-test=cases]')).not.toContainText('210103')  // another county's cases
+  await page.screenshot({ path: 'test-results/county-dropout.png' })
+  await page.locator('[data-test=lang]').click()
+  await expect(page.getByRole('menuitem', { name: 'Dropout ledger' })).toBeVisible()
+  await page.screenshot({ path: 'test-results/county-dropout-en.png' })
+  await page.locator('[data-test=logout]').click()
+  await page.waitForURL('**/login')
+  const res = await page.request.post('/api/v1/dropout/ListCases', { data: {} })
+  expect(res.status()).toBe(401)
+})

@@ -1,0 +1,61 @@
+// The gateway's JSON API: the session (cookie + CSRF token) and calls to the
+// services' methods. Errors carry the HTTP status and the service's message.
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string) {
+    super(message)
+  }
+}
+
+export interface SessionInfo {
+  login: string
+  role: string
+  scope: string
+  csrf_token: string
+}
+
+let csrf = ''
+
+async function parse(res: Response): Promise<any> {
+  const text = await res.text()
+  const body = text ? JSON.parse(text) : {}
+  if (!res.ok) throw new ApiError(res.status, body.code ?? 'ERROR', body.message ?? res.statusText)
+  return body
+}
+
+export async function login(loginName: string, password: string): Promise<SessionInfo> {
+  const res = await fetch('/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login: loginName, password }),
+  })
+  const info = (await parse(res)) as SessionInfo
+  csrf = info.csrf_token
+  return info
+}
+
+export async function currentSession(): Promise<SessionInfo | null> {
+  const res = await fetch('/api/v1/session')
+  if (res.status === 401) return null
+  const info = (await parse(res)) as SessionInfo
+  csrf = info.csrf_token
+  return info
+}
+
+export async function logout(): Promise<void> {
+  await fetch('/api/v1/session', { method: 'DELETE', headers: { 'X-CSRF-Token': csrf } })
+  csrf = ''
+}
+
+export async function call<T = any>(service: string, method: string, body: object = {}): Promise<T> {
+  const res = await fetch(`/api/v1/${service}/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify(body),
+  })
+  return (await parse(res)) as T
+}
+
+// A fresh request id for a command (repeating it repeats nothing).
+export function requestId(): string {
+  return crypto.randomUUID()
+}

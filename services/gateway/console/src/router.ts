@@ -1,0 +1,24 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import Login from './pages/Login.vue'
+import Dashboard from './pages/Dashboard.vue'
+import Students from './pages/Students.vue'
+import StudentDetail from './pages/StudentDetail.vue'
+import DropoutCases from './pages/DropoutCases.vue'
+import { session } from './session'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', component: Login },
+    { path: '/', component: Dashboard },
+    { path: '/students', component: Students },
+    { path: '/students/:id', component: StudentDetail, props: true },
+    { path: '/dropout', component: DropoutCases },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (to.path === '/login') return true
+  if (!(await session.ensure())) return { path: '/login', query: { next: to.fullPath } }
+  return true
+})

@@ -1,0 +1,23 @@
+// Who is logged in (from the gateway's session), shared by the pages.
+import { reactive } from 'vue'
+import { currentSession, login, logout, type SessionInfo } from './api'
+
+export const session = reactive({
+  info: null as SessionInfo | null,
+  checked: false,
+  async ensure(): Promise<boolean> {
+    if (!this.checked) {
+      this.info = await currentSession()
+      this.checked = true
+    }
+    return this.info !== null
+  },
+  async logIn(name: string, password: string) {
+    this.info = await login(name, password)
+    this.checked = true
+  },
+  async logOut() {
+    await logout()
+    this.info = null
+  },
+})
