@@ -8,7 +8,7 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test run stop bench bench-rosters bench-subsidy bench-disbursement bench-report soak fuzz clean format asan
+.PHONY: all deps configure build test run console stop bench bench-rosters bench-subsidy bench-disbursement bench-report soak fuzz clean format asan
 
 all: build
 
@@ -28,9 +28,16 @@ build: deps configure
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 900
 
-# Local stack in .run/: Kafka on 127.0.0.1:9092, registry on 127.0.0.1:7001.
-run: build
+# Local stack in .run/: Kafka on 127.0.0.1:9092, services on 7000-7005, the
+# gateway and console on https://127.0.0.1:8443/.
+run: build console
 	@deploy/local/stack.sh up
+
+# The web console (services/gateway/console/dist), built when Node.js >= 20 is here.
+console:
+	@if node -e 'process.exit(parseInt(process.versions.node) >= 20 ? 0 : 1)' 2>/dev/null; then \
+	  cd services/gateway/console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npx vite build --logLevel warn; \
+	else echo "Node.js >= 20 not found: the console is not built (the gateway serves its API alone)"; fi
 
 stop:
 	@deploy/local/stack.sh down

@@ -160,6 +160,16 @@ $zizhu --request-id demo-plan-2026 pairing plan --scope 2101 --name 2026-2028 --
   --school-pairs 100 --teacher-pairs 200 --lessons 300 >/dev/null 2>&1 || true
 $zizhu pairing progress 2101/2026-2028 || true
 
+# Demo logins for the console, one per role (their password in keys/demo-password).
+[[ -f "$run/keys/demo-password" ]] || (umask 077; echo "demo-$(openssl rand -hex 6)" > "$run/keys/demo-password")
+demo_password="$(cat "$run/keys/demo-password")"
+for account in "demo.school school_operator 3121000001" "demo.reviewer reviewer 3121000001" \
+               "demo.county county_officer 210102" "demo.auditor auditor 2101"; do
+  read -r login role scope <<< "$account"
+  printf '%s\n%s\n' "$demo_password" "$demo_password" | $zizhu account create "$login" --role "$role" --scope "$scope" \
+    >/dev/null 2>&1 || true
+done
+
 cat <<INFO
 
 zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
@@ -173,6 +183,11 @@ zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   gateway (HTTPS)     https://127.0.0.1:$gateway_port/   (JSON API, OpenAPI at /api/v1/openapi.json; log $run/logs/gateway.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
+
+The console: https://127.0.0.1:$gateway_port/ (the local CA: $run/keys/tls/ca.pem) — log in as
+  admin (city administrator; password: cat $run/keys/admin-password), or with the password in
+  $run/keys/demo-password as demo.school (school operator, 3121000001), demo.reviewer (its
+  working group), demo.county (county officer, 210102) or demo.auditor (auditor, the city).
 
 Log in (from this directory the CLI finds the CA itself) as the first city administrator:
   $build/tools/zizhu login admin          # password: cat $run/keys/admin-password
