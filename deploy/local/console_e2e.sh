@@ -2,7 +2,7 @@
 # console_e2e.sh: the console's browser tests (part of `make test`).
 # Builds the console (npm ci, vite build), starts a demo stack of its own in
 # .run/e2e on other ports (17000-17005, Kafka 19092, gateway 18443), makes a
-# school operator (3121000001) and a county officer (210102), runs the
+# school operator and a reviewer (3121000001) and a county officer (210102), runs the
 # Playwright tests with Debian's Chromium, and stops the stack. Screenshots
 # go to services/gateway/console/test-results/.
 set -euo pipefail
@@ -34,6 +34,7 @@ export ZIZHU_TOKEN_FILE="$ZIZHU_RUN_DIR/e2e-admin-token"
 "${zizhu[@]}" login admin --password-stdin < "$keys/admin-password" > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.school --role school_operator --scope 3121000001 > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.county --role county_officer --scope 210102 > /dev/null
+printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.reviewer --role reviewer --scope 3121000001 > /dev/null
 
 echo "console: Playwright (Chromium headless)"
 cd "$console"

@@ -3,6 +3,7 @@ import { test, expect, type Page } from '@playwright/test'
 // Accounts made by deploy/local/console_e2e.sh on a fresh demo stack.
 const school = { login: 'e2e.school', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '3121000001' }
 const county = { login: 'e2e.county', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '210102' }
+const reviewer = { login: 'e2e.reviewer', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '3121000001' }
 
 async function logIn(page: Page, who: { login: string; password: string }) {
   await page.goto('/login')
@@ -72,4 +73,36 @@ test('a county officer sees the rates against target and the dropout ledger, in 
   await page.waitForURL('**/login')
   const res = await page.request.post('/api/v1/dropout/ListCases', { data: {} })
   expect(res.status()).toBe(401)
+})
+
+test('the working group reviews the round within the quota; the county approves only after the public notice', async ({ page }) => {
+  await logIn(page, reviewer)
+  await page.getByRole('menuitem', { name: '资助评审' }).click()
+  await page.locator('input[data-test=semester]').fill('2027-spring')
+  await page.locator('[data-test=rounds-search]').click()
+  await page.locator('[data-test=rounds]').getByRole('link', { name: '3121000001/2027-spring' }).click()
+  await expect(page.locator('[data-test=quota]')).toContainText('/ 2')
+  const rows = page.locator('[data-test=applications] .el-table__body tr')
+  await expect(rows.first()).toBeVisible()
+  await page.screenshot({ path: 'test-results/reviewer-round.png' })
+  await page.getByRole('tab', { name: '待申请的建档立卡学生' }).click()
+  await page.screenshot({ path: 'test-results/reviewer-todo.png' })
+  await page.getByRole('tab', { name: '申请', exact: true }).click()
+  // Without reviewers' names the form says so; then the review goes through.
+  await page.locator('[data-test=submit-review]').click()
+  await expect(page.getByText('请填写评审人')).toBeVisible()
+  await page.locator('input[data-test=reviewers]').fill('王老师, 李主任')
+  await page.locator('[data-test=submit-review]').click()
+  await expect(page.locator('[data-test=applications]')).not.toContainText('待评审')
+  await page.screenshot({ path: 'test-results/reviewer-reviewed.png' })
+  // Approval is the education bureau's (not the working group's) and comes after the week of
+  // public notice: the county officer's approval now is refused, with the service's reason.
+  await expect(page.locator('[data-test=approve]')).toHaveCount(0)
+  await page.locator('[data-test=logout]').click()
+  await logIn(page, county)
+  await page.goto('/aid/' + encodeURIComponent('3121000001/2027-spring'))
+  await page.locator('[data-test=approve]').click()
+  await expect(page.locator('[data-test=approve-error]')).not.toBeEmpty()
+  console.log(`approval refused: ${await page.locator('[data-test=approve-error]').textContent()}`)
+  await page.screenshot({ path: 'test-results/county-approve-refused.png' })
 })

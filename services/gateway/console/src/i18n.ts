@@ -42,6 +42,31 @@ const zh: Dict = {
   loadTime: '首页加载',
   nothing: '暂无数据',
   back: '返回',
+  aid: '资助评审',
+  review: '评审',
+  semester: '学期',
+  round: '评审',
+  quota: '名额',
+  quotaUsed: '已用名额',
+  submitted: '已申请',
+  accepted: '通过',
+  rejected: '未通过',
+  entitlements: '已核定',
+  total: '金额（元）',
+  applications: '申请',
+  todo: '待申请的建档立卡学生',
+  todoTotal: '尚未覆盖',
+  accept: '通过',
+  reject: '不通过',
+  tier: '档次',
+  reason: '原因',
+  reviewers: '评审人（逗号分隔）',
+  submitReview: '提交评审',
+  approve: '批复',
+  approved: '已批复',
+  reviewersRequired: '请填写评审人',
+  rejectReasonRequired: '不通过须填写原因',
+  saved: '已保存',
 }
 const en: Dict = {
   title: 'Student aid',
@@ -83,6 +108,31 @@ const en: Dict = {
   loadTime: 'First page',
   nothing: 'Nothing yet',
   back: 'Back',
+  aid: 'Aid rounds',
+  review: 'Review',
+  semester: 'Semester',
+  round: 'Round',
+  quota: 'Quota',
+  quotaUsed: 'Quota used',
+  submitted: 'Applied',
+  accepted: 'Accepted',
+  rejected: 'Refused',
+  entitlements: 'Fixed',
+  total: 'Amount (yuan)',
+  applications: 'Applications',
+  todo: 'Registered-poor students without an application',
+  todoTotal: 'Still to cover',
+  accept: 'Accept',
+  reject: 'Refuse',
+  tier: 'Tier',
+  reason: 'Reason',
+  reviewers: 'Reviewers (comma-separated)',
+  submitReview: 'Submit review',
+  approve: 'Approve',
+  approved: 'Approved',
+  reviewersRequired: 'Name the reviewers',
+  rejectReasonRequired: 'A refusal needs a reason',
+  saved: 'Saved',
 }
 
 export const lang = ref<'zh' | 'en'>((localStorage.getItem('zizhu.lang') as 'zh' | 'en') ?? 'zh')
@@ -113,6 +163,15 @@ const enums: Record<string, [string, string]> = {
   POVERTY_CATEGORY_DISABLED: ['残疾', 'disabled'],
   POVERTY_CATEGORY_LEFT_BEHIND: ['留守儿童', 'left-behind'],
   CASE_STATE_OPEN: ['未销号', 'open'],
+  ROUND_STATE_OPEN: ['申请中', 'open'],
+  ROUND_STATE_NOTICE: ['公示中', 'public notice'],
+  ROUND_STATE_APPROVED: ['已批复', 'approved'],
+  APPLICATION_STATE_SUBMITTED: ['待评审', 'to review'],
+  APPLICATION_STATE_ACCEPTED: ['通过', 'accepted'],
+  APPLICATION_STATE_REJECTED: ['未通过', 'refused'],
+  APPLICATION_STATE_REMOVED: ['移出', 'removed'],
+  APPLICATION_STATE_DISQUALIFIED: ['取消资格', 'disqualified'],
+  APPLICATION_STATE_APPROVED: ['已核定', 'approved'],
   CASE_STATE_CROSSED_OFF: ['已销号', 'crossed off'],
 }
 // An enum value's words ("" for none).
@@ -123,4 +182,17 @@ export function word(value?: string): string {
 }
 export function percent(bp?: number): string {
   return `${((bp ?? 0) / 100).toFixed(2)}%`
+}
+
+export function yuan(fen?: string | number): string {
+  const n = Number(fen ?? 0)
+  return (n / 100).toFixed(2)
+}
+// The semester a round is prepared for: spring from August to January, autumn from February to July.
+export function nextSemester(now = new Date()): string {
+  const y = now.getFullYear()
+  const m = now.getMonth() + 1
+  if (m >= 8) return `${y + 1}-spring`
+  if (m === 1) return `${y}-spring`
+  return `${y}-autumn`
 }

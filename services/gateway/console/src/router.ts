@@ -4,6 +4,8 @@ import Dashboard from './pages/Dashboard.vue'
 import Students from './pages/Students.vue'
 import StudentDetail from './pages/StudentDetail.vue'
 import DropoutCases from './pages/DropoutCases.vue'
+import AidRounds from './pages/AidRounds.vue'
+import AidRound from './pages/AidRound.vue'
 import { session } from './session'
 
 export const router = createRouter({
@@ -14,6 +16,8 @@ export const router = createRouter({
     { path: '/students', component: Students },
     { path: '/students/:id', component: StudentDetail, props: true },
     { path: '/dropout', component: DropoutCases },
+    { path: '/aid', component: AidRounds },
+    { path: '/aid/:id(.*)', component: AidRound, props: true },
   ],
 })
 
