@@ -114,11 +114,11 @@ login_admin() {
   "$1/tools/zizhu" --identity "127.0.0.1:$2" login admin --password-stdin < "$ZIZHU_SECRETS/admin-password" >/dev/null
 }
 
-# start_gateway BUILD_DIR PORT LOG_FILE PID_FILE SERVICE_PORTS...: the HTTPS
-# gateway (same certificate as the services) in front of identity, registry,
-# subsidy, disbursement, dropout and pairing (their ports, in that order),
-# serving the console from services/gateway/console/dist when it is built;
-# waits until it answers.
+# start_gateway BUILD_DIR PORT LOG_FILE PID_FILE SERVICE_PORTS... REPORTS_DIR: the
+# HTTPS gateway (same certificate as the services) in front of identity,
+# registry, subsidy, disbursement, dropout and pairing (their ports, in that
+# order), serving the console from services/gateway/console/dist when it is
+# built and the report files of REPORTS_DIR; waits until it answers.
 start_gateway() {
   local build="$1" port="$2" log="$3" pidfile="$4"
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -127,7 +127,7 @@ start_gateway() {
   nohup "$build/services/gateway/zizhu-gateway" --host 127.0.0.1 --port "$port" \
     --tls-cert "$ZIZHU_SECRETS/tls/server.pem" --tls-key "$ZIZHU_SECRETS/tls/server.key" --ca "$ZIZHU_CA" \
     --identity "127.0.0.1:$5" --registry "127.0.0.1:$6" --subsidy "127.0.0.1:$7" --disbursement "127.0.0.1:$8" \
-    --dropout "127.0.0.1:$9" --pairing "127.0.0.1:${10}" "${console[@]}" > "$log" 2>&1 &
+    --dropout "127.0.0.1:$9" --pairing "127.0.0.1:${10}" --reports-dir "${11}" "${console[@]}" > "$log" 2>&1 &
   echo $! > "$pidfile"
   for _ in $(seq 1 150); do
     curl -sf --cacert "$ZIZHU_CA" "https://127.0.0.1:$port/api/v1/openapi.json" >/dev/null 2>&1 && return 0

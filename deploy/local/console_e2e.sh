@@ -36,6 +36,16 @@ printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.sch
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.county --role county_officer --scope 210102 > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.reviewer --role reviewer --scope 3121000001 > /dev/null
 
+# This month's reports (the console lists each operator's own).
+month="$(TZ=Asia/Shanghai date +%Y-%m)"
+report=("$build/tools/zizhu" report monthly --period "$month" --kafka 127.0.0.1:19092 --token-public-key "$keys/token.pub"
+        --out "$ZIZHU_RUN_DIR/reports")
+if ! (cd "$root" && "${report[@]}" --scope city && "${report[@]}" --scope county --county 210102 &&
+       "${report[@]}" --scope county --county 210103) > "$ZIZHU_RUN_DIR/reports.log" 2>&1; then
+  tail -20 "$ZIZHU_RUN_DIR/reports.log"
+  exit 1
+fi
+
 echo "console: Playwright (Chromium headless)"
 cd "$console"
 ZIZHU_CONSOLE_URL="https://127.0.0.1:18443" ZIZHU_E2E_PASSWORD="$password" npx playwright test

@@ -64,8 +64,9 @@ REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_disbursement "$build" "$di
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_dropout "$build" "$dropout_port" "$kafka_port" \
   "$run/dropout" "$run/logs/dropout.log" "$run/dropout.pid"
 start_pairing "$build" "$pairing_port" "$kafka_port" "$run/pairing" "$run/logs/pairing.log" "$run/pairing.pid"
+mkdir -p "$run/reports"
 start_gateway "$build" "$gateway_port" "$run/logs/gateway.log" "$run/gateway.pid" "$identity_port" "$registry_port" \
-  "$subsidy_port" "$disbursement_port" "$dropout_port" "$pairing_port"
+  "$subsidy_port" "$disbursement_port" "$dropout_port" "$pairing_port" "$run/reports"
 login_admin "$build" "$identity_port"
 zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port --dropout 127.0.0.1:$dropout_port --pairing 127.0.0.1:$pairing_port"
 $zizhu health
@@ -207,7 +208,7 @@ Then try:
   $build/tools/zizhu dropout rates
   $build/tools/zizhu pairing pairs
   $build/tools/zizhu pairing missed --semester 2026-autumn
-  $build/tools/zizhu report monthly --period $(TZ=Asia/Shanghai date +%Y-%m) --scope city --out .run/reports   # XLSX, CSV, JSON
+  $build/tools/zizhu report monthly --period $(TZ=Asia/Shanghai date +%Y-%m) --scope city --out $run/reports   # XLSX, CSV, JSON; the console lists them
   curl --cacert $run/keys/tls/ca.pem -c /tmp/zz -H 'content-type: application/json' \
     -d "{\"login\":\"admin\",\"password\":\"\$(cat $run/keys/admin-password)\"}" https://127.0.0.1:$gateway_port/api/v1/session
 Stop with: make stop

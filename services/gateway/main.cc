@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls-cert", options.tls_cert_file, "server certificate (PEM)")->required();
   app.add_option("--tls-key", options.tls_key_file, "server key (PEM)")->required();
   app.add_option("--console-dir", options.console_dir, "the built console (index.html and assets)");
+  app.add_option("--reports-dir", options.reports_dir, "the report jobs' output directory (downloads in scope)");
   app.add_option("--ca", upstream_tls.ca_file, "CA of the services' certificates (PEM)")->required();
   app.add_option("--upstream-server-name", upstream_tls.server_name, "name the services' certificates carry");
   app.add_option("--identity", identity, "identity service")->capture_default_str();

@@ -2,8 +2,13 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <regex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -140,6 +145,7 @@ void GatewayServer::Routes() {
            const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
            Send(res, reply.http_status, reply.json);
          });
+  ReportRoutes();
   if (!options_.console_dir.empty()) {
     s.set_mount_point("/", options_.console_dir);
   } else {
@@ -167,6 +173,96 @@ void GatewayServer::Routes() {
     res.status = 200;
     res.set_content(html, "text/html; charset=utf-8");
   });
+}
+
+namespace {
+
+// "quarterly-2026-Q4-county-210102-en.xlsx" -> its parts; nullopt for any other file.
+struct ReportFile {
+  std::string kind, period, scope, language, format;
+};
+std::optional<ReportFile> ParseReportFile(const std::string& name) {
+  static const std::regex kName(
+      R"(^(monthly|quarterly|half-year)-(\d{4}-(?:\d{2}|Q[1-4]|H[12]))-(city(?:-\d{4})?|county-\d{6}|school-[0-9A-Za-z]{1,20})(-en)?\.(xlsx|json)$)");
+  std::smatch m;
+  if (!std::regex_match(name, m, kName)) return std::nullopt;
+  return ReportFile{m[1], m[2], m[3], m[4].matched ? "en" : "zh", m[5]};
+}
+
+}  // namespace
+
+bool GatewayServer::MayRead(const Session& session, const std::string& scope) const {
+  const std::string& role = session.role;
+  const bool city_role = role == "ROLE_CITY_ADMIN" || role == "ROLE_AUDITOR";
+  if (absl::StartsWith(scope, "city")) {
+    const std::string city = scope.size() > 5 ? scope.substr(5) : "";
+    return city_role && (city.empty() || city == session.scope);
+  }
+  if (absl::StartsWith(scope, "county-")) {
+    const std::string county = scope.substr(7);
+    if (role == "ROLE_COUNTY_OFFICER") return county == session.scope;
+    return city_role && absl::StartsWith(county, session.scope);
+  }
+  const std::string school = scope.substr(7);
+  if (role == "ROLE_SCHOOL_OPERATOR" || role == "ROLE_REVIEWER") return school == session.scope;
+  // Counties and the city: the registry says whether the school is theirs.
+  nlohmann::json request = {{"school_code", school}};
+  return bridge_->Call("registry", "GetSchool", request.dump(), session.token).http_status == 200;
+}
+
+void GatewayServer::ReportRoutes() {
+  httplib::Server& s = *server_;
+  auto session_of = [this](const httplib::Request& req) {
+    return sessions_.Find(CookieValue(req, kCookie), clock_->Now());
+  };
+  s.Get("/api/v1/reports", [this, session_of](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = session_of(req);
+    if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+    nlohmann::json reports = nlohmann::json::array();
+    std::error_code error;
+    if (!options_.reports_dir.empty()) {
+      std::vector<std::filesystem::directory_entry> entries;
+      for (const auto& entry : std::filesystem::directory_iterator(options_.reports_dir, error)) {
+        if (entry.is_regular_file()) entries.push_back(entry);
+      }
+      std::sort(entries.begin(), entries.end(),
+                [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+      std::map<std::string, bool> allowed;  // by scope, asked once per listing
+      for (const auto& entry : entries) {
+        const std::string name = entry.path().filename().string();
+        std::optional<ReportFile> file = ParseReportFile(name);
+        if (!file) continue;
+        auto known = allowed.find(file->scope);
+        if (known == allowed.end()) known = allowed.emplace(file->scope, MayRead(*session, file->scope)).first;
+        if (!known->second) continue;
+        reports.push_back({{"file", name},
+                           {"kind", file->kind},
+                           {"period", file->period},
+                           {"scope", file->scope},
+                           {"language", file->language},
+                           {"format", file->format},
+                           {"bytes", static_cast<int64_t>(entry.file_size(error))}});
+      }
+    }
+    Send(res, 200, nlohmann::json{{"reports", reports}}.dump());
+  });
+  s.Get(R"(/api/v1/reports/([A-Za-z0-9._-]+))",
+        [this, session_of](const httplib::Request& req, httplib::Response& res) {
+          std::optional<Session> session = session_of(req);
+          if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+          const std::string name = req.matches[1];
+          std::optional<ReportFile> file = ParseReportFile(name);
+          const std::string path = options_.reports_dir + "/" + name;
+          // Another scope's report and a missing one look the same.
+          if (options_.reports_dir.empty() || !file || !MayRead(*session, file->scope) ||
+              !std::filesystem::is_regular_file(path)) {
+            return Send(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report '", name, "' not found")));
+          }
+          res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"", name, "\""));
+          res.set_content(ReadFile(path), file->format == "xlsx"
+                                              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                              : "application/json");
+        });
 }
 
 }  // namespace zizhu::gateway

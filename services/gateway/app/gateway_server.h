@@ -7,6 +7,8 @@
 //   GET    /api/v1/session            who is logged in (401 without a session)
 //   DELETE /api/v1/session            log out (X-CSRF-Token)
 //   POST   /api/v1/<service>/<Method> the method's request as JSON (X-CSRF-Token)
+//   GET    /api/v1/reports            the report files the caller may read
+//   GET    /api/v1/reports/<file>     one of them (XLSX or JSON)
 //   GET    /api/v1/openapi.json
 //   GET    /*                         the console (index.html for the app's own routes)
 //
@@ -39,6 +41,9 @@ struct GatewayOptions {
   std::string tls_key_file;
   // The built console (index.html and assets); empty: none served.
   std::string console_dir;
+  // Where the report jobs write their files (zizhu report … --out); empty:
+  // no report downloads.
+  std::string reports_dir;
   // Largest request body accepted.
   size_t max_body_bytes = 8 << 20;
 };
@@ -53,6 +58,11 @@ class GatewayServer {
  private:
   GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock);
   void Routes();
+  void ReportRoutes();
+  // Whether the session may read a report of `scope` ("city-2101",
+  // "county-210102", "school-2101020001"): by role and scope, and for a
+  // school by asking the registry (which answers only within the caller's scope).
+  bool MayRead(const Session& session, const std::string& scope) const;
   GatewayOptions options_;
   const RpcBridge* bridge_;
   const Clock* clock_;

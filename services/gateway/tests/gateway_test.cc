@@ -66,6 +66,13 @@ class GatewayTest : public ::testing::Test {
     gateway.host = "127.0.0.1";
     gateway.port = 0;
     gateway.console_dir = dir_ + "/console";
+    gateway.reports_dir = dir_ + "/reports";
+    std::filesystem::create_directories(gateway.reports_dir);
+    for (const char* name :
+         {"monthly-2026-12-city-2101.json", "monthly-2026-12-county-210102.xlsx", "monthly-2026-12-county-210103.xlsx",
+          "monthly-2026-12-school-2101020001-en.json", "notes.txt"}) {
+      std::ofstream(gateway.reports_dir + "/" + name) << "report " << name;
+    }
     server_ = GatewayServer::Start(gateway, bridge_.get(), &gateway_clock_).value();
   }
   void TearDown() override {
@@ -252,6 +259,51 @@ TEST_F(GatewayTest, TheOpenApiDescriptionAndTheConsoleAreServed) {
   ASSERT_TRUE(route);
   EXPECT_EQ(route->status, 200);
   EXPECT_THAT(route->body, HasSubstr("资助"));
+}
+
+TEST_F(GatewayTest, ReportDownloadsAreScoped) {
+  Login admin = LogIn("admin", kAdminPassword);
+  ASSERT_EQ(Call(admin, "/api/v1/registry/RegisterSchool",
+                 R"({"meta":{"request_id":"s1"},"school_code":"2101020001","name":"第一小学","county_code":"210102",
+                     "stages":["EDUCATION_STAGE_PRIMARY"]})")
+                ->status,
+            200);
+  ASSERT_EQ(Call(admin, "/api/v1/identity/CreateAccount",
+                 R"({"meta":{"request_id":"a1"},"login":"officer.b","role":"ROLE_COUNTY_OFFICER","scope":"210103",
+                     "password":"another long passphrase 2026"})")
+                ->status,
+            200);
+  auto files = [&](const Login& as) {
+    auto res = Client().Get("/api/v1/reports", httplib::Headers{{"Cookie", as.cookie}});
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    const nlohmann::json listing = nlohmann::json::parse(res->body);
+    std::vector<std::string> names;
+    for (const auto& r : listing["reports"]) names.push_back(r["file"]);
+    return names;
+  };
+  EXPECT_THAT(files(admin), ::testing::ElementsAre(
+                                "monthly-2026-12-city-2101.json", "monthly-2026-12-county-210102.xlsx",
+                                "monthly-2026-12-county-210103.xlsx", "monthly-2026-12-school-2101020001-en.json"));
+  Login officer = LogIn("officer.b", "another long passphrase 2026");
+  EXPECT_THAT(files(officer), ::testing::ElementsAre("monthly-2026-12-county-210103.xlsx"));
+  auto mine =
+      Client().Get("/api/v1/reports/monthly-2026-12-county-210103.xlsx", httplib::Headers{{"Cookie", officer.cookie}});
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->status, 200);
+  EXPECT_THAT(mine->get_header_value("Content-Disposition"), HasSubstr("attachment"));
+  EXPECT_EQ(mine->body, "report monthly-2026-12-county-210103.xlsx");
+  for (const char* other :
+       {"/api/v1/reports/monthly-2026-12-county-210102.xlsx", "/api/v1/reports/monthly-2026-12-city-2101.json",
+        "/api/v1/reports/monthly-2026-12-school-2101020001-en.json", "/api/v1/reports/notes.txt",
+        "/api/v1/reports/..%2F..%2Fadmin-password"}) {
+    auto res = Client().Get(other, httplib::Headers{{"Cookie", officer.cookie}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 404) << other;
+    EXPECT_THAT(res->body, Not(HasSubstr("report monthly"))) << other;
+  }
+  auto anonymous = Client().Get("/api/v1/reports");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
 }
 
 TEST(HttpStatusTest, GrpcCodesMapToHttp) {

@@ -66,6 +66,17 @@ test('a county officer sees the rates against target and the dropout ledger, in 
   await expect(page.locator('[data-test=cases] .el-table__body tr').first()).toBeVisible()
   await expect(page.locator('[data-test=cases]')).not.toContainText('210103')  // another county's cases
   await page.screenshot({ path: 'test-results/county-dropout.png' })
+  // The county's own reports only; one downloads.
+  await page.getByRole('menuitem', { name: '报表' }).click()
+  const links = page.locator('[data-test=report-link]')
+  await expect(links.first()).toBeVisible()
+  for (const name of await links.allTextContents()) expect(name).toContain('county-210102')
+  const xlsx = (await links.allTextContents()).find((n) => n.endsWith('.xlsx'))!
+  const download = await page.request.get(`/api/v1/reports/${xlsx}`)
+  expect(download.status()).toBe(200)
+  expect((await download.body()).subarray(0, 2).toString()).toBe('PK')  // a zip: the XLSX package
+  expect((await page.request.get(`/api/v1/reports/${xlsx.replace('county-210102', 'county-210103')}`)).status()).toBe(404)
+  await page.screenshot({ path: 'test-results/county-reports.png' })
   await page.locator('[data-test=lang]').click()
   await expect(page.getByRole('menuitem', { name: 'Dropout ledger' })).toBeVisible()
   await page.screenshot({ path: 'test-results/county-dropout-en.png' })

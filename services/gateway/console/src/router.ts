@@ -6,6 +6,7 @@ import StudentDetail from './pages/StudentDetail.vue'
 import DropoutCases from './pages/DropoutCases.vue'
 import AidRounds from './pages/AidRounds.vue'
 import AidRound from './pages/AidRound.vue'
+import Reports from './pages/Reports.vue'
 import { session } from './session'
 
 export const router = createRouter({
@@ -17,6 +18,7 @@ export const router = createRouter({
     { path: '/students/:id', component: StudentDetail, props: true },
     { path: '/dropout', component: DropoutCases },
     { path: '/aid', component: AidRounds },
+    { path: '/reports', component: Reports },
     { path: '/aid/:id(.*)', component: AidRound, props: true },
   ],
 })
