@@ -44,14 +44,24 @@ start_service() {
     --city "${ZIZHU_CITY:-2101}" \
     "$@" > "$log" 2>&1 &
   echo $! > "$pidfile"
+  wait_until_answers "$name" "127.0.0.1:$port" "$pidfile" "$log" \
+    "$build/tools/zizhu" --server "127.0.0.1:$port" --timeout-ms 1000 health
+}
+
+# wait_until_answers NAME ADDRESS PID_FILE LOG_FILE COMMAND...: polls COMMAND
+# every 0.2 s until it succeeds (OK) or the process exits or 60 s pass (the
+# log's tail, and 1).
+wait_until_answers() {
+  local name="$1" address="$2" pidfile="$3" log="$4"
+  shift 4
   for _ in $(seq 1 300); do
-    "$build/tools/zizhu" --server "127.0.0.1:$port" --timeout-ms 1000 health >/dev/null 2>&1 && return 0
+    "$@" >/dev/null 2>&1 && return 0
     if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
       echo "$name exited; see $log" >&2; tail -20 "$log" >&2; return 1
     fi
     sleep 0.2
   done
-  echo "$name did not answer on 127.0.0.1:$port within 60 s; see $log" >&2
+  echo "$name did not answer on $address within 60 s; see $log" >&2
   return 1
 }
 
@@ -129,13 +139,6 @@ start_gateway() {
     --identity "127.0.0.1:$5" --registry "127.0.0.1:$6" --subsidy "127.0.0.1:$7" --disbursement "127.0.0.1:$8" \
     --dropout "127.0.0.1:$9" --pairing "127.0.0.1:${10}" --reports-dir "${11}" "${console[@]}" > "$log" 2>&1 &
   echo $! > "$pidfile"
-  for _ in $(seq 1 150); do
-    curl -sf --cacert "$ZIZHU_CA" "https://127.0.0.1:$port/api/v1/openapi.json" >/dev/null 2>&1 && return 0
-    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "gateway exited; see $log" >&2; tail -20 "$log" >&2; return 1
-    fi
-    sleep 0.2
-  done
-  echo "gateway did not answer on https://127.0.0.1:$port within 30 s; see $log" >&2
-  return 1
+  wait_until_answers gateway "https://127.0.0.1:$port" "$pidfile" "$log" \
+    curl -sf --cacert "$ZIZHU_CA" "https://127.0.0.1:$port/api/v1/openapi.json"
 }

@@ -19,6 +19,20 @@ struct RegistryProcessOptions {
   int partitions = 3;
 };
 
+// A system test's registry on the shared broker: topic
+// "zizhu.registry.events.test.<name>", instance "registry-<name>-test", its
+// projection and key under `dir`.
+inline RegistryProcessOptions RegistryForTest(const std::string& bootstrap, const std::string& name,
+                                              const std::string& dir) {
+  RegistryProcessOptions o;
+  o.bootstrap = bootstrap;
+  o.topic = "zizhu.registry.events.test." + name;
+  o.instance_id = "registry-" + name + "-test";
+  o.data_dir = dir + "/registry";
+  o.key_file = dir + "/key";
+  return o;
+}
+
 class RegistryProcess {
  public:
   explicit RegistryProcess(const RegistryProcessOptions& options);

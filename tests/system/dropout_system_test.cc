@@ -90,12 +90,7 @@ TEST(DropoutSystemTest, CasesOpenOnceThroughASigkillAndAreCrossedOffWhenTheRegis
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string bootstrap = testing_support::GlobalBroker().bootstrap();
-  testing_support::RegistryProcessOptions ro;
-  ro.bootstrap = bootstrap;
-  ro.topic = "zizhu.registry.events.test.dropout";
-  ro.instance_id = "registry-dropout-test";
-  ro.data_dir = dir + "/registry";
-  ro.key_file = dir + "/key";
+  const testing_support::RegistryProcessOptions ro = testing_support::RegistryForTest(bootstrap, "dropout", dir);
   testing_support::RegistryProcess registry(ro);
   ASSERT_TRUE(registry.Start());
   testing_support::ServiceProcessOptions so{

@@ -61,12 +61,7 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string bootstrap = testing_support::GlobalBroker().bootstrap();
-  testing_support::RegistryProcessOptions ro;
-  ro.bootstrap = bootstrap;
-  ro.topic = "zizhu.registry.events.test.follower";
-  ro.instance_id = "registry-follower-test";
-  ro.data_dir = dir + "/registry";
-  ro.key_file = dir + "/key";
+  const testing_support::RegistryProcessOptions ro = testing_support::RegistryForTest(bootstrap, "follower", dir);
   testing_support::RegistryProcess registry(ro);
   ASSERT_TRUE(registry.Start());
   testing_support::ServiceProcess follower({ZIZHU_FOLLOWER_BINARY,

@@ -45,12 +45,7 @@ TEST(PairingSystemTest, PairsOfTheRegistrysSchoolsSurviveASigkill) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string bootstrap = testing_support::GlobalBroker().bootstrap();
-  testing_support::RegistryProcessOptions ro;
-  ro.bootstrap = bootstrap;
-  ro.topic = "zizhu.registry.events.test.pairing";
-  ro.instance_id = "registry-pairing-test";
-  ro.data_dir = dir + "/registry";
-  ro.key_file = dir + "/key";
+  const testing_support::RegistryProcessOptions ro = testing_support::RegistryForTest(bootstrap, "pairing", dir);
   testing_support::RegistryProcess registry(ro);
   ASSERT_TRUE(registry.Start());
   testing_support::ServiceProcessOptions so{ZIZHU_PAIRING_BINARY,

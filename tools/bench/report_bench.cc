@@ -69,12 +69,9 @@ int Run(int counties, int schools, int students, const std::string& out) {
   report::ReportOptions o;
   o.period = *report::ParsePeriod(report::ReportKind::kQuarterly, "2026-Q4");
   o.scope = report::ReportScope{report::ReportScope::Kind::kCity, "2101"};
-  o.targets.set_version("bench");
-  o.targets.set_primary_dropout_max_bp(60);
-  o.targets.set_junior_middle_dropout_max_bp(180);
-  o.targets.set_disabled_enrolment_min_bp(9100);
-  o.rules.set_version("bench");
-  o.rules.set_rotation_min_bp(2000);
+  if (absl::Status policy = report::LoadPolicyFiles(ZIZHU_TARGETS_FILE, ZIZHU_RULES_FILE, o); !policy.ok()) {
+    return std::cerr << policy << std::endl, 1;
+  }
   start = absl::Now();
   absl::StatusOr<report::MadeReport> made = job.Make(o);
   if (!made.ok()) return std::cerr << made.status() << std::endl, 1;

@@ -11,11 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/core/clock.h"
-#include "services/common/core/text_file.h"
 #include "services/common/grpc/tls.h"
 #include "services/common/kafka/kafka_event_log.h"
-#include "services/dropout/domain/rates.h"
-#include "services/pairing/domain/pairing_progress.h"
 #include "tools/cli/commands.h"
 #include "tools/report/report_job.h"
 #include "tools/report/report_writers.h"
@@ -85,16 +82,9 @@ class ReportCommands final : public CommandGroup {
     o.scope = *scope;
     o.language = english_ ? report::Language::kEnglish : report::Language::kChinese;
     o.point = point_;
-    absl::StatusOr<std::string> targets = ReadTextFile(targets_, "targets file (--targets)");
-    if (!targets.ok()) return (rc = FailStatus(targets.status())), false;
-    absl::StatusOr<dropout::v1::Targets> parsed_targets = dropout::ParseTargetsFile(targets_, *targets);
-    if (!parsed_targets.ok()) return (rc = FailStatus(parsed_targets.status())), false;
-    o.targets = *parsed_targets;
-    absl::StatusOr<std::string> rules = ReadTextFile(rules_, "pairing rules (--pairing-rules)");
-    if (!rules.ok()) return (rc = FailStatus(rules.status())), false;
-    absl::StatusOr<pairing::v1::PairingRules> parsed_rules = pairing::ParseRulesFile(rules_, *rules);
-    if (!parsed_rules.ok()) return (rc = FailStatus(parsed_rules.status())), false;
-    o.rules = *parsed_rules;
+    if (absl::Status policy = report::LoadPolicyFiles(targets_, rules_, o); !policy.ok()) {
+      return (rc = FailStatus(policy)), false;
+    }
     // The caller: the saved token, verified here as a service would.
     static SystemClock clock;
     absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =

@@ -13,7 +13,10 @@
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/random_ids.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/core/text_file.h"
 #include "services/common/es/event_dispatcher.h"
+#include "services/dropout/domain/rates.h"
+#include "services/pairing/domain/pairing_progress.h"
 #include "services/subsidy/domain/semester.h"
 #include "tools/report/report_facts.h"
 #include "tools/report/report_revisions.h"
@@ -26,7 +29,7 @@ namespace {
 
 using Envelope = common::v1::EventEnvelope;
 
-std::string DayText(absl::CivilDay d) { return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day()); }
+std::string DayText(absl::CivilDay d) { return subsidy::FormatDate(subsidy::ToDate(d)); }
 
 std::string KindLabel(ReportKind kind, Language l) {
   switch (kind) {
@@ -87,6 +90,14 @@ const std::vector<std::string>& ReportedServices() {
 }
 
 std::string TopicOf(const std::string& service) { return absl::StrCat("zizhu.", service, ".events.v1"); }
+
+absl::Status LoadPolicyFiles(const std::string& targets_file, const std::string& rules_file, ReportOptions& options) {
+  ASSIGN_OR_RETURN(std::string targets, ReadTextFile(targets_file, "targets file (--targets)"));
+  ASSIGN_OR_RETURN(options.targets, dropout::ParseTargetsFile(targets_file, targets));
+  ASSIGN_OR_RETURN(std::string rules, ReadTextFile(rules_file, "pairing rules (--pairing-rules)"));
+  ASSIGN_OR_RETURN(options.rules, pairing::ParseRulesFile(rules_file, rules));
+  return absl::OkStatus();
+}
 
 absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScope& scope,
                                     const std::string& school_county) {
@@ -262,6 +273,19 @@ std::string FileStem(const ReportOptions& o) {
                       o.language == Language::kEnglish ? "-en" : "");
 }
 
+// The SHA-256 of the figures of the report `o` asks for, from facts already
+// folded (what a sign-off fingerprints: the sections, as FiguresSha256 of
+// the whole report, which leaves out the about and revisions tables).
+absl::StatusOr<std::string> FiguresOf(const ReportFacts& facts, const ReportOptions& o) {
+  ASSIGN_OR_RETURN(std::vector<Table> sections,
+                   BuildSections(facts, SectionInput{o.period, o.scope, o.language, o.targets, o.rules}));
+  Report report;
+  report.file_stem = FileStem(o);
+  report.language = o.language;
+  report.tables = std::move(sections);
+  return FiguresSha256(report);
+}
+
 }  // namespace
 
 absl::StatusOr<MadeReport> ReportJob::MakeFrom(const Read& read, const ReportOptions& options) {
@@ -349,10 +373,11 @@ absl::StatusOr<std::string> ReportJob::SignOff(const auth::Caller& caller, const
   ReportOptions fingerprinted = options;
   fingerprinted.language = Language::kChinese;
   ASSIGN_OR_RETURN(std::unique_ptr<Read> read, ReadTopics(fingerprinted, options.point));
-  ASSIGN_OR_RETURN(MadeReport made, MakeFrom(*read, fingerprinted));
+  ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> facts, FoldFacts(read->topics, options.period, nullptr));
+  ASSIGN_OR_RETURN(std::string figures, FiguresOf(*facts, fingerprinted));
   const v1::PeriodSignOff state = read->signoffs[options.period.id()];
   ASSIGN_OR_RETURN(v1::CountySignedOff event, DecideCountySignOff(state, options.period.id(), options.scope.code,
-                                                                  read->point_text, made.figures_sha256, note));
+                                                                  read->point_text, figures, note));
   RETURN_IF_ERROR(Append(caller, options.period.id(), state.version() + 1, event, now));
   return read->point_text;
 }
@@ -368,8 +393,9 @@ absl::StatusOr<std::string> ReportJob::Lock(const auth::Caller& caller, const Re
   city.language = Language::kChinese;
   city.scope = ReportScope{ReportScope::Kind::kCity, caller.scope};
   ASSIGN_OR_RETURN(std::unique_ptr<Read> read, ReadTopics(city, options.point));
-  ASSIGN_OR_RETURN(MadeReport made, MakeFrom(*read, city));
+  // One fold for the city's figures and every county's.
   ASSIGN_OR_RETURN(std::unique_ptr<ReportFacts> facts, FoldFacts(read->topics, options.period, nullptr));
+  ASSIGN_OR_RETURN(std::string city_figures, FiguresOf(*facts, city));
   std::set<std::string> counties;
   for (const auto& [code, school] : facts->schools) {
     if (city.scope.CoversCounty(school.county_code)) counties.insert(school.county_code);
@@ -378,12 +404,11 @@ absl::StatusOr<std::string> ReportJob::Lock(const auth::Caller& caller, const Re
   for (const std::string& county : counties) {
     ReportOptions one = city;
     one.scope = ReportScope{ReportScope::Kind::kCounty, county};
-    ASSIGN_OR_RETURN(MadeReport county_report, MakeFrom(*read, one));
-    county_figures[county] = county_report.figures_sha256;
+    ASSIGN_OR_RETURN(county_figures[county], FiguresOf(*facts, one));
   }
   const v1::PeriodSignOff state = read->signoffs[options.period.id()];
   ASSIGN_OR_RETURN(v1::PeriodLocked event,
-                   DecideLock(state, options.period.id(), read->point_text, made.figures_sha256, county_figures, note));
+                   DecideLock(state, options.period.id(), read->point_text, city_figures, county_figures, note));
   RETURN_IF_ERROR(Append(caller, options.period.id(), state.version() + 1, event, now));
   return read->point_text;
 }

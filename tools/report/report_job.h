@@ -59,6 +59,11 @@ struct MadeReport {
 
 // Opens a topic's log (from several threads at once): read-only unless `write` (only the sign-off topic is
 // ever written, so that a report run never fences a sign-off's producer).
+// Reads the policy data a report compares against: the dropout and
+// enrolment targets and the pairing rules (the files the dropout and pairing
+// services load). Refusals name the file, line and field.
+absl::Status LoadPolicyFiles(const std::string& targets_file, const std::string& rules_file, ReportOptions& options);
+
 using LogOpener = std::function<absl::StatusOr<std::shared_ptr<es::EventLog>>(const std::string& topic, bool write)>;
 
 class ReportJob {

@@ -10,7 +10,9 @@
 #include "absl/strings/str_join.h"
 #include "services/common/core/basis_points.h"
 #include "services/common/core/civil_date.h"
+#include "services/registry/domain/plausibility.h"
 #include "services/subsidy/domain/entitlement_calc.h"
+#include "services/subsidy/domain/semester.h"
 #include "tools/report/report_sections.h"
 
 namespace zizhu::report {
@@ -55,10 +57,7 @@ struct Coverage {
   int64_t aided = 0;
 };
 
-std::string Date(const google::protobuf::Timestamp& at) {
-  const absl::CivilDay day = CivilDayInChina(absl::FromUnixSeconds(at.seconds()));
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
-}
+std::string Date(const google::protobuf::Timestamp& at) { return subsidy::FormatDate(registry::DateInChina(at)); }
 
 // The unit a row is broken down to: (county, school); school "" = county total.
 using Place = std::pair<std::string, std::string>;

@@ -50,12 +50,7 @@ class ReportTest : public ::testing::Test {
     ASSERT_TRUE(gen::Generate(shape, by_service).ok());
     options_.period = *ParsePeriod(ReportKind::kQuarterly, "2026-Q4");
     options_.scope = ReportScope{ReportScope::Kind::kCity, "2101"};
-    options_.targets.set_version("targets-test");
-    options_.targets.set_primary_dropout_max_bp(60);
-    options_.targets.set_junior_middle_dropout_max_bp(180);
-    options_.targets.set_disabled_enrolment_min_bp(9100);
-    options_.rules.set_version("rules-test");
-    options_.rules.set_rotation_min_bp(2000);
+    ASSERT_TRUE(LoadPolicyFiles(ZIZHU_TARGETS_FILE, ZIZHU_RULES_FILE, options_).ok());  // the shipped policy
   }
 
   ReportJob Job() {

@@ -126,10 +126,7 @@ class DropoutAccessTest : public ::testing::Test {
       q.set_county_code("210102");
       r[s + "ListLeftBehindChildren#county"] = q.SerializeAsString();
     }
-    const std::string ad = "/zizhu.common.v1.ProjectionAdminService/";
-    r[ad + "RebuildProjection"] = "";
-    r[ad + "GetProjectionChecksum"] = "";
-    r[ad + "ListSubscriptions"] = "";
+    testing_kit::AddProjectionAdminRows(r);
     return r;
   }
 

@@ -3,6 +3,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <future>
+#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -15,24 +16,6 @@ namespace {
 
 using google::protobuf::MethodDescriptor;
 
-std::string Escaped(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      static const char* kHex = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 const MethodDescriptor* FindMethod(const google::protobuf::ServiceDescriptor* service, const std::string& method) {
   if (service == nullptr) return nullptr;
   const MethodDescriptor* m = service->FindMethodByName(method);
@@ -43,7 +26,7 @@ const MethodDescriptor* FindMethod(const google::protobuf::ServiceDescriptor* se
 }  // namespace
 
 std::string ErrorJson(const std::string& code, const std::string& message) {
-  return absl::StrCat("{\"code\":\"", Escaped(code), "\",\"message\":\"", Escaped(message), "\"}");
+  return nlohmann::json{{"code", code}, {"message", message}}.dump();
 }
 
 RpcBridge::RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline) : deadline_(deadline) {

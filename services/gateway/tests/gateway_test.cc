@@ -106,6 +106,21 @@ class GatewayTest : public ::testing::Test {
     return Client().Post(path.c_str(), headers, body, "application/json");
   }
 
+  // As the city administrator: a school of county 210102 and an officer of
+  // county 210103 ("officer.b").
+  Login SchoolAndAnotherCountysOfficer() {
+    Login admin = LogIn("admin", kAdminPassword);
+    auto school = Call(admin, "/api/v1/registry/RegisterSchool",
+                       R"({"meta":{"request_id":"s1"},"school_code":"2101020001","name":"第一小学",
+                           "county_code":"210102","stages":["EDUCATION_STAGE_PRIMARY"]})");
+    EXPECT_TRUE(school && school->status == 200) << (school ? school->body : "no answer");
+    auto created = Call(admin, "/api/v1/identity/CreateAccount",
+                        R"({"meta":{"request_id":"a1"},"login":"officer.b","role":"ROLE_COUNTY_OFFICER",
+                            "scope":"210103","password":"another long passphrase 2026"})");
+    EXPECT_TRUE(created && created->status == 200) << (created ? created->body : "no answer");
+    return admin;
+  }
+
   std::string dir_;
   auth::PublicKey public_key_;
   auth::SecretKey secret_key_;
@@ -217,17 +232,8 @@ TEST_F(GatewayTest, AnExpiredSessionIsRefused) {
 }
 
 TEST_F(GatewayTest, AnotherCountysOfficerSeesNothingOfThisCounty) {
-  Login admin = LogIn("admin", kAdminPassword);
-  ASSERT_EQ(Call(admin, "/api/v1/registry/RegisterSchool",
-                 R"({"meta":{"request_id":"s1"},"school_code":"2101020001","name":"第一小学","county_code":"210102",
-                     "stages":["EDUCATION_STAGE_PRIMARY"]})")
-                ->status,
-            200);
-  auto created = Call(admin, "/api/v1/identity/CreateAccount",
-                      R"({"meta":{"request_id":"a1"},"login":"officer.b","role":"ROLE_COUNTY_OFFICER",
-                          "scope":"210103","password":"another long passphrase 2026"})");
-  ASSERT_TRUE(created);
-  ASSERT_EQ(created->status, 200) << created->body;
+  Login admin = SchoolAndAnotherCountysOfficer();
+  ASSERT_FALSE(HasFailure());
   Login officer = LogIn("officer.b", "another long passphrase 2026");
   auto students = Call(officer, "/api/v1/registry/ListStudents", R"({"school_code":"2101020001"})");
   ASSERT_TRUE(students);
@@ -262,17 +268,8 @@ TEST_F(GatewayTest, TheOpenApiDescriptionAndTheConsoleAreServed) {
 }
 
 TEST_F(GatewayTest, ReportDownloadsAreScoped) {
-  Login admin = LogIn("admin", kAdminPassword);
-  ASSERT_EQ(Call(admin, "/api/v1/registry/RegisterSchool",
-                 R"({"meta":{"request_id":"s1"},"school_code":"2101020001","name":"第一小学","county_code":"210102",
-                     "stages":["EDUCATION_STAGE_PRIMARY"]})")
-                ->status,
-            200);
-  ASSERT_EQ(Call(admin, "/api/v1/identity/CreateAccount",
-                 R"({"meta":{"request_id":"a1"},"login":"officer.b","role":"ROLE_COUNTY_OFFICER","scope":"210103",
-                     "password":"another long passphrase 2026"})")
-                ->status,
-            200);
+  Login admin = SchoolAndAnotherCountysOfficer();
+  ASSERT_FALSE(HasFailure());
   auto files = [&](const Login& as) {
     auto res = Client().Get("/api/v1/reports", httplib::Headers{{"Cookie", as.cookie}});
     EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");

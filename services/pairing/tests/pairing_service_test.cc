@@ -149,10 +149,7 @@ class PairingServiceTest : public ::testing::Test {
       q.set_year(2027);
       r[s + "GetRotation"] = q.SerializeAsString();
     }
-    const std::string ad = "/zizhu.common.v1.ProjectionAdminService/";
-    r[ad + "RebuildProjection"] = "";
-    r[ad + "GetProjectionChecksum"] = "";
-    r[ad + "ListSubscriptions"] = "";
+    testing_kit::AddProjectionAdminRows(r);
     return r;
   }
 

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "services/common/auth/tokens.h"
 #include "services/common/crypto/sha256.h"
+#include "services/common/testing/access_table.h"
 #include "services/common/testing/raw_call.h"
 #include "services/registry/domain/national_id.h"
 #include "services/registry/tests/registry_harness.h"
@@ -266,10 +267,7 @@ class AccessTest : public ::testing::Test {
       q.set_county("210102");
       r[ro + "ListMatchResults#county"] = q.SerializeAsString();
     }
-    const std::string ad = "/zizhu.common.v1.ProjectionAdminService/";
-    r[ad + "RebuildProjection"] = "";
-    r[ad + "GetProjectionChecksum"] = "";
-    r[ad + "ListSubscriptions"] = "";
+    testing_kit::AddProjectionAdminRows(r);
     return r;
   }
 

@@ -226,10 +226,7 @@ class SubsidyAccessTest : public ::testing::Test {
       q.set_county_code("210102");
       r[s + "WhatIf"] = q.SerializeAsString();
     }
-    const std::string ad = "/zizhu.common.v1.ProjectionAdminService/";
-    r[ad + "RebuildProjection"] = "";
-    r[ad + "GetProjectionChecksum"] = "";
-    r[ad + "ListSubscriptions"] = "";
+    testing_kit::AddProjectionAdminRows(r);
     return r;
   }
 
