@@ -5,7 +5,12 @@
 
 #include <string>
 
+#include "services/common/core/money.h"
+
 namespace zizhu::cli {
+
+// Yuan with two decimals from integer fen: 112500 -> "1125.00".
+inline std::string Yuan(int64_t fen) { return Fen::FromFen(fen).ToYuanString(); }
 
 inline std::string CsvField(const std::string& value) {
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;

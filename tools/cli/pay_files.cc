@@ -16,7 +16,6 @@
 #include "services/common/core/status_macros.h"
 #include "tools/cli/csv_out.h"
 #include "tools/cli/import/row_reader.h"
-#include "tools/cli/subsidy_stub.h"
 
 namespace zizhu::cli {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "services/common/core/money.h"
 #include "tools/cli/cli_common.h"
+#include "tools/cli/csv_out.h"
 #include "zizhu/subsidy/v1/subsidy_service.grpc.pb.h"
 
 namespace zizhu::cli {
@@ -16,8 +17,5 @@ inline std::unique_ptr<subsidy::v1::SubsidyService::Stub> DialSubsidy(const Glob
   if (!channel.ok()) std::exit(FailStatus(channel.status()));
   return subsidy::v1::SubsidyService::NewStub(*channel);
 }
-
-// Yuan with two decimals from integer fen: 112500 -> "1125.00".
-inline std::string Yuan(int64_t fen) { return Fen::FromFen(fen).ToYuanString(); }
 
 }  // namespace zizhu::cli

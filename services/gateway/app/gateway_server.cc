@@ -14,18 +14,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/gateway/app/http_reply.h"
 #include "services/gateway/app/openapi.h"
 
 namespace zizhu::gateway {
 namespace {
 
 constexpr char kCookie[] = "zizhu_session";
-constexpr char kJson[] = "application/json";
-
-void Send(httplib::Response& res, int status, const std::string& json) {
-  res.status = status;
-  res.set_content(json, kJson);
-}
+void Send(httplib::Response& res, int status, const std::string& json) { SendJson(res, status, json); }
 
 std::string CookieValue(const httplib::Request& req, const std::string& name) {
   for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
@@ -43,7 +39,27 @@ std::string ReadFile(const std::string& path) {
 }  // namespace
 
 GatewayServer::GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock)
-    : options_(std::move(options)), bridge_(bridge), clock_(clock), openapi_(OpenApiJson(*bridge)) {}
+    : options_(std::move(options)), bridge_(bridge), clock_(clock), openapi_(OpenApiJson(*bridge)) {
+  if (auto registry = bridge_->ChannelOf("roster")) {
+    const std::string dir = options_.upload_dir.empty()
+                                ? (std::filesystem::temp_directory_path() / "zizhu-gateway-uploads").string()
+                                : options_.upload_dir;
+    imports_ = std::make_unique<ImportJobs>(registry, dir);
+  }
+}
+
+std::optional<Session> GatewayServer::Authorize(const httplib::Request& req, httplib::Response& res, bool changes) {
+  std::optional<Session> session = sessions_.Find(CookieValue(req, kCookie), clock_->Now());
+  if (!session) {
+    Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+    return std::nullopt;
+  }
+  if (changes && !SameSecret(req.get_header_value("X-CSRF-Token"), session->csrf)) {
+    Send(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
+    return std::nullopt;
+  }
+  return session;
+}
 
 absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayOptions options, const RpcBridge* bridge,
                                                                     const Clock* clock) {
@@ -88,13 +104,6 @@ void GatewayServer::Routes() {
        {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"},
        {"Cache-Control", "no-store"}});
 
-  auto session_of = [this](const httplib::Request& req) {
-    return sessions_.Find(CookieValue(req, kCookie), clock_->Now());
-  };
-  auto csrf_ok = [](const httplib::Request& req, const Session& session) {
-    return SameSecret(req.get_header_value("X-CSRF-Token"), session.csrf);
-  };
-
   s.Post("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
     const Reply reply = bridge_->Call("identity", "Login", req.body, "");
     if (reply.http_status != 200) return Send(res, reply.http_status, reply.json);
@@ -117,17 +126,16 @@ void GatewayServer::Routes() {
                           {"csrf_token", session.csrf}};
     Send(res, 200, out.dump());
   });
-  s.Get("/api/v1/session", [session_of](const httplib::Request& req, httplib::Response& res) {
-    std::optional<Session> session = session_of(req);
-    if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session: log in"));
+  s.Get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, false);
+    if (!session) return;
     nlohmann::json out = {
         {"login", session->login}, {"role", session->role}, {"scope", session->scope}, {"csrf_token", session->csrf}};
     Send(res, 200, out.dump());
   });
-  s.Delete("/api/v1/session", [this, session_of, csrf_ok, secure](const httplib::Request& req, httplib::Response& res) {
-    std::optional<Session> session = session_of(req);
-    if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session: log in"));
-    if (!csrf_ok(req, *session)) return Send(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
+  s.Delete("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, true);
+    if (!session) return;
     sessions_.Remove(session->id);
     res.set_header("Set-Cookie",
                    absl::StrCat(kCookie, "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", secure ? "; Secure" : ""));
@@ -138,14 +146,14 @@ void GatewayServer::Routes() {
     Send(res, 200, openapi_);
   });
   s.Post(R"(/api/v1/([a-z]+)/([A-Za-z]+))",
-         [this, session_of, csrf_ok](const httplib::Request& req, httplib::Response& res) {
-           std::optional<Session> session = session_of(req);
-           if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
-           if (!csrf_ok(req, *session)) return Send(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
+         [this](const httplib::Request& req, httplib::Response& res) {
+           std::optional<Session> session = Authorize(req, res, true);
+           if (!session) return;
            const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
            Send(res, reply.http_status, reply.json);
          });
   ReportRoutes();
+  FileRoutes();
   if (!options_.console_dir.empty()) {
     s.set_mount_point("/", options_.console_dir);
   } else {
@@ -212,12 +220,9 @@ bool GatewayServer::MayRead(const Session& session, const std::string& scope) co
 
 void GatewayServer::ReportRoutes() {
   httplib::Server& s = *server_;
-  auto session_of = [this](const httplib::Request& req) {
-    return sessions_.Find(CookieValue(req, kCookie), clock_->Now());
-  };
-  s.Get("/api/v1/reports", [this, session_of](const httplib::Request& req, httplib::Response& res) {
-    std::optional<Session> session = session_of(req);
-    if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+  s.Get("/api/v1/reports", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, false);
+    if (!session) return;
     nlohmann::json reports = nlohmann::json::array();
     std::error_code error;
     if (!options_.reports_dir.empty()) {
@@ -247,9 +252,9 @@ void GatewayServer::ReportRoutes() {
     Send(res, 200, nlohmann::json{{"reports", reports}}.dump());
   });
   s.Get(R"(/api/v1/reports/([A-Za-z0-9._-]+))",
-        [this, session_of](const httplib::Request& req, httplib::Response& res) {
-          std::optional<Session> session = session_of(req);
-          if (!session) return Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+        [this](const httplib::Request& req, httplib::Response& res) {
+          std::optional<Session> session = Authorize(req, res, false);
+          if (!session) return;
           const std::string name = req.matches[1];
           std::optional<ReportFile> file = ParseReportFile(name);
           const std::string path = options_.reports_dir + "/" + name;
@@ -258,9 +263,8 @@ void GatewayServer::ReportRoutes() {
               !std::filesystem::is_regular_file(path)) {
             return Send(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report '", name, "' not found")));
           }
-          res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"", name, "\""));
-          res.set_content(ReadFile(path), file->format == "xlsx"
-                                              ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          SendDownload(res, name, ReadFile(path),
+                       file->format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                                               : "application/json");
         });
 }

@@ -9,6 +9,10 @@
 //   POST   /api/v1/<service>/<Method> the method's request as JSON (X-CSRF-Token)
 //   GET    /api/v1/reports            the report files the caller may read
 //   GET    /api/v1/reports/<file>     one of them (XLSX or JSON)
+//   POST   /api/v1/imports            multipart: source + file -> a background roster import (X-CSRF-Token)
+//   GET    /api/v1/imports/<id>       its progress, counts and row errors; /<id>/errors.csv the report
+//   POST   /api/v1/bank-files         ExportBankFileRequest JSON (?format=csv|xlsx) -> the bank file (X-CSRF-Token)
+//   POST   /api/v1/bank-returns       multipart: request (RecordBankReturnRequest JSON) + file (X-CSRF-Token)
 //   GET    /api/v1/openapi.json
 //   GET    /*                         the console (index.html for the app's own routes)
 //
@@ -22,12 +26,15 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/core/clock.h"
+#include "services/gateway/app/import_jobs.h"
 #include "services/gateway/app/rpc_bridge.h"
 #include "services/gateway/app/sessions.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace zizhu::gateway {
 
@@ -44,8 +51,11 @@ struct GatewayOptions {
   // Where the report jobs write their files (zizhu report … --out); empty:
   // no report downloads.
   std::string reports_dir;
-  // Largest request body accepted.
-  size_t max_body_bytes = 8 << 20;
+  // Largest request body accepted (an uploaded roster is one body).
+  size_t max_body_bytes = 64 << 20;
+  // Where uploaded rosters wait while they are imported; empty: the system's
+  // temporary directory.
+  std::string upload_dir;
 };
 
 class GatewayServer {
@@ -59,6 +69,10 @@ class GatewayServer {
   GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock);
   void Routes();
   void ReportRoutes();
+  void FileRoutes();
+  // The caller's session, or nullopt after answering 401 (no session) or,
+  // when `changes` (a state-changing request), 403 (CSRF token missing or wrong).
+  std::optional<Session> Authorize(const httplib::Request& req, httplib::Response& res, bool changes);
   // Whether the session may read a report of `scope` ("city-2101",
   // "county-210102", "school-2101020001"): by role and scope, and for a
   // school by asking the registry (which answers only within the caller's scope).
@@ -67,6 +81,7 @@ class GatewayServer {
   const RpcBridge* bridge_;
   const Clock* clock_;
   SessionStore sessions_;
+  std::unique_ptr<ImportJobs> imports_;
   std::string openapi_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

@@ -33,6 +33,11 @@ RpcBridge::RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline) :
   for (Upstream& u : upstreams) upstreams_[u.name] = std::move(u);
 }
 
+std::shared_ptr<grpc::Channel> RpcBridge::ChannelOf(const std::string& name) const {
+  auto it = upstreams_.find(name);
+  return it == upstreams_.end() ? nullptr : it->second.channel;
+}
+
 std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods() const {
   std::vector<std::pair<std::string, const MethodDescriptor*>> out;
   for (const auto& [name, u] : upstreams_) {

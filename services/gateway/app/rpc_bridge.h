@@ -50,6 +50,9 @@ class RpcBridge {
   Reply Call(const std::string& service, const std::string& method, const std::string& body,
              const std::string& token) const;
 
+  // The channel of the upstream `name` (nullptr if there is none).
+  std::shared_ptr<grpc::Channel> ChannelOf(const std::string& name) const;
+
   // Every method offered: (upstream name, method), in order.
   std::vector<std::pair<std::string, const google::protobuf::MethodDescriptor*>> Methods() const;
 

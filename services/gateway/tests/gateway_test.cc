@@ -21,6 +21,7 @@
 #include "services/registry/registry.h"
 #include "zizhu/identity/v1/identity_service.pb.h"
 #include "zizhu/registry/v1/registry_service.pb.h"
+#include "zizhu/registry/v1/roster_service.pb.h"
 
 namespace zizhu::gateway {
 namespace {
@@ -60,6 +61,8 @@ class GatewayTest : public ::testing::Test {
         std::vector<Upstream>{
             {"identity", ServiceOf<identity::v1::LoginRequest>("IdentityService"), plain(identity_host_->port())},
             {"registry", ServiceOf<registry::v1::ListStudentsRequest>("RegistryService"),
+             plain(registry_host_->port())},
+            {"roster", ServiceOf<registry::v1::AppendRosterRowsRequest>("RosterService"),
              plain(registry_host_->port())}},
         absl::Seconds(10));
     GatewayOptions gateway;
@@ -67,6 +70,7 @@ class GatewayTest : public ::testing::Test {
     gateway.port = 0;
     gateway.console_dir = dir_ + "/console";
     gateway.reports_dir = dir_ + "/reports";
+    gateway.upload_dir = dir_ + "/uploads";
     std::filesystem::create_directories(gateway.reports_dir);
     for (const char* name :
          {"monthly-2026-12-city-2101.json", "monthly-2026-12-county-210102.xlsx", "monthly-2026-12-county-210103.xlsx",
@@ -196,8 +200,11 @@ TEST_F(GatewayTest, EveryEndpointRefusesWithoutASessionOrWithoutTheCsrfToken) {
   Login forged = admin;
   forged.csrf = std::string(admin.csrf.size(), '0');
   int endpoints = 0;
+  std::vector<std::string> paths = {"/api/v1/imports", "/api/v1/bank-files", "/api/v1/bank-returns"};
   for (const auto& [service, method] : bridge_->Methods()) {
-    const std::string path = absl::StrCat("/api/v1/", service, "/", method->name());
+    paths.push_back(absl::StrCat("/api/v1/", service, "/", method->name()));
+  }
+  for (const std::string& path : paths) {
     auto anonymous = Client().Post(path.c_str(), "{}", "application/json");
     ASSERT_TRUE(anonymous);
     EXPECT_EQ(anonymous->status, 401) << path;
@@ -313,6 +320,88 @@ TEST(HttpStatusTest, GrpcCodesMapToHttp) {
   EXPECT_EQ(HttpStatusOf(grpc::StatusCode::ABORTED), 409);
   EXPECT_EQ(HttpStatusOf(grpc::StatusCode::UNAVAILABLE), 503);
   EXPECT_EQ(HttpStatusOf(grpc::StatusCode::DATA_LOSS), 500);
+}
+
+}  // namespace
+}  // namespace zizhu::gateway
+
+namespace zizhu::gateway {
+namespace {
+
+std::string ReadTestFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyForItsOwner) {
+  Login admin = SchoolAndAnotherCountysOfficer();
+  Login other = LogIn("officer.b", "another long passphrase 2026");
+  const std::string roster = ReadTestFile(std::string(ZIZHU_SOURCE_DIR) + "/tests/data/rosters/poverty.gbk.csv");
+  ASSERT_FALSE(roster.empty());
+  auto upload = [&](const Login& as, const std::string& source, bool with_csrf) {
+    httplib::Headers headers = {{"Cookie", as.cookie}};
+    if (with_csrf) headers.emplace("X-CSRF-Token", as.csrf);
+    httplib::MultipartFormDataItems items = {{"source", source, "", ""},
+                                             {"file", roster, "poverty.gbk.csv", "text/csv"}};
+    return Client().Post("/api/v1/imports", headers, items);
+  };
+  auto no_csrf = upload(admin, "poverty", false);
+  ASSERT_TRUE(no_csrf);
+  EXPECT_EQ(no_csrf->status, 403);
+  auto bad_source = upload(admin, "tax office", true);
+  ASSERT_TRUE(bad_source);
+  EXPECT_EQ(bad_source->status, 400);
+  EXPECT_THAT(bad_source->body, HasSubstr("tax office"));
+
+  auto started = upload(admin, "poverty", true);
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string job = nlohmann::json::parse(started->body).value("job_id", "");
+  nlohmann::json state;
+  for (int i = 0; i < 200; ++i) {
+    auto polled = Client().Get(("/api/v1/imports/" + job).c_str(), httplib::Headers{{"Cookie", admin.cookie}});
+    ASSERT_TRUE(polled);
+    ASSERT_EQ(polled->status, 200) << polled->body;
+    state = nlohmann::json::parse(polled->body);
+    if (state["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(state["state"], "done") << state.dump();
+  EXPECT_EQ(state["total"], 80);
+  EXPECT_EQ(state["done"], 80);
+  EXPECT_EQ(state["format"], "csv gb18030");
+  EXPECT_GT(state["rejected"].get<int>(), 0);
+  EXPECT_EQ(state["applied"].get<int>() + state["rejected"].get<int>(), 80) << state.dump();
+  ASSERT_FALSE(state["errors"].empty());
+  EXPECT_GT(state["errors"][0]["line"].get<int>(), 1);
+  EXPECT_FALSE(state["errors"][0]["reason"].get<std::string>().empty());
+
+  auto csv = Client().Get(("/api/v1/imports/" + job + "/errors.csv").c_str(), httplib::Headers{{"Cookie", admin.cookie}});
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBFline,kind,national_id,column,reason\n", 0), 0u);
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 1 + state["errors_total"].get<int>());
+
+  // Another account: the job does not exist for it.
+  for (const std::string& path : {"/api/v1/imports/" + job, "/api/v1/imports/" + job + "/errors.csv"}) {
+    auto theirs = Client().Get(path.c_str(), httplib::Headers{{"Cookie", other.cookie}});
+    ASSERT_TRUE(theirs);
+    EXPECT_EQ(theirs->status, 404) << path;
+    EXPECT_THAT(theirs->body, Not(HasSubstr("poverty")));
+  }
+  // The same file again: the registry already has it; nothing is applied twice.
+  auto again = upload(admin, "poverty", true);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->status, 202);
+  const std::string second = nlohmann::json::parse(again->body).value("job_id", "");
+  for (int i = 0; i < 200; ++i) {
+    state = nlohmann::json::parse(
+        Client().Get(("/api/v1/imports/" + second).c_str(), httplib::Headers{{"Cookie", admin.cookie}})->body);
+    if (state["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(state["state"], "done");
+  EXPECT_TRUE(state["already_imported"].get<bool>()) << state.dump();
 }
 
 }  // namespace

@@ -47,6 +47,10 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   summary.rows = file->data_rows;
   absl::Time start = absl::Now();
   auto deadline = [&] { return std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms); };
+  auto prepare = [&](grpc::ClientContext* ctx) {
+    ctx->set_deadline(deadline());
+    if (!options.bearer_token.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", options.bearer_token));
+  };
   auto meta = [&](const std::string& request_id) {
     common::v1::CommandMeta m;
     m.set_request_id(request_id);
@@ -67,7 +71,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   v1::StartRosterImportResponse started;
   {
     grpc::ClientContext ctx;
-    ctx.set_deadline(deadline());
+    prepare(&ctx);
     grpc::Status status = stub->StartRosterImport(&ctx, start_request, &started);
     if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
@@ -98,7 +102,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
       ++in_flight;
     }
     Chunk* c = chunk.release();
-    c->ctx.set_deadline(deadline());
+    prepare(&c->ctx);
     stub->async()->AppendRosterRows(&c->ctx, &c->request, &c->response, [&, c](grpc::Status s) {
       std::unique_ptr<Chunk> owned(c);
       std::lock_guard<std::mutex> lock(mu);
@@ -174,7 +178,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
     complete.set_import_id(summary.import_id);
     v1::CompleteRosterImportResponse completed;
     grpc::ClientContext ctx;
-    ctx.set_deadline(deadline());
+    prepare(&ctx);
     grpc::Status status = stub->CompleteRosterImport(&ctx, complete, &completed);
     if (!status.ok() && status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
       return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());

@@ -21,6 +21,9 @@ struct RosterImportOptions {
   int chunk_rows = 5000;
   int chunks_in_flight = 3;
   int rpc_timeout_ms = 120000;
+  // Sent as "authorization: Bearer …" on every call when set (the gateway
+  // imports as the logged-in operator; the CLI's channel carries its own).
+  std::string bearer_token;
   std::function<void(int done, int total)> on_progress;
 };
 

@@ -165,6 +165,9 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
     call->request = std::move(*request);
     call->outcome = std::move(outcome);
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms));
+    if (!options.bearer_token.empty()) {
+      call->context.AddMetadata("authorization", absl::StrCat("Bearer ", options.bearer_token));
+    }
     if (unavailable) {
       in_flight.Release();
       break;

@@ -22,6 +22,9 @@ struct ImportOptions {
   int concurrency = 64;
   // Per-RPC deadline.
   int rpc_timeout_ms = 30000;
+  // Sent as "authorization: Bearer …" on every call when set (the gateway
+  // imports as the logged-in operator; the CLI's channel carries its own).
+  std::string bearer_token;
   // Called about twice a second and at the end.
   std::function<void(int done, int total, int ok, int failed)> on_progress;
 };

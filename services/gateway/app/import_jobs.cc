@@ -1,0 +1,176 @@
+#include "services/gateway/app/import_jobs.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/common/core/random_ids.h"
+#include "services/registry/domain/roster_rows.h"
+#include "tools/cli/csv_out.h"
+#include "tools/cli/import/roster_headers.h"
+#include "tools/cli/import/roster_importer.h"
+#include "tools/cli/import/student_importer.h"
+#include "zizhu/registry/v1/registry_service.grpc.pb.h"
+#include "zizhu/registry/v1/roster_service.grpc.pb.h"
+
+namespace zizhu::gateway {
+namespace {
+
+// The uploaded name without any folder, and only characters safe in a path.
+std::string SafeFileName(const std::string& name) {
+  std::string base = name.substr(name.find_last_of("/\\") == std::string::npos ? 0 : name.find_last_of("/\\") + 1);
+  std::string out;
+  for (unsigned char c : base) out += (c == '\0' || c == '/' || c == '\\' || c < 0x20) ? '_' : static_cast<char>(c);
+  if (out.empty() || out == "." || out == "..") out = "upload";
+  return out.substr(0, 200);
+}
+
+}  // namespace
+
+ImportJobs::ImportJobs(std::shared_ptr<grpc::Channel> registry, std::string work_dir)
+    : registry_(std::move(registry)), work_dir_(std::move(work_dir)) {}
+
+ImportJobs::~ImportJobs() {
+  std::map<std::string, std::thread> threads;
+  {
+    absl::MutexLock lock(&mu_);
+    threads.swap(threads_);
+  }
+  for (auto& [id, t] : threads) t.join();
+}
+
+absl::StatusOr<std::string> ImportJobs::Start(const std::string& owner, const std::string& token,
+                                              const std::string& source, const std::string& file_name,
+                                              std::string content) {
+  if (source != "students" && !registry::ParseRosterSource(source).ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("source '", source, "' is not one of ", kSources));
+  }
+  if (content.empty()) return absl::InvalidArgumentError(absl::StrCat("file '", file_name, "' is empty"));
+  ImportJob job;
+  job.id = NewRandomHexId();
+  job.owner = owner;
+  job.source = source;
+  job.file_name = SafeFileName(file_name);
+  const std::filesystem::path dir = std::filesystem::path(work_dir_) / job.id;
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  const std::string path = (dir / job.file_name).string();
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(content.size()));
+    if (!out) return absl::UnavailableError(absl::StrCat("cannot keep the upload in '", dir.string(), "'"));
+  }
+  absl::MutexLock lock(&mu_);
+  // A job's last locked step marks it done or failed: its thread is then
+  // past every lock and joins at once.
+  for (auto it = threads_.begin(); it != threads_.end();) {
+    auto j = jobs_.find(it->first);
+    if (j != jobs_.end() && j->second.state == "running") {
+      ++it;
+      continue;
+    }
+    it->second.join();
+    it = threads_.erase(it);
+  }
+  jobs_[job.id] = job;
+  order_.push_back(job.id);
+  while (order_.size() > kMaxJobs) {
+    auto oldest = jobs_.find(order_.front());
+    if (oldest != jobs_.end() && oldest->second.state == "running") break;  // never forget a running job
+    if (oldest != jobs_.end()) jobs_.erase(oldest);
+    order_.pop_front();
+  }
+  threads_.emplace(job.id, std::thread([this, id = job.id, token, path] { Run(id, token, path); }));
+  return job.id;
+}
+
+std::optional<ImportJob> ImportJobs::Get(const std::string& id, const std::string& owner) const {
+  absl::MutexLock lock(&mu_);
+  auto it = jobs_.find(id);
+  if (it == jobs_.end() || it->second.owner != owner) return std::nullopt;
+  return it->second;
+}
+
+void ImportJobs::Update(const std::string& id, const std::function<void(ImportJob&)>& change) {
+  absl::MutexLock lock(&mu_);
+  auto it = jobs_.find(id);
+  if (it != jobs_.end()) change(it->second);
+}
+
+void ImportJobs::Run(std::string id, std::string token, std::string path) {
+  std::string source;
+  {
+    absl::MutexLock lock(&mu_);
+    source = jobs_.at(id).source;
+  }
+  auto progress = [this, &id](int done, int total) {
+    Update(id, [&](ImportJob& job) {
+      job.done = done;
+      job.total = total;
+    });
+  };
+  if (source == "students") {
+    auto stub = registry::v1::RegistryService::NewStub(registry_);
+    tools::ImportOptions options;
+    options.bearer_token = token;
+    options.concurrency = 16;
+    options.on_progress = [&](int done, int total, int, int) { progress(done, total); };
+    auto summary = tools::ImportStudentsFile(stub.get(), path, "auto", tools::HeaderMapping::Default(), options);
+    Update(id, [&](ImportJob& job) {
+      if (!summary.ok()) {
+        job.state = "failed";
+        job.message = std::string(summary.status().message());
+        return;
+      }
+      job.state = "done";
+      job.format = summary->encoding;
+      job.done = job.total = summary->rows;
+      job.applied = summary->imported;
+      job.rejected = summary->failed;
+      for (const auto& f : summary->failures) {
+        job.errors.push_back({f.line, "bad_value", f.national_id_masked, f.column, f.reason});
+      }
+    });
+  } else {
+    const registry::v1::RosterSource roster = registry::ParseRosterSource(source).value();
+    auto stub = registry::v1::RosterService::NewStub(registry_);
+    tools::RosterImportOptions options;
+    options.bearer_token = token;
+    options.chunk_rows = 1000;  // progress the operator can watch
+    options.on_progress = progress;
+    auto summary = tools::ImportRosterFile(stub.get(), roster, path, tools::RosterHeaderMapping(roster), options);
+    Update(id, [&](ImportJob& job) {
+      if (!summary.ok()) {
+        job.state = "failed";
+        job.message = std::string(summary.status().message());
+        return;
+      }
+      job.state = "done";
+      job.format = summary->format;
+      job.import_id = summary->import_id;
+      job.already_imported = summary->already_imported;
+      job.done = job.total = summary->rows;
+      job.applied = summary->applied;
+      job.rejected = summary->rejected;
+      job.warnings = summary->warnings;
+      for (const auto& e : summary->errors) {
+        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason});
+      }
+    });
+  }
+  std::error_code error;
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path(), error);
+}
+
+std::string ImportErrorsCsv(const ImportJob& job) {
+  using cli::CsvField;
+  std::string out = "\xEF\xBB\xBFline,kind,national_id,column,reason\n";
+  for (const auto& e : job.errors) {
+    absl::StrAppend(&out, e.line, ",", CsvField(e.kind), ",", CsvField(e.national_id_masked), ",", CsvField(e.column),
+                    ",", CsvField(e.reason), "\n");
+  }
+  return out;
+}
+
+}  // namespace zizhu::gateway
