@@ -34,10 +34,15 @@ security_setup() {
 # identity service's token public key, serving city ZIZHU_CITY (2101),
 # projection in DATA_DIR/projection;
 # waits until it answers its health check; fails with the log's tail when it
-# exits or does not answer within 60 s.
+# exits or does not answer within 60 s. ZIZHU_TESTING_CLOCK_OFFSET_HOURS (tests
+# only: the console's browser tests let a week of public notice pass) runs its
+# clock that many hours ahead.
 start_service() {
   local name="$1" build="$2" port="$3" kafka_port="$4" data="$5" log="$6" pidfile="$7"
   shift 7
+  if [[ -n "${ZIZHU_TESTING_CLOCK_OFFSET_HOURS:-}" ]]; then
+    set -- "$@" --testing-clock-offset-hours "$ZIZHU_TESTING_CLOCK_OFFSET_HOURS"
+  fi
   nohup "$build/services/$name/zizhu-$name" --listen "127.0.0.1:$port" --data-dir "$data/projection" \
     --kafka-bootstrap "127.0.0.1:$kafka_port" --tls-cert "$ZIZHU_SECRETS/tls/server.pem" \
     --tls-key "$ZIZHU_SECRETS/tls/server.key" --token-public-key "$ZIZHU_SECRETS/token.pub" \

@@ -3,8 +3,10 @@
 # Builds the console (npm ci, vite build), starts a demo stack of its own in
 # .run/e2e on other ports (17000-17005, Kafka 19092, gateway 18443), makes a
 # school operator and a reviewer (3121000001) and a county officer (210102), runs the
-# Playwright tests with Debian's Chromium, and stops the stack. Screenshots
-# go to services/gateway/console/test-results/.
+# Playwright tests with Debian's Chromium, and stops the stack. The walk
+# (e2e/walk.spec.ts) lets the week of public notice pass by restarting the
+# services with their clocks ahead (console_e2e_hooks.sh). Screenshots go to
+# services/gateway/console/test-results/. Arguments go to Playwright (e.g. e2e/walk.spec.ts).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 console="$root/services/gateway/console"
@@ -48,4 +50,5 @@ fi
 
 echo "console: Playwright (Chromium headless)"
 cd "$console"
-ZIZHU_CONSOLE_URL="https://127.0.0.1:18443" ZIZHU_E2E_PASSWORD="$password" npx playwright test
+ZIZHU_CONSOLE_URL="https://127.0.0.1:18443" ZIZHU_E2E_PASSWORD="$password" \
+  ZIZHU_E2E_HOOKS="$root/deploy/local/console_e2e_hooks.sh" npx playwright test "$@"

@@ -5,6 +5,9 @@
 # administrator "admin" (password in .run/keys/admin-password).
 #   stack.sh up     start (or restart) everything, load the demo data, print addresses
 #   stack.sh down   stop everything (data stays in .run/; delete it to start afresh)
+#   stack.sh restart-services   stop and start the six services only (no demo data
+#                   loaded; the broker and the gateway keep running): the console's
+#                   tests restart them with ZIZHU_TESTING_CLOCK_OFFSET_HOURS
 # Ports: ZIZHU_KAFKA_PORT (9092), ZIZHU_KAFKA_CONTROLLER_PORT (9093),
 # ZIZHU_IDENTITY_PORT (7000), ZIZHU_REGISTRY_PORT (7001), ZIZHU_SUBSIDY_PORT (7002),
 # ZIZHU_DISBURSEMENT_PORT (7003), ZIZHU_DROPOUT_PORT (7004),
@@ -38,8 +41,8 @@ case "${1:-}" in
     "$root/deploy/kafka/broker.sh" stop "$run/kafka"
     echo "stack stopped (data kept in $run)"
     exit 0 ;;
-  up) ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  up|restart-services) ;;
+  *) echo "usage: $0 up|down|restart-services" >&2; exit 2 ;;
 esac
 
 mkdir -p "$run/logs"
@@ -48,7 +51,6 @@ security_setup "$run/keys"
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"
 "$root/deploy/kafka/broker.sh" start "$run/kafka" "$kafka_port" "$ctrl_port"
 
-stop_pid "$run/gateway.pid"
 stop_pid "$run/pairing.pid"
 stop_pid "$run/dropout.pid"
 stop_pid "$run/disbursement.pid"
@@ -64,7 +66,12 @@ REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_disbursement "$build" "$di
 REGISTRY_KEY_FILE="$run/keys/personal-data.key" start_dropout "$build" "$dropout_port" "$kafka_port" \
   "$run/dropout" "$run/logs/dropout.log" "$run/dropout.pid"
 start_pairing "$build" "$pairing_port" "$kafka_port" "$run/pairing" "$run/logs/pairing.log" "$run/pairing.pid"
+if [[ "$1" == restart-services ]]; then
+  echo "services restarted${ZIZHU_TESTING_CLOCK_OFFSET_HOURS:+ with their clocks $ZIZHU_TESTING_CLOCK_OFFSET_HOURS hours ahead}"
+  exit 0
+fi
 mkdir -p "$run/reports"
+stop_pid "$run/gateway.pid"
 start_gateway "$build" "$gateway_port" "$run/logs/gateway.log" "$run/gateway.pid" "$identity_port" "$registry_port" \
   "$subsidy_port" "$disbursement_port" "$dropout_port" "$pairing_port" "$run/reports"
 login_admin "$build" "$identity_port"

@@ -1,20 +1,5 @@
-import { test, expect, type Page } from '@playwright/test'
-
-// Accounts made by deploy/local/console_e2e.sh on a fresh demo stack.
-const school = { login: 'e2e.school', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '3121000001' }
-const county = { login: 'e2e.county', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '210102' }
-const reviewer = { login: 'e2e.reviewer', password: process.env.ZIZHU_E2E_PASSWORD ?? '', scope: '3121000001' }
-
-async function logIn(page: Page, who: { login: string; password: string }) {
-  await page.goto('/login')
-  await page.locator('input[data-test=login-name]').fill(who.login)
-  await page.locator('input[data-test=login-password]').fill(who.password)
-  const started = Date.now()
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL('**/')
-  await page.waitForFunction(() => (window as any).__zizhuDashboardReady !== undefined)
-  return Date.now() - started
-}
+import { test, expect } from '@playwright/test'
+import { county, logIn, reviewer, school } from './support'
 
 test('a wrong password is refused with the reason', async ({ page }) => {
   await page.goto('/login')

@@ -59,3 +59,32 @@ export async function call<T = any>(service: string, method: string, body: objec
 export function requestId(): string {
   return crypto.randomUUID()
 }
+
+// GET a JSON resource of the gateway (import jobs, report lists).
+export async function getJson<T = any>(path: string): Promise<T> {
+  return (await parse(await fetch(path))) as T
+}
+
+// POST a multipart form (an uploaded file and its fields).
+export async function upload<T = any>(path: string, form: FormData): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: form })
+  return (await parse(res)) as T
+}
+
+// POST `body` and save the answer as the file the gateway names; its name.
+export async function download(path: string, body: object): Promise<string> {
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify(body),
+  })
+  if (!res.ok) await parse(res)
+  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download'
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+  return name
+}

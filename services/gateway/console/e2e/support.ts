@@ -1,0 +1,42 @@
+import { expect, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+
+// Accounts made by deploy/local/console_e2e.sh on a fresh demo stack.
+const password = process.env.ZIZHU_E2E_PASSWORD ?? ''
+export const school = { login: 'e2e.school', password, scope: '3121000001' }
+export const county = { login: 'e2e.county', password, scope: '210102' }
+export const reviewer = { login: 'e2e.reviewer', password, scope: '3121000001' }
+
+// Logs in on the console's login page; the milliseconds from the click to the dashboard drawn.
+export async function logIn(page: Page, who: { login: string; password: string }): Promise<number> {
+  await page.goto('/login')
+  await page.locator('input[data-test=login-name]').fill(who.login)
+  await page.locator('input[data-test=login-password]').fill(who.password)
+  const started = Date.now()
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL('**/')
+  await page.waitForFunction(() => (window as any).__zizhuDashboardReady !== undefined)
+  return Date.now() - started
+}
+
+// Asks the stack of console_e2e.sh for something (deploy/local/console_e2e_hooks.sh).
+export function hook(what: 'week' | 'report'): string {
+  const script = process.env.ZIZHU_E2E_HOOKS
+  if (!script) throw new Error('ZIZHU_E2E_HOOKS is not set: run the tests with deploy/local/console_e2e.sh')
+  return execFileSync(script, [what], { encoding: 'utf8', timeout: 180_000 }).trim()
+}
+
+// A national ID with its check digit (GB 11643); `wrong` spoils the digit.
+export function nationalId(body17: string, wrong = false): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...body17].reduce((s, d, i) => s + Number(d) * weights[i], 0)
+  const codes = '10X98765432'
+  const right = codes[sum % 11]
+  return body17 + (wrong ? codes[(sum + 1) % 11] : right)
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: true })
+}
+
+export { expect }

@@ -1,0 +1,239 @@
+import { test, type Page } from '@playwright/test'
+import { readFileSync } from 'node:fs'
+import { county, expect, hook, logIn, nationalId, reviewer, school, screenshot } from './support'
+
+// The main flows, walked in order by the people who do them: the school's
+// operator imports its roster; the county sees the gap list and opens the
+// school's round; the school records the applications of the registered-poor
+// students on its to-do list, the working group reviews, the school publishes
+// the notice and settles an objection; a week later (the services restart with
+// their clocks ahead) the county approves, funds the account, sends a batch to
+// the bank and reads the bank's return; the school records a pupil's dropout
+// and return and the case is crossed off; the county's report counts it.
+test.describe.configure({ mode: 'serial' })
+test.setTimeout(240_000)
+
+const round = '3121000001/2027-autumn'
+const roundPage = '/aid/' + encodeURIComponent(round)
+// Two new pupils of 红星小学 from a registered-poor household, and a row with a wrong check digit.
+// (The 17th digit of an ID is odd for a boy, even for a girl.)
+const stamp = String(10 + (Date.now() % 89))
+const pupilA = { name: '测试甲', id: nationalId(`21010220180305${stamp}1`) }
+const pupilB = { name: '测试乙', id: nationalId(`21010220180306${stamp}2`) }
+const broken = nationalId(`21010220180307${stamp}4`, true)
+const roster = [
+  '姓名,公民身份号码,性别,出生日期,民族,学校标识码,学段,年级,班级,是否寄宿,学籍状态,户编号,贫困类别,一卡通账号,联系电话,监护人姓名',
+  `${pupilA.name},${pupilA.id},男,2018-03-05,汉族,3121000001,小学,2,1班,否,在籍,H210102001,建档立卡,6217000000000${stamp}01,13800000001,户主1`,
+  `${pupilB.name},${pupilB.id},女,2018-03-06,汉族,3121000001,小学,2,1班,否,在籍,H210102001,建档立卡,6217000000000${stamp}02,13800000002,户主1`,
+  `测试丙,${broken},女,2018-03-07,汉族,3121000001,小学,2,1班,否,在籍,H210102001,建档立卡,6217000000000${stamp}03,13800000003,户主1`,
+].join('\n') + '\n'
+
+async function menu(page: Page, name: string) {
+  await page.getByRole('menuitem', { name }).click()
+}
+
+// Reloads until `check` passes (the services follow each other's topics).
+async function eventually(page: Page, check: () => Promise<void>) {
+  await expect(async () => {
+    await page.reload()
+    await check()
+  }).toPass({ timeout: 45_000, intervals: [500, 1000, 2000] })
+}
+
+async function pick(page: Page, select: string, option: string) {
+  await page.locator(`[data-test=${select}]`).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click()
+}
+
+test('the school imports its roster: progress, and the broken row with its reason', async ({ page }) => {
+  await logIn(page, school)
+  await menu(page, '名单导入')
+  await page.locator('[data-test=import-file]').setInputFiles({
+    name: 'e2e-students.csv', mimeType: 'text/csv', buffer: Buffer.from(roster),
+  })
+  await page.locator('[data-test=import-start]').click()
+  await expect(page.locator('[data-test=import-counts]')).toContainText('已导入 2')
+  await expect(page.locator('[data-test=import-counts]')).toContainText('行错误 1')
+  const errors = page.locator('[data-test=import-errors] .el-table__body tr')
+  await expect(errors).toHaveCount(1)
+  await expect(errors.first()).toContainText('4')  // the file's line
+  await screenshot(page, 'walk-01-school-import')
+})
+
+test('the county sees the gap list and opens the school\'s round', async ({ page }) => {
+  await logIn(page, county)
+  await menu(page, '名单导入')
+  const gaps = page.locator('[data-test=match-results] .el-table__body tr')
+  await expect(gaps.first()).toBeVisible()
+  await expect(page.locator('[data-test=match-results]')).not.toContainText('210103')
+  await screenshot(page, 'walk-02-county-gap-list')
+
+  await menu(page, '资助评审')
+  await page.locator('input[data-test=semester]').fill('2027-autumn')
+  await page.locator('[data-test=rounds-search]').click()
+  await page.locator('input[data-test=open-school]').fill('3121000001')
+  await page.locator('[data-test=open-round]').click()
+  await expect(page.locator('[data-test=rounds]')).toContainText(round)
+})
+
+test('the school records the applications of its to-do list; the list empties', async ({ page }) => {
+  await logIn(page, school)
+  await page.goto(roundPage)
+  await page.getByRole('tab', { name: '待申请的建档立卡学生' }).click()
+  await expect(page.locator('[data-test=todo]')).toContainText('测*甲')  // the pupil imported above
+  await page.locator('[data-test=todo] .el-table__header .el-checkbox').click()
+  await page.locator('[data-test=record-applications]').click()
+  await expect(page.locator('.el-form-item__error')).toContainText('盖章单位')
+  await page.locator('input[data-test=stamped-by]').fill('红旗村委会')
+  await page.locator('input[data-test=scan-ref]').fill('scan/2027-autumn')
+  await page.locator('[data-test=record-applications]').click()
+  await expect(page.locator('[data-test=todo-total]')).toHaveText('0')
+  await screenshot(page, 'walk-03-school-applications')
+})
+
+test('the working group reviews', async ({ page }) => {
+  await logIn(page, reviewer)
+  await page.goto(roundPage)
+  await expect(page.locator('[data-test=applications]')).toContainText('待评审')
+  await page.locator('input[data-test=reviewers]').fill('王老师, 李主任')
+  await page.locator('[data-test=submit-review]').click()
+  await expect(page.locator('[data-test=applications]')).not.toContainText('待评审')
+})
+
+test('the school publishes the notice and settles an objection; approval waits for the week', async ({ page }) => {
+  await logIn(page, school)
+  await page.goto(roundPage)
+  await page.getByRole('tab', { name: '公示' }).click()
+  await page.locator('[data-test=publish-notice]').click()
+  await expect(page.locator('[data-test=notice] .el-table__body tr').first()).toBeVisible()
+  await expect(page.locator('[data-test=notice-closes]')).not.toBeEmpty()
+  await pick(page, 'objection-student', '测*甲')
+  await page.locator('input[data-test=objection-reason]').fill('家中新购轿车')
+  await page.locator('input[data-test=objection-by]').fill('村民张某')
+  await page.locator('[data-test=objection-raise]').click()
+  await expect(page.locator('[data-test=objections]')).toContainText('家中新购轿车')
+  await page.locator('input[data-test=objection-note]').fill('经核实车辆为亲属所有，异议不成立')
+  await page.locator('[data-test=objection-resolve]').click()
+  await expect(page.locator('[data-test=objections]')).toContainText('异议不成立')
+  await screenshot(page, 'walk-04-school-notice')
+
+  await page.locator('[data-test=logout]').click()
+  await logIn(page, county)
+  await page.goto(roundPage)
+  await page.locator('[data-test=approve]').click()
+  await expect(page.locator('[data-test=approve-error]')).toContainText('notice')
+})
+
+test('a week later the county approves the round', async ({ page }) => {
+  hook('week')
+  await logIn(page, county)
+  await page.goto(roundPage)
+  await page.locator('[data-test=approve]').click()
+  await expect(page.locator('[data-test=round]')).toContainText('已批复')
+  await screenshot(page, 'walk-05-county-approved')
+})
+
+test('the county funds the account, sends a batch to the bank and reads its return: reconciled', async ({ page }) => {
+  await logIn(page, county)
+  await menu(page, '资金发放')
+  await page.locator('input[data-test=pay-semester]').fill('2027-autumn')
+  const account = page.locator('[data-test=pay-accounts] .el-table__body tr', { hasText: '市级' })
+  await eventually(page, async () => {
+    await page.locator('input[data-test=pay-semester]').fill('2027-autumn')
+    await page.locator('[data-test=pay-search]').click()
+    await expect(account).toBeVisible({ timeout: 2000 })
+  })
+  await account.locator('[data-test=pay-open]').click()
+  await page.locator('input[data-test=allocate-yuan]').fill('100000')
+  await page.locator('input[data-test=allocate-document]').fill('沈财教〔2027〕1号')
+  await page.locator('[data-test=allocate]').click()
+  await expect(account).toContainText('100000.00')
+  await page.locator('input[data-test=batch-bank]').fill('沈阳农商银行')
+  await page.locator('[data-test=batch-build]').click()
+  const batch = page.locator('[data-test=pay-batches] .el-table__body tr').first()
+  await expect(batch).toBeVisible()
+
+  // The bank file (GBK CSV) as the bank would get it; its return: all paid but the last line.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=bank-file]').first().click()])
+  const sent = new TextDecoder('gbk').decode(readFileSync(await download.path()))
+  const lines = sent.trim().split(/\r?\n/).slice(1).filter((l) => !l.startsWith('合计'))
+  expect(lines.length).toBeGreaterThan(1)
+  let paid = 0
+  const back = lines.map((l, i) => {
+    const [reference, , , amount] = l.split(',')
+    if (i < lines.length - 1) paid += Math.round(Number(amount) * 100)
+    return i < lines.length - 1 ? `${reference},成功,${amount},` : `${reference},失败,${amount},账户已销户`
+  })
+  const total = lines.reduce((s, l) => s + Math.round(Number(l.split(',')[3]) * 100), 0)
+  const returned = ['参考号,结果,金额,原因', ...back, `合计,${lines.length},${(total / 100).toFixed(2)}`].join('\n') + '\n'
+  await page.locator('[data-test=return-file]').setInputFiles({
+    name: 'return.csv', mimeType: 'text/csv', buffer: Buffer.from(returned),
+  })
+  await expect(batch).toContainText(`${lines.length - 1} · ${(paid / 100).toFixed(2)}`)
+  await expect(account.locator('[data-test=pay-balanced]')).toHaveText('已平衡')
+  await expect(page.locator('[data-test=pay-failed] .el-table__body tr')).toHaveCount(1)
+  await expect(page.locator('[data-test=pay-failed]')).toContainText('账户已销户')
+  await screenshot(page, 'walk-06-county-reconciled')
+})
+
+test('the school records a pupil\'s dropout and return; the case is crossed off', async ({ page }) => {
+  await logIn(page, school)
+  await menu(page, '学生')
+  await page.locator('input[data-test=school-code]').fill(school.scope)
+  await page.locator('[data-test=search]').click()
+  const row = page.locator('[data-test=students] .el-table__body tr', { hasText: pupilB.id.slice(-4) })
+  await row.getByRole('link').click()
+  const studentUrl = page.url()
+  await pick(page, 'status-select', '辍学')
+  await page.locator('input[data-test=status-reason]').fill('随父母外出务工')
+  await page.locator('[data-test=status-change]').click()
+  await expect(page.locator('[data-test=student-detail]')).toContainText('辍学')
+
+  // The ledger opens the case by itself from the registry's record.
+  await menu(page, '控辍保学')
+  const caseRow = page.locator('[data-test=cases] .el-table__body tr', { hasText: '测*乙' })
+  await eventually(page, async () => expect(caseRow).toBeVisible({ timeout: 2000 }))
+  await caseRow.getByRole('link').click()
+  await page.locator('input[data-test=team-teacher]').fill('王老师')
+  await page.locator('input[data-test=team-cadre]').fill('红旗村支书刘某')
+  await page.locator('input[data-test=team-guardian]').fill('户主1')
+  await page.locator('[data-test=team-assign]').click()
+  await page.locator('input[data-test=visit-visitors]').fill('王老师, 刘某')
+  await page.locator('input[data-test=visit-agreed]').fill('家长同意下周返校')
+  await page.locator('input[data-test=visit-next]').fill('班主任确认到校')
+  await page.locator('[data-test=visit-record]').click()
+  await expect(page.locator('[data-test=visits] .el-table__body tr')).toHaveCount(1)
+  // Not back at school yet: the case cannot be crossed off.
+  await page.locator('input[data-test=cross-off-note]').fill('已返校')
+  await page.locator('[data-test=cross-off]').click()
+  await expect(page.locator('.el-form-item__error')).toContainText('cannot be crossed off')
+  const caseUrl = page.url()
+
+  await page.goto(studentUrl)
+  await pick(page, 'status-select', '在籍')
+  await page.locator('input[data-test=status-reason]').fill('经三帮一劝返复学')
+  await page.locator('[data-test=status-change]').click()
+  await expect(page.locator('[data-test=student-detail]')).toContainText('在籍')
+  await page.goto(caseUrl)
+  await eventually(page, async () => expect(page.locator('[data-test=case-evidence]')).toContainText('已返校', { timeout: 2000 }))
+  await page.locator('input[data-test=cross-off-note]').fill('学生已返校就读')
+  await page.locator('[data-test=cross-off]').click()
+  await expect(page.locator('[data-test=case-state]')).toHaveText('已销号')
+  await screenshot(page, 'walk-07-school-case-crossed-off')
+})
+
+test('the county downloads its report, which counts the case crossed off', async ({ page }) => {
+  const month = hook('report')
+  await logIn(page, county)
+  await menu(page, '报表')
+  const name = `monthly-${month}-county-210102.json`
+  await expect(page.locator('[data-test=report-link]', { hasText: name })).toBeVisible()
+  const res = await page.request.get(`/api/v1/reports/${name}`)
+  expect(res.status()).toBe(200)
+  const report = await res.json()
+  const dropout = report.tables.find((t: any) => t.columns.some((c: any) => c.key === 'cases_crossed_off'))
+  const col = dropout.columns.findIndex((c: any) => c.key === 'cases_crossed_off')
+  const primary = dropout.rows.find((r: any[]) => String(r[0]).includes('210102') && String(r[0]).includes('小学'))
+  expect(primary[col]).toBeGreaterThanOrEqual(1)
+  await screenshot(page, 'walk-08-county-report')
+})
