@@ -30,6 +30,7 @@ inline constexpr char kStudentPrefix[] = "stu/";
 inline std::string SchoolByName(const std::string& county, const std::string& name) {
   return absl::StrCat("ix/school-name/", county, std::string(1, kSep), name);
 }
+inline std::string CountyByName(const std::string& name) { return absl::StrCat("ix/county-name/", name); }
 // Applied rows to look at (a school name that resolved to no school).
 inline std::string ImportWarningPrefix(const std::string& id) { return absl::StrCat("rimw/", id, "/"); }
 inline std::string ImportWarning(const std::string& id, int row) {

@@ -70,6 +70,12 @@ RegistryProjection::RegistryProjection() {
       ASSIGN_OR_RETURN(auto existing, batch.Get(key));
       batch.Put(key, existing && *existing != record.school_code() ? "" : record.school_code());
     }
+    if (!record.county_name().empty() && !record.county_code().empty()) {
+      // A county's name as the schools give it, for rosters that name counties ("" when two codes share it).
+      const std::string key = keys::CountyByName(record.county_name());
+      ASSIGN_OR_RETURN(auto existing, batch.Get(key));
+      batch.Put(key, existing && *existing != record.county_code() ? "" : record.county_code());
+    }
     return RecomputeMatchesOfSchool(record.school_code(), batch);
   });
   on_.On<v1::HouseholdRegistered>([](const v1::HouseholdRegistered& event, const Envelope& envelope, Batch& batch) {
@@ -98,6 +104,12 @@ absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindStudentIdByNa
 absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindSchoolCodeByName(const std::string& county,
                                                                                     const std::string& name) {
   ASSIGN_OR_RETURN(auto code, batch_.Get(keys::SchoolByName(county.empty() ? "*" : county, name)));
+  if (!code || code->empty()) return std::optional<std::string>();
+  return code;
+}
+
+absl::StatusOr<std::optional<std::string>> BatchRegistryState::FindCountyCodeByName(const std::string& name) {
+  ASSIGN_OR_RETURN(auto code, batch_.Get(keys::CountyByName(name)));
   if (!code || code->empty()) return std::optional<std::string>();
   return code;
 }

@@ -29,6 +29,7 @@ class BatchRegistryState final : public RegistryState {
   absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override;
   absl::StatusOr<std::optional<std::string>> FindSchoolCodeByName(const std::string& county,
                                                                   const std::string& name) override;
+  absl::StatusOr<std::optional<std::string>> FindCountyCodeByName(const std::string& name) override;
 
  private:
   storage::ProjectionBatch& batch_;

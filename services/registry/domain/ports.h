@@ -31,6 +31,9 @@ class RegistryState {
   // nullopt when none, or when the name is ambiguous.
   virtual absl::StatusOr<std::optional<std::string>> FindSchoolCodeByName(const std::string& county,
                                                                           const std::string& name) = 0;
+  // The code of the county called `name` by the registered schools ("和平区"
+  // -> "210102"); nullopt when no school names it, or when two codes share it.
+  virtual absl::StatusOr<std::optional<std::string>> FindCountyCodeByName(const std::string& name) = 0;
 };
 
 // Personal data fields; the name is bound into each sealed value.

@@ -119,6 +119,12 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
     }
     first_row_of_hash[hash] = outcome.applied.row_number();
     v1::RosterPerson& person = *outcome.applied.mutable_person();
+    // Rosters name counties ("和平区"); the work queues and their readers' scopes
+    // go by code, so a name the registered schools give is recorded as its code.
+    if (!person.county().empty() && !std::all_of(person.county().begin(), person.county().end(), absl::ascii_isdigit)) {
+      ASSIGN_OR_RETURN(std::optional<std::string> county, state.FindCountyCodeByName(person.county()));
+      if (county) person.set_county(*county);
+    }
     if (source == v1::ROSTER_SOURCE_STUDENT_STATUS && person.school_code().empty() && !person.school_name().empty()) {
       ASSIGN_OR_RETURN(std::optional<std::string> code,
                        state.FindSchoolCodeByName(person.county(), person.school_name()));

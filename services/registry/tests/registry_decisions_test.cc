@@ -45,6 +45,15 @@ class FakeState final : public RegistryState {
     return std::optional<int32_t>(it->second);
   }
   absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override { return settings; }
+  absl::StatusOr<std::optional<std::string>> FindCountyCodeByName(const std::string& name) override {
+    std::optional<std::string> found;
+    for (const auto& [code, school] : schools) {
+      if (school.county_name() != name || school.county_code().empty()) continue;
+      if (found && *found != school.county_code()) return std::optional<std::string>();  // two codes
+      found = school.county_code();
+    }
+    return found;
+  }
   absl::StatusOr<std::optional<std::string>> FindSchoolCodeByName(const std::string& county,
                                                                   const std::string& name) override {
     std::optional<std::string> found;
@@ -355,6 +364,41 @@ TEST_F(RegistryDecisionsTest, StatusRosterNamingSchoolsOnlyByNameResolvesThemInT
   EXPECT_EQ(applied.school_unresolved(0).kind(), v1::REJECTION_KIND_SCHOOL_UNRESOLVED);
   EXPECT_EQ(applied.school_unresolved(0).column(), "school_name");
   EXPECT_NE(applied.school_unresolved(0).reason().find("'无名小学'"), std::string::npos);
+  EXPECT_EQ(applied.rows(0).person().county(), "210102");  // the name as its code
+  EXPECT_EQ(applied.rows(3).person().county(), "210102");
+}
+
+TEST_F(RegistryDecisionsTest, RosterRowsNamingACountyRecordItsCodeWhenTheSchoolsNameIt) {
+  v1::SchoolRecord red;
+  red.set_school_code("3121000001");
+  red.set_name("红星小学");
+  red.set_county_code("210102");
+  red.set_county_name("和平区");
+  state_.schools[red.school_code()] = red;
+  v1::RosterImportRecord import;
+  import.set_import_id("imp-p");
+  import.set_source(v1::ROSTER_SOURCE_POVERTY_OFFICE);
+  import.set_version(1);
+  state_.imports["imp-p"] = import;
+  auto row = [&](int n, const std::string& county) {
+    v1::RosterRowInput r;
+    r.set_row_number(n);
+    auto& f = *r.mutable_fields();
+    f["national_id"] = ValidId(absl::StrCat("2101022015030", 2000 + n));
+    f["name"] = "学生" + std::to_string(n);
+    f["household_number"] = "H" + std::to_string(n);
+    f["county"] = county;
+    return ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE, r, protector_);
+  };
+  std::vector<RosterRowOutcome> rows = {row(1, "和平区"), row(2, "铁西区"), row(3, "210103")};
+  for (const auto& r : rows) ASSERT_TRUE(r.ok) << r.rejected.reason();
+  auto events = DecideAppendRosterRows(state_, "imp-p", v1::ROSTER_SOURCE_POVERTY_OFFICE, rows);
+  ASSERT_TRUE(events.ok()) << events.status();
+  const auto& applied = static_cast<const v1::RosterRowsApplied&>(*(*events)[0].payload);
+  ASSERT_EQ(applied.rows_size(), 3);
+  EXPECT_EQ(applied.rows(0).person().county(), "210102");  // a county officer of 210102 sees this row's queue
+  EXPECT_EQ(applied.rows(1).person().county(), "铁西区");  // no registered school names it: kept as given
+  EXPECT_EQ(applied.rows(2).person().county(), "210103");
 }
 
 TEST_F(RegistryDecisionsTest, StatusRowWithNeitherSchoolCodeNorNameIsRejectedNamingBoth) {
