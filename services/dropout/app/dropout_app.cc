@@ -32,10 +32,18 @@ bool CoversCase(const auth::Caller& caller, const v1::CaseRecord& c) {
 // per-school prefix ("<prefix><county>/<school>/..."): a school's own rows
 // for school roles; else the county asked for (when covered), or every
 // county of the caller's scope.
-absl::StatusOr<std::string> ScopePrefix(const auth::Caller& caller, const std::string& county,
+// The index prefix of what `caller` may list in `county` ("" = all of the
+// caller's scope). A school's county is the registry's (a 学校标识码 does not
+// hold it); a school the registry has not told about yet is NOT_FOUND.
+absl::StatusOr<std::string> ScopePrefix(const storage::ProjectionStore& store, const auth::Caller& caller,
+                                        const std::string& county,
                                         const std::function<std::string(const std::string&)>& prefix_of) {
   if (auth::IsSchoolRole(caller)) {
-    const std::string own_county = caller.scope.substr(0, 6);
+    ASSIGN_OR_RETURN(std::optional<std::string> known, store.Get(keys::SchoolCounty(caller.scope)));
+    if (!known || known->empty()) {
+      return absl::NotFoundError(absl::StrCat("school ", caller.scope, " is not known here yet"));
+    }
+    const std::string& own_county = *known;
     if (!county.empty() && county != own_county) return auth::OutOfScope("county", county);
     return prefix_of(own_county) + caller.scope + "/";
   }
@@ -245,7 +253,7 @@ absl::StatusOr<v1::ListCasesResponse> DropoutApp::ListCases(const auth::Caller& 
                                                             const v1::ListCasesRequest& request) const {
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
-  ASSIGN_OR_RETURN(std::string prefix, ScopePrefix(caller, request.county_code(), keys::CaseIndexPrefix));
+  ASSIGN_OR_RETURN(std::string prefix, ScopePrefix(*store_, caller, request.county_code(), keys::CaseIndexPrefix));
   if (!request.school_code().empty() && !request.county_code().empty()) {
     prefix = keys::CaseIndexPrefix(request.county_code()) + request.school_code() + "/";
   }
@@ -364,7 +372,7 @@ absl::StatusOr<v1::ListLeftBehindChildrenResponse> DropoutApp::ListLeftBehindChi
     const auth::Caller& caller, const v1::ListLeftBehindChildrenRequest& request) const {
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
-  ASSIGN_OR_RETURN(std::string prefix, ScopePrefix(caller, request.county_code(), keys::LeftBehindPrefix));
+  ASSIGN_OR_RETURN(std::string prefix, ScopePrefix(*store_, caller, request.county_code(), keys::LeftBehindPrefix));
   if (!request.school_code().empty() && !request.county_code().empty()) {
     prefix = keys::LeftBehindPrefix(request.county_code()) + request.school_code() + "/";
   }

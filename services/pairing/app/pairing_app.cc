@@ -40,7 +40,13 @@ absl::StatusOr<std::string> PairingApp::CountyPrefix(const auth::Caller& caller,
     if (!auth::CoversCounty(caller, county)) return auth::OutOfScope("county", county);
     return county;
   }
-  if (auth::IsSchoolRole(caller)) return caller.scope.substr(0, 6);
+  if (auth::IsSchoolRole(caller)) {
+    // The school's county as the registry gives it (a 学校标识码 does not hold it).
+    RowsPairing rows(*store_);
+    ASSIGN_OR_RETURN(std::optional<v1::UpstreamSchool> school, rows.FindSchool(caller.scope));
+    if (!school) return absl::NotFoundError(absl::StrCat("school ", caller.scope, " is not known here yet"));
+    return school->county_code();
+  }
   return caller.scope;
 }
 
