@@ -162,11 +162,12 @@ absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vec
           OpenForDropout(changed.student_id(), school, changed.stage(), date, changed.reason(), upstream.event_id()));
     } else if (changed.to_status() == rv1::ENROLMENT_STATUS_ENROLLED) {
       v1::ReturnEvidence evidence;
-      const bool moved =
-          !changed.previous_school_code().empty() && changed.previous_school_code() != changed.school_code();
+      // No school in the change: back at the school the child left.
+      const std::string school = changed.school_code().empty() ? changed.previous_school_code() : changed.school_code();
+      const bool moved = !changed.previous_school_code().empty() && changed.previous_school_code() != school;
       evidence.set_kind(moved ? v1::EVIDENCE_KIND_TRANSFERRED_IN : v1::EVIDENCE_KIND_RETURNED);
       *evidence.mutable_date() = date;
-      evidence.set_school_code(changed.school_code());
+      evidence.set_school_code(school);
       out.push_back(ReturnSeen(changed.student_id(), "", evidence, upstream.event_id()));
     }
     return absl::OkStatus();
