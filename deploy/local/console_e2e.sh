@@ -37,6 +37,13 @@ export ZIZHU_TOKEN_FILE="$ZIZHU_RUN_DIR/e2e-admin-token"
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.school --role school_operator --scope 3121000001 > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.county --role county_officer --scope 210102 > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.reviewer --role reviewer --scope 3121000001 > /dev/null
+# Callers of other scopes for the access table (e2e/access.spec.ts): another school of the
+# county, a school, its working group, the officer and an auditor of another county.
+for account in "other.school2 school_operator 3121000002" "other.school3 school_operator 3121000003" \
+               "other.reviewer reviewer 3121000003" "other.county county_officer 210103" "other.auditor auditor 210103"; do
+  read -r login role scope <<< "$account"
+  printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create "$login" --role "$role" --scope "$scope" > /dev/null
+done
 
 # This month's reports (the console lists each operator's own).
 month="$(TZ=Asia/Shanghai date +%Y-%m)"

@@ -59,14 +59,14 @@ int main(int argc, char** argv) {
   auto registry_channel = channel(registry);
   using zizhu::gateway::ServiceOf;
   std::vector<zizhu::gateway::Upstream> upstreams = {
-      {"identity", ServiceOf<zizhu::identity::v1::LoginRequest>("IdentityService"), channel(identity)},
-      {"registry", ServiceOf<zizhu::registry::v1::ListStudentsRequest>("RegistryService"), registry_channel},
-      {"roster", ServiceOf<zizhu::registry::v1::AppendRosterRowsRequest>("RosterService"), registry_channel},
-      {"subsidy", ServiceOf<zizhu::subsidy::v1::OpenRoundRequest>("SubsidyService"), channel(subsidy)},
+      {"identity", ServiceOf<zizhu::identity::v1::LoginRequest>("IdentityService"), channel(identity), {"Login"}},
+      {"registry", ServiceOf<zizhu::registry::v1::ListStudentsRequest>("RegistryService"), registry_channel, {}},
+      {"roster", ServiceOf<zizhu::registry::v1::AppendRosterRowsRequest>("RosterService"), registry_channel, {}},
+      {"subsidy", ServiceOf<zizhu::subsidy::v1::OpenRoundRequest>("SubsidyService"), channel(subsidy), {}},
       {"disbursement", ServiceOf<zizhu::disbursement::v1::AllocateFundsRequest>("DisbursementService"),
-       channel(disbursement)},
-      {"dropout", ServiceOf<zizhu::dropout::v1::OpenCaseRequest>("DropoutService"), channel(dropout)},
-      {"pairing", ServiceOf<zizhu::pairing::v1::FormPairRequest>("PairingService"), channel(pairing)}};
+       channel(disbursement), {}},
+      {"dropout", ServiceOf<zizhu::dropout::v1::OpenCaseRequest>("DropoutService"), channel(dropout), {}},
+      {"pairing", ServiceOf<zizhu::pairing::v1::FormPairRequest>("PairingService"), channel(pairing), {}}};
   for (const auto& u : upstreams) {
     if (u.service == nullptr) {
       std::cerr << "zizhu-gateway: the " << u.name << " service is not in its proto" << std::endl;

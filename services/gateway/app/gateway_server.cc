@@ -105,7 +105,7 @@ void GatewayServer::Routes() {
        {"Cache-Control", "no-store"}});
 
   s.Post("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
-    const Reply reply = bridge_->Call("identity", "Login", req.body, "");
+    const Reply reply = bridge_->CallHidden("identity", "Login", req.body, "");
     if (reply.http_status != 200) return Send(res, reply.http_status, reply.json);
     const nlohmann::json login = nlohmann::json::parse(reply.json, nullptr, false);
     absl::Time expires;

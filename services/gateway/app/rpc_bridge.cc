@@ -16,9 +16,9 @@ namespace {
 
 using google::protobuf::MethodDescriptor;
 
-const MethodDescriptor* FindMethod(const google::protobuf::ServiceDescriptor* service, const std::string& method) {
-  if (service == nullptr) return nullptr;
-  const MethodDescriptor* m = service->FindMethodByName(method);
+const MethodDescriptor* FindMethod(const Upstream& upstream, const std::string& method, bool hidden_too) {
+  if (upstream.service == nullptr || (!hidden_too && upstream.hidden.count(method))) return nullptr;
+  const MethodDescriptor* m = upstream.service->FindMethodByName(method);
   if (m == nullptr || m->client_streaming() || m->server_streaming()) return nullptr;
   return m;
 }
@@ -45,7 +45,7 @@ std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods(
     if (service == nullptr) continue;
     for (int i = 0; i < service->method_count(); ++i) {
       const MethodDescriptor* m = service->method(i);
-      if (!m->client_streaming() && !m->server_streaming()) out.emplace_back(name, m);
+      if (!m->client_streaming() && !m->server_streaming() && !u.hidden.count(m->name())) out.emplace_back(name, m);
     }
   }
   return out;
@@ -53,8 +53,19 @@ std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods(
 
 Reply RpcBridge::Call(const std::string& service, const std::string& method, const std::string& body,
                       const std::string& token) const {
+  return Invoke(service, method, body, token, false);
+}
+
+Reply RpcBridge::CallHidden(const std::string& service, const std::string& method, const std::string& body,
+                            const std::string& token) const {
+  return Invoke(service, method, body, token, true);
+}
+
+Reply RpcBridge::Invoke(const std::string& service, const std::string& method, const std::string& body,
+                        const std::string& token, bool hidden_too) const {
   auto upstream = upstreams_.find(service);
-  const MethodDescriptor* m = upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second.service, method);
+  const MethodDescriptor* m =
+      upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second, method, hidden_too);
   if (m == nullptr) {
     return {404, ErrorJson("NOT_FOUND", absl::StrCat("no method '", method, "' of service '", service, "'"))};
   }

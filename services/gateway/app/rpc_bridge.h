@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct Upstream {
   // (naming a message of the proto links its descriptors into the binary).
   const google::protobuf::ServiceDescriptor* service = nullptr;
   std::shared_ptr<grpc::Channel> channel;
+  // Methods not offered over HTTP (identity's Login: the browser logs in
+  // through /api/v1/session and never holds a token).
+  std::set<std::string> hidden;
 };
 
 // The service `name` declared in the proto file of message type M.
@@ -49,6 +53,10 @@ class RpcBridge {
   // ("" = {}), as the holder of `token` ("" = anonymous, e.g. a login).
   Reply Call(const std::string& service, const std::string& method, const std::string& body,
              const std::string& token) const;
+  // As Call, also for a hidden method: the gateway's own calls (the login of
+  // /api/v1/session).
+  Reply CallHidden(const std::string& service, const std::string& method, const std::string& body,
+                   const std::string& token) const;
 
   // The channel of the upstream `name` (nullptr if there is none).
   std::shared_ptr<grpc::Channel> ChannelOf(const std::string& name) const;
@@ -57,6 +65,8 @@ class RpcBridge {
   std::vector<std::pair<std::string, const google::protobuf::MethodDescriptor*>> Methods() const;
 
  private:
+  Reply Invoke(const std::string& service, const std::string& method, const std::string& body,
+               const std::string& token, bool hidden_too) const;
   std::map<std::string, Upstream> upstreams_;
   absl::Duration deadline_;
 };

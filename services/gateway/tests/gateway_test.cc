@@ -59,11 +59,14 @@ class GatewayTest : public ::testing::Test {
     };
     bridge_ = std::make_unique<RpcBridge>(
         std::vector<Upstream>{
-            {"identity", ServiceOf<identity::v1::LoginRequest>("IdentityService"), plain(identity_host_->port())},
+            {"identity", ServiceOf<identity::v1::LoginRequest>("IdentityService"), plain(identity_host_->port()),
+             {"Login"}},
             {"registry", ServiceOf<registry::v1::ListStudentsRequest>("RegistryService"),
-             plain(registry_host_->port())},
+             plain(registry_host_->port()),
+             {}},
             {"roster", ServiceOf<registry::v1::AppendRosterRowsRequest>("RosterService"),
-             plain(registry_host_->port())}},
+             plain(registry_host_->port()),
+             {}}},
         absl::Seconds(10));
     GatewayOptions gateway;
     gateway.host = "127.0.0.1";
@@ -172,6 +175,17 @@ TEST_F(GatewayTest, LoginSetsASessionCookieAndCallsCarryIt) {
   auto after = Call(admin, "/api/v1/identity/WhoAmI", "{}");
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(GatewayTest, TheTokenNeverReachesTheBrowserThroughTheLoginMethod) {
+  Login admin = LogIn("admin", kAdminPassword);
+  auto res = Call(admin, "/api/v1/identity/Login", R"({"login":"admin","password":"correct horse battery staple"})");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_THAT(res->body, Not(HasSubstr("token")));
+  auto openapi = Client().Get("/api/v1/openapi.json");
+  ASSERT_TRUE(openapi);
+  EXPECT_THAT(openapi->body, Not(HasSubstr("/api/v1/identity/Login")));
 }
 
 TEST_F(GatewayTest, BadJsonNamesTheFieldAndUnknownMethodsAreNotFound) {
