@@ -63,8 +63,10 @@ int main(int argc, char** argv) {
       {"registry", ServiceOf<zizhu::registry::v1::ListStudentsRequest>("RegistryService"), registry_channel, {}},
       {"roster", ServiceOf<zizhu::registry::v1::AppendRosterRowsRequest>("RosterService"), registry_channel, {}},
       {"subsidy", ServiceOf<zizhu::subsidy::v1::OpenRoundRequest>("SubsidyService"), channel(subsidy), {}},
-      {"disbursement", ServiceOf<zizhu::disbursement::v1::AllocateFundsRequest>("DisbursementService"),
-       channel(disbursement), {}},
+      {"disbursement",
+       ServiceOf<zizhu::disbursement::v1::AllocateFundsRequest>("DisbursementService"),
+       channel(disbursement),
+       {}},
       {"dropout", ServiceOf<zizhu::dropout::v1::OpenCaseRequest>("DropoutService"), channel(dropout), {}},
       {"pairing", ServiceOf<zizhu::pairing::v1::FormPairRequest>("PairingService"), channel(pairing), {}}};
   for (const auto& u : upstreams) {

@@ -33,11 +33,11 @@ nlohmann::json JobJson(const ImportJob& job) {
                       {"column", e.column},
                       {"reason", e.reason}});
   }
-  return {{"job_id", job.id},           {"source", job.source},     {"file_name", job.file_name},
-          {"state", job.state},         {"done", job.done},         {"total", job.total},
-          {"applied", job.applied},     {"rejected", job.rejected}, {"warnings", job.warnings},
-          {"format", job.format},       {"import_id", job.import_id}, {"already_imported", job.already_imported},
-          {"message", job.message},     {"errors", errors},         {"errors_total", job.errors.size()}};
+  return {{"job_id", job.id},       {"source", job.source},       {"file_name", job.file_name},
+          {"state", job.state},     {"done", job.done},           {"total", job.total},
+          {"applied", job.applied}, {"rejected", job.rejected},   {"warnings", job.warnings},
+          {"format", job.format},   {"import_id", job.import_id}, {"already_imported", job.already_imported},
+          {"message", job.message}, {"errors", errors},           {"errors_total", job.errors.size()}};
 }
 
 // A temporary file of its own in `dir` with `extension` (".csv"), removed
@@ -100,7 +100,8 @@ void GatewayServer::FileRoutes() {
     std::optional<Session> session = Authorize(req, res, false);
     if (!session) return;
     std::optional<ImportJob> job = imports_ ? imports_->Get(req.matches[1], session->login) : std::nullopt;
-    if (!job) return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("import '", req.matches[1].str(), "' not found")));
+    if (!job)
+      return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("import '", req.matches[1].str(), "' not found")));
     if (req.matches[2].matched) {
       return SendDownload(res, job->file_name + ".errors.csv", ImportErrorsCsv(*job), "text/csv; charset=utf-8");
     }
@@ -113,7 +114,8 @@ void GatewayServer::FileRoutes() {
     const std::string format = req.has_param("format") ? req.get_param_value("format") : "csv";
     const std::string encoding = req.has_param("encoding") ? req.get_param_value("encoding") : "gbk";
     if (format != "csv" && format != "xlsx") {
-      return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", absl::StrCat("format '", format, "' is not csv or xlsx")));
+      return SendJson(res, 400,
+                      ErrorJson("INVALID_ARGUMENT", absl::StrCat("format '", format, "' is not csv or xlsx")));
     }
     if (encoding != "gbk" && encoding != "utf-8") {
       return SendJson(res, 400,
@@ -143,15 +145,16 @@ void GatewayServer::FileRoutes() {
     disbursement::v1::RecordBankReturnRequest request;
     if (auto parsed = google::protobuf::util::JsonStringToMessage(req.get_file_value("request").content, &request);
         !parsed.ok()) {
-      return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", absl::StrCat("request: ", std::string(parsed.message()))));
+      return SendJson(res, 400,
+                      ErrorJson("INVALID_ARGUMENT", absl::StrCat("request: ", std::string(parsed.message()))));
     }
     const httplib::MultipartFormData upload = req.get_file_value("file");
     TempFile in(temp_dir, ExtensionOf(upload.filename));
     if (!in.Write(upload.content)) return SendJson(res, 500, ErrorJson("INTERNAL", "cannot keep the upload"));
     if (absl::Status read = cli::ReadReturnFile(in.path(), &request); !read.ok()) {
       // The reader names the file it read: the operator's name for it, not ours.
-      return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", absl::StrReplaceAll(read.message(),
-                                                                                  {{in.path(), upload.filename}})));
+      return SendJson(
+          res, 400, ErrorJson("INVALID_ARGUMENT", absl::StrReplaceAll(read.message(), {{in.path(), upload.filename}})));
     }
     if (request.meta().request_id().empty()) {  // the same file for the same batch twice writes nothing
       request.mutable_meta()->set_request_id(absl::StrCat("return-", Sha256Hex(request.batch_id()).substr(0, 16), "-",

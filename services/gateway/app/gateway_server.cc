@@ -145,13 +145,12 @@ void GatewayServer::Routes() {
     res.set_header("Cache-Control", "public, max-age=60");
     Send(res, 200, openapi_);
   });
-  s.Post(R"(/api/v1/([a-z]+)/([A-Za-z]+))",
-         [this](const httplib::Request& req, httplib::Response& res) {
-           std::optional<Session> session = Authorize(req, res, true);
-           if (!session) return;
-           const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
-           Send(res, reply.http_status, reply.json);
-         });
+  s.Post(R"(/api/v1/([a-z]+)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, true);
+    if (!session) return;
+    const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
+    Send(res, reply.http_status, reply.json);
+  });
   ReportRoutes();
   FileRoutes();
   if (!options_.console_dir.empty()) {
@@ -251,22 +250,21 @@ void GatewayServer::ReportRoutes() {
     }
     Send(res, 200, nlohmann::json{{"reports", reports}}.dump());
   });
-  s.Get(R"(/api/v1/reports/([A-Za-z0-9._-]+))",
-        [this](const httplib::Request& req, httplib::Response& res) {
-          std::optional<Session> session = Authorize(req, res, false);
-          if (!session) return;
-          const std::string name = req.matches[1];
-          std::optional<ReportFile> file = ParseReportFile(name);
-          const std::string path = options_.reports_dir + "/" + name;
-          // Another scope's report and a missing one look the same.
-          if (options_.reports_dir.empty() || !file || !MayRead(*session, file->scope) ||
-              !std::filesystem::is_regular_file(path)) {
-            return Send(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report '", name, "' not found")));
-          }
-          SendDownload(res, name, ReadFile(path),
-                       file->format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                              : "application/json");
-        });
+  s.Get(R"(/api/v1/reports/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, false);
+    if (!session) return;
+    const std::string name = req.matches[1];
+    std::optional<ReportFile> file = ParseReportFile(name);
+    const std::string path = options_.reports_dir + "/" + name;
+    // Another scope's report and a missing one look the same.
+    if (options_.reports_dir.empty() || !file || !MayRead(*session, file->scope) ||
+        !std::filesystem::is_regular_file(path)) {
+      return Send(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report '", name, "' not found")));
+    }
+    SendDownload(res, name, ReadFile(path),
+                 file->format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                                        : "application/json");
+  });
 }
 
 }  // namespace zizhu::gateway

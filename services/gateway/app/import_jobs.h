@@ -38,16 +38,16 @@ struct ImportRowError {
 
 struct ImportJob {
   std::string id;
-  std::string owner;      // the login that started it
-  std::string source;     // students, poverty, civil, status
-  std::string file_name;  // as uploaded
+  std::string owner;              // the login that started it
+  std::string source;             // students, poverty, civil, status
+  std::string file_name;          // as uploaded
   std::string state = "running";  // running, done, failed
   int done = 0, total = 0;        // rows sent / rows in the file
   int applied = 0, rejected = 0, warnings = 0;
   bool already_imported = false;
-  std::string format;     // "csv utf-8", "csv gb18030", "xlsx"
-  std::string import_id;  // the registry's, for agency rosters
-  std::string message;    // why a failed job failed
+  std::string format;                  // "csv utf-8", "csv gb18030", "xlsx"
+  std::string import_id;               // the registry's, for agency rosters
+  std::string message;                 // why a failed job failed
   std::vector<ImportRowError> errors;  // in line order
 };
 

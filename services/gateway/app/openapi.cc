@@ -96,47 +96,55 @@ std::string OpenApiJson(const RpcBridge& bridge) {
        {{"summary", "who is logged in"},
         {"responses", {{"200", {{"description", "the session"}}}, {"401", ErrorResponse("no session")}}}}},
       {"delete", {{"summary", "log out"}, {"responses", {{"204", {{"description", "logged out"}}}}}}}};
-  const ordered_json session_errors = {{"401", ErrorResponse("no session, or it expired")},
-                                       {"403", ErrorResponse("the CSRF token is missing or wrong, or the role may not")},
-                                       {"404", ErrorResponse("not found, or outside the caller's scope")}};
+  const ordered_json session_errors = {
+      {"401", ErrorResponse("no session, or it expired")},
+      {"403", ErrorResponse("the CSRF token is missing or wrong, or the role may not")},
+      {"404", ErrorResponse("not found, or outside the caller's scope")}};
   auto with = [&](ordered_json responses) {
     for (const auto& [code, r] : session_errors.items()) responses[code] = r;
     return responses;
   };
-  const ordered_json multipart = {{"required", true}, {"content", {{"multipart/form-data", {{"schema", {{"type", "object"}}}}}}}};
+  const ordered_json multipart = {{"required", true},
+                                  {"content", {{"multipart/form-data", {{"schema", {{"type", "object"}}}}}}}};
   paths["/api/v1/imports"] = {
       {"post",
-       {{"summary", "upload a roster (fields: source = students|poverty|civil|status, file = CSV or XLSX); "
-                    "it is imported in the background as the caller"},
+       {{"summary",
+         "upload a roster (fields: source = students|poverty|civil|status, file = CSV or XLSX); "
+         "it is imported in the background as the caller"},
         {"requestBody", multipart},
         {"responses", with({{"202", {{"description", "{job_id}"}}}, {"400", ErrorResponse("no such source")}})}}}};
   paths["/api/v1/imports/{job_id}"] = {
       {"get",
        {{"summary", "an import's progress (done/total), counts and row errors (the caller's own imports)"},
         {"responses", with({{"200", {{"description", "the job"}}}})}}}};
-  paths["/api/v1/imports/{job_id}/errors.csv"] = {
-      {"get", {{"summary", "the import's error report (CSV, UTF-8 with BOM)"},
-               {"responses", with({{"200", {{"description", "CSV"}}}})}}}};
+  paths["/api/v1/imports/{job_id}/errors.csv"] = {{"get",
+                                                   {{"summary", "the import's error report (CSV, UTF-8 with BOM)"},
+                                                    {"responses", with({{"200", {{"description", "CSV"}}}})}}}};
   paths["/api/v1/bank-files"] = {
       {"post",
-       {{"summary", "a batch's bank file (ExportBankFileRequest as JSON; ?format=csv|xlsx, ?encoding=gbk|utf-8); "
-                    "card numbers in clear, audited"},
+       {{"summary",
+         "a batch's bank file (ExportBankFileRequest as JSON; ?format=csv|xlsx, ?encoding=gbk|utf-8); "
+         "card numbers in clear, audited"},
         {"requestBody",
          {{"required", true},
           {"content",
-           {{"application/json", {{"schema", {{"$ref", "#/components/schemas/zizhu.disbursement.v1.ExportBankFileRequest"}}}}}}}}},
+           {{"application/json",
+             {{"schema", {{"$ref", "#/components/schemas/zizhu.disbursement.v1.ExportBankFileRequest"}}}}}}}}},
         {"responses", with({{"200", {{"description", "the file"}}}})}}}};
   paths["/api/v1/bank-returns"] = {
       {"post",
-       {{"summary", "the bank's return file of a batch (fields: request = RecordBankReturnRequest JSON without "
-                    "lines, file = CSV or XLSX); whole or nothing"},
+       {{"summary",
+         "the bank's return file of a batch (fields: request = RecordBankReturnRequest JSON without "
+         "lines, file = CSV or XLSX); whole or nothing"},
         {"requestBody", multipart},
         {"responses",
          with({{"200", {{"description", "RecordBankReturnResponse"}}}, {"400", ErrorResponse("a bad line")}})}}}};
-  paths["/api/v1/reports"] = {
-      {"get", {{"summary", "the report files the caller may read"}, {"responses", with({{"200", {{"description", "{reports}"}}}})}}}};
+  paths["/api/v1/reports"] = {{"get",
+                               {{"summary", "the report files the caller may read"},
+                                {"responses", with({{"200", {{"description", "{reports}"}}}})}}}};
   paths["/api/v1/reports/{file}"] = {
-      {"get", {{"summary", "one report file (XLSX or JSON)"}, {"responses", with({{"200", {{"description", "the file"}}}})}}}};
+      {"get",
+       {{"summary", "one report file (XLSX or JSON)"}, {"responses", with({{"200", {{"description", "the file"}}}})}}}};
   std::vector<const Descriptor*> pending;
   pending.push_back(disbursement::v1::ExportBankFileRequest::descriptor());
   for (const auto& [service, m] : bridge.Methods()) {

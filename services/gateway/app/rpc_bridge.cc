@@ -64,8 +64,7 @@ Reply RpcBridge::CallHidden(const std::string& service, const std::string& metho
 Reply RpcBridge::Invoke(const std::string& service, const std::string& method, const std::string& body,
                         const std::string& token, bool hidden_too) const {
   auto upstream = upstreams_.find(service);
-  const MethodDescriptor* m =
-      upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second, method, hidden_too);
+  const MethodDescriptor* m = upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second, method, hidden_too);
   if (m == nullptr) {
     return {404, ErrorJson("NOT_FOUND", absl::StrCat("no method '", method, "' of service '", service, "'"))};
   }

@@ -65,8 +65,8 @@ class RpcBridge {
   std::vector<std::pair<std::string, const google::protobuf::MethodDescriptor*>> Methods() const;
 
  private:
-  Reply Invoke(const std::string& service, const std::string& method, const std::string& body,
-               const std::string& token, bool hidden_too) const;
+  Reply Invoke(const std::string& service, const std::string& method, const std::string& body, const std::string& token,
+               bool hidden_too) const;
   std::map<std::string, Upstream> upstreams_;
   absl::Duration deadline_;
 };

@@ -58,15 +58,18 @@ class GatewayTest : public ::testing::Test {
       return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
     };
     bridge_ = std::make_unique<RpcBridge>(
-        std::vector<Upstream>{
-            {"identity", ServiceOf<identity::v1::LoginRequest>("IdentityService"), plain(identity_host_->port()),
-             {"Login"}},
-            {"registry", ServiceOf<registry::v1::ListStudentsRequest>("RegistryService"),
-             plain(registry_host_->port()),
-             {}},
-            {"roster", ServiceOf<registry::v1::AppendRosterRowsRequest>("RosterService"),
-             plain(registry_host_->port()),
-             {}}},
+        std::vector<Upstream>{{"identity",
+                               ServiceOf<identity::v1::LoginRequest>("IdentityService"),
+                               plain(identity_host_->port()),
+                               {"Login"}},
+                              {"registry",
+                               ServiceOf<registry::v1::ListStudentsRequest>("RegistryService"),
+                               plain(registry_host_->port()),
+                               {}},
+                              {"roster",
+                               ServiceOf<registry::v1::AppendRosterRowsRequest>("RosterService"),
+                               plain(registry_host_->port()),
+                               {}}},
         absl::Seconds(10));
     GatewayOptions gateway;
     gateway.host = "127.0.0.1";
@@ -390,7 +393,8 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
   EXPECT_GT(state["errors"][0]["line"].get<int>(), 1);
   EXPECT_FALSE(state["errors"][0]["reason"].get<std::string>().empty());
 
-  auto csv = Client().Get(("/api/v1/imports/" + job + "/errors.csv").c_str(), httplib::Headers{{"Cookie", admin.cookie}});
+  auto csv =
+      Client().Get(("/api/v1/imports/" + job + "/errors.csv").c_str(), httplib::Headers{{"Cookie", admin.cookie}});
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
   EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBFline,kind,national_id,column,reason\n", 0), 0u);

@@ -225,6 +225,12 @@ test('the school records a pupil\'s dropout and return; the case is crossed off'
 test('the county downloads its report, which counts the case crossed off', async ({ page }) => {
   const month = hook('report')
   await logIn(page, county)
+  // The dashboard of the semester: the round left no registered-poor student without aid; payments by state.
+  await page.locator('input[data-test=dashboard-semester]').fill('2027-autumn')
+  await page.getByRole('button', { name: '查询' }).click()
+  await expect(page.locator('[data-test=without-aid-count]')).toHaveText('0')
+  await expect(page.locator('[data-test=payments-chart] canvas')).toBeVisible()
+  await screenshot(page, 'walk-08-county-dashboard')
   await menu(page, '报表')
   const name = `monthly-${month}-county-210102.json`
   await expect(page.locator('[data-test=report-link]', { hasText: name })).toBeVisible()
@@ -235,5 +241,5 @@ test('the county downloads its report, which counts the case crossed off', async
   const col = dropout.columns.findIndex((c: any) => c.key === 'cases_crossed_off')
   const primary = dropout.rows.find((r: any[]) => String(r[0]).includes('210102') && String(r[0]).includes('小学'))
   expect(primary[col]).toBeGreaterThanOrEqual(1)
-  await screenshot(page, 'walk-08-county-report')
+  await screenshot(page, 'walk-09-county-report')
 })

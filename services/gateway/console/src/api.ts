@@ -88,3 +88,15 @@ export async function download(path: string, body: object): Promise<string> {
   setTimeout(() => URL.revokeObjectURL(url), 1000)
   return name
 }
+
+// Every item of a paged list method (`field` of each page), page after page.
+export async function allPages<T = any>(service: string, method: string, body: object, field: string): Promise<T[]> {
+  const items: T[] = []
+  let token = ''
+  do {
+    const page = await call(service, method, { ...body, page_size: 1000, page_token: token })
+    items.push(...(page[field] ?? []))
+    token = page.next_page_token ?? ''
+  } while (token)
+  return items
+}
