@@ -110,6 +110,16 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       job.total = total;
     });
   };
+  // The job's last locked step: done with the summary's figures, or failed with the reason.
+  auto finish = [this, &id](const absl::Status& status, const std::function<void(ImportJob&)>& fill) {
+    Update(id, [&](ImportJob& job) {
+      job.state = status.ok() ? "done" : "failed";
+      if (status.ok())
+        fill(job);
+      else
+        job.message = std::string(status.message());
+    });
+  };
   if (source == "students") {
     auto stub = registry::v1::RegistryService::NewStub(registry_);
     tools::ImportOptions options;
@@ -117,13 +127,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
     options.concurrency = 16;
     options.on_progress = [&](int done, int total, int, int) { progress(done, total); };
     auto summary = tools::ImportStudentsFile(stub.get(), path, "auto", tools::HeaderMapping::Default(), options);
-    Update(id, [&](ImportJob& job) {
-      if (!summary.ok()) {
-        job.state = "failed";
-        job.message = std::string(summary.status().message());
-        return;
-      }
-      job.state = "done";
+    finish(summary.status(), [&](ImportJob& job) {
       job.format = summary->encoding;
       job.done = job.total = summary->rows;
       job.applied = summary->imported;
@@ -140,13 +144,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
     options.chunk_rows = 1000;  // progress the operator can watch
     options.on_progress = progress;
     auto summary = tools::ImportRosterFile(stub.get(), roster, path, tools::RosterHeaderMapping(roster), options);
-    Update(id, [&](ImportJob& job) {
-      if (!summary.ok()) {
-        job.state = "failed";
-        job.message = std::string(summary.status().message());
-        return;
-      }
-      job.state = "done";
+    finish(summary.status(), [&](ImportJob& job) {
       job.format = summary->format;
       job.import_id = summary->import_id;
       job.already_imported = summary->already_imported;
