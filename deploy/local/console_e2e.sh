@@ -57,5 +57,5 @@ fi
 
 echo "console: Playwright (Chromium headless)"
 cd "$console"
-ZIZHU_CONSOLE_URL="https://127.0.0.1:18443" ZIZHU_E2E_PASSWORD="$password" \
+ZIZHU_CONSOLE_URL="https://127.0.0.1:18443" ZIZHU_E2E_PASSWORD="$password" ZIZHU_E2E_ADMIN_PASSWORD="$(cat "$keys/admin-password")" \
   ZIZHU_E2E_HOOKS="$root/deploy/local/console_e2e_hooks.sh" npx playwright test "$@"

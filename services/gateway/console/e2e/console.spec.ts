@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test'
-import { county, logIn, reviewer, school } from './support'
+import { admin, auditor, county, logIn, reviewer, school } from './support'
 
 test('a wrong password is refused with the reason', async ({ page }) => {
   await page.goto('/login')
@@ -101,4 +101,37 @@ test('the working group reviews the round within the quota; the county approves 
   await expect(page.locator('[data-test=approve-error]')).not.toBeEmpty()
   console.log(`approval refused: ${await page.locator('[data-test=approve-error]').textContent()}`)
   await page.screenshot({ path: 'test-results/county-approve-refused.png' })
+})
+
+test('the city administrator creates and locks an account; an auditor reads the audit; pairing progress', async ({ page }) => {
+  await logIn(page, admin)
+  await page.getByRole('menuitem', { name: '账号管理' }).click()
+  await page.locator('input[data-test=account-login]').fill('e2e.clerk')
+  await page.locator('[data-test=account-create]').click()
+  await expect(page.locator('.el-form-item__error')).toContainText('必填')  // scope and password missing
+  await page.locator('input[data-test=account-scope]').fill('3121000001')
+  await page.locator('input[data-test=account-password]').fill('a long enough passphrase 2026')
+  await page.locator('[data-test=account-create]').click()
+  const row = page.locator('[data-test=accounts] .el-table__body tr', { hasText: 'e2e.clerk' })
+  await expect(row).toBeVisible()
+  await row.getByRole('button', { name: '锁定' }).click()
+  await page.locator('.el-message-box input').fill('调离岗位')
+  await page.locator('.el-message-box .el-button--primary').click()
+  await expect(row).toContainText('已锁定')
+  await page.screenshot({ path: 'test-results/admin-accounts.png' })
+
+  await page.getByRole('menuitem', { name: '城乡结对' }).click()
+  await page.locator('input[data-test=plan-id]').fill('2101/2026-2028')
+  await page.locator('[data-test=plan-search]').click()
+  await expect(page.locator('[data-test=plan-progress]')).toContainText('1 / 100')
+  await expect(page.locator('[data-test=pairs] .el-table__body tr').first()).toBeVisible()
+  await page.screenshot({ path: 'test-results/admin-pairing.png' })
+  await page.locator('[data-test=logout]').click()
+
+  // The auditor of county 210103 reads the reveals of that county only.
+  await logIn(page, auditor)
+  await page.getByRole('menuitem', { name: '审计日志' }).click()
+  await expect(page.locator('[data-test=audit]')).toBeVisible()
+  await expect(page.locator('[data-test=audit]')).not.toContainText('e2e.school')
+  await page.screenshot({ path: 'test-results/auditor-audit.png' })
 })
