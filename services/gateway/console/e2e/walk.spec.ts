@@ -114,7 +114,9 @@ test('the school publishes the notice and settles an objection; approval waits f
   await expect(page.locator('[data-test=objections]')).toContainText('家中新购轿车')
   await page.locator('input[data-test=objection-note]').fill('经核实车辆为亲属所有，异议不成立')
   await page.locator('[data-test=objection-resolve]').click()
-  await expect(page.locator('[data-test=objections]')).toContainText('异议不成立')
+  // Settled: the outcome and the note as text, no form left on the row.
+  await expect(page.locator('[data-test=objection-resolve]')).toHaveCount(0)
+  await expect(page.locator('[data-test=objections]')).toContainText('异议不成立 经核实车辆为亲属所有')
   await screenshot(page, 'walk-04-school-notice')
 
   await page.locator('[data-test=logout]').click()
