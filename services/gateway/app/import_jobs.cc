@@ -111,13 +111,14 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
     });
   };
   // The job's last locked step: done with the summary's figures, or failed with the reason.
-  auto finish = [this, &id](const absl::Status& status, const std::function<void(ImportJob&)>& fill) {
+  auto finish = [this, &id, &path](const absl::Status& status, const std::function<void(ImportJob&)>& fill) {
     Update(id, [&](ImportJob& job) {
       job.state = status.ok() ? "done" : "failed";
-      if (status.ok())
+      if (status.ok()) {
         fill(job);
-      else
-        job.message = std::string(status.message());
+      } else {  // the reader names the file it read: the operator's name for it, not the gateway's path
+        job.message = absl::StrReplaceAll(status.message(), {{path, job.file_name}});
+      }
     });
   };
   if (source == "students") {

@@ -365,6 +365,25 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
   auto no_csrf = upload(admin, "poverty", false);
   ASSERT_TRUE(no_csrf);
   EXPECT_EQ(no_csrf->status, 403);
+  // A file without the roster's columns: the job fails naming the file as uploaded, not where the gateway kept it.
+  {
+    httplib::MultipartFormDataItems items = {{"source", "civil", "", ""},
+                                             {"file", "foo,bar\n1,2\n", "civil.csv", "text/csv"}};
+    auto bad = Client().Post("/api/v1/imports", {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}}, items);
+    ASSERT_TRUE(bad);
+    ASSERT_EQ(bad->status, 202);
+    const std::string id = nlohmann::json::parse(bad->body).value("job_id", "");
+    nlohmann::json failed;
+    for (int i = 0; i < 200; ++i) {
+      failed = nlohmann::json::parse(
+          Client().Get(("/api/v1/imports/" + id).c_str(), httplib::Headers{{"Cookie", admin.cookie}})->body);
+      if (failed["state"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(failed["state"], "failed");
+    EXPECT_THAT(failed["message"].get<std::string>(), HasSubstr("'civil.csv': header row lacks required column(s)"));
+    EXPECT_THAT(failed["message"].get<std::string>(), Not(HasSubstr("uploads")));
+  }
   auto bad_source = upload(admin, "tax office", true);
   ASSERT_TRUE(bad_source);
   EXPECT_EQ(bad_source->status, 400);
