@@ -29,7 +29,15 @@ std::string SafeFileName(const std::string& name) {
 }  // namespace
 
 ImportJobs::ImportJobs(std::shared_ptr<grpc::Channel> registry, std::string work_dir)
-    : registry_(std::move(registry)), work_dir_(std::move(work_dir)) {}
+    : registry_(std::move(registry)), work_dir_(std::move(work_dir)) {
+  // Uploads left by a gateway that was killed mid-import (jobs live in memory,
+  // so nothing will finish them): gone after an hour.
+  std::error_code error;
+  const auto stale = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& entry : std::filesystem::directory_iterator(work_dir_, error)) {
+    if (entry.is_directory(error) && entry.last_write_time(error) < stale) std::filesystem::remove_all(entry, error);
+  }
+}
 
 ImportJobs::~ImportJobs() {
   std::map<std::string, std::thread> threads;

@@ -10,6 +10,9 @@
 // forgets them (the imports themselves are in the registry, and uploading the
 // same file again answers "already imported").
 //
+// An upload waits in `work_dir` while it is imported; one a killed gateway
+// left behind is removed by the next gateway after an hour.
+//
 // Thread-safe. The destructor waits for running jobs to end.
 #pragma once
 
