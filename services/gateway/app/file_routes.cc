@@ -79,9 +79,7 @@ std::string ExtensionOf(const std::string& name) {
 
 void GatewayServer::FileRoutes() {
   httplib::Server& s = *server_;
-  const std::string temp_dir = options_.upload_dir.empty()
-                                   ? (std::filesystem::temp_directory_path() / "zizhu-gateway-uploads").string()
-                                   : options_.upload_dir;
+  const std::string temp_dir = options_.upload_dir;  // set by the constructor
 
   s.Post("/api/v1/imports", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<Session> session = Authorize(req, res, true);

@@ -21,7 +21,6 @@ namespace zizhu::gateway {
 namespace {
 
 constexpr char kCookie[] = "zizhu_session";
-void Send(httplib::Response& res, int status, const std::string& json) { SendJson(res, status, json); }
 
 std::string CookieValue(const httplib::Request& req, const std::string& name) {
   for (absl::string_view part : absl::StrSplit(req.get_header_value("Cookie"), ';')) {
@@ -40,22 +39,21 @@ std::string ReadFile(const std::string& path) {
 
 GatewayServer::GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock)
     : options_(std::move(options)), bridge_(bridge), clock_(clock), openapi_(OpenApiJson(*bridge)) {
-  if (auto registry = bridge_->ChannelOf("roster")) {
-    const std::string dir = options_.upload_dir.empty()
-                                ? (std::filesystem::temp_directory_path() / "zizhu-gateway-uploads").string()
-                                : options_.upload_dir;
-    imports_ = std::make_unique<ImportJobs>(registry, dir);
+  if (options_.upload_dir.empty()) {
+    options_.upload_dir = (std::filesystem::temp_directory_path() / "zizhu-gateway-uploads").string();
   }
+  if (auto registry = bridge_->ChannelOf("roster"))
+    imports_ = std::make_unique<ImportJobs>(registry, options_.upload_dir);
 }
 
 std::optional<Session> GatewayServer::Authorize(const httplib::Request& req, httplib::Response& res, bool changes) {
   std::optional<Session> session = sessions_.Find(CookieValue(req, kCookie), clock_->Now());
   if (!session) {
-    Send(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
+    SendJson(res, 401, ErrorJson("UNAUTHENTICATED", "no session, or it expired: log in"));
     return std::nullopt;
   }
   if (changes && !SameSecret(req.get_header_value("X-CSRF-Token"), session->csrf)) {
-    Send(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
+    SendJson(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
     return std::nullopt;
   }
   return session;
@@ -106,12 +104,12 @@ void GatewayServer::Routes() {
 
   s.Post("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
     const Reply reply = bridge_->CallHidden("identity", "Login", req.body, "");
-    if (reply.http_status != 200) return Send(res, reply.http_status, reply.json);
+    if (reply.http_status != 200) return SendJson(res, reply.http_status, reply.json);
     const nlohmann::json login = nlohmann::json::parse(reply.json, nullptr, false);
     absl::Time expires;
     std::string error;
     if (login.is_discarded() || !absl::ParseTime(absl::RFC3339_full, login.value("expires_at", ""), &expires, &error)) {
-      return Send(res, 502, ErrorJson("INTERNAL", "the identity service's answer is unreadable"));
+      return SendJson(res, 502, ErrorJson("INTERNAL", "the identity service's answer is unreadable"));
     }
     const nlohmann::json account = login.value("account", nlohmann::json::object());
     Session session = sessions_.Create(login.value("token", ""), account.value("login", ""), account.value("role", ""),
@@ -124,14 +122,14 @@ void GatewayServer::Routes() {
                           {"scope", session.scope},
                           {"expires_at", login.value("expires_at", "")},
                           {"csrf_token", session.csrf}};
-    Send(res, 200, out.dump());
+    SendJson(res, 200, out.dump());
   });
   s.Get("/api/v1/session", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<Session> session = Authorize(req, res, false);
     if (!session) return;
     nlohmann::json out = {
         {"login", session->login}, {"role", session->role}, {"scope", session->scope}, {"csrf_token", session->csrf}};
-    Send(res, 200, out.dump());
+    SendJson(res, 200, out.dump());
   });
   s.Delete("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
     std::optional<Session> session = Authorize(req, res, true);
@@ -143,13 +141,13 @@ void GatewayServer::Routes() {
   });
   s.Get("/api/v1/openapi.json", [this](const httplib::Request&, httplib::Response& res) {
     res.set_header("Cache-Control", "public, max-age=60");
-    Send(res, 200, openapi_);
+    SendJson(res, 200, openapi_);
   });
   s.Post(R"(/api/v1/([a-z]+)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<Session> session = Authorize(req, res, true);
     if (!session) return;
     const Reply reply = bridge_->Call(req.matches[1], req.matches[2], req.body, session->token);
-    Send(res, reply.http_status, reply.json);
+    SendJson(res, reply.http_status, reply.json);
   });
   ReportRoutes();
   FileRoutes();
@@ -170,9 +168,9 @@ void GatewayServer::Routes() {
   s.set_error_handler([index](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (absl::StartsWith(req.path, "/api/")) {
-      return Send(res, res.status,
-                  ErrorJson(res.status == 404 ? "NOT_FOUND" : "BAD_REQUEST",
-                            absl::StrCat("no endpoint ", req.method, " ", req.path)));
+      return SendJson(res, res.status,
+                      ErrorJson(res.status == 404 ? "NOT_FOUND" : "BAD_REQUEST",
+                                absl::StrCat("no endpoint ", req.method, " ", req.path)));
     }
     if (req.method != "GET" || res.status != 404 || index.empty()) return;
     const std::string html = ReadFile(index);
@@ -248,7 +246,7 @@ void GatewayServer::ReportRoutes() {
                            {"bytes", static_cast<int64_t>(entry.file_size(error))}});
       }
     }
-    Send(res, 200, nlohmann::json{{"reports", reports}}.dump());
+    SendJson(res, 200, nlohmann::json{{"reports", reports}}.dump());
   });
   s.Get(R"(/api/v1/reports/([A-Za-z0-9._-]+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::optional<Session> session = Authorize(req, res, false);
@@ -259,7 +257,7 @@ void GatewayServer::ReportRoutes() {
     // Another scope's report and a missing one look the same.
     if (options_.reports_dir.empty() || !file || !MayRead(*session, file->scope) ||
         !std::filesystem::is_regular_file(path)) {
-      return Send(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report '", name, "' not found")));
+      return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report '", name, "' not found")));
     }
     SendDownload(res, name, ReadFile(path),
                  file->format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -53,8 +53,8 @@ struct GatewayOptions {
   std::string reports_dir;
   // Largest request body accepted (an uploaded roster is one body).
   size_t max_body_bytes = 64 << 20;
-  // Where uploaded rosters wait while they are imported; empty: the system's
-  // temporary directory.
+  // Where uploaded files wait while they are read; empty: zizhu-gateway-uploads
+  // in the system's temporary directory.
   std::string upload_dir;
 };
 

@@ -79,7 +79,9 @@ export async function download(path: string, body: object): Promise<string> {
     body: JSON.stringify(body),
   })
   if (!res.ok) await parse(res)
-  const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? 'download'
+  const disposition = res.headers.get('Content-Disposition') ?? ''
+  const utf8 = /filename\*=UTF-8''([^;]+)/.exec(disposition)?.[1]
+  const name = utf8 ? decodeURIComponent(utf8) : /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download'
   const url = URL.createObjectURL(await res.blob())
   const a = document.createElement('a')
   a.href = url
