@@ -208,7 +208,8 @@ test('the school records a pupil\'s dropout and return; the case is crossed off'
   // Not back at school yet: the case cannot be crossed off.
   await page.locator('input[data-test=cross-off-note]').fill('已返校')
   await page.locator('[data-test=cross-off]').click()
-  await expect(page.locator('.el-form-item__error')).toContainText('cannot be crossed off')
+  await expect(page.locator('.el-form-item__error')).toContainText('不符合业务规则')  // the kind, in the operator's language
+  await expect(page.locator('.el-form-item__error')).toContainText('cannot be crossed off')  // the service's detail
   const caseUrl = page.url()
 
   await page.goto(studentUrl)

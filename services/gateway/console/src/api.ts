@@ -1,8 +1,10 @@
 // The gateway's JSON API: the session (cookie + CSRF token) and calls to the
 // services' methods. Errors carry the HTTP status and the service's message.
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string) {
-    super(message)
+  // `message` is the service's own (naming the field and the value); the
+  // operator reads first what kind of refusal it is, in their language.
+  constructor(public status: number, public code: string, public detail: string) {
+    super(`${refusal(status, code)}${detail}`)
   }
 }
 
@@ -12,6 +14,8 @@ export interface SessionInfo {
   scope: string
   csrf_token: string
 }
+
+import { refusal } from './i18n'
 
 let csrf = ''
 

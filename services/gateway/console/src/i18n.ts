@@ -476,3 +476,17 @@ export function timeText(ts?: string): string {
 export function today(): string {
   return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
+
+// What kind of refusal an HTTP status is, as a prefix for the service's message.
+const refusals: Record<string, [string, string]> = {
+  400: ['输入有误或不符合业务规则：', 'Not accepted: '],
+  401: ['未登录或登录已过期：', 'Not logged in: '],
+  403: ['无权进行此操作：', 'Not allowed: '],
+  404: ['未找到，或不在您的管辖范围内：', 'Not found, or outside your scope: '],
+  409: ['记录已存在或已被他人修改：', 'Already exists, or changed meanwhile: '],
+  CSRF: ['页面已过期，请刷新后重试：', 'The page is stale; reload it: '],
+}
+export function refusal(status: number, code: string): string {
+  const r = refusals[code] ?? refusals[String(status)] ?? (status >= 500 ? ['服务暂不可用：', 'Service unavailable: '] : null)
+  return r ? (lang.value === 'zh' ? r[0] : r[1]) : ''
+}
