@@ -159,7 +159,9 @@ void GatewayServer::FileRoutes() {
                                                           request.file_sha256().substr(0, 32)));
     }
     std::string body;
-    (void)google::protobuf::util::MessageToJsonString(request, &body);
+    if (auto printed = google::protobuf::util::MessageToJsonString(request, &body); !printed.ok()) {
+      return SendJson(res, 500, ErrorJson("INTERNAL", std::string(printed.message())));
+    }
     const Reply reply = bridge_->Call("disbursement", "RecordBankReturn", body, session->token);
     SendJson(res, reply.http_status, reply.json);
   });
