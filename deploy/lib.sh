@@ -30,7 +30,8 @@ security_setup() {
 }
 
 # start_service NAME BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE [extra flags...]
-# Starts zizhu-NAME in the background with TLS (ZIZHU_SECRETS/tls) and the
+# Starts zizhu-NAME in the background with TLS (ZIZHU_SECRETS/tls), its own
+# Kafka principal zizhu-NAME (ZIZHU_SECRETS/kafka, made by deploy/kafka/broker.sh) and the
 # identity service's token public key, serving city ZIZHU_CITY (2101),
 # projection in DATA_DIR/projection;
 # waits until it answers its health check; fails with the log's tail when it
@@ -44,7 +45,8 @@ start_service() {
     set -- "$@" --testing-clock-offset-hours "$ZIZHU_TESTING_CLOCK_OFFSET_HOURS"
   fi
   nohup "$build/services/$name/zizhu-$name" --listen "127.0.0.1:$port" --data-dir "$data/projection" \
-    --kafka-bootstrap "127.0.0.1:$kafka_port" --tls-cert "$ZIZHU_SECRETS/tls/server.pem" \
+    --kafka-bootstrap "127.0.0.1:$kafka_port" --kafka-config "$ZIZHU_SECRETS/kafka/zizhu-$name.properties" \
+    --tls-cert "$ZIZHU_SECRETS/tls/server.pem" \
     --tls-key "$ZIZHU_SECRETS/tls/server.key" --token-public-key "$ZIZHU_SECRETS/token.pub" \
     --city "${ZIZHU_CITY:-2101}" \
     "$@" > "$log" 2>&1 &
@@ -71,11 +73,13 @@ wait_until_answers() {
 }
 
 # start_identity BUILD_DIR PORT KAFKA_PORT DATA_DIR LOG_FILE PID_FILE: the
-# identity service, creating its token key pair and the bootstrap city
-# administrator "admin" of city 2101 on first start.
+# identity service, creating its token key pair, its own key that seals the
+# password hashes in its events (ZIZHU_SECRETS/identity-seal.key) and the
+# bootstrap city administrator "admin" of city 2101 on first start.
 start_identity() {
   start_service identity "$1" "$2" "$3" "$4" "$5" "$6" \
     --token-signing-key "$ZIZHU_SECRETS/token.key" --create-token-key-if-missing \
+    --key-file "$ZIZHU_SECRETS/identity-seal.key" --create-key-if-missing \
     --bootstrap-admin admin --bootstrap-city 2101 --bootstrap-password-file "$ZIZHU_SECRETS/admin-password"
 }
 
@@ -142,7 +146,8 @@ start_gateway() {
   nohup "$build/services/gateway/zizhu-gateway" --host 127.0.0.1 --port "$port" \
     --tls-cert "$ZIZHU_SECRETS/tls/server.pem" --tls-key "$ZIZHU_SECRETS/tls/server.key" --ca "$ZIZHU_CA" \
     --identity "127.0.0.1:$5" --registry "127.0.0.1:$6" --subsidy "127.0.0.1:$7" --disbursement "127.0.0.1:$8" \
-    --dropout "127.0.0.1:$9" --pairing "127.0.0.1:${10}" --reports-dir "${11}" "${console[@]}" > "$log" 2>&1 &
+    --dropout "127.0.0.1:$9" --pairing "127.0.0.1:${10}" --reports-dir "${11}" \
+    --upload-dir "$(dirname "${11}")/gateway-uploads" "${console[@]}" > "$log" 2>&1 &
   echo $! > "$pidfile"
   wait_until_answers gateway "https://127.0.0.1:$port" "$pidfile" "$log" \
     curl -sf --cacert "$ZIZHU_CA" "https://127.0.0.1:$port/api/v1/openapi.json"

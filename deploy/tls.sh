@@ -4,6 +4,9 @@
 #   DIR/ca.pem, ca.key          the CA (keep ca.key off the servers in production)
 #   DIR/server.pem, server.key  every service's server certificate: localhost, 127.0.0.1
 #   DIR/client.pem, client.key  a client certificate (services and agency systems, for mutual TLS)
+#   DIR/kafka-broker.pem, .key  the Kafka broker's: its TLS listeners, and the broker's own
+#                               principal (zizhu-broker, the broker's only super user) on its
+#                               mutual-TLS listeners (controller, internal administration)
 # Keys are 0600. Certificates are valid for 825 days.
 set -euo pipefail
 dir="${1:?usage: tls.sh DIR}"
@@ -29,4 +32,8 @@ issue server "/O=zizhu local/CN=localhost" \
   "subjectAltName=DNS:localhost,IP:127.0.0.1
 extendedKeyUsage=serverAuth"
 issue client "/O=zizhu local/CN=zizhu-client" "extendedKeyUsage=clientAuth"
-chmod 644 ca.pem server.pem client.pem
+issue kafka-broker "/O=zizhu local/CN=zizhu-broker" \
+  "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth,clientAuth"
+# Certificates are public; the directory itself is private (0700).
+chmod 644 ca.pem server.pem client.pem kafka-broker.pem

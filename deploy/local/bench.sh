@@ -17,13 +17,16 @@ count="${BENCH_COUNT:-100000}"
 concurrency="${BENCH_CONCURRENCY:-256}"
 rate="${BENCH_RATE:-2000}"
 rate_count="${BENCH_RATE_COUNT:-20000}"
+umask 077
 rm -rf "$dir"; mkdir -p "$dir"
 kport=19192; rport=17191; iport=17190
-"$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1))
 source "$root/deploy/lib.sh"
-trap 'stop_pid "$dir/registry.pid"; stop_pid "$dir/identity.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
-# As deployed: TLS on every port, every call with a verified token.
+# As deployed: TLS on every port, every call with a verified token, every
+# Kafka client its own principal (the ceilings as the tests' zizhu-test).
 security_setup "$dir/keys"
+ZIZHU_KAFKA_EXTRA_PRINCIPALS="$root/tests/support/kafka_test_principals.conf" \
+  "$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1)) $((kport + 2))
+trap 'stop_pid "$dir/registry.pid"; stop_pid "$dir/identity.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
 start_identity "$build" "$iport" "$kport" "$dir/identity" "$dir/identity.log" "$dir/identity.pid"
 start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid"
 login_admin "$build" "$iport"
@@ -37,7 +40,7 @@ if [[ ! -x "$ghz" ]] && command -v go >/dev/null; then
 fi
 
 echo "== ceilings (same broker, same disk, same machine)"
-"$build/tools/ceilings" --bootstrap "127.0.0.1:$kport" --dir "$dir/ceilings" --server "127.0.0.1:$rport" \
+"$build/tools/ceilings" --bootstrap "127.0.0.1:$kport" --kafka-config "$dir/keys/kafka/zizhu-test.properties" --dir "$dir/ceilings" --server "127.0.0.1:$rport" \
   | tee "$dir/ceilings.txt"
 ceiling() { awk -v n="$1" '$1 == "ceiling" && $2 == n { print $3 }' "$dir/ceilings.txt"; }
 

@@ -48,6 +48,7 @@ done
 # This month's reports (the console lists each operator's own).
 month="$(TZ=Asia/Shanghai date +%Y-%m)"
 report=("$build/tools/zizhu" report monthly --period "$month" --kafka 127.0.0.1:19092 --token-public-key "$keys/token.pub"
+        --kafka-config "$keys/kafka/zizhu-report.properties"
         --out "$ZIZHU_RUN_DIR/reports")
 if ! (cd "$root" && "${report[@]}" --scope city && "${report[@]}" --scope county --county 210102 &&
        "${report[@]}" --scope county --county 210103) > "$ZIZHU_RUN_DIR/reports.log" 2>&1; then

@@ -21,7 +21,8 @@ case "${1:-}" in
       login admin --password-stdin < "$keys/admin-password" > /dev/null
     month="$(TZ=Asia/Shanghai date -d "+$offset_hours hours" +%Y-%m)"
     (cd "$root" && "$build/tools/zizhu" report monthly --period "$month" --scope county --county 210102 \
-      --kafka "127.0.0.1:${ZIZHU_KAFKA_PORT:?}" --token-public-key "$keys/token.pub" --out "$run/reports") \
+      --kafka "127.0.0.1:${ZIZHU_KAFKA_PORT:?}" --kafka-config "$keys/kafka/zizhu-report.properties" \
+      --token-public-key "$keys/token.pub" --out "$run/reports") \
       >> "$run/reports.log" 2>&1 || { tail -20 "$run/reports.log"; exit 1; }
     echo "$month" ;;
   *) echo "usage: $0 week|report" >&2; exit 2 ;;

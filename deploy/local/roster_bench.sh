@@ -7,14 +7,15 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 dir="$root/.run/roster-bench"
 build="${BUILD_DIR:-$root/build}"
 groups="${BENCH_GROUPS:-83334}"
+umask 077
 rm -rf "$dir"; mkdir -p "$dir/data"
 kport=19292; rport=17291; iport=17290
 echo "generating $groups groups (about $((groups * 12)) people)..."
 /usr/bin/time -f "  generator: %e s, peak %M KiB" "$build/tools/zizhu-gen" --out "$dir/data" --groups "$groups" --csv-only
-"$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1))
 source "$root/deploy/lib.sh"
-trap 'stop_pid "$dir/registry.pid"; stop_pid "$dir/identity.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
 security_setup "$dir/keys"
+"$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1)) $((kport + 2))
+trap 'stop_pid "$dir/registry.pid"; stop_pid "$dir/identity.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
 start_identity "$build" "$iport" "$kport" "$dir/identity" "$dir/identity.log" "$dir/identity.pid"
 start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid"
 login_admin "$build" "$iport"

@@ -14,6 +14,9 @@
 # ZIZHU_PAIRING_PORT (7005), ZIZHU_GATEWAY_PORT (8443, HTTPS); ZIZHU_RUN_DIR (.run) for
 # a second stack of its own (the console tests use .run/e2e).
 set -euo pipefail
+# Everything the stack writes (keys, Kafka segments, projections, logs,
+# reports) is private to the user who runs it.
+umask 077
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 run="${ZIZHU_RUN_DIR:-$root/.run}"
 build="${BUILD_DIR:-$root/build}"
@@ -46,6 +49,7 @@ case "${1:-}" in
 esac
 
 mkdir -p "$run/logs"
+chmod 700 "$run"
 security_setup "$run/keys"
 # The demo loader's token stays in .run/keys, not in the operator's home.
 export ZIZHU_TOKEN_FILE="$run/keys/demo-loader-token"

@@ -1,5 +1,6 @@
 // zizhu-gateway: HTTPS/JSON and the web console in front of the gRPC services.
 #include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <iostream>
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", options.tls_key_file, "server key (PEM)")->required();
   app.add_option("--console-dir", options.console_dir, "the built console (index.html and assets)");
   app.add_option("--reports-dir", options.reports_dir, "the report jobs' output directory (downloads in scope)");
+  app.add_option("--upload-dir", options.upload_dir,
+                 "where uploaded files wait while they are read (made 0700; default: a new private directory "
+                 "under the system's temporary directory)");
   app.add_option("--ca", upstream_tls.ca_file, "CA of the services' certificates (PEM)")->required();
   app.add_option("--upstream-server-name", upstream_tls.server_name, "name the services' certificates carry");
   app.add_option("--identity", identity, "identity service")->capture_default_str();
@@ -49,6 +53,7 @@ int main(int argc, char** argv) {
   app.add_option("--pairing", pairing, "pairing service")->capture_default_str();
   app.add_option("--deadline-ms", deadline_ms, "deadline of each call to a service")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  umask(077);  // uploads and anything else this process writes are private
 
   auto credentials = zizhu::grpc_kit::ChannelCredentialsFor(upstream_tls);
   if (!credentials.ok()) {

@@ -10,8 +10,11 @@ namespace zizhu::identity {
 
 absl::Status Identity::Attach(service::ServiceContext& context, std::vector<grpc::Service*>& grpc_services) {
   if (!signing_key_) return absl::FailedPreconditionError("the identity service needs its token signing key");
-  app_ =
-      std::make_unique<IdentityApp>(&context.commands, &context.store, &context.clock, signing_key_, options_.policy);
+  if (!password_vault_) {
+    return absl::FailedPreconditionError("the identity service needs its own key (--key-file) to seal password hashes");
+  }
+  app_ = std::make_unique<IdentityApp>(&context.commands, &context.store, &context.clock, signing_key_, password_vault_,
+                                       options_.policy);
   grpc_ = std::make_unique<IdentityGrpcService>(app_.get(), &context.authenticator);
   grpc_services.push_back(grpc_.get());
   if (!options_.bootstrap_admin.empty()) {

@@ -22,8 +22,10 @@ struct IdentityOptions {
 
 class Identity final : public service::Service {
  public:
-  Identity(IdentityOptions options, const auth::SecretKey* signing_key)
-      : options_(std::move(options)), signing_key_(signing_key) {}
+  // `password_vault`: the identity service's own key (--key-file), which
+  // seals the password hashes in its events; outlives the service.
+  Identity(IdentityOptions options, const auth::SecretKey* signing_key, const PersonalDataVault* password_vault)
+      : options_(std::move(options)), signing_key_(signing_key), password_vault_(password_vault) {}
   std::string name() const override { return "identity"; }
   es::Projection& projection() override { return projection_; }
   absl::Status Attach(service::ServiceContext& context, std::vector<grpc::Service*>& grpc_services) override;
@@ -32,6 +34,7 @@ class Identity final : public service::Service {
  private:
   IdentityOptions options_;
   const auth::SecretKey* signing_key_;
+  const PersonalDataVault* password_vault_;
   IdentityProjection projection_;
   std::unique_ptr<IdentityApp> app_;
   std::unique_ptr<IdentityGrpcService> grpc_;

@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
   spec.description = "zizhu identity service: operator accounts, roles, org scopes, login tokens";
   spec.default_port = 7000;
   spec.signs_tokens = true;
+  // Its own key (--key-file; never the registry's personal-data key) seals
+  // the password hashes in its events.
+  spec.personal_data = true;
   zizhu::identity::IdentityOptions options;
   int ttl_minutes = 60;
   return zizhu::service::ServiceMain(
@@ -35,6 +38,6 @@ int main(int argc, char** argv) {
       [&](const zizhu::service::ServiceEnv& env) -> absl::StatusOr<std::unique_ptr<zizhu::service::Service>> {
         options.policy.token_ttl = absl::Minutes(ttl_minutes);
         return std::unique_ptr<zizhu::service::Service>(
-            std::make_unique<zizhu::identity::Identity>(options, env.token_signing_key));
+            std::make_unique<zizhu::identity::Identity>(options, env.token_signing_key, env.vault));
       });
 }

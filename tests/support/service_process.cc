@@ -38,6 +38,11 @@ std::string ServiceProcess::address() const { return absl::StrCat("127.0.0.1:", 
 bool ServiceProcess::Start() {
   auto t0 = std::chrono::steady_clock::now();
   port_ = FreePort();
+  const std::string principal = options_.kafka_principal.empty()
+                                    ? options_.binary.substr(options_.binary.rfind('/') + 1)
+                                    : options_.kafka_principal;
+  std::string instance_id = options_.instance_id;
+  if (instance_id.rfind(principal + "-", 0) != 0) instance_id = absl::StrCat(principal, "-", instance_id);
   std::vector<std::string> args = {options_.binary,
                                    "--listen",
                                    address(),
@@ -50,7 +55,9 @@ bool ServiceProcess::Start() {
                                    "--partitions",
                                    std::to_string(options_.partitions),
                                    "--instance-id",
-                                   options_.instance_id};
+                                   instance_id,
+                                   "--kafka-config",
+                                   KafkaConfigFile(principal)};
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
   if (options_.clock_offset_hours != 0) {
     args.push_back("--testing-clock-offset-hours");
@@ -61,7 +68,7 @@ bool ServiceProcess::Start() {
   pid_ = fork();
   if (pid_ == 0) {
     if (!options_.log_file.empty()) {
-      int fd = open(options_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      int fd = open(options_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
       if (fd >= 0) {
         dup2(fd, 1);
         dup2(fd, 2);

@@ -30,6 +30,11 @@ struct ServiceProcessOptions {
   // --testing-clock-offset-hours: the process's clock runs this far ahead
   // (tokens for it are issued at its time: now()).
   int clock_offset_hours = 0;
+  // The Kafka principal it connects as (--kafka-config); empty: the binary's
+  // name, which is its service's principal (zizhu-registry). Its instance id
+  // is prefixed "<principal>-" unless it begins so: the broker lets a
+  // principal use only such transactional ids.
+  std::string kafka_principal = {};
 };
 
 class ServiceProcess {

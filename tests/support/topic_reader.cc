@@ -9,6 +9,7 @@ namespace zizhu::testing_support {
 std::vector<es::LoggedRecord> ReadWholeTopic(const std::string& topic) {
   kafka::KafkaEventLogOptions o;
   o.bootstrap_servers = GlobalBroker().bootstrap();
+  o.client_settings = KafkaSettings("zizhu-test");
   o.topic = topic;
   o.read_only = true;
   auto log = kafka::KafkaEventLog::Open(o);

@@ -66,12 +66,14 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
   ASSERT_TRUE(registry.Start());
   testing_support::ServiceProcess follower({ZIZHU_FOLLOWER_BINARY,
                                             bootstrap,
-                                            "zizhu.test-follower.events.test",
+                                            "zizhu.test.follower.events",
                                             "follower-test",
                                             dir + "/follower",
                                             3,
                                             {"--follow-topic", ro.topic},
-                                            dir + "/follower.log"});
+                                            dir + "/follower.log",
+                                            0,
+                                            "zizhu-test"});
   ASSERT_TRUE(follower.Start());
 
   v1::RegisterSchoolRequest school;
@@ -148,7 +150,7 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
   ASSERT_TRUE(follower.admin().RebuildProjection(&c2, {}, &rebuilt).ok());
   EXPECT_EQ(rebuilt.checksum(), live.checksum()) << "after " << kills << " kills";
 
-  std::map<std::string, int> notes = CountEventsByAggregate("zizhu.test-follower.events.test");
+  std::map<std::string, int> notes = CountEventsByAggregate("zizhu.test.follower.events");
   EXPECT_EQ(notes.size(), static_cast<size_t>(kStudents)) << "after " << kills << " kills";
   int repeated = 0;
   for (const auto& [aggregate, count] : notes) repeated += count != 1;

@@ -236,7 +236,8 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
   o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
   o.topic = topic;
   o.partitions = 2;
-  o.transactional_id = "kafka-log-test";
+  o.client_settings = testing_support::KafkaSettings("zizhu-test");
+  o.transactional_id = "zizhu-test-kafka-log";
   auto log = kafka::KafkaEventLog::Open(o).value();
   ASSERT_TRUE(log->AppendAtomically({{"a", "committed-1"}, {"b", "committed-2"}}).ok());
 
@@ -245,7 +246,8 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
     std::string err;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     conf->set("bootstrap.servers", testing_support::GlobalBroker().bootstrap(), err);
-    conf->set("transactional.id", "kafka-log-test-aborter", err);
+    for (const auto& [name, value] : testing_support::KafkaSettings("zizhu-test")) conf->set(name, value, err);
+    conf->set("transactional.id", "zizhu-test-kafka-log-aborter", err);
     std::unique_ptr<RdKafka::Producer> p(RdKafka::Producer::create(conf.get(), err));
     ASSERT_EQ(p->init_transactions(30000), nullptr);
     ASSERT_EQ(p->begin_transaction(), nullptr);

@@ -22,7 +22,8 @@ TEST(ReportPointSystemTest, ReadingUpToARecordedPointGivesTheSameEvents) {
   o.bootstrap_servers = testing_support::GlobalBroker().bootstrap();
   o.topic = "zizhu.test.report-point";
   o.partitions = 3;
-  o.transactional_id = "report-point-test";
+  o.client_settings = testing_support::KafkaSettings("zizhu-test");
+  o.transactional_id = "zizhu-test-report-point";
   auto log = kafka::KafkaEventLog::Open(o).value();
   for (int i = 0; i < 60; i += 3) {
     ASSERT_TRUE(log->AppendAtomically({{absl::StrCat("agg-", i % 5), Envelope(i)},

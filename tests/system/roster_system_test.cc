@@ -152,7 +152,8 @@ class RosterSystemTest : public ::testing::Test {
     kafka::KafkaEventLogOptions o;
     o.bootstrap_servers = GlobalBroker().bootstrap();
     o.topic = topic_;
-    o.transactional_id = absl::StrCat("count-", name_, "-", ++readers_);
+    o.client_settings = testing_support::KafkaSettings("zizhu-test");
+    o.read_only = true;
     auto log = kafka::KafkaEventLog::Open(o).value();
     auto reader = log->NewReader().value();
     EXPECT_TRUE(reader->Seek({}).ok());
@@ -165,7 +166,7 @@ class RosterSystemTest : public ::testing::Test {
   }
 
   std::string name_, dir_, topic_;
-  int match_runs_ = 0, readers_ = 0;
+  int match_runs_ = 0;
   std::unique_ptr<RegistryProcess> process_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RosterService::Stub> rosters_;

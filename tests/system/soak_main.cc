@@ -170,7 +170,8 @@ int main() {
   zizhu::kafka::KafkaEventLogOptions o;
   o.bootstrap_servers = broker.bootstrap();
   o.topic = options.topic;
-  o.transactional_id = "soak-reader";
+  o.client_settings = zizhu::testing_support::KafkaSettings("zizhu-test");
+  o.read_only = true;
   auto log = zizhu::kafka::KafkaEventLog::Open(o).value();
   auto reader = log->NewReader().value();
   (void)reader->Seek({});

@@ -53,20 +53,18 @@ struct Options {
   int batch = 2000;
   int concurrency = 256;
   int calls = 100000;
+  zizhu::kafka::ClientSettings kafka_settings;
 };
 
 int KafkaProduce(const Options& o, const std::string& topic) {
-  auto ensured = zizhu::kafka::EnsureTopic(o.bootstrap, topic, 6, 1, 15000);
-  if (!ensured.ok()) {
-    std::cerr << "ceilings: " << ensured << std::endl;
-    return 1;
-  }
   // The same event log the core writes through: idempotent, acks=all, lz4,
-  // one transaction per append.
+  // one transaction per append, authenticated (SASL_SSL) as the services are.
   zizhu::kafka::KafkaEventLogOptions options;
   options.bootstrap_servers = o.bootstrap;
+  options.client_settings = o.kafka_settings;
   options.topic = topic;
-  options.transactional_id = absl::StrCat("ceiling-", topic);
+  options.partitions = 6;
+  options.transactional_id = absl::StrCat("zizhu-test-ceiling-", topic);
   auto log = zizhu::kafka::KafkaEventLog::Open(options);
   if (!log.ok()) {
     std::cerr << "ceilings: " << log.status() << std::endl;
@@ -97,6 +95,7 @@ int KafkaProduce(const Options& o, const std::string& topic) {
 int KafkaConsume(const Options& o, const std::string& topic) {
   zizhu::kafka::KafkaEventLogOptions options;
   options.bootstrap_servers = o.bootstrap;
+  options.client_settings = o.kafka_settings;
   options.topic = topic;
   options.read_only = true;
   auto log = zizhu::kafka::KafkaEventLog::Open(options);
@@ -208,6 +207,10 @@ int main(int argc, char** argv) {
   CLI::App cli{"raw ceilings of Kafka, RocksDB and gRPC on this machine"};
   Options o;
   cli.add_option("--bootstrap", o.bootstrap, "Kafka broker")->required();
+  std::string kafka_config;
+  cli.add_option("--kafka-config", kafka_config,
+                 "Kafka settings of the zizhu-test principal (tests/support/kafka_test_principals.conf)")
+      ->required();
   cli.add_option("--dir", o.dir, "scratch directory for RocksDB")->required();
   cli.add_option("--server", o.server, "a zizhu service, for the gRPC round trip")->required();
   cli.add_option("--ca", o.ca_file, "PEM CA of the service (empty: plaintext)")->envname("ZIZHU_CA");
@@ -218,8 +221,14 @@ int main(int argc, char** argv) {
   cli.add_option("--concurrency", o.concurrency, "gRPC calls in flight")->capture_default_str();
   cli.add_option("--calls", o.calls, "gRPC calls")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
+  auto settings = zizhu::kafka::LoadClientSettings(kafka_config);
+  if (!settings.ok()) {
+    std::cerr << "ceilings: " << settings.status() << std::endl;
+    return 1;
+  }
+  o.kafka_settings = *settings;
   std::filesystem::create_directories(o.dir);
-  const std::string topic = absl::StrCat("zizhu.ceiling.", absl::ToUnixMillis(absl::Now()));
+  const std::string topic = absl::StrCat("zizhu.test.ceiling.", absl::ToUnixMillis(absl::Now()));
   if (int rc = KafkaProduce(o, topic)) return rc;
   if (int rc = KafkaConsume(o, topic)) return rc;
   if (int rc = RocksWrite(o)) return rc;

@@ -67,10 +67,7 @@ common::v1::EventEnvelope Envelope(const std::string& type, const std::string& i
 }
 
 std::unique_ptr<kafka::KafkaEventLog> OpenLog(const std::string& bootstrap, const std::string& topic) {
-  kafka::KafkaEventLogOptions k;
-  k.bootstrap_servers = bootstrap;
-  k.topic = topic;
-  k.transactional_id = "bench-writer-" + topic;
+  kafka::KafkaEventLogOptions k = testing_support::OwnerLogOptions(bootstrap, topic, "bench-writer");
   k.partitions = 6;
   auto log = kafka::KafkaEventLog::Open(k);
   if (!log.ok()) {

@@ -24,11 +24,8 @@ namespace {
 
 absl::StatusOr<std::shared_ptr<es::EventLog>> Open(const std::string& bootstrap, const std::string& topic,
                                                    bool writer) {
-  kafka::KafkaEventLogOptions options;
-  options.bootstrap_servers = bootstrap;
-  options.topic = topic;
+  kafka::KafkaEventLogOptions options = testing_support::OwnerLogOptions(bootstrap, topic, "report-bench");
   options.partitions = 6;
-  options.transactional_id = absl::StrCat("report-bench-", topic);
   options.read_only = !writer;
   auto log = kafka::KafkaEventLog::Open(options);
   for (int attempt = 0; !log.ok() && attempt < 5; ++attempt) {  // a topic just created may not be known yet

@@ -68,10 +68,7 @@ common::v1::EventEnvelope Envelope(const std::string& type, const std::string& i
 
 // The registry's facts for the subsidy, straight into the topic.
 void WriteRegistryTopic(const std::string& bootstrap, const std::string& topic, const Options& o) {
-  kafka::KafkaEventLogOptions k;
-  k.bootstrap_servers = bootstrap;
-  k.topic = topic;
-  k.transactional_id = "bench-registry-writer";
+  kafka::KafkaEventLogOptions k = testing_support::OwnerLogOptions(bootstrap, topic, "bench-registry-writer");
   k.partitions = 6;
   auto log = kafka::KafkaEventLog::Open(k);
   if (!log.ok()) {

@@ -11,14 +11,18 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/core/clock.h"
+#include "services/common/core/status_macros.h"
 #include "services/common/grpc/tls.h"
 #include "services/common/kafka/kafka_event_log.h"
 #include "tools/cli/commands.h"
 #include "tools/report/report_job.h"
 #include "tools/report/report_writers.h"
+#include "zizhu/identity/v1/identity_service.grpc.pb.h"
 
 namespace zizhu::cli {
 namespace {
+
+namespace iv1 = identity::v1;
 
 std::string DefaultIfExists(const char* path) { return std::ifstream(path).good() ? path : ""; }
 
@@ -30,6 +34,7 @@ class ReportCommands final : public CommandGroup {
     CLI::App* report = app.add_subcommand("report", "report jobs: monthly, quarterly, half-year; sign-off, lock");
     report->require_subcommand(1);
     public_key_ = DefaultIfExists(".run/keys/token.pub");
+    kafka_config_ = DefaultIfExists(".run/keys/kafka/zizhu-report.properties");
     targets_ = DefaultIfExists("services/dropout/policy/targets.yaml");
     rules_ = DefaultIfExists("services/pairing/policy/rules.yaml");
     for (const char* kind : {"monthly", "quarterly", "half-year"}) {
@@ -61,6 +66,11 @@ class ReportCommands final : public CommandGroup {
                                : "the point printed on the report that was checked")
         ->required(!kind_given);
     cmd->add_option("--kafka", kafka_, "Kafka bootstrap servers")->envname("ZIZHU_KAFKA")->capture_default_str();
+    cmd->add_option("--kafka-config", kafka_config_,
+                    "the report jobs' own Kafka principal (zizhu-report: reads the services' topics, writes only "
+                    "sign-offs and locks), a 0600 file made by deploy/kafka/broker.sh")
+        ->envname("ZIZHU_KAFKA_CONFIG")
+        ->capture_default_str();
     cmd->add_option("--token-public-key", public_key_, "the identity service's token public key (PEM)")
         ->envname("ZIZHU_TOKEN_PUBLIC_KEY")
         ->capture_default_str();
@@ -95,8 +105,13 @@ class ReportCommands final : public CommandGroup {
     absl::StatusOr<auth::Caller> verified = (*authenticator)->Authenticate(absl::StrCat("Bearer ", token));
     if (!verified.ok()) return (rc = FailStatus(verified.status())), false;
     caller = *verified;
+    // The signature proves who signed the token, not that it still stands:
+    // the identity service knows at once when the account was locked or its
+    // role, scope or password changed (probe finding 6: a locked account
+    // kept making reports with its old token).
+    if (absl::Status live = StillValid(); !live.ok()) return (rc = FailStatus(live)), false;
     if (o.scope.kind == report::ReportScope::Kind::kCity && o.scope.code.empty() &&
-        caller.role == auth::Role::kCityAdmin) {
+        (caller.role == auth::Role::kCityAdmin || caller.role == auth::Role::kAuditor) && caller.scope.size() == 4) {
       o.scope.code = caller.scope;
     }
     const bool tty = isatty(fileno(stderr));
@@ -110,12 +125,35 @@ class ReportCommands final : public CommandGroup {
     return true;
   }
 
+  absl::Status StillValid() const {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Dial(g, g.identity, true);
+    if (!channel.ok()) return channel.status();
+    iv1::WhoAmIResponse who;
+    grpc::Status status = iv1::IdentityService::NewStub(*channel)->WhoAmI(Context(g).get(), {}, &who);
+    if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("the saved token is no longer valid (", status.error_message(), "): zizhu login again"));
+    }
+    if (!status.ok()) {
+      return absl::UnavailableError(absl::StrCat("cannot ask the identity service at ", g.identity,
+                                                 " whether the token still stands: ", status.error_message()));
+    }
+    return absl::OkStatus();
+  }
+
   report::ReportJob Job() const {
     const std::string kafka = kafka_;
+    const std::string config = kafka_config_;
     return report::ReportJob(
-        [kafka](const std::string& topic, bool write) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+        [kafka, config](const std::string& topic, bool write) -> absl::StatusOr<std::shared_ptr<es::EventLog>> {
+          if (config.empty()) {
+            return absl::InvalidArgumentError(
+                "--kafka-config is required: the broker accepts only authenticated principals (the report jobs': "
+                "$ZIZHU_SECRETS/kafka/zizhu-report.properties)");
+          }
           kafka::KafkaEventLogOptions options;
           options.bootstrap_servers = kafka;
+          ASSIGN_OR_RETURN(options.client_settings, kafka::LoadClientSettings(config));
           options.topic = topic;
           options.read_only = !write;
           if (write) options.transactional_id = "zizhu-report-signoff";
@@ -170,7 +208,7 @@ class ReportCommands final : public CommandGroup {
   }
 
   std::string period_, scope_ = "city", city_, county_, school_, point_, note_;
-  std::string kafka_ = "127.0.0.1:9092", public_key_, targets_, rules_, out_ = ".";
+  std::string kafka_ = "127.0.0.1:9092", kafka_config_, public_key_, targets_, rules_, out_ = ".";
   bool english_ = false;
 };
 

@@ -104,8 +104,11 @@ absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScop
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
   switch (scope.kind) {
     case ReportScope::Kind::kCity: {
-      const bool city_role = caller.role == auth::Role::kService || caller.role == auth::Role::kCityAdmin ||
-                             caller.role == auth::Role::kAuditor;
+      // The city's own offices only: an auditor of a county (a 6-digit
+      // scope) reads its county's report, never the city's (probe finding 7).
+      const bool city_role =
+          caller.role == auth::Role::kService ||
+          ((caller.role == auth::Role::kCityAdmin || caller.role == auth::Role::kAuditor) && caller.scope.size() == 4);
       const bool covers = caller.role == auth::Role::kService || scope.code.empty() || scope.code == caller.scope;
       if (!city_role || !covers) {
         return absl::PermissionDeniedError(absl::StrCat("a city report is for the city's offices; the role ",

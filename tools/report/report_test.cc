@@ -421,6 +421,21 @@ TEST_F(ReportTest, ReadersSeeOnlyTheirScope) {
             absl::StatusCode::kPermissionDenied);
 }
 
+// Probe finding 7: a county auditor got the city report with `--scope city`
+// and no city. An auditor of the city reads it; one of a county does not.
+TEST_F(ReportTest, OnlyTheCitysOwnAuditorReadsTheCityReport) {
+  const auth::Caller city_auditor{"shen", auth::Role::kAuditor, "2101", "t"};
+  const auth::Caller county_auditor{"qian", auth::Role::kAuditor, "210105", "t"};
+  for (const std::string code : {"", "2101"}) {
+    const ReportScope city{ReportScope::Kind::kCity, code};
+    EXPECT_TRUE(ReportJob::CheckReader(city_auditor, city).ok()) << code;
+    EXPECT_EQ(ReportJob::CheckReader(county_auditor, city).code(), absl::StatusCode::kPermissionDenied) << code;
+  }
+  EXPECT_TRUE(ReportJob::CheckReader(county_auditor, ReportScope{ReportScope::Kind::kCounty, "210105"}).ok());
+  EXPECT_EQ(ReportJob::CheckReader(county_auditor, ReportScope{ReportScope::Kind::kCounty, "210104"}).code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(ReportTest, ASchoolReportIsCheckedAgainstTheRegistrysCounty) {
   ReportOptions o = options_;
   o.scope = ReportScope{ReportScope::Kind::kSchool, "2101020001"};

@@ -45,7 +45,7 @@ std::string MaskMiddle(absl::string_view value, size_t keep_head, size_t keep_ta
   return out;
 }
 
-std::string MaskNationalId(absl::string_view id) { return MaskMiddle(id, 4, 4); }
+std::string MaskNationalId(absl::string_view id) { return MaskMiddle(id, 4, 2); }
 std::string MaskBankCard(absl::string_view card) { return MaskMiddle(card, 4, 4); }
 std::string MaskPhone(absl::string_view phone) { return MaskMiddle(phone, 3, 4); }
 

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -22,60 +23,134 @@ absl::Status SetConf(RdKafka::Conf* conf, const std::string& name, const std::st
   return absl::OkStatus();
 }
 
+// A new librdkafka configuration with the brokers and the process's own
+// client settings (principal, TLS trust).
+absl::StatusOr<std::unique_ptr<RdKafka::Conf>> NewConf(const KafkaEventLogOptions& options) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", options.bootstrap_servers));
+  for (const auto& [name, value] : options.client_settings) {
+    std::string err;
+    if (conf->set(name, value, err) != RdKafka::Conf::CONF_OK) {
+      // The value may be a password: name the setting only.
+      return absl::InvalidArgumentError(absl::StrCat("kafka client setting ", name, ": ", err));
+    }
+  }
+  return conf;
+}
+
 absl::Status FromKafkaError(RdKafka::Error* error, const std::string& what) {
   std::unique_ptr<RdKafka::Error> owned(error);
   if (!owned) return absl::OkStatus();
+  if (owned->code() == RdKafka::ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED ||
+      owned->code() == RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED ||
+      owned->code() == RdKafka::ERR_CLUSTER_AUTHORIZATION_FAILED) {
+    return absl::PermissionDeniedError(absl::StrCat(what, ": the broker refused this principal: ", owned->str()));
+  }
   return absl::UnavailableError(absl::StrCat(what, ": ", owned->str()));
 }
 
-absl::StatusOr<int> PartitionCount(RdKafka::Handle* handle, const std::string& topic, int timeout_ms) {
-  std::string err;
-  std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(handle, topic, nullptr, err));
-  if (!t) return absl::UnavailableError(absl::StrCat("topic handle '", topic, "': ", err));
-  RdKafka::Metadata* raw = nullptr;
-  RdKafka::ErrorCode code = handle->metadata(false, t.get(), &raw, timeout_ms);
-  std::unique_ptr<RdKafka::Metadata> md(raw);
-  if (code != RdKafka::ERR_NO_ERROR) {
-    return absl::UnavailableError(absl::StrCat("metadata for topic '", topic, "': ", RdKafka::err2str(code)));
-  }
-  for (const auto* tm : *md->topics()) {
-    if (tm->topic() == topic) {
-      if (tm->err() != RdKafka::ERR_NO_ERROR) {
-        return absl::UnavailableError(absl::StrCat("topic '", topic, "': ", RdKafka::err2str(tm->err())));
-      }
-      return static_cast<int>(tm->partitions()->size());
-    }
-  }
-  return absl::NotFoundError(absl::StrCat("topic '", topic, "' not found"));
+bool IsAuthError(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+         err == RD_KAFKA_RESP_ERR__SSL || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+         err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
 }
 
-}  // namespace
+// A C-API client for administration and metadata, remembering the last
+// authentication error the broker gave (librdkafka only logs it and retries,
+// so without this a refused principal would look like a timeout).
+class AdminClient {
+ public:
+  static absl::StatusOr<std::unique_ptr<AdminClient>> Create(const KafkaEventLogOptions& options) {
+    std::unique_ptr<AdminClient> client(new AdminClient());
+    char errstr[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    auto set = [&](const std::string& name, const std::string& value, bool secret) -> absl::Status {
+      if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+        rd_kafka_conf_destroy(conf);
+        return absl::InvalidArgumentError(
+            absl::StrCat("kafka setting ", name, secret ? "" : absl::StrCat("=", value), ": ", errstr));
+      }
+      return absl::OkStatus();
+    };
+    RETURN_IF_ERROR(set("bootstrap.servers", options.bootstrap_servers, false));
+    for (const auto& [name, value] : options.client_settings) RETURN_IF_ERROR(set(name, value, true));
+    rd_kafka_conf_set_opaque(conf, client.get());
+    rd_kafka_conf_set_error_cb(conf, [](rd_kafka_t*, int err, const char* reason, void* opaque) {
+      auto* self = static_cast<AdminClient*>(opaque);
+      if (!IsAuthError(static_cast<rd_kafka_resp_err_t>(err))) return;
+      std::lock_guard<std::mutex> lock(self->mu_);
+      self->auth_error_ = reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err));
+    });
+    client->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    if (!client->rk_) {
+      rd_kafka_conf_destroy(conf);
+      return absl::UnavailableError(absl::StrCat("kafka admin client: ", errstr));
+    }
+    return client;
+  }
+  ~AdminClient() {
+    if (rk_) rd_kafka_destroy(rk_);
+  }
+  rd_kafka_t* handle() const { return rk_; }
+  // PERMISSION_DENIED with the broker's reason when it refused this client.
+  absl::Status AuthStatus(const std::string& what) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auth_error_.empty()) return absl::OkStatus();
+    return absl::PermissionDeniedError(absl::StrCat(what, ": the broker refused this client: ", auth_error_));
+  }
 
-absl::Status EnsureTopic(const std::string& bootstrap_servers, const std::string& topic, int partitions,
-                         int replication_factor, int timeout_ms) {
+ private:
+  AdminClient() = default;
+  rd_kafka_t* rk_ = nullptr;
+  mutable std::mutex mu_;
+  std::string auth_error_;
+};
+
+// The partition count of `topic`: NOT_FOUND when it does not exist,
+// PERMISSION_DENIED when this principal may not see it.
+absl::StatusOr<int> PartitionCount(rd_kafka_t* rk, const std::string& topic, int timeout_ms) {
+  rd_kafka_topic_t* t = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+  if (!t) return absl::UnavailableError(absl::StrCat("topic handle '", topic, "'"));
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t code = rd_kafka_metadata(rk, 0, t, &md, timeout_ms);
+  rd_kafka_topic_destroy(t);
+  if (code != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("metadata for topic '", topic, "': ", rd_kafka_err2str(code)));
+  }
+  absl::StatusOr<int> result = absl::NotFoundError(absl::StrCat("topic '", topic, "' does not exist"));
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& tm = md->topics[i];
+    if (topic != tm.topic) continue;
+    if (tm.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) break;
+    if (tm.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+      result = absl::PermissionDeniedError(absl::StrCat("topic '", topic, "': this principal may not read it"));
+    } else if (tm.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      result = absl::UnavailableError(absl::StrCat("topic '", topic, "': ", rd_kafka_err2str(tm.err)));
+    } else {
+      result = tm.partition_cnt;
+    }
+    break;
+  }
+  rd_kafka_metadata_destroy(md);
+  return result;
+}
+
+absl::Status CreateTopic(AdminClient& client, const KafkaEventLogOptions& options, int timeout_ms) {
+  rd_kafka_t* rk = client.handle();
+  const std::string& topic = options.topic;
   char errstr[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap_servers.c_str(), errstr, sizeof errstr) !=
-      RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
-    return absl::InvalidArgumentError(absl::StrCat("bootstrap.servers '", bootstrap_servers, "': ", errstr));
-  }
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (!rk) {
-    rd_kafka_conf_destroy(conf);
-    return absl::UnavailableError(absl::StrCat("kafka admin client: ", errstr));
-  }
   rd_kafka_NewTopic_t* new_topic =
-      rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, errstr, sizeof errstr);
+      rd_kafka_NewTopic_new(topic.c_str(), options.partitions, options.replication_factor, errstr, sizeof errstr);
+  if (!new_topic) return absl::InvalidArgumentError(absl::StrCat("topic '", topic, "': ", errstr));
   rd_kafka_NewTopic_set_config(new_topic, "retention.ms", "-1");
   rd_kafka_NewTopic_set_config(new_topic, "retention.bytes", "-1");
   rd_kafka_NewTopic_set_config(new_topic, "cleanup.policy", "delete");
-  rd_kafka_NewTopic_set_config(new_topic, "min.insync.replicas", replication_factor >= 3 ? "2" : "1");
+  rd_kafka_NewTopic_set_config(new_topic, "min.insync.replicas", options.replication_factor >= 3 ? "2" : "1");
   rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-  rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
-  rd_kafka_AdminOptions_set_operation_timeout(options, timeout_ms, errstr, sizeof errstr);
-  rd_kafka_AdminOptions_set_request_timeout(options, timeout_ms, errstr, sizeof errstr);
-  rd_kafka_CreateTopics(rk, &new_topic, 1, options, queue);
+  rd_kafka_AdminOptions_t* admin_options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_set_operation_timeout(admin_options, timeout_ms, errstr, sizeof errstr);
+  rd_kafka_AdminOptions_set_request_timeout(admin_options, timeout_ms, errstr, sizeof errstr);
+  rd_kafka_CreateTopics(rk, &new_topic, 1, admin_options, queue);
   rd_kafka_event_t* event = rd_kafka_queue_poll(queue, timeout_ms + 2000);
   absl::Status status = absl::OkStatus();
   if (!event) {
@@ -88,19 +163,31 @@ absl::Status EnsureTopic(const std::string& bootstrap_servers, const std::string
     const rd_kafka_topic_result_t** topics = rd_kafka_CreateTopics_result_topics(result, &count);
     for (size_t i = 0; i < count; ++i) {
       rd_kafka_resp_err_t err = rd_kafka_topic_result_error(topics[i]);
-      if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-        status = absl::UnavailableError(absl::StrCat(
-            "creating topic '", topic, "': ", rd_kafka_err2str(err), " ",
-            rd_kafka_topic_result_error_string(topics[i]) ? rd_kafka_topic_result_error_string(topics[i]) : ""));
-      }
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) continue;
+      const char* detail = rd_kafka_topic_result_error_string(topics[i]);
+      std::string message =
+          absl::StrCat("creating topic '", topic, "': ", rd_kafka_err2str(err), " ", detail ? detail : "");
+      status = IsAuthError(err) ? absl::PermissionDeniedError(absl::StrCat(message,
+                                                                           " (no ACL lets this principal "
+                                                                           "create it: deploy/kafka/principals.conf)"))
+                                : absl::UnavailableError(message);
     }
   }
   if (event) rd_kafka_event_destroy(event);
-  rd_kafka_AdminOptions_destroy(options);
+  rd_kafka_AdminOptions_destroy(admin_options);
   rd_kafka_NewTopic_destroy(new_topic);
   rd_kafka_queue_destroy(queue);
-  rd_kafka_destroy(rk);
   return status;
+}
+
+}  // namespace
+
+absl::Status EnsureTopic(const KafkaEventLogOptions& options, int timeout_ms) {
+  ASSIGN_OR_RETURN(std::unique_ptr<AdminClient> client, AdminClient::Create(options));
+  absl::Status created = CreateTopic(*client, options, timeout_ms);
+  if (created.ok()) return created;
+  RETURN_IF_ERROR(client->AuthStatus(absl::StrCat("creating topic '", options.topic, "'")));
+  return created;
 }
 
 // Collects delivery reports of one transaction. Messages carry a pointer to
@@ -128,28 +215,34 @@ absl::StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(KafkaEventLog
   if (options.transactional_id.empty() && !options.read_only) {
     return absl::InvalidArgumentError("kafka transactional_id is empty");
   }
-  // The broker may still be starting: retry topic creation until the deadline.
+  // The broker may still be starting, and a reader's topic may not be made
+  // yet by its owner: retry until the deadline. A refusal by the broker
+  // (credentials, ACLs) is final at once.
+  ASSIGN_OR_RETURN(std::unique_ptr<AdminClient> admin, AdminClient::Create(options));
+  const std::string what = absl::StrCat(options.read_only ? "reading" : "writing", " topic '", options.topic, "'");
   absl::Time deadline = absl::Now() + absl::Milliseconds(options.connect_timeout_ms);
-  absl::Status ensured;
+  absl::StatusOr<int> partitions = absl::UnavailableError("not tried");
   do {
-    ensured = EnsureTopic(options.bootstrap_servers, options.topic, options.partitions, options.replication_factor,
-                          options.request_timeout_ms);
-    if (ensured.ok()) break;
+    if (!options.read_only) {
+      absl::Status created = CreateTopic(*admin, options, options.request_timeout_ms);
+      if (absl::IsPermissionDenied(created)) return created;
+    }
+    partitions = PartitionCount(admin->handle(), options.topic, options.request_timeout_ms);
+    RETURN_IF_ERROR(admin->AuthStatus(what));
+    if (partitions.ok() || absl::IsPermissionDenied(partitions.status())) break;
     absl::SleepFor(absl::Milliseconds(500));
   } while (absl::Now() < deadline);
-  RETURN_IF_ERROR(ensured);
+  if (!partitions.ok()) {
+    if (absl::IsNotFound(partitions.status())) {
+      return absl::UnavailableError(absl::StrCat(partitions.status().message(), " after ", options.connect_timeout_ms,
+                                                 " ms (its owner creates it)"));
+    }
+    return partitions.status();
+  }
   std::unique_ptr<KafkaEventLog> log(new KafkaEventLog(std::move(options)));
   log->collector_ = std::make_unique<DeliveryCollector>();
-  if (log->options_.read_only) {
-    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", log->options_.bootstrap_servers));
-    std::string err;
-    std::unique_ptr<RdKafka::Producer> metadata(RdKafka::Producer::create(conf.get(), err));
-    if (!metadata) return absl::UnavailableError(absl::StrCat("kafka metadata client: ", err));
-    ASSIGN_OR_RETURN(log->partition_count_,
-                     PartitionCount(metadata.get(), log->options_.topic, log->options_.request_timeout_ms));
-    return log;
-  }
+  log->partition_count_ = *partitions;
+  if (log->options_.read_only) return log;
   RETURN_IF_ERROR(log->CreateProducer());
   return log;
 }
@@ -162,8 +255,7 @@ KafkaEventLog::~KafkaEventLog() {
 
 absl::Status KafkaEventLog::CreateProducer() {
   producer_.reset();
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", options_.bootstrap_servers));
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, NewConf(options_));
   RETURN_IF_ERROR(SetConf(conf.get(), "enable.idempotence", "true"));
   RETURN_IF_ERROR(SetConf(conf.get(), "acks", "all"));
   RETURN_IF_ERROR(SetConf(conf.get(), "transactional.id", options_.transactional_id));
@@ -189,7 +281,6 @@ absl::Status KafkaEventLog::CreateProducer() {
   if (!producer_) return absl::UnavailableError(absl::StrCat("kafka producer: ", err));
   RETURN_IF_ERROR(FromKafkaError(producer_->init_transactions(options_.connect_timeout_ms),
                                  absl::StrCat("init_transactions for '", options_.transactional_id, "'")));
-  ASSIGN_OR_RETURN(partition_count_, PartitionCount(producer_.get(), options_.topic, options_.request_timeout_ms));
   return absl::OkStatus();
 }
 
@@ -340,8 +431,7 @@ class KafkaEventLogReader final : public es::EventLogReader {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<es::EventLogReader>> KafkaEventLog::NewReader() {
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", options_.bootstrap_servers));
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, NewConf(options_));
   // Required by the consumer API; offsets are never committed to Kafka.
   RETURN_IF_ERROR(
       SetConf(conf.get(), "group.id",

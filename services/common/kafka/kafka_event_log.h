@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "services/common/es/event_log.h"
+#include "services/common/kafka/client_settings.h"
 
 namespace RdKafka {
 class Producer;
@@ -28,6 +29,10 @@ namespace zizhu::kafka {
 struct KafkaEventLogOptions {
   // host:port list of brokers.
   std::string bootstrap_servers = "127.0.0.1:9092";
+  // The process's own principal and TLS trust (client_settings.h), applied to
+  // every client this log makes (producer, readers, admin). Empty: none — the
+  // zizhu brokers refuse such a client (no listener is unauthenticated).
+  ClientSettings client_settings;
   std::string topic;
   // Partitions when the topic has to be created.
   int partitions = 6;
@@ -42,13 +47,16 @@ struct KafkaEventLogOptions {
   // How long Open() waits for the broker.
   int connect_timeout_ms = 30000;
   // Readers only (an upstream topic followed by another service): no
-  // producer, no transactional id needed; AppendAtomically is refused.
+  // producer, no transactional id needed; AppendAtomically is refused. A
+  // reader never creates the topic (only its owner may): Open() waits up to
+  // connect_timeout_ms for the owner to create it.
   bool read_only = false;
 };
 
-// Creates `topic` with `partitions`, retention forever, if it does not exist.
-absl::Status EnsureTopic(const std::string& bootstrap_servers, const std::string& topic, int partitions,
-                         int replication_factor, int timeout_ms);
+// Creates `options.topic` with options.partitions and replication factor,
+// retention forever, if it does not exist. PERMISSION_DENIED when the
+// broker refuses the principal (bad credentials or no ACL to create it).
+absl::Status EnsureTopic(const KafkaEventLogOptions& options, int timeout_ms);
 
 class KafkaEventLog final : public es::EventLog {
  public:

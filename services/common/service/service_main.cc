@@ -1,5 +1,7 @@
 #include "services/common/service/service_main.h"
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -59,6 +61,10 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
   Add(cli, s, "event-log", event_log, "kafka, or memory (tests and demos only: nothing is kept)")
       ->check(CLI::IsMember({"kafka", "memory"}));
   Add(cli, s, "kafka-bootstrap", kafka.bootstrap_servers, "Kafka bootstrap servers");
+  std::string kafka_config;
+  Add(cli, s, "kafka-config", kafka_config,
+      "this service's Kafka client settings: its own principal's credentials and the broker's CA (0600 file made by "
+      "deploy/kafka/broker.sh: $ZIZHU_SECRETS/kafka/zizhu-<service>.properties); required with --event-log kafka");
   Add(cli, s, "topic", kafka.topic, "event topic of this service");
   Add(cli, s, "partitions", kafka.partitions, "partitions when the topic is created");
   Add(cli, s, "replication-factor", kafka.replication_factor, "replication factor when the topic is created");
@@ -99,6 +105,9 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
       ->group("");  // not listed in --help
   if (add_options) add_options(cli);
   CLI11_PARSE(cli, argc, argv);
+  // Everything this process writes (projection, keys it creates, logs it
+  // opens) is private to its user.
+  umask(077);
   if (clock_offset_hours != 0) {
     std::cerr << binary << ": WARNING: --testing-clock-offset-hours " << clock_offset_hours
               << ": the clock of this process is not the real time. Testing only." << std::endl;
@@ -142,6 +151,16 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
       return std::make_shared<es::MemoryEventLog>(topic, kafka.partitions);
     };
   } else {
+    if (kafka_config.empty()) {
+      return fail(absl::InvalidArgumentError(absl::StrCat(
+                      "--kafka-config is required: the broker accepts only authenticated principals (for this "
+                      "service: $ZIZHU_SECRETS/kafka/zizhu-",
+                      spec.name, ".properties, made by deploy/kafka/broker.sh)")),
+                  "connecting to Kafka");
+    }
+    auto settings = kafka::LoadClientSettings(kafka_config);
+    if (!settings.ok()) return fail(settings.status(), "loading the Kafka client settings");
+    kafka.client_settings = std::move(*settings);
     auto opened = kafka::KafkaEventLog::Open(kafka);
     if (!opened.ok()) return fail(opened.status(), absl::StrCat("connecting to Kafka at ", kafka.bootstrap_servers));
     log = std::move(*opened);

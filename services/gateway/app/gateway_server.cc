@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -39,8 +40,16 @@ std::string ReadFile(const std::string& path) {
 
 GatewayServer::GatewayServer(GatewayOptions options, const RpcBridge* bridge, const Clock* clock)
     : options_(std::move(options)), bridge_(bridge), clock_(clock), openapi_(OpenApiJson(*bridge)) {
+  // Uploads wait in a directory only this user can enter: the one given
+  // (made private if it is not), or a new one of this gateway's own.
   if (options_.upload_dir.empty()) {
-    options_.upload_dir = (std::filesystem::temp_directory_path() / "zizhu-gateway-uploads").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "zizhu-gateway-uploads-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) options_.upload_dir = pattern;
+  } else {
+    std::error_code error;
+    std::filesystem::create_directories(options_.upload_dir, error);
+    std::filesystem::permissions(options_.upload_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
   }
   if (auto registry = bridge_->ChannelOf("roster"))
     imports_ = std::make_unique<ImportJobs>(registry, options_.upload_dir);
@@ -56,6 +65,21 @@ std::optional<Session> GatewayServer::Authorize(const httplib::Request& req, htt
     SendJson(res, 403, ErrorJson("CSRF", "X-CSRF-Token is missing or wrong"));
     return std::nullopt;
   }
+  // Revocation: the identity service knows at once when the account was
+  // locked or its role, scope or password changed. Asked on every request,
+  // so that routes the gateway answers itself (reports, import progress)
+  // refuse a revoked session as the services do.
+  const Reply who = bridge_->Call("identity", "WhoAmI", "", session->token);
+  if (who.http_status == 401) {
+    sessions_.Remove(session->id);
+    SendJson(res, 401,
+             ErrorJson("UNAUTHENTICATED", "the session was ended (the account was locked or changed): log in"));
+    return std::nullopt;
+  }
+  if (who.http_status != 200) {
+    SendJson(res, who.http_status, who.json);
+    return std::nullopt;
+  }
   return session;
 }
 
@@ -69,6 +93,16 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(GatewayOptio
     if (!server->is_valid()) {
       return absl::InvalidArgumentError(absl::StrCat("TLS certificate '", g->options_.tls_cert_file, "' or key '",
                                                      g->options_.tls_key_file, "' cannot be used"));
+    }
+    // TLS 1.2 and 1.3 with forward-secret AEAD suites only, as on the gRPC
+    // ports (OpenSSL's default list still offers CBC with SHA-1: probe finding 11).
+    SSL_CTX* ctx = server->ssl_context();
+    if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+        SSL_CTX_set_cipher_list(ctx,
+                                "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                                "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1) {
+      return absl::InternalError("cannot restrict the gateway's TLS versions and cipher suites");
     }
     g->server_ = std::move(server);
   } else {
@@ -95,16 +129,50 @@ void GatewayServer::Routes() {
   httplib::Server& s = *server_;
   const bool secure = !options_.tls_cert_file.empty();
   s.set_payload_max_length(options_.max_body_bytes);
-  s.set_default_headers(
-      {{"X-Content-Type-Options", "nosniff"},
-       {"X-Frame-Options", "DENY"},
-       {"Referrer-Policy", "no-referrer"},
-       {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"},
-       {"Cache-Control", "no-store"}});
+  httplib::Headers headers = {
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"},
+      {"Cache-Control", "no-store"}};
+  // Browsers that once reached the console over HTTPS never try it in clear.
+  if (secure) headers.emplace("Strict-Transport-Security", "max-age=31536000");
+  s.set_default_headers(std::move(headers));
+  // Bodies are read only after their headers pass: files only to the upload
+  // routes and only with a session; every other body (the login's first of
+  // all, which anyone may send) is small.
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
+    const bool upload = req.path == "/api/v1/imports" || req.path == "/api/v1/bank-returns";
+    uint64_t length = 0;
+    const bool sized = absl::SimpleAtoi(req.get_header_value("Content-Length"), &length);
+    if (upload && sessions_.Find(CookieValue(req, kCookie), clock_->Now())) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    if (!sized || length > options_.max_small_body_bytes) {
+      SendJson(res, 413,
+               ErrorJson("PAYLOAD_TOO_LARGE",
+                         absl::StrCat("a request body of ", req.path, " must have a Content-Length of at most ",
+                                      options_.max_small_body_bytes, " bytes",
+                                      upload ? " without a session (log in first)" : "")));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   s.Post("/api/v1/session", [this, secure](const httplib::Request& req, httplib::Response& res) {
+    // Failed logins per browser address (the identity service sees only the
+    // gateway's): after too many, that address waits; no account is locked.
+    if (absl::Status admitted =
+            login_failures_.Check(req.remote_addr, clock_->Now(), "failed logins from this address");
+        !admitted.ok()) {
+      return SendJson(res, 429, ErrorJson("RESOURCE_EXHAUSTED", std::string(admitted.message())));
+    }
     const Reply reply = bridge_->CallHidden("identity", "Login", req.body, "");
-    if (reply.http_status != 200) return SendJson(res, reply.http_status, reply.json);
+    if (reply.http_status != 200) {
+      if (reply.http_status == 401) login_failures_.Record(req.remote_addr, clock_->Now());
+      return SendJson(res, reply.http_status, reply.json);
+    }
     const nlohmann::json login = nlohmann::json::parse(reply.json, nullptr, false);
     absl::Time expires;
     std::string error;
@@ -200,8 +268,10 @@ bool GatewayServer::MayRead(const Session& session, const std::string& scope) co
   const std::string& role = session.role;
   const bool city_role = role == "ROLE_CITY_ADMIN" || role == "ROLE_AUDITOR";
   if (absl::StartsWith(scope, "city")) {
+    // Only the city's own offices: an auditor of a county (scope 6 digits)
+    // reads its county's reports, never the city's.
     const std::string city = scope.size() > 5 ? scope.substr(5) : "";
-    return city_role && (city.empty() || city == session.scope);
+    return city_role && session.scope.size() == 4 && (city.empty() || city == session.scope);
   }
   if (absl::StartsWith(scope, "county-")) {
     const std::string county = scope.substr(7);

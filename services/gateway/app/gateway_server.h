@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/core/clock.h"
+#include "services/common/core/rate_limiter.h"
 #include "services/gateway/app/import_jobs.h"
 #include "services/gateway/app/rpc_bridge.h"
 #include "services/gateway/app/sessions.h"
@@ -53,6 +54,11 @@ struct GatewayOptions {
   std::string reports_dir;
   // Largest request body accepted (an uploaded roster is one body).
   size_t max_body_bytes = 64 << 20;
+  // Largest body of any other request (JSON commands, the login): read only
+  // after the Content-Length says it fits.
+  size_t max_small_body_bytes = 1 << 20;
+  // Failed logins from one client address per minute before it must wait.
+  int max_failed_logins_per_address = 20;
   // Where uploaded files wait while they are read; empty: zizhu-gateway-uploads
   // in the system's temporary directory.
   std::string upload_dir;
@@ -81,6 +87,8 @@ class GatewayServer {
   const RpcBridge* bridge_;
   const Clock* clock_;
   SessionStore sessions_;
+  // Failed logins per client address (GatewayOptions::max_failed_logins_per_address a minute).
+  RateLimiter login_failures_{options_.max_failed_logins_per_address, absl::Minutes(1)};
   std::unique_ptr<ImportJobs> imports_;
   std::string openapi_;
   std::unique_ptr<httplib::Server> server_;

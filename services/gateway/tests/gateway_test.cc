@@ -8,10 +8,12 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/crypto/personal_data_vault.h"
 #include "services/common/testing/service_harness.h"
 #include "services/gateway/app/gateway_server.h"
@@ -45,7 +47,8 @@ class GatewayTest : public ::testing::Test {
     options.bootstrap_admin = "admin";
     options.bootstrap_city = "2101";
     options.bootstrap_password_file = dir_ + "/admin-password";
-    identity_ = std::make_unique<identity::Identity>(options, &secret_key_);
+    identity_vault_ = PersonalDataVault::FromHexKey(std::string(64, 'c')).value();
+    identity_ = std::make_unique<identity::Identity>(options, &secret_key_, identity_vault_.get());
     identity_host_ = testing_kit::ServiceHarness::Start(identity_.get(), topics_, "zizhu.identity.events.v1", &clock_,
                                                         dir_ + "/identity", {}, &secret_key_)
                          .value();
@@ -79,8 +82,8 @@ class GatewayTest : public ::testing::Test {
     gateway.upload_dir = dir_ + "/uploads";
     std::filesystem::create_directories(gateway.reports_dir);
     for (const char* name :
-         {"monthly-2026-12-city-2101.json", "monthly-2026-12-county-210102.xlsx", "monthly-2026-12-county-210103.xlsx",
-          "monthly-2026-12-school-2101020001-en.json", "notes.txt"}) {
+         {"monthly-2026-12-city.json", "monthly-2026-12-city-2101.json", "monthly-2026-12-county-210102.xlsx",
+          "monthly-2026-12-county-210103.xlsx", "monthly-2026-12-school-2101020001-en.json", "notes.txt"}) {
       std::ofstream(gateway.reports_dir + "/" + name) << "report " << name;
     }
     server_ = GatewayServer::Start(gateway, bridge_.get(), &gateway_clock_).value();
@@ -137,6 +140,7 @@ class GatewayTest : public ::testing::Test {
   SystemClock clock_;
   ManualClock gateway_clock_{absl::Now()};
   testing_kit::MemoryTopics topics_;
+  std::unique_ptr<PersonalDataVault> identity_vault_;
   std::unique_ptr<identity::Identity> identity_;
   std::unique_ptr<testing_kit::ServiceHarness> identity_host_;
   std::unique_ptr<PersonalDataVault> vault_;
@@ -302,9 +306,10 @@ TEST_F(GatewayTest, ReportDownloadsAreScoped) {
     for (const auto& r : listing["reports"]) names.push_back(r["file"]);
     return names;
   };
-  EXPECT_THAT(files(admin), ::testing::ElementsAre(
-                                "monthly-2026-12-city-2101.json", "monthly-2026-12-county-210102.xlsx",
-                                "monthly-2026-12-county-210103.xlsx", "monthly-2026-12-school-2101020001-en.json"));
+  EXPECT_THAT(files(admin),
+              ::testing::ElementsAre("monthly-2026-12-city-2101.json", "monthly-2026-12-city.json",
+                                     "monthly-2026-12-county-210102.xlsx", "monthly-2026-12-county-210103.xlsx",
+                                     "monthly-2026-12-school-2101020001-en.json"));
   Login officer = LogIn("officer.b", "another long passphrase 2026");
   EXPECT_THAT(files(officer), ::testing::ElementsAre("monthly-2026-12-county-210103.xlsx"));
   auto mine =
@@ -325,6 +330,93 @@ TEST_F(GatewayTest, ReportDownloadsAreScoped) {
   auto anonymous = Client().Get("/api/v1/reports");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
+}
+
+// Probe finding 7: a county auditor was served the city report. An auditor
+// of county 210103 lists and downloads its county's report only.
+TEST_F(GatewayTest, ACountyAuditorGetsNoCityReport) {
+  Login admin = SchoolAndAnotherCountysOfficer();
+  ASSERT_FALSE(HasFailure());
+  auto created = Call(admin, "/api/v1/identity/CreateAccount",
+                      R"({"meta":{"request_id":"a-aud"},"login":"auditor.c","role":"ROLE_AUDITOR",
+                          "scope":"210103","password":"an auditor's passphrase 2026"})");
+  ASSERT_TRUE(created && created->status == 200) << (created ? created->body : "no answer");
+  Login auditor = LogIn("auditor.c", "an auditor's passphrase 2026");
+  auto listing = Client().Get("/api/v1/reports", httplib::Headers{{"Cookie", auditor.cookie}});
+  ASSERT_TRUE(listing && listing->status == 200);
+  EXPECT_THAT(listing->body, HasSubstr("monthly-2026-12-county-210103.xlsx"));
+  EXPECT_THAT(listing->body, Not(HasSubstr("city")));
+  for (const char* path :
+       {"/api/v1/reports/monthly-2026-12-city-2101.json", "/api/v1/reports/monthly-2026-12-city.json"}) {
+    auto city = Client().Get(path, httplib::Headers{{"Cookie", auditor.cookie}});
+    ASSERT_TRUE(city);
+    EXPECT_EQ(city->status, 404) << path;
+  }
+}
+
+// Probe finding 6: after a lock, the locked account still listed and
+// downloaded reports with its open session (the gateway serves them itself).
+TEST_F(GatewayTest, ALockedAccountsSessionEndsOnEveryRoute) {
+  Login admin = SchoolAndAnotherCountysOfficer();
+  ASSERT_FALSE(HasFailure());
+  Login officer = LogIn("officer.b", "another long passphrase 2026");
+  auto before = Client().Get("/api/v1/reports", httplib::Headers{{"Cookie", officer.cookie}});
+  ASSERT_TRUE(before && before->status == 200);
+  auto locked = Call(admin, "/api/v1/identity/LockAccount",
+                     R"({"meta":{"request_id":"lock-b"},"login":"officer.b","reason":"调离"})");
+  ASSERT_TRUE(locked && locked->status == 200) << (locked ? locked->body : "no answer");
+  for (const char* path :
+       {"/api/v1/reports", "/api/v1/reports/monthly-2026-12-county-210103.xlsx", "/api/v1/session"}) {
+    auto after = Client().Get(path, httplib::Headers{{"Cookie", officer.cookie}});
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, 401) << path << ": " << after->body;
+  }
+}
+
+// Probe finding 11: anonymous 60 MiB bodies to /api/v1/session grew the
+// gateway by half a gigabyte. A body over the small limit is refused from
+// its headers, before it is read; uploads need a session first.
+TEST_F(GatewayTest, LargeBodiesWithoutASessionAreRefusedBeforeTheyAreRead) {
+  // The gateway answers 413 from the headers and closes; the client may
+  // still be sending and see the connection closed instead. Either way the
+  // body was not taken (a gateway that read it would answer 401 or 400).
+  const std::string big(8 << 20, 'x');
+  auto login = Client().Post("/api/v1/session", big, "application/json");
+  EXPECT_TRUE(!login || login->status == 413) << login->status << " " << login->body;
+  auto upload = Client().Post("/api/v1/imports", big, "multipart/form-data; boundary=x");
+  EXPECT_TRUE(!upload || upload->status == 413) << upload->status << " " << upload->body;
+  auto small = Client().Post("/api/v1/session", R"({"login":"admin","password":"nope"})", "application/json");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 401);
+}
+
+// Probe finding 11: the gateway offered CBC-SHA1 suites and sent no HSTS.
+TEST_F(GatewayTest, HttpsOffersAeadSuitesOnlyAndHsts) {
+  const std::string tls = dir_ + "/tls";
+  ASSERT_EQ(std::system(absl::StrCat("bash '", ZIZHU_TLS_SCRIPT, "' '", tls, "' >/dev/null").c_str()), 0);
+  GatewayOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.tls_cert_file = tls + "/server.pem";
+  options.tls_key_file = tls + "/server.key";
+  options.upload_dir = dir_ + "/tls-uploads";
+  auto https = GatewayServer::Start(options, bridge_.get(), &gateway_clock_);
+  ASSERT_TRUE(https.ok()) << https.status();
+  httplib::SSLClient good("127.0.0.1", (*https)->port());
+  good.set_ca_cert_path((tls + "/ca.pem").c_str());
+  auto answer = good.Get("/api/v1/openapi.json");
+  ASSERT_TRUE(answer) << httplib::to_string(answer.error());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->get_header_value("Strict-Transport-Security"), "max-age=31536000");
+  httplib::SSLClient cbc("127.0.0.1", (*https)->port());
+  cbc.enable_server_certificate_verification(false);
+  SSL_CTX_set_max_proto_version(cbc.ssl_context(), TLS1_2_VERSION);
+  ASSERT_EQ(SSL_CTX_set_cipher_list(cbc.ssl_context(), "ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES128-SHA"), 1);
+  EXPECT_FALSE(cbc.Get("/api/v1/openapi.json")) << "a CBC-SHA1 suite was accepted";
+  httplib::SSLClient old("127.0.0.1", (*https)->port());
+  old.enable_server_certificate_verification(false);
+  SSL_CTX_set_max_proto_version(old.ssl_context(), TLS1_1_VERSION);
+  EXPECT_FALSE(old.Get("/api/v1/openapi.json")) << "TLS 1.1 was accepted";
 }
 
 TEST(HttpStatusTest, GrpcCodesMapToHttp) {

@@ -20,7 +20,10 @@ class IdentityGrpcService final : public v1::IdentityService::CallbackService, p
       reactor->Finish(ToGrpcStatus(checked));
       return reactor;
     }
-    app_->Login(*q, grpc_kit::FinishInto(reactor, r));
+    // The source: the peer's address without its port.
+    std::string source = c->peer();
+    if (size_t colon = source.rfind(':'); colon != std::string::npos) source.resize(colon);
+    app_->Login(*q, source, grpc_kit::FinishInto(reactor, r));
     return reactor;
   }
   Reactor* WhoAmI(Ctx* c, const v1::WhoAmIRequest* q, v1::WhoAmIResponse* r) override {

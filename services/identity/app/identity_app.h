@@ -17,6 +17,8 @@
 #include "services/common/auth/access.h"
 #include "services/common/auth/paseto.h"
 #include "services/common/core/clock.h"
+#include "services/common/core/rate_limiter.h"
+#include "services/common/crypto/personal_data_vault.h"
 #include "services/common/es/commands.h"
 #include "services/identity/app/identity_projection.h"
 
@@ -24,10 +26,14 @@ namespace zizhu::identity {
 
 class IdentityApp {
  public:
+  // `password_vault` seals the password hashes that go into events (the
+  // identity service's own key, never shared); outlives the app.
   IdentityApp(es::Commands* commands, storage::ProjectionStore* store, const Clock* clock,
-              const auth::SecretKey* signing_key, LoginPolicy policy);
+              const auth::SecretKey* signing_key, const PersonalDataVault* password_vault, LoginPolicy policy);
 
-  void Login(const v1::LoginRequest& request, Callback<v1::LoginResponse> done);
+  // `source`: where the attempt comes from (the peer's address); failed
+  // logins are limited per source as well as per account.
+  void Login(const v1::LoginRequest& request, const std::string& source, Callback<v1::LoginResponse> done);
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const auth::Caller& caller, const v1::WhoAmIRequest& request) const;
   void CreateAccount(const auth::Caller& caller, const v1::CreateAccountRequest& request,
                      Callback<v1::CreateAccountResponse> done);
@@ -50,8 +56,10 @@ class IdentityApp {
 
  private:
   absl::StatusOr<v1::AccountRecord> LoadAccount(const std::string& login) const;
-  // Argon2id hash of a new password (after the policy check).
-  absl::StatusOr<std::string> HashPassword(const std::string& field, const std::string& password) const;
+  // Argon2id hash of a new password (after the policy check), sealed.
+  absl::StatusOr<common::v1::SealedField> HashPassword(const std::string& field, const std::string& password) const;
+  // Whether `password` is the account's (its sealed hash, or an old clear one).
+  bool PasswordMatches(const v1::AccountRecord& record, const std::string& password) const;
   // kAdminister, and the target scope inside the caller's (city roles).
   absl::Status CheckManages(const auth::Caller& caller, v1::Role role, const std::string& scope) const;
   // CheckManages for an existing account as it is now.
@@ -65,7 +73,10 @@ class IdentityApp {
   storage::ProjectionStore* store_;
   const Clock* clock_;
   const auth::SecretKey* signing_key_;
+  const PersonalDataVault* password_vault_;
   LoginPolicy policy_;
+  // Failed logins per source address (in memory: a restart forgets them).
+  RateLimiter failures_by_source_;
   std::string dummy_hash_;  // checked for unknown logins, so that timing does not tell
 };
 

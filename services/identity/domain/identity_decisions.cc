@@ -30,6 +30,10 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
+}
+
 }  // namespace
 
 auth::Role ToAuthRole(v1::Role role) {
@@ -126,13 +130,13 @@ absl::Status ValidatePassword(const std::string& field, const std::string& passw
 }
 
 absl::StatusOr<Events> DecideCreateAccount(IdentityState& state, const v1::CreateAccountRequest& request,
-                                           const std::string& password_hash) {
+                                           const common::v1::SealedField& password_hash) {
   RETURN_IF_ERROR(ValidateLogin(request.login()));
   RETURN_IF_ERROR(ValidateScope(request.role(), request.scope()));
   if (request.display_name().size() > 100) {
     return absl::InvalidArgumentError("display_name must be at most 100 bytes");
   }
-  if (password_hash.empty()) return absl::InvalidArgumentError("password is required");
+  if (password_hash.ciphertext().empty()) return absl::InvalidArgumentError("password is required");
   ASSIGN_OR_RETURN(auto existing, state.FindAccount(request.login()));
   if (existing) return absl::AlreadyExistsError(absl::StrCat("account '", request.login(), "' already exists"));
   auto event = std::make_shared<v1::AccountCreated>();
@@ -140,7 +144,7 @@ absl::StatusOr<Events> DecideCreateAccount(IdentityState& state, const v1::Creat
   event->set_display_name(request.display_name());
   event->set_role(request.role());
   event->set_scope(request.scope());
-  event->set_password_hash(password_hash);
+  *event->mutable_sealed_password_hash() = password_hash;
   return Events{MakeEvent(request.login(), 1, event)};
 }
 
@@ -177,21 +181,44 @@ absl::StatusOr<Events> DecideUnlockAccount(IdentityState& state, const std::stri
 }
 
 absl::StatusOr<Events> DecideChangePassword(IdentityState& state, const std::string& login,
-                                            const std::string& password_hash) {
+                                            const common::v1::SealedField& password_hash) {
   ASSIGN_OR_RETURN(v1::AccountRecord record, Existing(state, login));
+  if (password_hash.ciphertext().empty()) return absl::InvalidArgumentError("new_password is required");
   auto event = std::make_shared<v1::PasswordChanged>();
   event->set_login(login);
-  event->set_password_hash(password_hash);
+  *event->mutable_sealed_password_hash() = password_hash;
   return Events{MakeEvent(login, record.account().version() + 1, event)};
 }
 
+absl::Time LoginBlockedUntil(const v1::AccountRecord& record) {
+  if (!record.account().has_login_blocked_until()) return absl::InfinitePast();
+  return FromProto(record.account().login_blocked_until());
+}
+
+absl::Duration LoginBlock(int failures, const LoginPolicy& policy) {
+  if (failures < policy.max_failed_logins) return absl::ZeroDuration();
+  absl::Duration block = policy.first_login_block;
+  for (int n = policy.max_failed_logins; n < failures && block < policy.max_login_block; ++n) block *= 2;
+  return std::min(block, policy.max_login_block);
+}
+
 absl::StatusOr<Events> DecideRecordLogin(IdentityState& state, const std::string& login, bool password_ok,
-                                         const std::string& token_id, absl::Time expires_at,
+                                         const std::string& token_id, absl::Time expires_at, absl::Time now,
                                          const LoginPolicy& policy) {
   ASSIGN_OR_RETURN(v1::AccountRecord record, Existing(state, login));
+  // A locked or blocked account is told so only to whoever knows its
+  // password; anyone else learns no more than from a wrong password, and
+  // nothing is written (a stranger's guesses neither lock nor extend).
   if (record.account().locked()) {
+    if (!password_ok) return absl::UnauthenticatedError(kWrongLoginMessage);
+    return absl::UnauthenticatedError("this account is locked; ask an administrator to unlock it");
+  }
+  if (now < LoginBlockedUntil(record)) {
+    if (!password_ok) return absl::UnauthenticatedError(kWrongLoginMessage);
     return absl::UnauthenticatedError(
-        absl::StrCat("account '", login, "' is locked (", record.account().locked_reason(), "); ask an administrator"));
+        absl::StrCat("too many failed logins: try again after ",
+                     absl::FormatTime("%Y-%m-%d %H:%M:%S", LoginBlockedUntil(record), absl::FixedTimeZone(8 * 3600)),
+                     " (Beijing time)"));
   }
   int64_t version = record.account().version();
   if (password_ok) {
@@ -204,14 +231,12 @@ absl::StatusOr<Events> DecideRecordLogin(IdentityState& state, const std::string
   auto failed = std::make_shared<v1::LoginFailed>();
   failed->set_login(login);
   failed->set_failures(record.account().failed_logins() + 1);
-  Events events{MakeEvent(login, version + 1, failed)};
-  if (failed->failures() >= policy.max_failed_logins) {
-    auto locked = std::make_shared<v1::AccountLocked>();
-    locked->set_login(login);
-    locked->set_reason(absl::StrCat(failed->failures(), " failed logins in a row"));
-    events.push_back(MakeEvent(login, version + 2, locked));
-  }
-  return events;
+  // From the threshold on, a temporary block that doubles with each further
+  // failure up to the policy's longest; never a lock (a lock revokes the
+  // account's sessions everywhere, and anyone can type a wrong password).
+  const absl::Duration block = LoginBlock(failed->failures(), policy);
+  if (block > absl::ZeroDuration()) *failed->mutable_blocked_until() = ToProto(now + block);
+  return Events{MakeEvent(login, version + 1, failed)};
 }
 
 void Evolve(v1::AccountRecord& record, const v1::AccountCreated& e, absl::Time at) {
@@ -222,6 +247,7 @@ void Evolve(v1::AccountRecord& record, const v1::AccountCreated& e, absl::Time a
   a.set_scope(e.scope());
   *a.mutable_created_at() = ToProto(at);
   record.set_password_hash(e.password_hash());
+  *record.mutable_sealed_password_hash() = e.sealed_password_hash();
 }
 
 void Evolve(v1::AccountRecord& record, const v1::AccountRoleChanged& e, absl::Time) {
@@ -238,19 +264,23 @@ void Evolve(v1::AccountRecord& record, const v1::AccountUnlocked&, absl::Time) {
   record.mutable_account()->set_locked(false);
   record.mutable_account()->clear_locked_reason();
   record.mutable_account()->set_failed_logins(0);
+  record.mutable_account()->clear_login_blocked_until();
 }
 
 void Evolve(v1::AccountRecord& record, const v1::PasswordChanged& e, absl::Time) {
   record.set_password_hash(e.password_hash());
+  *record.mutable_sealed_password_hash() = e.sealed_password_hash();
 }
 
 void Evolve(v1::AccountRecord& record, const v1::LoginSucceeded&, absl::Time at) {
   record.mutable_account()->set_failed_logins(0);
+  record.mutable_account()->clear_login_blocked_until();
   *record.mutable_account()->mutable_last_login_at() = ToProto(at);
 }
 
 void Evolve(v1::AccountRecord& record, const v1::LoginFailed& e, absl::Time) {
   record.mutable_account()->set_failed_logins(e.failures());
+  if (e.has_blocked_until()) *record.mutable_account()->mutable_login_blocked_until() = e.blocked_until();
 }
 
 }  // namespace zizhu::identity

@@ -30,7 +30,15 @@ class IdentityState {
 
 // Policy data (flags of the service), not constants of the code.
 struct LoginPolicy {
+  // Failed logins in a row after which no password is tried for a while
+  // (first_login_block, doubling with each further failure up to
+  // max_login_block). Never a lock: a lock is an administrator's act.
   int max_failed_logins = 5;
+  absl::Duration first_login_block = absl::Minutes(1);
+  absl::Duration max_login_block = absl::Minutes(15);
+  // Failed logins from one source address (any accounts) per minute before
+  // that source is refused for the rest of the minute.
+  int max_failed_logins_per_source = 30;
   absl::Duration token_ttl = absl::Hours(1);
   int min_password_chars = 12;
 };
@@ -46,18 +54,25 @@ absl::Status ValidateLogin(const std::string& login);
 absl::Status ValidateScope(v1::Role role, const std::string& scope);
 absl::Status ValidatePassword(const std::string& field, const std::string& password, const LoginPolicy& policy);
 
+// The message of a wrong login or password (also what a stranger is told of a
+// locked or blocked account).
+inline constexpr char kWrongLoginMessage[] = "login or password is wrong";
+
+// `password_hash`: the Argon2id hash sealed with the identity service's key.
 absl::StatusOr<Events> DecideCreateAccount(IdentityState& state, const v1::CreateAccountRequest& request,
-                                           const std::string& password_hash);
+                                           const common::v1::SealedField& password_hash);
 absl::StatusOr<Events> DecideChangeRole(IdentityState& state, const v1::ChangeRoleRequest& request);
 absl::StatusOr<Events> DecideLockAccount(IdentityState& state, const std::string& login, const std::string& reason);
 absl::StatusOr<Events> DecideUnlockAccount(IdentityState& state, const std::string& login);
 absl::StatusOr<Events> DecideChangePassword(IdentityState& state, const std::string& login,
-                                            const std::string& password_hash);
-// A login attempt whose password was checked (`password_ok`). A failure is
-// recorded (and locks the account at the policy's limit); a locked account
-// is refused whatever the password.
+                                            const common::v1::SealedField& password_hash);
+// A login attempt at `now` whose password was checked (`password_ok`). A
+// failure is recorded, and from the policy's threshold blocks further
+// attempts for a while; a locked or blocked account is refused whatever the
+// password, and told why only when the password was right.
 absl::StatusOr<Events> DecideRecordLogin(IdentityState& state, const std::string& login, bool password_ok,
-                                         const std::string& token_id, absl::Time expires_at, const LoginPolicy& policy);
+                                         const std::string& token_id, absl::Time expires_at, absl::Time now,
+                                         const LoginPolicy& policy);
 
 // The account after one of its events (`at`: the event's time). The
 // projection counts the version.

@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "services/common/auth/access.h"
+#include "services/common/core/rate_limiter.h"
 #include "services/common/es/commands.h"
 #include "services/registry/app/registry_projection.h"
 #include "services/registry/app/vault_protector.h"
@@ -88,6 +89,12 @@ class RegistryApp {
   const PersonalDataVault* vault_;
   PlausibilityPolicy plausibility_;
   std::string city_;
+  // Lookups by a full national ID per caller: enough for an office's work,
+  // too few to try the candidates of a mask one by one.
+  mutable RateLimiter id_lookups_{kNationalIdLookupsPerMinute, absl::Minutes(1)};
+
+ public:
+  static constexpr int kNationalIdLookupsPerMinute = 30;
 };
 
 }  // namespace zizhu::registry

@@ -527,4 +527,15 @@ absl::StatusOr<Events> DecideRevealPersonalData(RegistryState& state, const std:
   return Events{MakeEvent(kPersonalDataAccessAggregate, access_id, 1, event)};
 }
 
+absl::StatusOr<Events> DecideRecordNationalIdLookup(RegistryState& state, const std::string& student_id,
+                                                    const std::string& access_id) {
+  ASSIGN_OR_RETURN(auto student, state.FindStudent(student_id));
+  if (!student) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
+  auto event = std::make_shared<v1::PersonalDataRevealed>();
+  event->set_student_id(student_id);
+  event->add_fields("national_id");
+  event->set_reason(kNationalIdLookupReason);
+  return Events{MakeEvent(kPersonalDataAccessAggregate, access_id, 1, event)};
+}
+
 }  // namespace zizhu::registry

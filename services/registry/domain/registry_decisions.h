@@ -46,6 +46,14 @@ absl::StatusOr<Events> DecideAssignResponsiblePeople(RegistryState& state, Perso
 absl::StatusOr<Events> DecideRevealPersonalData(RegistryState& state, const std::string& student_id,
                                                 const std::string& reason, const std::string& access_id);
 
+// Records that an operator found a student by its full national ID: the
+// lookup confirms whose ID it is, so it is audited like a reveal (fields
+// {"national_id"}, a fixed reason).
+absl::StatusOr<Events> DecideRecordNationalIdLookup(RegistryState& state, const std::string& student_id,
+                                                    const std::string& access_id);
+// The reason an auditor reads on such a lookup.
+inline constexpr char kNationalIdLookupReason[] = "按完整身份证号查找 (lookup by full national ID)";
+
 // Whether `from` -> `to` is an allowed enrolment status change.
 bool IsAllowedStatusChange(v1::EnrolmentStatus from, v1::EnrolmentStatus to);
 // Highest grade of a stage (e.g. primary 6), 0 for UNSPECIFIED.

@@ -18,11 +18,15 @@ TEST(NationalIdTest, KnownValidIdPasses) {
   EXPECT_EQ(info->region_code, "110105");
 }
 
-TEST(NationalIdTest, WrongCheckDigitNamesFieldValueAndExpectation) {
+// Probe finding 11: the reasons printed the whole invalid ID — often a real
+// one with a typo — while the column beside it was masked.
+TEST(NationalIdTest, WrongCheckDigitNamesTheFieldAndTheValueMasked) {
   auto info = ValidateNationalId("110105194912310021");
   ASSERT_EQ(info.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(info.status().message()),
-            "national_id '110105194912310021' is not a valid national ID: check digit is 1, expected X");
+            "national_id '1101************21' is not a valid national ID: its check digit does not match the other 17 "
+            "characters (a typo?)");
+  EXPECT_EQ(info.status().message().find("194912"), std::string::npos);
 }
 
 TEST(NationalIdTest, RejectsBadLengthCharactersProvinceAndDate) {

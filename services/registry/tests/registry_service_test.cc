@@ -6,13 +6,16 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/es/memory_event_log.h"
+#include "services/registry/app/registry_app.h"
 #include "services/registry/domain/national_id.h"
+#include "services/registry/domain/registry_decisions.h"
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
@@ -111,7 +114,7 @@ TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {
   const v1::Student& s = registered.student();
   EXPECT_EQ(s.version(), 1);
   EXPECT_EQ(s.name(), "张*明");
-  EXPECT_EQ(s.national_id().masked(), "2101**********" + ValidId("21010220150301001").substr(14));
+  EXPECT_EQ(s.national_id().masked(), "2101************" + ValidId("21010220150301001").substr(16));
   EXPECT_TRUE(s.national_id().clear().empty());
   EXPECT_EQ(s.bank_card().masked(), "6217***********4567");
   EXPECT_EQ(s.phone().masked(), "138****5678");
@@ -276,6 +279,80 @@ TEST_F(RegistryServiceTest, FindsByNationalIdThroughTheKeyedHash) {
   find.set_national_id(ValidId("21010220150301008"));
   grpc::ClientContext ctx2;
   EXPECT_EQ(stub_->FindStudentByNationalId(&ctx2, find, &found).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// Probe finding 4: a reviewer saw 2101**********1424 and the exact birth
+// date; the check digit left 9 candidates, one in a real county, and
+// FindStudentByNationalId confirmed it without audit. The recovery
+// computation, done as an attacker would with everything a reader sees —
+// the mask, the birth date as shown, the gender and the county of the
+// school (any operator knows it) — must leave hundreds of candidates; every
+// lookup that confirms one is audited, and lookups are limited per caller.
+TEST_F(RegistryServiceTest, WhatAReaderSeesLeavesHundredsOfCandidatesAndLookupsAreAuditedAndLimited) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse registered;
+  ASSERT_TRUE(Register(Student(1, "stu-1"), &registered).ok());
+  v1::GetStudentRequest get;
+  get.set_student_id(registered.student().student_id());
+  v1::GetStudentResponse seen;
+  grpc::ClientContext get_ctx;
+  ASSERT_TRUE(stub_->GetStudent(&get_ctx, get, &seen).ok());
+  const v1::Student& s = seen.student();
+  EXPECT_EQ(s.birth_date().day(), 0) << "the day of birth beside a mask";
+  const std::string mask = s.national_id().masked();
+  ASSERT_EQ(mask.size(), 18u);
+  int candidates = 0;
+  bool real_among_them = false;
+  const std::string real = ValidId("21010220150301001");
+  for (int day = 1; day <= 31; ++day) {
+    if (!IsValidDate(s.birth_date().year(), s.birth_date().month(), day)) continue;
+    for (int seq = 0; seq < 100; ++seq) {
+      // Region (city as shown, county of the school), birth date, sequence
+      // with its shown last digit, the shown check character.
+      const std::string id = absl::StrCat(
+          mask.substr(0, 4), "02", s.birth_date().year(), absl::Dec(s.birth_date().month(), absl::kZeroPad2),
+          absl::Dec(day, absl::kZeroPad2), absl::Dec(seq, absl::kZeroPad2), mask.substr(16, 2));
+      const bool odd = (id[16] - '0') % 2 == 1;
+      if ((s.gender() == v1::GENDER_MALE) != odd) continue;
+      if (!ValidateNationalId(id).ok()) continue;
+      ++candidates;
+      real_among_them |= id == real;
+    }
+  }
+  EXPECT_TRUE(real_among_them);  // the computation is the attacker's, and it is right
+  EXPECT_GE(candidates, 100) << "a reader's view narrows the national ID to " << candidates << " candidates";
+  std::cout << "national ID candidates from a reader's view: " << candidates << std::endl;
+
+  // A lookup that confirms one is an audited read.
+  const size_t before = log_.size();
+  v1::FindStudentByNationalIdRequest find;
+  find.set_national_id(real);
+  v1::FindStudentByNationalIdResponse found;
+  grpc::ClientContext find_ctx;
+  ASSERT_TRUE(stub_->FindStudentByNationalId(&find_ctx, find, &found).ok());
+  ASSERT_EQ(log_.size(), before + 1);
+  v1::ListPersonalDataRevealsRequest audit;
+  audit.set_student_id(registered.student().student_id());
+  v1::ListPersonalDataRevealsResponse reveals;
+  grpc::ClientContext audit_ctx;
+  auto auditor = v1::RegistryService::NewStub(
+      server_->harness().ChannelAs(auth::Caller{"shen.audit", auth::Role::kAuditor, "2101", "t-audit"}));
+  grpc::Status listed = auditor->ListPersonalDataReveals(&audit_ctx, audit, &reveals);
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
+  ASSERT_EQ(reveals.reveals_size(), 1);
+  EXPECT_EQ(reveals.reveals(0).reason(), kNationalIdLookupReason);
+  // And limited: the candidates cannot be tried one by one.
+  int admitted = 1;
+  grpc::Status last;
+  for (int i = 0; i < 40 && last.ok(); ++i) {
+    find.set_national_id(ValidId(absl::StrCat("2101022015030", 2000 + i)));
+    grpc::ClientContext ctx;
+    last = stub_->FindStudentByNationalId(&ctx, find, &found);
+    if (last.error_code() == grpc::StatusCode::NOT_FOUND) last = grpc::Status::OK;
+    if (last.ok()) ++admitted;
+  }
+  EXPECT_EQ(last.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << last.error_message();
+  EXPECT_EQ(admitted, RegistryApp::kNationalIdLookupsPerMinute);
 }
 
 TEST_F(RegistryServiceTest, RebuildGivesTheSameChecksumAndRestartKeepsState) {

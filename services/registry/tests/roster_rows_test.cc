@@ -94,7 +94,7 @@ TEST(RosterRowsTest, RejectionReasonsNeverCarryTheIdOrPhoneInClear) {
       Row(7, {{"national_id", "210102201603010010"}, {"name", "李四"}, {"household_number", "H1"}}), protector);
   EXPECT_EQ(bad.rejected.kind(), v1::REJECTION_KIND_INVALID_ID);
   EXPECT_EQ(bad.rejected.reason().find("210102201603010010"), std::string::npos) << bad.rejected.reason();
-  EXPECT_NE(bad.rejected.reason().find("2101**********0010"), std::string::npos) << bad.rejected.reason();
+  EXPECT_NE(bad.rejected.reason().find("2101************10"), std::string::npos) << bad.rejected.reason();
   auto phone = ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE,
                                  Row(8, {{"national_id", ValidId("21010220160301001")},
                                          {"name", "李四"},
