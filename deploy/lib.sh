@@ -79,7 +79,7 @@ wait_until_answers() {
 start_identity() {
   start_service identity "$1" "$2" "$3" "$4" "$5" "$6" \
     --token-signing-key "$ZIZHU_SECRETS/token.key" --create-token-key-if-missing \
-    --key-file "$ZIZHU_SECRETS/identity-seal.key" --create-key-if-missing \
+    --key-file "$ZIZHU_SECRETS/identity-seal.key" --create-key-if-missing --trusted-proxies ipv4:127.0.0.1 \
     --bootstrap-admin admin --bootstrap-city 2101 --bootstrap-password-file "$ZIZHU_SECRETS/admin-password"
 }
 

@@ -47,7 +47,8 @@ done
 
 # This month's reports (the console lists each operator's own).
 month="$(TZ=Asia/Shanghai date +%Y-%m)"
-report=("$build/tools/zizhu" report monthly --period "$month" --kafka 127.0.0.1:19092 --token-public-key "$keys/token.pub"
+report=("$build/tools/zizhu" --ca "$keys/tls/ca.pem" --identity 127.0.0.1:17000 report monthly --period "$month"
+        --kafka 127.0.0.1:19092 --token-public-key "$keys/token.pub"
         --kafka-config "$keys/kafka/zizhu-report.properties"
         --out "$ZIZHU_RUN_DIR/reports")
 if ! (cd "$root" && "${report[@]}" --scope city && "${report[@]}" --scope county --county 210102 &&

@@ -29,8 +29,19 @@ int main(int argc, char** argv) {
             ->envname("ZIZHU_IDENTITY_TOKEN_TTL_MINUTES")
             ->capture_default_str()
             ->check(CLI::Range(1, 24 * 60));
+        cli.add_option("--trusted-proxies", options.policy.trusted_proxies,
+                       "peers whose forwarded client address (x-zizhu-client-address) is believed for the "
+                       "per-source limit of failed logins, as gRPC names them (ipv4:127.0.0.1): the gateway")
+            ->envname("ZIZHU_IDENTITY_TRUSTED_PROXIES")
+            ->delimiter(',');
+        cli.add_option("--max-failed-logins-per-source", options.policy.max_failed_logins_per_source,
+                       "failed logins a minute from one source (any accounts) before it must wait")
+            ->envname("ZIZHU_IDENTITY_MAX_FAILED_LOGINS_PER_SOURCE")
+            ->capture_default_str()
+            ->check(CLI::Range(1, 10000));
         cli.add_option("--max-failed-logins", options.policy.max_failed_logins,
-                       "failed logins in a row that lock an account")
+                       "failed logins in a row after which an account is blocked for a while (1 min, doubling "
+                       "to 15 min; never locked)")
             ->envname("ZIZHU_IDENTITY_MAX_FAILED_LOGINS")
             ->capture_default_str()
             ->check(CLI::Range(1, 100));

@@ -128,7 +128,9 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
 
   // Caught up: lag 0 after the registry stopped writing.
   common::v1::ListSubscriptionsResponse subscriptions;
-  for (int i = 0; i < 600; ++i) {
+  // Up to four minutes: one Kafka transaction per reaction (a follow that
+  // keeps rows reacts event by event), ~40 ms each over TLS on two cores.
+  for (int i = 0; i < 2400; ++i) {
     subscriptions.Clear();
     grpc::ClientContext ctx;
     ASSERT_TRUE(follower.admin().ListSubscriptions(&ctx, {}, &subscriptions).ok());

@@ -157,6 +157,11 @@ class ReportCommands final : public CommandGroup {
           options.topic = topic;
           options.read_only = !write;
           if (write) options.transactional_id = "zizhu-report-signoff";
+          // Its own topic (sign-offs, locks) may not exist before the first
+          // sign-off; the report jobs own it, so they make it when reading too.
+          if (!write && topic == report::kSignOffTopic) {
+            RETURN_IF_ERROR(kafka::EnsureTopic(options, options.request_timeout_ms));
+          }
           absl::StatusOr<std::unique_ptr<kafka::KafkaEventLog>> log = kafka::KafkaEventLog::Open(options);
           if (!log.ok()) return log.status();
           return std::shared_ptr<es::EventLog>(std::move(*log));

@@ -202,7 +202,7 @@ void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
     Result& result = results[i];
     // Idempotency: a request id seen before (in the store or earlier in this
     // batch) answers with its first outcome.
-    absl::StatusOr<std::optional<std::string>> seen = rows.Get(RequestOutcomeKey(cmd.meta.request_id));
+    absl::StatusOr<std::optional<std::string>> seen = rows.Get(RequestOutcomeKey(cmd.meta.actor, cmd.meta.request_id));
     if (!seen.ok()) {
       result.outcome = seen.status();
       continue;

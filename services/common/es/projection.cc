@@ -5,7 +5,9 @@
 
 namespace zizhu::es {
 
-std::string RequestOutcomeKey(const std::string& request_id) { return absl::StrCat("~request/", request_id); }
+std::string RequestOutcomeKey(const std::string& actor, const std::string& request_id) {
+  return absl::StrCat("~request/", actor, "/", request_id);
+}
 
 absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvelope& event,
                             storage::ProjectionBatch& batch) {
@@ -13,7 +15,7 @@ absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvel
   if (!event.request_id().empty()) {
     // The outcome of a command names the aggregate of its first event and
     // that aggregate's version after the command's last event on it.
-    const std::string key = RequestOutcomeKey(event.request_id());
+    const std::string key = RequestOutcomeKey(event.actor(), event.request_id());
     common::v1::CommandOutcome outcome;
     if (event.index_in_command() == 0) {
       outcome.set_request_id(event.request_id());

@@ -41,7 +41,9 @@ class DispatchingProjection : public Projection {
 absl::Status ApplyEventRows(Projection& projection, const common::v1::EventEnvelope& event,
                             storage::ProjectionBatch& batch);
 
-// Key under which the outcome of a request id is kept.
-std::string RequestOutcomeKey(const std::string& request_id);
+// Key under which the outcome of a request id is kept: request ids are a
+// space of each caller (actor) of its own, so reusing another caller's id
+// neither replays its answer nor tells that it exists (probe finding 11).
+std::string RequestOutcomeKey(const std::string& actor, const std::string& request_id);
 
 }  // namespace zizhu::es

@@ -93,6 +93,24 @@ TEST_F(CommandProcessorTest, AnswersAfterAppendAndProjects) {
   EXPECT_EQ(envelope.event_id().size(), 32u);
 }
 
+// Probe finding 11: request ids were one space for every caller, so reusing
+// another's told that it existed ("already used for a different command").
+// Each caller has its own: the same id from another actor is a new command.
+TEST_F(CommandProcessorTest, RequestIdsAreASpaceOfEachCaller) {
+  std::promise<absl::StatusOr<common::v1::CommandOutcome>> theirs;
+  processor_->Submit(CommandMeta{"shared-id", "county_officer:qian", "city:1", "", "", "fingerprint-a"}, Increment("a"),
+                     [&](const absl::StatusOr<common::v1::CommandOutcome>& r) { theirs.set_value(r); });
+  ASSERT_TRUE(theirs.get_future().get().ok());
+  std::promise<absl::StatusOr<common::v1::CommandOutcome>> mine;
+  processor_->Submit(CommandMeta{"shared-id", "school_operator:zhao", "city:1", "", "", "fingerprint-b"},
+                     Increment("b"), [&](const absl::StatusOr<common::v1::CommandOutcome>& r) { mine.set_value(r); });
+  absl::StatusOr<common::v1::CommandOutcome> outcome = mine.get_future().get();
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_FALSE(outcome->replayed());
+  EXPECT_EQ(outcome->aggregate_id(), "b");
+  EXPECT_EQ(log_.size(), 2u);
+}
+
 TEST_F(CommandProcessorTest, SameRequestIdWritesOnceAndReturnsFirstOutcome) {
   auto first = Run("same", Increment("a"));
   auto second = Run("same", Increment("a"));
@@ -175,6 +193,7 @@ TEST_F(CommandProcessorTest, RestartCatchesUpEventsTheProjectionMissed) {
   common::v1::EventEnvelope envelope;
   envelope.set_aggregate_id("a");
   envelope.set_aggregate_version(2);
+  envelope.set_actor("tester");  // as every envelope the processor writes
   envelope.set_request_id("r2");
   envelope.set_events_in_command(1);
   envelope.mutable_payload()->PackFrom(*payload);

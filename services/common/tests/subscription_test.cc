@@ -216,7 +216,7 @@ TEST_F(SubscriptionTest, UpstreamRequestIdsNeverEnterIdempotencyRows) {
   Publish("a", "plain", "upstream-request-1");
   ASSERT_TRUE(harness_->host().WaitCaughtUp(absl::Seconds(10)));
   EXPECT_EQ(Row("up/a"), "1");
-  EXPECT_EQ(Row(RequestOutcomeKey("upstream-request-1")), "<absent>");
+  EXPECT_EQ(Row(RequestOutcomeKey("", "upstream-request-1")), "<absent>");  // the envelope has no actor
 }
 
 TEST_F(SubscriptionTest, UnknownUpstreamTypesAreSkippedAndCounted) {

@@ -43,6 +43,10 @@ class DisbursementGrpcService final : public v1::DisbursementService::CallbackSe
   Reactor* ListAccounts(Ctx* c, const v1::ListAccountsRequest* q, v1::ListAccountsResponse* r) override {
     return Call(c, q, r, &DisbursementApp::ListAccounts);
   }
+  Reactor* ListPersonalDataExports(Ctx* c, const v1::ListPersonalDataExportsRequest* q,
+                                   v1::ListPersonalDataExportsResponse* r) override {
+    return Call(c, q, r, &DisbursementApp::ListPersonalDataExports);
+  }
   Reactor* ListPayments(Ctx* c, const v1::ListPaymentsRequest* q, v1::ListPaymentsResponse* r) override {
     return Call(c, q, r, &DisbursementApp::ListPayments);
   }

@@ -256,6 +256,32 @@ absl::StatusOr<v1::ListAccountsResponse> DisbursementApp::ListAccounts(const aut
   return response;
 }
 
+absl::StatusOr<v1::ListPersonalDataExportsResponse> DisbursementApp::ListPersonalDataExports(
+    const auth::Caller& caller, const v1::ListPersonalDataExportsRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadAudit));
+  if (!request.county_code().empty() && !auth::CoversCounty(caller, request.county_code())) {
+    return auth::OutOfScope("county", request.county_code());
+  }
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
+  v1::ListPersonalDataExportsResponse response;
+  ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
+                   storage::ScanPage(*store_, keys::kExportAuditPrefix, request.page_token(), page_size,
+                                     [&](const std::string&, const std::string& value) -> absl::StatusOr<bool> {
+                                       v1::PersonalDataExport row;
+                                       if (!row.ParseFromString(value)) {
+                                         return absl::DataLossError("an export audit row does not parse");
+                                       }
+                                       const std::string& county = row.account().county_code();
+                                       if (!auth::CoversCounty(caller, county)) return false;
+                                       if (!request.county_code().empty() && county != request.county_code()) {
+                                         return false;
+                                       }
+                                       *response.add_exports() = std::move(row);
+                                       return true;
+                                     }));
+  return response;
+}
+
 absl::StatusOr<v1::ListPaymentsResponse> DisbursementApp::ListPayments(const auth::Caller& caller,
                                                                        const v1::ListPaymentsRequest& request) const {
   ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::Action::kRead, request.account()));

@@ -47,6 +47,9 @@ class DisbursementApp {
                                                         const v1::ListPaymentsRequest& request) const;
   absl::StatusOr<v1::ReconcileResponse> Reconcile(const auth::Caller& caller,
                                                   const v1::ReconcileRequest& request) const;
+  // Auditors: the bank files exported in the caller's scope, oldest first.
+  absl::StatusOr<v1::ListPersonalDataExportsResponse> ListPersonalDataExports(
+      const auth::Caller& caller, const v1::ListPersonalDataExportsRequest& request) const;
 
  private:
   // Role and scope checks for an account command; the account's id.

@@ -21,5 +21,7 @@ inline std::string PaymentStatePrefix(const std::string& account, int state) {
 inline std::string BatchPrefix(const std::string& account) { return absl::StrCat("bat/", account, "/"); }
 inline std::string Batch(const std::string& account, const std::string& batch) { return BatchPrefix(account) + batch; }
 inline std::string Payee(const std::string& student) { return absl::StrCat("up/payee/", student); }
+// The audit of exports in clear, by time: "audit/export/<20-digit unix nanos>/<event id>".
+inline constexpr char kExportAuditPrefix[] = "audit/export/";
 
 }  // namespace zizhu::disbursement::keys

@@ -1,9 +1,11 @@
 #include "services/disbursement/app/disbursement_projection.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/storage/rows.h"
 #include "services/disbursement/app/disbursement_keys.h"
+#include "zizhu/disbursement/v1/disbursement_service.pb.h"
 #include "zizhu/disbursement/v1/records.pb.h"
 #include "zizhu/registry/v1/events.pb.h"
 
@@ -13,9 +15,12 @@ namespace {
 using Envelope = common::v1::EventEnvelope;
 using Batch = storage::ProjectionBatch;
 
+// `also`: rows of other views the event feeds besides the account's.
 template <typename Event>
-void OnAccountEvent(es::EventDispatcher<Batch&>& on) {
-  on.On<Event>([](const Event& event, const Envelope& envelope, Batch& batch) -> absl::Status {
+void OnAccountEvent(es::EventDispatcher<Batch&>& on,
+                    absl::Status (*also)(const Event&, const Envelope&, Batch&) = nullptr) {
+  on.On<Event>([also](const Event& event, const Envelope& envelope, Batch& batch) -> absl::Status {
+    if (also != nullptr) RETURN_IF_ERROR(also(event, envelope, batch));
     const std::string account = AccountId(event.account());
     if (envelope.aggregate_version() == 1) {  // the account's first event: its key and index
       batch.Put(keys::AccountKey(account), SerializeDeterministic(event.account()));
@@ -28,6 +33,26 @@ void OnAccountEvent(es::EventDispatcher<Batch&>& on) {
   });
 }
 
+// A bank file left with names and card numbers in clear: its row in the
+// auditors' list (the time and who from the envelope, as every event has).
+absl::Status IndexExport(const v1::BankFileExported& event, const Envelope& envelope, Batch& batch) {
+  v1::PersonalDataExport row;
+  row.set_access_id(envelope.event_id());
+  row.set_actor(envelope.actor());
+  row.set_actor_org_scope(envelope.org_scope());
+  *row.mutable_account() = event.account();
+  row.set_batch_id(event.batch_id());
+  row.set_lines(event.lines());
+  row.set_total_fen(event.total_fen());
+  row.set_content_sha256(event.content_sha256());
+  *row.mutable_exported_at() = envelope.occurred_at();
+  row.set_kind("bank_file");
+  const int64_t nanos = envelope.occurred_at().seconds() * 1000000000 + envelope.occurred_at().nanos();
+  batch.Put(absl::StrCat(keys::kExportAuditPrefix, absl::Dec(nanos, absl::kZeroPad20), "/", envelope.event_id()),
+            SerializeDeterministic(row));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 AccountsProjection::AccountsProjection() {
@@ -38,7 +63,7 @@ AccountsProjection::AccountsProjection() {
   OnAccountEvent<v1::BatchBuilt>(on_);
   OnAccountEvent<v1::BankReturnRecorded>(on_);
   OnAccountEvent<v1::PaymentsRetried>(on_);
-  OnAccountEvent<v1::BankFileExported>(on_);
+  OnAccountEvent<v1::BankFileExported>(on_, IndexExport);
   OnAccountEvent<v1::PaymentReversed>(on_);
   OnAccountEvent<v1::OverpaymentRecovered>(on_);
 }

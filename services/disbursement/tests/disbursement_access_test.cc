@@ -137,6 +137,12 @@ class DisbursementAccessTest : public ::testing::Test {
       q.set_county_code("210102");
       r[s + "Reconcile#county"] = q.SerializeAsString();
     }
+    {
+      v1::ListPersonalDataExportsRequest q;
+      r[s + "ListPersonalDataExports"] = q.SerializeAsString();
+      q.set_county_code("210102");
+      r[s + "ListPersonalDataExports#county"] = q.SerializeAsString();
+    }
     testing_kit::AddProjectionAdminRows(r);
     return r;
   }
@@ -159,6 +165,7 @@ TEST_F(DisbursementAccessTest, EveryRoleFromAnotherScopeGetsNothingOfTheCounty) 
   const std::set<std::string> may_succeed = {
       "/zizhu.disbursement.v1.DisbursementService/ListAccounts",  // own scope: empty
       "/zizhu.disbursement.v1.DisbursementService/Reconcile",
+      "/zizhu.disbursement.v1.DisbursementService/ListPersonalDataExports",  // an auditor's own scope: empty
   };
   const std::vector<Caller> callers = {
       {"op-b", Role::kSchoolOperator, "210103000002", "t1"}, {"rev-b", Role::kReviewer, "210103000002", "t2"},

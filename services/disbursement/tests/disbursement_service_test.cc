@@ -209,6 +209,28 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   auto reviewer = As({"rev", auth::Role::kReviewer, kSchool, "t-rev"});
   EXPECT_EQ(Invoke(reviewer.get(), &Stub::ExportBankFile, export_request, &file).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  // Probe finding 10: the export was an event no auditor could list. The
+  // county's auditor and the city's see it; another county's does not.
+  for (const auth::Caller& auditor : {auth::Caller{"aud-county", auth::Role::kAuditor, "210102", "t-a1"},
+                                      auth::Caller{"aud-city", auth::Role::kAuditor, "2101", "t-a2"}}) {
+    v1::ListPersonalDataExportsResponse audit;
+    grpc::Status listed =
+        Invoke(As(auditor).get(), &Stub::ListPersonalDataExports, v1::ListPersonalDataExportsRequest(), &audit);
+    ASSERT_TRUE(listed.ok()) << listed.error_message();
+    ASSERT_EQ(audit.exports_size(), 1) << auditor.scope;
+    EXPECT_EQ(audit.exports(0).actor(), "county_officer:county-1");
+    EXPECT_EQ(audit.exports(0).batch_id(), "2026S-210102-C-1");
+    EXPECT_EQ(audit.exports(0).lines(), 4);
+    EXPECT_EQ(audit.exports(0).kind(), "bank_file");
+  }
+  v1::ListPersonalDataExportsResponse elsewhere;
+  ASSERT_TRUE(Invoke(As({"aud-other", auth::Role::kAuditor, "210103", "t-a3"}).get(), &Stub::ListPersonalDataExports,
+                     v1::ListPersonalDataExportsRequest(), &elsewhere)
+                  .ok());
+  EXPECT_EQ(elsewhere.exports_size(), 0);
+  EXPECT_EQ(Invoke(county.get(), &Stub::ListPersonalDataExports, v1::ListPersonalDataExportsRequest(), &elsewhere)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // the audit is the auditors'
 
   // The bank pays three and returns one: closed account.
   v1::RecordBankReturnRequest bank_return;

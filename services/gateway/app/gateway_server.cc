@@ -168,7 +168,7 @@ void GatewayServer::Routes() {
         !admitted.ok()) {
       return SendJson(res, 429, ErrorJson("RESOURCE_EXHAUSTED", std::string(admitted.message())));
     }
-    const Reply reply = bridge_->CallHidden("identity", "Login", req.body, "");
+    const Reply reply = bridge_->CallHidden("identity", "Login", req.body, "", req.remote_addr);
     if (reply.http_status != 200) {
       if (reply.http_status == 401) login_failures_.Record(req.remote_addr, clock_->Now());
       return SendJson(res, reply.http_status, reply.json);

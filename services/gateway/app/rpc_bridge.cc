@@ -53,16 +53,16 @@ std::vector<std::pair<std::string, const MethodDescriptor*>> RpcBridge::Methods(
 
 Reply RpcBridge::Call(const std::string& service, const std::string& method, const std::string& body,
                       const std::string& token) const {
-  return Invoke(service, method, body, token, false);
+  return Invoke(service, method, body, token, "", false);
 }
 
 Reply RpcBridge::CallHidden(const std::string& service, const std::string& method, const std::string& body,
-                            const std::string& token) const {
-  return Invoke(service, method, body, token, true);
+                            const std::string& token, const std::string& client_address) const {
+  return Invoke(service, method, body, token, client_address, true);
 }
 
 Reply RpcBridge::Invoke(const std::string& service, const std::string& method, const std::string& body,
-                        const std::string& token, bool hidden_too) const {
+                        const std::string& token, const std::string& client_address, bool hidden_too) const {
   auto upstream = upstreams_.find(service);
   const MethodDescriptor* m = upstream == upstreams_.end() ? nullptr : FindMethod(upstream->second, method, hidden_too);
   if (m == nullptr) {
@@ -85,6 +85,7 @@ Reply RpcBridge::Invoke(const std::string& service, const std::string& method, c
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
   if (!token.empty()) ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  if (!client_address.empty()) ctx.AddMetadata("x-zizhu-client-address", client_address);
   grpc::GenericStub stub(upstream->second.channel);
   std::promise<grpc::Status> done;
   stub.UnaryCall(&ctx, absl::StrCat("/", m->service()->full_name(), "/", m->name()), grpc::StubOptions(),

@@ -55,8 +55,10 @@ class RpcBridge {
              const std::string& token) const;
   // As Call, also for a hidden method: the gateway's own calls (the login of
   // /api/v1/session).
+  // `client_address`: the browser's, sent as x-zizhu-client-address (the
+  // identity service limits failed logins per client when it trusts the gateway).
   Reply CallHidden(const std::string& service, const std::string& method, const std::string& body,
-                   const std::string& token) const;
+                   const std::string& token, const std::string& client_address = "") const;
 
   // The channel of the upstream `name` (nullptr if there is none).
   std::shared_ptr<grpc::Channel> ChannelOf(const std::string& name) const;
@@ -66,7 +68,7 @@ class RpcBridge {
 
  private:
   Reply Invoke(const std::string& service, const std::string& method, const std::string& body, const std::string& token,
-               bool hidden_too) const;
+               const std::string& client_address, bool hidden_too) const;
   std::map<std::string, Upstream> upstreams_;
   absl::Duration deadline_;
 };

@@ -2,6 +2,7 @@
 // services/common/grpc/unary.h). Login is the one RPC without a token.
 #pragma once
 
+#include "absl/strings/str_cat.h"
 #include "services/common/grpc/unary.h"
 #include "services/identity/app/identity_app.h"
 #include "zizhu/identity/v1/identity_service.grpc.pb.h"
@@ -20,9 +21,16 @@ class IdentityGrpcService final : public v1::IdentityService::CallbackService, p
       reactor->Finish(ToGrpcStatus(checked));
       return reactor;
     }
-    // The source: the peer's address without its port.
+    // The source: the peer's address without its port — or, from a trusted
+    // proxy (the gateway), the client address it forwards.
     std::string source = c->peer();
     if (size_t colon = source.rfind(':'); colon != std::string::npos) source.resize(colon);
+    if (app_->TrustsProxy(source)) {
+      auto forwarded = c->client_metadata().find("x-zizhu-client-address");
+      if (forwarded != c->client_metadata().end()) {
+        source = absl::StrCat("via ", source, ": ", std::string(forwarded->second.data(), forwarded->second.size()));
+      }
+    }
     app_->Login(*q, source, grpc_kit::FinishInto(reactor, r));
     return reactor;
   }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <future>
 #include <iostream>
 
@@ -48,6 +49,11 @@ IdentityApp::IdentityApp(es::Commands* commands, storage::ProjectionStore* store
       failures_by_source_(policy.max_failed_logins_per_source, absl::Minutes(1)) {
   if (sodium_init() < 0) std::abort();
   dummy_hash_ = Argon2id(NewPrefixedId("dummy")).value_or("");
+}
+
+bool IdentityApp::TrustsProxy(const std::string& peer) const {
+  return std::find(policy_.trusted_proxies.begin(), policy_.trusted_proxies.end(), peer) !=
+         policy_.trusted_proxies.end();
 }
 
 bool IdentityApp::PasswordMatches(const v1::AccountRecord& record, const std::string& password) const {

@@ -34,6 +34,9 @@ class IdentityApp {
   // `source`: where the attempt comes from (the peer's address); failed
   // logins are limited per source as well as per account.
   void Login(const v1::LoginRequest& request, const std::string& source, Callback<v1::LoginResponse> done);
+  // Whether `peer` ("ipv4:127.0.0.1") is a proxy whose forwarded client
+  // address is believed (LoginPolicy::trusted_proxies).
+  bool TrustsProxy(const std::string& peer) const;
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI(const auth::Caller& caller, const v1::WhoAmIRequest& request) const;
   void CreateAccount(const auth::Caller& caller, const v1::CreateAccountRequest& request,
                      Callback<v1::CreateAccountResponse> done);

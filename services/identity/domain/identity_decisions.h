@@ -39,6 +39,10 @@ struct LoginPolicy {
   // Failed logins from one source address (any accounts) per minute before
   // that source is refused for the rest of the minute.
   int max_failed_logins_per_source = 30;
+  // Peers (as gRPC names them: "ipv4:127.0.0.1", "ipv6:[::1]") whose
+  // x-zizhu-client-address is believed: the gateway. Logins through any
+  // other peer count against the peer itself.
+  std::vector<std::string> trusted_proxies;
   absl::Duration token_ttl = absl::Hours(1);
   int min_password_chars = 12;
 };

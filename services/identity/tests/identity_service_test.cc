@@ -248,6 +248,19 @@ TEST_F(IdentityServiceTest, WrongPasswordsBlockForAWhileRevokeNothingAndSayNothi
   EXPECT_TRUE(account.account().has_login_blocked_until());
 }
 
+// Guessing across many accounts from one place: the source waits (no
+// account is locked by it); another source is not affected.
+TEST_F(IdentityServiceTest, FailedLoginsFromOneSourceAreLimitedAcrossAccounts) {
+  v1::LoginResponse login;
+  for (int i = 0; i < LoginPolicy().max_failed_logins_per_source; ++i) {
+    EXPECT_EQ(Login(absl::StrCat("guess", i), "not the password", &login).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  grpc::Status waited = Login("admin", kAdminPassword, &login);
+  EXPECT_EQ(waited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << waited.error_message();
+  EXPECT_NE(waited.error_message().find("from this address"), std::string::npos) << waited.error_message();
+}
+
 TEST_F(IdentityServiceTest, OnlyAnAdministratorManagesAccountsInsideItsCity) {
   v1::LoginResponse admin;
   ASSERT_TRUE(Login("admin", kAdminPassword, &admin).ok());

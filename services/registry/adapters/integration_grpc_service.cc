@@ -14,12 +14,12 @@ std::string Metadata(grpc::CallbackServerContext* ctx, const char* name) {
 
 }  // namespace
 
-absl::StatusOr<std::pair<std::string, v1::RosterSource>> IntegrationGrpcService::Caller(
+absl::StatusOr<std::pair<std::string, AgencyDirectory::Grant>> IntegrationGrpcService::Caller(
     grpc::CallbackServerContext* ctx) const {
   std::string agency = Metadata(ctx, "x-zizhu-agency");
-  absl::StatusOr<v1::RosterSource> source = agencies_->Authenticate(agency, Metadata(ctx, "x-zizhu-agency-key"));
-  if (!source.ok()) return source.status();
-  return std::make_pair(agency, *source);
+  absl::StatusOr<AgencyDirectory::Grant> grant = agencies_->Authenticate(agency, Metadata(ctx, "x-zizhu-agency-key"));
+  if (!grant.ok()) return grant.status();
+  return std::make_pair(agency, *grant);
 }
 
 grpc::ServerUnaryReactor* IntegrationGrpcService::PushRosterChanges(
@@ -35,7 +35,7 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PushRosterChanges(
     reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }
-  app_->PushRosterChanges(caller->first, caller->second, req->request_id(),
+  app_->PushRosterChanges(caller->first, caller->second.source, req->request_id(),
                           {req->changes().begin(), req->changes().end()},
                           [reactor, resp](absl::StatusOr<RosterApp::PushResult> result) {
                             if (result.ok()) {
@@ -62,7 +62,7 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PullMatchResults(grpc::Callbac
   list.set_county(req->county());
   list.set_page_size(req->page_size());
   list.set_page_token(req->page_token());
-  absl::StatusOr<v1::ListMatchResultsResponse> results = app_->ListMatchResultsOf(list, caller->second);
+  absl::StatusOr<v1::ListMatchResultsResponse> results = app_->ListMatchResultsOfAgency(list, caller->second);
   if (results.ok()) {
     *resp->mutable_results() = std::move(*results->mutable_results());
     resp->set_next_page_token(results->next_page_token());

@@ -20,7 +20,7 @@ class IntegrationGrpcService final : public integration::v1::AgencyIntegrationSe
 
  private:
   // The caller's agency id and roster source.
-  absl::StatusOr<std::pair<std::string, v1::RosterSource>> Caller(grpc::CallbackServerContext* ctx) const;
+  absl::StatusOr<std::pair<std::string, AgencyDirectory::Grant>> Caller(grpc::CallbackServerContext* ctx) const;
   RosterApp* app_;
   const AgencyDirectory* agencies_;
 };

@@ -33,8 +33,15 @@ absl::StatusOr<AgencyDirectory> AgencyDirectory::Parse(const std::string& text) 
     line = absl::StripAsciiWhitespace(line.substr(0, line.find('#')));
     if (line.empty()) continue;
     std::vector<std::string> parts = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    if (parts.size() != 3) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": expected '<agency> <source> <key sha256>'"));
+    if (parts.size() != 3 && parts.size() != 4) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_no, ": expected '<agency> <source> <key sha256> [<area: city or county code>]'"));
+    }
+    const std::string area = parts.size() == 4 ? parts[3] : "";
+    if (!area.empty() &&
+        ((area.size() != 4 && area.size() != 6) || area.find_first_not_of("0123456789") != std::string::npos)) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": area '", area.substr(0, 20),
+                                                     "' must be a 4-digit city or 6-digit county code"));
     }
     auto source = ParseRosterSource(parts[1]);
     if (!source.ok())
@@ -43,15 +50,15 @@ absl::StatusOr<AgencyDirectory> AgencyDirectory::Parse(const std::string& text) 
     if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": key hash must be 64 hex characters"));
     }
-    if (!directory.agencies_.emplace(parts[0], Agency{*source, hash}).second) {
+    if (!directory.agencies_.emplace(parts[0], Agency{Grant{*source, area}, hash}).second) {
       return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": agency '", parts[0], "' appears twice"));
     }
   }
   return directory;
 }
 
-absl::StatusOr<v1::RosterSource> AgencyDirectory::Authenticate(const std::string& agency,
-                                                               const std::string& key) const {
+absl::StatusOr<AgencyDirectory::Grant> AgencyDirectory::Authenticate(const std::string& agency,
+                                                                     const std::string& key) const {
   auto it = agencies_.find(agency);
   const std::string presented = Sha256Hex(key);
   // Compare in constant time, also for unknown agencies.
@@ -61,7 +68,7 @@ absl::StatusOr<v1::RosterSource> AgencyDirectory::Authenticate(const std::string
     return absl::UnauthenticatedError(absl::StrCat(
         "agency '", agency, "' is unknown or its key is wrong (metadata x-zizhu-agency, x-zizhu-agency-key)"));
   }
-  return it->second.source;
+  return it->second.grant;
 }
 
 }  // namespace zizhu::registry

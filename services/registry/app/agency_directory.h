@@ -2,7 +2,10 @@
 // bound to one roster source, with the SHA-256 of its key.
 //
 // File format, one agency per line ('#' starts a comment):
-//   <agency id> <poverty|civil|status> <sha256 hex of the key>
+//   <agency id> <poverty|civil|status> <sha256 hex of the key> [<area>]
+// <area>: the 4-digit city or 6-digit county the agency serves; it pulls
+// results of that area only. Without it, the whole deployment (a city-level
+// office); give a county's office its county.
 // `zizhu agency-key` prints a new key and the line to add.
 // Immutable after loading; thread-safe.
 #pragma once
@@ -22,13 +25,18 @@ class AgencyDirectory {
   static absl::StatusOr<AgencyDirectory> Load(const std::string& path);
   static absl::StatusOr<AgencyDirectory> Parse(const std::string& text);
 
-  // The agency's roster source when `key` is its key; UNAUTHENTICATED otherwise.
-  absl::StatusOr<v1::RosterSource> Authenticate(const std::string& agency, const std::string& key) const;
+  struct Grant {
+    v1::RosterSource source;
+    std::string area;  // "" = the whole deployment
+  };
+  // The agency's roster source and area when `key` is its key;
+  // UNAUTHENTICATED otherwise.
+  absl::StatusOr<Grant> Authenticate(const std::string& agency, const std::string& key) const;
   size_t size() const { return agencies_.size(); }
 
  private:
   struct Agency {
-    v1::RosterSource source;
+    Grant grant;
     std::string key_sha256;
   };
   std::map<std::string, Agency> agencies_;

@@ -1,5 +1,6 @@
 #include "services/registry/app/roster_app.h"
 
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -11,6 +12,7 @@
 #include "services/registry/app/agency_directory.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/roster_decisions.h"
+#include "services/registry/domain/roster_rows.h"
 
 namespace zizhu::registry {
 namespace {
@@ -283,6 +285,65 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(
     if (!auth::CoversCounty(caller, scoped.county())) return auth::OutOfScope("county", scoped.county());
   }
   return ListMatchResultsOf(scoped, v1::ROSTER_SOURCE_UNSPECIFIED);
+}
+
+namespace {
+
+// What an agency may see of a result about one of its own people.
+void RedactForAgency(v1::MatchResult& result, v1::RosterSource own) {
+  const std::string mine = RosterSourceName(own);
+  std::string own_name;
+  bool name_differs = false;
+  for (v1::AttributeConflict& c : *result.mutable_conflicts()) {
+    const bool first_mine = c.first_source() == mine, second_mine = c.second_source() == mine;
+    if (c.field() == "name") {
+      name_differs = true;
+      if (first_mine) own_name = c.first_value();
+      if (second_mine) own_name = c.second_value();
+    }
+    if (!first_mine) {
+      c.set_first_source("another source");
+      c.clear_first_value();
+    }
+    if (!second_mine) {
+      c.set_second_source("another source");
+      c.clear_second_value();
+    }
+  }
+  // The name the result carries may be another source's when names differ.
+  if (name_differs) result.set_name(own_name.empty() ? MaskName(result.name()) : own_name);
+  result.clear_sources();
+  result.add_sources(own);
+  result.clear_reasons();
+  for (const v1::AttributeConflict& c : result.conflicts()) {
+    result.add_reasons(absl::StrCat(c.field(), ": your value differs from another source's"));
+  }
+  if (result.reasons().empty()) {
+    result.add_reasons(absl::StrCat("category ", v1::MatchCategory_Name(result.category())));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOfAgency(
+    v1::ListMatchResultsRequest request, const AgencyDirectory::Grant& agency) const {
+  if (!agency.area.empty()) {
+    // Its own area only: another county is answered as an empty list.
+    if (!request.county().empty() && request.county().rfind(agency.area, 0) != 0) {
+      return v1::ListMatchResultsResponse();
+    }
+    if (agency.area.size() == 6) request.set_county(agency.area);
+  }
+  ASSIGN_OR_RETURN(v1::ListMatchResultsResponse response, ListMatchResultsOf(request, agency.source));
+  // A city-level area with no county asked: keep the city's counties only.
+  if (agency.area.size() == 4 && request.county().empty()) {
+    auto* results = response.mutable_results();
+    results->erase(std::remove_if(results->begin(), results->end(),
+                                  [&](const v1::MatchResult& r) { return r.county().rfind(agency.area, 0) != 0; }),
+                   results->end());
+  }
+  for (v1::MatchResult& result : *response.mutable_results()) RedactForAgency(result, agency.source);
+  return response;
 }
 
 absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const v1::ListMatchResultsRequest& request,

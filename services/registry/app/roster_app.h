@@ -2,6 +2,7 @@
 // queues. Thread-safety and callbacks as RegistryApp.
 #pragma once
 
+#include "services/registry/app/agency_directory.h"
 #include "services/registry/app/registry_app.h"
 #include "zizhu/registry/v1/roster_service.pb.h"
 
@@ -41,6 +42,11 @@ class RosterApp {
   // (an agency sees what concerns its own roster).
   absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResults(const auth::Caller& caller,
                                                                 const v1::ListMatchResultsRequest& request) const;
+  // An agency's pull (the integration API): only people in its own roster
+  // and its area, and of other sources only *that* they differ — never their
+  // values, names or which sources hold the person (probe finding 9).
+  absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResultsOfAgency(v1::ListMatchResultsRequest request,
+                                                                        const AgencyDirectory::Grant& agency) const;
   absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResultsOf(const v1::ListMatchResultsRequest& request,
                                                                   v1::RosterSource only_source) const;
 

@@ -26,7 +26,9 @@ class IntegrationServiceTest : public testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ + "/agencies") << "# agency source sha256(key)\n"
-                                      << "fpb-210102 poverty " << Sha256Hex("poverty-secret") << "\n"
+                                      << "fpb-210102 poverty " << Sha256Hex("poverty-secret") << " 210102\n"
+                                      << "fpb-210105 poverty " << Sha256Hex("poverty-105") << " 210105\n"
+                                      << "mz-210102 civil " << Sha256Hex("civil-secret") << " 210102\n"
                                       << "xj-210102 status " << Sha256Hex("status-secret") << "\n";
     vault_ = PersonalDataVault::FromHexKey(std::string(64, 'a')).value();
     RegistryOptions options;
@@ -121,10 +123,57 @@ TEST_F(IntegrationServiceTest, AnAgencySeesOnlyPeopleInItsOwnRoster) {
   EXPECT_EQ(status_view.results_size(), 1);
 }
 
+// Probe finding 9: a county's poverty office (key scoped to 210105) pulled
+// another county's not-enrolled children, and civil affairs pushing an ID it
+// knew got the poverty office's name for the child in the conflict.
+TEST_F(IntegrationServiceTest, AnAgencySeesItsOwnAreaAndOfOthersOnlyThatTheyDiffer) {
+  iv1::PushRosterChangesResponse pushed;
+  ASSERT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), PovertyPush(), &pushed).ok());
+  iv1::PullMatchResultsRequest pull;
+  pull.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
+  iv1::PullMatchResultsResponse own_county, other_county, other_county_asked;
+  ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210102", "poverty-secret").get(), pull, &own_county).ok());
+  EXPECT_EQ(own_county.results_size(), 1);
+  ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210105", "poverty-105").get(), pull, &other_county).ok());
+  EXPECT_EQ(other_county.results_size(), 0);
+  pull.set_county("210102");
+  ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210105", "poverty-105").get(), pull, &other_county_asked).ok());
+  EXPECT_EQ(other_county_asked.results_size(), 0);
+
+  // Civil affairs names the same child differently: it learns that its
+  // value differs, not the poverty office's value, nor that the child is in
+  // the poverty office's roster.
+  iv1::PushRosterChangesRequest civil;
+  civil.set_request_id("mz-1");
+  auto* row = civil.add_changes();
+  (*row->mutable_fields())["national_id"] = ValidId("21010220160301001");
+  (*row->mutable_fields())["name"] = "张晓明";
+  (*row->mutable_fields())["assistance_type"] = "低保";
+  ASSERT_TRUE(stub_->PushRosterChanges(As("mz-210102", "civil-secret").get(), civil, &pushed).ok());
+  ASSERT_EQ(pushed.applied(), 1);
+  iv1::PullMatchResultsRequest conflicts;
+  conflicts.set_category(v1::MATCH_CATEGORY_ATTRIBUTE_CONFLICT);
+  iv1::PullMatchResultsResponse civil_view;
+  ASSERT_TRUE(stub_->PullMatchResults(As("mz-210102", "civil-secret").get(), conflicts, &civil_view).ok());
+  ASSERT_EQ(civil_view.results_size(), 1);
+  const v1::MatchResult& r = civil_view.results(0);
+  EXPECT_EQ(r.name(), "张晓明");
+  const std::string everything = r.DebugString();
+  EXPECT_EQ(everything.find("张小明"), std::string::npos) << everything;
+  EXPECT_EQ(everything.find("poverty"), std::string::npos) << everything;
+  ASSERT_EQ(r.sources_size(), 1);
+  EXPECT_EQ(r.sources(0), v1::ROSTER_SOURCE_CIVIL_AFFAIRS);
+  ASSERT_GE(r.conflicts_size(), 1);
+  EXPECT_NE(everything.find("differs"), std::string::npos) << everything;
+}
+
 TEST(AgencyDirectoryTest, ParsesAndRejectsBadLines) {
   EXPECT_TRUE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + "  # comment\n\n").ok());
   EXPECT_FALSE(AgencyDirectory::Parse("a police " + Sha256Hex("k")).ok());
   EXPECT_FALSE(AgencyDirectory::Parse("a poverty abc").ok());
+  EXPECT_TRUE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + " 210105").ok());
+  EXPECT_FALSE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + " 21010").ok());
+  EXPECT_FALSE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + " 2101x5").ok());
   EXPECT_FALSE(AgencyDirectory::Parse("a poverty " + Sha256Hex("k") + "\na civil " + Sha256Hex("j")).ok());
 }
 

@@ -167,7 +167,8 @@ TEST_F(RegistryServiceTest, ErrorsMapToTheContractCodes) {
   bad.set_national_id("210102201503011234");
   grpc::Status status = Register(bad, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("national_id '210102201503011234'"), std::string::npos);
+  EXPECT_NE(status.error_message().find("national_id '2101************34'"), std::string::npos)
+      << status.error_message();  // named, masked (a typo of a real ID is nearly the ID)
 
   ASSERT_TRUE(Register(Student(1, "first"), &out).ok());
   status = Register(Student(1, "second"), &out);

@@ -16,6 +16,14 @@
 namespace zizhu::subsidy {
 namespace {
 
+// A pupil of another school is answered exactly as a student who does not
+// exist: a school learns nothing of other schools' pupils through its round
+// (probe finding 5: the refusal named the other school).
+absl::Status NotAPupil(const std::string& field, const std::string& student_id, const std::string& school_code) {
+  return absl::NotFoundError(
+      absl::StrCat(field, ": student ", student_id, " is not a pupil of school ", school_code, " in the registry"));
+}
+
 using registry::v1::EnrolmentStatus;
 
 template <typename Event>
@@ -335,8 +343,8 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
                                                      " is after today (", Day(today), ")"));
     }
     ASSIGN_OR_RETURN(auto student, state.FindStudent(id));
-    if (!student) return absl::NotFoundError(absl::StrCat(field, ": student ", id, " is not in the registry"));
-    if (student->school_code() != round.school_code() || student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
+    if (!student || student->school_code() != round.school_code()) return NotAPupil(field, id, round.school_code());
+    if (student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
       return absl::FailedPreconditionError(
           absl::StrCat(field, ": student ", id, " (", student->name_masked(), ") is not enrolled at school ",
                        round.school_code(), " (registry: ", StatusName(student->status()), " at ",
@@ -387,8 +395,8 @@ absl::StatusOr<Events> DecideRecordCoverageReasons(SubsidyState& state,
     RETURN_IF_ERROR(CheckText(field + ".document_ref", input.document_ref(), 500,
                               input.kind() == v1::COVERAGE_REASON_KIND_DECLINED_IN_WRITING));
     ASSIGN_OR_RETURN(auto student, state.FindStudent(input.student_id()));
-    if (!student) {
-      return absl::NotFoundError(absl::StrCat(field, ": student ", input.student_id(), " is not in the registry"));
+    if (!student || student->school_code() != round.school_code()) {
+      return NotAPupil(field, input.student_id(), round.school_code());
     }
     ASSIGN_OR_RETURN(v1::StudentFacts facts, CurrentFacts(state, *student, semester.year));
     if (!facts.registered_poor()) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/core/civil_date.h"
@@ -161,7 +162,15 @@ TEST_F(RoundTest, ApplicationsOutsideTheWindowUnknownOrNotEnrolledAreRefused) {
   EXPECT_TRUE(Submit({"stu_p1"}, At(2026, 2, 28, 23)).ok());
   absl::Status unknown = Submit({"stu_nobody"}, At(2026, 2, 10)).status();
   EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(unknown.message(), HasSubstr("applications[0]: student stu_nobody is not in the registry"));
+  EXPECT_THAT(unknown.message(),
+              HasSubstr("applications[0]: student stu_nobody is not a pupil of school 210102000001 in the registry"));
+  // Probe finding 5: a pupil of another school is answered exactly as one
+  // who does not exist (the refusal named the other school).
+  state_.students["stu_elsewhere"] = state_.students["stu_h1"];
+  state_.students["stu_elsewhere"].set_school_code("210102000002");
+  absl::Status elsewhere = Submit({"stu_elsewhere"}, At(2026, 2, 10)).status();
+  EXPECT_EQ(elsewhere.code(), unknown.code());
+  EXPECT_EQ(elsewhere.message(), absl::StrReplaceAll(unknown.message(), {{"stu_nobody", "stu_elsewhere"}}));
   state_.students["stu_h3"].set_status(registry::v1::ENROLMENT_STATUS_DROPPED_OUT);
   absl::Status dropped = Submit({"stu_h1", "stu_h3"}, At(2026, 2, 10)).status();
   EXPECT_EQ(dropped.code(), absl::StatusCode::kFailedPrecondition);
