@@ -185,7 +185,8 @@ done
 cat <<INFO
 
 zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
-  Kafka broker        127.0.0.1:$kafka_port   (data $run/kafka, log $run/kafka/broker.log)
+  Kafka broker        127.0.0.1:$kafka_port   (TLS, a client certificate per principal: $run/keys/kafka;
+                      rights in deploy/kafka/principals.conf; data $run/kafka, log $run/kafka/broker.log)
   identity (gRPC)     127.0.0.1:$identity_port   (accounts, login; log $run/logs/identity.log)
   registry (gRPC)     127.0.0.1:$registry_port   (projection $run/registry, log $run/logs/registry.log)
   subsidy (gRPC)      127.0.0.1:$subsidy_port   (policy, aid rounds; log $run/logs/subsidy.log)
@@ -195,6 +196,8 @@ zizhu is running (TLS on every gRPC port; CA $run/keys/tls/ca.pem):
   gateway (HTTPS)     https://127.0.0.1:$gateway_port/   (JSON API, OpenAPI at /api/v1/openapi.json; log $run/logs/gateway.log)
   personal-data key   $run/keys/personal-data.key  (back it up; without it sealed data is unreadable)
   token signing key   $run/keys/token.key (identity only; every service gets $run/keys/token.pub)
+  password-hash key   $run/keys/identity-seal.key (identity only; seals the password hashes in its events)
+  rotate a Kafka key  ZIZHU_SECRETS=$run/keys deploy/kafka/broker.sh rotate $run/kafka zizhu-registry   (then make run)
 
 The console: https://127.0.0.1:$gateway_port/ (the local CA: $run/keys/tls/ca.pem) — log in as
   admin (city administrator; password: cat $run/keys/admin-password), or with the password in

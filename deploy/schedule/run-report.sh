@@ -3,6 +3,8 @@
 # Makes the city report of the period before today (China time) unless
 # PERIOD is given, in Chinese and English, into $ZIZHU_REPORT_DIR/<period>/.
 # Settings (environment, e.g. /etc/zizhu/report.env): ZIZHU_KAFKA,
+# ZIZHU_KAFKA_CONFIG (the zizhu-report principal's Kafka settings, 0600),
+# ZIZHU_IDENTITY, ZIZHU_CA (the identity service, asked whether the token stands),
 # ZIZHU_TOKEN_FILE (a report job's service token), ZIZHU_TOKEN_PUBLIC_KEY,
 # ZIZHU_REPORT_DIR, ZIZHU_TARGETS, ZIZHU_PAIRING_RULES, ZIZHU_BIN (zizhu CLI).
 # Safe to re-run: the same point gives the same files; a locked period is

@@ -7,6 +7,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "services/common/core/money.h"
 #include "services/common/crypto/sha256.h"
 #include "tools/cli/commands.h"
@@ -381,6 +382,35 @@ void PayCommands::Add(CLI::App& app) {
       }
     });
   }
+
+  auto* exports =
+      pay->add_subcommand("exports", "auditors: the bank files exported in your scope (names and cards in clear)");
+  exports->add_option("--county", county_, "county code");
+  exports->callback([this] {
+    dv1::ListPersonalDataExportsRequest request;
+    request.set_county_code(county_);
+    TableWriter table(std::cout, {{"exported at (UTC)", 22},
+                                  {"by", 28},
+                                  {"account", 30},
+                                  {"batch", 24},
+                                  {"payees", 8},
+                                  {"sum", 14},
+                                  {"file sha256", 0}});
+    do {
+      dv1::ListPersonalDataExportsResponse response;
+      if (!client_.Call(&Stub::ListPersonalDataExports, request, &response)) return;
+      for (const auto& e : response.exports()) {
+        if (g.json) {
+          PrintJson(e);
+          continue;
+        }
+        table.Row({google::protobuf::util::TimeUtil::ToString(e.exported_at()).substr(0, 19), e.actor(),
+                   absl::StrCat(e.account().county_code(), "/", e.account().semester()), e.batch_id(),
+                   std::to_string(e.lines()), Yuan(e.total_fen()), e.content_sha256().substr(0, 16)});
+      }
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+  });
 
   auto* reconcile = pay->add_subcommand("reconcile", "issued / paid / failed / outstanding per account and batch");
   reconcile->add_option("--semester", semester_, "semester")->required();

@@ -31,7 +31,7 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> NewConf(const KafkaEventLogOption
   for (const auto& [name, value] : options.client_settings) {
     std::string err;
     if (conf->set(name, value, err) != RdKafka::Conf::CONF_OK) {
-      // The value may be a password: name the setting only.
+      // The value may be secret: name the setting only.
       return absl::InvalidArgumentError(absl::StrCat("kafka client setting ", name, ": ", err));
     }
   }
@@ -49,10 +49,11 @@ absl::Status FromKafkaError(RdKafka::Error* error, const std::string& what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", owned->str()));
 }
 
+// A refusal by the broker (not a transient failure such as a dropped
+// connection or a handshake cut short, which are retried).
 bool IsAuthError(rd_kafka_resp_err_t err) {
   return err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
-         err == RD_KAFKA_RESP_ERR__SSL || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
-         err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
+         err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED || err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
 }
 
 // A C-API client for administration and metadata, remembering the last
