@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "prometheus/exposer.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/grpc/reflection_guard.h"
 #include "services/common/service/metrics.h"
 #include "services/common/service/projection_admin.h"
 #include "services/common/service/revocations.h"
@@ -67,6 +68,10 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Start(ServiceHostOptio
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // Reflection only for a caller with a valid token.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<grpc_kit::ReflectionGuardFactory>(options.authenticator));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(options.listen_address, credentials, &h->port_);
   for (grpc::Service* s : services) builder.RegisterService(s);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);

@@ -415,6 +415,58 @@ TEST_F(RegistryServiceTest, HealthServiceReportsServing) {
   EXPECT_TRUE(done.get_future().get().ok());
 }
 
+// One list_services round of gRPC server reflection (a bidi stream, through
+// a generic call): the answer's bytes and the call's status.
+std::pair<std::string, grpc::Status> ReflectionListServices(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::CompletionQueue cq;
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto wait = [&cq] {
+    void* tag = nullptr;
+    bool ok = false;
+    return cq.Next(&tag, &ok) && ok;
+  };
+  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  call->StartCall(reinterpret_cast<void*>(1));
+  std::string answer;
+  grpc::Status status;
+  if (wait()) {
+    const std::string list_services("\x3a\x00", 2);  // ServerReflectionRequest{list_services: ""}
+    grpc::Slice slice(list_services);
+    grpc::ByteBuffer request(&slice, 1);
+    call->Write(request, reinterpret_cast<void*>(2));
+    if (wait()) {
+      call->WritesDone(reinterpret_cast<void*>(3));
+      wait();
+      grpc::ByteBuffer response;
+      call->Read(&response, reinterpret_cast<void*>(4));
+      if (wait()) {
+        std::vector<grpc::Slice> slices;
+        (void)response.Dump(&slices);
+        for (const auto& s : slices) answer.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+    }
+  }
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  wait();
+  return {answer, status};
+}
+
+// Probe finding 11: reflection listed every service to callers without a
+// token. With a token it lists them; without, the answer is an error.
+TEST_F(RegistryServiceTest, ReflectionListsServicesOnlyToACallerWithAToken) {
+  auto [listed, ok] = ReflectionListServices(channel_);
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_NE(listed.find("zizhu.registry.v1.RegistryService"), std::string::npos);
+  for (const std::string& token : {std::string(), std::string("v4.public.bm90IGEgdG9rZW4")}) {
+    auto [refused, status] = ReflectionListServices(server_->harness().ChannelWithToken(token));
+    EXPECT_EQ(refused.find("zizhu."), std::string::npos) << refused;
+    EXPECT_NE(refused.find("a token is required"), std::string::npos) << refused;
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  }
+}
+
 TEST_F(RegistryServiceTest, StatusRosterWithSchoolNamesOnlyResolvesThemAndReportsTheUnknown) {
   RegisterSchoolAndHousehold();  // 红星小学 3121000001 in county 210102
   auto rosters = v1::RosterService::NewStub(channel_);
