@@ -35,7 +35,7 @@ grpc::ServerUnaryReactor* IntegrationGrpcService::PushRosterChanges(
     reactor->Finish(ToGrpcStatus(checked));
     return reactor;
   }
-  app_->PushRosterChanges(caller->first, caller->second.source, req->request_id(),
+  app_->PushRosterChanges(caller->first, caller->second, req->request_id(),
                           {req->changes().begin(), req->changes().end()},
                           [reactor, resp](absl::StatusOr<RosterApp::PushResult> result) {
                             if (result.ok()) {

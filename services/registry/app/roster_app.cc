@@ -11,6 +11,7 @@
 #include "services/common/storage/paging.h"
 #include "services/registry/app/agency_directory.h"
 #include "services/registry/app/registry_keys.h"
+#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_decisions.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -159,8 +160,10 @@ void RosterApp::CompleteRosterImport(const auth::Caller& caller, const v1::Compl
       std::move(done));
 }
 
-void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
-                                  std::vector<v1::RosterRowInput> changes, Callback<PushResult> done) {
+void RosterApp::PushRosterChanges(const std::string& agency, const AgencyDirectory::Grant& grant,
+                                  const std::string& request_id, std::vector<v1::RosterRowInput> changes,
+                                  Callback<PushResult> done) {
+  const v1::RosterSource source = grant.source;
   if (request_id.empty() || request_id.size() > 100) {
     return done(
         absl::InvalidArgumentError(absl::StrCat("request_id must be 1-100 characters, got ", request_id.size())));
@@ -168,6 +171,25 @@ void RosterApp::PushRosterChanges(const std::string& agency, v1::RosterSource so
   if (changes.empty() || changes.size() > static_cast<size_t>(kMaxRowsPerAppend)) {
     return done(absl::InvalidArgumentError(
         absl::StrCat("changes has ", changes.size(), " entries; 1-", kMaxRowsPerAppend, " per push")));
+  }
+  // An agency of an area pushes people of its area only (the county named,
+  // or the ID's region): the whole push is refused naming the first row
+  // outside it, so nothing is half-applied.
+  if (!grant.area.empty()) {
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const auto& fields = changes[i].fields();
+      auto county = fields.find("county");
+      std::string code = county != fields.end() ? county->second : "";
+      if (code.empty()) {
+        auto id = fields.find("national_id");
+        if (id != fields.end()) code = NormalizeNationalId(id->second).substr(0, 6);
+      }
+      if (code.rfind(grant.area, 0) != 0) {
+        return done(absl::InvalidArgumentError(absl::StrCat("changes[", i, "]: county '", code.substr(0, 12),
+                                                            "' is outside this agency's area ", grant.area,
+                                                            "; nothing of this push was applied")));
+      }
+    }
   }
   const std::string hash = Sha256Hex(absl::StrCat("push:", agency, ":", request_id));
   auto meta = [&](const std::string& step) {

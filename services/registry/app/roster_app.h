@@ -31,7 +31,9 @@ class RosterApp {
     std::string import_id;
     v1::AppendRosterRowsResponse rows;
   };
-  void PushRosterChanges(const std::string& agency, v1::RosterSource source, const std::string& request_id,
+  // An agency's push (the integration API): its own source; with an area,
+  // people of that area only (a row outside it refuses the whole push).
+  void PushRosterChanges(const std::string& agency, const AgencyDirectory::Grant& grant, const std::string& request_id,
                          std::vector<v1::RosterRowInput> changes, Callback<PushResult> done);
 
   absl::StatusOr<v1::GetRosterImportResponse> GetRosterImport(const auth::Caller& caller,

@@ -139,6 +139,13 @@ TEST_F(IntegrationServiceTest, AnAgencySeesItsOwnAreaAndOfOthersOnlyThatTheyDiff
   pull.set_county("210102");
   ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210105", "poverty-105").get(), pull, &other_county_asked).ok());
   EXPECT_EQ(other_county_asked.results_size(), 0);
+  // Nor push people of another county: the whole push is refused.
+  iv1::PushRosterChangesRequest foreign = PovertyPush();
+  foreign.set_request_id("fpb-105-1");
+  grpc::Status refused = stub_->PushRosterChanges(As("fpb-210105", "poverty-105").get(), foreign, &pushed);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << refused.error_message();
+  EXPECT_NE(refused.error_message().find("outside this agency's area 210105"), std::string::npos)
+      << refused.error_message();
 
   // Civil affairs names the same child differently: it learns that its
   // value differs, not the poverty office's value, nor that the child is in
