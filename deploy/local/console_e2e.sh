@@ -8,6 +8,7 @@
 # services with their clocks ahead (console_e2e_hooks.sh). Screenshots go to
 # services/gateway/console/test-results/. Arguments go to Playwright (e.g. e2e/walk.spec.ts).
 set -euo pipefail
+umask 077  # the demo stack's keys, logs and reports are private
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 console="$root/services/gateway/console"
 build="${BUILD_DIR:-$root/build}"
@@ -37,6 +38,7 @@ export ZIZHU_TOKEN_FILE="$ZIZHU_RUN_DIR/e2e-admin-token"
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.school --role school_operator --scope 3121000001 > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.county --role county_officer --scope 210102 > /dev/null
 printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.reviewer --role reviewer --scope 3121000001 > /dev/null
+printf '%s\n%s\n' "$password" "$password" | "${zizhu[@]}" account create e2e.auditor --role auditor --scope 210102 > /dev/null
 # Callers of other scopes for the access table (e2e/access.spec.ts): another school of the
 # county, a school, its working group, the officer and an auditor of another county.
 for account in "other.school2 school_operator 3121000002" "other.school3 school_operator 3121000003" \

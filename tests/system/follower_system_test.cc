@@ -153,7 +153,12 @@ TEST(FollowerSystemTest, SigkilledFollowerReactsExactlyOnceAndEqualsARebuild) {
   EXPECT_EQ(rebuilt.checksum(), live.checksum()) << "after " << kills << " kills";
 
   std::map<std::string, int> notes = CountEventsByAggregate("zizhu.test.follower.events");
-  EXPECT_EQ(notes.size(), static_cast<size_t>(kStudents)) << "after " << kills << " kills";
+  common::v1::ListSubscriptionsResponse final_status;
+  grpc::ClientContext c3;
+  (void)follower.admin().ListSubscriptions(&c3, {}, &final_status);
+  EXPECT_EQ(notes.size(), static_cast<size_t>(kStudents))
+      << "after " << kills << " kills; when caught up: " << subscriptions.DebugString()
+      << "; now: " << final_status.DebugString();
   int repeated = 0;
   for (const auto& [aggregate, count] : notes) repeated += count != 1;
   EXPECT_EQ(repeated, 0) << "reactions that happened more than once";

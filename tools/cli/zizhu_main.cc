@@ -20,6 +20,8 @@
 //   zizhu aid apply|review ROUND --file F | reason | notice | notice-list | object | resolve | approve
 //   zizhu aid status|rounds|applications|todo|objections|entitlements|totals|what-if ...
 //   zizhu pay accounts|allocate|payments|batch|export|return|retry|reconcile ...
+#include <sys/stat.h>
+
 #include <memory>
 #include <vector>
 
@@ -28,6 +30,9 @@
 #include "tools/cli/commands.h"
 
 int main(int argc, char** argv) {
+  // What the CLI writes — bank files with card numbers in clear, row-error
+  // reports, reports, the token — is private to the user who ran it.
+  umask(077);
   CLI::App app{"zizhu: command-line client of the zizhu student-aid services"};
   app.require_subcommand(1);
   zizhu::cli::Cli cli;

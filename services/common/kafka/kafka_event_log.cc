@@ -405,10 +405,11 @@ class KafkaEventLogReader final : public es::EventLogReader {
     for (RdKafka::TopicPartition* tp : positions) {
       if (code != RdKafka::ERR_NO_ERROR || eof_[tp->partition()]) continue;
       int64_t low = 0, high = 0;
-      if (consumer_->get_watermark_offsets(topic_, tp->partition(), &low, &high) != RdKafka::ERR_NO_ERROR) {
-        // No fetch answered yet (a new reader, a slow TLS handshake): how
-        // far behind is unknown, which is not "caught up" (a follower that
-        // had read nothing reported lag 0).
+      if (consumer_->get_watermark_offsets(topic_, tp->partition(), &low, &high) != RdKafka::ERR_NO_ERROR || high < 0) {
+        // No fetch answered yet (a new reader, a slow TLS handshake; the
+        // cached watermarks are then OFFSET_INVALID): how far behind is
+        // unknown, which is not "caught up" (a follower that had read
+        // nothing reported lag 0).
         lag += 1;
         continue;
       }

@@ -133,5 +133,8 @@ test('the city administrator creates and locks an account; an auditor reads the 
   await page.getByRole('menuitem', { name: '审计日志' }).click()
   await expect(page.locator('[data-test=audit]')).toBeVisible()
   await expect(page.locator('[data-test=audit]')).not.toContainText('e2e.school')
+  // And the bank files exported in its county only (county 210102's are not its own).
+  await expect(page.locator('[data-test=audit-exports]')).toBeVisible()
+  await expect(page.locator('[data-test=audit-exports]')).not.toContainText('210102')
   await page.screenshot({ path: 'test-results/auditor-audit.png' })
 })

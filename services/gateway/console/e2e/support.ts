@@ -8,6 +8,7 @@ export const county = { login: 'e2e.county', password, scope: '210102' }
 export const reviewer = { login: 'e2e.reviewer', password, scope: '3121000001' }
 export const admin = { login: 'admin', password: process.env.ZIZHU_E2E_ADMIN_PASSWORD ?? '', scope: '2101' }
 export const auditor = { login: 'other.auditor', password, scope: '210103' }
+export const countyAuditor = { login: 'e2e.auditor', password, scope: '210102' }
 
 // Logs in on the console's login page; the milliseconds from the click to the dashboard drawn.
 export async function logIn(page: Page, who: { login: string; password: string }): Promise<number> {

@@ -1,6 +1,6 @@
 import { test, type Page } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { county, expect, hook, logIn, maskedId, nationalId, reviewer, school, screenshot } from './support'
+import { auditor, county, countyAuditor, expect, hook, logIn, maskedId, nationalId, reviewer, school, screenshot } from './support'
 
 // The main flows, walked in order by the people who do them: the school's
 // operator imports its roster; the county sees the gap list and opens the
@@ -176,6 +176,20 @@ test('the county funds the account, sends a batch to the bank and reads its retu
   await expect(page.locator('[data-test=pay-failed] .el-table__body tr')).toHaveCount(1)
   await expect(page.locator('[data-test=pay-failed]')).toContainText('账户已销户')
   await screenshot(page, 'walk-06-county-reconciled')
+})
+
+test('the county\'s auditor finds the bank file in the audit; another county\'s auditor does not', async ({ page }) => {
+  await logIn(page, countyAuditor)
+  await menu(page, '审计日志')
+  const exports = page.locator('[data-test=audit-exports]')
+  await expect(exports).toContainText('county_officer:e2e.county')
+  await expect(exports).toContainText('210102')
+  await screenshot(page, 'walk-07-auditor-exports')
+  await page.locator('[data-test=logout]').click()
+  await logIn(page, auditor)
+  await menu(page, '审计日志')
+  await expect(page.locator('[data-test=audit-exports]')).toBeVisible()
+  await expect(page.locator('[data-test=audit-exports]')).not.toContainText('county_officer:e2e.county')
 })
 
 test('the school records a pupil\'s dropout and return; the case is crossed off', async ({ page }) => {
