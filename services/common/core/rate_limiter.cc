@@ -3,11 +3,16 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/status_macros.h"
 
 namespace zizhu {
 
 absl::Status RateLimiter::Check(const std::string& key, absl::Time now, absl::string_view what) {
   std::lock_guard<std::mutex> lock(mu_);
+  return CheckLocked(key, now, what);
+}
+
+absl::Status RateLimiter::CheckLocked(const std::string& key, absl::Time now, absl::string_view what) {
   if (now - last_sweep_ > window_) {  // forget keys idle for a whole window
     for (auto it = seen_.begin(); it != seen_.end();) {
       it = (it->second.empty() || now - it->second.back() > window_) ? seen_.erase(it) : std::next(it);
@@ -33,8 +38,9 @@ void RateLimiter::Record(const std::string& key, absl::Time now) {
 }
 
 absl::Status RateLimiter::Admit(const std::string& key, absl::Time now, absl::string_view what) {
-  if (absl::Status checked = Check(key, now, what); !checked.ok()) return checked;
-  Record(key, now);
+  std::lock_guard<std::mutex> lock(mu_);  // check and count as one step: concurrent callers never exceed the limit
+  RETURN_IF_ERROR(CheckLocked(key, now, what));
+  seen_[key].push_back(now);
   return absl::OkStatus();
 }
 

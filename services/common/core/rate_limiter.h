@@ -32,6 +32,7 @@ class RateLimiter {
   void Record(const std::string& key, absl::Time now);
 
  private:
+  absl::Status CheckLocked(const std::string& key, absl::Time now, absl::string_view what);  // mu_ held
   const int limit_;
   const absl::Duration window_;
   std::mutex mu_;
