@@ -68,7 +68,9 @@ int ServiceMain(int argc, char** argv, const ServiceMainSpec& spec, const std::f
   Add(cli, s, "topic", kafka.topic, "event topic of this service");
   Add(cli, s, "partitions", kafka.partitions, "partitions when the topic is created");
   Add(cli, s, "replication-factor", kafka.replication_factor, "replication factor when the topic is created");
-  Add(cli, s, "instance-id", kafka.transactional_id, "transactional id of this writer instance (fences a zombie)");
+  Add(cli, s, "instance-id", kafka.transactional_id,
+      "transactional id of this writer instance (fences a zombie); must begin with the Kafka principal's name and "
+      "'-' (zizhu-<service>-…): the broker lets a principal use no other");
   Add(cli, s, "max-batch", opts.processor.max_batch_commands, "most commands group-committed together");
   Add(cli, s, "block-cache-bytes", opts.block_cache_bytes, "RocksDB block cache");
   Add(cli, s, "metrics-listen", opts.metrics_address,
