@@ -131,12 +131,13 @@ class ReportCommands final : public CommandGroup {
     iv1::WhoAmIResponse who;
     grpc::Status status = iv1::IdentityService::NewStub(*channel)->WhoAmI(Context(g).get(), {}, &who);
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
-      return absl::UnauthenticatedError(
-          absl::StrCat("the saved token is no longer valid (", status.error_message(), "): zizhu login again"));
+      return absl::UnauthenticatedError(absl::StrCat(
+          "保存的登录已失效，请重新 zizhu login (the saved token is no longer valid: ", status.error_message(), ")"));
     }
     if (!status.ok()) {
-      return absl::UnavailableError(absl::StrCat("cannot ask the identity service at ", g.identity,
-                                                 " whether the token still stands: ", status.error_message()));
+      return absl::UnavailableError(absl::StrCat("无法向身份服务 ", g.identity,
+                                                 " 核实登录 (cannot ask the identity service at ", g.identity,
+                                                 " whether the token still stands: ", status.error_message(), ")"));
     }
     return absl::OkStatus();
   }

@@ -25,9 +25,9 @@ absl::Status RateLimiter::CheckLocked(const std::string& key, absl::Time now, ab
   while (!times.empty() && now - times.front() >= window_) times.pop_front();
   if (static_cast<int>(times.size()) >= limit_) {
     const int64_t wait = static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(times.front() + window_ - now)));
-    return absl::ResourceExhaustedError(absl::StrCat("too many ", what, ": at most ", limit_, " in ",
-                                                     absl::FormatDuration(window_), "; try again in ",
-                                                     std::max<int64_t>(wait, 1), " s"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("次数过多，请 ", std::max<int64_t>(wait, 1), " 秒后再试 (too many ", what, ": at most ", limit_,
+                     " in ", absl::FormatDuration(window_), "; try again in ", std::max<int64_t>(wait, 1), " s)"));
   }
   return absl::OkStatus();
 }

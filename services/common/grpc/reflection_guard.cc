@@ -12,7 +12,7 @@
 namespace zizhu::grpc_kit {
 namespace {
 
-constexpr char kRefusal[] = "a token is required to list this server's services";
+constexpr char kRefusal[] = "需要登录令牌才能列出本服务的接口 (a token is required to list this server's services)";
 
 // A grpc.reflection.v1alpha.ServerReflectionResponse holding only
 // error_response (field 7) {error_code (1) = UNAUTHENTICATED, error_message (2)}.

@@ -73,7 +73,9 @@ std::optional<Session> GatewayServer::Authorize(const httplib::Request& req, htt
   if (who.http_status == 401) {
     sessions_.Remove(session->id);
     SendJson(res, 401,
-             ErrorJson("UNAUTHENTICATED", "the session was ended (the account was locked or changed): log in"));
+             ErrorJson("UNAUTHENTICATED",
+                       "会话已结束（账户已被锁定或变更），请重新登录 (the session was ended: "
+                       "the account was locked or changed; log in)"));
     return std::nullopt;
   }
   if (who.http_status != 200) {
@@ -152,9 +154,9 @@ void GatewayServer::Routes() {
     if (!sized || length > options_.max_small_body_bytes) {
       SendJson(res, 413,
                ErrorJson("PAYLOAD_TOO_LARGE",
-                         absl::StrCat("a request body of ", req.path, " must have a Content-Length of at most ",
-                                      options_.max_small_body_bytes, " bytes",
-                                      upload ? " without a session (log in first)" : "")));
+                         absl::StrCat(upload ? "请先登录再上传文件" : "请求内容过大", " (a request body of ", req.path,
+                                      " must have a Content-Length of at most ", options_.max_small_body_bytes,
+                                      " bytes", upload ? " without a session: log in first)" : ")")));
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;

@@ -17,7 +17,6 @@
 namespace zizhu::identity {
 namespace {
 
-constexpr char kWrongLogin[] = "login or password is wrong";
 // Associated data of a sealed password hash (a sealed phone number cannot
 // pass for one).
 constexpr char kPasswordHashContext[] = "password_hash";
@@ -94,7 +93,7 @@ void IdentityApp::Login(const v1::LoginRequest& request, const std::string& sour
   if (!record.ok()) {
     (void)HashMatches(dummy_hash_, request.password());
     failures_by_source_.Record(source, clock_->Now());
-    return done(absl::UnauthenticatedError(kWrongLogin));
+    return done(absl::UnauthenticatedError(kWrongLoginMessage));
   }
   const bool ok = PasswordMatches(*record, request.password());
   if (!ok) failures_by_source_.Record(source, clock_->Now());
@@ -115,10 +114,10 @@ void IdentityApp::Login(const v1::LoginRequest& request, const std::string& sour
     commands_->Run<v1::LoginResponse>(
         std::move(meta), decide,
         [](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::LoginResponse> {
-          return absl::UnauthenticatedError(kWrongLogin);
+          return absl::UnauthenticatedError(kWrongLoginMessage);
         },
         [](absl::StatusOr<v1::LoginResponse>) {});
-    return done(absl::UnauthenticatedError(kWrongLogin));
+    return done(absl::UnauthenticatedError(kWrongLoginMessage));
   }
   commands_->Run<v1::LoginResponse>(
       std::move(meta), decide,

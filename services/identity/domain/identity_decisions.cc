@@ -211,14 +211,16 @@ absl::StatusOr<Events> DecideRecordLogin(IdentityState& state, const std::string
   // nothing is written (a stranger's guesses neither lock nor extend).
   if (record.account().locked()) {
     if (!password_ok) return absl::UnauthenticatedError(kWrongLoginMessage);
-    return absl::UnauthenticatedError("this account is locked; ask an administrator to unlock it");
+    return absl::UnauthenticatedError(
+        "账户已被锁定，请联系管理员解锁 (this account is locked; ask an administrator to unlock it)");
   }
   if (now < LoginBlockedUntil(record)) {
     if (!password_ok) return absl::UnauthenticatedError(kWrongLoginMessage);
-    return absl::UnauthenticatedError(
-        absl::StrCat("too many failed logins: try again after ",
-                     absl::FormatTime("%Y-%m-%d %H:%M:%S", LoginBlockedUntil(record), absl::FixedTimeZone(8 * 3600)),
-                     " (Beijing time)"));
+    const std::string until =
+        absl::FormatTime("%Y-%m-%d %H:%M:%S", LoginBlockedUntil(record), absl::FixedTimeZone(8 * 3600));
+    return absl::UnauthenticatedError(absl::StrCat("登录失败次数过多，请在北京时间 ", until,
+                                                   " 后再试 (too many failed logins: try again after ", until,
+                                                   ", Beijing time)"));
   }
   int64_t version = record.account().version();
   if (password_ok) {

@@ -356,20 +356,14 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOfAgency
     }
     if (agency.area.size() == 6) request.set_county(agency.area);
   }
-  ASSIGN_OR_RETURN(v1::ListMatchResultsResponse response, ListMatchResultsOf(request, agency.source));
-  // A city-level area with no county asked: keep the city's counties only.
-  if (agency.area.size() == 4 && request.county().empty()) {
-    auto* results = response.mutable_results();
-    results->erase(std::remove_if(results->begin(), results->end(),
-                                  [&](const v1::MatchResult& r) { return r.county().rfind(agency.area, 0) != 0; }),
-                   results->end());
-  }
+  ASSIGN_OR_RETURN(v1::ListMatchResultsResponse response, ListMatchResultsOf(request, agency.source, agency.area));
   for (v1::MatchResult& result : *response.mutable_results()) RedactForAgency(result, agency.source);
   return response;
 }
 
 absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const v1::ListMatchResultsRequest& request,
-                                                                           v1::RosterSource only_source) const {
+                                                                           v1::RosterSource only_source,
+                                                                           const std::string& area) const {
   if (request.category() == v1::MATCH_CATEGORY_UNSPECIFIED || !v1::MatchCategory_IsValid(request.category())) {
     return absl::InvalidArgumentError(
         absl::StrCat("category is required (got ", static_cast<int>(request.category()), ")"));
@@ -395,6 +389,7 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const
                           if (!result.ParseFromString(*row)) {
                             return absl::DataLossError(absl::StrCat("match result '", match_key, "' does not parse"));
                           }
+                          if (!area.empty() && result.county().rfind(area, 0) != 0) return false;
                           if (only_source != v1::ROSTER_SOURCE_UNSPECIFIED &&
                               std::find(result.sources().begin(), result.sources().end(), only_source) ==
                                   result.sources().end()) {

@@ -49,8 +49,11 @@ class RosterApp {
   // values, names or which sources hold the person (probe finding 9).
   absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResultsOfAgency(v1::ListMatchResultsRequest request,
                                                                         const AgencyDirectory::Grant& agency) const;
+  // `area`: when set, only results whose county begins with it (counted in
+  // the scan, so pages stay full).
   absl::StatusOr<v1::ListMatchResultsResponse> ListMatchResultsOf(const v1::ListMatchResultsRequest& request,
-                                                                  v1::RosterSource only_source) const;
+                                                                  v1::RosterSource only_source,
+                                                                  const std::string& area = "") const;
 
  private:
   absl::StatusOr<v1::RosterImport> LoadImport(const std::string& import_id) const;

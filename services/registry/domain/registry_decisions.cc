@@ -322,10 +322,11 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
     // Neither the student nor the school is named: the caller may not see
     // them (probe finding 5). That the ID is taken cannot be hidden without
     // giving up one record per person; a pupil who moves is transferred.
-    return absl::AlreadyExistsError(
-        absl::StrCat("national_id ", MaskNationalId(info.normalized),
-                     " is already registered; a pupil who moves to this school is transferred by a status change, not "
-                     "registered again (find the record with FindStudentByNationalId if it is in your scope)"));
+    return absl::AlreadyExistsError(absl::StrCat(
+        "身份证号 ", MaskNationalId(info.normalized),
+        " 已登记：转入本校的学生办理转学（变更学籍状态），不重复登记 (national_id ", MaskNationalId(info.normalized),
+        " is already registered; a pupil who moves to this school is transferred by a status change, not "
+        "registered again (find the record with FindStudentByNationalId if it is in your scope)"));
   }
   ASSIGN_OR_RETURN(v1::SchoolRecord school, RequireSchool(state, school_code, cmd.stage()));
   (void)school;

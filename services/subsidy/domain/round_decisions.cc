@@ -20,8 +20,8 @@ namespace {
 // exist: a school learns nothing of other schools' pupils through its round
 // (probe finding 5: the refusal named the other school).
 absl::Status NotAPupil(const std::string& field, const std::string& student_id, const std::string& school_code) {
-  return absl::NotFoundError(
-      absl::StrCat(field, ": student ", student_id, " is not a pupil of school ", school_code, " in the registry"));
+  return absl::NotFoundError(absl::StrCat("学籍中无此学校的学生 ", student_id, " (", field, ": student ", student_id,
+                                          " is not a pupil of school ", school_code, " in the registry)"));
 }
 
 using registry::v1::EnrolmentStatus;
