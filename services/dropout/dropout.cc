@@ -10,6 +10,7 @@
 #include "services/registry/domain/cross_match.h"
 #include "services/registry/domain/plausibility.h"
 #include "services/registry/domain/roster_rows.h"
+#include "services/registry/published/enrolment_change.h"
 #include "zizhu/registry/v1/events.pb.h"
 
 namespace zizhu::dropout {
@@ -157,17 +158,14 @@ absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vec
   if (upstream.payload().UnpackTo(&changed)) {
     const rv1::Date date = Set(changed.effective_date()) ? changed.effective_date() : on;
     if (changed.to_status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
-      const std::string school = changed.school_code().empty() ? changed.previous_school_code() : changed.school_code();
-      out.push_back(
-          OpenForDropout(changed.student_id(), school, changed.stage(), date, changed.reason(), upstream.event_id()));
+      out.push_back(OpenForDropout(changed.student_id(), registry::ReadEnrolmentChange(changed).school_code,
+                                   changed.stage(), date, changed.reason(), upstream.event_id()));
     } else if (changed.to_status() == rv1::ENROLMENT_STATUS_ENROLLED) {
       v1::ReturnEvidence evidence;
-      // No school in the change: back at the school the child left.
-      const std::string school = changed.school_code().empty() ? changed.previous_school_code() : changed.school_code();
-      const bool moved = !changed.previous_school_code().empty() && changed.previous_school_code() != school;
-      evidence.set_kind(moved ? v1::EVIDENCE_KIND_TRANSFERRED_IN : v1::EVIDENCE_KIND_RETURNED);
+      const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(changed);
+      evidence.set_kind(reading.moved ? v1::EVIDENCE_KIND_TRANSFERRED_IN : v1::EVIDENCE_KIND_RETURNED);
       *evidence.mutable_date() = date;
-      evidence.set_school_code(school);
+      evidence.set_school_code(reading.school_code);
       out.push_back(ReturnSeen(changed.student_id(), "", evidence, upstream.event_id()));
     }
     return absl::OkStatus();

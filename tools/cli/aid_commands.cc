@@ -576,6 +576,37 @@ void AidCommands::AddQueries(CLI::App* aid) {
     } while (!request.page_token().empty());
   });
 
+  auto* underpaid =
+      aid->add_subcommand("underpaid", "pupils paid less than their days enrolled entitle them to (aim: none)");
+  underpaid->add_option("--semester", semester_, "semester")->required();
+  underpaid->add_option("--school", school_, "school code");
+  underpaid->add_option("--county", county_, "county code");
+  underpaid->callback([this] {
+    sv1::ListUnderpaidRequest request;
+    request.set_semester(semester_);
+    request.set_school_code(school_);
+    request.set_county_code(county_);
+    request.set_page_size(1000);
+    TableWriter table(std::cout,
+                      {{"student", 36}, {"name", 8}, {"school", 14}, {"entitled", 9}, {"payable", 9}, {"reason", 0}});
+    int count = 0;
+    do {
+      sv1::ListUnderpaidResponse response;
+      if (!Call(&Stub::ListUnderpaid, request, &response)) return;
+      for (const auto& u : response.underpaid()) {
+        ++count;
+        if (g.json) {
+          PrintJson(u);
+          continue;
+        }
+        table.Row({u.student_id(), u.name_masked(), u.school_code(), Yuan(u.entitled_fen()), Yuan(u.payable_fen()),
+                   u.reason()});
+      }
+      request.set_page_token(response.next_page_token());
+    } while (!request.page_token().empty());
+    if (!g.json) std::cerr << count << " 人少于应得 / underpaid\n";
+  });
+
   auto* totals = aid->add_subcommand("totals", "entitlement totals by fund source (school, county or your scope)");
   totals->add_option("--semester", semester_, "semester")->required();
   totals->add_option("--school", school_, "school code");

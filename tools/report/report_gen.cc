@@ -8,6 +8,7 @@
 #include "services/common/core/civil_date.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
+#include "services/subsidy/domain/entitlement_calc.h"
 #include "zizhu/common/v1/envelope.pb.h"
 #include "zizhu/disbursement/v1/events.pb.h"
 #include "zizhu/dropout/v1/events.pb.h"
@@ -92,6 +93,7 @@ struct Student {
   bool subsistence = false;
   bool disabled = false;
   bool dropped_out = false;
+  bool returned = false;  // dropped out in November and back a week later
   bool applies = false;
   bool refused = false;
 };
@@ -146,6 +148,7 @@ absl::Status Generate(const Shape& shape, const std::map<std::string, es::EventL
         st.applies = (st.registered_poor && i % 30 != 0) || (!st.registered_poor && i % 5 == 1);
         st.refused = !st.registered_poor && i % 10 == 1;
         if (st.dropped_out && st.registered_poor) st.applies = false;
+        st.returned = st.registered_poor && st.applies && i % 59 == 12;
         all.push_back(st);
         rv1::StudentRegistered r;
         r.set_student_id(st.id);
@@ -192,6 +195,27 @@ absl::Status Generate(const Shape& shape, const std::map<std::string, es::EventL
     e.set_to_status(rv1::ENROLMENT_STATUS_DROPPED_OUT);
     e.set_reason("辍学");
     RETURN_IF_ERROR(w.Add("registry", "registry.Student", s.id, e, dropped));
+  }
+  // Dropped out on 1 November, back on the 8th. The return names no school
+  // (as the registry wrote it before 2026-12), and the subsidy of the time
+  // read that as a move: the entitlement stayed stopped (issue 22).
+  const absl::CivilDay left(y, 11, 1), back(y, 11, 8);
+  for (const Student& s : all) {
+    if (!s.returned) continue;
+    rv1::EnrolmentStatusChanged out;
+    out.set_student_id(s.id);
+    out.set_from_status(rv1::ENROLMENT_STATUS_ENROLLED);
+    out.set_to_status(rv1::ENROLMENT_STATUS_DROPPED_OUT);
+    *out.mutable_effective_date() = D(left);
+    out.set_previous_school_code(s.school);
+    out.set_reason("辍学");
+    RETURN_IF_ERROR(w.Add("registry", "registry.Student", s.id, out, left));
+    rv1::EnrolmentStatusChanged in = out;
+    in.set_from_status(rv1::ENROLMENT_STATUS_DROPPED_OUT);
+    in.set_to_status(rv1::ENROLMENT_STATUS_ENROLLED);
+    *in.mutable_effective_date() = D(back);
+    in.set_reason("劝返复学");
+    RETURN_IF_ERROR(w.Add("registry", "registry.Student", s.id, in, back));
   }
   // A student registered after the period: the next period's.
   {
@@ -300,6 +324,31 @@ absl::Status Generate(const Shape& shape, const std::map<std::string, es::EventL
       fixed.set_round_id(round);
       for (size_t j = i; j < entitlements.size() && j < i + 500; ++j) *fixed.add_entitlements() = entitlements[j];
       RETURN_IF_ERROR(w.Add("subsidy", "subsidy.Round", round, fixed, approved));
+    }
+    for (const sv1::Entitlement& e : entitlements) {
+      const Student* s = nullptr;
+      for (const Student* candidate : students) {
+        if (candidate->id == e.student_id()) s = candidate;
+      }
+      if (s == nullptr || !s->returned) continue;
+      sv1::AccrualSpan until;
+      *until.mutable_from() = e.semester_start();
+      *until.mutable_to() = D(left);
+      const subsidy::Payable after = subsidy::PayableFor(e, subsidy::AccruedDays(e, {until}));
+      sv1::EntitlementAdjusted adjusted;
+      adjusted.set_round_id(round);
+      adjusted.set_student_id(e.student_id());
+      adjusted.set_school_code(school);
+      adjusted.set_county_code(county);
+      adjusted.set_semester(semester);
+      sv1::Adjustment* a = adjusted.mutable_adjustment();
+      a->set_kind(sv1::ADJUSTMENT_KIND_STOPPED);
+      *a->mutable_effective_date() = D(left);
+      a->set_reason("registry: enrolled -> dropped out (辍学)");
+      a->set_payable_before_fen(e.payable_fen());
+      a->set_payable_after_fen(after.fen);
+      for (const sv1::ShareAmount& part : after.shares) *a->add_shares_after() = part;
+      RETURN_IF_ERROR(w.Add("subsidy", "subsidy.Round", round, adjusted, left));
     }
   }
 

@@ -8,6 +8,9 @@
 //   retry), outstanding (approved - paid); and a per-county summary chart;
 // - without_aid: registered-poor students enrolled in scope without an
 //   entitlement of the semester, masked, with what the round records;
+// - underpaid: entitlements paying less than the pupil's days enrolled at
+//   the school entitle them to (subsidy/domain/underpayment.h), with the
+//   stop that was never undone;
 // - refused: applications rejected or removed, and why;
 // - dropout / disabled: rates against the targets, cases opened and crossed
 //   off in the period (by their dates) and open at its end;

@@ -10,9 +10,11 @@
 #include "absl/strings/str_join.h"
 #include "services/common/core/basis_points.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/money.h"
 #include "services/registry/domain/plausibility.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/semester.h"
+#include "services/subsidy/domain/underpayment.h"
 #include "tools/report/report_sections.h"
 
 namespace zizhu::report {
@@ -74,6 +76,7 @@ class AidBuilder {
     tables.push_back(AmountsByCounty());
     tables.push_back(Amounts());
     tables.push_back(WithoutAid());
+    tables.push_back(Underpaid());
     tables.push_back(Refused());
     tables.push_back(Performance());
     return tables;
@@ -365,6 +368,58 @@ class AidBuilder {
     for (auto& [key, row] : rows) t.rows.push_back(std::move(row));
     t.note = absl::StrCat(Say(l_, "共 ", ""), t.rows.size(), Say(l_, " 人，其中未登记原因 ", " students, "),
                           unexplained, Say(l_, " 人", " without a recorded reason"));
+    return t;
+  }
+
+  // Entitlements paying less than the pupil's days enrolled at the school
+  // entitle them to (the aim is none): a stop never undone, with its reason.
+  Table Underpaid() {
+    Table t;
+    t.name = "underpaid";
+    t.title =
+        Say(l_, "少于应得金额的学生（目标为零）", "Pupils paid less than their enrolment entitles (target: zero)");
+    t.columns = {{"county", Say(l_, "区县", "county"), CellKind::kText},
+                 {"school", Say(l_, "学校", "school"), CellKind::kText},
+                 {"name", Say(l_, "姓名", "name"), CellKind::kText},
+                 {"national_id", Say(l_, "身份证号", "national ID"), CellKind::kText},
+                 {"enrolled_days", Say(l_, "在校天数", "days enrolled"), CellKind::kCount},
+                 {"accrued_days", Say(l_, "计发天数", "days paid for"), CellKind::kCount},
+                 {"entitled_fen", Say(l_, "应得（元）", "entitled (yuan)"), CellKind::kFen},
+                 {"payable_fen", Say(l_, "核定应发（元）", "payable (yuan)"), CellKind::kFen},
+                 {"short_fen", Say(l_, "少发（元）", "short (yuan)"), CellKind::kFen},
+                 {"stopped_on", Say(l_, "停发日期", "stopped on"), CellKind::kText},
+                 {"why", Say(l_, "原因", "reason"), CellKind::kText}};
+    const std::string semester = in_.period.semester();
+    std::map<std::tuple<std::string, std::string, std::string>, Row> rows;
+    int64_t short_fen = 0;
+    for (const auto& [key, record] : f_.entitlements) {
+      const sv1::Entitlement& e = record.entitlement();
+      if (e.semester() != semester || !in_.scope.CoversSchool(e.county_code(), e.school_code())) continue;
+      auto student = f_.students.find(e.student_id());
+      if (student == f_.students.end()) continue;
+      std::optional<sv1::Underpayment> u = subsidy::UnderpaymentOf(record, student->second);
+      if (!u) continue;
+      short_fen += u->entitled_fen() - u->payable_fen();
+      const std::string why =
+          u->has_stopped_on() ? absl::StrCat(Say(l_, "停发后在校未恢复：", "stopped and not resumed while enrolled: "),
+                                             u->stop_reason())
+                              : Say(l_, "计发天数少于在校天数", "paid for fewer days than enrolled");
+      rows[std::make_tuple(e.county_code(), e.school_code(), e.student_id())] = {
+          Cell::Text(CountyLabel(f_, e.county_code())),
+          Cell::Text(SchoolLabel(f_, e.school_code())),
+          Cell::Text(u->name_masked()),
+          Cell::Text(student->second.national_id_masked()),
+          Cell::Count(u->enrolled_days()),
+          Cell::Count(u->accrued_days()),
+          Cell::Fen(u->entitled_fen()),
+          Cell::Fen(u->payable_fen()),
+          Cell::Fen(u->entitled_fen() - u->payable_fen()),
+          Cell::Text(u->has_stopped_on() ? subsidy::FormatDate(u->stopped_on()) : ""),
+          Cell::Text(why)};
+    }
+    for (auto& [key, row] : rows) t.rows.push_back(std::move(row));
+    t.note = absl::StrCat(Say(l_, "共 ", ""), t.rows.size(), Say(l_, " 人，少发合计 ", " pupils, short in all "),
+                          Fen::FromFen(short_fen).ToYuanString(), Say(l_, " 元", " yuan"));
     return t;
   }
 

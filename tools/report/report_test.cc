@@ -112,7 +112,7 @@ TEST_F(ReportTest, EveryFigureMatchesACountOfTheRawEvents) {
 
   // Counted here from the raw events.
   int64_t aided = 0, aided_poor = 0, approved_fen = 0, refused = 0;
-  std::set<std::string> with_entitlement;
+  std::set<std::string> with_entitlement, stopped;
   for (const auto& e : Raw("subsidy")) {
     sv1::EntitlementsFixed fixed;
     if (e.payload().UnpackTo(&fixed) && e.payload().Is<sv1::EntitlementsFixed>() && ByEndOfQ4(e.occurred_at())) {
@@ -122,6 +122,11 @@ TEST_F(ReportTest, EveryFigureMatchesACountOfTheRawEvents) {
         approved_fen += x.payable_fen();
         with_entitlement.insert(x.student_id());
       }
+    }
+    sv1::EntitlementAdjusted adjusted;
+    if (e.payload().Is<sv1::EntitlementAdjusted>() && e.payload().UnpackTo(&adjusted) && ByEndOfQ4(e.occurred_at())) {
+      approved_fen += adjusted.adjustment().payable_after_fen() - adjusted.adjustment().payable_before_fen();
+      if (adjusted.adjustment().kind() == sv1::ADJUSTMENT_KIND_STOPPED) stopped.insert(adjusted.student_id());
     }
     sv1::ApplicationsReviewed reviewed;
     if (e.payload().Is<sv1::ApplicationsReviewed>() && e.payload().UnpackTo(&reviewed)) {
@@ -138,7 +143,7 @@ TEST_F(ReportTest, EveryFigureMatchesACountOfTheRawEvents) {
     }
   }
   std::map<std::string, std::string> stage_of, status_of;
-  std::set<std::string> poor_enrolled, disabled;
+  std::set<std::string> poor_enrolled, poor, disabled, back_in_school;
   int64_t enrolled_primary = 0, dropped_primary = 0;
   for (const auto& e : Raw("registry")) {
     if (!ByEndOfQ4(e.occurred_at())) continue;
@@ -148,13 +153,17 @@ TEST_F(ReportTest, EveryFigureMatchesACountOfTheRawEvents) {
       status_of[s.student_id()] = "enrolled";
       for (int c : s.categories()) {
         if (c == rv1::POVERTY_CATEGORY_REGISTERED_POOR) poor_enrolled.insert(s.student_id());
+        if (c == rv1::POVERTY_CATEGORY_REGISTERED_POOR) poor.insert(s.student_id());
         if (c == rv1::POVERTY_CATEGORY_DISABLED) disabled.insert(s.student_id());
       }
     }
     rv1::EnrolmentStatusChanged c;
     if (e.payload().Is<rv1::EnrolmentStatusChanged>() && e.payload().UnpackTo(&c)) {
-      status_of[c.student_id()] = "dropped";
+      const bool in_school = c.to_status() == rv1::ENROLMENT_STATUS_ENROLLED;
+      status_of[c.student_id()] = in_school ? "enrolled" : "dropped";
       poor_enrolled.erase(c.student_id());
+      if (in_school && poor.count(c.student_id())) poor_enrolled.insert(c.student_id());
+      if (in_school) back_in_school.insert(c.student_id());
     }
   }
   for (const auto& [id, stage] : stage_of) {
@@ -184,6 +193,10 @@ TEST_F(ReportTest, EveryFigureMatchesACountOfTheRawEvents) {
   ASSERT_GT(aided, 0);
   ASSERT_GT(failed, 0);
   ASSERT_GT(without_aid, 0);
+  // Underpaid: stopped by the subsidy, back in school, never resumed.
+  int64_t underpaid = 0;
+  for (const std::string& id : stopped) underpaid += back_in_school.count(id) && status_of[id] == "enrolled" ? 1 : 0;
+  ASSERT_GT(underpaid, 0);
 
   const std::string total = "合计";
   EXPECT_EQ(Figure(TableOf(r, "aided"), total, "students"), aided);
@@ -196,6 +209,17 @@ TEST_F(ReportTest, EveryFigureMatchesACountOfTheRawEvents) {
   EXPECT_EQ(Figure(TableOf(r, "amounts_by_county"), total, "outstanding_fen"), approved_fen - paid);
   EXPECT_EQ(static_cast<int64_t>(TableOf(r, "without_aid").rows.size()), without_aid);
   EXPECT_EQ(static_cast<int64_t>(TableOf(r, "refused").rows.size()), refused);
+  const Table& short_paid = TableOf(r, "underpaid");
+  EXPECT_EQ(static_cast<int64_t>(short_paid.rows.size()), underpaid);
+  for (const auto& row : short_paid.rows) {
+    // Back on 8 November: 92 of 184 days before the stop, 85 after the return.
+    EXPECT_EQ(row[4].number, 92 + 85);
+    EXPECT_EQ(row[5].number, 92);
+    EXPECT_EQ(row[8].number, row[6].number - row[7].number);
+    EXPECT_GT(row[8].number, 0);
+    EXPECT_EQ(row[9].text, "2026-11-01");
+    EXPECT_NE(row[10].text.find("停发后在校未恢复"), std::string::npos) << row[10].text;
+  }
   EXPECT_EQ(Figure(TableOf(r, "performance"), total, "registered_poor"), static_cast<int64_t>(poor_enrolled.size()));
   EXPECT_EQ(Figure(TableOf(r, "performance"), total, "aided"),
             static_cast<int64_t>(poor_enrolled.size()) - without_aid);

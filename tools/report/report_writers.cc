@@ -204,6 +204,7 @@ std::string SheetName(const Table& t, Language language) {
                                                               {"amounts_by_county", "资金汇总"},
                                                               {"amounts", "资金明细"},
                                                               {"without_aid", "未受助建档立卡学生"},
+                                                              {"underpaid", "少于应得金额"},
                                                               {"refused", "未通过申请"},
                                                               {"performance", "绩效评价"},
                                                               {"dropout", "控辍保学"},

@@ -5,6 +5,7 @@
 #include "services/common/core/status_macros.h"
 #include "services/common/storage/rows.h"
 #include "services/disbursement/app/disbursement_keys.h"
+#include "services/registry/published/enrolment_change.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
 #include "zizhu/disbursement/v1/records.pb.h"
 #include "zizhu/registry/v1/events.pb.h"
@@ -109,8 +110,9 @@ Payees::Payees(const PersonalDataVault* vault) {
   on_.On<registry::v1::EnrolmentStatusChanged>(
       [](const registry::v1::EnrolmentStatusChanged& e, const Envelope&, Batch& batch) -> absl::Status {
         ASSIGN_OR_RETURN(auto payee, storage::LoadRow<v1::Payee>(batch, keys::Payee(e.student_id())));
-        if (!payee || e.school_code().empty()) return absl::OkStatus();
-        payee->set_school_code(e.school_code());
+        const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(e);
+        if (!payee || !reading.in_school || reading.school_code.empty()) return absl::OkStatus();
+        payee->set_school_code(reading.school_code);
         batch.Put(keys::Payee(e.student_id()), SerializeDeterministic(*payee));
         return absl::OkStatus();
       });

@@ -495,6 +495,13 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
     event->set_stage(stage);
     event->set_grade(grade);
     event->set_class_name(class_name);
+  } else if (to == v1::ENROLMENT_STATUS_ENROLLED) {
+    // Back at (or staying in) the school the pupil belongs to: the event
+    // names it, so no follower reads an empty school as "elsewhere".
+    event->set_school_code(student.school_code());
+    event->set_stage(student.stage());
+    event->set_grade(student.grade());
+    event->set_class_name(student.class_name());
   }
   return Events{MakeEvent(kStudentAggregate, student.student_id(), student.version() + 1, event)};
 }

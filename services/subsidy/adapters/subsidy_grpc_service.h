@@ -78,6 +78,9 @@ class SubsidyGrpcService final : public v1::SubsidyService::CallbackService, pub
   Reactor* ListEntitlements(Ctx* c, const v1::ListEntitlementsRequest* q, v1::ListEntitlementsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::ListEntitlements);
   }
+  Reactor* ListUnderpaid(Ctx* c, const v1::ListUnderpaidRequest* q, v1::ListUnderpaidResponse* r) override {
+    return Call(c, q, r, &SubsidyApp::ListUnderpaid);
+  }
   Reactor* GetEntitlementTotals(Ctx* c, const v1::GetEntitlementTotalsRequest* q,
                                 v1::GetEntitlementTotalsResponse* r) override {
     return Call(c, q, r, &SubsidyApp::GetEntitlementTotals);

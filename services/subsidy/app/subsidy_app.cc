@@ -12,6 +12,7 @@
 #include "services/subsidy/domain/policy_file.h"
 #include "services/subsidy/domain/round_decisions.h"
 #include "services/subsidy/domain/round_evolve.h"
+#include "services/subsidy/domain/underpayment.h"
 
 namespace zizhu::subsidy {
 namespace {
@@ -459,9 +460,8 @@ absl::StatusOr<std::string> SubsidyApp::EntitlementScopePrefix(const auth::Calle
     if (!auth::CoversCounty(caller, county_code)) return auth::OutOfScope("county", county_code);
     return keys::EntitlementCountyPrefix(semester, county_code);
   }
-  if (auth::IsSchoolRole(caller)) {
-    return absl::InvalidArgumentError("school_code is required for a school's own roles");
-  }
+  // A school's own roles: their school (its whole scope).
+  if (auth::IsSchoolRole(caller)) return EntitlementScopePrefix(caller, semester, caller.scope, "");
   // The caller's whole scope: a city or county code prefix of the index
   // ("ixec/<semester>/2101" covers every county of city 2101).
   return keys::EntitlementCountyRoot(semester) + (caller.role == auth::Role::kService ? "" : caller.scope);
@@ -510,6 +510,32 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
                                        *response.add_entitlements() = *record;
                                        return true;
                                      }));
+  return response;
+}
+
+absl::StatusOr<v1::ListUnderpaidResponse> SubsidyApp::ListUnderpaid(const auth::Caller& caller,
+                                                                    const v1::ListUnderpaidRequest& request) const {
+  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(RequireSemester(request.semester()));
+  ASSIGN_OR_RETURN(std::string prefix,
+                   EntitlementScopePrefix(caller, request.semester(), request.school_code(), request.county_code()));
+  ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
+  v1::ListUnderpaidResponse response;
+  ASSIGN_OR_RETURN(
+      *response.mutable_next_page_token(),
+      storage::ScanPage(
+          *store_, prefix, request.page_token(), page_size,
+          [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+            const auto [school, student] = keys::SchoolAndStudentOf(key);
+            ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::EntitlementRecord>(
+                                              *store_, keys::Entitlement(student, request.semester(), school)));
+            ASSIGN_OR_RETURN(auto upstream, storage::LoadRow<v1::UpstreamStudent>(*store_, keys::UpStudent(student)));
+            if (!record || !upstream) return false;
+            std::optional<v1::Underpayment> under = UnderpaymentOf(*record, *upstream);
+            if (!under) return false;
+            *response.add_underpaid() = *std::move(under);
+            return true;
+          }));
   return response;
 }
 

@@ -66,6 +66,10 @@ class SubsidyApp {
                                                           const v1::GetNoticeListRequest& request) const;
   absl::StatusOr<v1::ListEntitlementsResponse> ListEntitlements(const auth::Caller& caller,
                                                                 const v1::ListEntitlementsRequest& request) const;
+  // Entitlements of the semester in scope paying less than the pupil's days
+  // enrolled at the school entitle them to (domain/underpayment.h).
+  absl::StatusOr<v1::ListUnderpaidResponse> ListUnderpaid(const auth::Caller& caller,
+                                                          const v1::ListUnderpaidRequest& request) const;
   absl::StatusOr<v1::GetEntitlementTotalsResponse> GetEntitlementTotals(
       const auth::Caller& caller, const v1::GetEntitlementTotalsRequest& request) const;
   absl::StatusOr<v1::WhatIfResponse> WhatIf(const auth::Caller& caller, const v1::WhatIfRequest& request) const;

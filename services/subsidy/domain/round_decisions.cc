@@ -9,6 +9,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/civil_date.h"
 #include "services/common/core/status_macros.h"
+#include "services/registry/published/enrolment_change.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/policy_file.h"
 #include "services/subsidy/domain/round_evolve.h"
@@ -778,8 +779,9 @@ absl::StatusOr<Events> DecideAdjustForEnrolment(SubsidyState& state, const regis
   ASSIGN_OR_RETURN(auto entitlements, state.EntitlementsOfStudent(change.student_id()));
   Events all;
   for (const v1::EntitlementRecord& record : entitlements) {
-    const bool back = change.to_status() == registry::v1::ENROLMENT_STATUS_ENROLLED;
-    if (back && change.school_code() != record.entitlement().school_code()) continue;  // transfer in elsewhere
+    const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(change);
+    const bool back = reading.in_school;
+    if (back && reading.school_code != record.entitlement().school_code()) continue;  // enrolled elsewhere
     const v1::AdjustmentKind kind = back ? v1::ADJUSTMENT_KIND_RESUMED : v1::ADJUSTMENT_KIND_STOPPED;
     std::optional<v1::Adjustment> adjustment = AdjustmentFor(record, kind, change.effective_date());
     if (!adjustment) continue;

@@ -1,6 +1,8 @@
 #include "services/subsidy/domain/upstream_facts.h"
 
 #include "services/common/crypto/masking.h"
+#include "services/registry/published/enrolment_change.h"
+#include "services/subsidy/domain/underpayment.h"
 
 namespace zizhu::subsidy {
 
@@ -18,6 +20,7 @@ v1::UpstreamStudent UpstreamStudentOf(const registry::v1::StudentRegistered& e) 
   *s.mutable_categories() = e.categories();
   s.set_status(e.status());
   s.set_household_number(e.household_number());
+  AppendEnrolmentStep(s, registry::v1::Date(), e.status(), e.school_code());
   return s;
 }
 
@@ -33,8 +36,16 @@ void ApplyAttributes(v1::UpstreamStudent& s, const registry::v1::StudentAttribut
 }
 
 void ApplyEnrolment(v1::UpstreamStudent& s, const registry::v1::EnrolmentStatusChanged& e) {
+  const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(e);
+  if (s.enrolment().empty()) {
+    // A row kept before histories were: what held before this change.
+    AppendEnrolmentStep(s, registry::v1::Date(), e.from_status(),
+                        e.previous_school_code().empty() ? s.school_code() : e.previous_school_code());
+  }
   s.set_status(e.to_status());
-  if (!e.school_code().empty()) s.set_school_code(e.school_code());
+  if (reading.in_school && !reading.school_code.empty()) s.set_school_code(reading.school_code);
+  AppendEnrolmentStep(s, e.effective_date(), e.to_status(),
+                      reading.school_code.empty() ? s.school_code() : reading.school_code);
   if (e.stage() != registry::v1::EDUCATION_STAGE_UNSPECIFIED) s.set_stage(e.stage());
   if (e.grade() > 0) s.set_grade(e.grade());
   if (!e.class_name().empty()) s.set_class_name(e.class_name());

@@ -346,6 +346,41 @@ TEST_F(RoundTest, RegistryChangesAdjustApprovedEntitlements) {
   EXPECT_EQ(resumed.payable_fen(), 62500 * days / 181 + 50000 * days / 181);
 }
 
+// Issue 22: a return recorded without --school (events before 2026-12 name
+// no school when the pupil stays) resumes accrual from the return date.
+TEST_F(RoundTest, ReturnWithoutASchoolResumesAccrualToTheFen) {
+  ToNotice();
+  Apply(DecideApproveRound(state_, kRound, At(2026, 2, 28)));
+  registry::v1::EnrolmentStatusChanged dropout;
+  dropout.set_student_id("stu_p1");
+  dropout.set_from_status(registry::v1::ENROLMENT_STATUS_ENROLLED);
+  dropout.set_to_status(registry::v1::ENROLMENT_STATUS_DROPPED_OUT);
+  dropout.mutable_effective_date()->set_year(2026);
+  dropout.mutable_effective_date()->set_month(3);
+  dropout.mutable_effective_date()->set_day(1);
+  dropout.set_previous_school_code(kSchool);
+  Apply(DecideAdjustForEnrolment(state_, dropout, "evt-1"));
+  ASSERT_EQ(state_.entitlements["stu_p1|2026-spring"].state(), v1::ENTITLEMENT_STATE_STOPPED);
+  registry::v1::EnrolmentStatusChanged back;
+  back.set_student_id("stu_p1");
+  back.set_from_status(registry::v1::ENROLMENT_STATUS_DROPPED_OUT);
+  back.set_to_status(registry::v1::ENROLMENT_STATUS_ENROLLED);
+  back.mutable_effective_date()->set_year(2026);
+  back.mutable_effective_date()->set_month(3);
+  back.mutable_effective_date()->set_day(8);
+  back.set_reason("劝返复学");
+  back.set_previous_school_code(kSchool);  // no school_code: back where the pupil was
+  absl::StatusOr<Events> resumed = DecideAdjustForEnrolment(state_, back, "evt-2");
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  ASSERT_EQ(resumed->size(), 1u);
+  state_.Apply(*resumed);
+  const v1::EntitlementRecord& p1 = state_.entitlements["stu_p1|2026-spring"];
+  EXPECT_EQ(p1.state(), v1::ENTITLEMENT_STATE_ACCRUING);
+  // Feb 1 .. Feb 28 (28 days) and Mar 8 .. Jul 31 (146 days) of 181.
+  const int64_t days = 28 + (absl::CivilDay(2026, 8, 1) - absl::CivilDay(2026, 3, 8));
+  EXPECT_EQ(p1.payable_fen(), 62500 * days / 181 + 50000 * days / 181);
+}
+
 TEST_F(RoundTest, DisqualifiedStudentLosesTheAidAndCannotReapply) {
   ToNotice();
   Apply(DecideApproveRound(state_, kRound, At(2026, 2, 28)));

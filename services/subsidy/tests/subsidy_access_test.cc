@@ -220,6 +220,15 @@ class SubsidyAccessTest : public ::testing::Test {
       r[s + "GetEntitlementTotals#school"] = q.SerializeAsString();
     }
     {
+      v1::ListUnderpaidRequest q;
+      q.set_semester("2026-spring");
+      q.set_county_code("210102");
+      r[s + "ListUnderpaid"] = q.SerializeAsString();
+      q.clear_county_code();
+      q.set_school_code(kSchoolA);
+      r[s + "ListUnderpaid#school"] = q.SerializeAsString();
+    }
+    {
       v1::WhatIfRequest q;
       q.set_semester("2026-spring");
       q.set_draft_version("2026-v1");

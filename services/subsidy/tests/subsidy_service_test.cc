@@ -294,6 +294,34 @@ TEST_F(SubsidyServiceTest, AWholeRoundFromPolicyFileToEntitlements) {
   EXPECT_EQ(entitlement.entitlements(0).payable_fen(), 62500 * days / 181 + 50000 * days / 181);
   EXPECT_EQ(entitlement.entitlements(0).entitlement().amount_fen(), 112500);
 
+  // Back at the same school a week later, recorded without a school (issue
+  // 22): accrual resumes from the return date, and nobody is underpaid.
+  registry::v1::ChangeEnrolmentStatusRequest back;
+  *back.mutable_meta() = Meta("back");
+  back.set_student_id(poor_[0]);
+  back.set_status(registry::v1::ENROLMENT_STATUS_ENROLLED);
+  back.mutable_effective_date()->set_year(2026);
+  back.mutable_effective_date()->set_month(2);
+  back.mutable_effective_date()->set_day(16);
+  back.set_reason("劝返复学");
+  changed = Invoke(env_->registry_stub_.get(), &RegistryStub::ChangeEnrolmentStatus, back, &dropout_response);
+  ASSERT_TRUE(changed.ok()) << changed.error_message();
+  ASSERT_TRUE(Eventually([&] {
+    v1::ListEntitlementsResponse now;
+    return Invoke(school_operator.get(), &Stub::ListEntitlements, mine, &now).ok() &&
+           now.entitlements(0).state() == v1::ENTITLEMENT_STATE_ACCRUING;
+  }));
+  ASSERT_TRUE(Invoke(school_operator.get(), &Stub::ListEntitlements, mine, &entitlement).ok());
+  const int64_t accrued = 8 + (absl::CivilDay(2026, 8, 1) - absl::CivilDay(2026, 2, 16));
+  EXPECT_EQ(entitlement.entitlements(0).payable_fen(), 62500 * accrued / 181 + 50000 * accrued / 181);
+  v1::ListUnderpaidRequest underpaid;
+  underpaid.set_semester("2026-spring");
+  underpaid.set_school_code(kSchool);
+  v1::ListUnderpaidResponse underpaid_response;
+  grpc::Status listed = Invoke(school_operator.get(), &Stub::ListUnderpaid, underpaid, &underpaid_response);
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
+  EXPECT_EQ(underpaid_response.underpaid_size(), 0);
+
   // Rebuilding the projection from the topics gives the same bytes.
   common::v1::GetProjectionChecksumResponse before;
   ASSERT_TRUE(Invoke(env_->admin_.get(), &common::v1::ProjectionAdminService::Stub::GetProjectionChecksum,
