@@ -50,6 +50,16 @@ void PrintRound(const Globals& g, const sv1::RoundRecord& r) {
   }
   if (r.state() == sv1::ROUND_STATE_APPROVED) {
     std::cout << "  approved: " << r.entitlements() << " entitlements, payable " << Yuan(r.total_fen()) << " yuan\n";
+    if (r.awaiting_notice() > 0) {
+      std::cout << "  待补充公示 / waiting for a supplementary notice: " << r.awaiting_notice()
+                << " students accepted after the notice (`zizhu aid notice " << r.round_id() << "`)\n";
+    }
+    if (r.has_supplementary_closes_at()) {
+      std::cout << "  supplementary notice closes "
+                << absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(r.supplementary_closes_at().seconds()),
+                                    absl::FixedTimeZone(8 * 3600))
+                << " (China time)\n";
+    }
   }
 }
 
@@ -262,7 +272,10 @@ void AidCommands::AddRoundCommands(CLI::App* aid) {
     if (rc == 0) PrintRound(g, last);
   });
 
-  auto* notice = aid->add_subcommand("notice", "publish the proposed list for the public notice (公示)");
+  auto* notice = aid->add_subcommand(
+      "notice",
+      "publish the proposed list for the public notice (公示); after approval, the supplementary notice "
+      "of the students accepted since (补充公示)");
   notice->add_option("round", round_, "round id")->required();
   notice->callback([this] {
     sv1::PublishNoticeRequest request;
@@ -436,7 +449,11 @@ void AidCommands::AddQueries(CLI::App* aid) {
         }
         const auto& f = a.application().facts();
         table.Row({a.application().student_id(), f.name_masked(), std::to_string(f.grade()), f.class_name(),
-                   f.registered_poor() ? "yes" : "", AppState(a.state()), a.tier() ? std::to_string(a.tier()) : "",
+                   f.registered_poor() ? "yes" : "",
+                   a.state() == sv1::APPLICATION_STATE_ACCEPTED && a.needs_notice() && !a.has_notice_closes_at()
+                       ? "accepted, 待补充公示"
+                       : AppState(a.state()),
+                   a.tier() ? std::to_string(a.tier()) : "",
                    a.disqualification().empty() ? a.review_reason() : a.disqualification()});
       }
       request.set_page_token(response.next_page_token());

@@ -221,6 +221,16 @@ void RegisterSubsidy(On& on) {
     subsidy::Evolve(*round, e);
     return absl::OkStatus();
   });
+  on.On<sv1::SupplementaryNoticePublished>(
+      [](const sv1::SupplementaryNoticePublished& e, const Envelope&, ReportFacts& f) -> absl::Status {
+        ASSIGN_OR_RETURN(sv1::RoundRecord * round, RoundOf(f, e.round_id()));
+        subsidy::Evolve(*round, e);
+        for (const std::string& student : e.student_ids()) {
+          ASSIGN_OR_RETURN(sv1::ApplicationRecord * app, ApplicationOf(f, e.round_id(), student));
+          subsidy::PutOnNotice(*app, e);
+        }
+        return absl::OkStatus();
+      });
   on.On<sv1::ObjectionResolved>([](const sv1::ObjectionResolved& e, const Envelope&, ReportFacts& f) -> absl::Status {
     ASSIGN_OR_RETURN(sv1::ApplicationRecord * app, ApplicationOf(f, e.round_id(), e.student_id()));
     subsidy::ApplyObjectionOutcome(*app, e);

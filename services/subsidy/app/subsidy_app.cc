@@ -424,6 +424,8 @@ absl::StatusOr<v1::GetNoticeListResponse> SubsidyApp::GetNoticeList(const auth::
             if (app.state() != v1::APPLICATION_STATE_ACCEPTED && app.state() != v1::APPLICATION_STATE_APPROVED) {
               return false;
             }
+            // Accepted after the notice: public once its supplementary notice is.
+            if (app.needs_notice() && !app.has_notice_closes_at()) return false;
             const v1::StudentFacts& facts = app.application().facts();
             v1::NoticeEntry* entry = response.add_entries();
             entry->set_name_masked(facts.name_masked());
@@ -432,6 +434,7 @@ absl::StatusOr<v1::GetNoticeListResponse> SubsidyApp::GetNoticeList(const auth::
             entry->set_class_name(facts.class_name());
             entry->set_aid_class(AidClassOf(facts));
             entry->set_tier(app.tier());
+            if (app.needs_notice()) *entry->mutable_supplementary_closes_at() = app.notice_closes_at();
             absl::StatusOr<v1::Entitlement> e =
                 ComputeEntitlement(policy.policy(), semester, facts, app.tier(), app.application().effective_date());
             if (e.ok()) {

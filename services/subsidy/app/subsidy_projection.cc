@@ -185,6 +185,18 @@ SubsidyProjection::SubsidyProjection() {
         return absl::OkStatus();
       });
 
+  OnRound<v1::SupplementaryNoticePublished>(
+      on_, [](const v1::SupplementaryNoticePublished& event, const Envelope&, Batch&, RoundRows& rows) -> absl::Status {
+        Evolve(rows.round(), event);
+        for (const std::string& student : event.student_ids()) {
+          ASSIGN_OR_RETURN(v1::ApplicationRecord before, rows.Application(student));
+          v1::ApplicationRecord after = before;
+          PutOnNotice(after, event);
+          rows.PutApplication(before, after);
+        }
+        return absl::OkStatus();
+      });
+
   OnRound<v1::ObjectionRaised>(
       on_,
       [](const v1::ObjectionRaised& event, const Envelope& envelope, Batch& batch, RoundRows& rows) -> absl::Status {

@@ -474,6 +474,9 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
       }
       review.set_tier(input.tier());
       review.set_counts_against_quota(hardship);
+      // The round's list was public before this acceptance: the student
+      // needs a supplementary notice of their own before approval.
+      review.set_needs_notice(round.state() == v1::ROUND_STATE_APPROVED);
     } else if (input.decision() == v1::REVIEW_DECISION_REJECTED) {
       RETURN_IF_ERROR(CheckText(field + ".reason", input.reason(), 1000, true));
     } else {
@@ -495,8 +498,38 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
   return events.Take();
 }
 
+namespace {
+
+// After approval: a supplementary notice of the students accepted since the
+// round's notice that are on none yet.
+absl::StatusOr<Events> DecideSupplementaryNotice(SubsidyState& state, const v1::RoundRecord& round, absl::Time now) {
+  auto notice = New<v1::SupplementaryNoticePublished>();
+  notice->set_round_id(round.round_id());
+  RETURN_IF_ERROR(state.ForEachApplication(round.round_id(), [&](const v1::ApplicationRecord& app) {
+    if (app.state() == v1::APPLICATION_STATE_ACCEPTED && app.needs_notice() && !app.has_notice_closes_at()) {
+      notice->add_student_ids(app.application().student_id());
+    }
+    return true;
+  }));
+  if (notice->student_ids().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", round.round_id(),
+                     " is approved and no student accepted since its notice is waiting for a supplementary notice"));
+  }
+  ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
+  notice->set_notice_days(policy.policy().notice_days());
+  *notice->mutable_closes_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(now + absl::Hours(24) * policy.policy().notice_days()));
+  EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
+  events.Add(notice);
+  return events.Take();
+}
+
+}  // namespace
+
 absl::StatusOr<Events> DecidePublishNotice(SubsidyState& state, const std::string& round_id, absl::Time now) {
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, round_id));
+  if (round.state() == v1::ROUND_STATE_APPROVED) return DecideSupplementaryNotice(state, round, now);
   if (round.state() != v1::ROUND_STATE_OPEN) {
     return absl::FailedPreconditionError(
         absl::StrCat("round ", round_id, " is ", v1::RoundState_Name(round.state()), "; a notice is published once"));
@@ -523,19 +556,24 @@ absl::StatusOr<Events> DecidePublishNotice(SubsidyState& state, const std::strin
 absl::StatusOr<Events> DecideRaiseObjection(SubsidyState& state, const v1::RaiseObjectionRequest& request,
                                             absl::Time now) {
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
-  if (round.state() != v1::ROUND_STATE_NOTICE) {
+  ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), request.student_id()));
+  // A student on a supplementary notice (accepted after the round's notice)
+  // is objected to during that notice.
+  const bool supplementary = round.state() == v1::ROUND_STATE_APPROVED && app &&
+                             app->state() == v1::APPLICATION_STATE_ACCEPTED && app->has_notice_closes_at();
+  if (round.state() != v1::ROUND_STATE_NOTICE && !supplementary) {
     return absl::FailedPreconditionError(
         absl::StrCat("round ", round.round_id(), " is not in public notice; objections are taken during the notice"));
   }
-  const absl::Time closes = absl::FromUnixSeconds(round.notice_closes_at().seconds());
-  if (now >= closes) {
+  const Timestamp& closes_at = supplementary ? app->notice_closes_at() : round.notice_closes_at();
+  if (now >= absl::FromUnixSeconds(closes_at.seconds())) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the notice of round ", round.round_id(), " closed at ", FormatTime(round.notice_closes_at())));
+        absl::StrCat(supplementary ? "the supplementary notice of round " : "the notice of round ", round.round_id(),
+                     " closed at ", FormatTime(closes_at)));
   }
   RETURN_IF_ERROR(CheckText("reason", request.reason(), 2000, true));
   RETURN_IF_ERROR(CheckText("raised_by", request.raised_by(), 200, false));
-  ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), request.student_id()));
-  if (!app || app->state() != v1::APPLICATION_STATE_ACCEPTED) {
+  if (!app || app->state() != v1::APPLICATION_STATE_ACCEPTED || (app->needs_notice() && !supplementary)) {
     return absl::NotFoundError(absl::StrCat("student '", request.student_id().substr(0, 64),
                                             "' is not on the notice list of round ", round.round_id()));
   }
@@ -649,6 +687,32 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
   if (round.pending_review() > 0) {
     return absl::FailedPreconditionError(
         absl::StrCat(round.pending_review(), " applications of round ", round_id, " are not reviewed yet"));
+  }
+  // Students accepted after the notice are approved only after their own
+  // (supplementary) notice has run its days.
+  std::vector<std::string> unpublished, running;
+  Timestamp runs_until;
+  RETURN_IF_ERROR(state.ForEachApplication(round_id, [&](const v1::ApplicationRecord& app) {
+    if (app.state() != v1::APPLICATION_STATE_ACCEPTED || !app.needs_notice()) return true;
+    const std::string who = absl::StrCat(app.application().student_id(), " ", app.application().facts().name_masked());
+    if (!app.has_notice_closes_at()) {
+      unpublished.push_back(who);
+    } else if (now < absl::FromUnixSeconds(app.notice_closes_at().seconds())) {
+      running.push_back(who);
+      if (app.notice_closes_at().seconds() > runs_until.seconds()) runs_until = app.notice_closes_at();
+    }
+    return true;
+  }));
+  if (!unpublished.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "补充公示前不能审批 / ", unpublished.size(), " students of round ", round_id,
+        " were accepted after its notice and have not been on a notice: ", ShortList(unpublished),
+        "; publish a supplementary notice (`zizhu aid notice ", round_id, "`) and approve after it closes"));
+  }
+  if (!running.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("补充公示期内不能审批 / the supplementary notice of round ",
+                                                      round_id, " runs until ", FormatTime(runs_until), " for ",
+                                                      ShortList(running), "; approval before it closes is refused"));
   }
   int missing = 0;
   CoverageCounts coverage;

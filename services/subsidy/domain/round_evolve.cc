@@ -40,12 +40,24 @@ void Evolve(v1::RoundRecord& round, const v1::NoticePublished& event) {
   *round.mutable_notice_closes_at() = event.closes_at();
 }
 
+void Evolve(v1::RoundRecord& round, const v1::SupplementaryNoticePublished& event) {
+  *round.mutable_supplementary_closes_at() = event.closes_at();
+}
+
+void PutOnNotice(v1::ApplicationRecord& app, const v1::SupplementaryNoticePublished& event) {
+  *app.mutable_notice_closes_at() = event.closes_at();
+}
+
 void Tally(v1::RoundRecord& round, const v1::ApplicationRecord& app, int sign) {
   switch (app.state()) {
     case v1::APPLICATION_STATE_SUBMITTED:
       round.set_pending_review(round.pending_review() + sign);
       break;
     case v1::APPLICATION_STATE_ACCEPTED:
+      if (app.needs_notice() && !app.has_notice_closes_at()) round.set_awaiting_notice(round.awaiting_notice() + sign);
+      round.set_accepted(round.accepted() + sign);
+      if (app.counts_against_quota()) round.set_quota_used(round.quota_used() + sign);
+      break;
     case v1::APPLICATION_STATE_APPROVED:
       round.set_accepted(round.accepted() + sign);
       if (app.counts_against_quota()) round.set_quota_used(round.quota_used() + sign);
@@ -79,6 +91,8 @@ void ApplyReview(v1::ApplicationRecord& app, const v1::Review& review,
   app.set_tier(accepted ? review.tier() : 0);
   app.set_review_reason(review.reason());
   app.set_counts_against_quota(review.counts_against_quota());
+  app.set_needs_notice(accepted && review.needs_notice());
+  app.clear_notice_closes_at();
   *app.mutable_reviewers() = reviewers;
   *app.mutable_reviewed_at() = at;
 }

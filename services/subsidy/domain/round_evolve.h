@@ -18,6 +18,9 @@ void Evolve(v1::PolicyRecord& record, const v1::PolicyVersionLoaded& event, cons
 void Evolve(v1::PolicyRecord& record, const v1::PolicyVersionPublished& event, const Timestamp& at);
 void Evolve(v1::RoundRecord& round, const v1::RoundOpened& event, const Timestamp& at);
 void Evolve(v1::RoundRecord& round, const v1::NoticePublished& event);
+void Evolve(v1::RoundRecord& round, const v1::SupplementaryNoticePublished& event);
+// An application listed on a supplementary notice.
+void PutOnNotice(v1::ApplicationRecord& app, const v1::SupplementaryNoticePublished& event);
 
 // Adds (sign +1) or removes (-1) an application's part of the round's
 // counters; an application's change is Tally(before, -1), Tally(after, +1).

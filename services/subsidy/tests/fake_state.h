@@ -116,6 +116,13 @@ class FakeState final : public SubsidyState {
         }
       } else if (auto* x = dynamic_cast<const v1::NoticePublished*>(&m)) {
         Evolve(rounds[x->round_id()], *x);
+      } else if (auto* x = dynamic_cast<const v1::SupplementaryNoticePublished*>(&m)) {
+        Evolve(rounds[x->round_id()], *x);
+        for (const auto& student : x->student_ids()) {
+          auto app = applications[x->round_id() + "|" + student];
+          PutOnNotice(app, *x);
+          PutApp(x->round_id(), app);
+        }
       } else if (auto* x = dynamic_cast<const v1::ObjectionRaised*>(&m)) {
         v1::ObjectionRecord o;
         o.set_round_id(x->round_id());

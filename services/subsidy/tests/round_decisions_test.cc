@@ -381,6 +381,69 @@ TEST_F(RoundTest, ReturnWithoutASchoolResumesAccrualToTheFen) {
   EXPECT_EQ(p1.payable_fen(), 62500 * days / 181 + 50000 * days / 181);
 }
 
+// Issue 22: a place freed by an upheld objection, given after approval to an
+// applicant first refused for the quota, is approved only after a
+// supplementary notice of its own has run.
+TEST_F(RoundTest, AnAdditionAfterTheNoticeWaitsForItsOwnNotice) {
+  Apply(Open(2, At(2026, 2, 2)));
+  Apply(Submit({"stu_p1", "stu_p2", "stu_p3", "stu_h1", "stu_h2", "stu_h3"}, At(2026, 2, 10)));
+  Apply(Review({"stu_p1", "stu_p2", "stu_p3", "stu_h1", "stu_h2"}));
+  Apply(Review({"stu_h3"}, false));
+  Apply(DecidePublishNotice(state_, kRound, At(2026, 2, 20)));
+  Apply(Object("stu_h2", At(2026, 2, 22)));
+  v1::ResolveObjectionRequest upheld;
+  upheld.set_round_id(kRound);
+  upheld.set_objection_id("O1");
+  upheld.set_outcome(v1::OBJECTION_OUTCOME_UPHELD_REMOVE);
+  upheld.set_note("家庭经营商铺，核实属实");
+  Apply(DecideResolveObjection(state_, upheld));
+  Apply(DecideApproveRound(state_, kRound, At(2026, 2, 28)));
+  EXPECT_EQ(state_.entitlements.size(), 4u);
+
+  // The freed place goes to stu_h3.
+  absl::StatusOr<Events> accepted = Review({"stu_h3"});
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  ASSERT_EQ(accepted->size(), 1u);
+  state_.Apply(*accepted);
+  EXPECT_TRUE(state_.applications[std::string(kRound) + "|stu_h3"].needs_notice());
+  EXPECT_EQ(state_.rounds[kRound].awaiting_notice(), 1);
+  EXPECT_THAT(DecideApproveRound(state_, kRound, At(2026, 3, 1)).status().message(),
+              HasSubstr("1 students of round 210102000001/2026-spring were accepted after its notice and have not "
+                        "been on a notice: stu_h3"));
+
+  // The supplementary notice lists stu_h3 alone, for the policy's seven days.
+  absl::StatusOr<Events> notice = DecidePublishNotice(state_, kRound, At(2026, 3, 1));
+  ASSERT_TRUE(notice.ok()) << notice.status();
+  ASSERT_EQ(notice->size(), 1u);
+  const auto* supplementary = dynamic_cast<const v1::SupplementaryNoticePublished*>(notice->front().payload.get());
+  ASSERT_NE(supplementary, nullptr);
+  EXPECT_EQ(supplementary->student_ids_size(), 1);
+  EXPECT_EQ(supplementary->student_ids(0), "stu_h3");
+  EXPECT_EQ(supplementary->notice_days(), 7);
+  state_.Apply(*notice);
+  EXPECT_EQ(state_.rounds[kRound].awaiting_notice(), 0);
+  EXPECT_THAT(DecidePublishNotice(state_, kRound, At(2026, 3, 2)).status().message(),
+              HasSubstr("no student accepted since its notice is waiting"));
+  EXPECT_THAT(DecideApproveRound(state_, kRound, At(2026, 3, 3)).status().message(),
+              HasSubstr("the supplementary notice of round 210102000001/2026-spring runs until 2026-03-08"));
+  // Objections are taken against the students on it, and only during it.
+  EXPECT_THAT(Object("stu_p1", At(2026, 3, 3)).status().message(), HasSubstr("not in public notice"));
+  Apply(Object("stu_h3", At(2026, 3, 3)));
+  v1::ResolveObjectionRequest rejected;
+  rejected.set_round_id(kRound);
+  rejected.set_objection_id("O2");
+  rejected.set_outcome(v1::OBJECTION_OUTCOME_REJECTED);
+  rejected.set_note("核实不属实");
+  Apply(DecideResolveObjection(state_, rejected));
+  EXPECT_THAT(Object("stu_h3", At(2026, 3, 9)).status().message(), HasSubstr("supplementary notice"));
+
+  absl::StatusOr<Events> approved = DecideApproveRound(state_, kRound, At(2026, 3, 9));
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  state_.Apply(*approved);
+  EXPECT_EQ(state_.entitlements.size(), 5u);
+  EXPECT_EQ(state_.entitlements.count("stu_h3|2026-spring"), 1u);
+}
+
 TEST_F(RoundTest, DisqualifiedStudentLosesTheAidAndCannotReapply) {
   ToNotice();
   Apply(DecideApproveRound(state_, kRound, At(2026, 2, 28)));
