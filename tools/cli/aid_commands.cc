@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/common/core/deterministic_serialize.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/field_parsers.h"
 #include "services/subsidy/domain/policy_file.h"
@@ -100,15 +101,21 @@ template <typename Input>
 void AidCommands::SendChunks(
     const std::string& what, const std::vector<FileRow<Input>>& rows,
     const std::function<bool(const std::vector<const FileRow<Input>*>&, const std::string&)>& send) {
-  // Request ids derive from the file and the chunk: a re-run after a failure
-  // repeats the chunks already in (answered, nothing written) and goes on.
-  const std::string base =
-      g.request_id.empty() ? absl::StrCat(what, "-", Sha256Hex(file_ + round_).substr(0, 16)) : g.request_id;
+  // Request ids derive from what the chunk says (the round, the reviewers,
+  // every row's content), never from the file's name: a re-run repeats the
+  // chunks already in (answered, nothing written) and goes on; two single
+  // entries of one round are two commands; a corrected row is a new one.
   const std::function<void(int, int)> progress = ProgressPrinter(what);
   for (size_t start = 0; start < rows.size(); start += kChunk) {
     std::vector<const FileRow<Input>*> chunk;
-    for (size_t i = start; i < std::min(rows.size(), start + kChunk); ++i) chunk.push_back(&rows[i]);
-    if (!send(chunk, absl::StrCat(base, "-", start / kChunk))) {
+    std::string content = absl::StrCat(what, "\n", round_, "\n", reviewers_, "\n");
+    for (size_t i = start; i < std::min(rows.size(), start + kChunk); ++i) {
+      chunk.push_back(&rows[i]);
+      absl::StrAppend(&content, SerializeDeterministic(rows[i].input), "\n");
+    }
+    const std::string id = g.request_id.empty() ? absl::StrCat(what, "-", Sha256Hex(content).substr(0, 32))
+                                                : absl::StrCat(g.request_id, "-", start / kChunk);
+    if (!send(chunk, id)) {
       std::cerr << what << ": stopped at the chunk starting on line " << chunk.front()->line << " of " << file_
                 << "; the " << start << " rows before it are in. Fix the row and run the same command again.\n";
       return;

@@ -144,7 +144,11 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   // (policy data): its children are counted as registered-poor, shown as
   // "exited YEAR". Whether it still is depends on the reference date.
   const bool exited = ev.poverty && ev.poverty->exited();
-  const int year_exited = exited ? ev.poverty->person().year_exited() : 0;
+  // An exit recorded without its year (before rows had to carry one) counts
+  // from the year it was recorded, as the subsidy reads it.
+  const int year_exited = !exited                                  ? 0
+                          : ev.poverty->person().year_exited() > 0 ? ev.poverty->person().year_exited()
+                                                                   : ev.poverty->exit_date().year();
   const bool in_transition = exited && year_exited > 0 &&
                              settings.as_of().year() - year_exited <= settings.exit_transition_years() &&
                              settings.as_of().year() >= year_exited;

@@ -280,11 +280,15 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
         return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited",
                       absl::StrCat("'", Field(row, "year_exited"), "' is not a year"));
       }
-      if (*exited && year_exited == 0) {
-        return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited", "a household that exited poverty needs year_exited");
+      // An exit is said by exit_status (已脱贫) or by the change itself
+      // (ROSTER_CHANGE_EXIT, system to system); either way with its year.
+      const bool household_exited = *exited || applied.change() == v1::ROSTER_CHANGE_EXIT;
+      if (household_exited && year_exited == 0) {
+        return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited",
+                      "脱贫户须填脱贫年度 / a household that exited poverty needs year_exited");
       }
-      p.set_year_exited(*exited ? year_exited : 0);
-      if (*exited) applied.set_change(v1::ROSTER_CHANGE_EXIT);
+      p.set_year_exited(household_exited ? year_exited : 0);
+      if (household_exited) applied.set_change(v1::ROSTER_CHANGE_EXIT);
       break;
     }
     case v1::ROSTER_SOURCE_CIVIL_AFFAIRS: {

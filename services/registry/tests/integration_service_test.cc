@@ -123,6 +123,46 @@ TEST_F(IntegrationServiceTest, AnAgencySeesOnlyPeopleInItsOwnRoster) {
   EXPECT_EQ(status_view.results_size(), 1);
 }
 
+// Issue 22: an exit pushed as ROSTER_CHANGE_EXIT with its year and no
+// exit_status column kept "exited in 0" and the child left the gap list.
+TEST_F(IntegrationServiceTest, AnExitChangeKeepsItsYearAndTheChildInTheTransitionPeriod) {
+  iv1::PushRosterChangesResponse pushed;
+  ASSERT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), PovertyPush(), &pushed).ok());
+  auto exit_push = [&](const std::string& request_id, const std::string& year) {
+    iv1::PushRosterChangesRequest exit;
+    exit.set_request_id(request_id);
+    auto* row = exit.add_changes();
+    row->set_change(v1::ROSTER_CHANGE_EXIT);
+    (*row->mutable_fields())["national_id"] = ValidId("21010220160301001");
+    (*row->mutable_fields())["name"] = "张小明";
+    (*row->mutable_fields())["household_number"] = "H1";
+    if (!year.empty()) (*row->mutable_fields())["year_exited"] = year;
+    iv1::PushRosterChangesResponse response;
+    EXPECT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), exit, &response).ok());
+    return response;
+  };
+  // Without its year: refused, naming the field.
+  iv1::PushRosterChangesResponse no_year = exit_push("exit-no-year", "");
+  EXPECT_EQ(no_year.applied(), 0);
+  ASSERT_EQ(no_year.rejected_size(), 1);
+  EXPECT_EQ(no_year.rejected(0).column(), "year_exited");
+
+  ASSERT_EQ(exit_push("exit-2023", "2023").applied(), 1);
+  iv1::PullMatchResultsRequest pull;
+  pull.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
+  iv1::PullMatchResultsResponse gap;
+  ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210102", "poverty-secret").get(), pull, &gap).ok());
+  // Still a not-enrolled child of a registered-poor household (exited
+  // three years before the reference date, 2026): in the gap list.
+  ASSERT_EQ(gap.results_size(), 1);
+  EXPECT_TRUE(gap.results(0).age_sensitive());
+
+  // Exited eight years before: beyond the window, out of the gap list.
+  ASSERT_EQ(exit_push("exit-2018", "2018").applied(), 1);
+  ASSERT_TRUE(stub_->PullMatchResults(As("fpb-210102", "poverty-secret").get(), pull, &gap).ok());
+  EXPECT_EQ(gap.results_size(), 0);
+}
+
 // Probe finding 9: a county's poverty office (key scoped to 210105) pulled
 // another county's not-enrolled children, and civil affairs pushing an ID it
 // knew got the poverty office's name for the child in the conflict.

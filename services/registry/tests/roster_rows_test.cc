@@ -62,6 +62,23 @@ TEST(RosterRowsTest, ExitedHouseholdNeedsItsYearAndIsAnExit) {
   EXPECT_EQ(exited.applied.person().year_exited(), 2021);
 }
 
+// Issue 22: an exit said by the change (system to system), not by exit_status.
+TEST(RosterRowsTest, AnExitChangeKeepsItsYearAndNeedsOne) {
+  FakeProtector protector;
+  std::map<std::string, std::string> fields = {
+      {"national_id", ValidId("21010220160301001")}, {"name", "张三"}, {"household_number", "H1"}};
+  v1::RosterRowInput row = Row(2, fields);
+  row.set_change(v1::ROSTER_CHANGE_EXIT);
+  auto missing = ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE, row, protector);
+  ASSERT_FALSE(missing.ok);
+  EXPECT_EQ(missing.rejected.column(), "year_exited");
+  (*row.mutable_fields())["year_exited"] = "2023";
+  auto exited = ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE, row, protector);
+  ASSERT_TRUE(exited.ok) << exited.rejected.reason();
+  EXPECT_EQ(exited.applied.change(), v1::ROSTER_CHANGE_EXIT);
+  EXPECT_EQ(exited.applied.person().year_exited(), 2023);
+}
+
 TEST(RosterRowsTest, RejectionsSayKindColumnAndReason) {
   FakeProtector protector;
   auto bad_id = ValidateRosterRow(
