@@ -59,6 +59,11 @@ class RegistryCommands final : public CommandGroup {
   v1::ChangeEnrolmentStatusRequest status_req;
   std::string new_status, effective;
   int64_t expected_version = 0;
+  // student update: each option changes its attribute only when given.
+  v1::UpdateStudentAttributesRequest update_req;
+  std::string update_name, update_ethnic, update_household, update_categories, update_class, update_boarding,
+      update_card, update_phone, guardian_name, guardian_relation, guardian_phone;
+  int update_grade = 0;
 };
 
 void RegistryCommands::Add(CLI::App& app) {
@@ -274,6 +279,77 @@ void RegistryCommands::Add(CLI::App& app) {
       }
     } while (!list_req.page_token().empty());
     std::cerr << total << " student(s)\n";
+  });
+
+  // --- student update: what an office corrects (card, guardian, phone ...) ---
+  auto* update = student->add_subcommand(
+      "update", "correct a student's attributes: bank card, phone, guardian, household, categories, grade, class");
+  update->add_option("student_id", *update_req.mutable_student_id(), "student id")->required();
+  auto* o_name = update->add_option("--name", update_name, "name");
+  auto* o_ethnic = update->add_option("--ethnic-group", update_ethnic, "ethnic group");
+  auto* o_household = update->add_option("--household", update_household, "household number (户编号)");
+  auto* o_categories = update->add_option("--categories", update_categories,
+                                          "poverty categories, replacing the list (建档立卡,低保 ...)");
+  auto* o_grade = update->add_option("--grade", update_grade, "grade");
+  auto* o_class = update->add_option("--class", update_class, "class");
+  auto* o_boarding = update->add_option("--boarding", update_boarding, "yes | no");
+  auto* o_card = update->add_option("--bank-card", update_card,
+                                    "bank card number (一卡通); a failed payment to the "
+                                    "old card is then retried by `zizhu pay retry --corrected`");
+  auto* o_phone = update->add_option("--phone", update_phone, "contact phone");
+  auto* o_guardian = update->add_option("--guardian", guardian_name, "guardian's name (replaces the guardian)");
+  update->add_option("--guardian-relation", guardian_relation, "guardian's relation (with --guardian)");
+  update->add_option("--guardian-phone", guardian_phone, "guardian's phone (with --guardian)");
+  update->add_option("--expected-version", expected_version, "fail with ABORTED unless the student is at this version");
+  update->callback([=] {
+    connect();
+    if (o_name->count()) update_req.set_name(update_name);
+    if (o_ethnic->count()) update_req.set_ethnic_group(update_ethnic);
+    if (o_household->count()) update_req.set_household_number(update_household);
+    if (o_categories->count()) {
+      auto categories = registry::ParseCategories(update_categories);
+      if (!categories.ok()) {
+        rc = Fail(absl::StrCat("--categories: ", categories.status().message()));
+        return;
+      }
+      update_req.set_replace_categories(true);
+      for (auto c : *categories) update_req.add_categories(c);
+    }
+    if (o_grade->count()) update_req.set_grade(update_grade);
+    if (o_class->count()) update_req.set_class_name(update_class);
+    if (o_boarding->count()) {
+      if (update_boarding != "yes" && update_boarding != "no" && update_boarding != "是" && update_boarding != "否") {
+        rc = Fail(absl::StrCat("--boarding '", update_boarding, "' must be yes or no (是 / 否)"));
+        return;
+      }
+      update_req.set_boarding(update_boarding == "yes" || update_boarding == "是");
+    }
+    if (o_card->count()) update_req.set_bank_card(update_card);
+    if (o_phone->count()) update_req.set_phone(update_phone);
+    if (o_guardian->count()) {
+      update_req.mutable_guardian()->set_name(guardian_name);
+      update_req.mutable_guardian()->set_relation(guardian_relation);
+      update_req.mutable_guardian()->set_phone(guardian_phone);
+    } else if (!guardian_relation.empty() || !guardian_phone.empty()) {
+      rc = Fail("--guardian-relation and --guardian-phone replace the guardian: give --guardian (the name) too");
+      return;
+    }
+    v1::UpdateStudentAttributesRequest probe = update_req;
+    probe.clear_student_id();
+    probe.clear_meta();
+    if (probe.ByteSizeLong() == 0) {
+      rc = Fail("name at least one attribute to change (--bank-card, --phone, --guardian, --household ...)");
+      return;
+    }
+    update_req.set_expected_version(expected_version);
+    *update_req.mutable_meta() = Meta(g);
+    v1::UpdateStudentAttributesResponse resp;
+    auto status = stub->UpdateStudentAttributes(Context(g).get(), update_req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    PrintStudent(g, resp.student());
   });
 
   auto* set_status = student->add_subcommand("set-status", "change a student's enrolment status");
