@@ -64,6 +64,10 @@ class RegistryCommands final : public CommandGroup {
   std::string update_name, update_ethnic, update_household, update_categories, update_class, update_boarding,
       update_card, update_phone, guardian_name, guardian_relation, guardian_phone;
   int update_grade = 0;
+  bool left_school = false;
+  v1::RecordTransferInRequest transfer_req;
+  std::string transfer_stage, transfer_date;
+  int transfer_grade = 0;
 };
 
 void RegistryCommands::Add(CLI::App& app) {
@@ -249,10 +253,12 @@ void RegistryCommands::Add(CLI::App& app) {
   student_list->add_option("--status", list_status, "enrolment status");
   student_list->add_option("--page-size", page_size, "students per page (1-1000)")->capture_default_str();
   student_list->add_flag("--all", list_all, "fetch every page");
+  student_list->add_flag("--left", left_school, "the pupils who moved away from --school (and where they are now)");
   student_list->callback([&] {
     connect();
     list_req.set_grade(grade);
     list_req.set_page_size(page_size);
+    list_req.set_left_school(left_school);
     if (!list_status.empty()) {
       auto st = ParseStatus(list_status);
       if (!st.ok()) {
@@ -345,6 +351,49 @@ void RegistryCommands::Add(CLI::App& app) {
     *update_req.mutable_meta() = Meta(g);
     v1::UpdateStudentAttributesResponse resp;
     auto status = stub->UpdateStudentAttributes(Context(g).get(), update_req, &resp);
+    if (!status.ok()) {
+      rc = FailRpc(status);
+      return;
+    }
+    PrintStudent(g, resp.student());
+  });
+
+  // --- student transfer-in: the receiving school records the move ---
+  auto* transfer_in = student->add_subcommand(
+      "transfer-in", "record a pupil's transfer in to your school (转入), by national ID, from any school");
+  transfer_in->add_option("--national-id", *transfer_req.mutable_national_id(), "the pupil's national ID")->required();
+  transfer_in->add_option("--school", *transfer_req.mutable_school_code(), "your (the receiving) school")->required();
+  transfer_in->add_option("--date", transfer_date, "date of the transfer (2027-03-08)")->required();
+  transfer_in
+      ->add_option("--evidence", *transfer_req.mutable_evidence_ref(),
+                   "the sending school's record (转学联系函 / 学籍转接 number)")
+      ->required();
+  transfer_in->add_option("--stage", transfer_stage, "stage at your school (default: the pupil's)");
+  transfer_in->add_option("--grade", transfer_grade, "grade at your school (default: the pupil's)");
+  transfer_in->add_option("--class", *transfer_req.mutable_class_name(), "class");
+  transfer_in->add_option("--reason", *transfer_req.mutable_reason(), "reason (default 转入)");
+  transfer_in->callback([&] {
+    connect();
+    auto date = ParseDate(transfer_date);
+    if (!date.ok()) {
+      rc = Fail(absl::StrCat("--date: ", date.status().message()));
+      return;
+    }
+    *transfer_req.mutable_effective_date() = *date;
+    if (!transfer_stage.empty()) {
+      auto stage = ParseStage(transfer_stage);
+      if (!stage.ok()) {
+        rc = Fail(absl::StrCat("--stage: ", stage.status().message()));
+        return;
+      }
+      transfer_req.set_stage(*stage);
+    }
+    transfer_req.set_grade(transfer_grade);
+    *transfer_req.mutable_meta() = Meta(g);
+    // A request id of its own (not derived from the ID, which is personal data): running the
+    // same transfer again is refused as already enrolled there.
+    v1::RecordTransferInResponse resp;
+    auto status = stub->RecordTransferIn(Context(g).get(), transfer_req, &resp);
     if (!status.ok()) {
       rc = FailRpc(status);
       return;

@@ -31,6 +31,9 @@ class RegistryGrpcService final : public v1::RegistryService::CallbackService, p
                                  v1::ChangeEnrolmentStatusResponse* r) override {
     return Call(c, q, r, &RegistryApp::ChangeEnrolmentStatus);
   }
+  Reactor* RecordTransferIn(Ctx* c, const v1::RecordTransferInRequest* q, v1::RecordTransferInResponse* r) override {
+    return Call(c, q, r, &RegistryApp::RecordTransferIn);
+  }
   Reactor* AssignResponsiblePeople(Ctx* c, const v1::AssignResponsiblePeopleRequest* q,
                                    v1::AssignResponsiblePeopleResponse* r) override {
     return Call(c, q, r, &RegistryApp::AssignResponsiblePeople);

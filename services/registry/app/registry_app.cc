@@ -146,6 +146,22 @@ void RegistryApp::ChangeEnrolmentStatus(const auth::Caller& caller, const v1::Ch
       std::move(done));
 }
 
+void RegistryApp::RecordTransferIn(const auth::Caller& caller, const v1::RecordTransferInRequest& request,
+                                   Callback<v1::RecordTransferInResponse> done) {
+  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  // The receiving school must be the caller's; the pupil may be anywhere.
+  if (auto school = LoadSchoolInScope(caller, request.school_code()); !school.ok()) return done(school.status());
+  StudentCommand(
+      es::FromCaller(caller, request.meta(), request),
+      [this, request](storage::ProjectionBatch& view, absl::Time now) {
+        BatchRegistryState state(view);
+        VaultProtector protector(vault_);
+        const Plausibility plausibility{plausibility_, DateInChina(now)};
+        return DecideRecordTransferIn(state, protector, request, &plausibility);
+      },
+      std::move(done));
+}
+
 void RegistryApp::AssignResponsiblePeople(const auth::Caller& caller, const v1::AssignResponsiblePeopleRequest& request,
                                           Callback<v1::AssignResponsiblePeopleResponse> done) {
   if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
@@ -335,6 +351,8 @@ absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool 
     *c->mutable_effective_date() = h.effective_date();
     c->set_reason(h.reason());
     c->set_school_code(h.school_code());
+    c->set_previous_school_code(h.previous_school_code());
+    c->set_evidence_ref(h.evidence_ref());
   }
   return s;
 }
@@ -362,6 +380,22 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
   // Pick the narrowest index; the remaining filters are checked per row.
   std::string prefix;
   bool index_is_student_rows = false;
+  if (request.left_school()) {
+    // The pupils who moved away: the sending school sees where they went.
+    if (request.school_code().empty()) return absl::InvalidArgumentError("left_school needs school_code");
+    v1::ListStudentsResponse response;
+    ASSIGN_OR_RETURN(
+        *response.mutable_next_page_token(),
+        storage::ScanPage(*store_, keys::LeftSchoolPrefix(request.school_code()), request.page_token(), page_size,
+                          [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
+                            ASSIGN_OR_RETURN(v1::StudentRecord record,
+                                             LoadStudent(key.substr(key.rfind(keys::kSep) + 1)));
+                            if (record.school_code() == request.school_code()) return false;  // came back
+                            ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
+                            return true;
+                          }));
+    return response;
+  }
   if (!request.school_code().empty()) {
     prefix = !request.class_name().empty()
                  ? keys::BySchoolClassPrefix(request.school_code(), request.grade(), request.class_name())

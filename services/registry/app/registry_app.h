@@ -41,6 +41,10 @@ class RegistryApp {
                                Callback<v1::UpdateStudentAttributesResponse> done);
   void ChangeEnrolmentStatus(const auth::Caller& caller, const v1::ChangeEnrolmentStatusRequest& request,
                              Callback<v1::ChangeEnrolmentStatusResponse> done);
+  // The receiving school's roles (and its county's, the city's) record a
+  // transfer in of a pupil of any school, found by national ID.
+  void RecordTransferIn(const auth::Caller& caller, const v1::RecordTransferInRequest& request,
+                        Callback<v1::RecordTransferInResponse> done);
   void AssignResponsiblePeople(const auth::Caller& caller, const v1::AssignResponsiblePeopleRequest& request,
                                Callback<v1::AssignResponsiblePeopleResponse> done);
 

@@ -51,6 +51,13 @@ inline std::string BySchoolClassPrefix(const std::string& school, int grade, con
 inline std::string BySchool(const v1::StudentRecord& s) {
   return absl::StrCat(BySchoolClassPrefix(s.school_code(), s.grade(), s.class_name()), s.student_id());
 }
+// Students who moved away from a school (the sending school's list).
+inline std::string LeftSchoolPrefix(const std::string& school) {
+  return absl::StrCat("ix/left/", school, std::string(1, kSep));
+}
+inline std::string LeftSchool(const std::string& school, const std::string& student_id) {
+  return absl::StrCat(LeftSchoolPrefix(school), student_id);
+}
 // Students by enrolment status.
 inline std::string ByStatusPrefix(int status) { return absl::StrFormat("ix/status/%02d%c", status, kSep); }
 inline std::string ByStatus(const v1::StudentRecord& s) {

@@ -20,6 +20,9 @@ absl::StatusOr<std::optional<v1::StudentRecord>> LoadStudent(storage::Projection
 void PutStudent(storage::ProjectionBatch& batch, const std::optional<v1::StudentRecord>& before,
                 const v1::StudentRecord& after) {
   if (before) {
+    if (!before->school_code().empty() && before->school_code() != after.school_code()) {
+      batch.Put(keys::LeftSchool(before->school_code(), after.student_id()), "");
+    }
     if (keys::BySchool(*before) != keys::BySchool(after)) batch.Delete(keys::BySchool(*before));
     if (keys::ByStatus(*before) != keys::ByStatus(after)) batch.Delete(keys::ByStatus(*before));
   }

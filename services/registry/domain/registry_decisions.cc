@@ -324,9 +324,10 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
     // giving up one record per person; a pupil who moves is transferred.
     return absl::AlreadyExistsError(absl::StrCat(
         "身份证号 ", MaskNationalId(info.normalized),
-        " 已登记：转入本校的学生办理转学（变更学籍状态），不重复登记 (national_id ", MaskNationalId(info.normalized),
-        " is already registered; a pupil who moves to this school is transferred by a status change, not "
-        "registered again (find the record with FindStudentByNationalId if it is in your scope)"));
+        " 已登记：转入本校的学生登记转入（zizhu student transfer-in），不重复登记 (national_id ",
+        MaskNationalId(info.normalized),
+        " is already registered; a pupil who moves to this school is recorded as a transfer in by the national ID "
+        "with the sending school's record (RecordTransferIn, `zizhu student transfer-in`), not registered again)"));
   }
   ASSIGN_OR_RETURN(v1::SchoolRecord school, RequireSchool(state, school_code, cmd.stage()));
   (void)school;
@@ -504,6 +505,78 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
     event->set_class_name(student.class_name());
   }
   return Events{MakeEvent(kStudentAggregate, student.student_id(), student.version() + 1, event)};
+}
+
+absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalDataProtector& protector,
+                                              const v1::RecordTransferInRequest& cmd,
+                                              const Plausibility* plausibility) {
+  const std::string id = NormalizeNationalId(cmd.national_id());
+  if (id.empty()) return absl::InvalidArgumentError("national_id is required");
+  ASSIGN_OR_RETURN(NationalIdInfo info, ValidateNationalId(id));
+  ASSIGN_OR_RETURN(auto student_id, state.FindStudentIdByNationalIdHash(protector.NationalIdHash(info.normalized)));
+  if (!student_id) {
+    return absl::NotFoundError(absl::StrCat("未登记的学生 / no student with national_id ", MaskNationalId(id),
+                                            " is registered; a pupil new to the registry is registered at the "
+                                            "school (`zizhu student register`)"));
+  }
+  ASSIGN_OR_RETURN(v1::StudentRecord student, RequireStudent(state, *student_id, 0));
+  ASSIGN_OR_RETURN(std::string school_code, CleanCode("school_code", cmd.school_code(), 32));
+  const v1::EducationStage stage = cmd.stage() == v1::EDUCATION_STAGE_UNSPECIFIED ? student.stage() : cmd.stage();
+  const int grade = cmd.grade() == 0 ? student.grade() : cmd.grade();
+  RETURN_IF_ERROR(CheckStageAndGrade(stage, grade));
+  ASSIGN_OR_RETURN(v1::SchoolRecord school, RequireSchool(state, school_code, stage));
+  ASSIGN_OR_RETURN(std::string class_name, CleanName("class_name", cmd.class_name(), 20, false));
+  ASSIGN_OR_RETURN(std::string evidence, CleanName("evidence_ref", cmd.evidence_ref(), 100, true));
+  ASSIGN_OR_RETURN(std::string reason, CleanName("reason", cmd.reason(), 200, false));
+  if (reason.empty()) reason = "转入";
+  if (student.school_code() == school.school_code() && student.status() == v1::ENROLMENT_STATUS_ENROLLED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("student '", student.student_id(), "' is already enrolled at ", school.school_code()));
+  }
+  if (!cmd.has_effective_date() || !IsValidDate(cmd.effective_date()) ||
+      CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("effective_date ", cmd.has_effective_date() ? FormatDate(cmd.effective_date()) : "(unset)",
+                     " is not a valid date of the pupil's schooling"));
+  }
+  if (plausibility) {
+    RETURN_IF_ERROR(CheckNotFarAhead(*plausibility, "effective_date", cmd.effective_date()));
+    if (stage != student.stage()) RETURN_IF_ERROR(CheckBirthDateForStage(*plausibility, student.birth_date(), stage));
+  }
+  Events events;
+  int64_t version = student.version();
+  v1::EnrolmentStatus from = student.status();
+  if (from == v1::ENROLMENT_STATUS_ENROLLED) {
+    // The sending school has not recorded the transfer out yet: the
+    // receiving school's record of it does, on the same date.
+    auto out = std::make_shared<v1::EnrolmentStatusChanged>();
+    out->set_student_id(student.student_id());
+    out->set_from_status(from);
+    out->set_to_status(v1::ENROLMENT_STATUS_TRANSFERRED);
+    *out->mutable_effective_date() = cmd.effective_date();
+    out->set_reason(absl::StrCat("转出（由转入学校 ", school.school_code(), " 登记）"));
+    out->set_previous_school_code(student.school_code());
+    out->set_evidence_ref(evidence);
+    events.push_back(MakeEvent(kStudentAggregate, student.student_id(), ++version, out));
+    from = v1::ENROLMENT_STATUS_TRANSFERRED;
+  } else if (!IsAllowedStatusChange(from, v1::ENROLMENT_STATUS_ENROLLED)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("student '", student.student_id(), "' cannot be enrolled from ", v1::EnrolmentStatus_Name(from)));
+  }
+  auto in = std::make_shared<v1::EnrolmentStatusChanged>();
+  in->set_student_id(student.student_id());
+  in->set_from_status(from);
+  in->set_to_status(v1::ENROLMENT_STATUS_ENROLLED);
+  *in->mutable_effective_date() = cmd.effective_date();
+  in->set_reason(reason);
+  in->set_school_code(school.school_code());
+  in->set_stage(stage);
+  in->set_grade(grade);
+  in->set_class_name(class_name);
+  in->set_previous_school_code(student.school_code());
+  in->set_evidence_ref(evidence);
+  events.push_back(MakeEvent(kStudentAggregate, student.student_id(), ++version, in));
+  return events;
 }
 
 absl::StatusOr<Events> DecideAssignResponsiblePeople(RegistryState& state, PersonalDataProtector& protector,

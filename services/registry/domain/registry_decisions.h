@@ -40,6 +40,14 @@ absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, Perso
 // stage must fit the student's age.
 absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v1::ChangeEnrolmentStatusRequest& cmd,
                                                    const Plausibility* plausibility = nullptr);
+// The receiving school records a transfer in by the pupil's national ID
+// (from any school): EnrolmentStatusChanged to ENROLLED at the school, after
+// one to TRANSFERRED when the sending school had not recorded it yet; both
+// carry the sending school's record (evidence_ref). NOT_FOUND when nobody
+// has the ID; FAILED_PRECONDITION when already enrolled there.
+absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalDataProtector& protector,
+                                              const v1::RecordTransferInRequest& cmd, const Plausibility* plausibility);
+
 absl::StatusOr<Events> DecideAssignResponsiblePeople(RegistryState& state, PersonalDataProtector& protector,
                                                      const v1::AssignResponsiblePeopleRequest& cmd);
 // Records that an operator read a student's personal data in clear.

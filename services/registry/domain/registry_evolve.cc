@@ -54,6 +54,8 @@ void EvolveStudent(v1::StudentRecord& r, const v1::EnrolmentStatusChanged& e, co
   *h->mutable_effective_date() = e.effective_date();
   h->set_reason(e.reason());
   h->set_school_code(e.school_code().empty() ? r.school_code() : e.school_code());
+  h->set_previous_school_code(r.school_code());
+  h->set_evidence_ref(e.evidence_ref());
   *h->mutable_recorded_at() = stamp.occurred_at;
   r.set_status(e.to_status());
   if (!e.school_code().empty()) {

@@ -176,6 +176,18 @@ class AccessTest : public ::testing::Test {
       r[rs + "ChangeEnrolmentStatus"] = q.SerializeAsString();
     }
     {
+      // Into school A: only the callers of school A (its county, the city) may.
+      v1::RecordTransferInRequest q;
+      q.mutable_meta()->ParseFromString(Meta("t-transfer-in"));
+      q.set_national_id(national_id_);
+      q.set_school_code(kSchoolA);
+      q.mutable_effective_date()->set_year(2026);
+      q.mutable_effective_date()->set_month(5);
+      q.mutable_effective_date()->set_day(1);
+      q.set_evidence_ref("转学联系函 2026-17");
+      r[rs + "RecordTransferIn"] = q.SerializeAsString();
+    }
+    {
       v1::AssignResponsiblePeopleRequest q;
       q.mutable_meta()->ParseFromString(Meta("t-assign"));
       q.set_student_id(student_id_);

@@ -557,3 +557,92 @@ TEST_F(RegistryServiceTest, PoisonedRequestsAmongGoodOnesFailAlone) {
 
 }  // namespace
 }  // namespace zizhu::registry
+
+namespace zizhu::registry {
+namespace {
+
+// Issue 22: the receiving school of another county records the transfer in
+// (its operator could not: the pupil was outside its scope); the sending
+// school sees the pupil among those who left it.
+TEST_F(RegistryServiceTest, AReceivingSchoolOfAnotherCountyRecordsATransferIn) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterSchoolRequest other;
+  *other.mutable_meta() = Meta("school-2");
+  other.set_school_code("3121000201");
+  other.set_name("青山小学");
+  other.set_county_code("210103");
+  other.add_stages(v1::EDUCATION_STAGE_PRIMARY);
+  v1::RegisterSchoolResponse other_resp;
+  grpc::ClientContext c0;
+  ASSERT_TRUE(stub_->RegisterSchool(&c0, other, &other_resp).ok());
+  v1::RegisterStudentRequest pupil = Student(7, "student-7");
+  v1::RegisterStudentResponse registered;
+  ASSERT_TRUE(Register(pupil, &registered).ok());
+
+  auto receiving = v1::RegistryService::NewStub(
+      server_->harness().ChannelAs(auth::Caller{"qs.school", auth::Role::kSchoolOperator, "3121000201", "t-qs"}));
+  // The old way fails: the pupil is not the receiving school's yet.
+  v1::ChangeEnrolmentStatusRequest status;
+  *status.mutable_meta() = Meta("status-by-receiver");
+  status.set_student_id(registered.student().student_id());
+  status.set_status(v1::ENROLMENT_STATUS_ENROLLED);
+  status.set_school_code("3121000201");
+  v1::ChangeEnrolmentStatusResponse status_resp;
+  grpc::ClientContext c1;
+  EXPECT_EQ(receiving->ChangeEnrolmentStatus(&c1, status, &status_resp).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  v1::RecordTransferInRequest in;
+  *in.mutable_meta() = Meta("transfer-in-7");
+  in.set_national_id(pupil.national_id());
+  in.set_school_code("3121000201");
+  in.mutable_effective_date()->set_year(2026);
+  in.mutable_effective_date()->set_month(5);
+  in.mutable_effective_date()->set_day(20);
+  v1::RecordTransferInResponse moved;
+  grpc::ClientContext c2;
+  grpc::Status refused = receiving->RecordTransferIn(&c2, in, &moved);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("evidence_ref"), std::string::npos) << refused.error_message();
+  in.set_evidence_ref("转学联系函 红星小学 2026-17");
+  in.set_class_name("3班");
+  grpc::ClientContext c3;
+  grpc::Status recorded = receiving->RecordTransferIn(&c3, in, &moved);
+  ASSERT_TRUE(recorded.ok()) << recorded.error_message();
+  EXPECT_EQ(moved.student().school_code(), "3121000201");
+  EXPECT_EQ(moved.student().status(), v1::ENROLMENT_STATUS_ENROLLED);
+  EXPECT_EQ(moved.student().grade(), 3);
+  EXPECT_EQ(moved.student().class_name(), "3班");
+  // The sending school had not recorded the transfer out: both steps, each with the evidence.
+  ASSERT_EQ(moved.student().status_history_size(), 2);
+  EXPECT_EQ(moved.student().status_history(0).to_status(), v1::ENROLMENT_STATUS_TRANSFERRED);
+  EXPECT_EQ(moved.student().status_history(1).previous_school_code(), "3121000001");
+  EXPECT_EQ(moved.student().status_history(1).evidence_ref(), "转学联系函 红星小学 2026-17");
+  // Again: already there.
+  grpc::ClientContext c4;
+  in.mutable_meta()->set_request_id("transfer-in-7-again");
+  EXPECT_EQ(receiving->RecordTransferIn(&c4, in, &moved).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  // The sending school: no longer its pupil, listed among those who left.
+  auto sending = v1::RegistryService::NewStub(
+      server_->harness().ChannelAs(auth::Caller{"hx.school", auth::Role::kSchoolOperator, "3121000001", "t-hx"}));
+  v1::GetStudentRequest get;
+  get.set_student_id(registered.student().student_id());
+  v1::GetStudentResponse got;
+  grpc::ClientContext c5;
+  EXPECT_EQ(sending->GetStudent(&c5, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::ListStudentsRequest left;
+  left.set_left_school(true);
+  v1::ListStudentsResponse left_resp;
+  grpc::ClientContext c6;
+  ASSERT_TRUE(sending->ListStudents(&c6, left, &left_resp).ok());
+  ASSERT_EQ(left_resp.students_size(), 1);
+  EXPECT_EQ(left_resp.students(0).school_code(), "3121000201");
+  v1::ListStudentsRequest own;
+  v1::ListStudentsResponse own_resp;
+  grpc::ClientContext c7;
+  ASSERT_TRUE(sending->ListStudents(&c7, own, &own_resp).ok());
+  EXPECT_EQ(own_resp.students_size(), 0);
+}
+
+}  // namespace
+}  // namespace zizhu::registry
