@@ -174,6 +174,9 @@ eventually bash -c "source '$root/tests/cli/env.sh'; as cli.county --json aid en
 underpaid="$(as cli.county --json aid underpaid --semester 2027-spring --county 210102 | wc -l)"
 [[ "$underpaid" == 0 ]] || fail "$underpaid pupils underpaid"
 as cli.county aid underpaid --semester 2027-spring --county 210102
+# The county's remedy for a stop never undone (old events) is refused when nothing is stopped.
+expect_fail "resuming an accruing entitlement" "only a stopped entitlement" \
+  as cli.county aid resume "$round" --student "$returning" --date 2026-12-14 --reason 复学
 
 step "disqualification after approval"
 disqualified="$(echo "$todo" | head -1)"

@@ -600,6 +600,30 @@ void AidCommands::AddQueries(CLI::App* aid) {
     } while (!request.page_token().empty());
   });
 
+  auto* resume = aid->add_subcommand(
+      "resume", "county: resume a stopped entitlement of a pupil the registry shows back at the school");
+  resume->add_option("round", round_, "round id")->required();
+  resume->add_option("--student", student_, "student id")->required();
+  resume->add_option("--date", date_, "the day the pupil was back")->required();
+  resume->add_option("--reason", reason_, "what the record shows")->required();
+  resume->callback([this] {
+    sv1::ResumeEntitlementRequest request;
+    *request.mutable_meta() = Meta(g);
+    request.set_round_id(round_);
+    request.set_student_id(student_);
+    auto date = registry::ParseDate(date_);
+    if (!date.ok()) {
+      rc = Fail(absl::StrCat("--date '", date_, "' is not a date"));
+      return;
+    }
+    *request.mutable_effective_date() = *date;
+    request.set_reason(reason_);
+    sv1::ResumeEntitlementResponse response;
+    if (!Call(&Stub::ResumeEntitlement, request, &response)) return;
+    if (g.json) return PrintJson(response.entitlement());
+    std::cout << "resumed: payable " << Yuan(response.entitlement().payable_fen()) << " yuan\n";
+  });
+
   auto* underpaid =
       aid->add_subcommand("underpaid", "pupils paid less than their days enrolled entitle them to (aim: none)");
   underpaid->add_option("--semester", semester_, "semester")->required();

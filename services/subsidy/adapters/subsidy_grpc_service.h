@@ -57,6 +57,9 @@ class SubsidyGrpcService final : public v1::SubsidyService::CallbackService, pub
   Reactor* DisqualifyStudent(Ctx* c, const v1::DisqualifyStudentRequest* q, v1::DisqualifyStudentResponse* r) override {
     return Call(c, q, r, &SubsidyApp::DisqualifyStudent);
   }
+  Reactor* ResumeEntitlement(Ctx* c, const v1::ResumeEntitlementRequest* q, v1::ResumeEntitlementResponse* r) override {
+    return Call(c, q, r, &SubsidyApp::ResumeEntitlement);
+  }
   Reactor* GetRound(Ctx* c, const v1::GetRoundRequest* q, v1::GetRoundResponse* r) override {
     return Call(c, q, r, &SubsidyApp::GetRound);
   }

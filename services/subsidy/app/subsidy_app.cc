@@ -283,6 +283,25 @@ void SubsidyApp::DisqualifyStudent(const auth::Caller& caller, const v1::Disqual
       std::move(done));
 }
 
+void SubsidyApp::ResumeEntitlement(const auth::Caller& caller, const v1::ResumeEntitlementRequest& request,
+                                   Callback<v1::ResumeEntitlementResponse> done) {
+  const std::string student = request.student_id();
+  RoundCommand<v1::ResumeEntitlementResponse>(
+      caller, auth::Action::kApproveAid, request, request.round_id(),
+      Over([request](SubsidyState& state, absl::Time) { return DecideResumeEntitlement(state, request); }),
+      [this, student](const common::v1::CommandOutcome&,
+                      const v1::RoundRecord& round) -> absl::StatusOr<v1::ResumeEntitlementResponse> {
+        v1::ResumeEntitlementResponse response;
+        RowsState state(RowSource::Of(*store_));
+        ASSIGN_OR_RETURN(auto all, state.EntitlementsOfStudent(student));
+        for (const v1::EntitlementRecord& e : all) {
+          if (e.entitlement().round_id() == round.round_id()) *response.mutable_entitlement() = e;
+        }
+        return response;
+      },
+      std::move(done));
+}
+
 absl::StatusOr<v1::GetPolicyResponse> SubsidyApp::GetPolicy(const auth::Caller& caller,
                                                             const v1::GetPolicyRequest& request) const {
   RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));

@@ -68,6 +68,8 @@ class SubsidyApp {
                                                                 const v1::ListEntitlementsRequest& request) const;
   // Entitlements of the semester in scope paying less than the pupil's days
   // enrolled at the school entitle them to (domain/underpayment.h).
+  void ResumeEntitlement(const auth::Caller& caller, const v1::ResumeEntitlementRequest& request,
+                         Callback<v1::ResumeEntitlementResponse> done);
   absl::StatusOr<v1::ListUnderpaidResponse> ListUnderpaid(const auth::Caller& caller,
                                                           const v1::ListUnderpaidRequest& request) const;
   absl::StatusOr<v1::GetEntitlementTotalsResponse> GetEntitlementTotals(

@@ -57,6 +57,11 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
 absl::StatusOr<Events> DecideDisqualifyStudent(SubsidyState& state, const v1::DisqualifyStudentRequest& request,
                                                absl::Time now);
 
+// The county resumes a stopped entitlement of a pupil the registry shows
+// enrolled at the entitlement's school again (a stop never undone: an
+// underpaid pupil), from the date; FAILED_PRECONDITION otherwise.
+absl::StatusOr<Events> DecideResumeEntitlement(SubsidyState& state, const v1::ResumeEntitlementRequest& request);
+
 // The reaction to a registry enrolment change: every entitlement of the
 // student that the change affects gets an EntitlementAdjusted event — leaving
 // (transfer, dropout, suspension, graduation) stops accrual from the date, a

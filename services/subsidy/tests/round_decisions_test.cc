@@ -444,6 +444,39 @@ TEST_F(RoundTest, AnAdditionAfterTheNoticeWaitsForItsOwnNotice) {
   EXPECT_EQ(state_.entitlements.count("stu_h3|2026-spring"), 1u);
 }
 
+// A stop left by the old reading of a return (events already in the log)
+// is resumed by the county once the registry shows the pupil back.
+TEST_F(RoundTest, TheCountyResumesAStopNeverUndone) {
+  ToNotice();
+  Apply(DecideApproveRound(state_, kRound, At(2026, 2, 28)));
+  registry::v1::EnrolmentStatusChanged dropout;
+  dropout.set_student_id("stu_p1");
+  dropout.set_from_status(registry::v1::ENROLMENT_STATUS_ENROLLED);
+  dropout.set_to_status(registry::v1::ENROLMENT_STATUS_DROPPED_OUT);
+  dropout.mutable_effective_date()->set_year(2026);
+  dropout.mutable_effective_date()->set_month(3);
+  dropout.mutable_effective_date()->set_day(1);
+  dropout.set_previous_school_code(kSchool);
+  Apply(DecideAdjustForEnrolment(state_, dropout, "evt-1"));
+  v1::ResumeEntitlementRequest resume;
+  resume.set_round_id(kRound);
+  resume.set_student_id("stu_p1");
+  resume.mutable_effective_date()->set_year(2026);
+  resume.mutable_effective_date()->set_month(3);
+  resume.mutable_effective_date()->set_day(8);
+  resume.set_reason("学籍系统显示 3 月 8 日复学");
+  state_.students["stu_p1"].set_status(registry::v1::ENROLMENT_STATUS_DROPPED_OUT);
+  EXPECT_THAT(DecideResumeEntitlement(state_, resume).status().message(),
+              HasSubstr("the registry does not show student stu_p1 enrolled at school 210102000001 (dropped out"));
+  state_.students["stu_p1"].set_status(registry::v1::ENROLMENT_STATUS_ENROLLED);
+  Apply(DecideResumeEntitlement(state_, resume));
+  const v1::EntitlementRecord& p1 = state_.entitlements["stu_p1|2026-spring"];
+  EXPECT_EQ(p1.state(), v1::ENTITLEMENT_STATE_ACCRUING);
+  const int64_t days = 28 + (absl::CivilDay(2026, 8, 1) - absl::CivilDay(2026, 3, 8));
+  EXPECT_EQ(p1.payable_fen(), 62500 * days / 181 + 50000 * days / 181);
+  EXPECT_THAT(DecideResumeEntitlement(state_, resume).status().message(), HasSubstr("only a stopped entitlement"));
+}
+
 TEST_F(RoundTest, DisqualifiedStudentLosesTheAidAndCannotReapply) {
   ToNotice();
   Apply(DecideApproveRound(state_, kRound, At(2026, 2, 28)));

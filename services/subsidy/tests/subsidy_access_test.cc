@@ -181,6 +181,17 @@ class SubsidyAccessTest : public ::testing::Test {
       q.set_student_id(student_id_);
       r[s + "DisqualifyStudent"] = q.SerializeAsString();
     }
+    {
+      v1::ResumeEntitlementRequest q;
+      *q.mutable_meta() = meta("resume");
+      q.set_round_id(kRound);
+      q.set_student_id(student_id_);
+      q.mutable_effective_date()->set_year(2026);
+      q.mutable_effective_date()->set_month(3);
+      q.mutable_effective_date()->set_day(1);
+      q.set_reason("x");
+      r[s + "ResumeEntitlement"] = q.SerializeAsString();
+    }
     for (const char* method : {"GetRound", "ListObjections"}) {
       v1::GetRoundRequest q;  // round_id = 1
       q.set_round_id(kRound);

@@ -40,6 +40,15 @@ test('a school operator sees the school, its students, and reveals an ID with a 
   await page.locator('[data-test=reveal]').click()
   await expect(id).toHaveText(/^\d{17}[\dX]$/)
   await page.screenshot({ path: 'test-results/school-student-revealed.png' })
+
+  // A corrected bank card (issue 22): saved, shown masked with its new last digits.
+  await page.locator('[data-test=fix-save]').click()
+  await expect(page.getByText('没有要保存的更改')).toBeVisible()
+  await page.locator('input[data-test=fix-bank-card]').fill('6228480010000123457')
+  await page.locator('[data-test=fix-save]').click()
+  await expect(page.getByText('已保存')).toBeVisible()
+  await expect(page.locator('[data-test=student-detail]')).toContainText('3457')
+  await page.screenshot({ path: 'test-results/school-student-card-corrected.png' })
 })
 
 test('a county officer sees the rates against target and the dropout ledger, in English too', async ({ page }) => {

@@ -248,6 +248,7 @@ test('the county downloads its report, which counts the case crossed off', async
   await page.locator('input[data-test=dashboard-semester]').fill('2027-autumn')
   await page.getByRole('button', { name: '查询' }).click()
   await expect(page.locator('[data-test=without-aid-count]')).toHaveText('0')
+  await expect(page.locator('[data-test=underpaid-count]')).toHaveText('0')
   await expect(page.locator('[data-test=payments-chart] canvas')).toBeVisible()
   await screenshot(page, 'walk-08-county-dashboard')
   await menu(page, '报表')
