@@ -29,6 +29,8 @@ class DispatchingProjection : public Projection {
     return on_.Dispatch(event, batch);
   }
   int64_t skipped_events() const override { return on_.skipped(); }
+  // Whether a handler is registered for the event type (full proto name).
+  bool Handles(std::string_view type_name) const { return on_.Handles(type_name); }
 
  protected:
   EventDispatcher<storage::ProjectionBatch&> on_;

@@ -20,6 +20,10 @@ inline std::string PaymentStatePrefix(const std::string& account, int state) {
 }
 inline std::string BatchPrefix(const std::string& account) { return absl::StrCat("bat/", account, "/"); }
 inline std::string Batch(const std::string& account, const std::string& batch) { return BatchPrefix(account) + batch; }
+// Allocation notices recorded per account: "alloc/<account>/<document ref>" -> fen.
+inline std::string Allocation(const std::string& account, const std::string& document_ref) {
+  return absl::StrCat("alloc/", account, "/", document_ref);
+}
 inline std::string Payee(const std::string& student) { return absl::StrCat("up/payee/", student); }
 // The audit of exports in clear, by time: "audit/export/<20-digit unix nanos>/<event id>".
 inline constexpr char kExportAuditPrefix[] = "audit/export/";

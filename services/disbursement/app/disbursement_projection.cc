@@ -1,5 +1,8 @@
 #include "services/disbursement/app/disbursement_projection.h"
 
+#include <type_traits>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
@@ -57,16 +60,9 @@ absl::Status IndexExport(const v1::BankFileExported& event, const Envelope& enve
 }  // namespace
 
 AccountsProjection::AccountsProjection() {
-  OnAccountEvent<v1::FundsAllocated>(on_);
-  OnAccountEvent<v1::PaymentsFunded>(on_);
-  OnAccountEvent<v1::PaymentsRecorded>(on_);
-  OnAccountEvent<v1::PaymentAmountsChanged>(on_);
-  OnAccountEvent<v1::BatchBuilt>(on_);
-  OnAccountEvent<v1::BankReturnRecorded>(on_);
-  OnAccountEvent<v1::PaymentsRetried>(on_);
-  OnAccountEvent<v1::BankFileExported>(on_, IndexExport);
-  OnAccountEvent<v1::PaymentReversed>(on_);
-  OnAccountEvent<v1::OverpaymentRecovered>(on_);
+  ForEachAccountEventType(
+      [this](auto tag) { OnAccountEvent<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on_); });
+  OnAccountEvent<v1::BankFileExported>(on_, IndexExport);  // also the auditors' list of exports
 }
 
 namespace {
@@ -183,6 +179,22 @@ absl::StatusOr<std::optional<v1::BatchRecord>> RowsAccount::Batch(const std::str
 
 void RowsAccount::PutBatch(const std::string& account, const v1::BatchRecord& batch) {
   batch_->Put(keys::Batch(account, batch.batch_id()), SerializeDeterministic(batch));
+}
+
+void RowsAccount::PutAllocation(const std::string& account, const std::string& document_ref, int64_t fen) {
+  batch_->Put(keys::Allocation(account, document_ref), absl::StrCat(fen));
+}
+
+absl::StatusOr<std::optional<int64_t>> RowsAccount::FindAllocation(const std::string& account,
+                                                                   const std::string& document_ref) {
+  ASSIGN_OR_RETURN(auto row, Get(keys::Allocation(account, document_ref)));
+  if (!row) return std::optional<int64_t>();
+  int64_t fen = 0;
+  if (!absl::SimpleAtoi(*row, &fen)) {
+    return absl::DataLossError(
+        absl::StrCat("projection row '", keys::Allocation(account, document_ref), "' is not an amount"));
+  }
+  return std::optional<int64_t>(fen);
 }
 
 }  // namespace zizhu::disbursement

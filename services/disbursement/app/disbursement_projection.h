@@ -53,6 +53,9 @@ class RowsAccount final : public AccountState, public AccountRows {
                   const v1::Payment& after) override;
   absl::StatusOr<std::optional<v1::BatchRecord>> Batch(const std::string& account, const std::string& id) override;
   void PutBatch(const std::string& account, const v1::BatchRecord& batch) override;
+  void PutAllocation(const std::string& account, const std::string& document_ref, int64_t fen) override;
+  absl::StatusOr<std::optional<int64_t>> FindAllocation(const std::string& account,
+                                                        const std::string& document_ref) override;
 
  private:
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);

@@ -94,6 +94,14 @@ absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey&
   }
   if (document_ref.empty()) return absl::InvalidArgumentError("document_ref (the allocation notice) is required");
   const std::string account = AccountId(key);
+  // One allocation notice is recorded once per account: a second click or a
+  // re-sent form with a new request id must not allocate twice.
+  ASSIGN_OR_RETURN(std::optional<int64_t> recorded, state.FindAllocation(account, document_ref));
+  if (recorded) {
+    return absl::AlreadyExistsError(absl::StrCat("拨款文号已登记 / allocation notice '", document_ref,
+                                                 "' is already recorded for account ", account, " (", Yuan(*recorded),
+                                                 " yuan); a further allocation has its own notice"));
+  }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   auto allocated = std::make_shared<v1::FundsAllocated>();
   *allocated->mutable_account() = key;

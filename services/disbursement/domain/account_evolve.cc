@@ -87,138 +87,149 @@ absl::StatusOr<v1::Payment> Existing(AccountRows& rows, const std::string& accou
   return *std::move(payment);
 }
 
-}  // namespace
-
-absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t version, AccountRows& rows) {
-  const v1::AccountKey* key = nullptr;
-  const google::protobuf::RepeatedPtrField<v1::Posting>* postings = nullptr;
-  if (auto* e = dynamic_cast<const v1::FundsAllocated*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-  } else if (auto* e = dynamic_cast<const v1::PaymentsFunded*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    const std::string account = AccountId(*key);
-    for (const std::string& id : e->payment_ids()) {
-      ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, id));
-      v1::Payment after = before;
-      after.set_state(v1::PAYMENT_STATE_PENDING);
-      after.clear_failure_reason();
-      rows.PutPayment(account, before, after);
-    }
-  } else if (auto* e = dynamic_cast<const v1::PaymentsRecorded*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    for (const v1::Payment& p : e->payments()) rows.PutPayment(AccountId(*key), std::nullopt, p);
-  } else if (auto* e = dynamic_cast<const v1::PaymentAmountsChanged*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    const std::string account = AccountId(*key);
-    for (const v1::AmountChange& change : e->changes()) {
-      ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, change.payment_id()));
-      v1::Payment after = before;
-      switch (before.state()) {
-        case v1::PAYMENT_STATE_IN_BATCH:
-          after.set_target_fen(change.to_fen());
-          break;
-        case v1::PAYMENT_STATE_PAID:
-          after.set_overpaid_fen(after.overpaid_fen() + change.from_fen() - change.to_fen());
-          break;
-        default:
-          after.set_amount_fen(change.to_fen());
-          after.set_state(change.to_state());
-          break;
-      }
-      rows.PutPayment(account, before, after);
-    }
-  } else if (auto* e = dynamic_cast<const v1::BatchBuilt*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    const std::string account = AccountId(*key);
-    v1::BatchRecord batch;
-    batch.set_batch_id(e->batch_id());
-    batch.set_bank(e->bank());
-    *batch.mutable_card_prefixes() = e->card_prefixes();
-    *batch.mutable_lines() = e->lines();
-    batch.set_total_fen(e->total_fen());
-    rows.PutBatch(account, batch);
-    for (const v1::BatchLine& line : e->lines()) {
-      ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, line.payment_id()));
-      v1::Payment after = before;
-      after.set_state(v1::PAYMENT_STATE_IN_BATCH);
-      after.set_attempt(before.attempt() + 1);
-      after.set_reference(line.reference());
-      after.set_batch_id(e->batch_id());
-      after.set_sent_card_revision(line.card_revision());
-      after.clear_failure_reason();
-      rows.PutPayment(account, before, after);
-    }
-  } else if (auto* e = dynamic_cast<const v1::BankReturnRecorded*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    const std::string account = AccountId(*key);
-    ASSIGN_OR_RETURN(auto batch, rows.Batch(account, e->batch_id()));
-    if (!batch) return absl::DataLossError(absl::StrCat("batch ", e->batch_id(), " of ", account, " is missing"));
-    batch->set_returned(true);
-    batch->set_return_file_hash(e->file_hash());
-    std::map<std::string, std::string> payment_of;
-    for (const v1::BatchLine& line : batch->lines()) payment_of[line.reference()] = line.payment_id();
-    for (const v1::ReturnLine& line : e->lines()) {
-      const bool paid = line.outcome() == v1::RETURN_OUTCOME_PAID;
-      batch->set_paid(batch->paid() + (paid ? 1 : 0));
-      batch->set_failed(batch->failed() + (paid ? 0 : 1));
-      if (paid) {
-        batch->set_paid_fen(batch->paid_fen() + line.fen());
-      } else {
-        batch->set_failed_fen(batch->failed_fen() + line.fen());
-      }
-      ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, payment_of[line.reference()]));
-      v1::Payment after = before;
-      ApplyReturnLine(after, line);
-      rows.PutPayment(account, before, after);
-    }
-    rows.PutBatch(account, *batch);
-  } else if (auto* e = dynamic_cast<const v1::PaymentsRetried*>(&event)) {
-    key = &e->account();
-    const std::string account = AccountId(*key);
-    for (const std::string& id : e->payment_ids()) {
-      ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, id));
-      v1::Payment after = before;
-      after.set_state(v1::PAYMENT_STATE_PENDING);
-      rows.PutPayment(account, before, after);
-    }
-  } else if (auto* e = dynamic_cast<const v1::PaymentReversed*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    const std::string account = AccountId(*key);
-    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, e->payment_id()));
-    v1::Payment after = before;
-    after.set_amount_fen(before.amount_fen() - before.overpaid_fen());
-    after.set_overpaid_fen(0);
-    after.set_state(after.amount_fen() == 0 ? v1::PAYMENT_STATE_CANCELLED : v1::PAYMENT_STATE_FAILED);
-    after.set_failure_reason(absl::StrCat("reversed by the bank: ", e->reason()));
-    after.set_reversals(before.reversals() + 1);
-    rows.PutPayment(account, before, after);
-  } else if (auto* e = dynamic_cast<const v1::OverpaymentRecovered*>(&event)) {
-    key = &e->account();
-    postings = &e->postings();
-    const std::string account = AccountId(*key);
-    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, e->payment_id()));
-    v1::Payment after = before;
-    after.set_amount_fen(before.amount_fen() - e->fen());
-    after.set_overpaid_fen(before.overpaid_fen() - e->fen());
-    rows.PutPayment(account, before, after);
-  } else if (auto* e = dynamic_cast<const v1::BankFileExported*>(&event)) {
-    key = &e->account();  // the audit of the export; nothing else changes
-  } else {
-    return absl::OkStatus();
-  }
-  const std::string account = AccountId(*key);
+// What every account event ends with: its postings on the balances and the
+// account's version.
+absl::Status Settle(const v1::AccountKey& key, const google::protobuf::RepeatedPtrField<v1::Posting>* postings,
+                    int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(v1::Balances balances, rows.Balances(account));
   if (postings != nullptr) ApplyPostings(balances, *postings);
   balances.set_aggregate_version(version);
   rows.PutBalances(account, balances);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status FoldAccountEvent(const v1::FundsAllocated& e, int64_t version, AccountRows& rows) {
+  rows.PutAllocation(AccountId(e.account()), e.document_ref(), e.fen());
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::PaymentsFunded& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  for (const std::string& id : e.payment_ids()) {
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, id));
+    v1::Payment after = before;
+    after.set_state(v1::PAYMENT_STATE_PENDING);
+    after.clear_failure_reason();
+    rows.PutPayment(account, before, after);
+  }
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::PaymentsRecorded& e, int64_t version, AccountRows& rows) {
+  for (const v1::Payment& p : e.payments()) rows.PutPayment(AccountId(e.account()), std::nullopt, p);
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::PaymentAmountsChanged& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  for (const v1::AmountChange& change : e.changes()) {
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, change.payment_id()));
+    v1::Payment after = before;
+    switch (before.state()) {
+      case v1::PAYMENT_STATE_IN_BATCH:
+        after.set_target_fen(change.to_fen());
+        break;
+      case v1::PAYMENT_STATE_PAID:
+        after.set_overpaid_fen(after.overpaid_fen() + change.from_fen() - change.to_fen());
+        break;
+      default:
+        after.set_amount_fen(change.to_fen());
+        after.set_state(change.to_state());
+        break;
+    }
+    rows.PutPayment(account, before, after);
+  }
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::BatchBuilt& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  v1::BatchRecord batch;
+  batch.set_batch_id(e.batch_id());
+  batch.set_bank(e.bank());
+  *batch.mutable_card_prefixes() = e.card_prefixes();
+  *batch.mutable_lines() = e.lines();
+  batch.set_total_fen(e.total_fen());
+  rows.PutBatch(account, batch);
+  for (const v1::BatchLine& line : e.lines()) {
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, line.payment_id()));
+    v1::Payment after = before;
+    after.set_state(v1::PAYMENT_STATE_IN_BATCH);
+    after.set_attempt(before.attempt() + 1);
+    after.set_reference(line.reference());
+    after.set_batch_id(e.batch_id());
+    after.set_sent_card_revision(line.card_revision());
+    after.clear_failure_reason();
+    rows.PutPayment(account, before, after);
+  }
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::BankReturnRecorded& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  ASSIGN_OR_RETURN(auto batch, rows.Batch(account, e.batch_id()));
+  if (!batch) return absl::DataLossError(absl::StrCat("batch ", e.batch_id(), " of ", account, " is missing"));
+  batch->set_returned(true);
+  batch->set_return_file_hash(e.file_hash());
+  std::map<std::string, std::string> payment_of;
+  for (const v1::BatchLine& line : batch->lines()) payment_of[line.reference()] = line.payment_id();
+  for (const v1::ReturnLine& line : e.lines()) {
+    const bool paid = line.outcome() == v1::RETURN_OUTCOME_PAID;
+    batch->set_paid(batch->paid() + (paid ? 1 : 0));
+    batch->set_failed(batch->failed() + (paid ? 0 : 1));
+    if (paid) {
+      batch->set_paid_fen(batch->paid_fen() + line.fen());
+    } else {
+      batch->set_failed_fen(batch->failed_fen() + line.fen());
+    }
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, payment_of[line.reference()]));
+    v1::Payment after = before;
+    ApplyReturnLine(after, line);
+    rows.PutPayment(account, before, after);
+  }
+  rows.PutBatch(account, *batch);
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::PaymentsRetried& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  for (const std::string& id : e.payment_ids()) {
+    ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, id));
+    v1::Payment after = before;
+    after.set_state(v1::PAYMENT_STATE_PENDING);
+    rows.PutPayment(account, before, after);
+  }
+  return Settle(e.account(), nullptr, version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::PaymentReversed& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, e.payment_id()));
+  v1::Payment after = before;
+  after.set_amount_fen(before.amount_fen() - before.overpaid_fen());
+  after.set_overpaid_fen(0);
+  after.set_state(after.amount_fen() == 0 ? v1::PAYMENT_STATE_CANCELLED : v1::PAYMENT_STATE_FAILED);
+  after.set_failure_reason(absl::StrCat("reversed by the bank: ", e.reason()));
+  after.set_reversals(before.reversals() + 1);
+  rows.PutPayment(account, before, after);
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::OverpaymentRecovered& e, int64_t version, AccountRows& rows) {
+  const std::string account = AccountId(e.account());
+  ASSIGN_OR_RETURN(v1::Payment before, Existing(rows, account, e.payment_id()));
+  v1::Payment after = before;
+  after.set_amount_fen(before.amount_fen() - e.fen());
+  after.set_overpaid_fen(before.overpaid_fen() - e.fen());
+  rows.PutPayment(account, before, after);
+  return Settle(e.account(), &e.postings(), version, rows);
+}
+
+absl::Status FoldAccountEvent(const v1::BankFileExported& e, int64_t version, AccountRows& rows) {
+  return Settle(e.account(), nullptr, version, rows);
 }
 
 }  // namespace zizhu::disbursement

@@ -40,10 +40,38 @@ class AccountRows {
   virtual absl::StatusOr<std::optional<v1::BatchRecord>> Batch(const std::string& account_id,
                                                                const std::string& batch_id) = 0;
   virtual void PutBatch(const std::string& account_id, const v1::BatchRecord& batch) = 0;
+  // The amount recorded under an allocation notice (文号) of the account.
+  virtual void PutAllocation(const std::string& account_id, const std::string& document_ref, int64_t fen) = 0;
 };
 
-// Folds one event of an account (any of events.proto's) into its rows, with
-// the event's aggregate version. Unknown types are skipped (OK).
-absl::Status FoldAccountEvent(const google::protobuf::Message& event, int64_t version, AccountRows& rows);
+// Folds one event of an account into its rows, with the event's aggregate
+// version: one typed function per event of events.proto.
+absl::Status FoldAccountEvent(const v1::FundsAllocated& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::PaymentsFunded& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::PaymentsRecorded& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::PaymentAmountsChanged& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::BatchBuilt& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::BankReturnRecorded& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::PaymentsRetried& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::PaymentReversed& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::OverpaymentRecovered& e, int64_t version, AccountRows& rows);
+absl::Status FoldAccountEvent(const v1::BankFileExported& e, int64_t version, AccountRows& rows);
+
+// The account's event types, the one list the projection, the report jobs
+// and the tests register their typed handlers from: `visit(tag)` is called
+// with a null `const Event*` for each.
+template <typename Visit>
+void ForEachAccountEventType(Visit&& visit) {
+  visit(static_cast<const v1::FundsAllocated*>(nullptr));
+  visit(static_cast<const v1::PaymentsFunded*>(nullptr));
+  visit(static_cast<const v1::PaymentsRecorded*>(nullptr));
+  visit(static_cast<const v1::PaymentAmountsChanged*>(nullptr));
+  visit(static_cast<const v1::BatchBuilt*>(nullptr));
+  visit(static_cast<const v1::BankReturnRecorded*>(nullptr));
+  visit(static_cast<const v1::PaymentsRetried*>(nullptr));
+  visit(static_cast<const v1::PaymentReversed*>(nullptr));
+  visit(static_cast<const v1::OverpaymentRecovered*>(nullptr));
+  visit(static_cast<const v1::BankFileExported*>(nullptr));
+}
 
 }  // namespace zizhu::disbursement

@@ -34,6 +34,10 @@ class AccountState {
   // The payee's card as the registry last recorded it; nullopt when the
   // registry has not told this service of the student.
   virtual absl::StatusOr<std::optional<PayeeCard>> FindPayeeCard(const std::string& student_id) = 0;
+  // The amount recorded under an allocation notice (文号) of the account;
+  // nullopt when none was.
+  virtual absl::StatusOr<std::optional<int64_t>> FindAllocation(const std::string& account_id,
+                                                                const std::string& document_ref) = 0;
 };
 
 }  // namespace zizhu::disbursement

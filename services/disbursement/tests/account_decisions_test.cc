@@ -67,6 +67,11 @@ TEST_F(AccountTest, ACommitmentBeyondTheAllocationWaitsWithTheFigures) {
   EXPECT_EQ(B().available(), 10000);
   EXPECT_EQ(B().debits(), B().credits());
   EXPECT_THAT(DecideAllocate(account_, key_, 0, "x").status().message(), HasSubstr("must be more than 0"));
+  // The same notice again (a double click, a re-sent form): refused, nothing allocated twice (issue 23).
+  absl::StatusOr<Events> again = DecideAllocate(account_, key_, 50000, "财教〔2027〕2号");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(again.status().message(), HasSubstr("allocation notice '财教〔2027〕2号' is already recorded"));
+  EXPECT_EQ(B().allocated(), 150000);
 }
 
 TEST_F(AccountTest, ALargeAllocationFundsInRecordsOfAtMost2000Payments) {

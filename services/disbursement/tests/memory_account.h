@@ -4,7 +4,10 @@
 #pragma once
 
 #include <map>
+#include <type_traits>
 
+#include "absl/strings/str_cat.h"
+#include "services/common/es/event_dispatcher.h"
 #include "services/disbursement/domain/account_decisions.h"
 #include "services/disbursement/domain/account_evolve.h"
 
@@ -54,12 +57,35 @@ class MemoryAccount final : public AccountState, public AccountRows {
     return FindBatch(a, id);
   }
   void PutBatch(const std::string& a, const v1::BatchRecord& b) override { batches[a][b.batch_id()] = b; }
+  void PutAllocation(const std::string& a, const std::string& doc, int64_t fen) override { allocations[a][doc] = fen; }
+  absl::StatusOr<std::optional<int64_t>> FindAllocation(const std::string& a, const std::string& doc) override {
+    auto it = allocations[a].find(doc);
+    if (it == allocations[a].end()) return std::optional<int64_t>();
+    return std::optional<int64_t>(it->second);
+  }
+  std::map<std::string, std::map<std::string, int64_t>> allocations;
 
-  // Folds decided events as the projection does.
+  // Folds decided events as the projection does: packed in an envelope and
+  // dispatched to the typed folds of every account event type.
   absl::Status Apply(const Events& events) {
+    static const es::EventDispatcher<int64_t, AccountRows&>* on = [] {
+      auto* d = new es::EventDispatcher<int64_t, AccountRows&>();
+      ForEachAccountEventType([d](auto tag) {
+        using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
+        d->On<Event>([](const Event& e, const common::v1::EventEnvelope&, int64_t version, AccountRows& rows) {
+          return FoldAccountEvent(e, version, rows);
+        });
+      });
+      return d;
+    }();
     for (const es::NewEvent& e : events) {
-      absl::Status folded = FoldAccountEvent(*e.payload, e.aggregate_version.value(), *this);
+      common::v1::EventEnvelope envelope;
+      envelope.mutable_payload()->PackFrom(*e.payload);
+      absl::Status folded = on->Dispatch(envelope, e.aggregate_version.value(), *this);
       if (!folded.ok()) return folded;
+      if (!on->Handles(e.payload->GetDescriptor()->full_name())) {
+        return absl::InternalError(absl::StrCat("no fold for ", e.payload->GetDescriptor()->full_name()));
+      }
     }
     return absl::OkStatus();
   }
