@@ -332,19 +332,10 @@ class FactsFolder::Dispatchers {
     RegisterRegistry(registry);
     RegisterSubsidy(subsidy);
     RegisterDisbursement(disbursement);
-    OnDropout<dropout::v1::CaseOpened>(dropout);
-    OnDropout<dropout::v1::TeamAssigned>(dropout);
-    OnDropout<dropout::v1::VisitRecorded>(dropout);
-    OnDropout<dropout::v1::ReturnRecorded>(dropout);
-    OnDropout<dropout::v1::CaseCrossedOff>(dropout);
-    OnDropout<dropout::v1::CaseReopened>(dropout);
-    OnDropout<dropout::v1::LeftBehindCardRecorded>(dropout);
-    OnPairing<pairing::v1::PairFormed>(pairing);
-    OnPairing<pairing::v1::PairEnded>(pairing);
-    OnPairing<pairing::v1::ActivityRecorded>(pairing);
-    OnPairing<pairing::v1::PlanSet>(pairing);
-    OnPairing<pairing::v1::TeachersDeclared>(pairing);
-    OnPairing<pairing::v1::TeacherRotated>(pairing);
+    dropout::ForEachDropoutEventType(
+        [this](auto tag) { OnDropout<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(dropout); });
+    pairing::ForEachPairingEventType(
+        [this](auto tag) { OnPairing<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(pairing); });
   }
   On registry, subsidy, disbursement, dropout, pairing;
   // Aggregates (per topic) that had an event after the period: their later

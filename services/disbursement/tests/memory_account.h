@@ -7,7 +7,7 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/es/event_dispatcher.h"
+#include "services/common/testing/decided_folder.h"
 #include "services/disbursement/domain/account_decisions.h"
 #include "services/disbursement/domain/account_evolve.h"
 
@@ -65,29 +65,17 @@ class MemoryAccount final : public AccountState, public AccountRows {
   }
   std::map<std::string, std::map<std::string, int64_t>> allocations;
 
-  // Folds decided events as the projection does: packed in an envelope and
-  // dispatched to the typed folds of every account event type.
+  // Folds decided events through the typed folds, as the projection does.
   absl::Status Apply(const Events& events) {
-    static const es::EventDispatcher<int64_t, AccountRows&>* on = [] {
-      auto* d = new es::EventDispatcher<int64_t, AccountRows&>();
-      ForEachAccountEventType([d](auto tag) {
+    static const testing_kit::DecidedFolder<AccountRows>* folder = [] {
+      auto* f = new testing_kit::DecidedFolder<AccountRows>();
+      ForEachAccountEventType([f](auto tag) {
         using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
-        d->On<Event>([](const Event& e, const common::v1::EventEnvelope&, int64_t version, AccountRows& rows) {
-          return FoldAccountEvent(e, version, rows);
-        });
+        f->On<Event>([](const Event& e, int64_t v, AccountRows& rows) { return FoldAccountEvent(e, v, rows); });
       });
-      return d;
+      return f;
     }();
-    for (const es::NewEvent& e : events) {
-      common::v1::EventEnvelope envelope;
-      envelope.mutable_payload()->PackFrom(*e.payload);
-      absl::Status folded = on->Dispatch(envelope, e.aggregate_version.value(), *this);
-      if (!folded.ok()) return folded;
-      if (!on->Handles(e.payload->GetDescriptor()->full_name())) {
-        return absl::InternalError(absl::StrCat("no fold for ", e.payload->GetDescriptor()->full_name()));
-      }
-    }
-    return absl::OkStatus();
+    return folder->Apply(events, *this);
   }
 };
 

@@ -1,6 +1,7 @@
 #include "services/dropout/app/dropout_projection.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -85,13 +86,8 @@ absl::Status EvolveRecord(Batch& batch, const Event& e, const Envelope& envelope
 }  // namespace
 
 LedgerProjection::LedgerProjection() {
-  OnOwnEvent<v1::CaseOpened>(on_);
-  OnOwnEvent<v1::TeamAssigned>(on_);
-  OnOwnEvent<v1::VisitRecorded>(on_);
-  OnOwnEvent<v1::ReturnRecorded>(on_);
-  OnOwnEvent<v1::CaseCrossedOff>(on_);
-  OnOwnEvent<v1::CaseReopened>(on_);
-  OnOwnEvent<v1::LeftBehindCardRecorded>(on_);
+  ForEachDropoutEventType(
+      [this](auto tag) { OnOwnEvent<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on_); });
 }
 
 RegistryRows::RegistryRows() {

@@ -1,5 +1,6 @@
 #include "services/dropout/domain/case_evolve.h"
 
+#include <functional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -47,66 +48,85 @@ bool TeamComplete(const google::protobuf::RepeatedPtrField<v1::TeamMember>& team
          roles.count(v1::TEAM_ROLE_GUARDIAN);
 }
 
-absl::Status FoldDropoutEvent(const google::protobuf::Message& event, int64_t version, DropoutRows& rows) {
-  if (auto* e = dynamic_cast<const v1::CaseOpened*>(&event)) {
-    v1::CaseRecord c;
-    c.set_case_id(e->case_id());
-    c.set_subject(e->subject());
-    c.set_student_id(e->student_id());
-    c.set_national_id_hash(e->national_id_hash());
-    c.set_name_masked(e->name_masked());
-    c.set_national_id_masked(e->national_id_masked());
-    c.set_school_code(e->school_code());
-    c.set_county_code(e->county_code());
-    c.set_stage(e->stage());
-    c.set_origin(e->origin());
-    c.set_open_reason(e->reason());
-    *c.mutable_opened_on() = e->opened_on();
-    c.set_state(v1::CASE_STATE_OPEN);
-    return Put(rows, std::nullopt, c, version);
-  }
-  std::string case_id;
-  if (auto* e = dynamic_cast<const v1::TeamAssigned*>(&event)) case_id = e->case_id();
-  if (auto* e = dynamic_cast<const v1::VisitRecorded*>(&event)) case_id = e->case_id();
-  if (auto* e = dynamic_cast<const v1::ReturnRecorded*>(&event)) case_id = e->case_id();
-  if (auto* e = dynamic_cast<const v1::CaseCrossedOff*>(&event)) case_id = e->case_id();
-  if (auto* e = dynamic_cast<const v1::CaseReopened*>(&event)) case_id = e->case_id();
-  if (!case_id.empty()) {
-    ASSIGN_OR_RETURN(v1::CaseRecord before, Existing(rows, case_id));
-    v1::CaseRecord after = before;
-    if (auto* e = dynamic_cast<const v1::TeamAssigned*>(&event)) {
-      *after.mutable_team() = e->team();
-      after.set_team_complete(TeamComplete(e->team()));
-    } else if (auto* e = dynamic_cast<const v1::VisitRecorded*>(&event)) {
-      *after.add_visits() = e->visit();
-    } else if (auto* e = dynamic_cast<const v1::ReturnRecorded*>(&event)) {
-      *after.mutable_evidence() = e->evidence();
-      if (!e->evidence().school_code().empty()) after.set_school_code(e->evidence().school_code());
-    } else if (auto* e = dynamic_cast<const v1::CaseCrossedOff*>(&event)) {
-      after.set_state(v1::CASE_STATE_CROSSED_OFF);
-      *after.mutable_crossed_off_on() = e->date();
-      after.set_crossed_off_note(e->note());
-    } else if (dynamic_cast<const v1::CaseReopened*>(&event) != nullptr) {
-      after.set_state(v1::CASE_STATE_OPEN);
-      after.clear_evidence();
-      after.clear_crossed_off_on();
-      after.clear_crossed_off_note();
-      after.set_reopened(before.reopened() + 1);
-    }
-    return Put(rows, before, after, version);
-  }
-  if (auto* e = dynamic_cast<const v1::LeftBehindCardRecorded*>(&event)) {
-    v1::LeftBehindCard card;
-    card.set_student_id(e->student_id());
-    card.set_county_code(e->county_code());
-    card.set_school_code(e->school_code());
-    *card.mutable_parents() = e->parents();
-    card.set_school_contact_name(e->school_contact_name());
-    *card.mutable_school_contact_phone() = e->school_contact_phone();
-    card.set_notes(e->notes());
-    card.set_card_version(version);
-    rows.PutCard(card);
-  }
+namespace {
+
+// A fold that changes an existing case.
+absl::Status UpdateCase(const std::string& case_id, int64_t version, DropoutRows& rows,
+                        const std::function<void(const v1::CaseRecord& before, v1::CaseRecord& after)>& change) {
+  ASSIGN_OR_RETURN(v1::CaseRecord before, Existing(rows, case_id));
+  v1::CaseRecord after = before;
+  change(before, after);
+  return Put(rows, before, after, version);
+}
+
+}  // namespace
+
+absl::Status FoldDropoutEvent(const v1::CaseOpened& e, int64_t version, DropoutRows& rows) {
+  v1::CaseRecord c;
+  c.set_case_id(e.case_id());
+  c.set_subject(e.subject());
+  c.set_student_id(e.student_id());
+  c.set_national_id_hash(e.national_id_hash());
+  c.set_name_masked(e.name_masked());
+  c.set_national_id_masked(e.national_id_masked());
+  c.set_school_code(e.school_code());
+  c.set_county_code(e.county_code());
+  c.set_stage(e.stage());
+  c.set_origin(e.origin());
+  c.set_open_reason(e.reason());
+  *c.mutable_opened_on() = e.opened_on();
+  c.set_state(v1::CASE_STATE_OPEN);
+  return Put(rows, std::nullopt, c, version);
+}
+
+absl::Status FoldDropoutEvent(const v1::TeamAssigned& e, int64_t version, DropoutRows& rows) {
+  return UpdateCase(e.case_id(), version, rows, [&e](const v1::CaseRecord&, v1::CaseRecord& after) {
+    *after.mutable_team() = e.team();
+    after.set_team_complete(TeamComplete(e.team()));
+  });
+}
+
+absl::Status FoldDropoutEvent(const v1::VisitRecorded& e, int64_t version, DropoutRows& rows) {
+  return UpdateCase(e.case_id(), version, rows,
+                    [&e](const v1::CaseRecord&, v1::CaseRecord& after) { *after.add_visits() = e.visit(); });
+}
+
+absl::Status FoldDropoutEvent(const v1::ReturnRecorded& e, int64_t version, DropoutRows& rows) {
+  return UpdateCase(e.case_id(), version, rows, [&e](const v1::CaseRecord&, v1::CaseRecord& after) {
+    *after.mutable_evidence() = e.evidence();
+    if (!e.evidence().school_code().empty()) after.set_school_code(e.evidence().school_code());
+  });
+}
+
+absl::Status FoldDropoutEvent(const v1::CaseCrossedOff& e, int64_t version, DropoutRows& rows) {
+  return UpdateCase(e.case_id(), version, rows, [&e](const v1::CaseRecord&, v1::CaseRecord& after) {
+    after.set_state(v1::CASE_STATE_CROSSED_OFF);
+    *after.mutable_crossed_off_on() = e.date();
+    after.set_crossed_off_note(e.note());
+  });
+}
+
+absl::Status FoldDropoutEvent(const v1::CaseReopened& e, int64_t version, DropoutRows& rows) {
+  return UpdateCase(e.case_id(), version, rows, [](const v1::CaseRecord& before, v1::CaseRecord& after) {
+    after.set_state(v1::CASE_STATE_OPEN);
+    after.clear_evidence();
+    after.clear_crossed_off_on();
+    after.clear_crossed_off_note();
+    after.set_reopened(before.reopened() + 1);
+  });
+}
+
+absl::Status FoldDropoutEvent(const v1::LeftBehindCardRecorded& e, int64_t version, DropoutRows& rows) {
+  v1::LeftBehindCard card;
+  card.set_student_id(e.student_id());
+  card.set_county_code(e.county_code());
+  card.set_school_code(e.school_code());
+  *card.mutable_parents() = e.parents();
+  card.set_school_contact_name(e.school_contact_name());
+  *card.mutable_school_contact_phone() = e.school_contact_phone();
+  card.set_notes(e.notes());
+  card.set_card_version(version);
+  rows.PutCard(card);
   return absl::OkStatus();
 }
 

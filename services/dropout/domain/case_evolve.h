@@ -1,16 +1,35 @@
 // How the ledger's records change with the service's own events (pure; the
-// projection and the domain tests' memory rows apply the same function).
+// projection, the report jobs and the domain tests' memory rows apply the same
+// typed functions, registered from ForEachDropoutEventType).
 #pragma once
 
 #include "absl/status/status.h"
-#include "google/protobuf/message.h"
 #include "services/dropout/domain/ports.h"
+#include "zizhu/dropout/v1/events.pb.h"
 
 namespace zizhu::dropout {
 
-// Folds one own event (any of events.proto's) with its aggregate version.
-// Unknown types are skipped (OK).
-absl::Status FoldDropoutEvent(const google::protobuf::Message& event, int64_t version, DropoutRows& rows);
+// Folds one own event with its aggregate version: one function per event.
+absl::Status FoldDropoutEvent(const v1::CaseOpened& e, int64_t version, DropoutRows& rows);
+absl::Status FoldDropoutEvent(const v1::TeamAssigned& e, int64_t version, DropoutRows& rows);
+absl::Status FoldDropoutEvent(const v1::VisitRecorded& e, int64_t version, DropoutRows& rows);
+absl::Status FoldDropoutEvent(const v1::ReturnRecorded& e, int64_t version, DropoutRows& rows);
+absl::Status FoldDropoutEvent(const v1::CaseCrossedOff& e, int64_t version, DropoutRows& rows);
+absl::Status FoldDropoutEvent(const v1::CaseReopened& e, int64_t version, DropoutRows& rows);
+absl::Status FoldDropoutEvent(const v1::LeftBehindCardRecorded& e, int64_t version, DropoutRows& rows);
+
+// The service's event types, the one list every fold registers from:
+// `visit(tag)` with a null `const Event*` for each.
+template <typename Visit>
+void ForEachDropoutEventType(Visit&& visit) {
+  visit(static_cast<const v1::CaseOpened*>(nullptr));
+  visit(static_cast<const v1::TeamAssigned*>(nullptr));
+  visit(static_cast<const v1::VisitRecorded*>(nullptr));
+  visit(static_cast<const v1::ReturnRecorded*>(nullptr));
+  visit(static_cast<const v1::CaseCrossedOff*>(nullptr));
+  visit(static_cast<const v1::CaseReopened*>(nullptr));
+  visit(static_cast<const v1::LeftBehindCardRecorded*>(nullptr));
+}
 
 // Whether a left-behind child's card is complete: a guardian, a parent
 // reachable (work place and phone), the school's contact and phone.

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <map>
+#include <type_traits>
 
+#include "services/common/testing/decided_folder.h"
 #include "services/dropout/domain/case_decisions.h"
 #include "services/dropout/domain/case_evolve.h"
 
@@ -37,12 +39,17 @@ class MemoryDropout final : public DropoutState, public DropoutRows {
   absl::StatusOr<std::optional<v1::LeftBehindCard>> Card(const std::string& s) override { return Find(cards, s); }
   void PutCard(const v1::LeftBehindCard& c) override { cards[c.student_id()] = c; }
 
+  // Folds decided events through the typed folds, as the projection does.
   absl::Status Apply(const Events& events) {
-    for (const es::NewEvent& e : events) {
-      absl::Status folded = FoldDropoutEvent(*e.payload, e.aggregate_version.value(), *this);
-      if (!folded.ok()) return folded;
-    }
-    return absl::OkStatus();
+    static const testing_kit::DecidedFolder<DropoutRows>* folder = [] {
+      auto* f = new testing_kit::DecidedFolder<DropoutRows>();
+      ForEachDropoutEventType([f](auto tag) {
+        using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
+        f->On<Event>([](const Event& e, int64_t v, DropoutRows& rows) { return FoldDropoutEvent(e, v, rows); });
+      });
+      return f;
+    }();
+    return folder->Apply(events, *this);
   }
 };
 

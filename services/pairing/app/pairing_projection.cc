@@ -1,5 +1,7 @@
 #include "services/pairing/app/pairing_projection.h"
 
+#include <type_traits>
+
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/storage/rows.h"
@@ -23,12 +25,8 @@ void OnOwnEvent(es::EventDispatcher<Batch&>& on) {
 }  // namespace
 
 PairingProjection::PairingProjection() {
-  OnOwnEvent<v1::PairFormed>(on_);
-  OnOwnEvent<v1::PairEnded>(on_);
-  OnOwnEvent<v1::ActivityRecorded>(on_);
-  OnOwnEvent<v1::PlanSet>(on_);
-  OnOwnEvent<v1::TeachersDeclared>(on_);
-  OnOwnEvent<v1::TeacherRotated>(on_);
+  ForEachPairingEventType(
+      [this](auto tag) { OnOwnEvent<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on_); });
 }
 
 RegistrySchools::RegistrySchools() {

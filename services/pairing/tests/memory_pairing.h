@@ -3,8 +3,10 @@
 #pragma once
 
 #include <map>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/testing/decided_folder.h"
 #include "services/pairing/domain/pairing_decisions.h"
 #include "services/pairing/domain/pairing_evolve.h"
 
@@ -38,12 +40,17 @@ class MemoryPairing final : public PairingState, public PairingRows {
   }
   void PutRotation(const v1::RotationRecord& r) override { rotations[RotationId(r.county_code(), r.year())] = r; }
 
+  // Folds decided events through the typed folds, as the projection does.
   absl::Status Apply(const Events& events) {
-    for (const es::NewEvent& e : events) {
-      absl::Status folded = FoldPairingEvent(*e.payload, e.aggregate_version.value(), *this);
-      if (!folded.ok()) return folded;
-    }
-    return absl::OkStatus();
+    static const testing_kit::DecidedFolder<PairingRows>* folder = [] {
+      auto* f = new testing_kit::DecidedFolder<PairingRows>();
+      ForEachPairingEventType([f](auto tag) {
+        using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
+        f->On<Event>([](const Event& e, int64_t v, PairingRows& rows) { return FoldPairingEvent(e, v, rows); });
+      });
+      return f;
+    }();
+    return folder->Apply(events, *this);
   }
 };
 
