@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/es/event_dispatcher.h"
 #include "zizhu/subsidy/v1/events.pb.h"
 
 namespace zizhu::disbursement {
@@ -43,35 +44,48 @@ void AddAdjusted(const std::string& round_id, const std::string& student, const 
 
 }  // namespace
 
+// The subsidy's events this service reacts to, one typed handler each.
+const es::EventDispatcher<std::vector<es::Reaction>&>& SubsidyReactions() {
+  using Envelope = common::v1::EventEnvelope;
+  using Out = std::vector<es::Reaction>;
+  static const auto* on = [] {
+    auto* d = new es::EventDispatcher<Out&>();
+    d->On<subsidy::v1::EntitlementsFixed>(
+        [](const subsidy::v1::EntitlementsFixed& fixed, const Envelope& upstream, Out& out) {
+          Group groups;
+          for (const subsidy::v1::Entitlement& e : fixed.entitlements()) {
+            // Every source has its account; civil affairs' (the university-admission
+            // grant, which civil affairs pays itself) is handed off: its "batch" is
+            // the list for civil affairs and its "return" their confirmation.
+            for (const auto& part : e.payable_shares()) {
+              groups[{e.county_code(), part.source(), e.semester()}].push_back(
+                  {e.round_id(), e.student_id(), e.school_code(), e.facts().name_masked(), part.fen()});
+            }
+          }
+          AddReactions(groups, upstream.event_id(), out);
+          return absl::OkStatus();
+        });
+    d->On<subsidy::v1::EntitlementAdjusted>(
+        [](const subsidy::v1::EntitlementAdjusted& adjusted, const Envelope& upstream, Out& out) {
+          AddAdjusted(adjusted.round_id(), adjusted.student_id(), adjusted.school_code(), adjusted.county_code(),
+                      adjusted.semester(), adjusted.name_masked(), adjusted.adjustment(), upstream.event_id(), out);
+          return absl::OkStatus();
+        });
+    d->On<subsidy::v1::StudentDisqualified>(
+        [](const subsidy::v1::StudentDisqualified& disqualified, const Envelope& upstream, Out& out) {
+          if (!disqualified.has_adjustment()) return absl::OkStatus();  // not approved yet: nothing to pay
+          AddAdjusted(disqualified.round_id(), disqualified.student_id(), disqualified.school_code(),
+                      disqualified.county_code(), disqualified.semester(), disqualified.name_masked(),
+                      disqualified.adjustment(), upstream.event_id(), out);
+          return absl::OkStatus();
+        });
+    return d;
+  }();
+  return *on;
+}
+
 absl::Status ReactToSubsidy(const common::v1::EventEnvelope& upstream, std::vector<es::Reaction>& out) {
-  subsidy::v1::EntitlementsFixed fixed;
-  if (upstream.payload().UnpackTo(&fixed)) {
-    Group groups;
-    for (const subsidy::v1::Entitlement& e : fixed.entitlements()) {
-      // Every source has its account; civil affairs' (the university-admission
-      // grant, which civil affairs pays itself) is handed off: its "batch" is
-      // the list for civil affairs and its "return" their confirmation.
-      for (const auto& part : e.payable_shares()) {
-        groups[{e.county_code(), part.source(), e.semester()}].push_back(
-            {e.round_id(), e.student_id(), e.school_code(), e.facts().name_masked(), part.fen()});
-      }
-    }
-    AddReactions(groups, upstream.event_id(), out);
-    return absl::OkStatus();
-  }
-  subsidy::v1::EntitlementAdjusted adjusted;
-  if (upstream.payload().UnpackTo(&adjusted)) {
-    AddAdjusted(adjusted.round_id(), adjusted.student_id(), adjusted.school_code(), adjusted.county_code(),
-                adjusted.semester(), adjusted.name_masked(), adjusted.adjustment(), upstream.event_id(), out);
-    return absl::OkStatus();
-  }
-  subsidy::v1::StudentDisqualified disqualified;
-  if (upstream.payload().UnpackTo(&disqualified) && disqualified.has_adjustment()) {
-    AddAdjusted(disqualified.round_id(), disqualified.student_id(), disqualified.school_code(),
-                disqualified.county_code(), disqualified.semester(), disqualified.name_masked(),
-                disqualified.adjustment(), upstream.event_id(), out);
-  }
-  return absl::OkStatus();
+  return SubsidyReactions().Dispatch(upstream, out);
 }
 
 std::vector<service::Follow> Disbursement::follows() {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
+#include "services/common/es/event_dispatcher.h"
 #include "services/dropout/app/dropout_keys.h"
 #include "services/registry/domain/cross_match.h"
 #include "services/registry/domain/plausibility.h"
@@ -152,58 +153,76 @@ es::Reaction GapRerun(rv1::MatchSettings settings, const rv1::Date& on, const st
 
 }  // namespace
 
-absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vector<es::Reaction>& out) {
-  const rv1::Date on = registry::DateInChina(upstream.occurred_at());
-  rv1::EnrolmentStatusChanged changed;
-  if (upstream.payload().UnpackTo(&changed)) {
-    const rv1::Date date = Set(changed.effective_date()) ? changed.effective_date() : on;
-    if (changed.to_status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
-      out.push_back(OpenForDropout(changed.student_id(), registry::ReadEnrolmentChange(changed).school_code,
-                                   changed.stage(), date, changed.reason(), upstream.event_id()));
-    } else if (changed.to_status() == rv1::ENROLMENT_STATUS_ENROLLED) {
-      v1::ReturnEvidence evidence;
-      const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(changed);
-      evidence.set_kind(reading.moved ? v1::EVIDENCE_KIND_TRANSFERRED_IN : v1::EVIDENCE_KIND_RETURNED);
-      *evidence.mutable_date() = date;
-      evidence.set_school_code(reading.school_code);
-      out.push_back(ReturnSeen(changed.student_id(), "", evidence, upstream.event_id()));
-    }
-    return absl::OkStatus();
-  }
-  rv1::StudentRegistered registered;
-  if (upstream.payload().UnpackTo(&registered)) {
-    if (registered.status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
-      out.push_back(OpenForDropout(registered.student_id(), registered.school_code(), registered.stage(), on,
-                                   "辍学 (registered as dropped out)", upstream.event_id()));
-    } else if (registered.status() == rv1::ENROLMENT_STATUS_ENROLLED) {
-      // A child the cross-match found enrolled nowhere, now registered at a school.
-      v1::ReturnEvidence evidence;
-      evidence.set_kind(v1::EVIDENCE_KIND_RETURNED);
-      *evidence.mutable_date() = on;
-      evidence.set_school_code(registered.school_code());
-      out.push_back(ReturnSeen("", registered.national_id_hash(), evidence, upstream.event_id()));
-    }
-    return absl::OkStatus();
-  }
-  rv1::RosterRowsApplied rows;
-  if (upstream.payload().UnpackTo(&rows)) {
-    for (const rv1::AppliedRosterRow& row : rows.rows()) {
-      out.push_back(GapOfRow(row.person().national_id_hash(),
-                             registry::RosterEntryOf(rows.source(), row, rows.import_id(), on), on,
-                             upstream.event_id()));
-    }
-    return absl::OkStatus();
-  }
-  rv1::CrossMatchRequested run;
-  if (upstream.payload().UnpackTo(&run)) {
-    rv1::MatchSettings settings;
-    *settings.mutable_as_of() = run.as_of();
-    settings.set_school_age_min(run.school_age_min());
-    settings.set_school_age_max(run.school_age_max());
-    settings.set_exit_transition_years(run.exit_transition_years());
-    out.push_back(GapRerun(settings, on, upstream.event_id()));
+namespace {
+
+using Out = std::vector<es::Reaction>;
+using Envelope = common::v1::EventEnvelope;
+
+absl::Status OnEnrolmentChanged(const rv1::EnrolmentStatusChanged& changed, const Envelope& upstream, Out& out) {
+  const rv1::Date date =
+      Set(changed.effective_date()) ? changed.effective_date() : registry::DateInChina(upstream.occurred_at());
+  const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(changed);
+  if (changed.to_status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
+    out.push_back(OpenForDropout(changed.student_id(), reading.school_code, changed.stage(), date, changed.reason(),
+                                 upstream.event_id()));
+  } else if (reading.in_school) {
+    v1::ReturnEvidence evidence;
+    evidence.set_kind(reading.moved ? v1::EVIDENCE_KIND_TRANSFERRED_IN : v1::EVIDENCE_KIND_RETURNED);
+    *evidence.mutable_date() = date;
+    evidence.set_school_code(reading.school_code);
+    out.push_back(ReturnSeen(changed.student_id(), "", evidence, upstream.event_id()));
   }
   return absl::OkStatus();
+}
+
+absl::Status OnStudentRegistered(const rv1::StudentRegistered& registered, const Envelope& upstream, Out& out) {
+  const rv1::Date on = registry::DateInChina(upstream.occurred_at());
+  if (registered.status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
+    out.push_back(OpenForDropout(registered.student_id(), registered.school_code(), registered.stage(), on,
+                                 "辍学 (registered as dropped out)", upstream.event_id()));
+  } else if (registered.status() == rv1::ENROLMENT_STATUS_ENROLLED) {
+    // A child the cross-match found enrolled nowhere, now registered at a school.
+    v1::ReturnEvidence evidence;
+    evidence.set_kind(v1::EVIDENCE_KIND_RETURNED);
+    *evidence.mutable_date() = on;
+    evidence.set_school_code(registered.school_code());
+    out.push_back(ReturnSeen("", registered.national_id_hash(), evidence, upstream.event_id()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OnRosterRows(const rv1::RosterRowsApplied& rows, const Envelope& upstream, Out& out) {
+  const rv1::Date on = registry::DateInChina(upstream.occurred_at());
+  for (const rv1::AppliedRosterRow& row : rows.rows()) {
+    out.push_back(GapOfRow(row.person().national_id_hash(),
+                           registry::RosterEntryOf(rows.source(), row, rows.import_id(), on), on, upstream.event_id()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OnCrossMatchRun(const rv1::CrossMatchRequested& run, const Envelope& upstream, Out& out) {
+  rv1::MatchSettings settings;
+  *settings.mutable_as_of() = run.as_of();
+  settings.set_school_age_min(run.school_age_min());
+  settings.set_school_age_max(run.school_age_max());
+  settings.set_exit_transition_years(run.exit_transition_years());
+  out.push_back(GapRerun(settings, registry::DateInChina(upstream.occurred_at()), upstream.event_id()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+// The registry's events this service reacts to, one typed handler each.
+absl::Status ReactToRegistry(const common::v1::EventEnvelope& upstream, std::vector<es::Reaction>& out) {
+  static const auto* on = [] {
+    auto* d = new es::EventDispatcher<Out&>();
+    d->On<rv1::EnrolmentStatusChanged>(OnEnrolmentChanged);
+    d->On<rv1::StudentRegistered>(OnStudentRegistered);
+    d->On<rv1::RosterRowsApplied>(OnRosterRows);
+    d->On<rv1::CrossMatchRequested>(OnCrossMatchRun);
+    return d;
+  }();
+  return on->Dispatch(upstream, out);
 }
 
 std::vector<service::Follow> Dropout::follows() {

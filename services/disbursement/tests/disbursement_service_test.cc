@@ -90,6 +90,9 @@ class DisbursementServiceTest : public ::testing::Test {
     policy.set_content(subsidy::testing::ReadDefaultPolicy());
     sv1::LoadPolicyResponse loaded;
     ASSERT_TRUE(Invoke(stub, &SubsidyStub::LoadPolicy, policy, &loaded).ok());
+    // The subsidy follows the registry: the round opens once it knows the
+    // school, the applications go in once it knows the students (two waits:
+    // a round opened while the students were not known yet stays opened).
     int attempt = 0;
     ASSERT_TRUE(Eventually([&] {
       sv1::OpenRoundRequest open;
@@ -98,9 +101,11 @@ class DisbursementServiceTest : public ::testing::Test {
       open.set_semester("2026-spring");
       open.set_quota(2);
       sv1::OpenRoundResponse response;
-      if (!Invoke(stub, &SubsidyStub::OpenRound, open, &response).ok()) return false;
+      return Invoke(stub, &SubsidyStub::OpenRound, open, &response).ok();
+    }));
+    ASSERT_TRUE(Eventually([&] {
       sv1::SubmitApplicationsRequest apply;
-      *apply.mutable_meta() = Meta(absl::StrCat("apply-", attempt));
+      *apply.mutable_meta() = Meta(absl::StrCat("apply-", attempt++));
       apply.set_round_id(kRound);
       for (const std::string& id : students_) {
         sv1::ApplicationInput* input = apply.add_applications();
