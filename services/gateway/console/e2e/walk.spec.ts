@@ -148,8 +148,13 @@ test('the county funds the account, sends a batch to the bank and reads its retu
   await account.locator('[data-test=pay-open]').click()
   await page.locator('input[data-test=allocate-yuan]').fill('100000')
   await page.locator('input[data-test=allocate-document]').fill('沈财教〔2027〕1号')
-  await page.locator('[data-test=allocate]').click()
+  // A double click allocates once (issue 23): one request id per form, the button busy while in flight,
+  // and the service records an allocation notice once per account.
+  await page.locator('[data-test=allocate]').dblclick()
   await expect(account).toContainText('100000.00')
+  await page.locator('[data-test=allocate]').click()  // the same notice again, later
+  await expect(page.locator('.el-form-item__error')).toContainText('已登记')
+  await expect(account).not.toContainText('200000.00')
   await page.locator('input[data-test=batch-bank]').fill('沈阳农商银行')
   await page.locator('[data-test=batch-build]').click()
   const batch = page.locator('[data-test=pay-batches] .el-table__body tr').first()

@@ -1,6 +1,8 @@
 // A form's command: run it; on success say so and reload the page's data; on
 // a refusal put the service's message where the form shows it.
+import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
+import { requestId } from './api'
 import { t } from './i18n'
 
 export async function submit(
@@ -18,4 +20,37 @@ export async function submit(
   ElMessage.success(t('saved'))
   if (reload) await reload()
   return true
+}
+
+// One command form: its request id and whether it is in flight. The id stays
+// while the form's input is unchanged — a second click or a retry after a lost
+// answer repeats it, so the service answers the first result instead of acting
+// twice — and is drawn anew after a success or when the input changes. A
+// click while the command is in flight does nothing (bind `busy` to the
+// button's loading state).
+export function useCommand(input: () => unknown) {
+  const busy = ref(false)
+  let id = requestId()
+  let seen = JSON.stringify(input())
+  async function run(
+    command: (requestId: string) => Promise<unknown>,
+    showError: (message: string) => void,
+    reload?: () => Promise<unknown>,
+  ): Promise<boolean> {
+    if (busy.value) return false
+    const now = JSON.stringify(input())
+    if (now !== seen) {
+      seen = now
+      id = requestId()
+    }
+    busy.value = true
+    try {
+      const ok = await submit(() => command(id), showError, reload)
+      if (ok) id = requestId()  // the next command is a new one
+      return ok
+    } finally {
+      busy.value = false
+    }
+  }
+  return { busy, run }
 }
