@@ -1,5 +1,6 @@
 // zizhu-gateway: HTTPS/JSON and the web console in front of the gRPC services.
 #include <grpcpp/grpcpp.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -7,7 +8,6 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "services/common/core/clock.h"
 #include "services/common/grpc/tls.h"
 #include "services/gateway/app/gateway_server.h"
@@ -20,14 +20,15 @@
 #include "zizhu/registry/v1/roster_service.pb.h"
 #include "zizhu/subsidy/v1/subsidy_service.pb.h"
 
-namespace {
-absl::Notification* stop = nullptr;
-void OnSignal(int) {
-  if (stop != nullptr && !stop->HasBeenNotified()) stop->Notify();
-}
-}  // namespace
-
 int main(int argc, char** argv) {
+  // SIGINT and SIGTERM are taken by sigwait below, never by a handler (a
+  // handler may only set a flag): blocked here, before any thread starts, so
+  // every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   CLI::App app{"zizhu-gateway: HTTPS/JSON API and the operator console in front of the zizhu gRPC services"};
   zizhu::gateway::GatewayOptions options;
   std::string identity = "127.0.0.1:7000", registry = "127.0.0.1:7001", subsidy = "127.0.0.1:7002",
@@ -88,11 +89,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "zizhu-gateway listening on https://" << options.host << ":" << (*server)->port() << std::endl;
-  absl::Notification done;
-  stop = &done;
-  std::signal(SIGINT, OnSignal);
-  std::signal(SIGTERM, OnSignal);
-  done.WaitForNotification();
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
   std::cout << "zizhu-gateway stopping" << std::endl;
   return 0;
 }

@@ -12,13 +12,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "libs/files/import/roster_headers.h"
+#include "libs/files/import/roster_importer.h"
+#include "libs/files/import/student_importer.h"
 #include "services/common/kafka/kafka_event_log.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 #include "tests/support/test_security.h"
-#include "tools/cli/import/roster_headers.h"
-#include "tools/cli/import/roster_importer.h"
-#include "tools/cli/import/student_importer.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
 namespace zizhu {

@@ -9,10 +9,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/files/csv_out.h"
+#include "libs/files/import/row_reader.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/domain/field_parsers.h"
-#include "tools/cli/csv_out.h"
-#include "tools/cli/import/row_reader.h"
 #include "tools/cli/subsidy_stub.h"
 
 namespace zizhu::cli {

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "CLI/CLI.hpp"
+#include "libs/files/import/student_row_parser.h"
 #include "tools/cli/cli_common.h"
-#include "tools/cli/import/student_row_parser.h"
 
 namespace zizhu::cli {
 

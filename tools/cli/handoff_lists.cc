@@ -6,6 +6,9 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "libs/files/import/roster_headers.h"
+#include "libs/files/import/row_reader.h"
+#include "libs/files/pay_files.h"
 #include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/core/text_file.h"
@@ -14,9 +17,6 @@
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/policy_file.h"
 #include "tools/cli/cli_common.h"
-#include "tools/cli/import/roster_headers.h"
-#include "tools/cli/import/row_reader.h"
-#include "tools/cli/pay_files.h"
 
 namespace zizhu::cli {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <memory>
 
+#include "libs/files/csv_out.h"
 #include "services/common/core/money.h"
 #include "tools/cli/cli_common.h"
-#include "tools/cli/csv_out.h"
 #include "zizhu/subsidy/v1/subsidy_service.grpc.pb.h"
 
 namespace zizhu::cli {

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "tools/cli/import/csv_reader.h"
-#include "tools/cli/import/text_encoding.h"
+#include "libs/files/import/csv_reader.h"
+#include "libs/files/import/text_encoding.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

@@ -19,8 +19,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "libs/files/import/text_encoding.h"
 #include "services/registry/domain/national_id.h"
-#include "tools/cli/import/text_encoding.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // progress and the per-row error report), the bank file of a batch as a
 // download, and the bank's return file uploaded into the batch. The files are
 // read and written by the same code as the CLI's (tools/cli/import,
-// tools/cli/pay_files); the services decide as for any other call, with the
+// libs/files/pay_files); the services decide as for any other call, with the
 // operator's own token.
 #include <filesystem>
 #include <fstream>
@@ -11,11 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "google/protobuf/util/json_util.h"
+#include "libs/files/pay_files.h"
 #include "services/common/core/random_ids.h"
 #include "services/common/crypto/sha256.h"
 #include "services/gateway/app/gateway_server.h"
 #include "services/gateway/app/http_reply.h"
-#include "tools/cli/pay_files.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
 
 namespace zizhu::gateway {

@@ -5,12 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "libs/files/csv_out.h"
+#include "libs/files/import/roster_headers.h"
+#include "libs/files/import/roster_importer.h"
+#include "libs/files/import/student_importer.h"
 #include "services/common/core/random_ids.h"
 #include "services/registry/domain/roster_rows.h"
-#include "tools/cli/csv_out.h"
-#include "tools/cli/import/roster_headers.h"
-#include "tools/cli/import/roster_importer.h"
-#include "tools/cli/import/student_importer.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
 

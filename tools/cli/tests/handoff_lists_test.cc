@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/files/import/row_reader.h"
 #include "services/registry/domain/national_id.h"
-#include "tools/cli/import/row_reader.h"
 
 namespace zizhu::cli {
 namespace {

@@ -1,7 +1,7 @@
 #include "gtest/gtest.h"
-#include "tools/cli/import/csv_reader.h"
-#include "tools/cli/import/student_row_parser.h"
-#include "tools/cli/import/text_encoding.h"
+#include "libs/files/import/csv_reader.h"
+#include "libs/files/import/student_row_parser.h"
+#include "libs/files/import/text_encoding.h"
 
 namespace zizhu::tools {
 using namespace zizhu::registry;  // NOLINT: value parsers under test

@@ -1,12 +1,12 @@
 // Bank and disclosure files of `zizhu pay`: what is written reads back.
-#include "tools/cli/pay_files.h"
+#include "libs/files/pay_files.h"
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "gtest/gtest.h"
-#include "tools/cli/import/row_reader.h"
+#include "libs/files/import/row_reader.h"
 
 namespace zizhu::cli {
 namespace {

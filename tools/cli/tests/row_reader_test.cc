@@ -1,6 +1,6 @@
 // Streaming reads of table files: pieces of any size give the same rows as a
 // whole-file parse, and a broken file fails in the first pass.
-#include "tools/cli/import/row_reader.h"
+#include "libs/files/import/row_reader.h"
 
 #include <xlsxwriter.h>
 
@@ -9,10 +9,10 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "libs/files/import/csv_reader.h"
+#include "libs/files/import/text_encoding.h"
+#include "libs/files/import/xlsx_reader.h"
 #include "services/common/crypto/sha256.h"
-#include "tools/cli/import/csv_reader.h"
-#include "tools/cli/import/text_encoding.h"
-#include "tools/cli/import/xlsx_reader.h"
 
 namespace zizhu::tools {
 namespace {

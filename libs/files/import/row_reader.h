@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/cli/import/csv_reader.h"
-#include "tools/cli/import/text_encoding.h"
+#include "libs/files/import/csv_reader.h"
+#include "libs/files/import/text_encoding.h"
 
 namespace zizhu::tools {
 

@@ -1,4 +1,4 @@
-#include "tools/cli/import/xlsx_reader.h"
+#include "libs/files/import/xlsx_reader.h"
 
 #include <expat.h>
 #include <zip.h>

@@ -1,4 +1,4 @@
-#include "tools/cli/pay_files.h"
+#include "libs/files/pay_files.h"
 
 #include <iconv.h>
 #include <xlsxwriter.h>
@@ -12,10 +12,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/files/csv_out.h"
+#include "libs/files/import/row_reader.h"
 #include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
-#include "tools/cli/csv_out.h"
-#include "tools/cli/import/row_reader.h"
 
 namespace zizhu::cli {
 namespace {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "tools/cli/import/csv_reader.h"
-#include "tools/cli/import/student_row_parser.h"
+#include "libs/files/import/csv_reader.h"
+#include "libs/files/import/student_row_parser.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
 namespace zizhu::tools {

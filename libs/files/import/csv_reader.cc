@@ -1,4 +1,4 @@
-#include "tools/cli/import/csv_reader.h"
+#include "libs/files/import/csv_reader.h"
 
 #include "absl/strings/str_cat.h"
 

@@ -2,7 +2,7 @@
 // export and their usual variants (see domain.md, "Agency files").
 #pragma once
 
-#include "tools/cli/import/student_row_parser.h"
+#include "libs/files/import/student_row_parser.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
 namespace zizhu::tools {

@@ -1,4 +1,4 @@
-#include "tools/cli/import/student_row_parser.h"
+#include "libs/files/import/student_row_parser.h"
 
 #include <set>
 

@@ -1,4 +1,4 @@
-#include "tools/cli/import/roster_headers.h"
+#include "libs/files/import/roster_headers.h"
 
 #include "services/registry/domain/roster_rows.h"
 

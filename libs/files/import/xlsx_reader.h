@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tools/cli/import/row_reader.h"
+#include "libs/files/import/row_reader.h"
 
 namespace zizhu::tools {
 

@@ -1,4 +1,4 @@
-#include "tools/cli/import/student_importer.h"
+#include "libs/files/import/student_importer.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -13,10 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "libs/files/import/roster_importer.h"
+#include "libs/files/import/row_reader.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/national_id.h"
-#include "tools/cli/import/roster_importer.h"
-#include "tools/cli/import/row_reader.h"
 
 namespace zizhu::tools {
 

@@ -1,4 +1,4 @@
-#include "tools/cli/import/row_reader.h"
+#include "libs/files/import/row_reader.h"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 #include <deque>
 
 #include "absl/strings/str_cat.h"
-#include "tools/cli/import/xlsx_reader.h"
+#include "libs/files/import/xlsx_reader.h"
 
 namespace zizhu::tools {
 namespace {

@@ -1,4 +1,4 @@
-#include "tools/cli/import/text_encoding.h"
+#include "libs/files/import/text_encoding.h"
 
 #include <iconv.h>
 

@@ -1,4 +1,4 @@
-#include "tools/cli/import/roster_importer.h"
+#include "libs/files/import/roster_importer.h"
 
 #include <grpcpp/grpcpp.h>
 
@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "libs/files/import/row_reader.h"
 #include "services/registry/domain/roster_rows.h"
-#include "tools/cli/import/row_reader.h"
 
 namespace zizhu::tools {
 
