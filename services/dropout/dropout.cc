@@ -11,6 +11,7 @@
 #include "services/registry/domain/cross_match.h"
 #include "services/registry/domain/plausibility.h"
 #include "services/registry/domain/roster_rows.h"
+#include "services/registry/published/date.h"
 #include "services/registry/published/enrolment_change.h"
 #include "zizhu/registry/v1/events.pb.h"
 
@@ -18,8 +19,6 @@ namespace zizhu::dropout {
 namespace {
 
 namespace rv1 = zizhu::registry::v1;
-
-bool Set(const rv1::Date& d) { return d.year() != 0; }
 
 // A dropout the registry recorded: a case for the student (facts from the
 // event and the student's row, which the registry wrote before).
@@ -159,8 +158,8 @@ using Out = std::vector<es::Reaction>;
 using Envelope = common::v1::EventEnvelope;
 
 absl::Status OnEnrolmentChanged(const rv1::EnrolmentStatusChanged& changed, const Envelope& upstream, Out& out) {
-  const rv1::Date date =
-      Set(changed.effective_date()) ? changed.effective_date() : registry::DateInChina(upstream.occurred_at());
+  const rv1::Date date = registry::IsSet(changed.effective_date()) ? changed.effective_date()
+                                                                   : registry::DateInChina(upstream.occurred_at());
   const registry::EnrolmentChangeReading reading = registry::ReadEnrolmentChange(changed);
   if (changed.to_status() == rv1::ENROLMENT_STATUS_DROPPED_OUT) {
     out.push_back(OpenForDropout(changed.student_id(), reading.school_code, changed.stage(), date, changed.reason(),

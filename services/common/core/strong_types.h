@@ -1,5 +1,7 @@
-// Strong types for identifiers, versions and log offsets, so that a student id
-// cannot be passed where a school code is expected.
+// Strong types for the event-sourcing core's identifiers (aggregate, request,
+// event), aggregate versions and log offsets, so that a version cannot be
+// passed where an offset is expected. Business identifiers (student ids,
+// school codes) are plain strings today.
 #pragma once
 
 #include <cstdint>

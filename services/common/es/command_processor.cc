@@ -82,18 +82,21 @@ void CommandProcessor::Submit(CommandMeta meta, DecideFn decide, DoneFn done) {
   }
   if (meta.correlation_id.empty()) meta.correlation_id = meta.request_id;
   if (meta.causation_id.empty()) meta.causation_id = meta.request_id;
+  absl::Status refused;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     if (stopping_) {
-      done(absl::UnavailableError("service is shutting down; retry with the same request_id"));
-      return;
+      refused = absl::UnavailableError("service is shutting down; retry with the same request_id");
+    } else if (queue_.size() >= options_.max_queued_commands) {
+      refused = absl::ResourceExhaustedError(
+          absl::StrCat("command queue is full (", options_.max_queued_commands, " waiting); retry later"));
+    } else {
+      queue_.push_back(Pending{std::move(meta), std::move(decide), std::move(done)});
     }
-    if (queue_.size() >= options_.max_queued_commands) {
-      done(absl::ResourceExhaustedError(
-          absl::StrCat("command queue is full (", options_.max_queued_commands, " waiting); retry later")));
-      return;
-    }
-    queue_.push_back(Pending{std::move(meta), std::move(decide), std::move(done)});
+  }
+  if (!refused.ok()) {
+    done(refused);  // outside the queue's lock: `done` may submit again
+    return;
   }
   queue_cv_.notify_one();
 }

@@ -13,8 +13,11 @@
 //
 // Lifecycle: Start() catches the projection up with the log and starts the
 // writer thread; Stop() (or the destructor) answers queued commands with
-// UNAVAILABLE and joins. Submit() is thread-safe; `done` runs on the writer
-// thread and must not block.
+// UNAVAILABLE and joins. Submit() is thread-safe. `done` runs once, never
+// under a lock of the processor, and must not block: on the writer thread
+// for a command that was decided; on the caller's thread, inside Submit(),
+// when the command is refused before it is queued (invalid meta, stopping,
+// queue full); on the thread calling Stop() for commands still queued.
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// absl::Status <-> grpc::Status. The numeric codes are identical.
+// absl::Status -> grpc::Status. The numeric codes are identical.
 #pragma once
 
 #include <grpcpp/support/status.h>
@@ -10,11 +10,6 @@ namespace zizhu {
 inline grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
-}
-
-inline absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 }  // namespace zizhu

@@ -15,13 +15,12 @@
 #include "services/dropout/domain/rates.h"
 #include "services/registry/domain/plausibility.h"
 #include "services/registry/domain/registry_decisions.h"
+#include "services/registry/published/date.h"
 
 namespace zizhu::dropout {
 namespace {
 
 namespace rv1 = zizhu::registry::v1;
-
-bool Set(const rv1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
 
 bool CoversCase(const auth::Caller& caller, const v1::CaseRecord& c) {
   return c.school_code().empty() ? auth::CoversCounty(caller, c.county_code())
@@ -101,8 +100,7 @@ void DropoutApp::OpenCase(const auth::Caller& caller, const v1::OpenCaseRequest&
   absl::StatusOr<std::optional<v1::UpstreamChild>> child = rows.FindChild(request.student_id());
   if (!child.ok()) return done(child.status());
   if (!*child || !auth::CoversSchool(caller, (*child)->county_code(), (*child)->school_code())) {
-    return done(absl::NotFoundError(
-        absl::StrCat("student '", request.student_id().substr(0, 64), "' is not in the registry of your scope")));
+    return done(auth::OutOfScope("student", request.student_id().substr(0, 64)));
   }
   OpenFacts facts;
   facts.subject = (*child)->student_id();
@@ -118,7 +116,7 @@ void DropoutApp::OpenCase(const auth::Caller& caller, const v1::OpenCaseRequest&
   commands_->Run<v1::OpenCaseResponse>(
       caller, request,
       [facts, opened_on = request.opened_on()](storage::ProjectionBatch& view, absl::Time now) mutable {
-        facts.opened_on = Set(opened_on) ? opened_on : registry::DateInChina(now);
+        facts.opened_on = registry::IsSet(opened_on) ? opened_on : registry::DateInChina(now);
         RowsLedger state(view);
         return DecideOpenCase(state, facts);
       },
@@ -158,7 +156,7 @@ void DropoutApp::RecordExemption(const auth::Caller& caller, const v1::RecordExe
       caller, request, request.case_id(),
       [id = request.case_id(), reason = request.reason(), date = request.date()](RowsLedger& rows,
                                                                                  const rv1::Date& today) {
-        return DecideExemption(rows, id, reason, Set(date) ? date : today, today);
+        return DecideExemption(rows, id, reason, registry::IsSet(date) ? date : today, today);
       },
       std::move(done));
 }
@@ -168,7 +166,7 @@ void DropoutApp::CrossOffCase(const auth::Caller& caller, const v1::CrossOffCase
   OnCase<v1::CrossOffCaseResponse>(
       caller, request, request.case_id(),
       [id = request.case_id(), note = request.note(), date = request.date()](RowsLedger& rows, const rv1::Date& today) {
-        return DecideCrossOff(rows, id, note, Set(date) ? date : today, today);
+        return DecideCrossOff(rows, id, note, registry::IsSet(date) ? date : today, today);
       },
       std::move(done));
 }
@@ -201,8 +199,7 @@ void DropoutApp::RecordLeftBehindCard(const auth::Caller& caller, const v1::Reco
   absl::StatusOr<std::optional<v1::UpstreamChild>> child = rows.FindChild(request.student_id());
   if (!child.ok()) return done(child.status());
   if (!*child || !auth::CoversSchool(caller, (*child)->county_code(), (*child)->school_code())) {
-    return done(absl::NotFoundError(
-        absl::StrCat("student '", request.student_id().substr(0, 64), "' is not in the registry of your scope")));
+    return done(auth::OutOfScope("student", request.student_id().substr(0, 64)));
   }
   const auto& categories = (*child)->categories();
   if (std::find(categories.begin(), categories.end(), rv1::POVERTY_CATEGORY_LEFT_BEHIND) == categories.end()) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/domain/national_id.h"
+#include "services/registry/published/date.h"
 
 namespace zizhu::pairing {
 namespace {
@@ -15,8 +16,6 @@ using registry::FormatDate;
 using registry::IsValidDate;
 
 constexpr size_t kMaxText = 300;
-
-bool Set(const Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
 
 Events One(const char* type, const std::string& id, int64_t version,
            std::shared_ptr<const google::protobuf::Message> payload) {
@@ -84,9 +83,9 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
   } else if (!pair.urban_teacher().empty() || !pair.rural_teacher().empty()) {
     return absl::InvalidArgumentError("a school pair names no teachers (form a teacher pair for them)");
   }
-  if (!Set(pair.start())) *pair.mutable_start() = today;
+  if (!registry::IsSet(pair.start())) *pair.mutable_start() = today;
   RETURN_IF_ERROR(ValidDate("start", pair.start()));
-  if (Set(pair.end())) {
+  if (registry::IsSet(pair.end())) {
     RETURN_IF_ERROR(ValidDate("end", pair.end()));
     if (CompareDates(pair.end(), pair.start()) < 0) {
       return absl::InvalidArgumentError(
@@ -136,7 +135,7 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
     return absl::FailedPreconditionError(absl::StrCat("activity.date ", FormatDate(a.date()), " is before pair ",
                                                       pair_id, " started (", FormatDate(pair->start()), ")"));
   }
-  if (Set(pair->end()) && CompareDates(a.date(), pair->end()) > 0) {
+  if (registry::IsSet(pair->end()) && CompareDates(a.date(), pair->end()) > 0) {
     return absl::FailedPreconditionError(absl::StrCat("pair ", pair_id, " ended on ", FormatDate(pair->end()),
                                                       "; it takes no activity of ", FormatDate(a.date())));
   }
@@ -274,7 +273,7 @@ absl::StatusOr<Events> DecideRotateTeacher(PairingState& state, const std::strin
         absl::StrCat("to_school ", to.school_code(), " (", to.name(), ") is not a rural (poor-area) school"));
   }
   v1::Rotation r = rotation;
-  if (!Set(r.from())) *r.mutable_from() = today;
+  if (!registry::IsSet(r.from())) *r.mutable_from() = today;
   RETURN_IF_ERROR(ValidDate("from", r.from()));
   auto rotated = std::make_shared<v1::TeacherRotated>();
   rotated->set_county_code(county);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/core/basis_points.h"
 #include "services/registry/domain/national_id.h"
+#include "services/registry/published/date.h"
 
 namespace zizhu::pairing {
 namespace {
@@ -25,15 +26,13 @@ Date D(int y, int m, int d) {
   return date;
 }
 
-bool Set(const Date& d) { return d.year() != 0; }
-
 bool Inside(const Date& d, const Date& first, const Date& last) {
   return CompareDates(d, first) >= 0 && CompareDates(d, last) <= 0;
 }
 
 // The pair's span overlaps [first, last].
 bool ActiveDuring(const v1::PairRecord& p, const Date& first, const Date& last) {
-  return CompareDates(p.start(), last) <= 0 && (!Set(p.end()) || CompareDates(p.end(), first) >= 0);
+  return CompareDates(p.start(), last) <= 0 && (!registry::IsSet(p.end()) || CompareDates(p.end(), first) >= 0);
 }
 
 }  // namespace

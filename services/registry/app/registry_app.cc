@@ -49,8 +49,7 @@ void RegistryApp::RegisterSchool(const auth::Caller& caller, const v1::RegisterS
                                  Callback<v1::RegisterSchoolResponse> done) {
   if (absl::Status allowed = auth::Require(caller, auth::Action::kRegisterSchools); !allowed.ok()) return done(allowed);
   if (!auth::CoversCounty(caller, request.county_code())) {
-    return done(absl::PermissionDeniedError(
-        absl::StrCat("county_code '", request.county_code(), "' is outside your scope (", caller.scope, ")")));
+    return done(auth::OutOfScope("county_code", request.county_code().substr(0, 12)));
   }
   commands_->Run<v1::RegisterSchoolResponse>(
       caller, request,
