@@ -283,8 +283,7 @@ void OnAccount(On& on) {
 }
 
 void RegisterDisbursement(On& on) {
-  disbursement::ForEachAccountEventType(
-      [&on](auto tag) { OnAccount<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on); });
+  disbursement::AccountEvents::ForEach([&on](auto tag) { OnAccount<es::EventOfTag<decltype(tag)>>(on); });
 }
 
 template <typename Event>
@@ -332,10 +331,8 @@ class FactsFolder::Dispatchers {
     RegisterRegistry(registry);
     RegisterSubsidy(subsidy);
     RegisterDisbursement(disbursement);
-    dropout::ForEachDropoutEventType(
-        [this](auto tag) { OnDropout<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(dropout); });
-    pairing::ForEachPairingEventType(
-        [this](auto tag) { OnPairing<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(pairing); });
+    dropout::DropoutEvents::ForEach([this](auto tag) { OnDropout<es::EventOfTag<decltype(tag)>>(dropout); });
+    pairing::PairingEvents::ForEach([this](auto tag) { OnPairing<es::EventOfTag<decltype(tag)>>(pairing); });
   }
   On registry, subsidy, disbursement, dropout, pairing;
   // Aggregates (per topic) that had an event after the period: their later

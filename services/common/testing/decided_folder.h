@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/es/event_dispatcher.h"
+#include "services/common/es/event_types.h"
 #include "services/common/es/new_event.h"
 
 namespace zizhu::testing_kit {
@@ -16,6 +17,14 @@ namespace zizhu::testing_kit {
 template <typename Rows>
 class DecidedFolder {
  public:
+  DecidedFolder() = default;
+  // One handler per type of `Types` (an es::EventTypes list), each calling
+  // `fold(const Event&, int64_t version, Rows&)` (a generic lambda).
+  template <typename Types, typename Fold>
+  DecidedFolder(Types, Fold fold) {
+    Types::ForEach([&](auto tag) { On<es::EventOfTag<decltype(tag)>>(fold); });
+  }
+
   // `fold(const Event&, int64_t version, Rows&) -> absl::Status`.
   template <typename Event, typename Fold>
   DecidedFolder& On(Fold fold) {

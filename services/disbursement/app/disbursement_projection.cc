@@ -60,8 +60,7 @@ absl::Status IndexExport(const v1::BankFileExported& event, const Envelope& enve
 }  // namespace
 
 AccountsProjection::AccountsProjection() {
-  ForEachAccountEventType(
-      [this](auto tag) { OnAccountEvent<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on_); });
+  AccountEvents::ForEach([this](auto tag) { OnAccountEvent<es::EventOfTag<decltype(tag)>>(on_); });
   OnAccountEvent<v1::BankFileExported>(on_, IndexExport);  // also the auditors' list of exports
 }
 

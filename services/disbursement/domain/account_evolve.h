@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/common/es/event_types.h"
 #include "zizhu/disbursement/v1/events.pb.h"
 #include "zizhu/disbursement/v1/ledger.pb.h"
 
@@ -58,20 +59,10 @@ absl::Status FoldAccountEvent(const v1::OverpaymentRecovered& e, int64_t version
 absl::Status FoldAccountEvent(const v1::BankFileExported& e, int64_t version, AccountRows& rows);
 
 // The account's event types, the one list the projection, the report jobs
-// and the tests register their typed handlers from: `visit(tag)` is called
-// with a null `const Event*` for each.
-template <typename Visit>
-void ForEachAccountEventType(Visit&& visit) {
-  visit(static_cast<const v1::FundsAllocated*>(nullptr));
-  visit(static_cast<const v1::PaymentsFunded*>(nullptr));
-  visit(static_cast<const v1::PaymentsRecorded*>(nullptr));
-  visit(static_cast<const v1::PaymentAmountsChanged*>(nullptr));
-  visit(static_cast<const v1::BatchBuilt*>(nullptr));
-  visit(static_cast<const v1::BankReturnRecorded*>(nullptr));
-  visit(static_cast<const v1::PaymentsRetried*>(nullptr));
-  visit(static_cast<const v1::PaymentReversed*>(nullptr));
-  visit(static_cast<const v1::OverpaymentRecovered*>(nullptr));
-  visit(static_cast<const v1::BankFileExported*>(nullptr));
-}
+// and the tests register their typed folds from.
+using AccountEvents =
+    es::EventTypes<v1::FundsAllocated, v1::PaymentsFunded, v1::PaymentsRecorded, v1::PaymentAmountsChanged,
+                   v1::BatchBuilt, v1::BankReturnRecorded, v1::PaymentsRetried, v1::PaymentReversed,
+                   v1::OverpaymentRecovered, v1::BankFileExported>;
 
 }  // namespace zizhu::disbursement

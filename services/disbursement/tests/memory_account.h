@@ -67,15 +67,9 @@ class MemoryAccount final : public AccountState, public AccountRows {
 
   // Folds decided events through the typed folds, as the projection does.
   absl::Status Apply(const Events& events) {
-    static const testing_kit::DecidedFolder<AccountRows>* folder = [] {
-      auto* f = new testing_kit::DecidedFolder<AccountRows>();
-      ForEachAccountEventType([f](auto tag) {
-        using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
-        f->On<Event>([](const Event& e, int64_t v, AccountRows& rows) { return FoldAccountEvent(e, v, rows); });
-      });
-      return f;
-    }();
-    return folder->Apply(events, *this);
+    static const testing_kit::DecidedFolder<AccountRows> folder(
+        AccountEvents{}, [](const auto& e, int64_t v, AccountRows& rows) { return FoldAccountEvent(e, v, rows); });
+    return folder.Apply(events, *this);
   }
 };
 

@@ -86,8 +86,7 @@ absl::Status EvolveRecord(Batch& batch, const Event& e, const Envelope& envelope
 }  // namespace
 
 LedgerProjection::LedgerProjection() {
-  ForEachDropoutEventType(
-      [this](auto tag) { OnOwnEvent<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on_); });
+  DropoutEvents::ForEach([this](auto tag) { OnOwnEvent<es::EventOfTag<decltype(tag)>>(on_); });
 }
 
 RegistryRows::RegistryRows() {

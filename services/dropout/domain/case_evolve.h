@@ -1,9 +1,10 @@
 // How the ledger's records change with the service's own events (pure; the
 // projection, the report jobs and the domain tests' memory rows apply the same
-// typed functions, registered from ForEachDropoutEventType).
+// typed functions, registered from DropoutEvents).
 #pragma once
 
 #include "absl/status/status.h"
+#include "services/common/es/event_types.h"
 #include "services/dropout/domain/ports.h"
 #include "zizhu/dropout/v1/events.pb.h"
 
@@ -18,18 +19,9 @@ absl::Status FoldDropoutEvent(const v1::CaseCrossedOff& e, int64_t version, Drop
 absl::Status FoldDropoutEvent(const v1::CaseReopened& e, int64_t version, DropoutRows& rows);
 absl::Status FoldDropoutEvent(const v1::LeftBehindCardRecorded& e, int64_t version, DropoutRows& rows);
 
-// The service's event types, the one list every fold registers from:
-// `visit(tag)` with a null `const Event*` for each.
-template <typename Visit>
-void ForEachDropoutEventType(Visit&& visit) {
-  visit(static_cast<const v1::CaseOpened*>(nullptr));
-  visit(static_cast<const v1::TeamAssigned*>(nullptr));
-  visit(static_cast<const v1::VisitRecorded*>(nullptr));
-  visit(static_cast<const v1::ReturnRecorded*>(nullptr));
-  visit(static_cast<const v1::CaseCrossedOff*>(nullptr));
-  visit(static_cast<const v1::CaseReopened*>(nullptr));
-  visit(static_cast<const v1::LeftBehindCardRecorded*>(nullptr));
-}
+// The service's event types, the one list every fold registers from.
+using DropoutEvents = es::EventTypes<v1::CaseOpened, v1::TeamAssigned, v1::VisitRecorded, v1::ReturnRecorded,
+                                     v1::CaseCrossedOff, v1::CaseReopened, v1::LeftBehindCardRecorded>;
 
 // Whether a left-behind child's card is complete: a guardian, a parent
 // reachable (work place and phone), the school's contact and phone.

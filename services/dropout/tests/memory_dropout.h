@@ -41,15 +41,9 @@ class MemoryDropout final : public DropoutState, public DropoutRows {
 
   // Folds decided events through the typed folds, as the projection does.
   absl::Status Apply(const Events& events) {
-    static const testing_kit::DecidedFolder<DropoutRows>* folder = [] {
-      auto* f = new testing_kit::DecidedFolder<DropoutRows>();
-      ForEachDropoutEventType([f](auto tag) {
-        using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
-        f->On<Event>([](const Event& e, int64_t v, DropoutRows& rows) { return FoldDropoutEvent(e, v, rows); });
-      });
-      return f;
-    }();
-    return folder->Apply(events, *this);
+    static const testing_kit::DecidedFolder<DropoutRows> folder(
+        DropoutEvents{}, [](const auto& e, int64_t v, DropoutRows& rows) { return FoldDropoutEvent(e, v, rows); });
+    return folder.Apply(events, *this);
   }
 };
 

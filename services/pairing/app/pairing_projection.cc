@@ -25,8 +25,7 @@ void OnOwnEvent(es::EventDispatcher<Batch&>& on) {
 }  // namespace
 
 PairingProjection::PairingProjection() {
-  ForEachPairingEventType(
-      [this](auto tag) { OnOwnEvent<std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>>(on_); });
+  PairingEvents::ForEach([this](auto tag) { OnOwnEvent<es::EventOfTag<decltype(tag)>>(on_); });
 }
 
 RegistrySchools::RegistrySchools() {

@@ -1,9 +1,10 @@
 // How the pairing records change with the service's own events (pure; the
 // projection, the report jobs and the domain tests' memory rows apply the
-// same typed functions, registered from ForEachPairingEventType).
+// same typed functions, registered from PairingEvents).
 #pragma once
 
 #include "absl/status/status.h"
+#include "services/common/es/event_types.h"
 #include "services/pairing/domain/ports.h"
 #include "zizhu/pairing/v1/events.pb.h"
 
@@ -17,16 +18,8 @@ absl::Status FoldPairingEvent(const v1::PlanSet& e, int64_t version, PairingRows
 absl::Status FoldPairingEvent(const v1::TeachersDeclared& e, int64_t version, PairingRows& rows);
 absl::Status FoldPairingEvent(const v1::TeacherRotated& e, int64_t version, PairingRows& rows);
 
-// The service's event types, the one list every fold registers from:
-// `visit(tag)` with a null `const Event*` for each.
-template <typename Visit>
-void ForEachPairingEventType(Visit&& visit) {
-  visit(static_cast<const v1::PairFormed*>(nullptr));
-  visit(static_cast<const v1::PairEnded*>(nullptr));
-  visit(static_cast<const v1::ActivityRecorded*>(nullptr));
-  visit(static_cast<const v1::PlanSet*>(nullptr));
-  visit(static_cast<const v1::TeachersDeclared*>(nullptr));
-  visit(static_cast<const v1::TeacherRotated*>(nullptr));
-}
+// The service's event types, the one list every fold registers from.
+using PairingEvents = es::EventTypes<v1::PairFormed, v1::PairEnded, v1::ActivityRecorded, v1::PlanSet,
+                                     v1::TeachersDeclared, v1::TeacherRotated>;
 
 }  // namespace zizhu::pairing

@@ -42,15 +42,9 @@ class MemoryPairing final : public PairingState, public PairingRows {
 
   // Folds decided events through the typed folds, as the projection does.
   absl::Status Apply(const Events& events) {
-    static const testing_kit::DecidedFolder<PairingRows>* folder = [] {
-      auto* f = new testing_kit::DecidedFolder<PairingRows>();
-      ForEachPairingEventType([f](auto tag) {
-        using Event = std::remove_cv_t<std::remove_pointer_t<decltype(tag)>>;
-        f->On<Event>([](const Event& e, int64_t v, PairingRows& rows) { return FoldPairingEvent(e, v, rows); });
-      });
-      return f;
-    }();
-    return folder->Apply(events, *this);
+    static const testing_kit::DecidedFolder<PairingRows> folder(
+        PairingEvents{}, [](const auto& e, int64_t v, PairingRows& rows) { return FoldPairingEvent(e, v, rows); });
+    return folder.Apply(events, *this);
   }
 };
 

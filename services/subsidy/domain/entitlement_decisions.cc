@@ -17,6 +17,24 @@
 
 namespace zizhu::subsidy {
 
+namespace {
+
+// The event of an adjustment of an approved entitlement.
+std::shared_ptr<v1::EntitlementAdjusted> Adjusted(const v1::EntitlementRecord& record, v1::Adjustment adjustment) {
+  const v1::Entitlement& e = record.entitlement();
+  auto adjusted = New<v1::EntitlementAdjusted>();
+  adjusted->set_round_id(e.round_id());
+  adjusted->set_student_id(e.student_id());
+  adjusted->set_school_code(e.school_code());
+  adjusted->set_county_code(e.county_code());
+  adjusted->set_semester(e.semester());
+  adjusted->set_name_masked(e.facts().name_masked());
+  *adjusted->mutable_adjustment() = std::move(adjustment);
+  return adjusted;
+}
+
+}  // namespace
+
 absl::StatusOr<Events> DecideResumeEntitlement(SubsidyState& state, const v1::ResumeEntitlementRequest& request) {
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
   RETURN_IF_ERROR(CheckStudentId("student_id", request.student_id()));
@@ -55,15 +73,7 @@ absl::StatusOr<Events> DecideResumeEntitlement(SubsidyState& state, const v1::Re
   }
   adjustment->set_reason(absl::StrCat("resumed by the county: ", request.reason()));
   EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
-  auto adjusted = New<v1::EntitlementAdjusted>();
-  adjusted->set_round_id(round.round_id());
-  adjusted->set_student_id(request.student_id());
-  adjusted->set_school_code(record->entitlement().school_code());
-  adjusted->set_county_code(record->entitlement().county_code());
-  adjusted->set_semester(record->entitlement().semester());
-  adjusted->set_name_masked(record->entitlement().facts().name_masked());
-  *adjusted->mutable_adjustment() = *adjustment;
-  events.Add(adjusted);
+  events.Add(Adjusted(*record, *std::move(adjustment)));
   return events.Take();
 }
 
@@ -84,15 +94,7 @@ absl::StatusOr<Events> DecideAdjustForEnrolment(SubsidyState& state, const regis
     adjustment->set_cause_event_id(cause_event_id);
     ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, record.entitlement().round_id()));
     EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
-    auto adjusted = New<v1::EntitlementAdjusted>();
-    adjusted->set_round_id(round.round_id());
-    adjusted->set_student_id(change.student_id());
-    adjusted->set_school_code(record.entitlement().school_code());
-    adjusted->set_county_code(record.entitlement().county_code());
-    adjusted->set_semester(record.entitlement().semester());
-    adjusted->set_name_masked(record.entitlement().facts().name_masked());
-    *adjusted->mutable_adjustment() = *adjustment;
-    events.Add(adjusted);
+    events.Add(Adjusted(record, *std::move(adjustment)));
     for (es::NewEvent& e : events.Take()) all.push_back(std::move(e));
   }
   return all;
