@@ -322,7 +322,21 @@ TEST_F(SubsidyServiceTest, AWholeRoundFromPolicyFileToEntitlements) {
   ASSERT_TRUE(listed.ok()) << listed.error_message();
   EXPECT_EQ(underpaid_response.underpaid_size(), 0);
 
-  // Rebuilding the projection from the topics gives the same bytes.
+  // Rebuilding the projection from the topics gives the same bytes — once the
+  // registry's events are applied (a reaction's effect is visible before the
+  // rows of the upstream event that caused it are written).
+  ASSERT_TRUE(Eventually([&] {
+    common::v1::ListSubscriptionsResponse subscriptions;
+    if (!Invoke(env_->admin_.get(), &common::v1::ProjectionAdminService::Stub::ListSubscriptions,
+                common::v1::ListSubscriptionsRequest(), &subscriptions)
+             .ok()) {
+      return false;
+    }
+    for (const auto& s : subscriptions.subscriptions()) {
+      if (s.lag_records() != 0) return false;
+    }
+    return true;
+  }));
   common::v1::GetProjectionChecksumResponse before;
   ASSERT_TRUE(Invoke(env_->admin_.get(), &common::v1::ProjectionAdminService::Stub::GetProjectionChecksum,
                      common::v1::GetProjectionChecksumRequest(), &before)
