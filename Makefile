@@ -36,7 +36,7 @@ run: build console
 # The web console (services/gateway/console/dist), built when Node.js >= 20 is here.
 console:
 	@if node -e 'process.exit(parseInt(process.versions.node) >= 20 ? 0 : 1)' 2>/dev/null; then \
-	  cd services/gateway/console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npx vite build --logLevel warn; \
+	  cd services/gateway/console && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npm run --silent build -- --logLevel warn; \
 	else echo "Node.js >= 20 not found: the console is not built (the gateway serves its API alone)"; fi
 
 stop:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # console_e2e.sh: the console's browser tests (part of `make test`).
-# Builds the console (npm ci, vite build), starts a demo stack of its own in
+# Builds the console (npm ci, vue-tsc, vite build), starts a demo stack of its own in
 # .run/e2e on other ports (17000-17005, Kafka 19092, gateway 18443), makes a
 # school operator and a reviewer (3121000001) and a county officer (210102), runs the
 # Playwright tests with Debian's Chromium, and stops the stack. The walk
@@ -13,8 +13,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 console="$root/services/gateway/console"
 build="${BUILD_DIR:-$root/build}"
 
-echo "console: npm ci and vite build"
-(cd "$console" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npx vite build --logLevel warn)
+echo "console: npm ci, vue-tsc and vite build"
+(cd "$console" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npm run --silent build -- --logLevel warn)
 
 export BUILD_DIR="$build" ZIZHU_RUN_DIR="$root/.run/e2e"
 export ZIZHU_KAFKA_PORT=19092 ZIZHU_KAFKA_CONTROLLER_PORT=19093 ZIZHU_IDENTITY_PORT=17000 ZIZHU_REGISTRY_PORT=17001 \

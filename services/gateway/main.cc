@@ -12,13 +12,7 @@
 #include "services/common/grpc/tls.h"
 #include "services/gateway/app/gateway_server.h"
 #include "services/gateway/app/rpc_bridge.h"
-#include "zizhu/disbursement/v1/disbursement_service.pb.h"
-#include "zizhu/dropout/v1/dropout_service.pb.h"
-#include "zizhu/identity/v1/identity_service.pb.h"
-#include "zizhu/pairing/v1/pairing_service.pb.h"
-#include "zizhu/registry/v1/registry_service.pb.h"
-#include "zizhu/registry/v1/roster_service.pb.h"
-#include "zizhu/subsidy/v1/subsidy_service.pb.h"
+#include "services/gateway/app/upstreams.h"
 
 int main(int argc, char** argv) {
   // SIGINT and SIGTERM are taken by sigwait below, never by a handler (a
@@ -62,19 +56,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto channel = [&](const std::string& target) { return grpc::CreateChannel(target, *credentials); };
-  auto registry_channel = channel(registry);
-  using zizhu::gateway::ServiceOf;
-  std::vector<zizhu::gateway::Upstream> upstreams = {
-      {"identity", ServiceOf<zizhu::identity::v1::LoginRequest>("IdentityService"), channel(identity), {"Login"}},
-      {"registry", ServiceOf<zizhu::registry::v1::ListStudentsRequest>("RegistryService"), registry_channel, {}},
-      {"roster", ServiceOf<zizhu::registry::v1::AppendRosterRowsRequest>("RosterService"), registry_channel, {}},
-      {"subsidy", ServiceOf<zizhu::subsidy::v1::OpenRoundRequest>("SubsidyService"), channel(subsidy), {}},
-      {"disbursement",
-       ServiceOf<zizhu::disbursement::v1::AllocateFundsRequest>("DisbursementService"),
-       channel(disbursement),
-       {}},
-      {"dropout", ServiceOf<zizhu::dropout::v1::OpenCaseRequest>("DropoutService"), channel(dropout), {}},
-      {"pairing", ServiceOf<zizhu::pairing::v1::FormPairRequest>("PairingService"), channel(pairing), {}}};
+  std::vector<zizhu::gateway::Upstream> upstreams =
+      zizhu::gateway::GatewayUpstreams({identity, registry, subsidy, disbursement, dropout, pairing}, channel);
   for (const auto& u : upstreams) {
     if (u.service == nullptr) {
       std::cerr << "zizhu-gateway: the " << u.name << " service is not in its proto" << std::endl;

@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "libs/rules/national_id.h"
 #include "services/common/kafka/kafka_event_log.h"
-#include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 #include "tests/support/service_process.h"
@@ -38,7 +38,7 @@ v1::RegisterStudentRequest Student(int n) {
   *r.mutable_meta() = Meta(absl::StrCat("follow-student-", n));
   r.set_name("王小兰");
   std::string first17 = absl::StrFormat("21010220120%d%02d%03d", 3 + n / 28000, 1 + (n / 1000) % 28, n % 1000);
-  r.set_national_id(first17 + registry::NationalIdCheckCharacter(first17));
+  r.set_national_id(first17 + rules::NationalIdCheckCharacter(first17));
   r.set_stage(v1::EDUCATION_STAGE_PRIMARY);
   r.set_school_code("3121000009");
   r.set_grade(1 + n % 6);

@@ -13,8 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "libs/rules/national_id.h"
 #include "services/common/kafka/kafka_event_log.h"
-#include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 #include "tests/support/topic_reader.h"
@@ -28,7 +28,7 @@ using testing_support::RegistryProcessOptions;
 
 std::string ValidId(int n) {
   std::string first17 = absl::StrFormat("21010220120301%03d", n);
-  return first17 + registry::NationalIdCheckCharacter(first17);
+  return first17 + rules::NationalIdCheckCharacter(first17);
 }
 
 class RegistrySystemTest : public ::testing::Test {

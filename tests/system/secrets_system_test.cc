@@ -13,8 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rules/national_id.h"
 #include "services/common/grpc/tls.h"
-#include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/service_process.h"
 #include "tests/support/test_security.h"
@@ -49,7 +49,7 @@ TEST(SecretsSystemTest, PlantedSecretsAppearNowhereInClear) {
   const std::string wrong_password = "planted-Wrong-0815";
   std::ofstream(dir + "/admin-password") << password << "\n";
   const std::string national_id =
-      std::string("21010220160412345") + registry::NationalIdCheckCharacter("21010220160412345");
+      std::string("21010220160412345") + rules::NationalIdCheckCharacter("21010220160412345");
   const std::string rejected_id = "210102201604123450";  // a wrong check digit (the valid one is computed above)
   ASSERT_NE(rejected_id, national_id);
   const std::string bank_card = "6217000099998887776";

@@ -20,8 +20,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/rules/national_id.h"
 #include "services/common/kafka/kafka_event_log.h"
-#include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 
@@ -37,7 +37,7 @@ using zizhu::testing_support::RegistryProcessOptions;
 std::string IdFor(int n) {
   const int day = n % 336, seq = n / 336 % 1000, year = 2010 + n / 336000 % 10;
   std::string first17 = absl::StrFormat("210102%04d%02d%02d%03d", year, 1 + day / 28, 1 + day % 28, seq);
-  return first17 + zizhu::registry::NationalIdCheckCharacter(first17);
+  return first17 + zizhu::rules::NationalIdCheckCharacter(first17);
 }
 
 v1::RegisterStudentRequest Student(int n) {

@@ -17,8 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "libs/rules/national_id.h"
 #include "services/common/core/civil_date.h"
-#include "services/registry/domain/national_id.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 #include "tests/support/service_process.h"
@@ -126,7 +126,7 @@ TEST(SubsidySystemTest, AWholeRoundForAGeneratedSchoolIsApprovedAndPaidAsThePoli
     *student.mutable_meta() = Meta(absl::StrCat("sys-student-", n));
     student.set_name("赵小兰");
     const std::string first17 = absl::StrFormat("2101022012%02d%02d%03d", 1 + n % 12, 1 + n % 28, n);
-    student.set_national_id(first17 + registry::NationalIdCheckCharacter(first17));
+    student.set_national_id(first17 + rules::NationalIdCheckCharacter(first17));
     student.set_stage(Junior(n) ? rv1::EDUCATION_STAGE_JUNIOR_MIDDLE : rv1::EDUCATION_STAGE_PRIMARY);
     student.set_school_code(kSchool);
     student.set_grade(Junior(n) ? 1 + n % 3 : 4 + n % 3);

@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 #include "tools/bench/bench_channel.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     while (day_of_year >= kMonthDays[month]) day_of_year -= kMonthDays[month++];
     int seq = (i / 3650) % 1000;
     std::string first17 = absl::StrFormat("%06d%04d%02d%02d%03d", region, year, month + 1, day_of_year + 1, seq);
-    return first17 + zizhu::registry::NationalIdCheckCharacter(first17);
+    return first17 + zizhu::rules::NationalIdCheckCharacter(first17);
   };
 
   std::mutex mu;

@@ -19,8 +19,8 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/rules/field_values.h"
 #include "services/common/crypto/sha256.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/commands.h"
@@ -29,9 +29,9 @@
 
 namespace zizhu::cli {
 
-using registry::ParseDate;
-using registry::ParseStage;
-using registry::ParseStatus;
+using rules::ParseDate;
+using rules::ParseStage;
+using rules::ParseStatus;
 
 // Projection maintenance and health.
 // Options live in this object, which main keeps alive while CLI11 runs.

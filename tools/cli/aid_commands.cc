@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/rules/field_values.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/crypto/sha256.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/subsidy/domain/policy_file.h"
 #include "services/subsidy/domain/semester.h"
 #include "tools/cli/aid_files.h"
@@ -174,7 +174,7 @@ void AidCommands::AddRoundCommands(CLI::App* aid) {
       row.input.set_student_id(student_);
       row.input.mutable_attestation()->set_stamped_by(stamped_by_);
       row.input.mutable_attestation()->set_scan_ref(scan_ref_);
-      auto stamped = registry::ParseDate(stamped_on_);
+      auto stamped = rules::ParseDate(stamped_on_);
       if (!stamped.ok()) {
         rc = Fail(absl::StrCat("--stamped-on '", stamped_on_, "' is not a date"));
         return;
@@ -183,7 +183,7 @@ void AidCommands::AddRoundCommands(CLI::App* aid) {
       if (!mid_.empty()) {
         row.input.set_mid_semester_reason(mid_ == "transfer_in" ? sv1::MID_SEMESTER_REASON_TRANSFER_IN
                                                                 : sv1::MID_SEMESTER_REASON_CIRCUMSTANCES_CHANGED);
-        auto from = registry::ParseDate(effective_);
+        auto from = rules::ParseDate(effective_);
         if (!from.ok() || (mid_ != "transfer_in" && mid_ != "changed")) {
           rc = Fail("--mid-semester must be transfer_in or changed, with --effective DATE");
           return;
@@ -369,7 +369,7 @@ void AidCommands::AddRoundCommands(CLI::App* aid) {
     }
     request.set_reason(reason);
     request.set_note(note_);
-    auto date = registry::ParseDate(date_);
+    auto date = rules::ParseDate(date_);
     if (!date.ok()) {
       rc = Fail(absl::StrCat("--date '", date_, "' is not a date"));
       return;
@@ -611,7 +611,7 @@ void AidCommands::AddQueries(CLI::App* aid) {
     *request.mutable_meta() = Meta(g);
     request.set_round_id(round_);
     request.set_student_id(student_);
-    auto date = registry::ParseDate(date_);
+    auto date = rules::ParseDate(date_);
     if (!date.ok()) {
       rc = Fail(absl::StrCat("--date '", date_, "' is not a date"));
       return;

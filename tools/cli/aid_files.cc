@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "libs/files/csv_out.h"
 #include "libs/files/import/row_reader.h"
+#include "libs/rules/field_values.h"
 #include "services/common/core/status_macros.h"
-#include "services/registry/domain/field_parsers.h"
 #include "tools/cli/subsidy_stub.h"
 
 namespace zizhu::cli {
@@ -91,7 +91,7 @@ absl::StatusOr<std::vector<FileRow<sv1::ApplicationInput>>> ReadApplicationsFile
         input.mutable_attestation()->set_stamped_by(Cell(row, columns, "stamped_by"));
         input.mutable_attestation()->set_scan_ref(Cell(row, columns, "scan_ref"));
         const std::string stamped = Cell(row, columns, "stamped_on");
-        absl::StatusOr<registry::v1::Date> date = registry::ParseDate(stamped);
+        absl::StatusOr<registry::v1::Date> date = rules::ParseDate(stamped);
         if (!date.ok()) return Bad(path, row.line, "stamped_on", absl::StrCat("'", stamped, "' is not a date"));
         *input.mutable_attestation()->mutable_stamped_on() = *date;
         const std::string mid = absl::AsciiStrToLower(Cell(row, columns, "mid_semester"));
@@ -104,7 +104,7 @@ absl::StatusOr<std::vector<FileRow<sv1::ApplicationInput>>> ReadApplicationsFile
           return Bad(path, row.line, "mid_semester", absl::StrCat("'", mid, "' is not transfer_in or changed"));
         }
         const std::string effective = Cell(row, columns, "effective_date");
-        absl::StatusOr<registry::v1::Date> from = registry::ParseDate(effective);
+        absl::StatusOr<registry::v1::Date> from = rules::ParseDate(effective);
         if (!from.ok()) return Bad(path, row.line, "effective_date", absl::StrCat("'", effective, "' is not a date"));
         *input.mutable_effective_date() = *from;
         return absl::OkStatus();

@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "libs/rules/field_values.h"
 #include "services/common/grpc/tls.h"
-#include "services/registry/domain/field_parsers.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
 
@@ -152,7 +152,7 @@ std::function<void(int done, int total)> ProgressPrinter(const std::string& what
 
 bool ParseDateOption(const std::string& option, const std::string& text, registry::v1::Date* date, int& rc) {
   if (text.empty()) return true;
-  absl::StatusOr<registry::v1::Date> parsed = registry::ParseDate(text);
+  absl::StatusOr<registry::v1::Date> parsed = rules::ParseDate(text);
   if (!parsed.ok()) {
     rc = Fail(absl::StrCat(option, " '", text, "': ", parsed.status().message()));
     return false;

@@ -6,7 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
 #include "zizhu/dropout/v1/dropout_service.grpc.pb.h"
@@ -27,7 +28,7 @@ class DropoutCommands final : public CommandGroup {
     if (g.json) return PrintJson(c);
     std::cout << "case " << c.case_id() << " (" << c.name_masked() << ", school " << c.school_code()
               << "): " << Short(c.state(), dv1::CaseState_descriptor(), "CASE_STATE_") << ", opened "
-              << registry::FormatDate(c.opened_on()) << " ("
+              << rules::FormatDate(c.opened_on()) << " ("
               << Short(c.origin(), dv1::CaseOrigin_descriptor(), "CASE_ORIGIN_") << ": " << c.open_reason() << ")\n";
     std::cout << "  team" << (c.team_complete() ? "" : " (INCOMPLETE: one teacher, one village cadre, one guardian)")
               << ":";
@@ -36,16 +37,16 @@ class DropoutCommands final : public CommandGroup {
     }
     std::cout << "\n";
     for (const auto& v : c.visits()) {
-      std::cout << "  visit " << registry::FormatDate(v.date()) << ": " << v.agreed()
+      std::cout << "  visit " << rules::FormatDate(v.date()) << ": " << v.agreed()
                 << (v.next_step().empty() ? "" : " — next: " + v.next_step()) << "\n";
     }
     if (c.evidence().kind() != dv1::EVIDENCE_KIND_UNSPECIFIED) {
       std::cout << "  back: " << Short(c.evidence().kind(), dv1::EvidenceKind_descriptor(), "EVIDENCE_KIND_") << " "
-                << registry::FormatDate(c.evidence().date()) << " " << c.evidence().school_code() << " "
+                << rules::FormatDate(c.evidence().date()) << " " << c.evidence().school_code() << " "
                 << c.evidence().reason() << "\n";
     }
     if (c.state() == dv1::CASE_STATE_CROSSED_OFF) {
-      std::cout << "  crossed off " << registry::FormatDate(c.crossed_off_on()) << " " << c.crossed_off_note() << "\n";
+      std::cout << "  crossed off " << rules::FormatDate(c.crossed_off_on()) << " " << c.crossed_off_note() << "\n";
     }
   }
 
@@ -95,7 +96,7 @@ void DropoutCommands::Add(CLI::App& app) {
           continue;
         }
         table.Row({c.case_id(), c.name_masked(), c.school_code(),
-                   Short(c.state(), dv1::CaseState_descriptor(), "CASE_STATE_"), registry::FormatDate(c.opened_on()),
+                   Short(c.state(), dv1::CaseState_descriptor(), "CASE_STATE_"), rules::FormatDate(c.opened_on()),
                    c.team_complete() ? "full" : "MISSING", std::to_string(c.visits_size()),
                    c.evidence().kind() == dv1::EVIDENCE_KIND_UNSPECIFIED
                        ? ""

@@ -9,10 +9,11 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/row_reader.h"
 #include "libs/files/pay_files.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/core/text_file.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/policy_file.h"
@@ -60,13 +61,13 @@ absl::StatusOr<std::map<std::string, sv1::UpstreamPovertyEvidence>> ReadEvidence
   std::map<std::string, sv1::UpstreamPovertyEvidence> evidence;
   RETURN_IF_ERROR(ForEachRow(in.poverty, in.encoding, tools::RosterHeaderMapping(rv1::ROSTER_SOURCE_POVERTY_OFFICE),
                              [&](const tools::CsvRow& row, const std::map<std::string, int>& columns) -> absl::Status {
-                               const std::string id = registry::NormalizeNationalId(Field(row, columns, "national_id"));
-                               if (!registry::ValidateNationalId(id).ok())
+                               const std::string id = rules::NormalizeNationalId(Field(row, columns, "national_id"));
+                               if (!rules::ValidateNationalId(id).ok())
                                  return absl::OkStatus();  // the registry's import reports it
                                sv1::UpstreamPovertyEvidence& e = evidence[id];
                                e.set_poverty_office(true);
                                e.set_household_number(Field(row, columns, "household_number"));
-                               absl::StatusOr<bool> exited = registry::ParseExited(Field(row, columns, "exit_status"));
+                               absl::StatusOr<bool> exited = rules::ParseExited(Field(row, columns, "exit_status"));
                                int year = 0;
                                if (exited.ok() && *exited &&
                                    absl::SimpleAtoi(Field(row, columns, "year_exited"), &year)) {
@@ -77,8 +78,7 @@ absl::StatusOr<std::map<std::string, sv1::UpstreamPovertyEvidence>> ReadEvidence
   if (!in.civil.empty()) {
     RETURN_IF_ERROR(ForEachRow(in.civil, in.encoding, tools::RosterHeaderMapping(rv1::ROSTER_SOURCE_CIVIL_AFFAIRS),
                                [&](const tools::CsvRow& row, const std::map<std::string, int>& columns) {
-                                 const std::string id =
-                                     registry::NormalizeNationalId(Field(row, columns, "national_id"));
+                                 const std::string id = rules::NormalizeNationalId(Field(row, columns, "national_id"));
                                  auto it = evidence.find(id);
                                  if (it != evidence.end()) it->second.set_civil_affairs(true);
                                  return absl::OkStatus();
@@ -135,7 +135,7 @@ absl::StatusOr<HandOffList> BuildHandOffList(HandOffKind kind, const HandOffInpu
                                }
                                if (!in.county.empty() && student->school_code().rfind(in.county, 0) != 0)
                                  return absl::OkStatus();
-                               const std::string id = registry::NormalizeNationalId(student->national_id());
+                               const std::string id = rules::NormalizeNationalId(student->national_id());
                                if (!seen.insert(id).second) return absl::OkStatus();  // listed once
                                sv1::UpstreamStudent upstream;
                                upstream.set_stage(student->stage());

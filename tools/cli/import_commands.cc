@@ -17,8 +17,9 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/rules/field_values.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/crypto/sha256.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/commands.h"
@@ -27,9 +28,9 @@
 
 namespace zizhu::cli {
 
-using registry::ParseDate;
-using registry::ParseStage;
-using registry::ParseStatus;
+using rules::ParseDate;
+using rules::ParseStage;
+using rules::ParseStatus;
 
 // Import of student rosters and agency rosters.
 // Options live in this object, which main keeps alive while CLI11 runs.
@@ -122,7 +123,7 @@ void ImportCommands::Add(CLI::App& app) {
     std::string name = source_name;
     sub->callback([&, name] {
       connect();
-      auto source = zizhu::registry::ParseRosterSource(name).value();
+      auto source = rules::ParseRosterSource(name).value();
       zizhu::tools::HeaderMapping mapping = zizhu::tools::RosterHeaderMapping(source);
       if (!mapping_file.empty()) {
         if (auto added = AddMappingFile(mapping_file, &mapping); !added.ok()) {

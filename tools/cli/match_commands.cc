@@ -17,8 +17,8 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/rules/field_values.h"
 #include "services/common/crypto/sha256.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/commands.h"
@@ -27,9 +27,9 @@
 
 namespace zizhu::cli {
 
-using registry::ParseDate;
-using registry::ParseStage;
-using registry::ParseStatus;
+using rules::ParseDate;
+using rules::ParseStage;
+using rules::ParseStatus;
 
 std::string CategoryName(int c) { return Short(c, v1::MatchCategory_descriptor(), "MATCH_CATEGORY_"); }
 

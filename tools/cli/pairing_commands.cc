@@ -6,8 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 #include "services/common/core/money.h"
-#include "services/registry/domain/national_id.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
 #include "zizhu/pairing/v1/pairing_service.grpc.pb.h"
@@ -30,10 +31,10 @@ class PairingCommands final : public CommandGroup {
               << (p.kind() == pv1::PAIR_KIND_TEACHER
                       ? absl::StrCat(" (teachers ", p.urban_teacher(), " -> ", p.rural_teacher(), ")")
                       : "")
-              << ", from " << registry::FormatDate(p.start())
-              << (p.end().year() ? " to " + registry::FormatDate(p.end()) : "") << "\n";
+              << ", from " << rules::FormatDate(p.start())
+              << (p.end().year() ? " to " + rules::FormatDate(p.end()) : "") << "\n";
     for (const auto& a : p.activities()) {
-      std::cout << "  " << registry::FormatDate(a.date()) << " "
+      std::cout << "  " << rules::FormatDate(a.date()) << " "
                 << Short(a.kind(), pv1::ActivityKind_descriptor(), "ACTIVITY_KIND_") << " " << a.description()
                 << a.person() << " " << a.item() << (a.quantity() ? absl::StrCat(" x", a.quantity()) : "")
                 << (a.value_fen() ? absl::StrCat(" ", Fen::FromFen(a.value_fen()).ToYuanString(), " yuan") : "") << " "
@@ -161,7 +162,7 @@ void PairingCommands::Add(CLI::App& app) {
           continue;
         }
         table.Row({p.pair_id(), Short(p.kind(), pv1::PairKind_descriptor(), "PAIR_KIND_"), p.urban_school(),
-                   p.rural_school(), registry::FormatDate(p.start()), std::to_string(p.activities_size())});
+                   p.rural_school(), rules::FormatDate(p.start()), std::to_string(p.activities_size())});
       }
       request.set_page_token(response.next_page_token());
     } while (!request.page_token().empty());
@@ -209,8 +210,8 @@ void PairingCommands::Add(CLI::App& app) {
     pv1::GetProgressResponse r;
     if (!client_.Call(&Stub::GetProgress, request, &r)) return;
     if (g.json) return PrintJson(r);
-    std::cout << "plan " << r.plan().plan_id() << " (" << registry::FormatDate(r.plan().from()) << " to "
-              << registry::FormatDate(r.plan().to()) << "):\n"
+    std::cout << "plan " << r.plan().plan_id() << " (" << rules::FormatDate(r.plan().from()) << " to "
+              << rules::FormatDate(r.plan().to()) << "):\n"
               << "  school pairs           " << r.school_pairs() << " of " << r.plan().school_pairs() << "\n"
               << "  teacher pairs          " << r.teacher_pairs() << " of " << r.plan().teacher_pairs() << "\n"
               << "  demonstration lessons  " << r.demonstration_lessons() << " of " << r.plan().demonstration_lessons()

@@ -16,8 +16,8 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/rules/field_values.h"
 #include "services/common/crypto/sha256.h"
-#include "services/registry/domain/field_parsers.h"
 #include "services/registry/domain/roster_rows.h"
 #include "tools/cli/cli_common.h"
 #include "tools/cli/commands.h"
@@ -26,9 +26,9 @@
 
 namespace zizhu::cli {
 
-using registry::ParseDate;
-using registry::ParseStage;
-using registry::ParseStatus;
+using rules::ParseDate;
+using rules::ParseStage;
+using rules::ParseStatus;
 
 // School, household and student commands.
 // Options live in this object, which main keeps alive while CLI11 runs.
@@ -188,7 +188,7 @@ void RegistryCommands::Add(CLI::App& app) {
     student_req.set_stage(*stage);
     student_req.set_grade(grade);
     student_req.set_boarding(boarding);
-    auto cats = zizhu::registry::ParseCategories(categories_text);
+    auto cats = rules::ParseCategories(categories_text);
     if (!cats.ok()) {
       rc = Fail(absl::StrCat("--categories: ", cats.status().message()));
       return;
@@ -313,7 +313,7 @@ void RegistryCommands::Add(CLI::App& app) {
     if (o_ethnic->count()) update_req.set_ethnic_group(update_ethnic);
     if (o_household->count()) update_req.set_household_number(update_household);
     if (o_categories->count()) {
-      auto categories = registry::ParseCategories(update_categories);
+      auto categories = rules::ParseCategories(update_categories);
       if (!categories.ok()) {
         rc = Fail(absl::StrCat("--categories: ", categories.status().message()));
         return;

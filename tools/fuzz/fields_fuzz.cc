@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "services/registry/domain/field_parsers.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/field_values.h"
+#include "libs/rules/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 
 namespace {

@@ -20,7 +20,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "libs/files/import/text_encoding.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 
 namespace {
 
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     int region = 210100 + static_cast<int>((serial / 112000) % 90) + 2;
     std::string first17 = absl::StrFormat("%06d%04d%02d%02d%03d", region, year, month, day, seq);
     ++serial;
-    return first17 + zizhu::registry::NationalIdCheckCharacter(first17);
+    return first17 + zizhu::rules::NationalIdCheckCharacter(first17);
   };
   auto name = [&](long k, int salt = 0) {
     return absl::StrCat(kSurnames[(k + salt) % 16], kGiven[(k / 16 + salt * 7) % 20]);

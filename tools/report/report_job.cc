@@ -18,6 +18,7 @@
 #include "services/dropout/domain/rates.h"
 #include "services/pairing/domain/pairing_progress.h"
 #include "services/subsidy/domain/semester.h"
+#include "tools/report/report_actions.h"
 #include "tools/report/report_facts.h"
 #include "tools/report/report_revisions.h"
 #include "tools/report/report_sections.h"
@@ -101,7 +102,7 @@ absl::Status LoadPolicyFiles(const std::string& targets_file, const std::string&
 
 absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScope& scope,
                                     const std::string& school_county) {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   switch (scope.kind) {
     case ReportScope::Kind::kCity: {
       // The city's own offices only: an auditor of a county (a 6-digit
@@ -365,7 +366,7 @@ absl::Status ReportJob::Append(const auth::Caller& caller, const std::string& pe
 
 absl::StatusOr<std::string> ReportJob::SignOff(const auth::Caller& caller, const ReportOptions& options,
                                                const std::string& note, absl::Time now) {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kSignOffReport));
+  RETURN_IF_ERROR(auth::Require(caller, kSignOffReport));
   if (options.scope.kind != ReportScope::Kind::kCounty) {
     return absl::InvalidArgumentError("a self-inspection is a county's: --scope county --county <code>");
   }
@@ -387,7 +388,7 @@ absl::StatusOr<std::string> ReportJob::SignOff(const auth::Caller& caller, const
 
 absl::StatusOr<std::string> ReportJob::Lock(const auth::Caller& caller, const ReportOptions& options,
                                             const std::string& note, absl::Time now) {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kLockReport));
+  RETURN_IF_ERROR(auth::Require(caller, kLockReport));
   if (caller.role != auth::Role::kCityAdmin) {
     return absl::PermissionDeniedError("the city's re-inspection is a city administrator's");
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/rules/dates.h"
 #include "services/common/core/basis_points.h"
 #include "services/common/core/civil_date.h"
 #include "services/common/core/money.h"
@@ -59,7 +60,7 @@ struct Coverage {
   int64_t aided = 0;
 };
 
-std::string Date(const google::protobuf::Timestamp& at) { return subsidy::FormatDate(registry::DateInChina(at)); }
+std::string Date(const google::protobuf::Timestamp& at) { return subsidy::FormatDate(rules::DateInChina(at)); }
 
 // The unit a row is broken down to: (county, school); school "" = county total.
 using Place = std::pair<std::string, std::string>;

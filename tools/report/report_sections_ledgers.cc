@@ -9,10 +9,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/rules/dates.h"
 #include "services/common/core/basis_points.h"
 #include "services/dropout/domain/rates.h"
 #include "services/pairing/domain/pairing_progress.h"
-#include "services/registry/published/date.h"
 #include "services/subsidy/domain/semester.h"
 #include "tools/report/report_sections.h"
 
@@ -58,7 +58,7 @@ class LedgerBuilder {
   std::string UnitLabel(const std::string& unit) const {
     return IsSchoolScope() ? SchoolLabel(f_, unit) : CountyLabel(f_, unit);
   }
-  bool InPeriod(const rv1::Date& d) const { return registry::IsSet(d) && Day(d) >= first_ && Day(d) <= last_; }
+  bool InPeriod(const rv1::Date& d) const { return rules::IsSet(d) && Day(d) >= first_ && Day(d) <= last_; }
 
   void CountChildren() {
     for (const auto& [id, s] : f_.students) {
@@ -93,8 +93,8 @@ class LedgerBuilder {
       CaseCounts& n = cases_[std::make_pair(UnitOf(c.county_code(), c.school_code()), static_cast<int>(c.stage()))];
       if (InPeriod(c.opened_on())) ++n.opened;
       if (InPeriod(c.crossed_off_on())) ++n.crossed_off;
-      const bool opened_by_end = registry::IsSet(c.opened_on()) && Day(c.opened_on()) <= last_;
-      const bool crossed_by_end = registry::IsSet(c.crossed_off_on()) && Day(c.crossed_off_on()) <= last_;
+      const bool opened_by_end = rules::IsSet(c.opened_on()) && Day(c.opened_on()) <= last_;
+      const bool crossed_by_end = rules::IsSet(c.crossed_off_on()) && Day(c.crossed_off_on()) <= last_;
       if (opened_by_end && !crossed_by_end) {
         ++n.open_at_end;
         if (!c.team_complete()) ++n.without_full_team;
@@ -203,11 +203,11 @@ class LedgerBuilder {
   }
   // The pair as it stood at the period's end: formed by then, activities dated by then.
   std::optional<pv1::PairRecord> AtEnd(const pv1::PairRecord& p) const {
-    if (!registry::IsSet(p.start()) || Day(p.start()) > last_) return std::nullopt;
+    if (!rules::IsSet(p.start()) || Day(p.start()) > last_) return std::nullopt;
     pv1::PairRecord at = p;
     at.clear_activities();
     for (const pv1::Activity& a : p.activities()) {
-      if (registry::IsSet(a.date()) && Day(a.date()) <= last_) *at.add_activities() = a;
+      if (rules::IsSet(a.date()) && Day(a.date()) <= last_) *at.add_activities() = a;
     }
     return at;
   }
@@ -237,7 +237,7 @@ class LedgerBuilder {
       std::optional<pv1::PairRecord> p = AtEnd(pair);
       if (!p) continue;
       Counts& c = by_county[p->county_code()];
-      const bool active = !registry::IsSet(p->end()) || Day(p->end()) >= first_;
+      const bool active = !rules::IsSet(p->end()) || Day(p->end()) >= first_;
       if (active) ++c.n[p->kind() == pv1::PAIR_KIND_SCHOOL ? 0 : 1];
       for (const pv1::Activity& a : p->activities()) {
         if (!InPeriod(a.date())) continue;
@@ -342,7 +342,7 @@ class LedgerBuilder {
       pv1::RotationRecord at = record;
       at.clear_rotations();
       for (const pv1::Rotation& r : record.rotations()) {
-        if (registry::IsSet(r.from()) && Day(r.from()) <= last_) *at.add_rotations() = r;
+        if (rules::IsSet(r.from()) && Day(r.from()) <= last_) *at.add_rotations() = r;
       }
       const pv1::RotationProgress p = pairing::RotationProgressOf(at, in_.rules);
       t.rows.push_back({Cell::Text(CountyLabel(f_, key.first)), Cell::Count(p.backbone_teachers()),

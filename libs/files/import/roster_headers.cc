@@ -1,6 +1,6 @@
 #include "libs/files/import/roster_headers.h"
 
-#include "services/registry/domain/roster_rows.h"
+#include "libs/rules/roster_fields.h"
 
 namespace zizhu::tools {
 
@@ -47,7 +47,7 @@ HeaderMapping RosterHeaderMapping(v1::RosterSource source) {
     default:
       break;
   }
-  return HeaderMapping(variants, registry::RequiredRosterFields(source));
+  return HeaderMapping(variants, rules::RequiredRosterFields(source));
 }
 
 }  // namespace zizhu::tools

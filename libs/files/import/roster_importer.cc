@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/files/import/row_reader.h"
-#include "services/registry/domain/roster_rows.h"
+#include "libs/rules/roster_fields.h"
 
 namespace zizhu::tools {
 
@@ -64,7 +64,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   *start_request.mutable_meta() =
       meta(absl::StrCat("roster-start-", hash.substr(0, 16), "-", absl::ToUnixNanos(absl::Now())));
   start_request.set_source(source);
-  start_request.set_agency(options.agency.empty() ? registry::RosterSourceName(source) : options.agency);
+  start_request.set_agency(options.agency.empty() ? rules::RosterSourceName(source) : options.agency);
   start_request.set_file_name(path.substr(path.rfind('/') + 1));
   start_request.set_file_hash(hash);
   start_request.set_declared_rows(summary.rows);

@@ -15,8 +15,8 @@
 #include "absl/time/clock.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/row_reader.h"
+#include "libs/rules/national_id.h"
 #include "services/common/crypto/masking.h"
-#include "services/registry/domain/national_id.h"
 
 namespace zizhu::tools {
 
@@ -132,7 +132,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
       outcome.reason = row_error.reason;
       auto it = columns->find("national_id");
       if (it != columns->end() && it->second < static_cast<int>(row.fields.size())) {
-        outcome.national_id_masked = MaskNationalId(registry::NormalizeNationalId(row.fields[it->second]));
+        outcome.national_id_masked = MaskNationalId(rules::NormalizeNationalId(row.fields[it->second]));
       }
       record(std::move(outcome));
       continue;

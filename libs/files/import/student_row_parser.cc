@@ -8,20 +8,20 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "services/registry/domain/field_parsers.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/field_values.h"
+#include "libs/rules/national_id.h"
 
 namespace zizhu::tools {
 
 namespace v1 = registry::v1;
-using registry::ParseCategories;
-using registry::ParseDate;
-using registry::ParseGender;
-using registry::ParseGrade;
-using registry::ParseStage;
-using registry::ParseStatus;
-using registry::ParseYesNo;
-using registry::Trim;
+using rules::ParseCategories;
+using rules::ParseDate;
+using rules::ParseGender;
+using rules::ParseGrade;
+using rules::ParseStage;
+using rules::ParseStatus;
+using rules::ParseYesNo;
+using rules::Trim;
 
 namespace {
 
@@ -63,7 +63,7 @@ const std::vector<std::string>& StudentFields() {
 }
 
 std::string NormalizeHeader(const std::string& header) {
-  std::string h = registry::NormalizeNationalId(header);  // full-width -> ASCII, spaces removed
+  std::string h = rules::NormalizeNationalId(header);  // full-width -> ASCII, spaces removed
   // Drop bracketed notes: (必填), （元）.
   std::string out;
   int depth = 0;
@@ -162,7 +162,7 @@ absl::StatusOr<v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std
                 absl::InvalidArgumentError(absl::StrCat(
                     "'", id, "' was turned into a number by Excel and lost digits; export the column as text")));
   }
-  r.set_national_id(registry::NormalizeNationalId(id));
+  r.set_national_id(rules::NormalizeNationalId(id));
   if (auto g = ParseGender(get("gender")); g.ok()) {
     r.set_gender(*g);
   } else {
@@ -175,8 +175,8 @@ absl::StatusOr<v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std
   }
   r.set_ethnic_group(get("ethnic_group"));
   r.set_phone(get("phone"));
-  r.set_bank_card(registry::NormalizeNationalId(get("bank_card")));
-  r.set_school_code(registry::NormalizeNationalId(get("school_code")));
+  r.set_bank_card(rules::NormalizeNationalId(get("bank_card")));
+  r.set_school_code(rules::NormalizeNationalId(get("school_code")));
   auto stage = ParseStage(get("stage"));
   if (!stage.ok()) return fail("stage", stage.status());
   r.set_stage(*stage);

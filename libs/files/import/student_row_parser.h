@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/registry/domain/field_parsers.h"
+#include "libs/rules/field_values.h"
 #include "zizhu/registry/v1/registry_service.pb.h"
 
 namespace zizhu::tools {

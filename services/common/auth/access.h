@@ -8,35 +8,52 @@
 // county; school roles cover their one school. Services cover everything.
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "services/common/auth/caller.h"
 
 namespace zizhu::auth {
 
-enum class Action {
-  kRead,                // read records (masked) in scope
-  kWriteStudents,       // register and change students and households
-  kRegisterSchools,     // register schools
-  kRevealPersonalData,  // read a national ID, bank card or phone in clear (audited)
-  kImportRosters,       // import agency rosters (city-wide files) and run the cross-match
-  kReadMatchQueues,     // the cross-match work queues and counts, in scope
-  kPrepareAid,          // aid round at a school: applications, coverage reasons, notice, objections
-  kReviewAid,           // review aid applications (the school's working group)
-  kApproveAid,          // open a school's round with its quota, approve it (education bureau)
-  kDisburse,            // allocate funds, build and export bank batches, record returns (county)
-  kKeepDropoutLedger,   // dropout cases, teams, visits, cross-off; left-behind cards (school, county)
-  kManagePairing,       // school pairs, activities, plans, teacher rotation (county, city)
-  kSignOffReport,       // a county's self-inspection (自查) of a period's report (people only)
-  kLockReport,          // the city's re-inspection (复查) that locks a period (people only)
-  kReadAudit,           // the audit of personal-data reads
-  kAdminister,          // projection rebuilds, accounts
+// A set of roles (the roles allowed an action).
+class Roles {
+ public:
+  constexpr Roles(std::initializer_list<Role> roles) {
+    for (Role r : roles) bits_ |= Bit(r);
+  }
+  constexpr bool Has(Role role) const { return (bits_ & Bit(role)) != 0; }
+
+ private:
+  static constexpr uint32_t Bit(Role role) { return 1u << static_cast<int>(role); }
+  uint32_t bits_ = 0;
 };
 
-absl::string_view ActionName(Action action);
+// Something a role may do: its name (how a refusal says it) and the roles
+// allowed it. The kit declares only the actions every service shares,
+// below; each service declares its own business actions in its app layer
+// (services/<name>/app/<name>_actions.h), so the kit does not list anyone's
+// business.
+struct Action {
+  const char* name;
+  Roles roles;
+};
+
+// Read records (masked) in scope.
+inline constexpr Action kRead{
+    "read records",
+    {Role::kCityAdmin, Role::kCountyOfficer, Role::kSchoolOperator, Role::kReviewer, Role::kAuditor, Role::kService}};
+// Read a national ID, bank card or phone in clear (audited); people only.
+inline constexpr Action kRevealPersonalData{"reveal personal data",
+                                            {Role::kCityAdmin, Role::kCountyOfficer, Role::kSchoolOperator}};
+// The audit of personal-data reads and exports.
+inline constexpr Action kReadAudit{"read the audit", {Role::kAuditor, Role::kService}};
+// Projection rebuilds, accounts, policy.
+inline constexpr Action kAdminister{"administer the service", {Role::kCityAdmin, Role::kService}};
 
 // OK when `caller`'s role allows `action`.
-absl::Status Require(const Caller& caller, Action action);
+absl::Status Require(const Caller& caller, const Action& action);
 
 // A school's own roles (operator, reviewer): their scope is one school code.
 bool IsSchoolRole(const Caller& caller);
@@ -51,7 +68,7 @@ bool CoversSchool(const Caller& caller, absl::string_view county_code, absl::str
 // the cross-match over every county.
 bool AdministersDeployment(const Caller& caller, absl::string_view city);
 // Require(caller, action) for a city-wide action, plus AdministersDeployment.
-absl::Status RequireCityWide(const Caller& caller, Action action, absl::string_view city);
+absl::Status RequireCityWide(const Caller& caller, const Action& action, absl::string_view city);
 
 // The NOT_FOUND answered for a record outside the caller's scope.
 absl::Status OutOfScope(absl::string_view what, absl::string_view id);

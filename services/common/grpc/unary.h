@@ -12,7 +12,9 @@
 // Every call is authenticated first (the `authorization: Bearer <token>`
 // metadata; UNAUTHENTICATED without a valid token) and the app method gets
 // the verified auth::Caller — the only source of the actor and org scope it
-// may use. App methods come in two shapes: asynchronous commands
+// may use. The app names a row of its table (service/command_table.h:
+// `return Call(c, q, r, &PairingApp::end_pair);`), or a method in one of two
+// shapes: asynchronous commands
 // `void M(const Caller&, const Req&, Callback<Resp>)` (answered when the
 // events are durable, off the gRPC thread) and queries
 // `absl::StatusOr<Resp> M(const Caller&, const Req&) const`. The absl::Status
@@ -26,6 +28,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include <chrono>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -103,6 +106,15 @@ class Endpoint {
                 absl::StatusOr<Resp> (App::*method)(const auth::Caller&, const Req&) const) {
     return Serve(ctx, request, response,
                  [&](const auth::Caller& caller, Callback<Resp> done) { done((app_->*method)(caller, *request)); });
+  }
+
+  // A row of the app's table (service::Command or service::Query): anything
+  // with Run(const auth::Caller&, const Req&, Callback<Resp>) const.
+  template <typename Req, typename Resp, typename Row, typename = std::enable_if_t<!std::is_function<Row>::value>>
+  Reactor* Call(Ctx* ctx, const Req* request, Resp* response, const Row App::*row) {
+    return Serve(ctx, request, response, [&](const auth::Caller& caller, Callback<Resp> done) {
+      (app_->*row).Run(caller, *request, std::move(done));
+    });
   }
 
   App* app_;

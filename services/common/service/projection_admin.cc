@@ -19,7 +19,7 @@ void AddOffsets(const es::OffsetMap& offsets, Repeated* out) {
 grpc::Status ProjectionAdmin::Authorize(const grpc::ServerContext& context) const {
   absl::StatusOr<auth::Caller> caller = authenticator_->Authenticate(grpc_kit::AuthorizationOf(context));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(auth::RequireCityWide(*caller, auth::Action::kAdminister, city_));
+  return ToGrpcStatus(auth::RequireCityWide(*caller, auth::kAdminister, city_));
 }
 
 grpc::Status ProjectionAdmin::RebuildProjection(grpc::ServerContext* context,

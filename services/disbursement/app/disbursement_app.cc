@@ -8,6 +8,7 @@
 #include "services/common/crypto/sha256.h"
 #include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
+#include "services/disbursement/app/disbursement_actions.h"
 #include "services/disbursement/app/disbursement_keys.h"
 #include "zizhu/disbursement/v1/records.pb.h"
 
@@ -24,7 +25,7 @@ es::DecideFn Over(Decide decide) {
 
 }  // namespace
 
-absl::StatusOr<std::string> DisbursementApp::CheckAccount(const auth::Caller& caller, auth::Action action,
+absl::StatusOr<std::string> DisbursementApp::CheckAccount(const auth::Caller& caller, const auth::Action& action,
                                                           const v1::AccountKey& key) const {
   RETURN_IF_ERROR(auth::Require(caller, action));
   if (!auth::CoversCounty(caller, key.county_code())) return auth::OutOfScope("county", key.county_code());
@@ -44,7 +45,7 @@ absl::StatusOr<v1::AccountView> DisbursementApp::LoadView(const std::string& acc
 
 void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::AllocateFundsRequest& request,
                                     Callback<v1::AllocateFundsResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   commands_->Run<v1::AllocateFundsResponse>(
       caller, request, Over([request](RowsAccount& state) {
@@ -60,7 +61,7 @@ void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::Alloca
 
 void DisbursementApp::BuildBatch(const auth::Caller& caller, const v1::BuildBatchRequest& request,
                                  Callback<v1::BuildBatchResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   const int max_lines = request.max_lines() == 0 ? kMaxBatchLines : request.max_lines();
   commands_->Run<v1::BuildBatchResponse>(
@@ -81,9 +82,9 @@ void DisbursementApp::BuildBatch(const auth::Caller& caller, const v1::BuildBatc
 
 void DisbursementApp::ExportBankFile(const auth::Caller& caller, const v1::ExportBankFileRequest& request,
                                      Callback<v1::ExportBankFileResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kRevealPersonalData); !allowed.ok()) {
+  if (absl::Status allowed = auth::Require(caller, auth::kRevealPersonalData); !allowed.ok()) {
     return done(allowed);
   }
   // The file is made first (card numbers opened with the key), so that its
@@ -133,7 +134,7 @@ void DisbursementApp::ExportBankFile(const auth::Caller& caller, const v1::Expor
 
 void DisbursementApp::RecordBankReturn(const auth::Caller& caller, const v1::RecordBankReturnRequest& request,
                                        Callback<v1::RecordBankReturnResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   ReturnFile file{request.batch_id(), request.file_sha256(),
                   std::vector<v1::ReturnLine>(request.lines().begin(), request.lines().end()), request.control_count(),
@@ -155,7 +156,7 @@ void DisbursementApp::RecordBankReturn(const auth::Caller& caller, const v1::Rec
 
 void DisbursementApp::RetryPayments(const auth::Caller& caller, const v1::RetryPaymentsRequest& request,
                                     Callback<v1::RetryPaymentsResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   std::vector<std::string> ids(request.payment_ids().begin(), request.payment_ids().end());
   if (request.corrected_cards() && !ids.empty()) {
@@ -192,7 +193,7 @@ absl::StatusOr<v1::Payment> DisbursementApp::LoadPayment(const std::string& acco
 
 void DisbursementApp::ReversePayment(const auth::Caller& caller, const v1::ReversePaymentRequest& request,
                                      Callback<v1::ReversePaymentResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   commands_->Run<v1::ReversePaymentResponse>(
       caller, request, Over([request](RowsAccount& state) {
@@ -210,7 +211,7 @@ void DisbursementApp::ReversePayment(const auth::Caller& caller, const v1::Rever
 
 void DisbursementApp::RecoverOverpayment(const auth::Caller& caller, const v1::RecoverOverpaymentRequest& request,
                                          Callback<v1::RecoverOverpaymentResponse> done) {
-  absl::StatusOr<std::string> account = CheckAccount(caller, auth::Action::kDisburse, request.account());
+  absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
   commands_->Run<v1::RecoverOverpaymentResponse>(
       caller, request, Over([request](RowsAccount& state) {
@@ -228,7 +229,7 @@ void DisbursementApp::RecoverOverpayment(const auth::Caller& caller, const v1::R
 
 absl::StatusOr<v1::GetAccountResponse> DisbursementApp::GetAccount(const auth::Caller& caller,
                                                                    const v1::GetAccountRequest& request) const {
-  ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::Action::kRead, request.account()));
+  ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::kRead, request.account()));
   v1::GetAccountResponse response;
   ASSIGN_OR_RETURN(*response.mutable_account(), LoadView(account));
   return response;
@@ -236,7 +237,7 @@ absl::StatusOr<v1::GetAccountResponse> DisbursementApp::GetAccount(const auth::C
 
 absl::StatusOr<v1::ListAccountsResponse> DisbursementApp::ListAccounts(const auth::Caller& caller,
                                                                        const v1::ListAccountsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   if (request.semester().empty()) return absl::InvalidArgumentError("semester is required");
   if (!request.county_code().empty() && !auth::CoversCounty(caller, request.county_code())) {
     return auth::OutOfScope("county", request.county_code());
@@ -258,7 +259,7 @@ absl::StatusOr<v1::ListAccountsResponse> DisbursementApp::ListAccounts(const aut
 
 absl::StatusOr<v1::ListPersonalDataExportsResponse> DisbursementApp::ListPersonalDataExports(
     const auth::Caller& caller, const v1::ListPersonalDataExportsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadAudit));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kReadAudit));
   if (!request.county_code().empty() && !auth::CoversCounty(caller, request.county_code())) {
     return auth::OutOfScope("county", request.county_code());
   }
@@ -284,7 +285,7 @@ absl::StatusOr<v1::ListPersonalDataExportsResponse> DisbursementApp::ListPersona
 
 absl::StatusOr<v1::ListPaymentsResponse> DisbursementApp::ListPayments(const auth::Caller& caller,
                                                                        const v1::ListPaymentsRequest& request) const {
-  ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::Action::kRead, request.account()));
+  ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::kRead, request.account()));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   const bool by_state = request.state() != v1::PAYMENT_STATE_UNSPECIFIED;
   const std::string prefix =

@@ -3,7 +3,7 @@
 // county-level: a caller must cover the account's county (county officers,
 // the city's administrators and auditors; outside it NOT_FOUND). Allocating,
 // batching, exporting, recording returns, retries, reversals and recoveries
-// need auth::Action::kDisburse;
+// need kDisburse;
 // exporting a bank file also kRevealPersonalData (it holds card numbers in
 // clear) and is recorded as a BankFileExported event before it is answered.
 //
@@ -15,6 +15,7 @@
 #include "services/common/auth/access.h"
 #include "services/common/crypto/personal_data_vault.h"
 #include "services/common/es/commands.h"
+#include "services/disbursement/app/disbursement_actions.h"
 #include "services/disbursement/app/disbursement_projection.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
 
@@ -53,7 +54,7 @@ class DisbursementApp {
 
  private:
   // Role and scope checks for an account command; the account's id.
-  absl::StatusOr<std::string> CheckAccount(const auth::Caller& caller, auth::Action action,
+  absl::StatusOr<std::string> CheckAccount(const auth::Caller& caller, const auth::Action& action,
                                            const v1::AccountKey& key) const;
   absl::StatusOr<v1::AccountView> LoadView(const std::string& account) const;
   absl::StatusOr<v1::Payment> LoadPayment(const std::string& account, const std::string& id) const;

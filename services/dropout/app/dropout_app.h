@@ -1,66 +1,132 @@
-// DropoutApp: one method per RPC of zizhu.dropout.v1.DropoutService, each
-// taking the verified caller first. A case belongs to its school (or, for a
-// child the registry does not know, its county): school operators keep their
-// school's cases, county officers and city administrators their counties';
-// auditors read. Outside the scope: NOT_FOUND. Left-behind cards seal the
-// phones with the registry's personal-data key.
+// DropoutApp: the table of zizhu.dropout.v1.DropoutService, one row per RPC
+// (see services/common/service/command_table.h). A case belongs to its
+// school (or, for a child the registry does not know, its county): school
+// operators keep their school's cases, county officers and city
+// administrators their counties'; auditors read. Outside the scope:
+// NOT_FOUND. Left-behind cards seal the phones with the registry's
+// personal-data key.
 //
-// Thread-safety: all methods may be called from any thread.
+// Thread-safety: every row may be run from any thread.
 #pragma once
 
 #include <string>
 
-#include "services/common/auth/access.h"
+#include "libs/rules/dates.h"
+#include "services/common/core/status_macros.h"
 #include "services/common/crypto/personal_data_vault.h"
-#include "services/common/es/commands.h"
+#include "services/common/service/command_table.h"
+#include "services/dropout/app/dropout_actions.h"
 #include "services/dropout/app/dropout_projection.h"
 #include "zizhu/dropout/v1/dropout_service.pb.h"
 
 namespace zizhu::dropout {
 
-class DropoutApp {
- public:
-  DropoutApp(es::Commands* commands, storage::ProjectionStore* store, const PersonalDataVault* vault,
+// What the rows check, decide with and answer with (dropout_app.cc).
+absl::StatusOr<service::Touches> CaseTouched(RowsLedger& rows, const std::string& case_id);
+absl::StatusOr<service::Touches> ChildTouched(RowsLedger& rows, const std::string& student_id);
+absl::StatusOr<v1::CaseRecord> LoadCase(RowsLedger& rows, const std::string& case_id);
+absl::StatusOr<Events> DecideOpenByHand(RowsLedger& rows, const v1::OpenCaseRequest& request, absl::Time now);
+absl::StatusOr<Events> DecideCard(RowsLedger& rows, const v1::RecordLeftBehindCardRequest& request,
+                                  const PersonalDataVault& vault);
+absl::StatusOr<v1::OpenCaseResponse> OpenedCase(RowsLedger& rows, const std::string& student_id);
+absl::StatusOr<v1::LeftBehindCard> CardView(RowsLedger& rows, const v1::UpstreamChild& child);
+absl::StatusOr<v1::RecordLeftBehindCardResponse> RecordedCard(RowsLedger& rows, const std::string& student_id);
+absl::StatusOr<v1::ListCasesResponse> ReadCases(RowsLedger& rows, const auth::Caller& caller,
+                                                const v1::ListCasesRequest& request);
+absl::StatusOr<v1::GetRatesResponse> ReadRates(RowsLedger& rows, const auth::Caller& caller,
+                                               const v1::GetRatesRequest& request, const v1::Targets& targets);
+absl::StatusOr<v1::ListLeftBehindChildrenResponse> ReadLeftBehind(RowsLedger& rows, const auth::Caller& caller,
+                                                                  const v1::ListLeftBehindChildrenRequest& request);
+
+// A decision about an existing case, answered with the case.
+template <typename Req, typename Resp>
+service::Command<RowsLedger, Req, Resp> OnCase(
+    const service::Table<RowsLedger>& table,
+    std::function<absl::StatusOr<Events>(RowsLedger&, const Req&, const registry::v1::Date& today)> decide) {
+  return {table, kKeepDropoutLedger, [](RowsLedger& rows, const Req& q) { return CaseTouched(rows, q.case_id()); },
+          [decide](RowsLedger& rows, const Req& q, absl::Time now) { return decide(rows, q, rules::DateInChina(now)); },
+          [](RowsLedger& rows, const Req& q, const common::v1::CommandOutcome&) -> absl::StatusOr<Resp> {
+            Resp response;
+            ASSIGN_OR_RETURN(*response.mutable_case_(), LoadCase(rows, q.case_id()));
+            return response;
+          }};
+}
+
+struct DropoutApp {
+  template <typename Req, typename Resp>
+  using Command = service::Command<RowsLedger, Req, Resp>;
+  template <typename Req, typename Resp>
+  using Query = service::Query<RowsLedger, Req, Resp>;
+  using Date = registry::v1::Date;
+
+  DropoutApp(es::Commands* commands, const storage::ProjectionStore* store, const PersonalDataVault* vault,
              v1::Targets targets)
-      : commands_(commands), store_(store), vault_(vault), targets_(std::move(targets)) {}
+      : table{commands, store}, vault(vault), targets(std::move(targets)) {}
 
-  void OpenCase(const auth::Caller& caller, const v1::OpenCaseRequest& request, Callback<v1::OpenCaseResponse> done);
-  void AssignTeam(const auth::Caller& caller, const v1::AssignTeamRequest& request,
-                  Callback<v1::AssignTeamResponse> done);
-  void RecordVisit(const auth::Caller& caller, const v1::RecordVisitRequest& request,
-                   Callback<v1::RecordVisitResponse> done);
-  void RecordExemption(const auth::Caller& caller, const v1::RecordExemptionRequest& request,
-                       Callback<v1::RecordExemptionResponse> done);
-  void CrossOffCase(const auth::Caller& caller, const v1::CrossOffCaseRequest& request,
-                    Callback<v1::CrossOffCaseResponse> done);
-  void ReopenCase(const auth::Caller& caller, const v1::ReopenCaseRequest& request,
-                  Callback<v1::ReopenCaseResponse> done);
-  void RecordLeftBehindCard(const auth::Caller& caller, const v1::RecordLeftBehindCardRequest& request,
-                            Callback<v1::RecordLeftBehindCardResponse> done);
-  absl::StatusOr<v1::GetCaseResponse> GetCase(const auth::Caller& caller, const v1::GetCaseRequest& request) const;
-  absl::StatusOr<v1::ListCasesResponse> ListCases(const auth::Caller& caller,
-                                                  const v1::ListCasesRequest& request) const;
-  absl::StatusOr<v1::GetRatesResponse> GetRates(const auth::Caller& caller, const v1::GetRatesRequest& request) const;
-  absl::StatusOr<v1::ListLeftBehindChildrenResponse> ListLeftBehindChildren(
-      const auth::Caller& caller, const v1::ListLeftBehindChildrenRequest& request) const;
+  const service::Table<RowsLedger> table;
+  const PersonalDataVault* const vault;
+  const v1::Targets targets;  // policy data: the targets file
 
- private:
-  // The case, when the caller's scope covers it and the role allows `action`.
-  absl::StatusOr<v1::CaseRecord> CaseInScope(const auth::Caller& caller, auth::Action action,
-                                             const std::string& case_id) const;
-  // Runs a decision about an existing case and answers with the case.
-  template <typename Response, typename Request>
-  void OnCase(const auth::Caller& caller, const Request& request, const std::string& case_id,
-              std::function<absl::StatusOr<Events>(RowsLedger&, const registry::v1::Date& today)> decide,
-              Callback<Response> done);
-  absl::StatusOr<v1::CaseRecord> LoadCase(const std::string& case_id) const;
-  absl::StatusOr<v1::LeftBehindCard> CardView(const v1::UpstreamChild& child) const;
-  absl::StatusOr<registry::v1::ProtectedValue> Protect(const std::string& phone, const std::string& field) const;
+  const Command<v1::OpenCaseRequest, v1::OpenCaseResponse> open_case{
+      table, kKeepDropoutLedger,
+      [](RowsLedger& rows, const v1::OpenCaseRequest& q) { return ChildTouched(rows, q.student_id()); },
+      DecideOpenByHand,
+      [](RowsLedger& rows, const v1::OpenCaseRequest& q, const common::v1::CommandOutcome&) {
+        return OpenedCase(rows, q.student_id());
+      }};
+  const Command<v1::AssignTeamRequest, v1::AssignTeamResponse> assign_team =
+      OnCase<v1::AssignTeamRequest, v1::AssignTeamResponse>(
+          table, [](RowsLedger& rows, const v1::AssignTeamRequest& q, const Date&) {
+            return DecideAssignTeam(rows, q.case_id(), {q.team().begin(), q.team().end()});
+          });
+  const Command<v1::RecordVisitRequest, v1::RecordVisitResponse> record_visit =
+      OnCase<v1::RecordVisitRequest, v1::RecordVisitResponse>(
+          table, [](RowsLedger& rows, const v1::RecordVisitRequest& q, const Date& today) {
+            return DecideRecordVisit(rows, q.case_id(), q.visit(), today);
+          });
+  const Command<v1::RecordExemptionRequest, v1::RecordExemptionResponse> record_exemption =
+      OnCase<v1::RecordExemptionRequest, v1::RecordExemptionResponse>(
+          table, [](RowsLedger& rows, const v1::RecordExemptionRequest& q, const Date& today) {
+            return DecideExemption(rows, q.case_id(), q.reason(), rules::IsSet(q.date()) ? q.date() : today, today);
+          });
+  const Command<v1::CrossOffCaseRequest, v1::CrossOffCaseResponse> cross_off_case =
+      OnCase<v1::CrossOffCaseRequest, v1::CrossOffCaseResponse>(
+          table, [](RowsLedger& rows, const v1::CrossOffCaseRequest& q, const Date& today) {
+            return DecideCrossOff(rows, q.case_id(), q.note(), rules::IsSet(q.date()) ? q.date() : today, today);
+          });
+  const Command<v1::ReopenCaseRequest, v1::ReopenCaseResponse> reopen_case =
+      OnCase<v1::ReopenCaseRequest, v1::ReopenCaseResponse>(
+          table, [](RowsLedger& rows, const v1::ReopenCaseRequest& q, const Date& today) {
+            return DecideReopen(rows, q.case_id(), q.reason(), today);
+          });
+  const Command<v1::RecordLeftBehindCardRequest, v1::RecordLeftBehindCardResponse> record_left_behind_card{
+      table, kKeepDropoutLedger,
+      [](RowsLedger& rows, const v1::RecordLeftBehindCardRequest& q) { return ChildTouched(rows, q.student_id()); },
+      [this](RowsLedger& rows, const v1::RecordLeftBehindCardRequest& q, absl::Time) {
+        return DecideCard(rows, q, *vault);
+      },
+      [](RowsLedger& rows, const v1::RecordLeftBehindCardRequest& q, const common::v1::CommandOutcome&) {
+        return RecordedCard(rows, q.student_id());
+      }};
 
-  es::Commands* commands_;
-  storage::ProjectionStore* store_;
-  const PersonalDataVault* vault_;
-  v1::Targets targets_;
+  const Query<v1::GetCaseRequest, v1::GetCaseResponse> get_case{
+      table, auth::kRead, [](RowsLedger& rows, const v1::GetCaseRequest& q) { return CaseTouched(rows, q.case_id()); },
+      [](RowsLedger& rows, const auth::Caller&, const v1::GetCaseRequest& q) -> absl::StatusOr<v1::GetCaseResponse> {
+        v1::GetCaseResponse response;
+        ASSIGN_OR_RETURN(*response.mutable_case_(), LoadCase(rows, q.case_id()));
+        return response;
+      }};
+  const Query<v1::ListCasesRequest, v1::ListCasesResponse> list_cases{
+      table, auth::kRead, [](RowsLedger&, const v1::ListCasesRequest&) { return service::NothingTouched(); },
+      ReadCases};
+  const Query<v1::GetRatesRequest, v1::GetRatesResponse> get_rates{
+      table, auth::kRead, [](RowsLedger&, const v1::GetRatesRequest&) { return service::NothingTouched(); },
+      [this](RowsLedger& rows, const auth::Caller& caller, const v1::GetRatesRequest& q) {
+        return ReadRates(rows, caller, q, targets);
+      }};
+  const Query<v1::ListLeftBehindChildrenRequest, v1::ListLeftBehindChildrenResponse> list_left_behind_children{
+      table, auth::kRead,
+      [](RowsLedger&, const v1::ListLeftBehindChildrenRequest&) { return service::NothingTouched(); }, ReadLeftBehind};
 };
 
 }  // namespace zizhu::dropout

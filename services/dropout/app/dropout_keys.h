@@ -35,11 +35,5 @@ inline std::string LeftBehind(const std::string& county, const std::string& scho
 inline constexpr char kDisabledPrefix[] = "up/disabled/";
 inline std::string Disabled(const std::string& hash) { return absl::StrCat(kDisabledPrefix, hash); }
 inline std::string StatusRosterEnrolled(const std::string& hash) { return absl::StrCat("up/status/", hash); }
-inline constexpr char kMatchSettings[] = "up/settings";
-// What each agency roster says of a person (the registry's RosterEntry), and
-// the registry's record of each student: the cross-match's evidence.
-inline std::string EntryPrefix(int source) { return absl::StrCat("up/entry/", source, "/"); }
-inline std::string Entry(int source, const std::string& hash) { return EntryPrefix(source) + hash; }
-inline std::string StudentRecord(const std::string& student) { return absl::StrCat("up/student/", student); }
 
 }  // namespace zizhu::dropout::keys

@@ -9,13 +9,10 @@
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/count_rows.h"
+#include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
 #include "services/dropout/app/dropout_keys.h"
 #include "services/dropout/domain/rates.h"
-#include "services/registry/domain/cross_match.h"
-#include "services/registry/domain/plausibility.h"
-#include "services/registry/domain/registry_evolve.h"
-#include "services/registry/domain/roster_rows.h"
 #include "zizhu/dropout/v1/events.pb.h"
 #include "zizhu/registry/v1/events.pb.h"
 
@@ -69,20 +66,6 @@ absl::Status Change(Batch& batch, const std::string& student_id,
   return Index(batch, *child);
 }
 
-registry::EventStamp Stamp(const Envelope& envelope) {
-  return registry::EventStamp{envelope.aggregate_version(), envelope.occurred_at()};
-}
-
-// The registry's record of a student after a change (its pure fold).
-template <typename Event>
-absl::Status EvolveRecord(Batch& batch, const Event& e, const Envelope& envelope) {
-  ASSIGN_OR_RETURN(auto record, storage::LoadRow<rv1::StudentRecord>(batch, keys::StudentRecord(e.student_id())));
-  if (!record) return absl::OkStatus();
-  registry::EvolveStudent(*record, e, Stamp(envelope));
-  batch.Put(keys::StudentRecord(e.student_id()), SerializeDeterministic(*record));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 LedgerProjection::LedgerProjection() {
@@ -95,8 +78,7 @@ RegistryRows::RegistryRows() {
     if (!e.county_name().empty()) batch.Put(keys::CountyByName(e.county_name()), e.county_code());
     return absl::OkStatus();
   });
-  on_.On<rv1::StudentRegistered>([](const rv1::StudentRegistered& e, const Envelope& envelope,
-                                    Batch& batch) -> absl::Status {
+  on_.On<rv1::StudentRegistered>([](const rv1::StudentRegistered& e, const Envelope&, Batch& batch) -> absl::Status {
     v1::UpstreamChild c;
     c.set_student_id(e.student_id());
     c.set_national_id_hash(e.national_id_hash());
@@ -109,12 +91,10 @@ RegistryRows::RegistryRows() {
     *c.mutable_categories() = e.categories();
     *c.mutable_guardian() = e.guardian();
     batch.Put(keys::ChildByHash(e.national_id_hash()), e.student_id());
-    batch.Put(keys::StudentRecord(e.student_id()), SerializeDeterministic(registry::EvolveStudent(e, Stamp(envelope))));
     return Index(batch, c);
   });
   on_.On<rv1::StudentAttributesUpdated>(
-      [](const rv1::StudentAttributesUpdated& e, const Envelope& envelope, Batch& batch) -> absl::Status {
-        RETURN_IF_ERROR(EvolveRecord(batch, e, envelope));
+      [](const rv1::StudentAttributesUpdated& e, const Envelope&, Batch& batch) -> absl::Status {
         return Change(batch, e.student_id(), [&](v1::UpstreamChild& c) {
           for (const std::string& field : e.changed_fields()) {
             if (field == "name") c.set_name_masked(MaskName(e.name()));
@@ -125,8 +105,7 @@ RegistryRows::RegistryRows() {
         });
       });
   on_.On<rv1::EnrolmentStatusChanged>(
-      [](const rv1::EnrolmentStatusChanged& e, const Envelope& envelope, Batch& batch) -> absl::Status {
-        RETURN_IF_ERROR(EvolveRecord(batch, e, envelope));
+      [](const rv1::EnrolmentStatusChanged& e, const Envelope&, Batch& batch) -> absl::Status {
         return Change(batch, e.student_id(), [&](v1::UpstreamChild& c) -> absl::Status {
           c.set_status(e.to_status());
           if (!e.school_code().empty()) {
@@ -137,40 +116,27 @@ RegistryRows::RegistryRows() {
           return absl::OkStatus();
         });
       });
-  on_.On<rv1::RosterRowsApplied>(
-      [](const rv1::RosterRowsApplied& e, const Envelope& envelope, Batch& batch) -> absl::Status {
-        for (const rv1::AppliedRosterRow& row : e.rows()) {
-          const rv1::RosterPerson& p = row.person();
-          batch.Put(keys::Entry(e.source(), p.national_id_hash()),
-                    SerializeDeterministic(registry::RosterEntryOf(e.source(), row, e.import_id(),
-                                                                   registry::DateInChina(envelope.occurred_at()))));
-          if (e.source() == rv1::ROSTER_SOURCE_STUDENT_STATUS) {
-            if (p.enrolment_status() == rv1::ENROLMENT_STATUS_ENROLLED && row.change() != rv1::ROSTER_CHANGE_EXIT) {
-              batch.Put(keys::StatusRosterEnrolled(p.national_id_hash()), "");
-            } else {
-              batch.Delete(keys::StatusRosterEnrolled(p.national_id_hash()));
-            }
-          } else if (e.source() == rv1::ROSTER_SOURCE_CIVIL_AFFAIRS) {
-            if (IsThreeCategoryDisability(p.disability()) && row.change() != rv1::ROSTER_CHANGE_EXIT) {
-              v1::UpstreamDisabledChild d;
-              d.set_national_id_hash(p.national_id_hash());
-              d.set_county(p.county());
-              d.set_category(p.disability());
-              batch.Put(keys::Disabled(p.national_id_hash()), SerializeDeterministic(d));
-            } else {
-              batch.Delete(keys::Disabled(p.national_id_hash()));
-            }
-          }
+  on_.On<rv1::RosterRowsApplied>([](const rv1::RosterRowsApplied& e, const Envelope&, Batch& batch) -> absl::Status {
+    for (const rv1::AppliedRosterRow& row : e.rows()) {
+      const rv1::RosterPerson& p = row.person();
+      if (e.source() == rv1::ROSTER_SOURCE_STUDENT_STATUS) {
+        if (p.enrolment_status() == rv1::ENROLMENT_STATUS_ENROLLED && row.change() != rv1::ROSTER_CHANGE_EXIT) {
+          batch.Put(keys::StatusRosterEnrolled(p.national_id_hash()), "");
+        } else {
+          batch.Delete(keys::StatusRosterEnrolled(p.national_id_hash()));
         }
-        return absl::OkStatus();
-      });
-  on_.On<rv1::CrossMatchRequested>([](const rv1::CrossMatchRequested& e, const Envelope&, Batch& batch) {
-    rv1::MatchSettings settings;
-    *settings.mutable_as_of() = e.as_of();
-    settings.set_school_age_min(e.school_age_min());
-    settings.set_school_age_max(e.school_age_max());
-    settings.set_exit_transition_years(e.exit_transition_years());
-    batch.Put(keys::kMatchSettings, SerializeDeterministic(settings));
+      } else if (e.source() == rv1::ROSTER_SOURCE_CIVIL_AFFAIRS) {
+        if (IsThreeCategoryDisability(p.disability()) && row.change() != rv1::ROSTER_CHANGE_EXIT) {
+          v1::UpstreamDisabledChild d;
+          d.set_national_id_hash(p.national_id_hash());
+          d.set_county(p.county());
+          d.set_category(p.disability());
+          batch.Put(keys::Disabled(p.national_id_hash()), SerializeDeterministic(d));
+        } else {
+          batch.Delete(keys::Disabled(p.national_id_hash()));
+        }
+      }
+    }
     return absl::OkStatus();
   });
 }
@@ -184,6 +150,19 @@ absl::Status RowsLedger::Scan(const std::string& prefix,
                               const std::function<bool(const std::string&, const std::string&)>& visit) {
   if (batch_ != nullptr) return batch_->Scan(prefix, visit);
   return store_->Scan(prefix, "", visit);
+}
+
+absl::StatusOr<std::string> RowsLedger::CountyOfSchool(const std::string& school) {
+  ASSIGN_OR_RETURN(std::optional<std::string> county, Get(keys::SchoolCounty(school)));
+  return county.value_or("");
+}
+
+absl::StatusOr<std::string> RowsLedger::ScanPage(
+    const std::string& prefix, const std::string& page_token, int page_size,
+    const std::function<absl::StatusOr<bool>(const std::string& key)>& take) {
+  if (store_ == nullptr) return absl::InternalError("a page is read from the store, not from a batch");
+  return storage::ScanPage(*store_, prefix, page_token, page_size,
+                           [&](const std::string& key, const std::string&) { return take(key); });
 }
 
 template <typename Record>
@@ -238,35 +217,6 @@ absl::StatusOr<std::string> RowsLedger::CountyCode(const std::string& county) {
 absl::StatusOr<bool> RowsLedger::EnrolledByStatusRoster(const std::string& hash) {
   ASSIGN_OR_RETURN(auto row, Get(keys::StatusRosterEnrolled(hash)));
   return row.has_value();
-}
-
-absl::StatusOr<std::optional<registry::v1::MatchSettings>> RowsLedger::MatchSettings() {
-  return Load<registry::v1::MatchSettings>(*this, Get(keys::kMatchSettings), keys::kMatchSettings);
-}
-
-absl::StatusOr<registry::PersonEvidence> RowsLedger::Evidence(const std::string& hash) {
-  registry::PersonEvidence evidence;
-  ASSIGN_OR_RETURN(
-      evidence.poverty,
-      Load<rv1::RosterEntry>(*this, Get(keys::Entry(rv1::ROSTER_SOURCE_POVERTY_OFFICE, hash)), "poverty entry"));
-  ASSIGN_OR_RETURN(evidence.civil, Load<rv1::RosterEntry>(
-                                       *this, Get(keys::Entry(rv1::ROSTER_SOURCE_CIVIL_AFFAIRS, hash)), "civil entry"));
-  ASSIGN_OR_RETURN(
-      evidence.status,
-      Load<rv1::RosterEntry>(*this, Get(keys::Entry(rv1::ROSTER_SOURCE_STUDENT_STATUS, hash)), "status entry"));
-  ASSIGN_OR_RETURN(auto student, StudentOfHash(hash));
-  if (student) {
-    ASSIGN_OR_RETURN(evidence.student, Load<rv1::StudentRecord>(*this, Get(keys::StudentRecord(*student)),
-                                                                keys::StudentRecord(*student)));
-  }
-  const std::string school = evidence.student  ? evidence.student->school_code()
-                             : evidence.status ? evidence.status->person().school_code()
-                                               : "";
-  if (!school.empty()) {
-    ASSIGN_OR_RETURN(auto county, Get(keys::SchoolCounty(school)));
-    if (county) evidence.school_county = *county;
-  }
-  return evidence;
 }
 
 }  // namespace zizhu::dropout

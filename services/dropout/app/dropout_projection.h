@@ -5,8 +5,7 @@
 //    student's school, county, stage, status, categories and guardian; the
 //    students per county, stage and status (the rates' counts); left-behind
 //    children per county and school; disabled children of the three
-//    categories on civil affairs' roster; the status roster's enrolments;
-//    the cross-match's school age.
+//    categories on civil affairs' roster; the status roster's enrolments.
 // RowsLedger reads and writes those rows over a batch (decisions, folds) or
 // reads them from the store (queries).
 #pragma once
@@ -18,7 +17,6 @@
 #include "services/common/storage/projection_store.h"
 #include "services/dropout/domain/case_decisions.h"
 #include "services/dropout/domain/case_evolve.h"
-#include "services/registry/domain/cross_match.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 
 namespace zizhu::dropout {
@@ -60,14 +58,13 @@ class RowsLedger final : public DropoutState, public DropoutRows {
   // A roster's county (a code, or a name the registry's schools carry) as a
   // code; the text itself when no school names it.
   absl::StatusOr<std::string> CountyCode(const std::string& county);
-  // The cross-match's settings as the registry last set them (nullopt before
-  // its first run).
-  absl::StatusOr<std::optional<registry::v1::MatchSettings>> MatchSettings();
-  // What the rosters and the registry say of a person, as the registry's
-  // cross-match reads it (the school's county as a code).
-  absl::StatusOr<registry::PersonEvidence> Evidence(const std::string& hash);
   absl::Status Scan(const std::string& prefix,
                     const std::function<bool(const std::string&, const std::string&)>& visit);
+  // The county the registry gives a school ("" when it has not yet).
+  absl::StatusOr<std::string> CountyOfSchool(const std::string& school);
+  // One page of keys under `prefix` (storage::ScanPage; over the store only).
+  absl::StatusOr<std::string> ScanPage(const std::string& prefix, const std::string& page_token, int page_size,
+                                       const std::function<absl::StatusOr<bool>(const std::string& key)>& take);
 
  private:
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);

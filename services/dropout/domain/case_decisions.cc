@@ -4,34 +4,23 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/text.h"
 #include "services/common/core/status_macros.h"
-#include "services/registry/domain/national_id.h"
 
 namespace zizhu::dropout {
 namespace {
 
-using registry::CompareDates;
-using registry::FormatDate;
 using registry::v1::Date;
+using rules::CompareDates;
+using rules::FormatDate;
 
 constexpr size_t kMaxText = 500;
 
-Events One(const char* type, const std::string& id, int64_t version,
-           std::shared_ptr<const google::protobuf::Message> payload) {
-  return {es::NewEvent{type, AggregateId(id), AggregateVersion(version + 1), std::move(payload)}};
-}
-
-absl::Status Text(const std::string& field, const std::string& value, bool required) {
-  if (required && value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (value.size() > kMaxText) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(), " bytes; at most ", kMaxText));
-  }
-  return absl::OkStatus();
-}
-
 // A date of the ledger: valid, and not after today.
 absl::Status PastDate(const std::string& field, const Date& date, const Date& today) {
-  if (!registry::IsValidDate(date)) {
+  if (!rules::IsValidDate(date)) {
     return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is not a date"));
   }
   if (CompareDates(date, today) > 0) {
@@ -96,8 +85,8 @@ std::string SubjectOfCase(const std::string& case_id) {
 absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
   const bool by_hand = f.origin == v1::CASE_ORIGIN_BY_HAND;
   if (f.subject.empty()) return absl::InvalidArgumentError("student_id is required");
-  if (by_hand) RETURN_IF_ERROR(Text("reason", f.reason, true));
-  if (!registry::IsValidDate(f.opened_on)) {
+  if (by_hand) RETURN_IF_ERROR(rules::CheckText("reason", f.reason, kMaxText, true));
+  if (!rules::IsValidDate(f.opened_on)) {
     return absl::InvalidArgumentError(absl::StrCat("opened_on ", FormatDate(f.opened_on), " is not a date"));
   }
   ASSIGN_OR_RETURN(auto subject, state.FindSubject(f.subject));
@@ -120,7 +109,7 @@ absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
   opened->set_reason(f.reason);
   *opened->mutable_opened_on() = f.opened_on;
   opened->set_upstream_event_id(f.upstream_event_id);
-  return One(kSubjectAggregate, f.subject, subject ? subject->version() : 0, opened);
+  return es::NextEvent(kSubjectAggregate, f.subject, subject ? subject->version() : 0, opened);
 }
 
 absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& case_id,
@@ -134,8 +123,8 @@ absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& 
     if (m.role() == v1::TEAM_ROLE_UNSPECIFIED || !v1::TeamRole_IsValid(m.role())) {
       return absl::InvalidArgumentError(absl::StrCat(field, ".role must be teacher, village cadre or parent/guardian"));
     }
-    RETURN_IF_ERROR(Text(field + ".name", m.name(), true));
-    RETURN_IF_ERROR(Text(field + ".unit", m.unit(), false));
+    RETURN_IF_ERROR(rules::CheckText(field + ".name", m.name(), kMaxText, true));
+    RETURN_IF_ERROR(rules::CheckText(field + ".unit", m.unit(), kMaxText, false));
     if (++per_role[m.role()] > 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("team: ", per_role[m.role()], " members with the role ", RoleName(m.role()), " (", m.name(),
@@ -146,7 +135,7 @@ absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& 
   assigned->set_case_id(case_id);
   for (const auto& m : team) *assigned->add_team() = m;
   ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
-  return One(kSubjectAggregate, found.subject(), version, assigned);
+  return es::NextEvent(kSubjectAggregate, found.subject(), version, assigned);
 }
 
 absl::StatusOr<Events> DecideRecordVisit(DropoutState& state, const std::string& case_id, const v1::Visit& visit,
@@ -158,14 +147,14 @@ absl::StatusOr<Events> DecideRecordVisit(DropoutState& state, const std::string&
                                                    " is before the case opened (", FormatDate(found.opened_on()), ")"));
   }
   if (visit.visitors().empty()) return absl::InvalidArgumentError("visit.visitors: name who visited");
-  for (const auto& v : visit.visitors()) RETURN_IF_ERROR(Text("visit.visitors", v, true));
-  RETURN_IF_ERROR(Text("visit.agreed", visit.agreed(), true));
-  RETURN_IF_ERROR(Text("visit.next_step", visit.next_step(), false));
+  for (const auto& v : visit.visitors()) RETURN_IF_ERROR(rules::CheckText("visit.visitors", v, kMaxText, true));
+  RETURN_IF_ERROR(rules::CheckText("visit.agreed", visit.agreed(), kMaxText, true));
+  RETURN_IF_ERROR(rules::CheckText("visit.next_step", visit.next_step(), kMaxText, false));
   auto recorded = std::make_shared<v1::VisitRecorded>();
   recorded->set_case_id(case_id);
   *recorded->mutable_visit() = visit;
   ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
-  return One(kSubjectAggregate, found.subject(), version, recorded);
+  return es::NextEvent(kSubjectAggregate, found.subject(), version, recorded);
 }
 
 absl::StatusOr<Events> DecideReturnSeen(DropoutState& state, const std::string& subject,
@@ -177,13 +166,13 @@ absl::StatusOr<Events> DecideReturnSeen(DropoutState& state, const std::string& 
   recorded->set_case_id(case_id);
   *recorded->mutable_evidence() = evidence;
   recorded->set_upstream_event_id(upstream_event_id);
-  return One(kSubjectAggregate, subject, record->version(), recorded);
+  return es::NextEvent(kSubjectAggregate, subject, record->version(), recorded);
 }
 
 absl::StatusOr<Events> DecideExemption(DropoutState& state, const std::string& case_id, const std::string& reason,
                                        const Date& date, const Date& today) {
   ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "record an exemption"));
-  RETURN_IF_ERROR(Text("reason", reason, true));
+  RETURN_IF_ERROR(rules::CheckText("reason", reason, kMaxText, true));
   RETURN_IF_ERROR(PastDate("date", date, today));
   auto recorded = std::make_shared<v1::ReturnRecorded>();
   recorded->set_case_id(case_id);
@@ -191,13 +180,13 @@ absl::StatusOr<Events> DecideExemption(DropoutState& state, const std::string& c
   *recorded->mutable_evidence()->mutable_date() = date;
   recorded->mutable_evidence()->set_reason(reason);
   ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
-  return One(kSubjectAggregate, found.subject(), version, recorded);
+  return es::NextEvent(kSubjectAggregate, found.subject(), version, recorded);
 }
 
 absl::StatusOr<Events> DecideCrossOff(DropoutState& state, const std::string& case_id, const std::string& note,
                                       const Date& date, const Date& today) {
   ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "cross it off again"));
-  RETURN_IF_ERROR(Text("note", note, false));
+  RETURN_IF_ERROR(rules::CheckText("note", note, kMaxText, false));
   RETURN_IF_ERROR(PastDate("date", date, today));
   if (found.evidence().kind() == v1::EVIDENCE_KIND_UNSPECIFIED) {
     return absl::FailedPreconditionError(
@@ -213,7 +202,7 @@ absl::StatusOr<Events> DecideCrossOff(DropoutState& state, const std::string& ca
   *crossed->mutable_date() = date;
   crossed->set_note(note);
   ASSIGN_OR_RETURN(int64_t version, SubjectVersion(state, found.subject()));
-  return One(kSubjectAggregate, found.subject(), version, crossed);
+  return es::NextEvent(kSubjectAggregate, found.subject(), version, crossed);
 }
 
 absl::StatusOr<Events> DecideReopen(DropoutState& state, const std::string& case_id, const std::string& reason,
@@ -227,12 +216,12 @@ absl::StatusOr<Events> DecideReopen(DropoutState& state, const std::string& case
     return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is not the newest of ", found.subject(), " (",
                                                       CaseId(found.subject(), subject->cases()), ")"));
   }
-  RETURN_IF_ERROR(Text("reason", reason, true));
+  RETURN_IF_ERROR(rules::CheckText("reason", reason, kMaxText, true));
   auto reopened = std::make_shared<v1::CaseReopened>();
   reopened->set_case_id(case_id);
   reopened->set_reason(reason);
   *reopened->mutable_date() = today;
-  return One(kSubjectAggregate, found.subject(), subject ? subject->version() : 0, reopened);
+  return es::NextEvent(kSubjectAggregate, found.subject(), subject ? subject->version() : 0, reopened);
 }
 
 absl::StatusOr<Events> DecideLeftBehindCard(DropoutState& state, const v1::LeftBehindCardRecorded& card) {
@@ -243,15 +232,15 @@ absl::StatusOr<Events> DecideLeftBehindCard(DropoutState& state, const v1::LeftB
   for (int i = 0; i < card.parents_size(); ++i) {
     const auto& p = card.parents(i);
     const std::string field = absl::StrCat("parents[", i, "]");
-    RETURN_IF_ERROR(Text(field + ".relation", p.relation(), true));
-    RETURN_IF_ERROR(Text(field + ".name", p.name(), false));
-    RETURN_IF_ERROR(Text(field + ".work_place", p.work_place(), false));
+    RETURN_IF_ERROR(rules::CheckText(field + ".relation", p.relation(), kMaxText, true));
+    RETURN_IF_ERROR(rules::CheckText(field + ".name", p.name(), kMaxText, false));
+    RETURN_IF_ERROR(rules::CheckText(field + ".work_place", p.work_place(), kMaxText, false));
   }
-  RETURN_IF_ERROR(Text("school_contact_name", card.school_contact_name(), false));
-  RETURN_IF_ERROR(Text("notes", card.notes(), false));
+  RETURN_IF_ERROR(rules::CheckText("school_contact_name", card.school_contact_name(), kMaxText, false));
+  RETURN_IF_ERROR(rules::CheckText("notes", card.notes(), kMaxText, false));
   ASSIGN_OR_RETURN(auto existing, state.FindCard(card.student_id()));
-  return One(kLeftBehindAggregate, card.student_id(), existing ? existing->card_version() : 0,
-             std::make_shared<v1::LeftBehindCardRecorded>(card));
+  return es::NextEvent(kLeftBehindAggregate, card.student_id(), existing ? existing->card_version() : 0,
+                       std::make_shared<v1::LeftBehindCardRecorded>(card));
 }
 
 }  // namespace zizhu::dropout

@@ -9,8 +9,8 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/core/random_ids.h"
-#include "services/registry/domain/roster_rows.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
@@ -51,7 +51,7 @@ ImportJobs::~ImportJobs() {
 absl::StatusOr<std::string> ImportJobs::Start(const std::string& owner, const std::string& token,
                                               const std::string& source, const std::string& file_name,
                                               std::string content) {
-  if (source != "students" && !registry::ParseRosterSource(source).ok()) {
+  if (source != "students" && !rules::ParseRosterSource(source).ok()) {
     return absl::InvalidArgumentError(absl::StrCat("source '", source, "' is not one of ", kSources));
   }
   if (content.empty()) return absl::InvalidArgumentError(absl::StrCat("file '", file_name, "' is empty"));
@@ -146,7 +146,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       }
     });
   } else {
-    const registry::v1::RosterSource roster = registry::ParseRosterSource(source).value();
+    const registry::v1::RosterSource roster = rules::ParseRosterSource(source).value();
     auto stub = registry::v1::RosterService::NewStub(registry_);
     tools::RosterImportOptions options;
     options.bearer_token = token;

@@ -144,7 +144,7 @@ absl::StatusOr<v1::WhoAmIResponse> IdentityApp::WhoAmI(const auth::Caller& calle
 }
 
 absl::Status IdentityApp::CheckManages(const auth::Caller& caller, v1::Role role, const std::string& scope) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kAdminister));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kAdminister));
   const bool city_level = role == v1::ROLE_CITY_ADMIN || role == v1::ROLE_COUNTY_OFFICER || role == v1::ROLE_AUDITOR;
   if (caller.role == auth::Role::kCityAdmin) {
     if (role == v1::ROLE_SERVICE || (city_level && scope.rfind(caller.scope, 0) != 0)) {
@@ -156,7 +156,7 @@ absl::Status IdentityApp::CheckManages(const auth::Caller& caller, v1::Role role
 }
 
 absl::Status IdentityApp::CheckManagesAccount(const auth::Caller& caller, const std::string& login) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kAdminister));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kAdminister));
   ASSIGN_OR_RETURN(v1::AccountRecord record, LoadAccount(login));
   return CheckManages(caller, record.account().role(), record.account().scope());
 }
@@ -253,7 +253,7 @@ void IdentityApp::ChangePassword(const auth::Caller& caller, const v1::ChangePas
 
 absl::StatusOr<v1::GetAccountResponse> IdentityApp::GetAccount(const auth::Caller& caller,
                                                                const v1::GetAccountRequest& request) const {
-  if (request.login() != caller.subject) RETURN_IF_ERROR(auth::Require(caller, auth::Action::kAdminister));
+  if (request.login() != caller.subject) RETURN_IF_ERROR(auth::Require(caller, auth::kAdminister));
   v1::GetAccountResponse response;
   ASSIGN_OR_RETURN(v1::AccountRecord record, LoadAccount(request.login()));
   *response.mutable_account() = record.account();
@@ -262,7 +262,7 @@ absl::StatusOr<v1::GetAccountResponse> IdentityApp::GetAccount(const auth::Calle
 
 absl::StatusOr<v1::ListAccountsResponse> IdentityApp::ListAccounts(const auth::Caller& caller,
                                                                    const v1::ListAccountsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kAdminister));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kAdminister));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   v1::ListAccountsResponse response;
   ASSIGN_OR_RETURN(*response.mutable_next_page_token(),

@@ -5,7 +5,7 @@
 // answers a PASETO v4.public token signed with the service's Ed25519 key.
 //
 // Access: Login needs no token; WhoAmI and ChangePassword act on the
-// caller's own account; managing accounts needs auth::Action::kAdminister
+// caller's own account; managing accounts needs auth::kAdminister
 // (city administrator or service), and a city administrator creates
 // city, county and auditor accounts only inside its city.
 //

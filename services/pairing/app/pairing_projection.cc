@@ -4,6 +4,7 @@
 
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
 #include "zizhu/pairing/v1/events.pb.h"
 #include "zizhu/registry/v1/events.pb.h"
@@ -92,6 +93,14 @@ absl::Status RowsPairing::ForEachPair(const std::string& county_prefix,
   const std::string prefix = keys::PairIndexPrefix(county_prefix);
   RETURN_IF_ERROR(batch_ != nullptr ? batch_->Scan(prefix, each) : store_->Scan(prefix, "", each));
   return failure;
+}
+
+absl::StatusOr<std::string> RowsPairing::ScanPage(
+    const std::string& prefix, const std::string& page_token, int page_size,
+    const std::function<absl::StatusOr<bool>(const std::string& key)>& take) {
+  if (store_ == nullptr) return absl::InternalError("a page is read from the store, not from a batch");
+  return storage::ScanPage(*store_, prefix, page_token, page_size,
+                           [&](const std::string& key, const std::string&) { return take(key); });
 }
 
 }  // namespace zizhu::pairing

@@ -53,6 +53,9 @@ class RowsPairing final : public PairingState, public PairingRows {
   void PutRotation(const v1::RotationRecord& rotation) override;
   // The pairs of counties under `county_prefix` (a county, a city, "" = all).
   absl::Status ForEachPair(const std::string& county_prefix, const std::function<bool(const v1::PairRecord&)>& visit);
+  // One page of keys under `prefix` (storage::ScanPage; over the store only).
+  absl::StatusOr<std::string> ScanPage(const std::string& prefix, const std::string& page_token, int page_size,
+                                       const std::function<absl::StatusOr<bool>(const std::string& key)>& take);
 
  private:
   template <typename Record>

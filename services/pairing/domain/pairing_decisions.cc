@@ -4,31 +4,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/text.h"
 #include "services/common/core/status_macros.h"
-#include "services/registry/domain/national_id.h"
-#include "services/registry/published/date.h"
 
 namespace zizhu::pairing {
 namespace {
 
-using registry::CompareDates;
-using registry::FormatDate;
-using registry::IsValidDate;
+using rules::CompareDates;
+using rules::FormatDate;
+using rules::IsValidDate;
 
 constexpr size_t kMaxText = 300;
-
-Events One(const char* type, const std::string& id, int64_t version,
-           std::shared_ptr<const google::protobuf::Message> payload) {
-  return {es::NewEvent{type, AggregateId(id), AggregateVersion(version + 1), std::move(payload)}};
-}
-
-absl::Status Text(const std::string& field, const std::string& value, bool required) {
-  if (required && value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (value.size() > kMaxText) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(), " bytes; at most ", kMaxText));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status ValidDate(const std::string& field, const Date& date) {
   if (!IsValidDate(date))
@@ -39,7 +27,7 @@ absl::Status ValidDate(const std::string& field, const Date& date) {
 std::string Compact(const Date& d) { return absl::StrFormat("%04d%02d%02d", d.year(), d.month(), d.day()); }
 
 absl::StatusOr<v1::UpstreamSchool> School(PairingState& state, const std::string& field, const std::string& code) {
-  RETURN_IF_ERROR(Text(field, code, true));
+  RETURN_IF_ERROR(rules::CheckText(field, code, kMaxText, true));
   ASSIGN_OR_RETURN(auto school, state.FindSchool(code));
   if (!school) return absl::NotFoundError(absl::StrCat(field, " '", code.substr(0, 32), "' is not in the registry"));
   return *school;
@@ -73,7 +61,7 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
   if (pair.kind() == v1::PAIR_KIND_TEACHER) {
     for (const auto& [field, id] : {std::pair<const char*, const std::string&>{"urban_teacher", pair.urban_teacher()},
                                     {"rural_teacher", pair.rural_teacher()}}) {
-      RETURN_IF_ERROR(Text(field, id, true));
+      RETURN_IF_ERROR(rules::CheckText(field, id, kMaxText, true));
       if (id.size() > 64 || id.find_first_of("/# \t") != std::string::npos) {
         return absl::InvalidArgumentError(absl::StrCat(field, " '", id.substr(0, 64),
                                                        "' must be a teacher id of at most 64 characters, "
@@ -83,9 +71,9 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
   } else if (!pair.urban_teacher().empty() || !pair.rural_teacher().empty()) {
     return absl::InvalidArgumentError("a school pair names no teachers (form a teacher pair for them)");
   }
-  if (!registry::IsSet(pair.start())) *pair.mutable_start() = today;
+  if (!rules::IsSet(pair.start())) *pair.mutable_start() = today;
   RETURN_IF_ERROR(ValidDate("start", pair.start()));
-  if (registry::IsSet(pair.end())) {
+  if (rules::IsSet(pair.end())) {
     RETURN_IF_ERROR(ValidDate("end", pair.end()));
     if (CompareDates(pair.end(), pair.start()) < 0) {
       return absl::InvalidArgumentError(
@@ -96,7 +84,7 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
   pair.set_pair_id(PairId(pair));
   ASSIGN_OR_RETURN(auto existing, state.FindPair(pair.pair_id()));
   if (existing) return absl::AlreadyExistsError(absl::StrCat("pair ", pair.pair_id(), " exists already"));
-  return One(kPairAggregate, pair.pair_id(), 0, std::make_shared<v1::PairFormed>(pair));
+  return es::NextEvent(kPairAggregate, pair.pair_id(), 0, std::make_shared<v1::PairFormed>(pair));
 }
 
 absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pair_id, const Date& end,
@@ -104,7 +92,7 @@ absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pai
   ASSIGN_OR_RETURN(auto pair, state.FindPair(pair_id));
   if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
   RETURN_IF_ERROR(ValidDate("end", end));
-  RETURN_IF_ERROR(Text("reason", reason, true));
+  RETURN_IF_ERROR(rules::CheckText("reason", reason, kMaxText, true));
   if (CompareDates(end, pair->start()) < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("end ", FormatDate(end), " is before the pair's start ", FormatDate(pair->start())));
@@ -119,7 +107,7 @@ absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pai
   ended->set_pair_id(pair_id);
   *ended->mutable_end() = end;
   ended->set_reason(reason);
-  return One(kPairAggregate, pair_id, pair->version(), ended);
+  return es::NextEvent(kPairAggregate, pair_id, pair->version(), ended);
 }
 
 absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::string& pair_id, v1::Activity a,
@@ -135,24 +123,24 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
     return absl::FailedPreconditionError(absl::StrCat("activity.date ", FormatDate(a.date()), " is before pair ",
                                                       pair_id, " started (", FormatDate(pair->start()), ")"));
   }
-  if (registry::IsSet(pair->end()) && CompareDates(a.date(), pair->end()) > 0) {
+  if (rules::IsSet(pair->end()) && CompareDates(a.date(), pair->end()) > 0) {
     return absl::FailedPreconditionError(absl::StrCat("pair ", pair_id, " ended on ", FormatDate(pair->end()),
                                                       "; it takes no activity of ", FormatDate(a.date())));
   }
-  RETURN_IF_ERROR(Text("activity.description", a.description(), false));
+  RETURN_IF_ERROR(rules::CheckText("activity.description", a.description(), kMaxText, false));
   switch (a.kind()) {
     case v1::ACTIVITY_KIND_JOINT_RESEARCH:
     case v1::ACTIVITY_KIND_SHARED_FACILITY:
-      RETURN_IF_ERROR(Text("activity.description", a.description(), true));
+      RETURN_IF_ERROR(rules::CheckText("activity.description", a.description(), kMaxText, true));
       break;
     case v1::ACTIVITY_KIND_MANAGER_EXCHANGE:
       if (a.direction() != v1::DIRECTION_URBAN_TO_RURAL && a.direction() != v1::DIRECTION_RURAL_TO_URBAN) {
         return absl::InvalidArgumentError("activity.direction must be urban_to_rural or rural_to_urban");
       }
-      RETURN_IF_ERROR(Text("activity.person", a.person(), true));
+      RETURN_IF_ERROR(rules::CheckText("activity.person", a.person(), kMaxText, true));
       break;
     case v1::ACTIVITY_KIND_DONATION:
-      RETURN_IF_ERROR(Text("activity.item", a.item(), true));
+      RETURN_IF_ERROR(rules::CheckText("activity.item", a.item(), kMaxText, true));
       if (a.quantity() <= 0) {
         return absl::InvalidArgumentError(absl::StrCat("activity.quantity ", a.quantity(), " must be more than 0"));
       }
@@ -161,8 +149,8 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
       }
       break;
     case v1::ACTIVITY_KIND_DEMONSTRATION_LESSON:
-      RETURN_IF_ERROR(Text("activity.person", a.person(), true));
-      RETURN_IF_ERROR(Text("activity.subject", a.subject(), true));
+      RETURN_IF_ERROR(rules::CheckText("activity.person", a.person(), kMaxText, true));
+      RETURN_IF_ERROR(rules::CheckText("activity.subject", a.subject(), kMaxText, true));
       if (a.school_code() != pair->urban_school() && a.school_code() != pair->rural_school()) {
         return absl::InvalidArgumentError(absl::StrCat("activity.school_code '", a.school_code().substr(0, 32),
                                                        "' is neither school of pair ", pair_id));
@@ -176,7 +164,7 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
   auto recorded = std::make_shared<v1::ActivityRecorded>();
   recorded->set_pair_id(pair_id);
   *recorded->mutable_activity() = a;
-  return One(kPairAggregate, pair_id, pair->version(), recorded);
+  return es::NextEvent(kPairAggregate, pair_id, pair->version(), recorded);
 }
 
 absl::StatusOr<Events> DecideSetPlan(PairingState& state, v1::PlanRecord plan) {
@@ -185,7 +173,7 @@ absl::StatusOr<Events> DecideSetPlan(PairingState& state, v1::PlanRecord plan) {
     return absl::InvalidArgumentError(
         absl::StrCat("scope '", plan.scope().substr(0, 20), "' must be a city (4 digits) or county (6 digits) code"));
   }
-  RETURN_IF_ERROR(Text("name", plan.name(), true));
+  RETURN_IF_ERROR(rules::CheckText("name", plan.name(), kMaxText, true));
   RETURN_IF_ERROR(ValidDate("from", plan.from()));
   RETURN_IF_ERROR(ValidDate("to", plan.to()));
   if (CompareDates(plan.to(), plan.from()) < 0) {
@@ -205,7 +193,7 @@ absl::StatusOr<Events> DecideSetPlan(PairingState& state, v1::PlanRecord plan) {
   plan.clear_version();
   auto set = std::make_shared<v1::PlanSet>();
   *set->mutable_plan() = plan;
-  return One(kPlanAggregate, plan.plan_id(), version, set);
+  return es::NextEvent(kPlanAggregate, plan.plan_id(), version, set);
 }
 
 absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::string& county, int year,
@@ -219,8 +207,8 @@ absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::str
   for (size_t i = 0; i < teachers.size(); ++i) {
     const auto& t = teachers[i];
     const std::string field = absl::StrCat("teachers[", i, "]");
-    RETURN_IF_ERROR(Text(field + ".teacher_id", t.teacher_id(), true));
-    RETURN_IF_ERROR(Text(field + ".name", t.name(), true));
+    RETURN_IF_ERROR(rules::CheckText(field + ".teacher_id", t.teacher_id(), kMaxText, true));
+    RETURN_IF_ERROR(rules::CheckText(field + ".name", t.name(), kMaxText, true));
     if (!ids.insert(t.teacher_id()).second) {
       return absl::InvalidArgumentError(absl::StrCat(field, ".teacher_id ", t.teacher_id(), " is listed twice"));
     }
@@ -238,7 +226,7 @@ absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::str
   declared->set_county_code(county);
   declared->set_year(year);
   for (const auto& t : teachers) *declared->add_teachers() = t;
-  return One(kRotationAggregate, RotationId(county, year), existing ? existing->version() : 0, declared);
+  return es::NextEvent(kRotationAggregate, RotationId(county, year), existing ? existing->version() : 0, declared);
 }
 
 absl::StatusOr<Events> DecideRotateTeacher(PairingState& state, const std::string& county, int year,
@@ -273,13 +261,13 @@ absl::StatusOr<Events> DecideRotateTeacher(PairingState& state, const std::strin
         absl::StrCat("to_school ", to.school_code(), " (", to.name(), ") is not a rural (poor-area) school"));
   }
   v1::Rotation r = rotation;
-  if (!registry::IsSet(r.from())) *r.mutable_from() = today;
+  if (!rules::IsSet(r.from())) *r.mutable_from() = today;
   RETURN_IF_ERROR(ValidDate("from", r.from()));
   auto rotated = std::make_shared<v1::TeacherRotated>();
   rotated->set_county_code(county);
   rotated->set_year(year);
   *rotated->mutable_rotation() = r;
-  return One(kRotationAggregate, RotationId(county, year), record->version(), rotated);
+  return es::NextEvent(kRotationAggregate, RotationId(county, year), record->version(), rotated);
 }
 
 }  // namespace zizhu::pairing

@@ -8,15 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 #include "services/common/core/basis_points.h"
-#include "services/registry/domain/national_id.h"
-#include "services/registry/published/date.h"
 
 namespace zizhu::pairing {
 namespace {
 
-using registry::CompareDates;
 using registry::v1::Date;
+using rules::CompareDates;
 
 Date D(int y, int m, int d) {
   Date date;
@@ -32,7 +32,7 @@ bool Inside(const Date& d, const Date& first, const Date& last) {
 
 // The pair's span overlaps [first, last].
 bool ActiveDuring(const v1::PairRecord& p, const Date& first, const Date& last) {
-  return CompareDates(p.start(), last) <= 0 && (!registry::IsSet(p.end()) || CompareDates(p.end(), first) >= 0);
+  return CompareDates(p.start(), last) <= 0 && (!rules::IsSet(p.end()) || CompareDates(p.end(), first) >= 0);
 }
 
 }  // namespace

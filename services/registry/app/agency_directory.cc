@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -43,7 +44,7 @@ absl::StatusOr<AgencyDirectory> AgencyDirectory::Parse(const std::string& text) 
       return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": area '", area.substr(0, 20),
                                                      "' must be a 4-digit city or 6-digit county code"));
     }
-    auto source = ParseRosterSource(parts[1]);
+    auto source = rules::ParseRosterSource(parts[1]);
     if (!source.ok())
       return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": ", source.status().message()));
     std::string hash = absl::AsciiStrToLower(parts[2]);

@@ -1,12 +1,14 @@
 #include "services/registry/app/registry_app.h"
 
 #include "absl/strings/str_cat.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 #include "services/common/core/random_ids.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
+#include "services/registry/app/registry_actions.h"
 #include "services/registry/app/registry_keys.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/registry_decisions.h"
 
 namespace zizhu::registry {
@@ -47,7 +49,7 @@ RegistryApp::RegistryApp(es::Commands* commands, storage::ProjectionStore* store
 
 void RegistryApp::RegisterSchool(const auth::Caller& caller, const v1::RegisterSchoolRequest& request,
                                  Callback<v1::RegisterSchoolResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kRegisterSchools); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kRegisterSchools); !allowed.ok()) return done(allowed);
   if (!auth::CoversCounty(caller, request.county_code())) {
     return done(auth::OutOfScope("county_code", request.county_code().substr(0, 12)));
   }
@@ -67,7 +69,7 @@ void RegistryApp::RegisterSchool(const auth::Caller& caller, const v1::RegisterS
 
 void RegistryApp::RegisterHousehold(const auth::Caller& caller, const v1::RegisterHouseholdRequest& request,
                                     Callback<v1::RegisterHouseholdResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kWriteStudents); !allowed.ok()) return done(allowed);
   commands_->Run<v1::RegisterHouseholdResponse>(
       caller, request,
       [request](storage::ProjectionBatch& view, absl::Time) {
@@ -102,7 +104,7 @@ void RegistryApp::StudentCommand(es::CommandMeta meta, es::DecideFn decide, Call
 
 void RegistryApp::RegisterStudent(const auth::Caller& caller, const v1::RegisterStudentRequest& request,
                                   Callback<v1::RegisterStudentResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kWriteStudents); !allowed.ok()) return done(allowed);
   if (!request.school_code().empty()) {
     if (auto school = LoadSchoolInScope(caller, request.school_code()); !school.ok()) return done(school.status());
   }
@@ -111,7 +113,7 @@ void RegistryApp::RegisterStudent(const auth::Caller& caller, const v1::Register
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
-        const Plausibility plausibility{plausibility_, DateInChina(now)};
+        const Plausibility plausibility{plausibility_, rules::DateInChina(now)};
         return DecideRegisterStudent(state, protector, request, NewPrefixedId("stu"), &plausibility);
       },
       std::move(done));
@@ -119,7 +121,7 @@ void RegistryApp::RegisterStudent(const auth::Caller& caller, const v1::Register
 
 void RegistryApp::UpdateStudentAttributes(const auth::Caller& caller, const v1::UpdateStudentAttributesRequest& request,
                                           Callback<v1::UpdateStudentAttributesResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kWriteStudents); !allowed.ok()) return done(allowed);
   if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   StudentCommand(
       es::FromCaller(caller, request.meta(), request),
@@ -133,13 +135,13 @@ void RegistryApp::UpdateStudentAttributes(const auth::Caller& caller, const v1::
 
 void RegistryApp::ChangeEnrolmentStatus(const auth::Caller& caller, const v1::ChangeEnrolmentStatusRequest& request,
                                         Callback<v1::ChangeEnrolmentStatusResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kWriteStudents); !allowed.ok()) return done(allowed);
   if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   StudentCommand(
       es::FromCaller(caller, request.meta(), request),
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
-        const Plausibility plausibility{plausibility_, DateInChina(now)};
+        const Plausibility plausibility{plausibility_, rules::DateInChina(now)};
         return DecideChangeEnrolmentStatus(state, request, &plausibility);
       },
       std::move(done));
@@ -147,7 +149,7 @@ void RegistryApp::ChangeEnrolmentStatus(const auth::Caller& caller, const v1::Ch
 
 void RegistryApp::RecordTransferIn(const auth::Caller& caller, const v1::RecordTransferInRequest& request,
                                    Callback<v1::RecordTransferInResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kWriteStudents); !allowed.ok()) return done(allowed);
   // The receiving school must be the caller's; the pupil may be anywhere.
   if (auto school = LoadSchoolInScope(caller, request.school_code()); !school.ok()) return done(school.status());
   StudentCommand(
@@ -155,7 +157,7 @@ void RegistryApp::RecordTransferIn(const auth::Caller& caller, const v1::RecordT
       [this, request](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
         VaultProtector protector(vault_);
-        const Plausibility plausibility{plausibility_, DateInChina(now)};
+        const Plausibility plausibility{plausibility_, rules::DateInChina(now)};
         return DecideRecordTransferIn(state, protector, request, &plausibility);
       },
       std::move(done));
@@ -163,7 +165,7 @@ void RegistryApp::RecordTransferIn(const auth::Caller& caller, const v1::RecordT
 
 void RegistryApp::AssignResponsiblePeople(const auth::Caller& caller, const v1::AssignResponsiblePeopleRequest& request,
                                           Callback<v1::AssignResponsiblePeopleResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kWriteStudents); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kWriteStudents); !allowed.ok()) return done(allowed);
   if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   StudentCommand(
       es::FromCaller(caller, request.meta(), request),
@@ -200,11 +202,11 @@ void RegistryApp::Reveal(const std::string& student_id, es::CommandMeta meta, co
 
 void RegistryApp::GetStudent(const auth::Caller& caller, const v1::GetStudentRequest& request,
                              Callback<v1::GetStudentResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kRead); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, auth::kRead); !allowed.ok()) return done(allowed);
   if (request.student_id().empty()) return done(absl::InvalidArgumentError("student_id is required"));
   if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   if (request.has_reveal()) {
-    if (absl::Status allowed = auth::Require(caller, auth::Action::kRevealPersonalData); !allowed.ok()) {
+    if (absl::Status allowed = auth::Require(caller, auth::kRevealPersonalData); !allowed.ok()) {
       return done(allowed);
     }
     return Reveal(request.student_id(), es::FromCaller(caller, request.reveal().meta(), request),
@@ -215,15 +217,15 @@ void RegistryApp::GetStudent(const auth::Caller& caller, const v1::GetStudentReq
 
 void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::FindStudentByNationalIdRequest& request,
                                           Callback<v1::FindStudentByNationalIdResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kRead); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, auth::kRead); !allowed.ok()) return done(allowed);
   // Every lookup counts, found or not: trying the candidates a mask leaves
   // (probe finding 4) needs many.
   if (absl::Status admitted = id_lookups_.Admit(caller.actor(), absl::Now(), "lookups by national_id");
       !admitted.ok()) {
     return done(admitted);
   }
-  std::string id = NormalizeNationalId(request.national_id());
-  absl::StatusOr<NationalIdInfo> info = ValidateNationalId(id);
+  std::string id = rules::NormalizeNationalId(request.national_id());
+  absl::StatusOr<rules::NationalIdInfo> info = rules::ValidateNationalId(id);
   if (!info.ok()) return done(info.status());
   absl::StatusOr<std::optional<std::string>> student_id =
       store_->Get(keys::NationalIdHash(vault_->LookupHash(info->normalized, "national_id")));
@@ -234,7 +236,7 @@ void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::
     return done(absl::IsNotFound(student.status()) ? not_found : student.status());
   }
   if (request.has_reveal()) {
-    if (absl::Status allowed = auth::Require(caller, auth::Action::kRevealPersonalData); !allowed.ok()) {
+    if (absl::Status allowed = auth::Require(caller, auth::kRevealPersonalData); !allowed.ok()) {
       return done(allowed);
     }
     return Reveal(**student_id, es::FromCaller(caller, request.reveal().meta(), request), request.reveal().reason(),
@@ -358,7 +360,7 @@ absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool 
 
 absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::Caller& caller,
                                                                    const v1::ListStudentsRequest& scoped) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(scoped.page_size()));
   // A school's own roles list their school whatever they ask for.
   v1::ListStudentsRequest request = scoped;
@@ -432,7 +434,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
 
 absl::StatusOr<v1::GetSchoolResponse> RegistryApp::GetSchool(const auth::Caller& caller,
                                                              const v1::GetSchoolRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   v1::GetSchoolResponse response;
   ASSIGN_OR_RETURN(*response.mutable_school(), LoadSchoolInScope(caller, request.school_code()));
   return response;
@@ -448,7 +450,7 @@ absl::StatusOr<v1::School> RegistryApp::LoadSchool(const std::string& school_cod
 
 absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const auth::Caller& caller,
                                                                  const v1::ListSchoolsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   std::string prefix =
       request.county_code().empty() ? keys::kSchoolPrefix : keys::ByCountyPrefix(request.county_code());
@@ -476,7 +478,7 @@ absl::StatusOr<v1::ListSchoolsResponse> RegistryApp::ListSchools(const auth::Cal
 
 absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const auth::Caller& caller,
                                                                    const v1::GetHouseholdRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   // A household's locality is free text (no county code to match a scope
   // with): only the deployment's administrators read households directly;
   // everyone else sees them through their students (household_number).
@@ -490,7 +492,7 @@ absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const auth::C
 
 absl::StatusOr<v1::ListPersonalDataRevealsResponse> RegistryApp::ListPersonalDataReveals(
     const auth::Caller& caller, const v1::ListPersonalDataRevealsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadAudit));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kReadAudit));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   v1::ListPersonalDataRevealsResponse response;
   SchoolCounties counties;  // schools read once per listing

@@ -153,4 +153,17 @@ absl::StatusOr<std::optional<v1::MatchSettings>> BatchRegistryState::FindMatchSe
   return storage::ParseRow<v1::MatchSettings>(row, keys::kMatchSettings);
 }
 
+absl::StatusOr<PersonEvidence> BatchRegistryState::FindPersonEvidence(const std::string& hash) {
+  return LoadPersonEvidence(hash, batch_);
+}
+
+absl::StatusOr<std::vector<std::string>> BatchRegistryState::ListAgeSensitivePeople() {
+  std::vector<std::string> hashes;
+  RETURN_IF_ERROR(batch_.Scan(keys::kAgeSensitivePrefix, [&](const std::string& key, const std::string&) {
+    hashes.push_back(key.substr(sizeof(keys::kAgeSensitivePrefix) - 1));
+    return true;
+  }));
+  return hashes;
+}
+
 }  // namespace zizhu::registry

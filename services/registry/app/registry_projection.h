@@ -27,6 +27,8 @@ class BatchRegistryState final : public RegistryState {
   absl::StatusOr<std::optional<int32_t>> FindImportRowByHash(const std::string& import_id,
                                                              const std::string& hash) override;
   absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override;
+  absl::StatusOr<PersonEvidence> FindPersonEvidence(const std::string& hash) override;
+  absl::StatusOr<std::vector<std::string>> ListAgeSensitivePeople() override;
   absl::StatusOr<std::optional<std::string>> FindSchoolCodeByName(const std::string& county,
                                                                   const std::string& name) override;
   absl::StatusOr<std::optional<std::string>> FindCountyCodeByName(const std::string& name) override;

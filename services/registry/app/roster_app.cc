@@ -6,12 +6,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
 #include "services/registry/app/agency_directory.h"
+#include "services/registry/app/registry_actions.h"
 #include "services/registry/app/registry_keys.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_decisions.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -37,7 +40,7 @@ v1::RosterImport ImportToApi(const v1::RosterImportRecord& r) {
 
 absl::StatusOr<v1::GetRosterImportResponse> RosterApp::GetRosterImport(
     const auth::Caller& caller, const v1::GetRosterImportRequest& request) const {
-  RETURN_IF_ERROR(auth::RequireCityWide(caller, auth::Action::kImportRosters, city_));
+  RETURN_IF_ERROR(auth::RequireCityWide(caller, kImportRosters, city_));
   v1::GetRosterImportResponse response;
   ASSIGN_OR_RETURN(*response.mutable_import(), LoadImport(request.import_id()));
   return response;
@@ -64,7 +67,7 @@ absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import
 
 void RosterApp::StartRosterImport(const auth::Caller& caller, const v1::StartRosterImportRequest& request,
                                   Callback<v1::StartRosterImportResponse> done) {
-  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+  if (absl::Status allowed = auth::RequireCityWide(caller, kImportRosters, city_); !allowed.ok()) {
     return done(allowed);
   }
   const std::string import_id = RosterImportId(request.source(), request.file_hash());
@@ -89,7 +92,7 @@ void RosterApp::StartRosterImport(const auth::Caller& caller, const v1::StartRos
 
 void RosterApp::AppendRosterRows(const auth::Caller& caller, const v1::AppendRosterRowsRequest& request,
                                  Callback<v1::AppendRosterRowsResponse> done) {
-  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+  if (absl::Status allowed = auth::RequireCityWide(caller, kImportRosters, city_); !allowed.ok()) {
     return done(allowed);
   }
   // Validation and sealing run here, on the caller's thread, in parallel with
@@ -107,9 +110,9 @@ void RosterApp::AppendRosterRows(const auth::Caller& caller, const v1::AppendRos
   const int32_t min_row = *row_numbers.begin(), max_row = *row_numbers.rbegin();
   commands_->Run<v1::AppendRosterRowsResponse>(
       caller, request,
-      [import_id, source, rows](storage::ProjectionBatch& view, absl::Time) {
+      [import_id, source, rows](storage::ProjectionBatch& view, absl::Time now) {
         BatchRegistryState state(view);
-        return DecideAppendRosterRows(state, import_id, source, std::move(*rows));
+        return DecideAppendRosterRows(state, import_id, source, std::move(*rows), rules::DateInChina(now));
       },
       [this, import_id, min_row, max_row, row_numbers = std::move(row_numbers)](
           const common::v1::CommandOutcome&) -> absl::StatusOr<v1::AppendRosterRowsResponse> {
@@ -142,7 +145,7 @@ void RosterApp::AppendRosterRows(const auth::Caller& caller, const v1::AppendRos
 
 void RosterApp::CompleteRosterImport(const auth::Caller& caller, const v1::CompleteRosterImportRequest& request,
                                      Callback<v1::CompleteRosterImportResponse> done) {
-  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+  if (absl::Status allowed = auth::RequireCityWide(caller, kImportRosters, city_); !allowed.ok()) {
     return done(allowed);
   }
   commands_->Run<v1::CompleteRosterImportResponse>(
@@ -182,7 +185,7 @@ void RosterApp::PushRosterChanges(const std::string& agency, const AgencyDirecto
       std::string code = county != fields.end() ? county->second : "";
       if (code.empty()) {
         auto id = fields.find("national_id");
-        if (id != fields.end()) code = NormalizeNationalId(id->second).substr(0, 6);
+        if (id != fields.end()) code = rules::NormalizeNationalId(id->second).substr(0, 6);
       }
       if (code.rfind(grant.area, 0) != 0) {
         return done(absl::InvalidArgumentError(absl::StrCat("changes[", i, "]: county '", code.substr(0, 12),
@@ -238,7 +241,7 @@ void RosterApp::PushRosterChanges(const std::string& agency, const AgencyDirecto
 
 void RosterApp::RunCrossMatch(const auth::Caller& caller, const v1::RunCrossMatchRequest& request,
                               Callback<v1::RunCrossMatchResponse> done) {
-  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kImportRosters, city_); !allowed.ok()) {
+  if (absl::Status allowed = auth::RequireCityWide(caller, kImportRosters, city_); !allowed.ok()) {
     return done(allowed);
   }
   commands_->Run<v1::RunCrossMatchResponse>(
@@ -262,7 +265,7 @@ absl::StatusOr<v1::MatchSettings> RosterApp::LoadMatchSettings() const {
 
 absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
     const auth::Caller& caller, const v1::GetMatchSummaryRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadMatchQueues));
+  RETURN_IF_ERROR(auth::Require(caller, kReadMatchQueues));
   v1::GetMatchSummaryResponse response;
   std::map<int, int64_t> totals;
   absl::Status row_error;
@@ -298,7 +301,7 @@ absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
 
 absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(
     const auth::Caller& caller, const v1::ListMatchResultsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kReadMatchQueues));
+  RETURN_IF_ERROR(auth::Require(caller, kReadMatchQueues));
   // Outside the deployment's administrators, a queue is read county by
   // county, the caller's own by default.
   v1::ListMatchResultsRequest scoped = request;
@@ -313,7 +316,7 @@ namespace {
 
 // What an agency may see of a result about one of its own people.
 void RedactForAgency(v1::MatchResult& result, v1::RosterSource own) {
-  const std::string mine = RosterSourceName(own);
+  const std::string mine = rules::RosterSourceName(own);
   std::string own_name;
   bool name_differs = false;
   for (v1::AttributeConflict& c : *result.mutable_conflicts()) {

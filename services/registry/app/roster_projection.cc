@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "libs/rules/dates.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/storage/count_rows.h"
@@ -45,7 +46,7 @@ absl::Status ApplyRows(const v1::RosterRowsApplied& event, const common::v1::Eve
   for (const v1::AppliedRosterRow& row : event.rows()) {
     const std::string& hash = row.person().national_id_hash();
     const v1::RosterEntry entry =
-        RosterEntryOf(event.source(), row, event.import_id(), DateInChina(envelope.occurred_at()));
+        RosterEntryOf(event.source(), row, event.import_id(), rules::DateInChina(envelope.occurred_at()));
     batch.Put(keys::RosterEntry(event.source(), hash), SerializeDeterministic(entry));
     RETURN_IF_ERROR(RecomputeMatch(hash, batch));
   }
@@ -119,7 +120,7 @@ absl::Status RecomputeMatchesOfSchool(const std::string& school_code, storage::P
   return absl::OkStatus();
 }
 
-absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& batch) {
+absl::StatusOr<PersonEvidence> LoadPersonEvidence(const std::string& hash, storage::ProjectionBatch& batch) {
   PersonEvidence evidence;
   ASSIGN_OR_RETURN(evidence.poverty,
                    storage::LoadRow<v1::RosterEntry>(batch, keys::RosterEntry(v1::ROSTER_SOURCE_POVERTY_OFFICE, hash)));
@@ -138,8 +139,14 @@ absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& b
     ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::SchoolRecord>(batch, keys::School(school)));
     if (record) evidence.school_county = record->county_name().empty() ? record->county_code() : record->county_name();
   }
+  return evidence;
+}
+
+absl::Status RecomputeMatch(const std::string& hash, storage::ProjectionBatch& batch) {
+  ASSIGN_OR_RETURN(PersonEvidence evidence, LoadPersonEvidence(hash, batch));
   ASSIGN_OR_RETURN(auto settings, storage::LoadRow<v1::MatchSettings>(batch, keys::kMatchSettings));
-  const v1::Date student_updated_on = evidence.student ? DateInChina(evidence.student->updated_at()) : v1::Date();
+  const v1::Date student_updated_on =
+      evidence.student ? rules::DateInChina(evidence.student->updated_at()) : v1::Date();
   v1::MatchSettings effective =
       settings ? *settings : DefaultMatchSettings(NewestEvidenceDate(evidence, student_updated_on));
   return StoreMatch(batch, CrossMatch(hash, evidence, effective));
@@ -174,6 +181,15 @@ void AddRosterHandlers(es::EventDispatcher<storage::ProjectionBatch&>& on) {
     return absl::OkStatus();
   });
   on.On<v1::CrossMatchRequested>(ApplyCrossMatchRequested);
+  // The findings themselves are already in the match rows (the projection
+  // computes them from the same evidence); the event moves the aggregate on.
+  on.On<v1::NotEnrolledFound>([](const v1::NotEnrolledFound&, const Envelope& envelope, Batch& batch) -> absl::Status {
+    ASSIGN_OR_RETURN(auto settings, storage::LoadRow<v1::MatchSettings>(batch, keys::kMatchSettings));
+    if (!settings) return absl::DataLossError("findings of a cross-match run before its settings");
+    settings->set_version(envelope.aggregate_version());
+    batch.Put(keys::kMatchSettings, SerializeDeterministic(*settings));
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace zizhu::registry

@@ -6,11 +6,11 @@
 
 #include "services/common/es/event_dispatcher.h"
 #include "services/common/storage/projection_store.h"
+#include "services/registry/domain/cross_match.h"
 #include "zizhu/common/v1/envelope.pb.h"
 
 namespace zizhu::registry {
 
-// Applies a roster or cross-match event; returns false when `event` is not one.
 // Registers the handlers of roster and cross-match events.
 void AddRosterHandlers(es::EventDispatcher<storage::ProjectionBatch&>& on);
 
@@ -18,6 +18,9 @@ void AddRosterHandlers(es::EventDispatcher<storage::ProjectionBatch&>& on);
 // rows, queues and counts. Depends only on the stored evidence and settings,
 // never on the event that triggered it, so replay order does not matter.
 absl::Status RecomputeMatch(const std::string& national_id_hash, storage::ProjectionBatch& batch);
+// The evidence RecomputeMatch reads: the person's roster entries, student
+// record and the county of the school they last named.
+absl::StatusOr<PersonEvidence> LoadPersonEvidence(const std::string& national_id_hash, storage::ProjectionBatch& batch);
 
 // Re-evaluates everyone whose match names `school_code` (a school's county
 // is part of a match): called when the school is registered.

@@ -5,8 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/crypto/masking.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 
 namespace zizhu::registry {
@@ -62,7 +64,7 @@ v1::MatchSettings DefaultMatchSettings(const v1::Date& as_of) {
 v1::Date NewestEvidenceDate(const PersonEvidence& ev, const v1::Date& student_updated_on) {
   v1::Date newest = student_updated_on;
   for (const auto* e : {&ev.poverty, &ev.civil, &ev.status}) {
-    if (*e && CompareDates((*e)->recorded_on(), newest) > 0) newest = (*e)->recorded_on();
+    if (*e && rules::CompareDates((*e)->recorded_on(), newest) > 0) newest = (*e)->recorded_on();
   }
   return newest;
 }
@@ -81,7 +83,7 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   auto add_roster = [&](const std::optional<v1::RosterEntry>& e, v1::RosterSource source) {
     if (!e) return;
     r.add_sources(source);
-    claims.push_back({RosterSourceName(source), e->person().name(), e->person().birth_date()});
+    claims.push_back({rules::RosterSourceName(source), e->person().name(), e->person().birth_date()});
     if (r.national_id_masked().empty()) r.set_national_id_masked(e->person().national_id().masked());
   };
   add_roster(ev.poverty, v1::ROSTER_SOURCE_POVERTY_OFFICE);
@@ -118,13 +120,13 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
         c->set_second_source(claims[j].source);
         c->set_second_value(claims[j].name);
       }
-      if (CompareDates(claims[i].birth_date, claims[j].birth_date) != 0) {
+      if (rules::CompareDates(claims[i].birth_date, claims[j].birth_date) != 0) {
         v1::AttributeConflict* c = r.add_conflicts();
         c->set_field("birth_date");
         c->set_first_source(claims[i].source);
-        c->set_first_value(FormatDate(claims[i].birth_date));
+        c->set_first_value(rules::FormatDate(claims[i].birth_date));
         c->set_second_source(claims[j].source);
-        c->set_second_value(FormatDate(claims[j].birth_date));
+        c->set_second_value(rules::FormatDate(claims[j].birth_date));
       }
     }
   }
@@ -191,7 +193,7 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
     if (age >= settings.school_age_min() && age <= settings.school_age_max()) {
       r.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
       r.add_reasons(absl::StrCat("poor per ", absl::StrJoin(poor_in, ", "), "; aged ", age, " on ",
-                                 FormatDate(settings.as_of()), " (school age ", settings.school_age_min(), "-",
+                                 rules::FormatDate(settings.as_of()), " (school age ", settings.school_age_min(), "-",
                                  settings.school_age_max(), ")"));
       r.add_reasons(ev.status ? absl::StrCat("student-status roster says ",
                                              v1::EnrolmentStatus_Name(ev.status->person().enrolment_status()))

@@ -6,10 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/field_values.h"
+#include "libs/rules/national_id.h"
 #include "services/common/core/civil_date.h"
 #include "services/registry/domain/cross_match.h"
-#include "services/registry/domain/field_parsers.h"
-#include "services/registry/domain/national_id.h"
 
 namespace zizhu::registry {
 namespace {
@@ -31,7 +32,7 @@ absl::StatusOr<PlausibilityPolicy> PlausibilityPolicy::Parse(const std::string& 
     };
     if (words[0] == "age") {
       if (words.size() != 4) return bad("expected 'age <stage> <min> <max>'");
-      absl::StatusOr<v1::EducationStage> stage = ParseStage(words[1]);
+      absl::StatusOr<v1::EducationStage> stage = rules::ParseStage(words[1]);
       if (!stage.ok()) return bad(std::string(stage.status().message()));
       int min = 0, max = 0;
       if (!absl::SimpleAtoi(words[2], &min) || !absl::SimpleAtoi(words[3], &max) || min < 0 || max > 120 || min > max) {
@@ -51,28 +52,17 @@ absl::StatusOr<PlausibilityPolicy> PlausibilityPolicy::Parse(const std::string& 
   return policy;
 }
 
-v1::Date DateInChina(absl::Time at) {
-  const absl::CivilDay day = CivilDayInChina(at);
-  v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
-v1::Date DateInChina(const google::protobuf::Timestamp& at) { return DateInChina(absl::FromUnixSeconds(at.seconds())); }
-
 absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth, v1::EducationStage stage) {
   if (ToCivil(birth) > ToCivil(p.today)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("birth date ", FormatDate(birth), " is in the future (today is ", FormatDate(p.today), ")"));
+    return absl::InvalidArgumentError(absl::StrCat("birth date ", rules::FormatDate(birth),
+                                                   " is in the future (today is ", rules::FormatDate(p.today), ")"));
   }
   auto range = p.policy.age_by_stage.find(stage);
   if (range == p.policy.age_by_stage.end()) return absl::OkStatus();
   const int age = AgeOn(birth, p.today);
   if (age < range->second.first || age > range->second.second) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "a student born ", FormatDate(birth), " is ", age, " years old; stage ", v1::EducationStage_Name(stage),
+        "a student born ", rules::FormatDate(birth), " is ", age, " years old; stage ", v1::EducationStage_Name(stage),
         " takes ", range->second.first, "-", range->second.second, " (policy data: --plausibility-file)"));
   }
   return absl::OkStatus();
@@ -81,9 +71,9 @@ absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth
 absl::Status CheckNotFarAhead(const Plausibility& p, const std::string& field, const v1::Date& date) {
   const int64_t ahead = ToCivil(date) - ToCivil(p.today);
   if (ahead > p.policy.max_days_ahead) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is ", ahead, " days after today (",
-                                                   FormatDate(p.today), "); at most ", p.policy.max_days_ahead,
-                                                   " are allowed"));
+    return absl::InvalidArgumentError(absl::StrCat(field, " ", rules::FormatDate(date), " is ", ahead,
+                                                   " days after today (", rules::FormatDate(p.today), "); at most ",
+                                                   p.policy.max_days_ahead, " are allowed"));
   }
   return absl::OkStatus();
 }

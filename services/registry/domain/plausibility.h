@@ -43,10 +43,6 @@ struct Plausibility {
   v1::Date today;
 };
 
-// The civil date in China (UTC+8) of a moment, and of an event's time.
-v1::Date DateInChina(absl::Time at);
-v1::Date DateInChina(const google::protobuf::Timestamp& at);
-
 // Birth date not after today; age on today within the stage's range.
 absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth, v1::EducationStage stage);
 // `date` (named `field`) at most max_days_ahead after today.

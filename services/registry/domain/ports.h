@@ -5,9 +5,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/registry/domain/cross_match.h"
 #include "zizhu/registry/v1/records.pb.h"
 #include "zizhu/registry/v1/rosters.pb.h"
 #include "zizhu/registry/v1/types.pb.h"
@@ -26,6 +28,12 @@ class RegistryState {
   virtual absl::StatusOr<std::optional<int32_t>> FindImportRowByHash(const std::string& import_id,
                                                                      const std::string& hash) = 0;
   virtual absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() = 0;
+  // What the rosters and the registry say of a person (the cross-match's
+  // evidence) as applied so far.
+  virtual absl::StatusOr<PersonEvidence> FindPersonEvidence(const std::string& hash) = 0;
+  // The people whose finding depends on the reference date or the school age
+  // (MatchResult.age_sensitive).
+  virtual absl::StatusOr<std::vector<std::string>> ListAgeSensitivePeople() = 0;
   // The code of the registered school called `name` in `county` (a county
   // code or name); with `county` empty, of the only school of that name.
   // nullopt when none, or when the name is ambiguous.

@@ -6,9 +6,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/phone.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
-#include "services/registry/domain/national_id.h"
 
 namespace zizhu::registry {
 
@@ -89,7 +91,7 @@ absl::StatusOr<v1::ProtectedValue> ProtectOptional(PersonalDataProtector& protec
   std::string value = DigitsOnly(absl::StripAsciiWhitespace(raw));
   if (value.empty()) return v1::ProtectedValue();
   if (field == PersonalField::kBankCard) RETURN_IF_ERROR(CheckBankCard(field_name, value));
-  if (field == PersonalField::kPhone) RETURN_IF_ERROR(CheckPhone(field_name, value));
+  if (field == PersonalField::kPhone) RETURN_IF_ERROR(rules::CheckPhone(field_name, value));
   return protector.Protect(value, field);
 }
 
@@ -177,16 +179,6 @@ absl::StatusOr<v1::Guardian> CleanGuardian(PersonalDataProtector& protector, con
 }
 
 }  // namespace
-
-absl::Status CheckPhone(absl::string_view field, const std::string& phone) {
-  if (phone.size() < 7 || phone.size() > 15) return Invalid(field, MaskPhone(phone), "must have 7-15 digits");
-  for (char c : phone) {
-    if (c < '0' || c > '9') return Invalid(field, MaskPhone(phone), "must contain only digits");
-  }
-  if (phone.size() == 11 && phone[0] != '1')
-    return Invalid(field, MaskPhone(phone), "is not a mobile number (must start with 1)");
-  return absl::OkStatus();
-}
 
 int MaxGrade(v1::EducationStage stage) {
   switch (stage) {
@@ -282,19 +274,19 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
                                              const Plausibility* plausibility) {
   auto event = std::make_shared<v1::StudentRegistered>();
   ASSIGN_OR_RETURN(std::string name, CleanName("name", cmd.name(), 30));
-  std::string id = NormalizeNationalId(cmd.national_id());
+  std::string id = rules::NormalizeNationalId(cmd.national_id());
   if (id.empty()) return absl::InvalidArgumentError("national_id is required");
-  ASSIGN_OR_RETURN(NationalIdInfo info, ValidateNationalId(id));
+  ASSIGN_OR_RETURN(rules::NationalIdInfo info, rules::ValidateNationalId(id));
 
   if (cmd.gender() != v1::GENDER_UNSPECIFIED && cmd.gender() != info.gender) {
     return absl::InvalidArgumentError(absl::StrCat("gender ", v1::Gender_Name(cmd.gender()),
                                                    " disagrees with national_id, which says ",
                                                    v1::Gender_Name(info.gender)));
   }
-  if (cmd.has_birth_date() && CompareDates(cmd.birth_date(), info.birth_date) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("birth_date ", FormatDate(cmd.birth_date()),
+  if (cmd.has_birth_date() && rules::CompareDates(cmd.birth_date(), info.birth_date) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("birth_date ", rules::FormatDate(cmd.birth_date()),
                                                    " disagrees with national_id, which says ",
-                                                   FormatDate(info.birth_date)));
+                                                   rules::FormatDate(info.birth_date)));
   }
   ASSIGN_OR_RETURN(std::string ethnic, CleanName("ethnic_group", cmd.ethnic_group(), 10, false));
   RETURN_IF_ERROR(CheckStageAndGrade(cmd.stage(), cmd.grade()));
@@ -451,14 +443,14 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
                                                       v1::EnrolmentStatus_Name(student.status()), " to ",
                                                       v1::EnrolmentStatus_Name(to)));
   }
-  if (!cmd.has_effective_date() || !IsValidDate(cmd.effective_date())) {
+  if (!cmd.has_effective_date() || !rules::IsValidDate(cmd.effective_date())) {
     return absl::InvalidArgumentError(
-        absl::StrCat("effective_date ", cmd.has_effective_date() ? FormatDate(cmd.effective_date()) : "(unset)",
+        absl::StrCat("effective_date ", cmd.has_effective_date() ? rules::FormatDate(cmd.effective_date()) : "(unset)",
                      " is not a valid date"));
   }
-  if (CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("effective_date ", FormatDate(cmd.effective_date()), " is before the student's birth date"));
+  if (rules::CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("effective_date ", rules::FormatDate(cmd.effective_date()),
+                                                   " is before the student's birth date"));
   }
   if (plausibility) {
     RETURN_IF_ERROR(CheckNotFarAhead(*plausibility, "effective_date", cmd.effective_date()));
@@ -510,9 +502,9 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
 absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalDataProtector& protector,
                                               const v1::RecordTransferInRequest& cmd,
                                               const Plausibility* plausibility) {
-  const std::string id = NormalizeNationalId(cmd.national_id());
+  const std::string id = rules::NormalizeNationalId(cmd.national_id());
   if (id.empty()) return absl::InvalidArgumentError("national_id is required");
-  ASSIGN_OR_RETURN(NationalIdInfo info, ValidateNationalId(id));
+  ASSIGN_OR_RETURN(rules::NationalIdInfo info, rules::ValidateNationalId(id));
   ASSIGN_OR_RETURN(auto student_id, state.FindStudentIdByNationalIdHash(protector.NationalIdHash(info.normalized)));
   if (!student_id) {
     return absl::NotFoundError(absl::StrCat("未登记的学生 / no student with national_id ", MaskNationalId(id),
@@ -533,10 +525,10 @@ absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalData
     return absl::FailedPreconditionError(
         absl::StrCat("student '", student.student_id(), "' is already enrolled at ", school.school_code()));
   }
-  if (!cmd.has_effective_date() || !IsValidDate(cmd.effective_date()) ||
-      CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
+  if (!cmd.has_effective_date() || !rules::IsValidDate(cmd.effective_date()) ||
+      rules::CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("effective_date ", cmd.has_effective_date() ? FormatDate(cmd.effective_date()) : "(unset)",
+        absl::StrCat("effective_date ", cmd.has_effective_date() ? rules::FormatDate(cmd.effective_date()) : "(unset)",
                      " is not a valid date of the pupil's schooling"));
   }
   if (plausibility) {

@@ -21,11 +21,6 @@ inline constexpr char kPersonalDataAccessAggregate[] = "registry.PersonalDataAcc
 
 using Events = std::vector<es::NewEvent>;
 
-// A phone number as the registry accepts it (7-15 digits; an 11-digit one is
-// a mobile number starting with 1); INVALID_ARGUMENT naming `field` and the
-// masked value otherwise. Other services holding phones check them the same way.
-absl::Status CheckPhone(absl::string_view field, const std::string& phone);
-
 absl::StatusOr<Events> DecideRegisterSchool(RegistryState& state, const v1::RegisterSchoolRequest& cmd);
 absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::RegisterHouseholdRequest& cmd);
 // `new_student_id` is the id to give the student if the command is accepted.

@@ -6,9 +6,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/roster_fields.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/crypto/masking.h"
 #include "services/registry/domain/cross_match.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/roster_rows.h"
 
 namespace zizhu::registry {
@@ -32,7 +35,7 @@ absl::StatusOr<v1::RosterImportRecord> RequireOpenImport(RegistryState& state, c
 }  // namespace
 
 std::string RosterImportId(v1::RosterSource source, const std::string& file_hash) {
-  return absl::StrCat(RosterSourceName(source), "-", absl::AsciiStrToLower(file_hash.substr(0, 16)));
+  return absl::StrCat(rules::RosterSourceName(source), "-", absl::AsciiStrToLower(file_hash.substr(0, 16)));
 }
 
 absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::StartRosterImportRequest& cmd,
@@ -87,13 +90,46 @@ absl::StatusOr<std::vector<RosterRowOutcome>> ValidateAppendRows(v1::RosterSourc
   return out;
 }
 
+absl::StatusOr<std::optional<v1::NotEnrolledPerson>> FindNotEnrolled(RegistryState& state, const std::string& hash,
+                                                                     const v1::RosterEntry* entry,
+                                                                     const std::optional<v1::MatchSettings>& settings) {
+  ASSIGN_OR_RETURN(PersonEvidence evidence, state.FindPersonEvidence(hash));
+  if (entry != nullptr) {
+    if (entry->source() == v1::ROSTER_SOURCE_POVERTY_OFFICE) evidence.poverty = *entry;
+    if (entry->source() == v1::ROSTER_SOURCE_CIVIL_AFFAIRS) evidence.civil = *entry;
+    if (entry->source() == v1::ROSTER_SOURCE_STUDENT_STATUS) evidence.status = *entry;
+  }
+  std::optional<v1::MatchSettings> effective = settings;
+  if (!effective) {
+    ASSIGN_OR_RETURN(effective, state.FindMatchSettings());
+  }
+  if (!effective) {
+    const v1::Date student_updated_on =
+        evidence.student ? rules::DateInChina(evidence.student->updated_at()) : v1::Date();
+    effective = DefaultMatchSettings(NewestEvidenceDate(evidence, student_updated_on));
+  }
+  const v1::MatchResult result = CrossMatch(hash, evidence, *effective);
+  if (result.category() != v1::MATCH_CATEGORY_NOT_ENROLLED) return std::optional<v1::NotEnrolledPerson>();
+  v1::NotEnrolledPerson person;
+  person.set_national_id_hash(hash);
+  person.set_student_id(result.student_id());
+  person.set_name_masked(MaskName(result.name()));
+  person.set_national_id_masked(result.national_id_masked());
+  person.set_school_code(result.school_code());
+  person.set_county(result.county());
+  if (evidence.student) person.set_stage(evidence.student->stage());
+  *person.mutable_reasons() = result.reasons();
+  return std::optional<v1::NotEnrolledPerson>(std::move(person));
+}
+
 absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::string& import_id,
-                                              v1::RosterSource source, std::vector<RosterRowOutcome> rows) {
+                                              v1::RosterSource source, std::vector<RosterRowOutcome> rows,
+                                              const v1::Date& today) {
   ASSIGN_OR_RETURN(v1::RosterImportRecord import, RequireOpenImport(state, import_id));
   if (import.source() != source) {
     return absl::FailedPreconditionError(absl::StrCat("import '", import_id, "' is of source ",
-                                                      RosterSourceName(import.source()), ", not ",
-                                                      RosterSourceName(source)));
+                                                      rules::RosterSourceName(import.source()), ", not ",
+                                                      rules::RosterSourceName(source)));
   }
   auto applied = std::make_shared<v1::RosterRowsApplied>();
   auto rejected = std::make_shared<v1::RosterRowsRejected>();
@@ -162,8 +198,13 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
     part->set_source(import.source());
     std::set<int32_t> rows_here;
     for (int i = first; i < std::min(applied->rows_size(), first + kRowsPerEvent); ++i) {
-      *part->add_rows() = applied->rows(i);
-      rows_here.insert(applied->rows(i).row_number());
+      const v1::AppliedRosterRow& row = applied->rows(i);
+      *part->add_rows() = row;
+      rows_here.insert(row.row_number());
+      const v1::RosterEntry entry = RosterEntryOf(import.source(), row, import.import_id(), today);
+      ASSIGN_OR_RETURN(std::optional<v1::NotEnrolledPerson> gap,
+                       FindNotEnrolled(state, row.person().national_id_hash(), &entry, std::nullopt));
+      if (gap) *part->add_not_enrolled() = std::move(*gap);
     }
     while (warning < applied->school_unresolved_size() &&
            rows_here.count(applied->school_unresolved(warning).row_number())) {
@@ -188,9 +229,9 @@ absl::StatusOr<Events> DecideCompleteRosterImport(RegistryState& state, const v1
 }
 
 absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCrossMatchRequest& cmd) {
-  if (!cmd.has_as_of() || !IsValidDate(cmd.as_of())) {
+  if (!cmd.has_as_of() || !rules::IsValidDate(cmd.as_of())) {
     return absl::InvalidArgumentError(
-        absl::StrCat("as_of ", cmd.has_as_of() ? FormatDate(cmd.as_of()) : "(unset)", " is not a valid date"));
+        absl::StrCat("as_of ", cmd.has_as_of() ? rules::FormatDate(cmd.as_of()) : "(unset)", " is not a valid date"));
   }
   int min = cmd.school_age_min() == 0 ? 6 : cmd.school_age_min();
   int max = cmd.school_age_max() == 0 ? 15 : cmd.school_age_max();
@@ -209,7 +250,26 @@ absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCr
   event->set_school_age_min(min);
   event->set_school_age_max(max);
   event->set_exit_transition_years(transition);
-  return Events{Event(kCrossMatchAggregate, kCrossMatchId, (settings ? settings->version() : 0) + 1, event)};
+  int64_t version = settings ? settings->version() : 0;
+  Events events{Event(kCrossMatchAggregate, kCrossMatchId, ++version, event)};
+  // Only people whose finding depends on the date or the age can change.
+  v1::MatchSettings next;
+  *next.mutable_as_of() = event->as_of();
+  next.set_school_age_min(min);
+  next.set_school_age_max(max);
+  next.set_exit_transition_years(transition);
+  ASSIGN_OR_RETURN(std::vector<std::string> hashes, state.ListAgeSensitivePeople());
+  std::shared_ptr<v1::NotEnrolledFound> found;
+  for (const std::string& hash : hashes) {
+    ASSIGN_OR_RETURN(std::optional<v1::NotEnrolledPerson> gap, FindNotEnrolled(state, hash, nullptr, next));
+    if (!gap) continue;
+    if (!found || found->people_size() == kRowsPerEvent) {
+      found = std::make_shared<v1::NotEnrolledFound>();
+      events.push_back(Event(kCrossMatchAggregate, kCrossMatchId, ++version, found));
+    }
+    *found->add_people() = std::move(*gap);
+  }
+  return events;
 }
 
 }  // namespace zizhu::registry

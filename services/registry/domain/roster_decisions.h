@@ -26,9 +26,21 @@ absl::StatusOr<std::vector<RosterRowOutcome>> ValidateAppendRows(v1::RosterSourc
                                                                  const v1::AppendRosterRowsRequest& cmd,
                                                                  PersonalDataProtector& protector);
 // Decides an append from rows validated by ValidateAppendRows: checks the
-// import is open and of `source`, rejects IDs already seen in this import.
+// import is open and of `source`, rejects IDs already seen in this import,
+// and names with each event's rows the people they leave registered-poor, of
+// school age and enrolled nowhere (RosterRowsApplied.not_enrolled). `today`
+// is the decision's date (the day the entries are recorded on).
 absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::string& import_id,
-                                              v1::RosterSource source, std::vector<RosterRowOutcome> rows);
+                                              v1::RosterSource source, std::vector<RosterRowOutcome> rows,
+                                              const v1::Date& today);
+
+// The person's finding when the cross-match finds them NOT_ENROLLED, nullopt
+// otherwise: the evidence the state holds, with `entry` (a row being applied,
+// may be null) as its source's newest word, under `settings` (nullopt: the
+// stored ones, else the defaults as of the newest evidence).
+absl::StatusOr<std::optional<v1::NotEnrolledPerson>> FindNotEnrolled(RegistryState& state, const std::string& hash,
+                                                                     const v1::RosterEntry* entry,
+                                                                     const std::optional<v1::MatchSettings>& settings);
 absl::StatusOr<Events> DecideCompleteRosterImport(RegistryState& state, const v1::CompleteRosterImportRequest& cmd);
 absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCrossMatchRequest& cmd);
 

@@ -12,15 +12,6 @@
 
 namespace zizhu::registry {
 
-// Canonical field names a source's rows may carry; the first ones listed by
-// RequiredRosterFields are required ("a|b": a or b).
-const std::vector<std::string>& RosterFields(v1::RosterSource source);
-const std::vector<std::string>& RequiredRosterFields(v1::RosterSource source);
-// "poverty" / "civil" / "status" (and the enum names) -> source.
-absl::StatusOr<v1::RosterSource> ParseRosterSource(const std::string& text);
-// Short name used in ids and messages: "poverty", "civil", "status".
-std::string RosterSourceName(v1::RosterSource source);
-
 struct RosterRowOutcome {
   bool ok = false;
   v1::AppliedRosterRow applied;    // when ok
@@ -40,11 +31,5 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
 // the entry, marked exited on that day).
 v1::RosterEntry RosterEntryOf(v1::RosterSource source, const v1::AppliedRosterRow& row, const std::string& import_id,
                               const v1::Date& recorded_on);
-
-absl::StatusOr<std::vector<v1::AssistanceType>> ParseAssistanceTypes(const std::string& text);
-absl::StatusOr<v1::DisabilityCategory> ParseDisabilityCategory(const std::string& text);
-absl::StatusOr<v1::HouseholdType> ParseHouseholdType(const std::string& text);
-// 脱贫状态: "已脱贫"/"脱贫"/"exited" -> true; "未脱贫"/""/"poor" -> false.
-absl::StatusOr<bool> ParseExited(const std::string& text);
 
 }  // namespace zizhu::registry

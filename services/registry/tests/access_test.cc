@@ -12,11 +12,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rules/national_id.h"
 #include "services/common/auth/tokens.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/testing/access_table.h"
 #include "services/common/testing/raw_call.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 #include "zizhu/integration/v1/integration_service.grpc.pb.h"
@@ -88,7 +88,7 @@ class AccessTest : public ::testing::Test {
     v1::RegisterHouseholdResponse hr;
     grpc::ClientContext c1;
     ASSERT_TRUE(stub->RegisterHousehold(&c1, household, &hr).ok());
-    national_id_ = std::string("21010220150301123") + NationalIdCheckCharacter("21010220150301123");
+    national_id_ = std::string("21010220150301123") + rules::NationalIdCheckCharacter("21010220150301123");
     v1::RegisterStudentRequest student;
     student.mutable_meta()->set_request_id("student-1");
     student.set_name("张秘密");
@@ -151,7 +151,7 @@ class AccessTest : public ::testing::Test {
       v1::RegisterStudentRequest q;
       q.mutable_meta()->ParseFromString(Meta("t-student"));
       q.set_name("王五");
-      q.set_national_id(std::string("21010220150301456") + NationalIdCheckCharacter("21010220150301456"));
+      q.set_national_id(std::string("21010220150301456") + rules::NationalIdCheckCharacter("21010220150301456"));
       q.set_stage(v1::EDUCATION_STAGE_PRIMARY);
       q.set_school_code(kSchoolA);
       q.set_grade(2);
@@ -428,7 +428,7 @@ TEST_F(AccessTest, EveryRevealIsAuditedOnceAndTheAuditorListsThem) {
   v1::RegisterStudentRequest second;
   second.mutable_meta()->set_request_id("student-2");
   second.set_name("李二");
-  second.set_national_id(std::string("21010220150301789") + NationalIdCheckCharacter("21010220150301789"));
+  second.set_national_id(std::string("21010220150301789") + rules::NationalIdCheckCharacter("21010220150301789"));
   second.set_stage(v1::EDUCATION_STAGE_PRIMARY);
   second.set_school_code(kSchoolA);
   second.set_grade(1);

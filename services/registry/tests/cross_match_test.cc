@@ -2,7 +2,8 @@
 #include "services/registry/domain/cross_match.h"
 
 #include "gtest/gtest.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 
 namespace zizhu::registry {
 namespace {
@@ -154,8 +155,8 @@ TEST(CrossMatchTest, BeforeAnyRunTheNewestEvidenceDateIsTheReference) {
   *ev.poverty->mutable_recorded_on() = D(2026, 3, 1);
   ev.status = Enrolled("冯二", kTen, v1::ENROLMENT_STATUS_DROPPED_OUT);
   *ev.status->mutable_recorded_on() = D(2026, 10, 8);
-  EXPECT_EQ(CompareDates(NewestEvidenceDate(ev, D(2025, 1, 1)), D(2026, 10, 8)), 0);
-  EXPECT_EQ(CompareDates(NewestEvidenceDate(ev, D(2027, 1, 1)), D(2027, 1, 1)), 0);
+  EXPECT_EQ(rules::CompareDates(NewestEvidenceDate(ev, D(2025, 1, 1)), D(2026, 10, 8)), 0);
+  EXPECT_EQ(rules::CompareDates(NewestEvidenceDate(ev, D(2027, 1, 1)), D(2027, 1, 1)), 0);
 }
 
 TEST(CrossMatchTest, SchoolCountyWinsOverRosterCounty) {

@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rules/national_id.h"
 #include "services/common/es/memory_event_log.h"
 #include "services/registry/app/agency_directory.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/integration/v1/integration_service.grpc.pb.h"
 
@@ -17,7 +17,7 @@ namespace {
 
 namespace iv1 = integration::v1;
 
-std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+std::string ValidId(const std::string& first17) { return first17 + rules::NationalIdCheckCharacter(first17); }
 
 class IntegrationServiceTest : public testing::Test {
  protected:

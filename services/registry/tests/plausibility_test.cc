@@ -2,7 +2,8 @@
 #include "services/registry/domain/plausibility.h"
 
 #include "gtest/gtest.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 
 namespace zizhu::registry {
 namespace {
@@ -55,8 +56,8 @@ TEST(PlausibilityTest, PolicyIsDataParsedWithLineNumbers) {
 
 TEST(PlausibilityTest, DecisionDateIsTheCivilDateInChina) {
   // 2026-11-30 17:00 UTC is already 2026-12-01 in China.
-  v1::Date d = DateInChina(absl::FromCivil(absl::CivilSecond(2026, 11, 30, 17, 0, 0), absl::UTCTimeZone()));
-  EXPECT_EQ(FormatDate(d), "2026-12-01");
+  v1::Date d = rules::DateInChina(absl::FromCivil(absl::CivilSecond(2026, 11, 30, 17, 0, 0), absl::UTCTimeZone()));
+  EXPECT_EQ(rules::FormatDate(d), "2026-12-01");
 }
 
 }  // namespace

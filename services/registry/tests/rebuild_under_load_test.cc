@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
@@ -50,7 +50,7 @@ TEST(RebuildUnderLoadTest, QueriesDuringRebuildsAlwaysSeeTheWholeProjection) {
     *r.mutable_meta() = Meta(absl::StrCat("student-", i));
     r.set_name("张小明");
     std::string first17 = absl::StrCat("2101022015030", 1000 + i);
-    r.set_national_id(first17 + NationalIdCheckCharacter(first17));
+    r.set_national_id(first17 + rules::NationalIdCheckCharacter(first17));
     r.set_stage(v1::EDUCATION_STAGE_PRIMARY);
     r.set_school_code("3121000001");
     r.set_grade(3);

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 #include "services/registry/domain/registry_evolve.h"
 #include "services/registry/domain/roster_decisions.h"
 
@@ -45,6 +45,11 @@ class FakeState final : public RegistryState {
     return std::optional<int32_t>(it->second);
   }
   absl::StatusOr<std::optional<v1::MatchSettings>> FindMatchSettings() override { return settings; }
+  absl::StatusOr<PersonEvidence> FindPersonEvidence(const std::string& hash) override {
+    auto it = evidence.find(hash);
+    return it == evidence.end() ? PersonEvidence() : it->second;
+  }
+  absl::StatusOr<std::vector<std::string>> ListAgeSensitivePeople() override { return age_sensitive; }
   absl::StatusOr<std::optional<std::string>> FindCountyCodeByName(const std::string& name) override {
     std::optional<std::string> found;
     for (const auto& [code, school] : schools) {
@@ -68,6 +73,8 @@ class FakeState final : public RegistryState {
   std::map<std::string, v1::RosterImportRecord> imports;
   std::map<std::string, int32_t> import_rows;
   std::optional<v1::MatchSettings> settings;
+  std::map<std::string, PersonEvidence> evidence;
+  std::vector<std::string> age_sensitive;
   std::map<std::string, v1::StudentRecord> students;
   std::map<std::string, v1::SchoolRecord> schools;
   std::map<std::string, v1::HouseholdRecord> households;
@@ -85,7 +92,14 @@ class FakeProtector final : public PersonalDataProtector {
   std::string NationalIdHash(absl::string_view id) override { return "hash:" + std::string(id); }
 };
 
-std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+std::string ValidId(const std::string& first17) { return first17 + rules::NationalIdCheckCharacter(first17); }
+v1::Date Today() {
+  v1::Date d;
+  d.set_year(2026);
+  d.set_month(9);
+  d.set_day(1);
+  return d;
+}
 
 class RegistryDecisionsTest : public testing::Test {
  protected:
@@ -354,7 +368,7 @@ TEST_F(RegistryDecisionsTest, StatusRosterNamingSchoolsOnlyByNameResolvesThemInT
   std::vector<RosterRowOutcome> rows = {row(1, "红星小学", "和平区"), row(2, "红星小学", "210103"),
                                         row(3, "红星小学", ""), row(4, "无名小学", "和平区")};
   for (const auto& r : rows) ASSERT_TRUE(r.ok) << r.rejected.reason();
-  auto events = DecideAppendRosterRows(state_, "imp-1", v1::ROSTER_SOURCE_STUDENT_STATUS, rows);
+  auto events = DecideAppendRosterRows(state_, "imp-1", v1::ROSTER_SOURCE_STUDENT_STATUS, rows, Today());
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->size(), 1u);
   const auto& applied = static_cast<const v1::RosterRowsApplied&>(*(*events)[0].payload);
@@ -396,13 +410,88 @@ TEST_F(RegistryDecisionsTest, RosterRowsNamingACountyRecordItsCodeWhenTheSchools
   };
   std::vector<RosterRowOutcome> rows = {row(1, "和平区"), row(2, "铁西区"), row(3, "210103")};
   for (const auto& r : rows) ASSERT_TRUE(r.ok) << r.rejected.reason();
-  auto events = DecideAppendRosterRows(state_, "imp-p", v1::ROSTER_SOURCE_POVERTY_OFFICE, rows);
+  auto events = DecideAppendRosterRows(state_, "imp-p", v1::ROSTER_SOURCE_POVERTY_OFFICE, rows, Today());
   ASSERT_TRUE(events.ok()) << events.status();
   const auto& applied = static_cast<const v1::RosterRowsApplied&>(*(*events)[0].payload);
   ASSERT_EQ(applied.rows_size(), 3);
   EXPECT_EQ(applied.rows(0).person().county(), "210102");  // a county officer of 210102 sees this row's queue
   EXPECT_EQ(applied.rows(1).person().county(), "铁西区");  // no registered school names it: kept as given
   EXPECT_EQ(applied.rows(2).person().county(), "210103");
+}
+
+// The cross-match's finding travels with the rows (the fact the dropout
+// ledger copies): registered-poor children of school age enrolled nowhere.
+TEST_F(RegistryDecisionsTest, PovertyRowsOfChildrenEnrolledNowhereCarryTheNotEnrolledFinding) {
+  v1::RosterImportRecord import;
+  import.set_import_id("imp-p");
+  import.set_source(v1::ROSTER_SOURCE_POVERTY_OFFICE);
+  import.set_version(1);
+  state_.imports["imp-p"] = import;
+  auto row = [&](int n, const std::string& birth_year) {
+    v1::RosterRowInput r;
+    r.set_row_number(n);
+    auto& f = *r.mutable_fields();
+    f["national_id"] = ValidId(absl::StrCat("210102", birth_year, "0301", 100 + n));
+    f["name"] = "学生" + std::to_string(n);
+    f["household_number"] = "H" + std::to_string(n);
+    f["county"] = "210102";
+    return ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE, r, protector_);
+  };
+  // Row 1: 11 years old, enrolled nowhere. Row 2: 11, on the student-status
+  // roster (enrolled). Row 3: 30 years old (the parent).
+  std::vector<RosterRowOutcome> rows = {row(1, "2015"), row(2, "2015"), row(3, "1996")};
+  for (const auto& r : rows) ASSERT_TRUE(r.ok) << r.rejected.reason();
+  v1::RosterEntry status;
+  status.set_source(v1::ROSTER_SOURCE_STUDENT_STATUS);
+  *status.mutable_person() = rows[1].applied.person();
+  status.mutable_person()->set_enrolment_status(v1::ENROLMENT_STATUS_ENROLLED);
+  status.mutable_person()->set_school_code("3121000001");
+  *status.mutable_recorded_on() = Today();
+  state_.evidence[rows[1].applied.person().national_id_hash()].status = status;
+
+  auto events = DecideAppendRosterRows(state_, "imp-p", v1::ROSTER_SOURCE_POVERTY_OFFICE, rows, Today());
+  ASSERT_TRUE(events.ok()) << events.status();
+  const auto& applied = static_cast<const v1::RosterRowsApplied&>(*(*events)[0].payload);
+  ASSERT_EQ(applied.not_enrolled_size(), 1);
+  const v1::NotEnrolledPerson& gap = applied.not_enrolled(0);
+  EXPECT_EQ(gap.national_id_hash(), rows[0].applied.person().national_id_hash());
+  EXPECT_EQ(gap.name_masked(), "学*1");
+  EXPECT_EQ(gap.county(), "210102");
+  EXPECT_EQ(gap.student_id(), "");  // the registry does not know the child
+  EXPECT_FALSE(gap.reasons().empty());
+  EXPECT_EQ(gap.national_id_masked().find("2015"), std::string::npos);  // masked
+}
+
+// A run with a new school age re-decides the people whose finding depends on
+// it, and names those it finds enrolled nowhere.
+TEST_F(RegistryDecisionsTest, ACrossMatchRunNamesTheChildrenItFindsEnrolledNowhere) {
+  v1::RosterRowInput r;
+  r.set_row_number(1);
+  (*r.mutable_fields())["national_id"] = ValidId("21010220150301200");
+  (*r.mutable_fields())["name"] = "李四";
+  (*r.mutable_fields())["household_number"] = "H1";
+  RosterRowOutcome row = ValidateRosterRow(v1::ROSTER_SOURCE_POVERTY_OFFICE, r, protector_);
+  ASSERT_TRUE(row.ok) << row.rejected.reason();
+  const std::string hash = row.applied.person().national_id_hash();
+  state_.evidence[hash].poverty = RosterEntryOf(v1::ROSTER_SOURCE_POVERTY_OFFICE, row.applied, "imp-p", Today());
+  state_.age_sensitive = {hash};
+
+  v1::RunCrossMatchRequest run;
+  run.mutable_as_of()->set_year(2026);
+  run.mutable_as_of()->set_month(9);
+  run.mutable_as_of()->set_day(1);
+  auto events = DecideRunCrossMatch(state_, run);  // 6-15: the 11-year-old is in scope
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].aggregate_version.value(), 2);
+  const auto& found = static_cast<const v1::NotEnrolledFound&>(*(*events)[1].payload);
+  ASSERT_EQ(found.people_size(), 1);
+  EXPECT_EQ(found.people(0).national_id_hash(), hash);
+
+  run.set_school_age_min(12);  // 12-15: the 11-year-old is out of scope
+  events = DecideRunCrossMatch(state_, run);
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->size(), 1u);
 }
 
 TEST_F(RegistryDecisionsTest, StatusRowWithNeitherSchoolCodeNorNameIsRejectedNamingBoth) {

@@ -12,9 +12,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 #include "services/common/es/memory_event_log.h"
 #include "services/registry/app/registry_app.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/domain/registry_decisions.h"
 #include "services/registry/tests/registry_harness.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
@@ -26,7 +27,7 @@ namespace {
 
 constexpr char kKey[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+std::string ValidId(const std::string& first17) { return first17 + rules::NationalIdCheckCharacter(first17); }
 
 class RegistryServiceTest : public testing::Test {
  protected:
@@ -306,7 +307,7 @@ TEST_F(RegistryServiceTest, WhatAReaderSeesLeavesHundredsOfCandidatesAndLookupsA
   bool real_among_them = false;
   const std::string real = ValidId("21010220150301001");
   for (int day = 1; day <= 31; ++day) {
-    if (!IsValidDate(s.birth_date().year(), s.birth_date().month(), day)) continue;
+    if (!rules::IsValidDate(s.birth_date().year(), s.birth_date().month(), day)) continue;
     for (int seq = 0; seq < 100; ++seq) {
       // Region (city as shown, county of the school), birth date, sequence
       // with its shown last digit, the shown check character.
@@ -315,7 +316,7 @@ TEST_F(RegistryServiceTest, WhatAReaderSeesLeavesHundredsOfCandidatesAndLookupsA
           absl::Dec(day, absl::kZeroPad2), absl::Dec(seq, absl::kZeroPad2), mask.substr(16, 2));
       const bool odd = (id[16] - '0') % 2 == 1;
       if ((s.gender() == v1::GENDER_MALE) != odd) continue;
-      if (!ValidateNationalId(id).ok()) continue;
+      if (!rules::ValidateNationalId(id).ok()) continue;
       ++candidates;
       real_among_them |= id == real;
     }

@@ -2,7 +2,8 @@
 #include "services/registry/domain/roster_rows.h"
 
 #include "gtest/gtest.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
+#include "libs/rules/roster_fields.h"
 
 namespace zizhu::registry {
 namespace {
@@ -18,7 +19,7 @@ class FakeProtector final : public PersonalDataProtector {
   std::string NationalIdHash(absl::string_view id) override { return "hash:" + std::string(id); }
 };
 
-std::string ValidId(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
+std::string ValidId(const std::string& first17) { return first17 + rules::NationalIdCheckCharacter(first17); }
 
 v1::RosterRowInput Row(int number, std::map<std::string, std::string> fields) {
   v1::RosterRowInput row;
@@ -139,9 +140,9 @@ TEST(RosterRowsTest, DisabilityCategoriesAndBirthDateConflictsAreKept) {
 }
 
 TEST(RosterRowsTest, SourceNames) {
-  EXPECT_EQ(ParseRosterSource("poverty").value(), v1::ROSTER_SOURCE_POVERTY_OFFICE);
-  EXPECT_EQ(ParseRosterSource("民政").value(), v1::ROSTER_SOURCE_CIVIL_AFFAIRS);
-  EXPECT_FALSE(ParseRosterSource("police").ok());
+  EXPECT_EQ(rules::ParseRosterSource("poverty").value(), v1::ROSTER_SOURCE_POVERTY_OFFICE);
+  EXPECT_EQ(rules::ParseRosterSource("民政").value(), v1::ROSTER_SOURCE_CIVIL_AFFAIRS);
+  EXPECT_FALSE(rules::ParseRosterSource("police").ok());
 }
 
 }  // namespace

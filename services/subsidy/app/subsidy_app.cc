@@ -7,6 +7,7 @@
 #include "services/common/crypto/sha256.h"
 #include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
+#include "services/subsidy/app/subsidy_actions.h"
 #include "services/subsidy/app/subsidy_keys.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/policy_file.h"
@@ -60,7 +61,7 @@ absl::StatusOr<v1::PolicyRecord> SubsidyApp::LoadPolicyRecord(const std::string&
 
 template <typename Response, typename Request>
 void SubsidyApp::RoundCommand(
-    const auth::Caller& caller, auth::Action action, const Request& request, const std::string& round_id,
+    const auth::Caller& caller, const auth::Action& action, const Request& request, const std::string& round_id,
     es::DecideFn decide,
     std::function<absl::StatusOr<Response>(const common::v1::CommandOutcome&, const v1::RoundRecord&)> respond,
     Callback<Response> done) {
@@ -79,7 +80,7 @@ void SubsidyApp::RoundCommand(
 
 void SubsidyApp::LoadPolicy(const auth::Caller& caller, const v1::LoadPolicyRequest& request,
                             Callback<v1::LoadPolicyResponse> done) {
-  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kAdminister, city_); !allowed.ok()) {
+  if (absl::Status allowed = auth::RequireCityWide(caller, auth::kAdminister, city_); !allowed.ok()) {
     return done(allowed);
   }
   if (request.content().size() > (1 << 20)) {
@@ -106,7 +107,7 @@ void SubsidyApp::LoadPolicy(const auth::Caller& caller, const v1::LoadPolicyRequ
 
 void SubsidyApp::PublishPolicyVersion(const auth::Caller& caller, const v1::PublishPolicyVersionRequest& request,
                                       Callback<v1::PublishPolicyVersionResponse> done) {
-  if (absl::Status allowed = auth::RequireCityWide(caller, auth::Action::kAdminister, city_); !allowed.ok()) {
+  if (absl::Status allowed = auth::RequireCityWide(caller, auth::kAdminister, city_); !allowed.ok()) {
     return done(allowed);
   }
   const std::string version = request.version();
@@ -122,7 +123,7 @@ void SubsidyApp::PublishPolicyVersion(const auth::Caller& caller, const v1::Publ
 
 void SubsidyApp::OpenRound(const auth::Caller& caller, const v1::OpenRoundRequest& request,
                            Callback<v1::OpenRoundResponse> done) {
-  if (absl::Status allowed = auth::Require(caller, auth::Action::kApproveAid); !allowed.ok()) return done(allowed);
+  if (absl::Status allowed = auth::Require(caller, kApproveAid); !allowed.ok()) return done(allowed);
   if (absl::Status semester = RequireSemester(request.semester()); !semester.ok()) return done(semester);
   absl::StatusOr<std::optional<v1::UpstreamSchool>> school =
       request.school_code().empty() || request.school_code().size() > 40
@@ -150,7 +151,7 @@ void SubsidyApp::SubmitApplications(const auth::Caller& caller, const v1::Submit
                                     Callback<v1::SubmitApplicationsResponse> done) {
   const int count = request.applications_size();
   RoundCommand<v1::SubmitApplicationsResponse>(
-      caller, auth::Action::kPrepareAid, request, request.round_id(),
+      caller, kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time now) { return DecideSubmitApplications(state, request, now); }),
       [count](const common::v1::CommandOutcome&,
               const v1::RoundRecord& round) -> absl::StatusOr<v1::SubmitApplicationsResponse> {
@@ -165,7 +166,7 @@ void SubsidyApp::SubmitApplications(const auth::Caller& caller, const v1::Submit
 void SubsidyApp::RecordCoverageReasons(const auth::Caller& caller, const v1::RecordCoverageReasonsRequest& request,
                                        Callback<v1::RecordCoverageReasonsResponse> done) {
   RoundCommand<v1::RecordCoverageReasonsResponse>(
-      caller, auth::Action::kPrepareAid, request, request.round_id(),
+      caller, kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideRecordCoverageReasons(state, request); }),
       [](const common::v1::CommandOutcome&,
          const v1::RoundRecord& round) -> absl::StatusOr<v1::RecordCoverageReasonsResponse> {
@@ -179,7 +180,7 @@ void SubsidyApp::RecordCoverageReasons(const auth::Caller& caller, const v1::Rec
 void SubsidyApp::ReviewApplications(const auth::Caller& caller, const v1::ReviewApplicationsRequest& request,
                                     Callback<v1::ReviewApplicationsResponse> done) {
   RoundCommand<v1::ReviewApplicationsResponse>(
-      caller, auth::Action::kReviewAid, request, request.round_id(),
+      caller, kReviewAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideReviewApplications(state, request); }),
       [](const common::v1::CommandOutcome&,
          const v1::RoundRecord& round) -> absl::StatusOr<v1::ReviewApplicationsResponse> {
@@ -194,7 +195,7 @@ void SubsidyApp::PublishNotice(const auth::Caller& caller, const v1::PublishNoti
                                Callback<v1::PublishNoticeResponse> done) {
   const std::string round_id = request.round_id();
   RoundCommand<v1::PublishNoticeResponse>(
-      caller, auth::Action::kPrepareAid, request, round_id,
+      caller, kPrepareAid, request, round_id,
       Over([round_id](SubsidyState& state, absl::Time now) { return DecidePublishNotice(state, round_id, now); }),
       [](const common::v1::CommandOutcome&, const v1::RoundRecord& round) -> absl::StatusOr<v1::PublishNoticeResponse> {
         v1::PublishNoticeResponse response;
@@ -207,7 +208,7 @@ void SubsidyApp::PublishNotice(const auth::Caller& caller, const v1::PublishNoti
 void SubsidyApp::RaiseObjection(const auth::Caller& caller, const v1::RaiseObjectionRequest& request,
                                 Callback<v1::RaiseObjectionResponse> done) {
   RoundCommand<v1::RaiseObjectionResponse>(
-      caller, auth::Action::kPrepareAid, request, request.round_id(),
+      caller, kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time now) { return DecideRaiseObjection(state, request, now); }),
       [this](const common::v1::CommandOutcome& outcome,
              const v1::RoundRecord& round) -> absl::StatusOr<v1::RaiseObjectionResponse> {
@@ -235,7 +236,7 @@ void SubsidyApp::ResolveObjection(const auth::Caller& caller, const v1::ResolveO
                                   Callback<v1::ResolveObjectionResponse> done) {
   const std::string objection_id = request.objection_id();
   RoundCommand<v1::ResolveObjectionResponse>(
-      caller, auth::Action::kPrepareAid, request, request.round_id(),
+      caller, kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideResolveObjection(state, request); }),
       [this, objection_id](const common::v1::CommandOutcome&,
                            const v1::RoundRecord& round) -> absl::StatusOr<v1::ResolveObjectionResponse> {
@@ -254,7 +255,7 @@ void SubsidyApp::ApproveRound(const auth::Caller& caller, const v1::ApproveRound
   absl::StatusOr<v1::RoundRecord> before = RoundInScope(caller, round_id);
   const int entitlements_before = before.ok() ? before->entitlements() : 0;
   RoundCommand<v1::ApproveRoundResponse>(
-      caller, auth::Action::kApproveAid, request, round_id,
+      caller, kApproveAid, request, round_id,
       Over([round_id](SubsidyState& state, absl::Time now) { return DecideApproveRound(state, round_id, now); }),
       [entitlements_before](const common::v1::CommandOutcome&,
                             const v1::RoundRecord& round) -> absl::StatusOr<v1::ApproveRoundResponse> {
@@ -270,7 +271,7 @@ void SubsidyApp::DisqualifyStudent(const auth::Caller& caller, const v1::Disqual
                                    Callback<v1::DisqualifyStudentResponse> done) {
   const std::string student = request.student_id();
   RoundCommand<v1::DisqualifyStudentResponse>(
-      caller, auth::Action::kPrepareAid, request, request.round_id(),
+      caller, kPrepareAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time now) { return DecideDisqualifyStudent(state, request, now); }),
       [this, student](const common::v1::CommandOutcome&,
                       const v1::RoundRecord& round) -> absl::StatusOr<v1::DisqualifyStudentResponse> {
@@ -287,7 +288,7 @@ void SubsidyApp::ResumeEntitlement(const auth::Caller& caller, const v1::ResumeE
                                    Callback<v1::ResumeEntitlementResponse> done) {
   const std::string student = request.student_id();
   RoundCommand<v1::ResumeEntitlementResponse>(
-      caller, auth::Action::kApproveAid, request, request.round_id(),
+      caller, kApproveAid, request, request.round_id(),
       Over([request](SubsidyState& state, absl::Time) { return DecideResumeEntitlement(state, request); }),
       [this, student](const common::v1::CommandOutcome&,
                       const v1::RoundRecord& round) -> absl::StatusOr<v1::ResumeEntitlementResponse> {
@@ -304,7 +305,7 @@ void SubsidyApp::ResumeEntitlement(const auth::Caller& caller, const v1::ResumeE
 
 absl::StatusOr<v1::GetPolicyResponse> SubsidyApp::GetPolicy(const auth::Caller& caller,
                                                             const v1::GetPolicyRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   v1::GetPolicyResponse response;
   ASSIGN_OR_RETURN(*response.mutable_policy(), LoadPolicyRecord(request.version()));
   return response;
@@ -312,7 +313,7 @@ absl::StatusOr<v1::GetPolicyResponse> SubsidyApp::GetPolicy(const auth::Caller& 
 
 absl::StatusOr<v1::ListPoliciesResponse> SubsidyApp::ListPolicies(const auth::Caller& caller,
                                                                   const v1::ListPoliciesRequest&) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   RowsState state(RowSource::Of(*store_));
   v1::ListPoliciesResponse response;
   ASSIGN_OR_RETURN(std::vector<v1::PolicyRecord> all, state.AllPolicies());
@@ -322,7 +323,7 @@ absl::StatusOr<v1::ListPoliciesResponse> SubsidyApp::ListPolicies(const auth::Ca
 
 absl::StatusOr<v1::GetRoundResponse> SubsidyApp::GetRound(const auth::Caller& caller,
                                                           const v1::GetRoundRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   v1::GetRoundResponse response;
   ASSIGN_OR_RETURN(*response.mutable_round(), RoundInScope(caller, request.round_id()));
   return response;
@@ -330,7 +331,7 @@ absl::StatusOr<v1::GetRoundResponse> SubsidyApp::GetRound(const auth::Caller& ca
 
 absl::StatusOr<v1::ListRoundsResponse> SubsidyApp::ListRounds(const auth::Caller& caller,
                                                               const v1::ListRoundsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   RETURN_IF_ERROR(RequireSemester(request.semester()));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   std::string prefix = keys::RoundIndexPrefix(request.semester());
@@ -358,7 +359,7 @@ absl::StatusOr<v1::ListRoundsResponse> SubsidyApp::ListRounds(const auth::Caller
 
 absl::StatusOr<v1::ListApplicationsResponse> SubsidyApp::ListApplications(
     const auth::Caller& caller, const v1::ListApplicationsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(v1::RoundRecord round, RoundInScope(caller, request.round_id()));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   const bool by_state = request.state() != v1::APPLICATION_STATE_UNSPECIFIED;
@@ -385,7 +386,7 @@ absl::StatusOr<v1::ListApplicationsResponse> SubsidyApp::ListApplications(
 
 absl::StatusOr<v1::ListCoverageTodoResponse> SubsidyApp::ListCoverageTodo(
     const auth::Caller& caller, const v1::ListCoverageTodoRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(v1::RoundRecord round, RoundInScope(caller, request.round_id()));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   RowsState state(RowSource::Of(*store_));
@@ -404,7 +405,7 @@ absl::StatusOr<v1::ListCoverageTodoResponse> SubsidyApp::ListCoverageTodo(
 
 absl::StatusOr<v1::ListObjectionsResponse> SubsidyApp::ListObjections(const auth::Caller& caller,
                                                                       const v1::ListObjectionsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(v1::RoundRecord round, RoundInScope(caller, request.round_id()));
   v1::ListObjectionsResponse response;
   absl::Status failure;
@@ -424,7 +425,7 @@ absl::StatusOr<v1::ListObjectionsResponse> SubsidyApp::ListObjections(const auth
 
 absl::StatusOr<v1::GetNoticeListResponse> SubsidyApp::GetNoticeList(const auth::Caller& caller,
                                                                     const v1::GetNoticeListRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(v1::RoundRecord round, RoundInScope(caller, request.round_id()));
   if (round.state() == v1::ROUND_STATE_OPEN) {
     return absl::FailedPreconditionError(absl::StrCat("round ", round.round_id(), " has not published its notice"));
@@ -491,7 +492,7 @@ absl::StatusOr<std::string> SubsidyApp::EntitlementScopePrefix(const auth::Calle
 
 absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
     const auth::Caller& caller, const v1::ListEntitlementsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   RETURN_IF_ERROR(RequireSemester(request.semester()));
   v1::ListEntitlementsResponse response;
   if (!request.student_id().empty()) {
@@ -537,7 +538,7 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
 
 absl::StatusOr<v1::ListUnderpaidResponse> SubsidyApp::ListUnderpaid(const auth::Caller& caller,
                                                                     const v1::ListUnderpaidRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   RETURN_IF_ERROR(RequireSemester(request.semester()));
   ASSIGN_OR_RETURN(std::string prefix,
                    EntitlementScopePrefix(caller, request.semester(), request.school_code(), request.county_code()));
@@ -563,7 +564,7 @@ absl::StatusOr<v1::ListUnderpaidResponse> SubsidyApp::ListUnderpaid(const auth::
 
 absl::StatusOr<v1::GetEntitlementTotalsResponse> SubsidyApp::GetEntitlementTotals(
     const auth::Caller& caller, const v1::GetEntitlementTotalsRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(std::string index,
                    EntitlementScopePrefix(caller, request.semester(), request.school_code(), request.county_code()));
   // Totals rows are "tot/<semester>/<county>/<school>"; the index prefix says
@@ -614,7 +615,7 @@ absl::StatusOr<v1::GetEntitlementTotalsResponse> SubsidyApp::GetEntitlementTotal
 
 absl::StatusOr<v1::WhatIfResponse> SubsidyApp::WhatIf(const auth::Caller& caller,
                                                       const v1::WhatIfRequest& request) const {
-  RETURN_IF_ERROR(auth::Require(caller, auth::Action::kRead));
+  RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(v1::PolicyRecord draft, LoadPolicyRecord(request.draft_version()));
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", request.semester()));
   ASSIGN_OR_RETURN(std::string prefix,

@@ -83,7 +83,7 @@ class SubsidyApp {
   // Runs a round command after the role and scope checks; answers `respond`.
   template <typename Response, typename Request>
   void RoundCommand(
-      const auth::Caller& caller, auth::Action action, const Request& request, const std::string& round_id,
+      const auth::Caller& caller, const auth::Action& action, const Request& request, const std::string& round_id,
       es::DecideFn decide,
       std::function<absl::StatusOr<Response>(const common::v1::CommandOutcome&, const v1::RoundRecord&)> respond,
       Callback<Response> done);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
+#include "libs/rules/text.h"
 #include "services/common/core/civil_date.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/published/enrolment_change.h"
@@ -94,13 +95,7 @@ inline absl::Status CheckStudentId(const std::string& field, const std::string& 
   return absl::OkStatus();
 }
 
-inline absl::Status CheckText(const std::string& field, const std::string& value, size_t max, bool required) {
-  if (required && value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
-  if (value.size() > max) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value.size(), " bytes; at most ", max));
-  }
-  return absl::OkStatus();
-}
+using rules::CheckText;
 
 inline absl::Status CheckBatchSize(const std::string& field, int size) {
   if (size < 1 || size > kMaxBatchItems) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "libs/rules/dates.h"
 #include "services/common/core/money.h"
-#include "services/registry/published/date.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/semester.h"
 
@@ -14,7 +14,7 @@ namespace {}  // namespace
 void AppendEnrolmentStep(v1::UpstreamStudent& student, const registry::v1::Date& effective_date,
                          registry::v1::EnrolmentStatus status, const std::string& school_code) {
   v1::EnrolmentStep* step = student.add_enrolment();
-  if (registry::IsSet(effective_date)) *step->mutable_effective_date() = effective_date;
+  if (rules::IsSet(effective_date)) *step->mutable_effective_date() = effective_date;
   step->set_status(status);
   step->set_school_code(school_code);
 }
@@ -31,7 +31,7 @@ std::vector<v1::AccrualSpan> EnrolledSpans(const v1::UpstreamStudent& student, c
   // By effective date; a change recorded later but dated earlier takes its
   // place in time, changes of one day keep the order they were recorded in.
   std::stable_sort(steps.begin(), steps.end(), [](const v1::EnrolmentStep& a, const v1::EnrolmentStep& b) {
-    const bool a_set = registry::IsSet(a.effective_date()), b_set = registry::IsSet(b.effective_date());
+    const bool a_set = rules::IsSet(a.effective_date()), b_set = rules::IsSet(b.effective_date());
     if (!a_set || !b_set) return !a_set && b_set;
     return ToCivil(a.effective_date()) < ToCivil(b.effective_date());
   });
@@ -41,10 +41,10 @@ std::vector<v1::AccrualSpan> EnrolledSpans(const v1::UpstreamStudent& student, c
     const v1::EnrolmentStep& step = steps[i];
     if (step.status() != registry::v1::ENROLMENT_STATUS_ENROLLED || step.school_code() != school_code) continue;
     absl::CivilDay begin =
-        registry::IsSet(step.effective_date()) ? std::max(ToCivil(step.effective_date()), start) : start;
+        rules::IsSet(step.effective_date()) ? std::max(ToCivil(step.effective_date()), start) : start;
     std::optional<absl::CivilDay> end;
     if (i + 1 < steps.size()) {
-      if (!registry::IsSet(steps[i + 1].effective_date())) continue;  // undated, the next holds since registration too
+      if (!rules::IsSet(steps[i + 1].effective_date())) continue;  // undated, the next holds since registration too
       end = ToCivil(steps[i + 1].effective_date());
     }
     if (end && *end <= begin) continue;

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "libs/rules/national_id.h"
 #include "services/common/core/civil_date.h"
-#include "services/registry/domain/national_id.h"
 #include "services/registry/tests/registry_harness.h"
 #include "services/subsidy/subsidy.h"
 #include "zizhu/common/v1/admin_service.grpc.pb.h"
@@ -112,7 +112,7 @@ inline absl::Time ChinaTime(int year, int month, int day, int hour = 10) {
 }
 
 inline std::string ValidNationalId(const std::string& first17) {
-  return first17 + registry::NationalIdCheckCharacter(first17);
+  return first17 + rules::NationalIdCheckCharacter(first17);
 }
 
 }  // namespace zizhu::subsidy::testing

@@ -11,7 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/files/import/row_reader.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 
 namespace zizhu::cli {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string Id(const std::string& first17) { return first17 + registry::NationalIdCheckCharacter(first17); }
+std::string Id(const std::string& first17) { return first17 + rules::NationalIdCheckCharacter(first17); }
 
 class HandOffListsTest : public ::testing::Test {
  protected:

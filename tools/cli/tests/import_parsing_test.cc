@@ -4,10 +4,10 @@
 #include "libs/files/import/text_encoding.h"
 
 namespace zizhu::tools {
-using namespace zizhu::registry;  // NOLINT: value parsers under test
+using namespace zizhu::rules;  // NOLINT: value parsers under test
 namespace {
 
-namespace v1 = registry::v1;
+namespace v1 = zizhu::registry::v1;
 
 TEST(TextEncodingTest, DetectsUtf8BomAndGbk) {
   TextEncoding detected;

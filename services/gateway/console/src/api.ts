@@ -16,13 +16,37 @@ export interface SessionInfo {
 }
 
 import { refusal } from './i18n'
+import type { Api } from './api.gen'
+
+export type { zizhu, Api } from './api.gen'
+// A service's path segment ("registry") and one of its methods ("ListStudents").
+export type Service = keyof Api
+export type Method<S extends Service> = keyof Api[S] & string
+type Entry<S extends Service, M extends Method<S>> = Api[S][M] extends { req: infer Q; res: infer R }
+  ? { req: Q; res: R }
+  : never
+export type Request<S extends Service, M extends Method<S>> = Entry<S, M>['req']
+export type Response<S extends Service, M extends Method<S>> = Entry<S, M>['res']
+
+// The words of an error, whatever was thrown.
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
 
 let csrf = ''
 
-async function parse(res: Response): Promise<any> {
+interface ErrorBody {
+  code?: string
+  message?: string
+}
+
+async function parse(res: globalThis.Response): Promise<unknown> {
   const text = await res.text()
-  const body = text ? JSON.parse(text) : {}
-  if (!res.ok) throw new ApiError(res.status, body.code ?? 'ERROR', body.message ?? res.statusText)
+  const body: unknown = text ? JSON.parse(text) : {}
+  if (!res.ok) {
+    const error = body as ErrorBody
+    throw new ApiError(res.status, error.code ?? 'ERROR', error.message ?? res.statusText)
+  }
   return body
 }
 
@@ -50,13 +74,19 @@ export async function logout(): Promise<void> {
   csrf = ''
 }
 
-export async function call<T = any>(service: string, method: string, body: object = {}): Promise<T> {
+// Calls `method` of `service`; the request and the answer are the method's
+// own messages (api.gen.d.ts), so a misspelt field is a build error.
+export async function call<S extends Service, M extends Method<S>>(
+  service: S,
+  method: M,
+  body: Request<S, M> = {} as Request<S, M>,
+): Promise<Response<S, M>> {
   const res = await fetch(`/api/v1/${service}/${method}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
     body: JSON.stringify(body),
   })
-  return (await parse(res)) as T
+  return (await parse(res)) as Response<S, M>
 }
 
 // A fresh request id for a command (repeating it repeats nothing).
@@ -65,12 +95,12 @@ export function requestId(): string {
 }
 
 // GET a JSON resource of the gateway (import jobs, report lists).
-export async function getJson<T = any>(path: string): Promise<T> {
+export async function getJson<T>(path: string): Promise<T> {
   return (await parse(await fetch(path))) as T
 }
 
 // POST a multipart form (an uploaded file and its fields).
-export async function upload<T = any>(path: string, form: FormData): Promise<T> {
+export async function upload<T>(path: string, form: FormData): Promise<T> {
   const res = await fetch(path, { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: form })
   return (await parse(res)) as T
 }
@@ -95,14 +125,72 @@ export async function download(path: string, body: object): Promise<string> {
   return name
 }
 
+// The list field `F` of a paged method's answer, and its item type.
+export type ListField<S extends Service, M extends Method<S>> = {
+  [F in keyof Response<S, M>]-?: NonNullable<Response<S, M>[F]> extends unknown[] ? F : never
+}[keyof Response<S, M>] &
+  string
+export type ItemOf<S extends Service, M extends Method<S>, F extends ListField<S, M>> =
+  NonNullable<Response<S, M>[F]> extends (infer I)[] ? I : never
+interface Paged {
+  next_page_token?: string
+}
+
 // Every item of a paged list method (`field` of each page), page after page.
-export async function allPages<T = any>(service: string, method: string, body: object, field: string): Promise<T[]> {
-  const items: T[] = []
+export async function allPages<S extends Service, M extends Method<S>, F extends ListField<S, M>>(
+  service: S,
+  method: M,
+  body: Request<S, M>,
+  field: F,
+): Promise<ItemOf<S, M, F>[]> {
+  const items: ItemOf<S, M, F>[] = []
   let token = ''
   do {
-    const page = await call(service, method, { ...body, page_size: 1000, page_token: token })
-    items.push(...(page[field] ?? []))
-    token = page.next_page_token ?? ''
+    const page = await call(service, method, Object.assign({}, body, { page_size: 1000, page_token: token }) as Request<S, M>)
+    items.push(...((page[field] as ItemOf<S, M, F>[] | undefined) ?? []))
+    token = (page as Paged).next_page_token ?? ''
   } while (token)
   return items
+}
+
+// A field of a method's answer, present.
+export type Field<S extends Service, M extends Method<S>, F extends keyof Response<S, M>> = NonNullable<
+  Response<S, M>[F]
+>
+
+// The gateway's own JSON (not a service's message): an upload's import job
+// (services/gateway/app/file_routes.cc) and the report files
+// (gateway_server.cc). Keep them beside those writers.
+export interface ImportRowError {
+  line: number
+  kind: string
+  national_id: string
+  column: string
+  reason: string
+}
+export interface ImportJob {
+  job_id: string
+  source?: string
+  file_name: string
+  state: 'running' | 'done' | 'failed'
+  done: number
+  total: number
+  applied?: number
+  rejected?: number
+  warnings?: number
+  format?: string
+  import_id?: string
+  already_imported?: boolean
+  message?: string
+  errors?: ImportRowError[]
+  errors_total?: number
+}
+export interface ReportFile {
+  file: string
+  kind: string
+  period: string
+  scope: string
+  language: string
+  format: string
+  bytes: number
 }

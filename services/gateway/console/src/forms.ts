@@ -2,7 +2,7 @@
 // a refusal put the service's message where the form shows it.
 import { ref } from 'vue'
 import { ElMessage } from 'element-plus'
-import { requestId } from './api'
+import { messageOf, requestId } from './api'
 import { t } from './i18n'
 
 export async function submit(
@@ -13,8 +13,8 @@ export async function submit(
   showError('')
   try {
     await run()
-  } catch (e: any) {
-    showError(e?.message ?? String(e))
+  } catch (e: unknown) {
+    showError(messageOf(e))
     return false
   }
   ElMessage.success(t('saved'))

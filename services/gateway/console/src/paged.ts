@@ -1,21 +1,30 @@
 // A list read from the server a page at a time: load() reads the first page,
 // load(false) appends the next; `next` is empty after the last page.
 import { ref, type Ref } from 'vue'
-import { call } from './api'
+import { call, messageOf, type ItemOf, type ListField, type Method, type Request, type Service } from './api'
 
-export function pagedList<T = any>(service: string, method: string, field: string,
-                                   request: () => object = () => ({}), pageSize = 50) {
-  const items = ref([]) as Ref<T[]>
+export function pagedList<S extends Service, M extends Method<S>, F extends ListField<S, M>>(
+  service: S,
+  method: M,
+  field: F,
+  request: () => Request<S, M> = () => ({}) as Request<S, M>,
+  pageSize = 50,
+) {
+  const items = ref([]) as Ref<ItemOf<S, M, F>[]>
   const next = ref('')
   const error = ref('')
   async function load(fresh = true) {
     error.value = ''
     try {
-      const res = await call(service, method, { ...request(), page_size: pageSize, page_token: fresh ? '' : next.value })
-      items.value = fresh ? res[field] ?? [] : [...items.value, ...(res[field] ?? [])]
-      next.value = res.next_page_token ?? ''
-    } catch (e: any) {
-      error.value = e.message
+      const res = await call(service, method, Object.assign({}, request(), {
+        page_size: pageSize,
+        page_token: fresh ? '' : next.value,
+      }) as Request<S, M>)
+      const page = (res[field] as ItemOf<S, M, F>[] | undefined) ?? []
+      items.value = fresh ? page : [...items.value, ...page]
+      next.value = (res as { next_page_token?: string }).next_page_token ?? ''
+    } catch (e: unknown) {
+      error.value = messageOf(e)
     }
   }
   return { items, next, error, load }

@@ -9,7 +9,9 @@
 #include "absl/strings/string_view.h"
 #include "zizhu/registry/v1/types.pb.h"
 
-namespace zizhu::registry {
+namespace zizhu::rules {
+
+namespace v1 = ::zizhu::registry::v1;
 
 struct NationalIdInfo {
   std::string normalized;  // 18 characters, upper-case X
@@ -30,12 +32,4 @@ char NationalIdCheckCharacter(absl::string_view first17);
 // says exactly what is wrong (length, characters, province, date, check digit).
 absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::string_view field = "national_id");
 
-// Calendar checks shared by the registry.
-bool IsValidDate(int year, int month, int day);
-bool IsValidDate(const v1::Date& date);
-// "2010-03-07"
-std::string FormatDate(const v1::Date& date);
-// Negative, zero or positive like strcmp.
-int CompareDates(const v1::Date& a, const v1::Date& b);
-
-}  // namespace zizhu::registry
+}  // namespace zizhu::rules

@@ -1,4 +1,4 @@
-#include "services/registry/domain/field_parsers.h"
+#include "libs/rules/field_values.h"
 
 #include <map>
 
@@ -6,9 +6,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/dates.h"
+#include "libs/rules/national_id.h"
 
-namespace zizhu::registry {
+namespace zizhu::rules {
 namespace {
 
 int ChineseDigit(const std::string& s) {
@@ -30,7 +31,7 @@ std::string Trim(const std::string& s) {
 }
 
 absl::StatusOr<v1::Date> ParseDate(const std::string& raw) {
-  std::string text = registry::NormalizeNationalId(raw);  // full-width digits, spaces
+  std::string text = NormalizeNationalId(raw);  // full-width digits, spaces
   std::vector<int> parts;
   std::string digits;
   for (size_t i = 0; i <= text.size(); ++i) {
@@ -58,7 +59,7 @@ absl::StatusOr<v1::Date> ParseDate(const std::string& raw) {
   } else {
     return absl::InvalidArgumentError(absl::StrCat("'", raw, "' is not a date (use 2010-03-07)"));
   }
-  if (date.year() < 1900 || !registry::IsValidDate(date)) {
+  if (date.year() < 1900 || !IsValidDate(date)) {
     return absl::InvalidArgumentError(absl::StrCat("'", raw, "' is not a valid date"));
   }
   return date;
@@ -94,7 +95,7 @@ absl::StatusOr<v1::EducationStage> ParseStage(const std::string& raw) {
 }
 
 absl::StatusOr<int> ParseGrade(const std::string& raw) {
-  std::string text = registry::NormalizeNationalId(raw);
+  std::string text = NormalizeNationalId(raw);
   int grade = 0;
   if (absl::SimpleAtoi(text, &grade)) return grade;
   // 三年级, 初二, 高一, 一年级
@@ -176,4 +177,4 @@ absl::StatusOr<std::vector<v1::PovertyCategory>> ParseCategories(const std::stri
   return out;
 }
 
-}  // namespace zizhu::registry
+}  // namespace zizhu::rules

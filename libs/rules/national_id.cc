@@ -1,12 +1,13 @@
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/rules/dates.h"
 #include "services/common/crypto/masking.h"
 
-namespace zizhu::registry {
+namespace zizhu::rules {
 namespace {
 
 // First two digits of the region code: provinces, autonomous regions,
@@ -68,27 +69,6 @@ char NationalIdCheckCharacter(absl::string_view first17) {
   return kCheck[sum % 11];
 }
 
-bool IsValidDate(int year, int month, int day) {
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  int max_day = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-  return day <= max_day;
-}
-
-bool IsValidDate(const v1::Date& date) { return IsValidDate(date.year(), date.month(), date.day()); }
-
-std::string FormatDate(const v1::Date& date) {
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
-}
-
-int CompareDates(const v1::Date& a, const v1::Date& b) {
-  if (a.year() != b.year()) return a.year() < b.year() ? -1 : 1;
-  if (a.month() != b.month()) return a.month() < b.month() ? -1 : 1;
-  if (a.day() != b.day()) return a.day() < b.day() ? -1 : 1;
-  return 0;
-}
-
 absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::string_view field) {
   // The value is named masked: an invalid ID is often a real one with a typo
   // (probe finding 11), and these messages reach files, logs and topics.
@@ -129,4 +109,4 @@ absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::st
   return info;
 }
 
-}  // namespace zizhu::registry
+}  // namespace zizhu::rules

@@ -9,7 +9,9 @@
 #include "absl/status/statusor.h"
 #include "zizhu/registry/v1/types.pb.h"
 
-namespace zizhu::registry {
+namespace zizhu::rules {
+
+namespace v1 = ::zizhu::registry::v1;
 
 // Trims ASCII whitespace and the ideographic space U+3000.
 std::string Trim(const std::string& s);
@@ -24,4 +26,4 @@ absl::StatusOr<v1::EnrolmentStatus> ParseStatus(const std::string& text);
 absl::StatusOr<v1::Gender> ParseGender(const std::string& text);
 absl::StatusOr<std::vector<v1::PovertyCategory>> ParseCategories(const std::string& text);
 
-}  // namespace zizhu::registry
+}  // namespace zizhu::rules

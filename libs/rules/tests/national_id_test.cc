@@ -1,8 +1,9 @@
-#include "services/registry/domain/national_id.h"
+#include "libs/rules/national_id.h"
 
 #include "gtest/gtest.h"
+#include "libs/rules/dates.h"
 
-namespace zizhu::registry {
+namespace zizhu::rules {
 namespace {
 
 std::string WithCheck(const std::string& first17) { return first17 + NationalIdCheckCharacter(first17); }
@@ -70,4 +71,4 @@ TEST(DatesTest, Validity) {
 }
 
 }  // namespace
-}  // namespace zizhu::registry
+}  // namespace zizhu::rules

@@ -1,0 +1,13 @@
+// The disbursement: the actions of this service's business and the roles allowed each
+// (the kit's auth/access.h declares only those every service shares).
+#pragma once
+
+#include "services/common/auth/access.h"
+
+namespace zizhu::disbursement {
+
+// Allocate funds, build and export bank batches, record returns (county).
+inline constexpr auth::Action kDisburse{"allocate funds and pay (bank batches and returns)",
+                                        {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
+
+}  // namespace zizhu::disbursement

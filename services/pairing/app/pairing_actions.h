@@ -1,0 +1,13 @@
+// The pairing: the actions of this service's business and the roles allowed each
+// (the kit's auth/access.h declares only those every service shares).
+#pragma once
+
+#include "services/common/auth/access.h"
+
+namespace zizhu::pairing {
+
+// School pairs, activities, plans, teacher rotation (county, city).
+inline constexpr auth::Action kManagePairing{
+    "manage school pairing", {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
+
+}  // namespace zizhu::pairing

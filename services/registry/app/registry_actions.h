@@ -1,0 +1,23 @@
+// The registry: the actions of this service's business and the roles allowed each
+// (the kit's auth/access.h declares only those every service shares).
+#pragma once
+
+#include "services/common/auth/access.h"
+
+namespace zizhu::registry {
+
+// Register and change students and households.
+inline constexpr auth::Action kWriteStudents{
+    "change students and households",
+    {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kSchoolOperator, auth::Role::kService}};
+// Register schools.
+inline constexpr auth::Action kRegisterSchools{
+    "register schools", {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
+// Import agency rosters (city-wide files) and run the cross-match.
+inline constexpr auth::Action kImportRosters{"import agency rosters and run the cross-match",
+                                             {auth::Role::kCityAdmin, auth::Role::kAgency, auth::Role::kService}};
+// The cross-match work queues and counts, in scope.
+inline constexpr auth::Action kReadMatchQueues{
+    "read the cross-match work queues", {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
+
+}  // namespace zizhu::registry

@@ -1,0 +1,20 @@
+// The subsidy: the actions of this service's business and the roles allowed each
+// (the kit's auth/access.h declares only those every service shares).
+#pragma once
+
+#include "services/common/auth/access.h"
+
+namespace zizhu::subsidy {
+
+// The aid round at a school: applications, coverage reasons, notice, objections.
+inline constexpr auth::Action kPrepareAid{
+    "prepare the aid round (applications, notice, objections)",
+    {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kSchoolOperator, auth::Role::kService}};
+// Review aid applications (the school's working group).
+inline constexpr auth::Action kReviewAid{"review aid applications",
+                                         {auth::Role::kCityAdmin, auth::Role::kReviewer, auth::Role::kService}};
+// Open a school's round with its quota, approve it (education bureau).
+inline constexpr auth::Action kApproveAid{"open and approve aid rounds",
+                                          {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
+
+}  // namespace zizhu::subsidy

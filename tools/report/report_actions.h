@@ -1,0 +1,15 @@
+// The report jobs: the actions of this service's business and the roles allowed each
+// (the kit's auth/access.h declares only those every service shares).
+#pragma once
+
+#include "services/common/auth/access.h"
+
+namespace zizhu::report {
+
+// A county's self-inspection (自查) of a period's report (people only).
+inline constexpr auth::Action kSignOffReport{"sign off a county's report (self-inspection)",
+                                             {auth::Role::kCityAdmin, auth::Role::kCountyOfficer}};
+// The city's re-inspection (复查) that locks a period (people only).
+inline constexpr auth::Action kLockReport{"re-inspect and lock a reporting period", {auth::Role::kCityAdmin}};
+
+}  // namespace zizhu::report
