@@ -14,6 +14,14 @@ namespace zizhu::rules {
 
 namespace v1 = ::zizhu::registry::v1;
 
+inline v1::Date DateOf(int year, int month, int day) {
+  v1::Date d;
+  d.set_year(year);
+  d.set_month(month);
+  d.set_day(day);
+  return d;
+}
+
 inline bool IsSet(const v1::Date& date) { return date.year() != 0 || date.month() != 0 || date.day() != 0; }
 
 bool IsValidDate(int year, int month, int day);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "libs/rules/dates.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/support/kafka_broker.h"
@@ -32,13 +33,7 @@ grpc::Status Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*,
   return (stub.*method)(&context, request, response);
 }
 
-rv1::Date D(int y, int m, int d) {
-  rv1::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+rv1::Date D(int y, int m, int d) { return zizhu::rules::DateOf(y, m, d); }
 
 TEST(PairingSystemTest, PairsOfTheRegistrysSchoolsSurviveASigkill) {
   const std::string dir = absl::StrCat(::testing::TempDir(), "/zizhu-system-pairing");

@@ -170,7 +170,8 @@ void DisbursementApp::RetryPayments(const auth::Caller& caller, const v1::RetryP
         ASSIGN_OR_RETURN(Events events,
                          corrected ? DecideRetryCorrected(state, key, note) : DecideRetry(state, key, ids, note));
         for (const es::NewEvent& e : events) {
-          if (auto* r = dynamic_cast<const v1::PaymentsRetried*>(e.payload.get())) *retried = r->payment_ids_size();
+          if (e.payload->GetDescriptor() != v1::PaymentsRetried::descriptor()) continue;
+          *retried = static_cast<const v1::PaymentsRetried&>(*e.payload).payment_ids_size();
         }
         return events;
       }),

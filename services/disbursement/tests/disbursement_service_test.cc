@@ -5,6 +5,7 @@
 // the failure retried and paid; the reconciliation balances to the fen.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/testing/projection_checks.h"
 #include "services/disbursement/disbursement.h"
 #include "services/subsidy/tests/subsidy_harness.h"
 #include "zizhu/disbursement/v1/disbursement_service.grpc.pb.h"
@@ -375,17 +376,7 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   auto other = As({"county-2", auth::Role::kCountyOfficer, "210103", "t-c2"});
   EXPECT_EQ(Invoke(other.get(), &Stub::GetAccount, get, &account).error_code(), grpc::StatusCode::NOT_FOUND);
   // A rebuild gives the same bytes.
-  auto admin =
-      common::v1::ProjectionAdminService::NewStub(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller()));
-  common::v1::GetProjectionChecksumResponse live;
-  ASSERT_TRUE(Invoke(admin.get(), &common::v1::ProjectionAdminService::Stub::GetProjectionChecksum,
-                     common::v1::GetProjectionChecksumRequest(), &live)
-                  .ok());
-  common::v1::RebuildProjectionResponse rebuilt;
-  ASSERT_TRUE(Invoke(admin.get(), &common::v1::ProjectionAdminService::Stub::RebuildProjection,
-                     common::v1::RebuildProjectionRequest(), &rebuilt)
-                  .ok());
-  EXPECT_EQ(rebuilt.checksum(), live.checksum());
+  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 }  // namespace

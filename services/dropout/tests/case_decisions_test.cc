@@ -1,5 +1,6 @@
 // The ledger's decisions, given records, when a command, then events or the
 // exact refusal; the rates against an independent count.
+#include "libs/rules/dates.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -13,13 +14,7 @@ using registry::v1::Date;
 using ::testing::HasSubstr;
 using testing::MemoryDropout;
 
-Date D(int y, int m, int d) {
-  Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+Date D(int y, int m, int d) { return rules::DateOf(y, m, d); }
 
 v1::TeamMember M(v1::TeamRole role, const std::string& name) {
   v1::TeamMember m;

@@ -5,6 +5,7 @@
 // same bytes.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/testing/projection_checks.h"
 #include "services/dropout/tests/dropout_harness.h"
 
 namespace zizhu::dropout {
@@ -156,17 +157,7 @@ TEST_F(DropoutServiceTest, ADropoutIsLedToCrossOffAndTheRateMoves) {
   }));
 
   // A rebuild gives the same bytes.
-  auto admin = common::v1::ProjectionAdminService::NewStub(
-      env_->harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller()));
-  common::v1::GetProjectionChecksumResponse live;
-  ASSERT_TRUE(Invoke(admin.get(), &common::v1::ProjectionAdminService::Stub::GetProjectionChecksum,
-                     common::v1::GetProjectionChecksumRequest(), &live)
-                  .ok());
-  common::v1::RebuildProjectionResponse rebuilt;
-  ASSERT_TRUE(Invoke(admin.get(), &common::v1::ProjectionAdminService::Stub::RebuildProjection,
-                     common::v1::RebuildProjectionRequest(), &rebuilt)
-                  .ok());
-  EXPECT_EQ(rebuilt.checksum(), live.checksum());
+  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(env_->harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 TEST_F(DropoutServiceTest, APoorChildEnrolledNowhereOpensACaseFromThePovertyRoster) {

@@ -18,13 +18,7 @@ namespace {
 using registry::v1::Date;
 using rules::CompareDates;
 
-Date D(int y, int m, int d) {
-  Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+Date D(int y, int m, int d) { return rules::DateOf(y, m, d); }
 
 bool Inside(const Date& d, const Date& first, const Date& last) {
   return CompareDates(d, first) >= 0 && CompareDates(d, last) <= 0;

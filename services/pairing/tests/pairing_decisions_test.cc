@@ -1,5 +1,6 @@
 // The pairing decisions: every refusal the issue names, and progress,
 // missed activities and rotation against counts made here.
+#include "libs/rules/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/pairing/domain/pairing_progress.h"
@@ -11,13 +12,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::MemoryPairing;
 
-Date D(int y, int m, int d) {
-  Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+Date D(int y, int m, int d) { return rules::DateOf(y, m, d); }
 
 class PairingTest : public ::testing::Test {
  protected:

@@ -2,8 +2,10 @@
 // registry's urban and rural schools, activities, a plan's progress, missed
 // activities, rotation; a rebuild gives the same bytes; and the access table
 // (every RPC with no, expired and forged tokens and as roles from another scope).
+#include "libs/rules/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/testing/projection_checks.h"
 #include "services/common/core/text_file.h"
 #include "services/common/testing/access_table.h"
 #include "services/pairing/domain/pairing_progress.h"
@@ -21,13 +23,7 @@ using ::testing::HasSubstr;
 using Stub = v1::PairingService::Stub;
 namespace rv1 = zizhu::registry::v1;
 
-Date D(int y, int m, int d) {
-  Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+Date D(int y, int m, int d) { return rules::DateOf(y, m, d); }
 
 class PairingServiceTest : public ::testing::Test {
  protected:
@@ -257,17 +253,7 @@ TEST_F(PairingServiceTest, APairsActivitiesPlanAndRotation) {
   EXPECT_TRUE(rotated.rotation().meets_target());
 
   // A rebuild gives the same bytes.
-  auto admin =
-      common::v1::ProjectionAdminService::NewStub(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller()));
-  common::v1::GetProjectionChecksumResponse live;
-  ASSERT_TRUE(Invoke(admin.get(), &common::v1::ProjectionAdminService::Stub::GetProjectionChecksum,
-                     common::v1::GetProjectionChecksumRequest(), &live)
-                  .ok());
-  common::v1::RebuildProjectionResponse rebuilt;
-  ASSERT_TRUE(Invoke(admin.get(), &common::v1::ProjectionAdminService::Stub::RebuildProjection,
-                     common::v1::RebuildProjectionRequest(), &rebuilt)
-                  .ok());
-  EXPECT_EQ(rebuilt.checksum(), live.checksum());
+  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 TEST_F(PairingServiceTest, TheTableNamesEveryMethod) {

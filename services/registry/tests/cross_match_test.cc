@@ -8,13 +8,7 @@
 namespace zizhu::registry {
 namespace {
 
-v1::Date D(int y, int m, int d) {
-  v1::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
+v1::Date D(int y, int m, int d) { return rules::DateOf(y, m, d); }
 
 v1::RosterEntry Entry(v1::RosterSource source, const std::string& name, v1::Date birth) {
   v1::RosterEntry e;

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/testing/projection_checks.h"
 #include "services/subsidy/tests/subsidy_harness.h"
 
 namespace zizhu::subsidy {
@@ -337,15 +338,8 @@ TEST_F(SubsidyServiceTest, AWholeRoundFromPolicyFileToEntitlements) {
     }
     return true;
   }));
-  common::v1::GetProjectionChecksumResponse before;
-  ASSERT_TRUE(Invoke(env_->admin_.get(), &common::v1::ProjectionAdminService::Stub::GetProjectionChecksum,
-                     common::v1::GetProjectionChecksumRequest(), &before)
-                  .ok());
-  common::v1::RebuildProjectionResponse rebuilt;
-  ASSERT_TRUE(Invoke(env_->admin_.get(), &common::v1::ProjectionAdminService::Stub::RebuildProjection,
-                     common::v1::RebuildProjectionRequest(), &rebuilt)
-                  .ok());
-  EXPECT_EQ(rebuilt.checksum(), before.checksum());
+  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(
+      env_->harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 TEST_F(SubsidyServiceTest, ApprovalIsRefusedWhileARegisteredPoorStudentIsUncovered) {
