@@ -1,7 +1,8 @@
 // zizhu-openapi: prints the gateway's OpenAPI description (the same the
 // running gateway serves) without any service running. The console's typed
-// client (console/src/api.gen.d.ts) is generated from it:
-//   zizhu-openapi | node console/scripts/api-types.mjs > console/src/api.gen.d.ts
+// client (console/src/api.gen.d.ts) and its enum labels (labels.gen.ts) are
+// generated from it:
+//   zizhu-openapi | node console/scripts/api-types.mjs console/src
 #include <iostream>
 
 #include "services/gateway/app/openapi.h"

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <thread>
 
-#include "libs/rules/dates.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "libs/rules/dates.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
 #include "tests/support/service_process.h"

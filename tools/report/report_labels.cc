@@ -2,64 +2,27 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/core/enum_label.h"
 
 namespace zizhu::report {
 
+// The proto's label of each value (services/common/core/enum_label.h); what
+// the report says where the value is unset.
 std::string StageName(Language l, registry::v1::EducationStage stage) {
-  switch (stage) {
-    case registry::v1::EDUCATION_STAGE_PRESCHOOL:
-      return Say(l, "学前", "preschool");
-    case registry::v1::EDUCATION_STAGE_PRIMARY:
-      return Say(l, "小学", "primary");
-    case registry::v1::EDUCATION_STAGE_JUNIOR_MIDDLE:
-      return Say(l, "初中", "junior middle");
-    case registry::v1::EDUCATION_STAGE_SENIOR_HIGH:
-      return Say(l, "普通高中", "senior high");
-    case registry::v1::EDUCATION_STAGE_SECONDARY_VOCATIONAL:
-      return Say(l, "中职", "secondary vocational");
-    case registry::v1::EDUCATION_STAGE_UNIVERSITY:
-      return Say(l, "大学及研究生", "university");
-    default:  // e.g. a child on the gap list, enrolled nowhere
-      return Say(l, "无学段", "no stage");
+  if (stage == registry::v1::EDUCATION_STAGE_UNSPECIFIED) {
+    return Say(l, "无学段", "no stage");  // e.g. a child on the gap list, enrolled nowhere
   }
+  return EnumLabel(stage, l == Language::kChinese);
 }
 
 std::string CategoryName(Language l, registry::v1::PovertyCategory category) {
-  switch (category) {
-    case registry::v1::POVERTY_CATEGORY_REGISTERED_POOR:
-      return Say(l, "建档立卡", "registered poor");
-    case registry::v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE:
-      return Say(l, "低保", "subsistence allowance");
-    case registry::v1::POVERTY_CATEGORY_EXTREME_POVERTY:
-      return Say(l, "特困", "extreme poverty");
-    case registry::v1::POVERTY_CATEGORY_ORPHAN:
-      return Say(l, "孤儿", "orphan");
-    case registry::v1::POVERTY_CATEGORY_DISABLED:
-      return Say(l, "残疾", "disabled");
-    case registry::v1::POVERTY_CATEGORY_LEFT_BEHIND:
-      return Say(l, "留守儿童", "left-behind");
-    default:
-      return Say(l, "未知", "unknown");
-  }
+  if (category == registry::v1::POVERTY_CATEGORY_UNSPECIFIED) return Say(l, "未知", "unknown");
+  return EnumLabel(category, l == Language::kChinese);
 }
 
 std::string SourceName(Language l, subsidy::v1::FundSource source) {
-  switch (source) {
-    case subsidy::v1::FUND_SOURCE_CENTRAL:
-      return Say(l, "中央", "central");
-    case subsidy::v1::FUND_SOURCE_PROVINCIAL:
-      return Say(l, "省级", "provincial");
-    case subsidy::v1::FUND_SOURCE_CITY:
-      return Say(l, "市级", "city");
-    case subsidy::v1::FUND_SOURCE_COUNTY:
-      return Say(l, "县级", "county");
-    case subsidy::v1::FUND_SOURCE_FOUNDATION:
-      return Say(l, "教育基金会", "foundation");
-    case subsidy::v1::FUND_SOURCE_CIVIL_AFFAIRS:
-      return Say(l, "民政", "civil affairs");
-    default:
-      return Say(l, "未知", "unknown");
-  }
+  if (source == subsidy::v1::FUND_SOURCE_UNSPECIFIED) return Say(l, "未知", "unknown");
+  return EnumLabel(source, l == Language::kChinese);
 }
 
 std::string YesNo(Language l, bool yes) { return yes ? Say(l, "是", "yes") : Say(l, "否", "no"); }

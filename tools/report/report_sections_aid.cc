@@ -11,6 +11,7 @@
 #include "libs/rules/dates.h"
 #include "services/common/core/basis_points.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/enum_label.h"
 #include "services/common/core/money.h"
 #include "services/registry/domain/plausibility.h"
 #include "services/subsidy/domain/entitlement_calc.h"
@@ -298,10 +299,9 @@ class AidBuilder {
       const std::string key = absl::StrCat(r->round_id(), "/", student);
       auto reason = f_.coverage_reasons.find(key);
       if (reason != f_.coverage_reasons.end()) {
-        return {
-            absl::StrCat(Say(l_, "已登记原因：", "reason recorded: "),
-                         sv1::CoverageReasonKind_Name(reason->second.kind()).substr(21), " ", reason->second.note()),
-            true};
+        return {absl::StrCat(Say(l_, "已登记原因：", "reason recorded: "),
+                             EnumLabel(reason->second.kind(), l_ == Language::kChinese), " ", reason->second.note()),
+                true};
       }
       auto app = f_.applications.find(key);
       if (app == f_.applications.end()) continue;

@@ -32,8 +32,8 @@ class Roles {
 
 // Something a role may do: its name (how a refusal says it) and the roles
 // allowed it. The kit declares only the actions every service shares,
-// below; each service declares its own business actions in its app layer
-// (services/<name>/app/<name>_actions.h), so the kit does not list anyone's
+// below; each service declares its own business actions beside its app layer
+// (services/<name>/published/<name>_actions.h), so the kit does not list anyone's
 // business.
 struct Action {
   const char* name;

@@ -184,156 +184,162 @@ absl::Status CommandProcessor::RecoverIfNeeded() {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The first outcome of a request id seen before (in the store or earlier in
+// the batch), nullopt for a new one; ALREADY_EXISTS when the id was used for
+// another command.
+absl::StatusOr<std::optional<common::v1::CommandOutcome>> SeenOutcome(storage::ProjectionBatch& rows,
+                                                                      const CommandMeta& meta) {
+  ASSIGN_OR_RETURN(std::optional<std::string> seen, rows.Get(RequestOutcomeKey(meta.actor, meta.request_id)));
+  if (!seen) return std::optional<common::v1::CommandOutcome>();
+  common::v1::CommandOutcome outcome;
+  if (!outcome.ParseFromString(*seen)) {
+    return absl::DataLossError(absl::StrCat("stored outcome of request '", meta.request_id, "' cannot be parsed"));
+  }
+  if (!meta.fingerprint.empty() && !outcome.request_fingerprint().empty() &&
+      outcome.request_fingerprint() != meta.fingerprint) {
+    return absl::AlreadyExistsError(absl::StrCat("request_id '", meta.request_id,
+                                                 "' was already used for a different command; use a new request_id"));
+  }
+  outcome.set_replayed(true);
+  return std::optional<common::v1::CommandOutcome>(std::move(outcome));
+}
+
+// The envelope of the `index`-th of `count` events a command decided at `now`.
+common::v1::EventEnvelope EnvelopeOf(const NewEvent& event, const CommandMeta& meta, absl::Time now, int32_t index,
+                                     int32_t count) {
+  common::v1::EventEnvelope envelope;
+  envelope.set_event_id(NewRandomHexId());
+  envelope.set_aggregate_type(event.aggregate_type);
+  envelope.set_aggregate_id(event.aggregate_id.value());
+  envelope.set_aggregate_version(event.aggregate_version.value());
+  *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+  envelope.set_actor(meta.actor);
+  envelope.set_org_scope(meta.org_scope);
+  envelope.set_correlation_id(meta.correlation_id);
+  envelope.set_causation_id(meta.causation_id);
+  envelope.set_request_id(meta.request_id);
+  envelope.set_request_fingerprint(meta.fingerprint);
+  envelope.set_index_in_command(index);
+  envelope.set_events_in_command(count);
+  envelope.set_envelope_version(1);
+  envelope.mutable_payload()->PackFrom(*event.payload);
+  return envelope;
+}
+
+}  // namespace
+
+CommandProcessor::Decided CommandProcessor::DecideOne(Pending& cmd, storage::ProjectionBatch& rows) {
+  Decided result;
+  const absl::Time now = clock_->Now();
+  rows.SetSavePoint();
+  absl::StatusOr<std::vector<NewEvent>> decided = cmd.decide(rows, now);
+  if (decided.ok() && decided->empty()) {
+    if (cmd.meta.may_decide_nothing) {
+      rows.RollbackToSavePoint();
+      common::v1::CommandOutcome nothing;
+      nothing.set_request_id(cmd.meta.request_id);
+      result.outcome = nothing;
+      return result;
+    }
+    decided = absl::InternalError("command decided no events");
+  }
+  if (!decided.ok()) {
+    rows.RollbackToSavePoint();
+    result.outcome = decided.status();
+    return result;
+  }
+  common::v1::CommandOutcome outcome;
+  const int32_t count = static_cast<int32_t>(decided->size());
+  for (int32_t e = 0; e < count; ++e) {
+    const NewEvent& event = (*decided)[e];
+    const common::v1::EventEnvelope envelope = EnvelopeOf(event, cmd.meta, now, e, count);
+    const size_t bytes = envelope.ByteSizeLong();
+    if (bytes > options_.max_event_bytes) {
+      // Fails alone: an event the log would refuse never joins the batch.
+      rows.RollbackToSavePoint();
+      result.records.clear();
+      result.outcome =
+          absl::InvalidArgumentError(absl::StrCat("the command's event ", event.payload->GetTypeName(), " would be ",
+                                                  bytes, " bytes; at most ", options_.max_event_bytes, " are allowed"));
+      return result;
+    }
+    if (absl::Status applied = ApplyEventRows(*projection_, envelope, rows); !applied.ok()) {
+      rows.RollbackToSavePoint();
+      result.records.clear();
+      result.outcome = absl::InternalError(absl::StrCat("projection rejected the decided events: ", applied.message()));
+      return result;
+    }
+    if (e == 0) {
+      outcome.set_request_id(cmd.meta.request_id);
+      outcome.set_aggregate_type(event.aggregate_type);
+      outcome.set_aggregate_id(event.aggregate_id.value());
+      outcome.set_first_event_id(envelope.event_id());
+      outcome.set_request_fingerprint(cmd.meta.fingerprint);
+    }
+    if (event.aggregate_id.value() == outcome.aggregate_id()) {
+      outcome.set_aggregate_version(event.aggregate_version.value());
+    }
+    result.records.push_back(AppendRecord{event.aggregate_id.value(), envelope.SerializeAsString()});
+  }
+  rows.PopSavePoint();
+  result.outcome = outcome;
+  result.writes = true;
+  return result;
+}
+
+absl::Status CommandProcessor::AppendAndCommit(std::vector<AppendRecord> records, storage::ProjectionBatch& rows) {
+  absl::StatusOr<std::vector<LogPosition>> positions = log_->AppendAtomically(records);
+  if (!positions.ok()) {
+    needs_recovery_ = true;
+    return absl::UnavailableError(absl::StrCat("event log append failed (", positions.status().message(),
+                                               "); the command may or may not be recorded: retry with the same "
+                                               "request_id"));
+  }
+  std::map<PartitionId, LogOffset> last;
+  for (const LogPosition& pos : *positions) {
+    auto it = last.find(pos.partition);
+    if (it == last.end() || it->second < pos.offset) last[pos.partition] = pos.offset;
+  }
+  for (const auto& [partition, offset] : last) rows.RecordAppliedOffset(log_->topic(), partition, offset.Next());
+  // The events are durable in the log; a projection that failed to commit
+  // catches up from it before the next batch.
+  if (!store_->Commit(rows).ok()) needs_recovery_ = true;
+  return absl::OkStatus();
+}
+
 void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
   absl::Status recovered = RecoverIfNeeded();
   if (!recovered.ok()) {
     for (auto& p : batch) p.done(recovered);
     return;
   }
-
-  struct Result {
-    absl::StatusOr<common::v1::CommandOutcome> outcome = absl::InternalError("not decided");
-    bool writes = false;  // true when the command appended events
-  };
-  std::vector<Result> results(batch.size());
+  std::vector<Decided> results(batch.size());
   std::vector<AppendRecord> records;
   storage::ProjectionBatch rows = store_->NewBatch();
   int64_t replays = 0;
-
   for (size_t i = 0; i < batch.size(); ++i) {
-    Pending& cmd = batch[i];
-    Result& result = results[i];
-    // Idempotency: a request id seen before (in the store or earlier in this
-    // batch) answers with its first outcome.
-    absl::StatusOr<std::optional<std::string>> seen = rows.Get(RequestOutcomeKey(cmd.meta.actor, cmd.meta.request_id));
-    if (!seen.ok()) {
-      result.outcome = seen.status();
+    absl::StatusOr<std::optional<common::v1::CommandOutcome>> seen = SeenOutcome(rows, batch[i].meta);
+    if (!seen.ok() || seen->has_value()) {
+      if (seen.ok()) ++replays;
+      results[i].outcome = seen.ok() ? absl::StatusOr<common::v1::CommandOutcome>(**seen) : seen.status();
       continue;
     }
-    if (seen->has_value()) {
-      common::v1::CommandOutcome outcome;
-      if (!outcome.ParseFromString(**seen)) {
-        result.outcome =
-            absl::DataLossError(absl::StrCat("stored outcome of request '", cmd.meta.request_id, "' cannot be parsed"));
-      } else if (!cmd.meta.fingerprint.empty() && !outcome.request_fingerprint().empty() &&
-                 outcome.request_fingerprint() != cmd.meta.fingerprint) {
-        result.outcome = absl::AlreadyExistsError(absl::StrCat(
-            "request_id '", cmd.meta.request_id, "' was already used for a different command; use a new request_id"));
-      } else {
-        outcome.set_replayed(true);
-        result.outcome = outcome;
-        ++replays;
-      }
-      continue;
-    }
-
-    absl::Time now = clock_->Now();
-    rows.SetSavePoint();
-    absl::StatusOr<std::vector<NewEvent>> decided = cmd.decide(rows, now);
-    if (decided.ok() && decided->empty()) {
-      if (cmd.meta.may_decide_nothing) {
-        rows.RollbackToSavePoint();
-        common::v1::CommandOutcome nothing;
-        nothing.set_request_id(cmd.meta.request_id);
-        result.outcome = nothing;
-        continue;
-      }
-      decided = absl::InternalError("command decided no events");
-    }
-    if (!decided.ok()) {
-      rows.RollbackToSavePoint();
-      result.outcome = decided.status();
-      continue;
-    }
-    std::vector<AppendRecord> command_records;
-    absl::Status applied = absl::OkStatus();
-    absl::Status oversized = absl::OkStatus();
-    common::v1::CommandOutcome outcome;
-    const int32_t count = static_cast<int32_t>(decided->size());
-    for (int32_t e = 0; e < count && applied.ok() && oversized.ok(); ++e) {
-      const NewEvent& event = (*decided)[e];
-      common::v1::EventEnvelope envelope;
-      envelope.set_event_id(NewRandomHexId());
-      envelope.set_aggregate_type(event.aggregate_type);
-      envelope.set_aggregate_id(event.aggregate_id.value());
-      envelope.set_aggregate_version(event.aggregate_version.value());
-      *envelope.mutable_occurred_at() =
-          google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
-      envelope.set_actor(cmd.meta.actor);
-      envelope.set_org_scope(cmd.meta.org_scope);
-      envelope.set_correlation_id(cmd.meta.correlation_id);
-      envelope.set_causation_id(cmd.meta.causation_id);
-      envelope.set_request_id(cmd.meta.request_id);
-      envelope.set_request_fingerprint(cmd.meta.fingerprint);
-      envelope.set_index_in_command(e);
-      envelope.set_events_in_command(count);
-      envelope.set_envelope_version(1);
-      envelope.mutable_payload()->PackFrom(*event.payload);
-      const size_t bytes = envelope.ByteSizeLong();
-      if (bytes > options_.max_event_bytes) {
-        oversized = absl::InvalidArgumentError(absl::StrCat("the command's event ", event.payload->GetTypeName(),
-                                                            " would be ", bytes, " bytes; at most ",
-                                                            options_.max_event_bytes, " are allowed"));
-        break;
-      }
-      applied = ApplyEventRows(*projection_, envelope, rows);
-      if (e == 0) {
-        outcome.set_request_id(cmd.meta.request_id);
-        outcome.set_aggregate_type(event.aggregate_type);
-        outcome.set_aggregate_id(event.aggregate_id.value());
-        outcome.set_first_event_id(envelope.event_id());
-        outcome.set_request_fingerprint(cmd.meta.fingerprint);
-      }
-      if (event.aggregate_id.value() == outcome.aggregate_id())
-        outcome.set_aggregate_version(event.aggregate_version.value());
-      command_records.push_back(AppendRecord{event.aggregate_id.value(), envelope.SerializeAsString()});
-    }
-    if (!oversized.ok()) {
-      // Fails alone: an event the log would refuse never joins the batch.
-      rows.RollbackToSavePoint();
-      result.outcome = oversized;
-      continue;
-    }
-    if (!applied.ok()) {
-      rows.RollbackToSavePoint();
-      result.outcome = absl::InternalError(absl::StrCat("projection rejected the decided events: ", applied.message()));
-      continue;
-    }
-    rows.PopSavePoint();
-    for (auto& r : command_records) records.push_back(std::move(r));
-    result.outcome = outcome;
-    result.writes = true;
+    results[i] = DecideOne(batch[i], rows);
+    for (AppendRecord& r : results[i].records) records.push_back(std::move(r));
   }
-
-  int64_t event_count = static_cast<int64_t>(records.size());
+  const int64_t event_count = static_cast<int64_t>(records.size());
   bool append_failed = false;
   if (!records.empty()) {
-    absl::StatusOr<std::vector<LogPosition>> positions = log_->AppendAtomically(records);
-    if (!positions.ok()) {
+    absl::Status appended = AppendAndCommit(std::move(records), rows);
+    if (!appended.ok()) {
       append_failed = true;
-      needs_recovery_ = true;
-      absl::Status failure = absl::UnavailableError(
-          absl::StrCat("event log append failed (", positions.status().message(),
-                       "); the command may or may not be recorded: retry with the same request_id"));
-      for (Result& r : results) {
-        if (r.writes) r.outcome = failure;
-      }
-    } else {
-      std::map<PartitionId, LogOffset> last;
-      for (const LogPosition& pos : *positions) {
-        auto it = last.find(pos.partition);
-        if (it == last.end() || it->second < pos.offset) last[pos.partition] = pos.offset;
-      }
-      for (const auto& [partition, offset] : last) rows.RecordAppliedOffset(log_->topic(), partition, offset.Next());
-      absl::Status committed = store_->Commit(rows);
-      if (!committed.ok()) {
-        // The events are durable in the log; the projection catches up from
-        // it before the next batch.
-        needs_recovery_ = true;
+      for (Decided& r : results) {
+        if (r.writes) r.outcome = appended;
       }
     }
   }
-
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
     stats_.batches += 1;

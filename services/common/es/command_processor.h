@@ -125,8 +125,21 @@ class CommandProcessor {
     DecideFn decide;
     DoneFn done;
   };
+  // One command's decision, its events applied to `rows` (or rolled back)
+  // and their records to append; `writes` when it appends (not when it
+  // failed, replays or decided nothing).
+  struct Decided {
+    absl::StatusOr<common::v1::CommandOutcome> outcome = absl::InternalError("not decided");
+    std::vector<AppendRecord> records;
+    bool writes = false;
+  };
   void Loop();
   void ProcessBatch(std::vector<Pending>& batch);
+  Decided DecideOne(Pending& cmd, storage::ProjectionBatch& rows);
+  // Appends the batch's records in one atomic append, then commits `rows`
+  // with the applied offsets. UNAVAILABLE when the append failed (the log is
+  // re-read before the next batch).
+  absl::Status AppendAndCommit(std::vector<AppendRecord> records, storage::ProjectionBatch& rows);
   absl::Status RecoverIfNeeded();
 
   EventLog* log_;

@@ -4,12 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/core/deterministic_serialize.h"
+#include "services/common/core/money.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
-#include "services/disbursement/app/disbursement_actions.h"
 #include "services/disbursement/app/disbursement_keys.h"
+#include "services/disbursement/published/disbursement_actions.h"
 #include "zizhu/disbursement/v1/records.pb.h"
 
 namespace zizhu::disbursement {
@@ -47,9 +48,19 @@ void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::Alloca
                                     Callback<v1::AllocateFundsResponse> done) {
   absl::StatusOr<std::string> account = CheckAccount(caller, kDisburse, request.account());
   if (!account.ok()) return done(account.status());
+  int64_t fen = request.fen();
+  if (!request.yuan().empty()) {
+    if (fen != 0) return done(absl::InvalidArgumentError("give fen or yuan, not both"));
+    absl::StatusOr<Fen> parsed = Fen::ParseYuan(request.yuan());
+    if (!parsed.ok()) {
+      return done(absl::InvalidArgumentError(
+          absl::StrCat("yuan '", request.yuan().substr(0, 40), "' is not an amount in yuan (e.g. 12500 or 12500.50)")));
+    }
+    fen = parsed->fen();
+  }
   commands_->Run<v1::AllocateFundsResponse>(
-      caller, request, Over([request](RowsAccount& state) {
-        return DecideAllocate(state, request.account(), request.fen(), request.document_ref());
+      caller, request, Over([request, fen](RowsAccount& state) {
+        return DecideAllocate(state, request.account(), fen, request.document_ref());
       }),
       [this, account = *account](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::AllocateFundsResponse> {
         v1::AllocateFundsResponse response;

@@ -15,8 +15,8 @@
 #include "services/common/auth/access.h"
 #include "services/common/crypto/personal_data_vault.h"
 #include "services/common/es/commands.h"
-#include "services/disbursement/app/disbursement_actions.h"
 #include "services/disbursement/app/disbursement_projection.h"
+#include "services/disbursement/published/disbursement_actions.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
 
 namespace zizhu::disbursement {

@@ -184,9 +184,13 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   v1::AllocateFundsRequest allocate;
   *allocate.mutable_meta() = Meta("allocate");
   *allocate.mutable_account() = Central();
-  allocate.set_fen(300000);
+  allocate.set_yuan("3000.0x");  // as the office typed it, read by the service
   allocate.set_document_ref("财教〔2026〕12号");
   v1::AllocateFundsResponse allocated;
+  grpc::Status bad_yuan = Invoke(county.get(), &Stub::AllocateFunds, allocate, &allocated);
+  EXPECT_EQ(bad_yuan.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad_yuan.error_message(), HasSubstr("yuan '3000.0x' is not an amount in yuan"));
+  allocate.set_yuan("3000.00");
   grpc::Status allocation = Invoke(county.get(), &Stub::AllocateFunds, allocate, &allocated);
   ASSERT_TRUE(allocation.ok()) << allocation.error_message();
   EXPECT_EQ(allocated.account().balances().committed(), 200000);
@@ -376,7 +380,8 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   auto other = As({"county-2", auth::Role::kCountyOfficer, "210103", "t-c2"});
   EXPECT_EQ(Invoke(other.get(), &Stub::GetAccount, get, &account).error_code(), grpc::StatusCode::NOT_FOUND);
   // A rebuild gives the same bytes.
-  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
+  EXPECT_TRUE(
+      testing_kit::RebuildGivesTheLiveChecksum(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/personal_data_vault.h"
 #include "services/common/service/command_table.h"
-#include "services/dropout/app/dropout_actions.h"
 #include "services/dropout/app/dropout_projection.h"
+#include "services/dropout/published/dropout_actions.h"
 #include "zizhu/dropout/v1/dropout_service.pb.h"
 
 namespace zizhu::dropout {

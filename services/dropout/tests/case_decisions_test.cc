@@ -1,9 +1,9 @@
 // The ledger's decisions, given records, when a command, then events or the
 // exact refusal; the rates against an independent count.
-#include "libs/rules/dates.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/rules/dates.h"
 #include "services/dropout/domain/rates.h"
 #include "services/dropout/tests/memory_dropout.h"
 

@@ -157,7 +157,8 @@ TEST_F(DropoutServiceTest, ADropoutIsLedToCrossOffAndTheRateMoves) {
   }));
 
   // A rebuild gives the same bytes.
-  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(env_->harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
+  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(
+      env_->harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 TEST_F(DropoutServiceTest, APoorChildEnrolledNowhereOpensACaseFromThePovertyRoster) {

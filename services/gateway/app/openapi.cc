@@ -4,6 +4,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/enum_label.h"
+#include "services/gateway/app/console_actions.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
 
 namespace zizhu::gateway {
@@ -39,8 +41,15 @@ ordered_json FieldSchema(const FieldDescriptor* f, std::vector<const Descriptor*
       break;
     case FieldDescriptor::CPPTYPE_ENUM: {
       ordered_json values = ordered_json::array();
-      for (int i = 0; i < f->enum_type()->value_count(); ++i) values.push_back(f->enum_type()->value(i)->name());
+      ordered_json labels = ordered_json::object();  // the operators' words, Chinese and English
+      for (int i = 0; i < f->enum_type()->value_count(); ++i) {
+        const google::protobuf::EnumValueDescriptor* value = f->enum_type()->value(i);
+        values.push_back(value->name());
+        const std::string zh = EnumLabel(value, true), en = EnumLabel(value, false);
+        if (zh != value->name()) labels[value->name()] = {zh, en};
+      }
       s = {{"type", "string"}, {"enum", values}};
+      if (!labels.empty()) s["x-labels"] = labels;
       break;
     }
     case FieldDescriptor::CPPTYPE_MESSAGE: {
@@ -178,6 +187,18 @@ std::string OpenApiJson(const RpcBridge& bridge) {
   }
   doc["paths"] = paths;
   doc["components"] = {{"schemas", schemas}};
+  // Which roles may do what (the services' published actions): the console
+  // offers a form only to those it would not refuse.
+  ordered_json actions = ordered_json::object();
+  for (const ConsoleAction& a : ConsoleActions()) {
+    ordered_json roles = ordered_json::array();
+    for (auth::Role role : {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kSchoolOperator,
+                            auth::Role::kReviewer, auth::Role::kAuditor, auth::Role::kService, auth::Role::kAgency}) {
+      if (a.action->roles.Has(role)) roles.push_back(RoleEnumName(role));
+    }
+    actions[a.key] = {{"name", a.action->name}, {"roles", roles}};
+  }
+  doc["x-actions"] = actions;
   return doc.dump(1);
 }
 

@@ -12,8 +12,8 @@
 #include "libs/rules/dates.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/service/command_table.h"
-#include "services/pairing/app/pairing_actions.h"
 #include "services/pairing/app/pairing_projection.h"
+#include "services/pairing/published/pairing_actions.h"
 #include "zizhu/pairing/v1/pairing_service.pb.h"
 
 namespace zizhu::pairing {

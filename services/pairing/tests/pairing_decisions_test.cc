@@ -1,8 +1,8 @@
 // The pairing decisions: every refusal the issue names, and progress,
 // missed activities and rotation against counts made here.
-#include "libs/rules/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/rules/dates.h"
 #include "services/pairing/domain/pairing_progress.h"
 #include "services/pairing/tests/memory_pairing.h"
 

@@ -2,12 +2,12 @@
 // registry's urban and rural schools, activities, a plan's progress, missed
 // activities, rotation; a rebuild gives the same bytes; and the access table
 // (every RPC with no, expired and forged tokens and as roles from another scope).
-#include "libs/rules/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/testing/projection_checks.h"
+#include "libs/rules/dates.h"
 #include "services/common/core/text_file.h"
 #include "services/common/testing/access_table.h"
+#include "services/common/testing/projection_checks.h"
 #include "services/pairing/domain/pairing_progress.h"
 #include "services/pairing/pairing.h"
 #include "services/subsidy/tests/subsidy_harness.h"
@@ -253,7 +253,8 @@ TEST_F(PairingServiceTest, APairsActivitiesPlanAndRotation) {
   EXPECT_TRUE(rotated.rotation().meets_target());
 
   // A rebuild gives the same bytes.
-  EXPECT_TRUE(testing_kit::RebuildGivesTheLiveChecksum(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
+  EXPECT_TRUE(
+      testing_kit::RebuildGivesTheLiveChecksum(harness_->ChannelAs(testing_kit::ServiceHarness::DefaultCaller())));
 }
 
 TEST_F(PairingServiceTest, TheTableNamesEveryMethod) {

@@ -7,9 +7,9 @@
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
-#include "services/registry/app/registry_actions.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/registry_decisions.h"
+#include "services/registry/published/registry_actions.h"
 
 namespace zizhu::registry {
 namespace {

@@ -13,10 +13,10 @@
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
 #include "services/registry/app/agency_directory.h"
-#include "services/registry/app/registry_actions.h"
 #include "services/registry/app/registry_keys.h"
 #include "services/registry/domain/roster_decisions.h"
 #include "services/registry/domain/roster_rows.h"
+#include "services/registry/published/registry_actions.h"
 
 namespace zizhu::registry {
 namespace {

@@ -8,6 +8,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/roster_fields.h"
+#include "services/common/core/enum_label.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -24,18 +25,7 @@ bool HasCategory(const v1::StudentRecord& s, v1::PovertyCategory c) {
   return std::find(s.categories().begin(), s.categories().end(), c) != s.categories().end();
 }
 
-const char* AssistanceName(v1::AssistanceType a) {
-  switch (a) {
-    case v1::ASSISTANCE_TYPE_SUBSISTENCE_ALLOWANCE:
-      return "低保";
-    case v1::ASSISTANCE_TYPE_EXTREME_POVERTY:
-      return "特困";
-    case v1::ASSISTANCE_TYPE_ORPHAN:
-      return "孤儿";
-    default:
-      return "?";
-  }
-}
+std::string AssistanceName(v1::AssistanceType a) { return EnumLabel(a, /*chinese=*/true); }
 
 v1::PovertyCategory CategoryFor(v1::AssistanceType a) {
   switch (a) {
@@ -75,10 +65,11 @@ int AgeOn(const v1::Date& birth, const v1::Date& as_of) {
   return age;
 }
 
-v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, const v1::MatchSettings& settings) {
-  v1::MatchResult r;
-  r.set_key(hash);
+namespace {
 
+// What each source says of the person's name and birth date; the result
+// gets the sources, the name, the masked ID and the student id.
+std::vector<Claim> Claims(const PersonEvidence& ev, v1::MatchResult& r) {
   std::vector<Claim> claims;
   auto add_roster = [&](const std::optional<v1::RosterEntry>& e, v1::RosterSource source) {
     if (!e) return;
@@ -95,8 +86,11 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
     if (r.national_id_masked().empty()) r.set_national_id_masked(ev.student->national_id().masked());
   }
   if (!claims.empty()) r.set_name(claims.front().name);
+  return claims;
+}
 
-  // Where the person belongs in the work queues.
+// Where the person belongs in the work queues: school, then county.
+void PlaceInQueues(const PersonEvidence& ev, v1::MatchResult& r) {
   if (ev.student) r.set_school_code(ev.student->school_code());
   if (r.school_code().empty() && ev.status) r.set_school_code(ev.status->person().school_code());
   if (!ev.school_county.empty()) {
@@ -108,124 +102,119 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   } else if (ev.civil) {
     r.set_county(ev.civil->person().county());
   }
+}
 
-  // 1. Conflicting attributes between any two sources.
+// 1. Conflicting names or birth dates between any two sources: true (and the
+// category with its reasons) when there are any.
+bool FoundConflicts(const std::vector<Claim>& claims, v1::MatchResult& r) {
+  auto conflict = [&r](const char* field, const Claim& a, const std::string& av, const Claim& b,
+                       const std::string& bv) {
+    v1::AttributeConflict* c = r.add_conflicts();
+    c->set_field(field);
+    c->set_first_source(a.source);
+    c->set_first_value(av);
+    c->set_second_source(b.source);
+    c->set_second_value(bv);
+  };
   for (size_t i = 0; i < claims.size(); ++i) {
     for (size_t j = i + 1; j < claims.size(); ++j) {
-      if (claims[i].name != claims[j].name) {
-        v1::AttributeConflict* c = r.add_conflicts();
-        c->set_field("name");
-        c->set_first_source(claims[i].source);
-        c->set_first_value(claims[i].name);
-        c->set_second_source(claims[j].source);
-        c->set_second_value(claims[j].name);
-      }
+      if (claims[i].name != claims[j].name) conflict("name", claims[i], claims[i].name, claims[j], claims[j].name);
       if (rules::CompareDates(claims[i].birth_date, claims[j].birth_date) != 0) {
-        v1::AttributeConflict* c = r.add_conflicts();
-        c->set_field("birth_date");
-        c->set_first_source(claims[i].source);
-        c->set_first_value(rules::FormatDate(claims[i].birth_date));
-        c->set_second_source(claims[j].source);
-        c->set_second_value(rules::FormatDate(claims[j].birth_date));
+        conflict("birth_date", claims[i], rules::FormatDate(claims[i].birth_date), claims[j],
+                 rules::FormatDate(claims[j].birth_date));
       }
     }
   }
-  if (r.conflicts_size() > 0) {
-    r.set_category(v1::MATCH_CATEGORY_ATTRIBUTE_CONFLICT);
-    for (const auto& c : r.conflicts()) {
-      // Reasons are shown on work-queue lists: names in them are masked as
-      // every list masks names (the conflict itself keeps both values).
-      auto shown = [&c](const std::string& value) { return c.field() == "name" ? MaskName(value) : value; };
-      r.add_reasons(absl::StrCat(c.field(), ": ", c.first_source(), " says '", shown(c.first_value()), "', ",
-                                 c.second_source(), " says '", shown(c.second_value()), "'"));
-    }
-    return r;
+  if (r.conflicts_size() == 0) return false;
+  r.set_category(v1::MATCH_CATEGORY_ATTRIBUTE_CONFLICT);
+  for (const auto& c : r.conflicts()) {
+    // Reasons are shown on work-queue lists: names in them are masked as
+    // every list masks names (the conflict itself keeps both values).
+    auto shown = [&c](const std::string& value) { return c.field() == "name" ? MaskName(value) : value; };
+    r.add_reasons(absl::StrCat(c.field(), ": ", c.first_source(), " says '", shown(c.first_value()), "', ",
+                               c.second_source(), " says '", shown(c.second_value()), "'"));
   }
+  return true;
+}
 
-  // A household that exited poverty stays in scope for the transition period
-  // (policy data): its children are counted as registered-poor, shown as
-  // "exited YEAR". Whether it still is depends on the reference date.
-  const bool exited = ev.poverty && ev.poverty->exited();
+// Which sources call the person poor, as of the reference date.
+struct Poverty {
+  bool exited = false;  // the household exited poverty
+  int year_exited = 0;
+  bool in_transition = false;  // exited, but within the transition period (policy data)
+  bool poverty_office = false;
+  bool civil_affairs = false;
+  bool registry = false;
+  std::vector<std::string> poor_in;  // "poverty office (household …)", "civil affairs (低保)", "registry"
+};
+
+Poverty PovertyOf(const PersonEvidence& ev, const v1::MatchSettings& settings) {
+  Poverty p;
+  // A household that exited poverty stays in scope for the transition period:
+  // its children are counted as registered-poor, shown as "exited YEAR".
+  p.exited = ev.poverty && ev.poverty->exited();
   // An exit recorded without its year (before rows had to carry one) counts
   // from the year it was recorded, as the subsidy reads it.
-  const int year_exited = !exited                                  ? 0
-                          : ev.poverty->person().year_exited() > 0 ? ev.poverty->person().year_exited()
-                                                                   : ev.poverty->exit_date().year();
-  const bool in_transition = exited && year_exited > 0 &&
-                             settings.as_of().year() - year_exited <= settings.exit_transition_years() &&
-                             settings.as_of().year() >= year_exited;
-  if (exited) r.set_age_sensitive(true);
-  const bool poor_poverty = ev.poverty && (!exited || in_transition);
-  const bool poor_civil = ev.civil && !ev.civil->exited() && ev.civil->person().assistance_size() > 0;
-  const bool registry_poor = ev.student && (HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR) ||
-                                            HasCategory(*ev.student, v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE) ||
-                                            HasCategory(*ev.student, v1::POVERTY_CATEGORY_EXTREME_POVERTY) ||
-                                            HasCategory(*ev.student, v1::POVERTY_CATEGORY_ORPHAN));
-  const bool enrolled_status =
-      ev.status && !ev.status->exited() && ev.status->person().enrolment_status() == v1::ENROLMENT_STATUS_ENROLLED;
-  const bool enrolled_registry = ev.student && ev.student->status() == v1::ENROLMENT_STATUS_ENROLLED;
-  const bool enrolled = enrolled_status || enrolled_registry;
-  const v1::Date& birth = claims.empty() ? v1::Date() : claims.front().birth_date;
-  const int age = AgeOn(birth, settings.as_of());
-
-  std::vector<std::string> poor_in;
-  if (poor_poverty) {
-    poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(),
-                                   in_transition ? absl::StrCat(", exited ", year_exited) : "", ")"));
+  p.year_exited = !p.exited                                ? 0
+                  : ev.poverty->person().year_exited() > 0 ? ev.poverty->person().year_exited()
+                                                           : ev.poverty->exit_date().year();
+  p.in_transition = p.exited && p.year_exited > 0 &&
+                    settings.as_of().year() - p.year_exited <= settings.exit_transition_years() &&
+                    settings.as_of().year() >= p.year_exited;
+  p.poverty_office = ev.poverty && (!p.exited || p.in_transition);
+  p.civil_affairs = ev.civil && !ev.civil->exited() && ev.civil->person().assistance_size() > 0;
+  p.registry = ev.student && (HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR) ||
+                              HasCategory(*ev.student, v1::POVERTY_CATEGORY_SUBSISTENCE_ALLOWANCE) ||
+                              HasCategory(*ev.student, v1::POVERTY_CATEGORY_EXTREME_POVERTY) ||
+                              HasCategory(*ev.student, v1::POVERTY_CATEGORY_ORPHAN));
+  if (p.poverty_office) {
+    p.poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(),
+                                     p.in_transition ? absl::StrCat(", exited ", p.year_exited) : "", ")"));
   }
-  if (poor_civil) {
+  if (p.civil_affairs) {
     std::vector<std::string> kinds;
     for (int a : ev.civil->person().assistance()) kinds.push_back(AssistanceName(static_cast<v1::AssistanceType>(a)));
-    poor_in.push_back(absl::StrCat("civil affairs (", absl::StrJoin(kinds, "、"), ")"));
+    p.poor_in.push_back(absl::StrCat("civil affairs (", absl::StrJoin(kinds, "、"), ")"));
   }
-  if (registry_poor) poor_in.push_back("registry");
-  if (exited) {
-    r.add_reasons(absl::StrCat(
-        "household ", ev.poverty->person().household_number(), " exited poverty in ", year_exited,
-        in_transition
-            ? absl::StrCat(": within the ", settings.exit_transition_years(), "-year transition period, still in scope")
-            : absl::StrCat(": beyond the ", settings.exit_transition_years(), "-year transition period")));
-  }
+  if (p.registry) p.poor_in.push_back("registry");
+  return p;
+}
 
-  // 2. Poor, of school age, enrolled nowhere.
-  if (!poor_in.empty() && !enrolled) {
-    r.set_age_sensitive(true);
-    if (age >= settings.school_age_min() && age <= settings.school_age_max()) {
-      r.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
-      r.add_reasons(absl::StrCat("poor per ", absl::StrJoin(poor_in, ", "), "; aged ", age, " on ",
-                                 rules::FormatDate(settings.as_of()), " (school age ", settings.school_age_min(), "-",
-                                 settings.school_age_max(), ")"));
-      r.add_reasons(ev.status ? absl::StrCat("student-status roster says ",
-                                             v1::EnrolmentStatus_Name(ev.status->person().enrolment_status()))
-                              : "not in the student-status roster");
-      r.add_reasons(ev.student ? absl::StrCat("registry says ", v1::EnrolmentStatus_Name(ev.student->status()))
-                               : "not in the registry");
-      return r;
-    }
+// 2. Poor and enrolled nowhere: NOT_ENROLLED of school age, else no finding.
+void NotEnrolledFinding(const PersonEvidence& ev, const v1::MatchSettings& settings, const Poverty& poverty, int age,
+                        v1::MatchResult& r) {
+  r.set_age_sensitive(true);
+  const std::string poor = absl::StrJoin(poverty.poor_in, ", ");
+  if (age < settings.school_age_min() || age > settings.school_age_max()) {
     r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
-    r.add_reasons(absl::StrCat("poor per ", absl::StrJoin(poor_in, ", "), " but aged ", age, ", outside school age ",
-                               settings.school_age_min(), "-", settings.school_age_max()));
-    return r;
+    r.add_reasons(absl::StrCat("poor per ", poor, " but aged ", age, ", outside school age ", settings.school_age_min(),
+                               "-", settings.school_age_max()));
+    return;
   }
-  if (!enrolled) {
-    r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
-    r.add_reasons("poor in no source and not enrolled");
-    return r;
-  }
+  r.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
+  r.add_reasons(absl::StrCat("poor per ", poor, "; aged ", age, " on ", rules::FormatDate(settings.as_of()),
+                             " (school age ", settings.school_age_min(), "-", settings.school_age_max(), ")"));
+  r.add_reasons(ev.status ? absl::StrCat("student-status roster says ",
+                                         v1::EnrolmentStatus_Name(ev.status->person().enrolment_status()))
+                          : "not in the student-status roster");
+  r.add_reasons(ev.student ? absl::StrCat("registry says ", v1::EnrolmentStatus_Name(ev.student->status()))
+                           : "not in the registry");
+}
 
-  // 3. Enrolled: do the sources agree on poverty?
+// 3. Enrolled: do the sources agree on poverty?
+void AgreementFinding(const PersonEvidence& ev, const Poverty& poverty, v1::MatchResult& r) {
   std::vector<std::string> disagreements;
   const bool registry_registered_poor = ev.student && HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR);
-  if (poor_poverty && !registry_registered_poor) {
+  if (poverty.poverty_office && !registry_registered_poor) {
     disagreements.push_back(ev.student
                                 ? "poverty office lists a registered-poor household; the registry does not"
                                 : "poverty office lists a registered-poor household; the registry has no record");
   }
-  if (registry_registered_poor && !poor_poverty) {
+  if (registry_registered_poor && !poverty.poverty_office) {
     disagreements.push_back(ev.poverty ? "registry says registered-poor; the poverty office says the household exited"
                                        : "registry says registered-poor; the poverty office does not list the person");
   }
-  if (poor_civil) {
+  if (poverty.civil_affairs) {
     for (int a : ev.civil->person().assistance()) {
       auto type = static_cast<v1::AssistanceType>(a);
       if (!ev.student || !HasCategory(*ev.student, CategoryFor(type))) {
@@ -237,15 +226,45 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   if (!disagreements.empty()) {
     r.set_category(v1::MATCH_CATEGORY_POOR_IN_ONE_SOURCE_ONLY);
     for (auto& d : disagreements) r.add_reasons(std::move(d));
-    return r;
-  }
-  if (!poor_in.empty()) {
+  } else if (!poverty.poor_in.empty()) {
     r.set_category(v1::MATCH_CATEGORY_MATCHED);
-    r.add_reasons(absl::StrCat("enrolled; poor per ", absl::StrJoin(poor_in, ", ")));
-    return r;
+    r.add_reasons(absl::StrCat("enrolled; poor per ", absl::StrJoin(poverty.poor_in, ", ")));
+  } else {
+    r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
+    r.add_reasons("enrolled; poor in no source");
   }
-  r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
-  r.add_reasons("enrolled; poor in no source");
+}
+
+}  // namespace
+
+v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, const v1::MatchSettings& settings) {
+  v1::MatchResult r;
+  r.set_key(hash);
+  const std::vector<Claim> claims = Claims(ev, r);
+  PlaceInQueues(ev, r);
+  if (FoundConflicts(claims, r)) return r;
+
+  const Poverty poverty = PovertyOf(ev, settings);
+  if (poverty.exited) {
+    r.set_age_sensitive(true);
+    r.add_reasons(absl::StrCat(
+        "household ", ev.poverty->person().household_number(), " exited poverty in ", poverty.year_exited,
+        poverty.in_transition
+            ? absl::StrCat(": within the ", settings.exit_transition_years(), "-year transition period, still in scope")
+            : absl::StrCat(": beyond the ", settings.exit_transition_years(), "-year transition period")));
+  }
+  const bool enrolled_status =
+      ev.status && !ev.status->exited() && ev.status->person().enrolment_status() == v1::ENROLMENT_STATUS_ENROLLED;
+  const bool enrolled_registry = ev.student && ev.student->status() == v1::ENROLMENT_STATUS_ENROLLED;
+  if (enrolled_status || enrolled_registry) {
+    AgreementFinding(ev, poverty, r);
+  } else if (!poverty.poor_in.empty()) {
+    NotEnrolledFinding(ev, settings, poverty,
+                       AgeOn(claims.empty() ? v1::Date() : claims.front().birth_date, settings.as_of()), r);
+  } else {
+    r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
+    r.add_reasons("poor in no source and not enrolled");
+  }
   return r;
 }
 

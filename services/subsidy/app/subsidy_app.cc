@@ -7,13 +7,13 @@
 #include "services/common/crypto/sha256.h"
 #include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
-#include "services/subsidy/app/subsidy_actions.h"
 #include "services/subsidy/app/subsidy_keys.h"
 #include "services/subsidy/domain/entitlement_calc.h"
 #include "services/subsidy/domain/policy_file.h"
 #include "services/subsidy/domain/round_decisions.h"
 #include "services/subsidy/domain/round_evolve.h"
 #include "services/subsidy/domain/underpayment.h"
+#include "services/subsidy/published/subsidy_actions.h"
 
 namespace zizhu::subsidy {
 namespace {

@@ -42,6 +42,7 @@ export declare namespace zizhu.disbursement.v1 {
     account?: zizhu.disbursement.v1.AccountKey
     fen?: string | number
     document_ref?: string
+    yuan?: string
   }
   interface AllocateFundsResponse {
     account?: zizhu.disbursement.v1.AccountView

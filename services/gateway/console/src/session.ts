@@ -1,5 +1,6 @@
 // Who is logged in (from the gateway's session), shared by the pages.
 import { reactive } from 'vue'
+import { actionRoles, type ActionKey } from './actions.gen'
 import { currentSession, login, logout, type SessionInfo } from './api'
 
 export const session = reactive({
@@ -21,3 +22,10 @@ export const session = reactive({
     this.info = null
   },
 })
+
+// Whether the operator's role may do `action` (the services' own table,
+// actions.gen.ts): a form is offered only where the service would not refuse
+// the role. The scope is the service's to check.
+export function may(action: ActionKey): boolean {
+  return actionRoles[action].includes(session.info?.role ?? '')
+}

@@ -1,5 +1,6 @@
 // The dropout ledger: the actions of this service's business and the roles allowed each
-// (the kit's auth/access.h declares only those every service shares).
+// (the kit's auth/access.h declares only those every service shares). Published:
+// the gateway tells the console which roles may do what from these.
 #pragma once
 
 #include "services/common/auth/access.h"
