@@ -37,6 +37,21 @@ absl::StatusOr<v1::ListMissedActivitiesResponse> ReadMissed(RowsPairing& rows, c
                                                             const v1::PairingRules& rules);
 absl::StatusOr<v1::GetRotationResponse> ReadRotation(RowsPairing& rows, const v1::GetRotationRequest& request,
                                                      const v1::PairingRules& rules);
+// A response holding the pair `pair_id`, and one holding a county's rotation.
+template <typename Resp>
+absl::StatusOr<Resp> WithPair(RowsPairing& rows, const std::string& pair_id) {
+  Resp response;
+  ASSIGN_OR_RETURN(*response.mutable_pair(), LoadPair(rows, pair_id));
+  return response;
+}
+template <typename Resp>
+absl::StatusOr<Resp> WithRotation(RowsPairing& rows, const std::string& county, int year,
+                                  const v1::PairingRules& rules) {
+  Resp response;
+  ASSIGN_OR_RETURN(*response.mutable_rotation(), LoadRotation(rows, county, year, rules));
+  return response;
+}
+
 // The domain's commands out of the requests.
 v1::PairFormed PairOf(const v1::FormPairRequest& request);
 v1::Rotation RotationOf(const v1::RotateTeacherRequest& request);
@@ -61,10 +76,8 @@ struct PairingApp {
       [](RowsPairing& rows, const v1::FormPairRequest& q, absl::Time now) {
         return DecideFormPair(rows, PairOf(q), rules::DateInChina(now));
       },
-      [](RowsPairing& rows, const v1::FormPairRequest&, const Outcome& o) -> absl::StatusOr<v1::FormPairResponse> {
-        v1::FormPairResponse response;
-        ASSIGN_OR_RETURN(*response.mutable_pair(), LoadPair(rows, o.aggregate_id()));
-        return response;
+      [](RowsPairing& rows, const v1::FormPairRequest&, const Outcome& o) {
+        return WithPair<v1::FormPairResponse>(rows, o.aggregate_id());
       }};
   const Command<v1::EndPairRequest, v1::EndPairResponse> end_pair{
       table, kManagePairing,
@@ -72,10 +85,8 @@ struct PairingApp {
       [](RowsPairing& rows, const v1::EndPairRequest& q, absl::Time) {
         return DecideEndPair(rows, q.pair_id(), q.end(), q.reason());
       },
-      [](RowsPairing& rows, const v1::EndPairRequest& q, const Outcome&) -> absl::StatusOr<v1::EndPairResponse> {
-        v1::EndPairResponse response;
-        ASSIGN_OR_RETURN(*response.mutable_pair(), LoadPair(rows, q.pair_id()));
-        return response;
+      [](RowsPairing& rows, const v1::EndPairRequest& q, const Outcome&) {
+        return WithPair<v1::EndPairResponse>(rows, q.pair_id());
       }};
   const Command<v1::RecordActivityRequest, v1::RecordActivityResponse> record_activity{
       table, kManagePairing,
@@ -83,11 +94,8 @@ struct PairingApp {
       [](RowsPairing& rows, const v1::RecordActivityRequest& q, absl::Time now) {
         return DecideRecordActivity(rows, q.pair_id(), q.activity(), rules::DateInChina(now));
       },
-      [](RowsPairing& rows, const v1::RecordActivityRequest& q,
-         const Outcome&) -> absl::StatusOr<v1::RecordActivityResponse> {
-        v1::RecordActivityResponse response;
-        ASSIGN_OR_RETURN(*response.mutable_pair(), LoadPair(rows, q.pair_id()));
-        return response;
+      [](RowsPairing& rows, const v1::RecordActivityRequest& q, const Outcome&) {
+        return WithPair<v1::RecordActivityResponse>(rows, q.pair_id());
       }};
   const Command<v1::SetPlanRequest, v1::SetPlanResponse> set_plan{
       table, kManagePairing,
@@ -107,11 +115,8 @@ struct PairingApp {
       [](RowsPairing& rows, const v1::DeclareTeachersRequest& q, absl::Time) {
         return DecideDeclareTeachers(rows, q.county_code(), q.year(), TeachersOf(q));
       },
-      [this](RowsPairing& rows, const v1::DeclareTeachersRequest& q,
-             const Outcome&) -> absl::StatusOr<v1::DeclareTeachersResponse> {
-        v1::DeclareTeachersResponse response;
-        ASSIGN_OR_RETURN(*response.mutable_rotation(), LoadRotation(rows, q.county_code(), q.year(), pairing_rules));
-        return response;
+      [this](RowsPairing& rows, const v1::DeclareTeachersRequest& q, const Outcome&) {
+        return WithRotation<v1::DeclareTeachersResponse>(rows, q.county_code(), q.year(), pairing_rules);
       }};
   const Command<v1::RotateTeacherRequest, v1::RotateTeacherResponse> rotate_teacher{
       table, kManagePairing,
@@ -119,19 +124,14 @@ struct PairingApp {
       [](RowsPairing& rows, const v1::RotateTeacherRequest& q, absl::Time now) {
         return DecideRotateTeacher(rows, q.county_code(), q.year(), RotationOf(q), rules::DateInChina(now));
       },
-      [this](RowsPairing& rows, const v1::RotateTeacherRequest& q,
-             const Outcome&) -> absl::StatusOr<v1::RotateTeacherResponse> {
-        v1::RotateTeacherResponse response;
-        ASSIGN_OR_RETURN(*response.mutable_rotation(), LoadRotation(rows, q.county_code(), q.year(), pairing_rules));
-        return response;
+      [this](RowsPairing& rows, const v1::RotateTeacherRequest& q, const Outcome&) {
+        return WithRotation<v1::RotateTeacherResponse>(rows, q.county_code(), q.year(), pairing_rules);
       }};
 
   const Query<v1::GetPairRequest, v1::GetPairResponse> get_pair{
       table, auth::kRead, [](RowsPairing& rows, const v1::GetPairRequest& q) { return PairTouched(rows, q.pair_id()); },
-      [](RowsPairing& rows, const auth::Caller&, const v1::GetPairRequest& q) -> absl::StatusOr<v1::GetPairResponse> {
-        v1::GetPairResponse response;
-        ASSIGN_OR_RETURN(*response.mutable_pair(), LoadPair(rows, q.pair_id()));
-        return response;
+      [](RowsPairing& rows, const auth::Caller&, const v1::GetPairRequest& q) {
+        return WithPair<v1::GetPairResponse>(rows, q.pair_id());
       }};
   const Query<v1::ListPairsRequest, v1::ListPairsResponse> list_pairs{
       table, auth::kRead,
