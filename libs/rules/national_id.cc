@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/rules/dates.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/masking.h"
 
 namespace zizhu::rules {
@@ -72,22 +73,34 @@ char NationalIdCheckCharacter(absl::string_view first17) {
 absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::string_view field) {
   // The value is named masked: an invalid ID is often a real one with a typo
   // (probe finding 11), and these messages reach files, logs and topics.
-  auto bad = [&](const std::string& why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " '", MaskNationalId(id), "' is not a valid national ID: ", why));
+  // Each refusal has its reason code (NATIONAL_ID_*, libs/reasons) for the
+  // operator's language; `detail` is a parameter of it.
+  auto bad = [&](const char* reason, const std::string& why, const std::string& detail = "") {
+    return Refusal(absl::StatusCode::kInvalidArgument, reason,
+                   {{"field", std::string(field)}, {"value", MaskNationalId(id)}, {"detail", detail}},
+                   absl::StrCat(field, " '", MaskNationalId(id), "' is not a valid national ID: ", why));
   };
   if (id.size() != 18) {
-    if (id.size() == 15) return bad("15-digit first-generation IDs are not accepted; use the 18-character ID");
-    return bad(absl::StrCat("must be 18 characters, got ", id.size()));
+    if (id.size() == 15) {
+      return bad("NATIONAL_ID_FIRST_GENERATION",
+                 "15-digit first-generation IDs are not accepted; use the 18-character ID");
+    }
+    return bad("NATIONAL_ID_LENGTH", absl::StrCat("must be 18 characters, got ", id.size()), std::to_string(id.size()));
   }
   for (size_t i = 0; i < 17; ++i) {
-    if (id[i] < '0' || id[i] > '9') return bad(absl::StrCat("character ", i + 1, " must be a digit"));
+    if (id[i] < '0' || id[i] > '9') {
+      return bad("NATIONAL_ID_CHARACTER", absl::StrCat("character ", i + 1, " must be a digit"), std::to_string(i + 1));
+    }
   }
   char last = id[17];
-  if (!((last >= '0' && last <= '9') || last == 'X')) return bad("the last character must be a digit or X");
+  if (!((last >= '0' && last <= '9') || last == 'X')) {
+    return bad("NATIONAL_ID_CHARACTER", "the last character must be a digit or X", "18");
+  }
   int province = (id[0] - '0') * 10 + (id[1] - '0');
-  if (ProvinceCodes().count(province) == 0)
-    return bad(absl::StrCat("region code starts with unknown province ", province));
+  if (ProvinceCodes().count(province) == 0) {
+    return bad("NATIONAL_ID_REGION", absl::StrCat("region code starts with unknown province ", province),
+               std::to_string(province));
+  }
   auto digits = [&](size_t from, size_t len) {
     int v = 0;
     for (size_t i = from; i < from + len; ++i) v = v * 10 + (id[i] - '0');
@@ -95,10 +108,13 @@ absl::StatusOr<NationalIdInfo> ValidateNationalId(absl::string_view id, absl::st
   };
   int year = digits(6, 4), month = digits(10, 2), day = digits(12, 2);
   if (year < 1900 || !IsValidDate(year, month, day)) {
-    return bad(absl::StrFormat("birth date %04d-%02d-%02d is not a valid date", year, month, day));
+    const std::string date = absl::StrFormat("%04d-%02d-%02d", year, month, day);
+    return bad("NATIONAL_ID_BIRTH_DATE", absl::StrCat("birth date ", date, " is not a valid date"), date);
   }
   char expected = NationalIdCheckCharacter(id.substr(0, 17));
-  if (expected != last) return bad("its check digit does not match the other 17 characters (a typo?)");
+  if (expected != last) {
+    return bad("NATIONAL_ID_CHECK_DIGIT", "its check digit does not match the other 17 characters (a typo?)");
+  }
   NationalIdInfo info;
   info.normalized = std::string(id);
   info.region_code = std::string(id.substr(0, 6));

@@ -1,13 +1,16 @@
 #include "libs/rules/phone.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/masking.h"
 
 namespace zizhu::rules {
 namespace {
 
 absl::Status Invalid(absl::string_view field, absl::string_view value, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, " '", value, "' ", why));
+  return Refusal(absl::StatusCode::kInvalidArgument, "PHONE_INVALID",
+                 {{"field", std::string(field)}, {"value", std::string(value)}},
+                 absl::StrCat(field, " '", value, "' ", why));
 }
 
 }  // namespace

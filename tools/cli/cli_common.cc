@@ -12,7 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "libs/reasons/reasons.h"
 #include "libs/rules/field_values.h"
+#include "services/common/grpc/status_convert.h"
 #include "services/common/grpc/tls.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/table.h"
@@ -24,6 +26,22 @@ int Fail(const std::string& what) {
   return 1;
 }
 
+namespace {
+const std::string* language = nullptr;  // --lang, read when a refusal is said
+}  // namespace
+
+void SetLanguageSource(const std::string* lang) { language = lang; }
+
+// A refusal's reason in the operator's language (libs/reasons), else the
+// service's English message.
+std::string SaidInLanguage(const std::optional<common::v1::ErrorInfo>& info, const std::string& message) {
+  if (info) {
+    const bool chinese = language == nullptr || *language != "en";
+    if (std::optional<std::string> said = reasons::Render(*info, chinese)) return *said;
+  }
+  return message;
+}
+
 int FailRpc(const grpc::Status& status) {
   static const char* kNames[] = {
       "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
@@ -31,13 +49,13 @@ int FailRpc(const grpc::Status& status) {
       "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
       "DATA_LOSS", "UNAUTHENTICATED"};
   int code = status.error_code();
-  std::cerr << "zizhu: " << (code >= 0 && code <= 16 ? kNames[code] : "ERROR") << ": " << status.error_message()
-            << std::endl;
+  std::cerr << "zizhu: " << (code >= 0 && code <= 16 ? kNames[code] : "ERROR") << ": "
+            << SaidInLanguage(ErrorInfoOf(status), status.error_message()) << std::endl;
   return code == grpc::StatusCode::UNAVAILABLE ? 3 : 2;
 }
 
 int FailStatus(const absl::Status& status) {
-  std::cerr << "zizhu: " << status.message() << std::endl;
+  std::cerr << "zizhu: " << SaidInLanguage(ErrorInfoOf(status), std::string(status.message())) << std::endl;
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:

@@ -55,6 +55,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std:
 // UNAUTHENTICATED and PERMISSION_DENIED 2 (refused), anything else 1.
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
+// The language refusals are said in (--lang; Chinese by default): a refusal
+// with a reason the catalogue knows (libs/reasons) in the operator's words,
+// any other in the service's English message.
+void SetLanguageSource(const std::string* lang);
 int FailStatus(const absl::Status& status);
 
 // What every command group shares; owned by main, lives until exit.

@@ -70,6 +70,12 @@ int main(int argc, char** argv) {
   app.add_option("--request-id", g.request_id,
                  "request id of the command (default: random); repeat it to retry safely");
   app.add_flag("--json", g.json, "print results as JSON");
+  std::string lang = "zh";
+  app.add_option("--lang", lang, "language of refusals: zh (中文) or en")
+      ->envname("ZIZHU_LANG")
+      ->check(CLI::IsMember({"zh", "en"}))
+      ->capture_default_str();
+  zizhu::cli::SetLanguageSource(&lang);
   app.add_option("--timeout-ms", g.timeout_ms, "deadline per call")->capture_default_str();
   std::vector<std::unique_ptr<zizhu::cli::CommandGroup>> groups;
   groups.push_back(zizhu::cli::MakeRegistryCommands(cli));

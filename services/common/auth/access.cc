@@ -1,13 +1,19 @@
 #include "services/common/auth/access.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::auth {
 
+std::string RoleEnumName(Role role) { return absl::StrCat("ROLE_", absl::AsciiStrToUpper(RoleName(role))); }
+
 absl::Status Require(const Caller& caller, const Action& action) {
   if (action.roles.Has(caller.role)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat("the role ", RoleName(caller.role), " may not ", action.name));
+  return Refusal(absl::StatusCode::kPermissionDenied, "ROLE_MAY_NOT",
+                 {{"role", RoleEnumName(caller.role)}, {"action_zh", action.zh}, {"action_en", action.name}},
+                 absl::StrCat("the role ", RoleName(caller.role), " may not ", action.name));
 }
 
 bool CoversCounty(const Caller& caller, absl::string_view county_code) {
@@ -45,12 +51,14 @@ bool AdministersDeployment(const Caller& caller, absl::string_view city) {
 absl::Status RequireCityWide(const Caller& caller, const Action& action, absl::string_view city) {
   if (absl::Status allowed = Require(caller, action); !allowed.ok()) return allowed;
   if (caller.role == Role::kAgency || AdministersDeployment(caller, city)) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat("only an administrator of city ", city, " may ", action.name, " here"));
+  return Refusal(absl::StatusCode::kPermissionDenied, "CITY_ADMINISTRATOR_ONLY",
+                 {{"city", std::string(city)}, {"action_zh", action.zh}, {"action_en", action.name}},
+                 absl::StrCat("only an administrator of city ", city, " may ", action.name, " here"));
 }
 
 absl::Status OutOfScope(absl::string_view what, absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat(what, " '", id, "' not found"));
+  return Refusal(absl::StatusCode::kNotFound, "NOT_FOUND_IN_SCOPE",
+                 {{"what", std::string(what)}, {"id", std::string(id)}}, absl::StrCat(what, " '", id, "' not found"));
 }
 
 }  // namespace zizhu::auth

@@ -36,23 +36,29 @@ class Roles {
 // (services/<name>/published/<name>_actions.h), so the kit does not list anyone's
 // business.
 struct Action {
-  const char* name;
+  const char* name;  // English: "prepare the aid round" (logs, the fallback)
+  const char* zh;    // Chinese: "开展资助评审"
   Roles roles;
 };
 
 // Read records (masked) in scope.
 inline constexpr Action kRead{
     "read records",
+    "查阅记录",
     {Role::kCityAdmin, Role::kCountyOfficer, Role::kSchoolOperator, Role::kReviewer, Role::kAuditor, Role::kService}};
 // Read a national ID, bank card or phone in clear (audited); people only.
-inline constexpr Action kRevealPersonalData{"reveal personal data",
-                                            {Role::kCityAdmin, Role::kCountyOfficer, Role::kSchoolOperator}};
+inline constexpr Action kRevealPersonalData{
+    "reveal personal data", "查看个人信息明文", {Role::kCityAdmin, Role::kCountyOfficer, Role::kSchoolOperator}};
 // The audit of personal-data reads and exports.
-inline constexpr Action kReadAudit{"read the audit", {Role::kAuditor, Role::kService}};
+inline constexpr Action kReadAudit{"read the audit", "查阅审计记录", {Role::kAuditor, Role::kService}};
 // Projection rebuilds, accounts, policy.
-inline constexpr Action kAdminister{"administer the service", {Role::kCityAdmin, Role::kService}};
+inline constexpr Action kAdminister{"administer the service", "管理系统", {Role::kCityAdmin, Role::kService}};
 
-// OK when `caller`'s role allows `action`.
+// "ROLE_CITY_ADMIN": a role as the identity service's proto names it.
+std::string RoleEnumName(Role role);
+
+// OK when `caller`'s role allows `action`; PERMISSION_DENIED with the reason
+// ROLE_MAY_NOT otherwise.
 absl::Status Require(const Caller& caller, const Action& action);
 
 // A school's own roles (operator, reviewer): their scope is one school code.

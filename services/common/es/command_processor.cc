@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/random_ids.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::es {
@@ -199,8 +200,9 @@ absl::StatusOr<std::optional<common::v1::CommandOutcome>> SeenOutcome(storage::P
   }
   if (!meta.fingerprint.empty() && !outcome.request_fingerprint().empty() &&
       outcome.request_fingerprint() != meta.fingerprint) {
-    return absl::AlreadyExistsError(absl::StrCat("request_id '", meta.request_id,
-                                                 "' was already used for a different command; use a new request_id"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "REQUEST_ID_REUSED", {{"request_id", meta.request_id}},
+                   absl::StrCat("request_id '", meta.request_id,
+                                "' was already used for a different command; use a new request_id"));
   }
   outcome.set_replayed(true);
   return std::optional<common::v1::CommandOutcome>(std::move(outcome));
@@ -293,9 +295,9 @@ absl::Status CommandProcessor::AppendAndCommit(std::vector<AppendRecord> records
   absl::StatusOr<std::vector<LogPosition>> positions = log_->AppendAtomically(records);
   if (!positions.ok()) {
     needs_recovery_ = true;
-    return absl::UnavailableError(absl::StrCat("event log append failed (", positions.status().message(),
-                                               "); the command may or may not be recorded: retry with the same "
-                                               "request_id"));
+    return Refusal(absl::StatusCode::kUnavailable, "LOG_APPEND_FAILED", {},
+                   absl::StrCat("event log append failed (", positions.status().message(),
+                                "); the command may or may not be recorded: retry with the same request_id"));
   }
   std::map<PartitionId, LogOffset> last;
   for (const LogPosition& pos : *positions) {

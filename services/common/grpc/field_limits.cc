@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "services/common/core/refusal.h"
 #include "zizhu/common/v1/field_options.pb.h"
 
 namespace zizhu::grpc_kit {
@@ -15,7 +16,9 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 absl::Status TooLong(const std::string& path, size_t size, size_t max_bytes) {
-  return absl::InvalidArgumentError(absl::StrCat(path, " is ", size, " bytes; at most ", max_bytes, " are allowed"));
+  return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_TOO_LONG",
+                 {{"field", path}, {"bytes", std::to_string(size)}, {"max", std::to_string(max_bytes)}},
+                 absl::StrCat(path, " is ", size, " bytes; at most ", max_bytes, " are allowed"));
 }
 
 // The field's own limit ((zizhu.common.v1.max_bytes) option) or the default.

@@ -9,6 +9,7 @@ namespace zizhu::disbursement {
 
 // Allocate funds, build and export bank batches, record returns (county).
 inline constexpr auth::Action kDisburse{"allocate funds and pay (bank batches and returns)",
+                                        "拨付资金和发放（银行批次与回盘）",
                                         {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
 
 }  // namespace zizhu::disbursement

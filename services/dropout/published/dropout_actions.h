@@ -10,6 +10,7 @@ namespace zizhu::dropout {
 // Dropout cases, teams, visits, cross-off; left-behind cards (school, county).
 inline constexpr auth::Action kKeepDropoutLedger{
     "keep the dropout ledger",
+    "管理控辍台账",
     {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kSchoolOperator, auth::Role::kService}};
 
 }  // namespace zizhu::dropout

@@ -1,7 +1,5 @@
 #include "services/gateway/app/console_actions.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "services/disbursement/published/disbursement_actions.h"
 #include "services/dropout/published/dropout_actions.h"
 #include "services/pairing/published/pairing_actions.h"
@@ -29,7 +27,5 @@ const std::vector<ConsoleAction>& ConsoleActions() {
   };
   return actions;
 }
-
-std::string RoleEnumName(auth::Role role) { return absl::StrCat("ROLE_", absl::AsciiStrToUpper(auth::RoleName(role))); }
 
 }  // namespace zizhu::gateway

@@ -18,7 +18,4 @@ struct ConsoleAction {
 
 const std::vector<ConsoleAction>& ConsoleActions();
 
-// "ROLE_CITY_ADMIN" …: a role as the identity service's proto names it.
-std::string RoleEnumName(auth::Role role);
-
 }  // namespace zizhu::gateway

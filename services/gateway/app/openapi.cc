@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "libs/reasons/reasons.h"
 #include "services/common/core/enum_label.h"
 #include "services/gateway/app/console_actions.h"
 #include "zizhu/disbursement/v1/disbursement_service.pb.h"
@@ -95,7 +96,8 @@ std::string OpenApiJson(const RpcBridge& bridge) {
                  {"description",
                   "HTTP/JSON over the zizhu gRPC services (protobuf JSON mapping). Log in with POST "
                   "/api/v1/session; send the session cookie and, on every POST and DELETE, the X-CSRF-Token "
-                  "header the login returned. gRPC codes map to HTTP statuses; errors are {code, message}."}};
+                  "header the login returned. gRPC codes map to HTTP statuses; errors are {code, message} and, for a "
+                  "refusal with a reason, {reason, params} (google.rpc.ErrorInfo; words in x-reasons)."}};
   ordered_json paths = ordered_json::object();
   paths["/api/v1/session"] = {
       {"post",
@@ -176,8 +178,12 @@ std::string OpenApiJson(const RpcBridge& bridge) {
             {"409", ErrorResponse("already exists, or a version conflict")}}}}}};
   }
   ordered_json schemas = ordered_json::object();
-  schemas["Error"] = {{"type", "object"},
-                      {"properties", {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}};
+  ordered_json error_properties = ordered_json::object();
+  error_properties["code"] = {{"type", "string"}};
+  error_properties["message"] = {{"type", "string"}};
+  error_properties["reason"] = {{"type", "string"}};
+  error_properties["params"] = {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
+  schemas["Error"] = {{"type", "object"}, {"properties", error_properties}};
   std::set<std::string> done;
   while (!pending.empty()) {
     const Descriptor* d = pending.back();
@@ -194,11 +200,16 @@ std::string OpenApiJson(const RpcBridge& bridge) {
     ordered_json roles = ordered_json::array();
     for (auth::Role role : {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kSchoolOperator,
                             auth::Role::kReviewer, auth::Role::kAuditor, auth::Role::kService, auth::Role::kAgency}) {
-      if (a.action->roles.Has(role)) roles.push_back(RoleEnumName(role));
+      if (a.action->roles.Has(role)) roles.push_back(auth::RoleEnumName(role));
     }
-    actions[a.key] = {{"name", a.action->name}, {"roles", roles}};
+    actions[a.key] = {{"name", a.action->name}, {"zh", a.action->zh}, {"roles", roles}};
   }
   doc["x-actions"] = actions;
+  // The words of every refusal reason (libs/reasons/reasons.tsv): the console
+  // says a refusal in the operator's language from its reason and parameters.
+  ordered_json reasons = ordered_json::object();
+  for (const auto& [key, words] : reasons::Catalogue()) reasons[key] = {words.zh, words.en};
+  doc["x-reasons"] = reasons;
   return doc.dump(1);
 }
 

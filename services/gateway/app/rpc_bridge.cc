@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/grpc/status_convert.h"
 #include "services/gateway/app/http_status.h"
 
 namespace zizhu::gateway {
@@ -91,8 +92,17 @@ Reply RpcBridge::Invoke(const std::string& service, const std::string& method, c
   stub.UnaryCall(&ctx, absl::StrCat("/", m->service()->full_name(), "/", m->name()), grpc::StubOptions(),
                  &request_buffer, &response_buffer, [&done](grpc::Status s) { done.set_value(std::move(s)); });
   const grpc::Status status = done.get_future().get();
-  if (!status.ok())
-    return {HttpStatusOf(status.error_code()), ErrorJson(CodeName(status.error_code()), status.error_message())};
+  if (!status.ok()) {
+    // The reason and its parameters ride along for the console to say the
+    // refusal in the operator's language (the message stays English).
+    nlohmann::json body = {{"code", CodeName(status.error_code())}, {"message", status.error_message()}};
+    if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
+      body["reason"] = info->reason();
+      body["params"] = nlohmann::json::object();
+      for (const auto& [name, value] : info->metadata()) body["params"][name] = value;
+    }
+    return {HttpStatusOf(status.error_code()), body.dump()};
+  }
   std::vector<grpc::Slice> slices;
   if (!response_buffer.Dump(&slices).ok()) return {502, ErrorJson("INTERNAL", "unreadable response")};
   std::string response_bytes;

@@ -9,6 +9,8 @@ namespace zizhu::pairing {
 
 // School pairs, activities, plans, teacher rotation (county, city).
 inline constexpr auth::Action kManagePairing{
-    "manage school pairing", {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
+    "manage school pairing",
+    "管理结对帮扶",
+    {auth::Role::kCityAdmin, auth::Role::kCountyOfficer, auth::Role::kService}};
 
 }  // namespace zizhu::pairing

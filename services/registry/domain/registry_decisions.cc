@@ -9,6 +9,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/phone.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 
@@ -156,8 +157,10 @@ absl::StatusOr<v1::StudentRecord> RequireStudent(RegistryState& state, const std
     return absl::InvalidArgumentError(absl::StrCat("expected_version ", expected_version, " is negative"));
   }
   if (expected_version != 0 && expected_version != student->version()) {
-    return absl::AbortedError(absl::StrCat("student '", student_id, "' is at version ", student->version(),
-                                           ", not expected_version ", expected_version, "; reload and retry"));
+    return Refusal(absl::StatusCode::kAborted, "STALE_VERSION",
+                   {{"what", "student"}, {"id", student_id}, {"version", std::to_string(student->version())}},
+                   absl::StrCat("student '", student_id, "' is at version ", student->version(),
+                                ", not expected_version ", expected_version, "; reload and retry"));
   }
   return *student;
 }

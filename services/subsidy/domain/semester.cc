@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::subsidy {
 
@@ -15,7 +16,8 @@ absl::StatusOr<Semester> ParseSemester(const std::string& field, const std::stri
   bool ok = dash == 4 && absl::SimpleAtoi(text.substr(0, 4), &semester.year) && semester.year >= 2000 &&
             semester.year <= 2100 && (term == "spring" || term == "autumn");
   if (!ok) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "SEMESTER_INVALID", {{"field", field}, {"value", text.substr(0, 40)}},
         absl::StrCat(field, " '", text.substr(0, 40), "' must be YEAR-spring or YEAR-autumn, e.g. 2026-spring"));
   }
   semester.term = term == "spring" ? Term::kSpring : Term::kAutumn;

@@ -1,10 +1,17 @@
 // The gateway's JSON API: the session (cookie + CSRF token) and calls to the
 // services' methods. Errors carry the HTTP status and the service's message.
 export class ApiError extends Error {
-  // `message` is the service's own (naming the field and the value); the
-  // operator reads first what kind of refusal it is, in their language.
-  constructor(public status: number, public code: string, public detail: string) {
-    super(`${refusal(status, code)}${detail}`)
+  // A refusal with a reason the catalogue knows is said in the operator's
+  // language; otherwise the service's own message (naming the field and the
+  // value) after what kind of refusal it is.
+  constructor(
+    public status: number,
+    public code: string,
+    public detail: string,
+    public reason?: string,
+    public params: Record<string, string> = {},
+  ) {
+    super(reasonText(reason, params) ?? `${refusal(status, code)}${detail}`)
   }
 }
 
@@ -15,7 +22,7 @@ export interface SessionInfo {
   csrf_token: string
 }
 
-import { refusal } from './i18n'
+import { reasonText, refusal } from './i18n'
 import type { Api } from './api.gen'
 
 export type { zizhu, Api } from './api.gen'
@@ -38,6 +45,8 @@ let csrf = ''
 interface ErrorBody {
   code?: string
   message?: string
+  reason?: string
+  params?: Record<string, string>
 }
 
 async function parse(res: globalThis.Response): Promise<unknown> {
@@ -45,7 +54,7 @@ async function parse(res: globalThis.Response): Promise<unknown> {
   const body: unknown = text ? JSON.parse(text) : {}
   if (!res.ok) {
     const error = body as ErrorBody
-    throw new ApiError(res.status, error.code ?? 'ERROR', error.message ?? res.statusText)
+    throw new ApiError(res.status, error.code ?? 'ERROR', error.message ?? res.statusText, error.reason, error.params)
   }
   return body
 }

@@ -1,5 +1,6 @@
 // Chinese by default, English with the switch; the choice is remembered.
 import { enumLabels } from './labels.gen'
+import { reasonWords } from './reasons.gen'
 import { ref } from 'vue'
 
 type Dict = Record<string, string>
@@ -147,6 +148,10 @@ const zh: Dict = {
   stampedOn: '盖章日期',
   scanRef: '扫描件编号',
   selectStudents: '请勾选学生',
+  coverageReason: '未受助原因',
+  recordReasons: '登记未受助原因',
+  evidenceRef: '书面材料编号',
+  coverageReasonHint: '建档立卡等学生未申请或未通过评审时，须登记原因后方可批复',
   studentId: '学生编号',
   openCase: '手工立案',
   assignTeam: '确定帮扶小组',
@@ -345,6 +350,10 @@ const en: Dict = {
   stampedOn: 'Stamped on',
   scanRef: 'Scan reference',
   selectStudents: 'Select the students',
+  coverageReason: 'Reason for no aid',
+  recordReasons: 'Record the reason for no aid',
+  evidenceRef: 'Written evidence (number)',
+  coverageReasonHint: 'A registered-poor pupil without an accepted application needs a recorded reason before approval',
   studentId: 'Student ID',
   openCase: 'Open a case',
   assignTeam: 'Assign the team',
@@ -464,6 +473,20 @@ const refusals: Record<string, [string, string]> = {
   404: ['未找到，或不在您的管辖范围内：', 'Not found, or outside your scope: '],
   409: ['记录已存在或已被他人修改：', 'Already exists, or changed meanwhile: '],
   CSRF: ['页面已过期，请刷新后重试：', 'The page is stale; reload it: '],
+}
+// A refusal with a reason (google.rpc.ErrorInfo from the service) in the
+// operator's language, from the one catalogue (libs/reasons/reasons.tsv,
+// generated into reasons.gen.ts); null when the reason is not in it.
+export function reasonText(reason: string | undefined, params: Record<string, string> = {}): string | null {
+  const words = reason ? reasonWords[reason] : undefined
+  if (!words) return null
+  const zh = lang.value === 'zh'
+  return (zh ? words[0] : words[1]).replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name] ?? ''
+    const own = reasonWords[`${name}:${value}`]
+    if (own) return zh ? own[0] : own[1]
+    return word(value)
+  })
 }
 export function refusal(status: number, code: string): string {
   const r = refusals[code] ?? refusals[String(status)] ?? (status >= 500 ? ['服务暂不可用：', 'Service unavailable: '] : null)

@@ -1,0 +1,29 @@
+// The words of a refusal's reason (google.rpc.ErrorInfo) in the operator's
+// language, from the catalogue reasons.tsv (one catalogue for the CLI, the
+// gateway — which hands it to the console — and the report jobs).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "zizhu/common/v1/error_details.pb.h"
+
+namespace zizhu::reasons {
+
+struct Words {
+  std::string zh;
+  std::string en;
+};
+
+// Every row of the catalogue: reasons ("ROLE_MAY_NOT"), nouns ("what:case")
+// and field names ("field:semester").
+const std::map<std::string, Words>& Catalogue();
+
+// The refusal said in Chinese or English, its parameters filled in (an enum
+// value by its label, {what} and {field} by the catalogue's words); nullopt
+// when the catalogue does not know the reason.
+std::optional<std::string> Render(const common::v1::ErrorInfo& info, bool chinese);
+
+}  // namespace zizhu::reasons
