@@ -238,13 +238,16 @@ for l in sys.stdin:
 [[ -n "$moving" ]] || fail "no approved pupil to transfer"
 moving_id="$(as admin --json student get "$moving" --reveal --reason "转学联系函核对（测试代家长出示）" |
   json 'print(json.loads(sys.stdin.readline())["national_id"]["clear"])')"
-expect_fail "the receiving school changing the status" "not found" \
+expect_fail "the receiving school changing the status" "不存在，或不在您的管辖范围内" \
   as cli.recv student set-status "$moving" --status enrolled --school 3121000301 --date 2026-12-14 --reason 转入
 as cli.recv student transfer-in --national-id "$moving_id" --school 3121000301 --date 2026-12-14 \
   --evidence "转学联系函 红星小学 2026-17" --class 2班 > /dev/null
 as cli.school --json student list --left --all | grep -F "$moving" | grep -qF 3121000301 ||
   fail "the sending school does not see where the pupil went"
-expect_fail "the sending school reading the pupil who left" "not found" as cli.school student get "$moving"
+expect_fail "the sending school reading the pupil who left" "不存在，或不在您的管辖范围内" \
+  as cli.school student get "$moving"
+# The same refusal in English when asked for (--lang en; the reason's words, from libs/reasons).
+expect_fail "the same refusal in English" "not found" as cli.school --lang en student get "$moving"
 eventually bash -c "source '$root/tests/cli/env.sh'; as cli.county --json aid entitlements --semester 2027-spring \
   --student $moving | grep -q STOPPED"
 

@@ -221,6 +221,15 @@ void GatewayServer::Routes() {
   });
   ReportRoutes();
   FileRoutes();
+  // The console's built assets carry a hash of their content in their name
+  // (Vite): a year in the browser's cache, so a slow county link loads them
+  // once. Everything else (index.html, the API) stays no-store.
+  s.set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 200 && absl::StartsWith(req.path, "/assets/")) {
+      res.headers.erase("Cache-Control");
+      res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+    }
+  });
   if (!options_.console_dir.empty()) {
     s.set_mount_point("/", options_.console_dir);
   } else {

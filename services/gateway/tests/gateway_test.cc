@@ -42,6 +42,8 @@ class GatewayTest : public ::testing::Test {
     std::filesystem::create_directories(dir_ + "/console");
     std::ofstream(dir_ + "/admin-password") << kAdminPassword << "\n";
     std::ofstream(dir_ + "/console/index.html") << "<!doctype html><title>资助</title>";
+    std::filesystem::create_directories(dir_ + "/console/assets");
+    std::ofstream(dir_ + "/console/assets/index-Bq3xZ9.js") << "console.log('资助')";
     crypto_sign_keypair(public_key_.data(), secret_key_.data());
     identity::IdentityOptions options;
     options.bootstrap_admin = "admin";
@@ -149,6 +151,21 @@ class GatewayTest : public ::testing::Test {
   std::unique_ptr<RpcBridge> bridge_;
   std::unique_ptr<GatewayServer> server_;
 };
+
+// Hashed assets are cached for a year; the page that names them and the API never.
+TEST_F(GatewayTest, HashedAssetsAreCachedTheIndexAndTheApiAreNot) {
+  auto asset = Client().Get("/assets/index-Bq3xZ9.js");
+  ASSERT_TRUE(asset);
+  EXPECT_EQ(asset->status, 200);
+  EXPECT_EQ(asset->get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(asset->get_header_value_count("Cache-Control"), 1u);
+  auto index = Client().Get("/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->get_header_value("Cache-Control"), "no-store");
+  auto api = Client().Get("/api/v1/session");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->get_header_value("Cache-Control"), "no-store");
+}
 
 TEST_F(GatewayTest, LoginSetsASessionCookieAndCallsCarryIt) {
   auto wrong = Client().Post("/api/v1/session", R"({"login":"admin","password":"nope"})", "application/json");
