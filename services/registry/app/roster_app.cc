@@ -263,9 +263,17 @@ absl::StatusOr<v1::MatchSettings> RosterApp::LoadMatchSettings() const {
   return settings.value_or(v1::MatchSettings());
 }
 
-absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(
-    const auth::Caller& caller, const v1::GetMatchSummaryRequest& request) const {
+absl::StatusOr<std::string> RosterApp::CountyCodeOf(const std::string& county) const {
+  if (county.empty() || county.find_first_not_of("0123456789") == std::string::npos) return county;
+  ASSIGN_OR_RETURN(auto code, store_->Get(keys::CountyByName(county)));
+  return code && !code->empty() ? *code : county;  // a name no school carries: as given
+}
+
+absl::StatusOr<v1::GetMatchSummaryResponse> RosterApp::GetMatchSummary(const auth::Caller& caller,
+                                                                       const v1::GetMatchSummaryRequest& asked) const {
   RETURN_IF_ERROR(auth::Require(caller, kReadMatchQueues));
+  v1::GetMatchSummaryRequest request = asked;  // a county by name ("和平区") or code
+  ASSIGN_OR_RETURN(*request.mutable_county(), CountyCodeOf(request.county()));
   v1::GetMatchSummaryResponse response;
   std::map<int, int64_t> totals;
   absl::Status row_error;
@@ -305,6 +313,7 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResults(
   // Outside the deployment's administrators, a queue is read county by
   // county, the caller's own by default.
   v1::ListMatchResultsRequest scoped = request;
+  ASSIGN_OR_RETURN(*scoped.mutable_county(), CountyCodeOf(scoped.county()));  // by name or code
   if (!auth::AdministersDeployment(caller, city_)) {
     if (scoped.county().empty()) scoped.set_county(caller.scope);
     if (!auth::CoversCounty(caller, scoped.county())) return auth::OutOfScope("county", scoped.county());

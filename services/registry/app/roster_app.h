@@ -56,6 +56,9 @@ class RosterApp {
                                                                   const std::string& area = "") const;
 
  private:
+  // A county named by its name ("和平区") as its code, when a registered
+  // school carries both; a code (or an unknown name) as given.
+  absl::StatusOr<std::string> CountyCodeOf(const std::string& county) const;
   absl::StatusOr<v1::RosterImport> LoadImport(const std::string& import_id) const;
   absl::StatusOr<v1::MatchSettings> LoadMatchSettings() const;
   es::Commands* commands_;

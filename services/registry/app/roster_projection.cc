@@ -137,7 +137,9 @@ absl::StatusOr<PersonEvidence> LoadPersonEvidence(const std::string& hash, stora
                                          : "";
   if (!school.empty()) {
     ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::SchoolRecord>(batch, keys::School(school)));
-    if (record) evidence.school_county = record->county_name().empty() ? record->county_code() : record->county_name();
+    // By code: the work queues and every caller's scope go by county code
+    // (a name here split one county's queue in two).
+    if (record) evidence.school_county = record->county_code();
   }
   return evidence;
 }

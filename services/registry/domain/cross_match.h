@@ -16,7 +16,7 @@ struct PersonEvidence {
   std::optional<v1::RosterEntry> civil;
   std::optional<v1::RosterEntry> status;
   std::optional<v1::StudentRecord> student;
-  // County (name, else code) of the student's school when the registry knows it.
+  // County code of the student's school when the registry knows it.
   std::string school_county;
 };
 

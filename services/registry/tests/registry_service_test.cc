@@ -62,6 +62,7 @@ class RegistryServiceTest : public testing::Test {
     school.set_school_code("3121000001");
     school.set_name("红星小学");
     school.set_county_code("210102");
+    school.set_county_name("和平区");
     school.add_stages(v1::EDUCATION_STAGE_PRIMARY);
     v1::RegisterSchoolResponse school_resp;
     grpc::ClientContext c1;
@@ -517,7 +518,15 @@ TEST_F(RegistryServiceTest, StatusRosterWithSchoolNamesOnlyResolvesThemAndReport
   for (const auto& r : listed.results()) {
     EXPECT_EQ(r.name(), "学*");
     EXPECT_NE(r.national_id_masked().find("**********"), std::string::npos);
+    EXPECT_EQ(r.county(), "210102");  // by code, though the school's county has a name
   }
+  // A county asked by its name reads the same queue as by its code.
+  v1::ListMatchResultsRequest by_name = list;
+  by_name.set_county("和平区");
+  v1::ListMatchResultsResponse named;
+  grpc::ClientContext c5;
+  ASSERT_TRUE(rosters->ListMatchResults(&c5, by_name, &named).ok());
+  EXPECT_EQ(named.results_size(), 2);
 }
 
 TEST_F(RegistryServiceTest, PoisonedRequestsAmongGoodOnesFailAlone) {
