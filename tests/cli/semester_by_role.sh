@@ -64,7 +64,7 @@ step "a stack of its own in $run"
 password="cli-$(openssl rand -hex 10)"
 login_all() {
   ZIZHU_TOKEN_FILE="$run/token-admin" z login admin --password-stdin < "$keys/admin-password" > /dev/null
-  for login in cli.school cli.reviewer cli.county cli.recv; do
+  for login in cli.school cli.reviewer cli.county cli.recv cli.auditor; do
     echo "$password" | as "$login" login "$login" --password-stdin > /dev/null
   done
 }
@@ -84,7 +84,8 @@ as admin --request-id cli-school-301 school register --code 3121000301 --name �
 as admin --request-id cli-school-univ school register --code 4121000001 --name 省师范大学 --county 210102 \
   --county-name 和平区 --stages 大学 > /dev/null
 for account in "cli.school school_operator 3121000001" "cli.reviewer reviewer 3121000001" \
-               "cli.county county_officer 210102" "cli.recv school_operator 3121000301"; do
+               "cli.county county_officer 210102" "cli.recv school_operator 3121000301" \
+               "cli.auditor auditor 210102"; do
   read -r login role scope <<< "$account"
   printf '%s\n%s\n' "$password" "$password" | as admin account create "$login" --role "$role" --scope "$scope" > /dev/null
 done
@@ -238,6 +239,10 @@ for l in sys.stdin:
 [[ -n "$moving" ]] || fail "no approved pupil to transfer"
 moving_id="$(as admin --json student get "$moving" --reveal --reason "转学联系函核对（测试代家长出示）" |
   json 'print(json.loads(sys.stdin.readline())["national_id"]["clear"])')"
+# The county's auditor finds that reveal in the audit, from the CLI as in the console.
+as cli.auditor audit reveals --student "$moving" | grep -qF "转学联系函核对" ||
+  fail "the auditor does not see the reveal in 'zizhu audit reveals'"
+expect_fail "a school operator reading the audit" "无权查阅审计记录" as cli.school audit reveals
 expect_fail "the receiving school changing the status" "不存在，或不在您的管辖范围内" \
   as cli.recv student set-status "$moving" --status enrolled --school 3121000301 --date 2026-12-14 --reason 转入
 as cli.recv student transfer-in --national-id "$moving_id" --school 3121000301 --date 2026-12-14 \

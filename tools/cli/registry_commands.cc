@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
@@ -68,6 +69,7 @@ class RegistryCommands final : public CommandGroup {
   v1::RecordTransferInRequest transfer_req;
   std::string transfer_stage, transfer_date;
   int transfer_grade = 0;
+  std::string reveal_actor, reveal_student;
 };
 
 void RegistryCommands::Add(CLI::App& app) {
@@ -433,6 +435,38 @@ void RegistryCommands::Add(CLI::App& app) {
       return;
     }
     PrintStudent(g, resp.student());
+  });
+
+  // --- audit reveals: who read whose personal data in clear, and why ---
+  auto* audit = app.add_subcommand("audit", "the audit of personal data (auditors)")->require_subcommand(1);
+  auto* reveals = audit->add_subcommand("reveals", "every reveal of a national ID, card or phone in your scope");
+  reveals->add_option("--actor", reveal_actor, "only this operator (<role>:<login>)");
+  reveals->add_option("--student", reveal_student, "only this student");
+  reveals->callback([&] {
+    connect();
+    v1::ListPersonalDataRevealsRequest req;
+    req.set_actor(reveal_actor);
+    req.set_student_id(reveal_student);
+    req.set_page_size(500);
+    TableWriter table(std::cout,
+                      {{"revealed at (UTC)", 22}, {"by", 28}, {"student", 38}, {"fields", 24}, {"reason", 0}});
+    do {
+      v1::ListPersonalDataRevealsResponse resp;
+      auto status = stub->ListPersonalDataReveals(Context(g).get(), req, &resp);
+      if (!status.ok()) {
+        rc = FailRpc(status);
+        return;
+      }
+      for (const auto& r : resp.reveals()) {
+        if (g.json) {
+          PrintJson(r);
+          continue;
+        }
+        table.Row({google::protobuf::util::TimeUtil::ToString(r.revealed_at()).substr(0, 19), r.actor(), r.student_id(),
+                   absl::StrJoin(r.fields(), ","), r.reason()});
+      }
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
   });
 }
 
