@@ -143,7 +143,7 @@ for l in sys.stdin:
 as cli.reviewer aid review "$round" --reviewers 李老师,王书记,赵主任 --file "$reviews" > /dev/null
 expect_fail "a school operator reviewing" "" as cli.school aid review "$round" --reviewers 某人 --student "$hardship2" --accept
 as cli.school aid notice "$round" > /dev/null
-expect_fail "approval during the notice" "runs until" as cli.county aid approve "$round"
+expect_fail "approval during the notice" "公示期内不能批复" as cli.county aid approve "$round"
 
 step "a week later (clocks +192 h): the county approves"
 clock_ahead 192
@@ -157,10 +157,10 @@ entitlements() {  # STUDENT -> the entitlement's state
 step "the place given after the notice waits for a supplementary notice (finding 2)"
 as cli.reviewer aid review "$round" --reviewers 李老师,王书记,赵主任 --student "$hardship2" --accept --tier 1 > /dev/null
 as cli.school aid status "$round" | grep -F "待补充公示" || fail "the round does not show who waits for a notice"
-expect_fail "approval of an addition never on a notice" "have not been on a notice: $hardship2" \
+expect_fail "approval of an addition never on a notice" "尚未公示：$hardship2" \
   as cli.county aid approve "$round"
 as cli.school aid notice "$round" | grep -F "supplementary notice closes" || fail "no supplementary notice"
-expect_fail "approval during the supplementary notice" "runs until" as cli.county aid approve "$round"
+expect_fail "approval during the supplementary notice" "补充公示期至" as cli.county aid approve "$round"
 
 step "a return to school without --school resumes the aid (finding 1)"
 returning="$(echo "$todo" | tail -1)"

@@ -7,6 +7,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/text.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::dropout {
@@ -42,8 +43,10 @@ absl::StatusOr<v1::CaseRecord> ExistingCase(DropoutState& state, const std::stri
 absl::StatusOr<v1::CaseRecord> OpenCase(DropoutState& state, const std::string& case_id, const char* action) {
   ASSIGN_OR_RETURN(v1::CaseRecord found, ExistingCase(state, case_id));
   if (found.state() != v1::CASE_STATE_OPEN) {
-    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " was crossed off on ",
-                                                      FormatDate(found.crossed_off_on()), "; reopen it to ", action));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "CASE_CROSSED_OFF",
+                   {{"case", case_id}, {"date", FormatDate(found.crossed_off_on())}},
+                   absl::StrCat("case ", case_id, " was crossed off on ", FormatDate(found.crossed_off_on()),
+                                "; reopen it to ", action));
   }
   return found;
 }
@@ -92,8 +95,10 @@ absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
   ASSIGN_OR_RETURN(auto subject, state.FindSubject(f.subject));
   if (subject && subject->open()) {
     if (!by_hand) return Events{};  // already in the ledger: one open case at a time
-    return absl::FailedPreconditionError(absl::StrCat(
-        "student ", f.subject, " has an open case already: ", CaseId(f.subject, subject->cases()), "; one at a time"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "CASE_ALREADY_OPEN",
+                   {{"case", CaseId(f.subject, subject->cases())}},
+                   absl::StrCat("student ", f.subject,
+                                " has an open case already: ", CaseId(f.subject, subject->cases()), "; one at a time"));
   }
   auto opened = std::make_shared<v1::CaseOpened>();
   opened->set_case_id(CaseId(f.subject, subject ? subject->cases() + 1 : 1));
@@ -189,7 +194,9 @@ absl::StatusOr<Events> DecideCrossOff(DropoutState& state, const std::string& ca
   RETURN_IF_ERROR(rules::CheckText("note", note, kMaxText, false));
   RETURN_IF_ERROR(PastDate("date", date, today));
   if (found.evidence().kind() == v1::EVIDENCE_KIND_UNSPECIFIED) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "CROSS_OFF_WITHOUT_EVIDENCE",
+        {{"case", case_id}, {"name", found.name_masked()}},
         absl::StrCat("case ", case_id, " cannot be crossed off: the registry does not show ", found.name_masked(),
                      " enrolled again (a return or a transfer in) and no exemption is recorded"));
   }

@@ -10,6 +10,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/published/enrolment_change.h"
 #include "services/subsidy/domain/decision_support.h"
@@ -209,8 +210,9 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
   RETURN_IF_ERROR(CheckBatchSize("reviews", request.reviews_size()));
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
   if (round.state() == v1::ROUND_STATE_NOTICE) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "round ", round.round_id(), " is in public notice; the list changes only through a resolved objection"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "ROUND_IN_NOTICE", {{"round", round.round_id()}},
+                   absl::StrCat("round ", round.round_id(),
+                                " is in public notice; the list changes only through a resolved objection"));
   }
   if (request.reviewers().empty() || request.reviewers_size() > 50) {
     return absl::InvalidArgumentError("reviewers: name the 1-50 working-group members who reviewed");
@@ -452,24 +454,27 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, round_id));
   const bool first = round.state() == v1::ROUND_STATE_NOTICE;
   if (round.state() == v1::ROUND_STATE_OPEN) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("round ", round_id, " has not published its notice; approval comes after the notice"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "APPROVAL_BEFORE_NOTICE", {{"round", round_id}},
+                   absl::StrCat("round ", round_id, " has not published its notice; approval comes after the notice"));
   }
   if (first && now < absl::FromUnixSeconds(round.notice_closes_at().seconds())) {
-    return absl::FailedPreconditionError(absl::StrCat("the notice of round ", round_id, " runs until ",
-                                                      FormatTime(round.notice_closes_at()),
-                                                      "; approval before it closes is refused"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "APPROVAL_DURING_NOTICE",
+                   {{"round", round_id}, {"until", FormatTime(round.notice_closes_at())}},
+                   absl::StrCat("the notice of round ", round_id, " runs until ", FormatTime(round.notice_closes_at()),
+                                "; approval before it closes is refused"));
   }
   ASSIGN_OR_RETURN(std::vector<v1::ObjectionRecord> open, state.OpenObjections(round_id));
   if (!open.empty()) {
     std::vector<std::string> ids;
     for (const auto& o : open) ids.push_back(absl::StrCat(o.objection_id(), " (", o.student_id(), ")"));
-    return absl::FailedPreconditionError(
-        absl::StrCat(open.size(), " objections of round ", round_id, " are unresolved: ", ShortList(ids)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "OBJECTIONS_UNRESOLVED",
+                   {{"round", round_id}, {"count", std::to_string(open.size())}, {"list", ShortList(ids)}},
+                   absl::StrCat(open.size(), " objections of round ", round_id, " are unresolved: ", ShortList(ids)));
   }
   if (round.pending_review() > 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(round.pending_review(), " applications of round ", round_id, " are not reviewed yet"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "REVIEWS_PENDING",
+                   {{"round", round_id}, {"count", std::to_string(round.pending_review())}},
+                   absl::StrCat(round.pending_review(), " applications of round ", round_id, " are not reviewed yet"));
   }
   // Students accepted after the notice are approved only after their own
   // (supplementary) notice has run its days.
@@ -487,15 +492,20 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
     return true;
   }));
   if (!unpublished.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "补充公示前不能审批 / ", unpublished.size(), " students of round ", round_id,
-        " were accepted after its notice and have not been on a notice: ", ShortList(unpublished),
-        "; publish a supplementary notice (`zizhu aid notice ", round_id, "`) and approve after it closes"));
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "SUPPLEMENTARY_NOTICE_MISSING",
+        {{"round", round_id}, {"count", std::to_string(unpublished.size())}, {"list", ShortList(unpublished)}},
+        absl::StrCat("补充公示前不能审批 / ", unpublished.size(), " students of round ", round_id,
+                     " were accepted after its notice and have not been on a notice: ", ShortList(unpublished),
+                     "; publish a supplementary notice (`zizhu aid notice ", round_id,
+                     "`) and approve after it closes"));
   }
   if (!running.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("补充公示期内不能审批 / the supplementary notice of round ",
-                                                      round_id, " runs until ", FormatTime(runs_until), " for ",
-                                                      ShortList(running), "; approval before it closes is refused"));
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "SUPPLEMENTARY_NOTICE_RUNNING",
+        {{"round", round_id}, {"until", FormatTime(runs_until)}, {"list", ShortList(running)}},
+        absl::StrCat("补充公示期内不能审批 / the supplementary notice of round ", round_id, " runs until ",
+                     FormatTime(runs_until), " for ", ShortList(running), "; approval before it closes is refused"));
   }
   int missing = 0;
   CoverageCounts coverage;
@@ -503,11 +513,12 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
   if (missing > 0) {
     std::vector<std::string> names;
     for (const auto& [id, facts] : todo) names.push_back(absl::StrCat(id, " ", facts.name_masked()));
-    return absl::FailedPreconditionError(absl::StrCat(
-        missing, " registered-poor students of school ", round.school_code(),
-        " have neither an application nor a recorded reason (left the school, aided elsewhere, declined in "
-        "writing): ",
-        ShortList(names), "; see `zizhu aid todo ", round_id, "`"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "COVERAGE_MISSING",
+                   {{"school", round.school_code()}, {"count", std::to_string(missing)}, {"list", ShortList(names)}},
+                   absl::StrCat(missing, " registered-poor students of school ", round.school_code(),
+                                " have neither an application nor a recorded reason (left the school, aided "
+                                "elsewhere, declined in writing): ",
+                                ShortList(names), "; see `zizhu aid todo ", round_id, "`"));
   }
   ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));

@@ -54,7 +54,7 @@ test('a school operator sees the school, its students, and reveals an ID with a 
 test('a county officer sees the rates against target and the dropout ledger, in English too', async ({ page }) => {
   await logIn(page, county)
   await expect(page.locator('[data-test=rates-chart] canvas')).toBeVisible()
-  await expect(page.locator('[data-test=rates-table]')).toContainText('210102')
+  await expect(page.locator('[data-test=rates-table]')).toContainText('和平区')  // the county by name (code on hover)
   await page.screenshot({ path: 'test-results/county-dashboard.png' })
   await page.getByRole('menuitem', { name: '控辍保学' }).click()
   await expect(page.locator('[data-test=cases] .el-table__body tr').first()).toBeVisible()

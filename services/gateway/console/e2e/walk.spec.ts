@@ -123,7 +123,7 @@ test('the school publishes the notice and settles an objection; approval waits f
   await logIn(page, county)
   await page.goto(roundPage)
   await page.locator('[data-test=approve]').click()
-  await expect(page.locator('[data-test=approve-error]')).toContainText('notice')
+  await expect(page.locator('[data-test=approve-error]')).toContainText('公示期内不能批复')  // said in Chinese
 })
 
 test('a week later the county approves the round', async ({ page }) => {
@@ -229,8 +229,8 @@ test('the school records a pupil\'s dropout and return; the case is crossed off'
   // Not back at school yet: the case cannot be crossed off.
   await page.locator('input[data-test=cross-off-note]').fill('已返校')
   await page.locator('[data-test=cross-off]').click()
-  await expect(page.locator('.el-form-item__error')).toContainText('不符合业务规则')  // the kind, in the operator's language
-  await expect(page.locator('.el-form-item__error')).toContainText('cannot be crossed off')  // the service's detail
+  await expect(page.locator('.el-form-item__error')).toContainText('不能销号')  // the refusal, in the operator's language
+  await expect(page.locator('.el-form-item__error')).not.toContainText('cannot be crossed off')
   const caseUrl = page.url()
 
   await page.goto(studentUrl)

@@ -1,26 +1,37 @@
 import { createRouter, createWebHistory } from 'vue-router'
-// The login page is in the first download; every other page (and ECharts,
-// which only the dashboard draws with) is fetched when first opened.
 import Login from './pages/Login.vue'
+import Dashboard from './pages/Dashboard.vue'
+import Students from './pages/Students.vue'
+import StudentDetail from './pages/StudentDetail.vue'
+import DropoutCases from './pages/DropoutCases.vue'
+import AidRounds from './pages/AidRounds.vue'
+import AidRound from './pages/AidRound.vue'
+import Reports from './pages/Reports.vue'
+import Imports from './pages/Imports.vue'
+import Payments from './pages/Payments.vue'
+import DropoutCase from './pages/DropoutCase.vue'
+import Pairing from './pages/Pairing.vue'
+import Accounts from './pages/Accounts.vue'
+import Audit from './pages/Audit.vue'
 import { session } from './session'
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', component: Login },
-    { path: '/', component: () => import('./pages/Dashboard.vue') },
-    { path: '/students', component: () => import('./pages/Students.vue') },
-    { path: '/students/:id', component: () => import('./pages/StudentDetail.vue'), props: true },
-    { path: '/dropout', component: () => import('./pages/DropoutCases.vue') },
-    { path: '/dropout/:id(.*)', component: () => import('./pages/DropoutCase.vue'), props: true },
-    { path: '/imports', component: () => import('./pages/Imports.vue') },
-    { path: '/payments', component: () => import('./pages/Payments.vue') },
-    { path: '/pairing', component: () => import('./pages/Pairing.vue') },
-    { path: '/accounts', component: () => import('./pages/Accounts.vue') },
-    { path: '/audit', component: () => import('./pages/Audit.vue') },
-    { path: '/aid', component: () => import('./pages/AidRounds.vue') },
-    { path: '/reports', component: () => import('./pages/Reports.vue') },
-    { path: '/aid/:id(.*)', component: () => import('./pages/AidRound.vue'), props: true },
+    { path: '/', component: Dashboard },
+    { path: '/students', component: Students },
+    { path: '/students/:id', component: StudentDetail, props: true },
+    { path: '/dropout', component: DropoutCases },
+    { path: '/dropout/:id(.*)', component: DropoutCase, props: true },
+    { path: '/imports', component: Imports },
+    { path: '/payments', component: Payments },
+    { path: '/pairing', component: Pairing },
+    { path: '/accounts', component: Accounts },
+    { path: '/audit', component: Audit },
+    { path: '/aid', component: AidRounds },
+    { path: '/reports', component: Reports },
+    { path: '/aid/:id(.*)', component: AidRound, props: true },
   ],
 })
 
