@@ -130,4 +130,15 @@ struct Query {
   }
 };
 
+// The row types of a service's table over its rows reader: an app derives
+// from it and names its rows Command<Req, Resp> and Query<Req, Resp>.
+template <typename Rows>
+struct TableOf {
+  template <typename Req, typename Resp>
+  using Command = service::Command<Rows, Req, Resp>;
+  template <typename Req, typename Resp>
+  using Query = service::Query<Rows, Req, Resp>;
+  using Outcome = common::v1::CommandOutcome;
+};
+
 }  // namespace zizhu::service

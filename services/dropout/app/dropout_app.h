@@ -52,11 +52,7 @@ service::Command<RowsLedger, Req, Resp> OnCase(
           }};
 }
 
-struct DropoutApp {
-  template <typename Req, typename Resp>
-  using Command = service::Command<RowsLedger, Req, Resp>;
-  template <typename Req, typename Resp>
-  using Query = service::Query<RowsLedger, Req, Resp>;
+struct DropoutApp : service::TableOf<RowsLedger> {
   using Date = registry::v1::Date;
 
   DropoutApp(es::Commands* commands, const storage::ProjectionStore* store, const PersonalDataVault* vault,

@@ -57,13 +57,7 @@ v1::PairFormed PairOf(const v1::FormPairRequest& request);
 v1::Rotation RotationOf(const v1::RotateTeacherRequest& request);
 std::vector<v1::Teacher> TeachersOf(const v1::DeclareTeachersRequest& request);
 
-struct PairingApp {
-  template <typename Req, typename Resp>
-  using Command = service::Command<RowsPairing, Req, Resp>;
-  template <typename Req, typename Resp>
-  using Query = service::Query<RowsPairing, Req, Resp>;
-  using Outcome = common::v1::CommandOutcome;
-
+struct PairingApp : service::TableOf<RowsPairing> {
   PairingApp(es::Commands* commands, const storage::ProjectionStore* store, v1::PairingRules rules)
       : table{commands, store}, pairing_rules(std::move(rules)) {}
 
