@@ -21,7 +21,7 @@ case "${1:-}" in
       login admin --password-stdin < "$keys/admin-password" > /dev/null
     month="$(TZ=Asia/Shanghai date -d "+$offset_hours hours" +%Y-%m)"
     (cd "$root" && "$build/tools/zizhu" --ca "$keys/tls/ca.pem" --identity "127.0.0.1:${ZIZHU_IDENTITY_PORT:?}" \
-      report monthly --period "$month" --scope county --county 210102 \
+      report monthly --period "$month" --scope county --county 210102 --testing-clock-offset-hours "$offset_hours" \
       --kafka "127.0.0.1:${ZIZHU_KAFKA_PORT:?}" --kafka-config "$keys/kafka/zizhu-report.properties" \
       --token-public-key "$keys/token.pub" --out "$run/reports") \
       >> "$run/reports.log" 2>&1 || { tail -20 "$run/reports.log"; exit 1; }

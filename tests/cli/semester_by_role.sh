@@ -287,5 +287,30 @@ PY
 as cli.county pay return "${civil[@]}" --batch-id 2027S-210102-MZ-1 "$run/civil-return.csv" | tee "$run/civil-paid.txt"
 grep -qF "1 paid (500.00 yuan)" "$run/civil-paid.txt" || fail "civil affairs' confirmation was not recorded"
 
+step "reports: a school operator asking for the city's report is told which one it reads (the code printed, exit 2)"
+report=(report monthly --period "$(TZ=Asia/Shanghai date +%Y-%m)" --kafka 127.0.0.1:29092
+  --kafka-config "$keys/kafka/zizhu-report.properties" --token-public-key "$keys/token.pub" --out "$run/reports")
+refused_rc() {  # refused_rc WHAT RC TEXT... -- CMD...: exits RC and says every TEXT
+  local what="$1" want="$2" out rc
+  shift 2
+  local texts=()
+  while [[ "$1" != -- ]]; do texts+=("$1"); shift; done
+  shift
+  set +e
+  out="$(cd "$root" && "$@" 2>&1)"
+  rc=$?
+  set -e
+  [[ "$rc" == "$want" ]] || fail "$what: exit $rc, expected $want: $out"
+  for text in "${texts[@]}"; do grep -qF -- "$text" <<< "$out" || fail "$what: no '$text' in: $out"; done
+  echo "refused as expected ($what)"
+}
+refused_rc "the city report as a school" 2 PERMISSION_DENIED "可查阅本校报表" "--scope school --school 3121000001" -- \
+  as cli.school "${report[@]}" --scope city
+refused_rc "its county's report as a school" 2 PERMISSION_DENIED "可查阅本校报表" -- \
+  as cli.school "${report[@]}" --scope county --county 210102
+refused_rc "a report of a month not begun" 2 INVALID_ARGUMENT "只能编制已开始期间的报表" -- \
+  as cli.county report monthly --period 2099-01 --scope county --county 210102 --kafka 127.0.0.1:29092 \
+  --kafka-config "$keys/kafka/zizhu-report.properties" --token-public-key "$keys/token.pub" --out "$run/reports"
+
 echo
 echo "cli_semester_roles: every check held"

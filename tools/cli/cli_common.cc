@@ -55,7 +55,9 @@ int FailRpc(const grpc::Status& status) {
 }
 
 int FailStatus(const absl::Status& status) {
-  std::cerr << "zizhu: " << SaidInLanguage(ErrorInfoOf(status), std::string(status.message())) << std::endl;
+  const std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status);
+  std::cerr << "zizhu: " << absl::StatusCodeToString(status.code()) << ": "
+            << SaidInLanguage(info, std::string(status.message())) << std::endl;
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded:
@@ -64,7 +66,9 @@ int FailStatus(const absl::Status& status) {
     case absl::StatusCode::kPermissionDenied:
       return 2;
     default:
-      return 1;
+      // A refusal by the rules (it carries its reason, e.g. a report outside
+      // the caller's scope) exits as the services' refusals do.
+      return info ? 2 : 1;
   }
 }
 

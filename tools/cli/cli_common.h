@@ -52,7 +52,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Dial(const Globals& g, const std:
 // Print to stderr; return the exit code (1 local error; 2 refused; 3
 // unavailable). FailStatus: a failed step that may have reached a service:
 // UNAVAILABLE and DEADLINE_EXCEEDED exit 3 (retry the same command),
-// UNAUTHENTICATED and PERMISSION_DENIED 2 (refused), anything else 1.
+// UNAUTHENTICATED, PERMISSION_DENIED and any refusal with a reason 2
+// (refused), anything else 1. Both print the status code before the message.
 int Fail(const std::string& what);
 int FailRpc(const grpc::Status& status);
 // The language refusals are said in (--lang; Chinese by default): a refusal

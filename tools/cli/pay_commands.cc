@@ -104,7 +104,7 @@ void PayCommands::RunAllocate() {
   dv1::AllocateFundsRequest request;
   *request.mutable_meta() = Meta(g);
   if (!Key(request.mutable_account())) return;
-  absl::StatusOr<Fen> fen = Fen::ParseYuan(yuan_);
+  absl::StatusOr<Fen> fen = Fen::ParseTypedYuan(yuan_);
   if (!fen.ok()) {
     rc = Fail(absl::StrCat("--yuan '", yuan_, "' is not an amount in yuan"));
     return;
@@ -225,7 +225,7 @@ void PayCommands::RunReverse() {
   dv1::ReversePaymentRequest request;
   *request.mutable_meta() = Meta(g);
   if (!Key(request.mutable_account())) return;
-  absl::StatusOr<Fen> fen = Fen::ParseYuan(yuan_);
+  absl::StatusOr<Fen> fen = Fen::ParseTypedYuan(yuan_);
   if (!fen.ok()) {
     rc = Fail(absl::StrCat("--yuan '", yuan_, "': ", fen.status().message()));
     return;
@@ -245,7 +245,7 @@ void PayCommands::RunRecover() {
   dv1::RecoverOverpaymentRequest request;
   *request.mutable_meta() = Meta(g);
   if (!Key(request.mutable_account())) return;
-  absl::StatusOr<Fen> fen = Fen::ParseYuan(yuan_);
+  absl::StatusOr<Fen> fen = Fen::ParseTypedYuan(yuan_);
   if (!fen.ok()) {
     rc = Fail(absl::StrCat("--yuan '", yuan_, "': ", fen.status().message()));
     return;

@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/core/clock.h"
 #include "services/common/core/status_macros.h"
@@ -76,6 +78,9 @@ class ReportCommands final : public CommandGroup {
         ->capture_default_str();
     cmd->add_option("--targets", targets_, "dropout and enrolment targets (policy file)")->capture_default_str();
     cmd->add_option("--pairing-rules", rules_, "pairing rules (policy file)")->capture_default_str();
+    cmd->add_option("--testing-clock-offset-hours", clock_offset_hours_,
+                    "tests only: today is this many hours ahead (as the services' clocks)")
+        ->group("");
   }
 
   // The options shared by every subcommand; false after printing the error.
@@ -85,6 +90,11 @@ class ReportCommands final : public CommandGroup {
                                                 ? report::ParsePeriod(*report::ParseKind(kind), period_)
                                                 : absl::StatusOr<report::Period>(report::ParseKind(kind).status());
     if (!period.ok()) return (rc = FailStatus(period.status())), false;
+    const absl::CivilDay today =
+        absl::ToCivilDay(absl::Now() + absl::Hours(clock_offset_hours_), absl::FixedTimeZone(8 * 3600));
+    if (absl::Status begun = report::CheckPeriodHasBegun(*period, today); !begun.ok()) {
+      return (rc = FailStatus(begun)), false;
+    }
     o.period = *period;
     const std::string code = scope_ == "county" ? county_ : scope_ == "school" ? school_ : city_;
     absl::StatusOr<report::ReportScope> scope = report::ParseScope(scope_, code);
@@ -216,6 +226,7 @@ class ReportCommands final : public CommandGroup {
   std::string period_, scope_ = "city", city_, county_, school_, point_, note_;
   std::string kafka_ = "127.0.0.1:9092", kafka_config_, public_key_, targets_, rules_, out_ = ".";
   bool english_ = false;
+  int64_t clock_offset_hours_ = 0;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "services/common/core/civil_date.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/random_ids.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/core/text_file.h"
 #include "services/common/es/event_dispatcher.h"
@@ -100,6 +101,20 @@ absl::Status LoadPolicyFiles(const std::string& targets_file, const std::string&
   return absl::OkStatus();
 }
 
+namespace {
+
+// A school's roles read their school's report only (not the county's nor the
+// city's); the refusal says which command does.
+absl::Status SchoolReadsItsOwn(const auth::Caller& caller, const std::string& asked) {
+  const std::string own = absl::StrCat("--scope school --school ", caller.scope);
+  return Refusal(absl::StatusCode::kPermissionDenied, "REPORT_SCHOOL_READS_OWN",
+                 {{"role", auth::RoleEnumName(caller.role)}, {"scope", caller.scope}, {"own", own}},
+                 absl::StrCat("the role ", auth::RoleName(caller.role), " of school ", caller.scope,
+                              " reads its own school's report, not a ", asked, " report: ", own));
+}
+
+}  // namespace
+
 absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScope& scope,
                                     const std::string& school_county) {
   RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
@@ -112,13 +127,21 @@ absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScop
           ((caller.role == auth::Role::kCityAdmin || caller.role == auth::Role::kAuditor) && caller.scope.size() == 4);
       const bool covers = caller.role == auth::Role::kService || scope.code.empty() || scope.code == caller.scope;
       if (!city_role || !covers) {
-        return absl::PermissionDeniedError(absl::StrCat("a city report is for the city's offices; the role ",
-                                                        auth::RoleName(caller.role), " of ", caller.scope,
-                                                        " reads its own county's or school's report"));
+        // Say which report the caller does read (a school's roles read their
+        // school's, never their county's).
+        if (auth::IsSchoolRole(caller)) return SchoolReadsItsOwn(caller, "city");
+        const std::string own = caller.scope.size() == 6 ? absl::StrCat("--scope county --county ", caller.scope) : "";
+        return Refusal(absl::StatusCode::kPermissionDenied,
+                       own.empty() ? "CITY_REPORT_OTHER_CITY" : "CITY_REPORT_COUNTY_READS_OWN",
+                       {{"role", auth::RoleEnumName(caller.role)}, {"scope", caller.scope}, {"own", own}},
+                       absl::StrCat("a city report is for the city's offices; the role ", auth::RoleName(caller.role),
+                                    " of ", caller.scope,
+                                    own.empty() ? " reads the report of its own city" : absl::StrCat(" reads its own: ", own)));
       }
       return absl::OkStatus();
     }
     case ReportScope::Kind::kCounty:
+      if (auth::IsSchoolRole(caller)) return SchoolReadsItsOwn(caller, "county");
       if (!auth::CoversCounty(caller, scope.code)) return auth::OutOfScope("county", scope.code);
       return absl::OkStatus();
     case ReportScope::Kind::kSchool: {

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::report {
 namespace {
@@ -118,6 +119,16 @@ absl::StatusOr<Period> ParseAnyPeriod(const std::string& text) {
   if (text.size() > 5 && (text[5] == 'Q' || text[5] == 'q')) kind = ReportKind::kQuarterly;
   if (text.size() > 5 && (text[5] == 'H' || text[5] == 'h')) kind = ReportKind::kHalfYear;
   return ParsePeriod(kind, text);
+}
+
+absl::Status CheckPeriodHasBegun(const Period& period, absl::CivilDay today) {
+  if (period.first_day() <= today) return absl::OkStatus();
+  const std::string first = absl::FormatCivilTime(period.first_day());
+  const std::string now = absl::FormatCivilTime(today);
+  return Refusal(absl::StatusCode::kInvalidArgument, "PERIOD_NOT_BEGUN",
+                 {{"period", period.id()}, {"first", first}, {"today", now}},
+                 absl::StrCat("period ", period.id(), " begins on ", first, "; today is ", now,
+                              ": a report is made of a period that has begun"));
 }
 
 }  // namespace zizhu::report

@@ -36,5 +36,8 @@ struct Period {
 absl::StatusOr<Period> ParsePeriod(ReportKind kind, const std::string& text);
 // A period of any kind, told by its form.
 absl::StatusOr<Period> ParseAnyPeriod(const std::string& text);
+// A report is made of a period that has begun: INVALID_ARGUMENT (reason
+// PERIOD_NOT_BEGUN) for one that starts after `today` (China's date).
+absl::Status CheckPeriodHasBegun(const Period& period, absl::CivilDay today);
 
 }  // namespace zizhu::report

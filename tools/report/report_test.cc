@@ -19,6 +19,7 @@
 #include "services/common/core/basis_points.h"
 #include "services/common/core/civil_date.h"
 #include "services/common/es/memory_event_log.h"
+#include "services/common/core/refusal.h"
 #include "tools/report/report_gen.h"
 #include "tools/report/report_job.h"
 #include "tools/report/report_writers.h"
@@ -438,11 +439,32 @@ TEST_F(ReportTest, ReadersSeeOnlyTheirScope) {
   const auth::Caller op{"zhao", auth::Role::kSchoolOperator, "2101020001", "t"};
   EXPECT_TRUE(ReportJob::CheckReader(op, school).ok());
   EXPECT_TRUE(ReportJob::CheckReader(op, school, "210102").ok());
-  EXPECT_EQ(ReportJob::CheckReader(op, county).code(), absl::StatusCode::kNotFound);
+  // A school's operator asking for its county's or the city's report is told
+  // which report it reads (issue 24: it was told "county not found").
+  for (const ReportScope& wider : {county, city}) {
+    absl::Status refused = ReportJob::CheckReader(op, wider);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(std::string(refused.message()), HasSubstr("--scope school --school 2101020001"));
+    ASSERT_TRUE(ErrorInfoOf(refused).has_value());
+    EXPECT_EQ(ErrorInfoOf(refused)->reason(), "REPORT_SCHOOL_READS_OWN");
+  }
+  EXPECT_THAT(std::string(ReportJob::CheckReader(Officer("210102"), city).message()),
+              HasSubstr("--scope county --county 210102"));
   EXPECT_EQ(ReportJob::CheckReader(op, ReportScope{ReportScope::Kind::kSchool, "2101020002"}).code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(ReportJob::CheckReader(auth::Caller{"a", auth::Role::kAgency, "POVERTY", "t"}, county).code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ReportTest, APeriodNotBegunIsRefused) {
+  const absl::CivilDay today(2026, 12, 7);
+  EXPECT_TRUE(CheckPeriodHasBegun(*ParsePeriod(ReportKind::kMonthly, "2026-12"), today).ok());
+  EXPECT_TRUE(CheckPeriodHasBegun(*ParsePeriod(ReportKind::kHalfYear, "2026-H2"), today).ok());
+  absl::Status next = CheckPeriodHasBegun(*ParsePeriod(ReportKind::kMonthly, "2027-01"), today);
+  EXPECT_EQ(next.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(next.message()), HasSubstr("period 2027-01 begins on 2027-01-01; today is 2026-12-07"));
+  EXPECT_EQ(ErrorInfoOf(next)->reason(), "PERIOD_NOT_BEGUN");
+  EXPECT_FALSE(CheckPeriodHasBegun(*ParsePeriod(ReportKind::kQuarterly, "2027-Q1"), today).ok());
 }
 
 // Probe finding 7: a county auditor got the city report with `--scope city`

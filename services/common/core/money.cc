@@ -1,11 +1,19 @@
 #include "services/common/core/money.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace zizhu {
 
@@ -44,6 +52,32 @@ absl::StatusOr<Fen> Fen::ParseYuan(const std::string& text) {
   }
   int64_t fen = yuan * 100 + cents;
   return Fen(negative ? -fen : fen);
+}
+
+absl::StatusOr<Fen> Fen::ParseTypedYuan(const std::string& text) {
+  std::string s(absl::StripAsciiWhitespace(text));
+  for (const char* sign : {"\xC2\xA5", "\xEF\xBF\xA5"}) {  // ¥ ￥
+    if (absl::StartsWith(s, sign)) s = std::string(absl::StripAsciiWhitespace(s.substr(std::strlen(sign))));
+  }
+  if (absl::EndsWith(s, "\xE5\x85\x83")) {  // 元
+    s = std::string(absl::StripAsciiWhitespace(s.substr(0, s.size() - 3)));
+  }
+  s = absl::StrReplaceAll(s, {{"\xEF\xBC\x8C", ","}});  // ，
+  if (s.find(',') != std::string::npos) {
+    const size_t point = s.find('.');
+    const std::string whole = s.substr(0, point);
+    std::vector<std::string> groups = absl::StrSplit(whole, ',');
+    const bool grouped = !groups.front().empty() && groups.front().size() <= 3 &&
+                         std::all_of(groups.begin() + 1, groups.end(), [](const std::string& g) { return g.size() == 3; });
+    if (!grouped) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("amount '", text, "' is not a yuan amount: thousands separators every three digits"));
+    }
+    s = absl::StrCat(absl::StrJoin(groups, ""), point == std::string::npos ? "" : s.substr(point));
+  }
+  absl::StatusOr<Fen> fen = ParseYuan(s);
+  if (!fen.ok()) return absl::InvalidArgumentError(absl::StrCat("amount '", text, "' is not a yuan amount"));
+  return fen;
 }
 
 std::string Fen::ToYuanString() const {

@@ -19,6 +19,11 @@ class Fen {
   // Parses "1234", "1234.5", "1234.56", "-3.00" (yuan) exactly; rejects more
   // than two decimals, exponents and anything that is not a plain number.
   static absl::StatusOr<Fen> ParseYuan(const std::string& text);
+  // An amount as an office types it into a form: ParseYuan after taking off
+  // spaces, a leading ¥ or ￥, a trailing 元 and thousands separators ("20,000",
+  // "20，000.50"; every group after the first has three digits). Not for files,
+  // whose cells ParseYuan reads as they are.
+  static absl::StatusOr<Fen> ParseTypedYuan(const std::string& text);
 
   constexpr int64_t fen() const { return fen_; }
   // "1234.50"

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace zizhu {
@@ -20,6 +22,21 @@ TEST(FenTest, RejectsWhatIsNotAnAmountAndNamesIt) {
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_NE(parsed.status().message().find(std::string("'") + bad + "'"), std::string::npos);
+  }
+}
+
+TEST(FenTest, ReadsAnAmountAsAnOfficeTypesIt) {
+  EXPECT_EQ(Fen::ParseTypedYuan("20,000")->fen(), 2000000);
+  EXPECT_EQ(Fen::ParseTypedYuan(" 1,234,567.5 ")->fen(), 123456750);
+  EXPECT_EQ(Fen::ParseTypedYuan("20，000元")->fen(), 2000000);
+  EXPECT_EQ(Fen::ParseTypedYuan("￥ 300")->fen(), 30000);
+  EXPECT_EQ(Fen::ParseTypedYuan("12500.50")->fen(), 1250050);
+  for (const char* bad : {"20,00", "2,0000", ",000", "20,000.5.1", "1e5", "", "元"}) {
+    absl::StatusOr<Fen> fen = Fen::ParseTypedYuan(bad);
+    EXPECT_FALSE(fen.ok()) << bad;
+    if (!fen.ok()) {
+      EXPECT_THAT(std::string(fen.status().message()), testing::HasSubstr(absl::StrCat("'", bad, "'")));
+    }
   }
 }
 

@@ -51,10 +51,10 @@ void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::Alloca
   int64_t fen = request.fen();
   if (!request.yuan().empty()) {
     if (fen != 0) return done(absl::InvalidArgumentError("give fen or yuan, not both"));
-    absl::StatusOr<Fen> parsed = Fen::ParseYuan(request.yuan());
+    absl::StatusOr<Fen> parsed = Fen::ParseTypedYuan(request.yuan());
     if (!parsed.ok()) {
       return done(absl::InvalidArgumentError(
-          absl::StrCat("yuan '", request.yuan().substr(0, 40), "' is not an amount in yuan (e.g. 12500 or 12500.50)")));
+          absl::StrCat("yuan '", request.yuan().substr(0, 40), "' is not an amount in yuan (e.g. 12500, 12,500 or 12500.50)")));
     }
     fen = parsed->fen();
   }
@@ -334,6 +334,7 @@ absl::StatusOr<v1::AccountReconciliation> DisbursementApp::ReconcileAccount(cons
     switch (p.state()) {
       case v1::PAYMENT_STATE_AWAITING_FUNDS:
         r.set_awaiting_funds(r.awaiting_funds() + 1);
+        r.set_awaiting_funds_fen(r.awaiting_funds_fen() + p.amount_fen());
         break;
       case v1::PAYMENT_STATE_PENDING:
         r.set_pending(r.pending() + 1);

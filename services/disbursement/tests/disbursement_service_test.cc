@@ -190,7 +190,17 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   grpc::Status bad_yuan = Invoke(county.get(), &Stub::AllocateFunds, allocate, &allocated);
   EXPECT_EQ(bad_yuan.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(bad_yuan.error_message(), HasSubstr("yuan '3000.0x' is not an amount in yuan"));
-  allocate.set_yuan("3000.00");
+  // Before the money: the payments waiting for it and how much they need.
+  v1::ReconcileRequest before;
+  before.set_semester(Central().semester());
+  v1::ReconcileResponse waiting;
+  ASSERT_TRUE(Invoke(county.get(), &Stub::Reconcile, before, &waiting).ok());
+  for (const auto& a : waiting.accounts()) {
+    if (a.account().key().source() != Central().source()) continue;
+    EXPECT_EQ(a.awaiting_funds(), 4);
+    EXPECT_EQ(a.awaiting_funds_fen(), 200000);
+  }
+  allocate.set_yuan("3,000.00");  // thousands separators as typed in an office
   grpc::Status allocation = Invoke(county.get(), &Stub::AllocateFunds, allocate, &allocated);
   ASSERT_TRUE(allocation.ok()) << allocation.error_message();
   EXPECT_EQ(allocated.account().balances().committed(), 200000);

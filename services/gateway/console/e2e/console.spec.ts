@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test'
-import { admin, auditor, county, logIn, reviewer, school } from './support'
+import { admin, auditor, confirm, county, logIn, pick, reviewer, school } from './support'
 
 test('a wrong password is refused with the reason', async ({ page }) => {
   await page.goto('/login')
@@ -83,9 +83,8 @@ test('a county officer sees the rates against target and the dropout ledger, in 
 test('the working group reviews the round within the quota; the county approves only after the public notice', async ({ page }) => {
   await logIn(page, reviewer)
   await page.getByRole('menuitem', { name: '资助评审' }).click()
-  await page.locator('input[data-test=semester]').fill('2027-spring')
-  await page.locator('[data-test=rounds-search]').click()
-  await page.locator('[data-test=rounds]').getByRole('link', { name: '3121000001/2027-spring' }).click()
+  await pick(page, 'semester', '2027年春季学期')
+  await page.locator('[data-test=rounds]').getByRole('link', { name: '红星小学 · 2027年春季学期' }).click()
   await expect(page.locator('[data-test=quota]')).toContainText('/ 2')
   const rows = page.locator('[data-test=applications] .el-table__body tr')
   await expect(rows.first()).toBeVisible()
@@ -97,7 +96,21 @@ test('the working group reviews the round within the quota; the county approves 
   await page.locator('[data-test=submit-review]').click()
   await expect(page.getByText('请填写评审人')).toBeVisible()
   await page.locator('input[data-test=reviewers]').fill('王老师, 李主任')
-  await page.locator('[data-test=submit-review]').click()
+  // Each application decided one by one (nothing is preset): all accepted at tier 1, a page at a
+  // time (those awaiting review are listed first).
+  for (let round = 0; round < 20 && (await rows.filter({ hasText: '待评审' }).count()) > 0; ++round) {
+    const total = await rows.count()
+    let decided = 0
+    for (let i = 0; i < total; ++i) {
+      const row = rows.nth(i)
+      if (!(await row.textContent())?.includes('待评审')) continue
+      await row.locator('.el-radio-button').filter({ hasText: /^\s*通过·1档\s*$/ }).click()
+      ++decided
+    }
+    await page.locator('[data-test=submit-review]').click()
+    await confirm(page, `通过 ${decided} 人`)
+    await expect(page.locator('.el-message--success')).toBeVisible()
+  }
   await expect(page.locator('[data-test=applications]')).not.toContainText('待评审')
   await page.screenshot({ path: 'test-results/reviewer-reviewed.png' })
   // Approval is the education bureau's (not the working group's) and comes after the week of
@@ -107,6 +120,7 @@ test('the working group reviews the round within the quota; the county approves 
   await logIn(page, county)
   await page.goto('/aid/' + encodeURIComponent('3121000001/2027-spring'))
   await page.locator('[data-test=approve]').click()
+  await confirm(page, '不能撤回')
   await expect(page.locator('[data-test=approve-error]')).not.toBeEmpty()
   console.log(`approval refused: ${await page.locator('[data-test=approve-error]').textContent()}`)
   await page.screenshot({ path: 'test-results/county-approve-refused.png' })

@@ -49,3 +49,24 @@ export async function screenshot(page: Page, name: string) {
 }
 
 export { expect }
+
+export async function pick(page: Page, select: string, option: string, typed?: string) {
+  await page.locator(`[data-test=${select}]`).click()
+  if (typed) await page.locator(`[data-test=${select}] input`).fill(typed)
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click()
+}
+
+// Says yes to the console's question before a bulk or irreversible step.
+export async function confirm(page: Page, question: string | RegExp) {
+  const box = page.locator('.el-message-box')
+  await expect(box).toContainText(question)
+  await box.getByRole('button', { name: '确定' }).click()
+}
+
+// The working group's decision on one application (nothing is preset): one
+// click, accepted at a tier ('通过·1档') or rejected with a reason.
+export async function decide(page: Page, name: string, decision: string, reason = '') {
+  const row = page.locator('[data-test=applications] .el-table__body tr', { hasText: name })
+  await row.locator('.el-radio-button').filter({ hasText: new RegExp(`^\\s*${decision}\\s*$`) }).click()
+  if (reason) await row.locator('input[data-test=review-reason]').fill(reason)
+}

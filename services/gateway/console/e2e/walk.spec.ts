@@ -1,6 +1,6 @@
 import { test, type Page } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { auditor, county, countyAuditor, expect, hook, logIn, maskedId, nationalId, reviewer, school, screenshot } from './support'
+import { auditor, confirm, county, countyAuditor, decide, expect, hook, logIn, maskedId, nationalId, pick, reviewer, school, screenshot } from './support'
 
 // The main flows, walked in order by the people who do them: the school's
 // operator imports its roster; the county sees the gap list and opens the
@@ -21,11 +21,14 @@ const stamp = String(10 + (Date.now() % 89))
 const pupilA = { name: '测试甲', id: nationalId(`21010220180305${stamp}1`) }
 const pupilB = { name: '测试乙', id: nationalId(`21010220180306${stamp}2`) }
 const broken = nationalId(`21010220180307${stamp}4`, true)
+// A pupil of a household that is not registered-poor: a hardship application within the quota.
+const pupilC = { name: '测试丁', id: nationalId(`21010220180308${stamp}3`) }
 const roster = [
   '姓名,公民身份号码,性别,出生日期,民族,学校标识码,学段,年级,班级,是否寄宿,学籍状态,户编号,贫困类别,一卡通账号,联系电话,监护人姓名',
   `${pupilA.name},${pupilA.id},男,2018-03-05,汉族,3121000001,小学,2,1班,否,在籍,H210102001,建档立卡,6217000000000${stamp}01,13800000001,户主1`,
   `${pupilB.name},${pupilB.id},女,2018-03-06,汉族,3121000001,小学,2,1班,否,在籍,H210102001,建档立卡,6217000000000${stamp}02,13800000002,户主1`,
   `测试丙,${broken},女,2018-03-07,汉族,3121000001,小学,2,1班,否,在籍,H210102001,建档立卡,6217000000000${stamp}03,13800000003,户主1`,
+  `${pupilC.name},${pupilC.id},男,2018-03-08,汉族,3121000001,小学,2,2班,否,在籍,H210102002,,6217000000000${stamp}04,13800000004,户主2`,
 ].join('\n') + '\n'
 
 async function menu(page: Page, name: string) {
@@ -40,11 +43,6 @@ async function eventually(page: Page, check: () => Promise<void>) {
   }).toPass({ timeout: 45_000, intervals: [500, 1000, 2000] })
 }
 
-async function pick(page: Page, select: string, option: string) {
-  await page.locator(`[data-test=${select}]`).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click()
-}
-
 test('the school imports its roster: progress, and the broken row with its reason', async ({ page }) => {
   await logIn(page, school)
   await menu(page, '名单导入')
@@ -52,11 +50,11 @@ test('the school imports its roster: progress, and the broken row with its reaso
     name: 'e2e-students.csv', mimeType: 'text/csv', buffer: Buffer.from(roster),
   })
   await page.locator('[data-test=import-start]').click()
-  await expect(page.locator('[data-test=import-counts]')).toContainText('已导入 2')
   await expect(page.locator('[data-test=import-counts]')).toContainText('行错误 1')
   const errors = page.locator('[data-test=import-errors] .el-table__body tr')
   await expect(errors).toHaveCount(1)
   await expect(errors.first()).toContainText('4')  // the file's line
+  await expect(page.locator('[data-test=import-counts]')).toContainText('已导入 3')
   await screenshot(page, 'walk-01-school-import')
 })
 
@@ -69,11 +67,12 @@ test('the county sees the gap list and opens the school\'s round', async ({ page
   await screenshot(page, 'walk-02-county-gap-list')
 
   await menu(page, '资助评审')
-  await page.locator('input[data-test=semester]').fill('2027-autumn')
-  await page.locator('[data-test=rounds-search]').click()
-  await page.locator('input[data-test=open-school]').fill('3121000001')
+  await pick(page, 'semester', '2027年秋季学期')
+  await pick(page, 'open-school', '红星小学', '红星')  // by its name, not its code
+  await page.locator('[data-test=open-quota] input').fill('2')
   await page.locator('[data-test=open-round]').click()
-  await expect(page.locator('[data-test=rounds]')).toContainText(round)
+  await expect(page.locator('[data-test=rounds]')).toContainText('红星小学 · 2027年秋季学期')
+  await expect(page.locator('[data-test=rounds]')).toContainText('0 / 2')
 })
 
 test('the school records the applications of its to-do list; the list empties', async ({ page }) => {
@@ -88,6 +87,17 @@ test('the school records the applications of its to-do list; the list empties', 
   await page.locator('input[data-test=scan-ref]').fill('scan/2027-autumn')
   await page.locator('[data-test=record-applications]').click()
   await expect(page.locator('[data-test=todo-total]')).toHaveText('0')
+
+  // A hardship application: a pupil found by name who is not registered-poor.
+  await page.getByRole('tab', { name: '申请', exact: true }).click()
+  await page.locator('[data-test=hardship-apply]').click()
+  await expect(page.locator('[data-test=hardship-form] .el-form-item__error')).toContainText('困难学生')
+  await pick(page, 'hardship-student', '测*丁', '测')
+  await page.locator('input[data-test=hardship-stamped-by]').fill('红旗村委会')
+  await page.locator('input[data-test=hardship-scan-ref]').fill('scan/2027-autumn/hardship-1')
+  await page.locator('[data-test=hardship-apply]').click()
+  await expect(page.locator('[data-test=applications]')).toContainText('测*丁')
+  await expect(page.locator('[data-test=applications] .el-table__body tr')).toHaveCount(3)
   await screenshot(page, 'walk-03-school-applications')
 })
 
@@ -96,8 +106,15 @@ test('the working group reviews', async ({ page }) => {
   await page.goto(roundPage)
   await expect(page.locator('[data-test=applications]')).toContainText('待评审')
   await page.locator('input[data-test=reviewers]').fill('王老师, 李主任')
+  await page.locator('[data-test=submit-review]').click()  // nothing is preset: nothing decided yet
+  await expect(page.locator('.el-form-item__error')).toContainText('请逐一选择评审结论')
+  await decide(page, '测*甲', '通过·1档')
+  await decide(page, '测*乙', '不通过', '家长表示已由外省资助，自愿放弃')
+  await decide(page, '测*丁', '通过·2档')
   await page.locator('[data-test=submit-review]').click()
+  await confirm(page, '通过 2 人，不通过 1 人')
   await expect(page.locator('[data-test=applications]')).not.toContainText('待评审')
+  await expect(page.locator('[data-test=quota]')).toContainText('1 / 2')  // the hardship pupil uses the quota
 })
 
 test('the school publishes the notice and settles an objection; approval waits for the week', async ({ page }) => {
@@ -105,8 +122,15 @@ test('the school publishes the notice and settles an objection; approval waits f
   await page.goto(roundPage)
   await page.getByRole('tab', { name: '公示' }).click()
   await page.locator('[data-test=publish-notice]').click()
-  await expect(page.locator('[data-test=notice] .el-table__body tr').first()).toBeVisible()
+  await confirm(page, '公示期七天')
+  await expect(page.locator('[data-test=notice] .el-table__body tr')).toHaveCount(2)
   await expect(page.locator('[data-test=notice-closes]')).not.toBeEmpty()
+  // The notice to post at the school: names and IDs masked.
+  const [printable] = await Promise.all([page.waitForEvent('popup'), page.locator('[data-test=print-notice]').click()])
+  await expect(printable.locator('h1')).toContainText('红星小学 2027年秋季学期 家庭经济困难学生资助公示')
+  await expect(printable.locator('tbody tr')).toHaveCount(2)
+  await expect(printable.locator('body')).not.toContainText(pupilA.name)
+  await printable.close()
   await pick(page, 'objection-student', '测*甲')
   await page.locator('input[data-test=objection-reason]').fill('家中新购轿车')
   await page.locator('input[data-test=objection-by]').fill('村民张某')
@@ -123,14 +147,42 @@ test('the school publishes the notice and settles an objection; approval waits f
   await logIn(page, county)
   await page.goto(roundPage)
   await page.locator('[data-test=approve]').click()
+  await confirm(page, '不能撤回')
   await expect(page.locator('[data-test=approve-error]')).toContainText('公示期内不能批复')  // said in Chinese
 })
 
-test('a week later the county approves the round', async ({ page }) => {
+test('a week later: approval waits for the rejected pupil\'s reason; the school records it; the county approves', async ({ page }) => {
   hook('week')
+  await logIn(page, county)
+  // The county's tasks: the round's notice has closed, and a registered-poor pupil is not covered.
+  await pick(page, 'dashboard-semester', '2027年秋季学期')
+  const tasks = page.locator('[data-test=tasks]')
+  await expect(tasks).toContainText('红星小学 · 2027年秋季学期 有 1 名建档立卡学生既无申请也无原因')
+  await tasks.locator('[data-test=task]', { hasText: '待批复' }).getByRole('link').click()
+  await expect(page).toHaveURL(new RegExp(encodeURIComponent(round)))
+  await page.locator('[data-test=approve]').click()
+  await confirm(page, '2 名学生')
+  // The rejected registered-poor pupil has neither aid nor a recorded reason (said in Chinese, the school by name).
+  await expect(page.locator('[data-test=approve-error]')).toContainText('既无申请也未登记原因')
+  await expect(page.locator('[data-test=approve-error]')).toContainText('红星小学')
+  await page.locator('[data-test=logout]').click()
+
+  await logIn(page, school)
+  await page.goto(roundPage)
+  await page.getByRole('tab', { name: '待申请的建档立卡学生' }).click()
+  const rejected = page.locator('[data-test=todo] .el-table__body tr', { hasText: '测*乙' })
+  await expect(rejected).toContainText('外省资助')  // why the group said no
+  await rejected.locator('.el-checkbox').click()
+  await pick(page, 'coverage-kind', '已在他处受助')
+  await page.locator('input[data-test=coverage-note]').fill('外省户籍地已资助本学期')
+  await page.locator('[data-test=record-reasons]').click()
+  await expect(page.locator('[data-test=todo-total]')).toHaveText('0')
+  await page.locator('[data-test=logout]').click()
+
   await logIn(page, county)
   await page.goto(roundPage)
   await page.locator('[data-test=approve]').click()
+  await confirm(page, '2 名学生')
   await expect(page.locator('[data-test=round]')).toContainText('已批复')
   await screenshot(page, 'walk-05-county-approved')
 })
@@ -138,15 +190,15 @@ test('a week later the county approves the round', async ({ page }) => {
 test('the county funds the account, sends a batch to the bank and reads its return: reconciled', async ({ page }) => {
   await logIn(page, county)
   await menu(page, '资金发放')
-  await page.locator('input[data-test=pay-semester]').fill('2027-autumn')
   const account = page.locator('[data-test=pay-accounts] .el-table__body tr', { hasText: '市级' })
   await eventually(page, async () => {
-    await page.locator('input[data-test=pay-semester]').fill('2027-autumn')
-    await page.locator('[data-test=pay-search]').click()
+    await pick(page, 'pay-semester', '2027年秋季学期')
     await expect(account).toBeVisible({ timeout: 2000 })
   })
+  await expect(account).toContainText('和平区')  // the county by its name
+  await expect(account.locator('[data-test=pay-awaiting]')).not.toContainText(' · 0.00')  // what the waiting payments need
   await account.locator('[data-test=pay-open]').click()
-  await page.locator('input[data-test=allocate-yuan]').fill('100000')
+  await page.locator('input[data-test=allocate-yuan]').fill('100,000')  // as offices write amounts
   await page.locator('input[data-test=allocate-document]').fill('沈财教〔2027〕1号')
   // A double click allocates once (issue 23): one request id per form, the button busy while in flight,
   // and the service records an allocation notice once per account.
@@ -155,8 +207,10 @@ test('the county funds the account, sends a batch to the bank and reads its retu
   await page.locator('[data-test=allocate]').click()  // the same notice again, later
   await expect(page.locator('.el-form-item__error')).toContainText('已登记')
   await expect(account).not.toContainText('200000.00')
-  await page.locator('input[data-test=batch-bank]').fill('沈阳农商银行')
+  await page.locator('[data-test=batch-bank] input').fill('沈阳农商银行')
+  await page.locator('[data-test=batch-bank] input').press('Enter')
   await page.locator('[data-test=batch-build]').click()
+  await confirm(page, '沈阳农商银行')
   const batch = page.locator('[data-test=pay-batches] .el-table__body tr').first()
   await expect(batch).toBeVisible()
 
@@ -180,7 +234,27 @@ test('the county funds the account, sends a batch to the bank and reads its retu
   await expect(account.locator('[data-test=pay-balanced]')).toHaveText('已平衡')
   await expect(page.locator('[data-test=pay-failed] .el-table__body tr')).toHaveCount(1)
   await expect(page.locator('[data-test=pay-failed]')).toContainText('账户已销户')
+  await expect(page.locator('[data-test=pay-failed]')).toContainText('红星小学')
+  await expect(page.locator('[data-test=pay-failed]')).not.toContainText('stu_')
   await screenshot(page, 'walk-06-county-reconciled')
+
+  // The closed card corrected from the queue's link, and the payment sent again.
+  await page.locator('[data-test=pay-failed] [data-test=correct-card]').click()
+  await page.locator('input[data-test=fix-bank-card]').fill(`6228480000000${stamp}99`)
+  await page.locator('[data-test=fix-save]').click()
+  await expect(page.locator('[data-test=correct-form]')).not.toContainText('输入有误')
+  await page.goBack()
+  await eventually(page, async () => {
+    await pick(page, 'pay-semester', '2027年秋季学期')
+    await account.locator('[data-test=pay-open]').click()
+    await expect(page.locator('[data-test=card-corrected]')).toBeVisible({ timeout: 2000 })
+  })
+  await page.locator('[data-test=pay-failed] .el-table__body .el-checkbox').first().click()
+  await page.locator('input[data-test=retry-note]').fill('户主已补办新卡')
+  await page.locator('[data-test=retry]').click()
+  await confirm(page, '1 笔')
+  await expect(page.locator('[data-test=pay-failed] .el-table__body tr')).toHaveCount(0)
+  await expect(account.locator('[data-test=pay-pending]')).toHaveText('1')  // pending again, for the next batch
 })
 
 test('the county\'s auditor finds the bank file in the audit; another county\'s auditor does not', async ({ page }) => {
@@ -250,8 +324,7 @@ test('the county downloads its report, which counts the case crossed off', async
   const month = hook('report')
   await logIn(page, county)
   // The dashboard of the semester: the round left no registered-poor student without aid; payments by state.
-  await page.locator('input[data-test=dashboard-semester]').fill('2027-autumn')
-  await page.getByRole('button', { name: '查询' }).click()
+  await pick(page, 'dashboard-semester', '2027年秋季学期')
   await expect(page.locator('[data-test=without-aid-count]')).toHaveText('0')
   await expect(page.locator('[data-test=underpaid-count]')).toHaveText('0')
   await expect(page.locator('[data-test=payments-chart] canvas')).toBeVisible()

@@ -1,7 +1,7 @@
 // A form's command: run it; on success say so and reload the page's data; on
 // a refusal put the service's message where the form shows it.
 import { ref } from 'vue'
-import { ElMessage } from 'element-plus'
+import { ElMessage, ElMessageBox } from 'element-plus'
 import { messageOf, requestId } from './api'
 import { t } from './i18n'
 
@@ -53,4 +53,16 @@ export function useCommand(input: () => unknown) {
     }
   }
   return { busy, run }
+}
+
+// Asks before a bulk or irreversible step; false when the operator cancels.
+export async function confirmed(message: string): Promise<boolean> {
+  try {
+    await ElMessageBox.confirm(message, t('confirmTitle'), {
+      confirmButtonText: t('confirm'), cancelButtonText: t('cancel'), type: 'warning',
+    })
+    return true
+  } catch {
+    return false
+  }
 }

@@ -206,6 +206,60 @@ const zh: Dict = {
   done: '完成',
   running: '进行中',
   openedBy: '立案来源',
+  wholeCity: '全市',
+  pickSchool: '选择学校（可按名称或代码搜索）',
+  pickStudent: '输入姓名、班级或身份证号查找',
+  gradeSuffix: '年级',
+  rowsInAll: '共 {n} 条',
+  hardshipHint: '家庭经济困难（非建档立卡）学生的申请：评审通过后占用本轮名额',
+  hardshipStudent: '困难学生',
+  recordHardship: '登记困难学生申请',
+  lastDecision: '评审结果',
+  decideEach: '请逐一选择评审结论（通过并定档，或不通过）',
+  confirmReview: '提交评审结论：通过 {accepted} 人，不通过 {rejected} 人（另有 {left} 人待评审）。提交后不能撤回，确定吗？',
+  confirmNotice: '公示将公开本轮通过的学生名单（姓名、身份证号已遮蔽），公示期七天。确定发布吗？',
+  confirmApprove: '批复后将为 {n} 名学生生成资助资格并进入发放，不能撤回。确定批复吗？',
+  confirmTitle: '请确认',
+  confirm: '确定',
+  cancel: '取消',
+  printNotice: '打印公示',
+  print: '打印',
+  noticeTitle: '家庭经济困难学生资助公示',
+  noticeBody: '以下学生经学校资助工作小组评审，拟给予资助。公示期至 {closes}。如有异议，请于公示期内向学校资助工作小组反映。',
+  noticeFooter: '（学校盖章）',
+  seq: '序号',
+  popupBlocked: '浏览器阻止了新窗口，请允许本站弹出窗口后重试',
+  people: '人',
+  yuanExample: '如 20,000 或 12500.50',
+  yuanUnit: '元',
+  pickOrTypeBank: '选择或输入代发银行',
+  cardCorrected: '卡号已更正',
+  correctCard: '更正卡号',
+  attemptNo: '第 {n} 次',
+  confirmBatch: '将把本账户待发放的款项（{n} 笔）编入批次，交 {bank} 代发。确定吗？',
+  confirmRetry: '将重新发放选中的 {n} 笔失败款项（卡号已更正的）。确定吗？',
+  tasksToday: '今日待办',
+  noTasks: '暂无待办事项',
+  showAll: '显示全部',
+  taskOpenRound: '待开评审',
+  taskOpenRoundText: '{school}尚未开展{semester}资助评审',
+  taskApprove: '待批复',
+  taskApproveText: '{round} 公示已于 {closes} 期满，待批复（未处理异议 {objections} 条）',
+  taskNoticeRunning: '公示中',
+  taskNoticeRunningText: '{round} 公示至 {closes}',
+  taskReview: '待评审',
+  taskReviewText: '{round} 有 {n} 份申请待评审',
+  taskCoverage: '未覆盖',
+  taskCoverageText: '{round} 有 {n} 名建档立卡学生既无申请也无原因',
+  taskNotice: '待补充公示',
+  taskNoticeText: '{round} 有 {n} 名学生待补充公示',
+  taskAllocate: '待拨付',
+  taskAllocateText: '{account}：{n} 笔待资金，需 {yuan} 元',
+  taskRetry: '待重发',
+  taskRetryText: '{account}：{n} 笔发放失败，待更正卡号后重发',
+  taskTeam: '缺帮扶人',
+  taskTeamText: "{county}有 {n} 个控辍案件未配齐“三帮一”帮扶人",
+  acceptAtTier: '通过·{n}档',
 }
 const en: Dict = {
   title: 'Student aid',
@@ -409,6 +463,60 @@ const en: Dict = {
   done: 'Done',
   running: 'Running',
   openedBy: 'Origin',
+  wholeCity: 'Whole city',
+  pickSchool: 'Pick a school (name or code)',
+  pickStudent: 'Search by name, class or ID number',
+  gradeSuffix: ' grade ',
+  rowsInAll: '{n} in all',
+  hardshipHint: 'Hardship applications (students not registered poor): once accepted they use the round quota',
+  hardshipStudent: 'Student',
+  recordHardship: 'Record hardship application',
+  lastDecision: 'Review',
+  decideEach: 'Choose a decision (accept or reject) for each application',
+  confirmReview: 'Submit: {accepted} accepted, {rejected} rejected ({left} left to review). This cannot be undone. Continue?',
+  confirmNotice: 'The notice shows the accepted students (names and IDs masked) for seven days. Publish?',
+  confirmApprove: 'Approval creates the entitlements of {n} students for payment and cannot be undone. Approve?',
+  confirmTitle: 'Please confirm',
+  confirm: 'Confirm',
+  cancel: 'Cancel',
+  printNotice: 'Print the notice',
+  print: 'Print',
+  noticeTitle: 'Public notice of student aid',
+  noticeBody: 'The following students are proposed for aid after review by the school aid working group. The notice runs until {closes}. Objections may be raised with the group during the notice.',
+  noticeFooter: '(School stamp)',
+  seq: 'No.',
+  popupBlocked: 'The browser blocked the new window; allow pop-ups for this site',
+  people: ' people',
+  yuanExample: 'e.g. 20,000 or 12500.50',
+  yuanUnit: 'yuan',
+  pickOrTypeBank: 'Pick or type the bank',
+  cardCorrected: 'Card corrected',
+  correctCard: 'Correct the card',
+  attemptNo: 'attempt {n}',
+  confirmBatch: 'The pending payments of this account ({n}) go into a batch for {bank}. Continue?',
+  confirmRetry: 'Retry the {n} selected failed payments (with corrected cards)?',
+  tasksToday: "Today's tasks",
+  noTasks: 'Nothing to do',
+  showAll: 'Show all',
+  taskOpenRound: 'Open a round',
+  taskOpenRoundText: '{school} has no aid round for {semester}',
+  taskApprove: 'Approve',
+  taskApproveText: 'The notice of {round} closed on {closes}: ready to approve ({objections} objections open)',
+  taskNoticeRunning: 'In notice',
+  taskNoticeRunningText: '{round} is in notice until {closes}',
+  taskReview: 'Review',
+  taskReviewText: '{round}: {n} applications to review',
+  taskCoverage: 'Not covered',
+  taskCoverageText: '{round}: {n} registered-poor pupils with neither an application nor a reason',
+  taskNotice: 'Supplementary notice',
+  taskNoticeText: '{round}: {n} students await a supplementary notice',
+  taskAllocate: 'Allocate funds',
+  taskAllocateText: '{account}: {n} payments await funds, {yuan} yuan needed',
+  taskRetry: 'Retry payments',
+  taskRetryText: '{account}: {n} payments failed; correct the cards and retry',
+  taskTeam: 'Incomplete team',
+  taskTeamText: '{county}: {n} dropout cases without their three helpers',
+  acceptAtTier: 'Accept, tier {n}',
 }
 
 export const lang = ref<'zh' | 'en'>((localStorage.getItem('zizhu.lang') as 'zh' | 'en') ?? 'zh')
@@ -449,6 +557,27 @@ export function nextSemester(now = new Date()): string {
   return `${y}-autumn`
 }
 
+// 2027-autumn as 2027年秋季学期 (2027 autumn); anything else as it is.
+export function semesterText(semester?: string): string {
+  const m = /^(\d{4})-(spring|autumn)$/.exec(semester ?? '')
+  if (!m) return semester ?? ''
+  if (lang.value === 'zh') return `${m[1]}年${m[2] === 'spring' ? '春季' : '秋季'}学期`
+  return `${m[1]} ${m[2]}`
+}
+export function previousSemester(semester: string): string {
+  const y = Number(semester.slice(0, 4))
+  return semester.endsWith('autumn') ? `${y}-spring` : `${y - 1}-autumn`
+}
+export function followingSemester(semester: string): string {
+  const y = Number(semester.slice(0, 4))
+  return semester.endsWith('spring') ? `${y}-autumn` : `${y + 1}-spring`
+}
+// A round (3121000001/2027-autumn) as its school's name and semester.
+export function roundText(roundId?: string, schoolName?: string): string {
+  const [school, semester] = (roundId ?? '').split('/')
+  return `${schoolName || school} · ${semesterText(semester)}`
+}
+
 // A proto Date ({year, month, day}) as 2026-11-05; a Date from 2026-11-05.
 export function dateText(d?: { year?: number; month?: number; day?: number }): string {
   if (!d?.year) return ''
@@ -479,6 +608,12 @@ const refusals: Record<string, [string, string]> = {
 // A refusal with a reason (google.rpc.ErrorInfo from the service) in the
 // operator's language, from the one catalogue (libs/reasons/reasons.tsv,
 // generated into reasons.gen.ts); null when the reason is not in it.
+// How a school's or county's code is named (places.ts sets it once the
+// schools in scope are read).
+let placeName: (kind: 'school' | 'county', code: string) => string = (_, code) => code
+export function namePlacesWith(name: typeof placeName) {
+  placeName = name
+}
 export function reasonText(reason: string | undefined, params: Record<string, string> = {}): string | null {
   const words = reason ? reasonWords[reason] : undefined
   if (!words) return null
@@ -487,6 +622,7 @@ export function reasonText(reason: string | undefined, params: Record<string, st
     const value = params[name] ?? ''
     const own = reasonWords[`${name}:${value}`]
     if (own) return zh ? own[0] : own[1]
+    if (name === 'school' || name === 'county') return placeName(name, value)
     return word(value)
   })
 }
