@@ -131,12 +131,13 @@ absl::Status ReportJob::CheckReader(const auth::Caller& caller, const ReportScop
         // school's, never their county's).
         if (auth::IsSchoolRole(caller)) return SchoolReadsItsOwn(caller, "city");
         const std::string own = caller.scope.size() == 6 ? absl::StrCat("--scope county --county ", caller.scope) : "";
-        return Refusal(absl::StatusCode::kPermissionDenied,
-                       own.empty() ? "CITY_REPORT_OTHER_CITY" : "CITY_REPORT_COUNTY_READS_OWN",
-                       {{"role", auth::RoleEnumName(caller.role)}, {"scope", caller.scope}, {"own", own}},
-                       absl::StrCat("a city report is for the city's offices; the role ", auth::RoleName(caller.role),
-                                    " of ", caller.scope,
-                                    own.empty() ? " reads the report of its own city" : absl::StrCat(" reads its own: ", own)));
+        return Refusal(
+            absl::StatusCode::kPermissionDenied,
+            own.empty() ? "CITY_REPORT_OTHER_CITY" : "CITY_REPORT_COUNTY_READS_OWN",
+            {{"role", auth::RoleEnumName(caller.role)}, {"scope", caller.scope}, {"own", own}},
+            absl::StrCat("a city report is for the city's offices; the role ", auth::RoleName(caller.role), " of ",
+                         caller.scope,
+                         own.empty() ? " reads the report of its own city" : absl::StrCat(" reads its own: ", own)));
       }
       return absl::OkStatus();
     }

@@ -67,8 +67,9 @@ absl::StatusOr<Fen> Fen::ParseTypedYuan(const std::string& text) {
     const size_t point = s.find('.');
     const std::string whole = s.substr(0, point);
     std::vector<std::string> groups = absl::StrSplit(whole, ',');
-    const bool grouped = !groups.front().empty() && groups.front().size() <= 3 &&
-                         std::all_of(groups.begin() + 1, groups.end(), [](const std::string& g) { return g.size() == 3; });
+    const bool grouped =
+        !groups.front().empty() && groups.front().size() <= 3 &&
+        std::all_of(groups.begin() + 1, groups.end(), [](const std::string& g) { return g.size() == 3; });
     if (!grouped) {
       return absl::InvalidArgumentError(
           absl::StrCat("amount '", text, "' is not a yuan amount: thousands separators every three digits"));

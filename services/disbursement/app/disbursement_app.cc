@@ -53,8 +53,8 @@ void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::Alloca
     if (fen != 0) return done(absl::InvalidArgumentError("give fen or yuan, not both"));
     absl::StatusOr<Fen> parsed = Fen::ParseTypedYuan(request.yuan());
     if (!parsed.ok()) {
-      return done(absl::InvalidArgumentError(
-          absl::StrCat("yuan '", request.yuan().substr(0, 40), "' is not an amount in yuan (e.g. 12500, 12,500 or 12500.50)")));
+      return done(absl::InvalidArgumentError(absl::StrCat(
+          "yuan '", request.yuan().substr(0, 40), "' is not an amount in yuan (e.g. 12500, 12,500 or 12500.50)")));
     }
     fen = parsed->fen();
   }

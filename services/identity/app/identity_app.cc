@@ -93,7 +93,7 @@ void IdentityApp::Login(const v1::LoginRequest& request, const std::string& sour
   if (!record.ok()) {
     (void)HashMatches(dummy_hash_, request.password());
     failures_by_source_.Record(source, clock_->Now());
-    return done(absl::UnauthenticatedError(kWrongLoginMessage));
+    return done(WrongLogin());
   }
   const bool ok = PasswordMatches(*record, request.password());
   if (!ok) failures_by_source_.Record(source, clock_->Now());
@@ -113,11 +113,9 @@ void IdentityApp::Login(const v1::LoginRequest& request, const std::string& sour
     // for an unknown login (probe finding 11: 92 against 83 ms told them apart).
     commands_->Run<v1::LoginResponse>(
         std::move(meta), decide,
-        [](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::LoginResponse> {
-          return absl::UnauthenticatedError(kWrongLoginMessage);
-        },
+        [](const common::v1::CommandOutcome&) -> absl::StatusOr<v1::LoginResponse> { return WrongLogin(); },
         [](absl::StatusOr<v1::LoginResponse>) {});
-    return done(absl::UnauthenticatedError(kWrongLoginMessage));
+    return done(WrongLogin());
   }
   commands_->Run<v1::LoginResponse>(
       std::move(meta), decide,

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::identity {
@@ -202,6 +203,8 @@ absl::Duration LoginBlock(int failures, const LoginPolicy& policy) {
   return std::min(block, policy.max_login_block);
 }
 
+absl::Status WrongLogin() { return Refusal(absl::StatusCode::kUnauthenticated, "LOGIN_WRONG", {}, kWrongLoginMessage); }
+
 absl::StatusOr<Events> DecideRecordLogin(IdentityState& state, const std::string& login, bool password_ok,
                                          const std::string& token_id, absl::Time expires_at, absl::Time now,
                                          const LoginPolicy& policy) {
@@ -210,17 +213,16 @@ absl::StatusOr<Events> DecideRecordLogin(IdentityState& state, const std::string
   // password; anyone else learns no more than from a wrong password, and
   // nothing is written (a stranger's guesses neither lock nor extend).
   if (record.account().locked()) {
-    if (!password_ok) return absl::UnauthenticatedError(kWrongLoginMessage);
-    return absl::UnauthenticatedError(
-        "账户已被锁定，请联系管理员解锁 (this account is locked; ask an administrator to unlock it)");
+    if (!password_ok) return WrongLogin();
+    return Refusal(absl::StatusCode::kUnauthenticated, "ACCOUNT_LOCKED", {},
+                   "this account is locked; ask an administrator to unlock it");
   }
   if (now < LoginBlockedUntil(record)) {
-    if (!password_ok) return absl::UnauthenticatedError(kWrongLoginMessage);
+    if (!password_ok) return WrongLogin();
     const std::string until =
         absl::FormatTime("%Y-%m-%d %H:%M:%S", LoginBlockedUntil(record), absl::FixedTimeZone(8 * 3600));
-    return absl::UnauthenticatedError(absl::StrCat("登录失败次数过多，请在北京时间 ", until,
-                                                   " 后再试 (too many failed logins: try again after ", until,
-                                                   ", Beijing time)"));
+    return Refusal(absl::StatusCode::kUnauthenticated, "LOGIN_BLOCKED", {{"until", until}},
+                   absl::StrCat("too many failed logins: try again after ", until, ", Beijing time"));
   }
   int64_t version = record.account().version();
   if (password_ok) {

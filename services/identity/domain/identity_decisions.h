@@ -60,7 +60,10 @@ absl::Status ValidatePassword(const std::string& field, const std::string& passw
 
 // The message of a wrong login or password (also what a stranger is told of a
 // locked or blocked account).
-inline constexpr char kWrongLoginMessage[] = "登录名或密码错误 (login or password is wrong)";
+inline constexpr char kWrongLoginMessage[] = "login or password is wrong";
+// The one answer to a wrong login name or password (reason LOGIN_WRONG): it
+// never tells which of the two was wrong.
+absl::Status WrongLogin();
 
 // `password_hash`: the Argon2id hash sealed with the identity service's key.
 absl::StatusOr<Events> DecideCreateAccount(IdentityState& state, const v1::CreateAccountRequest& request,

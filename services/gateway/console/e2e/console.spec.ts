@@ -7,13 +7,17 @@ test('a wrong password is refused with the reason', async ({ page }) => {
   await page.locator('input[data-test=login-password]').fill('not the password')
   await page.locator('[data-test=login-submit]').click()
   await expect(page.getByText('登录失败')).toBeVisible()
+  await expect(page.getByText('登录名或密码错误')).toBeVisible()  // the reason in the operator's language
+  await expect(page.locator('body')).not.toContainText('password is wrong')
   await page.screenshot({ path: 'test-results/login-refused.png' })
 })
 
 test('a school operator sees the school, its students, and reveals an ID with a reason', async ({ page }) => {
   const firstPage = await logIn(page, school)
   console.log(`first page (login to dashboard drawn) in ${firstPage} ms`)
-  await expect(page.locator('[data-test=who]')).toContainText(school.scope)
+  await expect(page.locator('[data-test=who]')).toContainText('红星小学')  // the scope by its name
+  await expect(page.locator('[data-test=tasks]')).toBeVisible()
+  await expect(page.locator('.el-alert')).toHaveCount(0)  // the home page loads without an error
   await page.screenshot({ path: 'test-results/school-dashboard.png' })
 
   await page.getByRole('menuitem', { name: '学生' }).click()

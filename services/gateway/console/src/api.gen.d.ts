@@ -31,6 +31,7 @@ export declare namespace zizhu.disbursement.v1 {
     pending?: number
     failed?: number
     balanced?: boolean
+    awaiting_funds_fen?: string | number
   }
   interface AccountView {
     account_id?: string

@@ -540,6 +540,11 @@ export function word(value?: string): string {
   const w = enums[value]
   return w ? (lang.value === 'zh' ? w[0] : w[1]) : value
 }
+// A text with enum values in it (ENROLMENT_STATUS_DROPPED_OUT) with each
+// value said by its label (the cross-match's reasons name the statuses so).
+export function enumWords(text: string): string {
+  return text.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, (value) => (enums[value] ? word(value) : value))
+}
 export function percent(bp?: number): string {
   return `${((bp ?? 0) / 100).toFixed(2)}%`
 }
