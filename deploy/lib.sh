@@ -133,21 +133,29 @@ login_admin() {
   "$1/tools/zizhu" --identity "127.0.0.1:$2" login admin --password-stdin < "$ZIZHU_SECRETS/admin-password" >/dev/null
 }
 
-# start_gateway BUILD_DIR PORT LOG_FILE PID_FILE SERVICE_PORTS... REPORTS_DIR: the
+# start_gateway BUILD_DIR PORT LOG_FILE PID_FILE SERVICE_PORTS... REPORTS_DIR [KAFKA_PORT]: the
 # HTTPS gateway (same certificate as the services) in front of identity,
 # registry, subsidy, disbursement, dropout and pairing (their ports, in that
 # order), serving the console from services/gateway/console/dist when it is
-# built and the report files of REPORTS_DIR; waits until it answers.
+# built and the report files of REPORTS_DIR (made from the console too when
+# KAFKA_PORT is given); waits until it answers.
 start_gateway() {
   local build="$1" port="$2" log="$3" pidfile="$4"
   local root; root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   local console=()
   [[ -f "$root/services/gateway/console/dist/index.html" ]] && console=(--console-dir "$root/services/gateway/console/dist")
+  # The console's report runs call the CLI as the operator (report_runs.h): the
+  # report principal's Kafka client and the token key; Kafka on port ${12}.
+  local reports=()
+  if [[ -n "${12:-}" && -f "$ZIZHU_SECRETS/kafka/zizhu-report.properties" ]]; then
+    reports=(--report-cli "$build/tools/zizhu" --report-cli-global "--ca $ZIZHU_CA --identity 127.0.0.1:$5"
+      --report-cli-args "--kafka 127.0.0.1:${12} --kafka-config $ZIZHU_SECRETS/kafka/zizhu-report.properties --token-public-key $ZIZHU_SECRETS/token.pub --targets $root/services/dropout/policy/targets.yaml --pairing-rules $root/services/pairing/policy/rules.yaml")
+  fi
   nohup "$build/services/gateway/zizhu-gateway" --host 127.0.0.1 --port "$port" \
     --tls-cert "$ZIZHU_SECRETS/tls/server.pem" --tls-key "$ZIZHU_SECRETS/tls/server.key" --ca "$ZIZHU_CA" \
     --identity "127.0.0.1:$5" --registry "127.0.0.1:$6" --subsidy "127.0.0.1:$7" --disbursement "127.0.0.1:$8" \
     --dropout "127.0.0.1:$9" --pairing "127.0.0.1:${10}" --reports-dir "${11}" \
-    --upload-dir "$(dirname "${11}")/gateway-uploads" "${console[@]}" > "$log" 2>&1 &
+    --upload-dir "$(dirname "${11}")/gateway-uploads" "${console[@]}" "${reports[@]}" > "$log" 2>&1 &
   echo $! > "$pidfile"
   wait_until_answers gateway "https://127.0.0.1:$port" "$pidfile" "$log" \
     curl -sf --cacert "$ZIZHU_CA" "https://127.0.0.1:$port/api/v1/openapi.json"

@@ -77,7 +77,7 @@ fi
 mkdir -p "$run/reports"
 stop_pid "$run/gateway.pid"
 start_gateway "$build" "$gateway_port" "$run/logs/gateway.log" "$run/gateway.pid" "$identity_port" "$registry_port" \
-  "$subsidy_port" "$disbursement_port" "$dropout_port" "$pairing_port" "$run/reports"
+  "$subsidy_port" "$disbursement_port" "$dropout_port" "$pairing_port" "$run/reports" "$kafka_port"
 login_admin "$build" "$identity_port"
 zizhu="$build/tools/zizhu --server 127.0.0.1:$registry_port --identity 127.0.0.1:$identity_port --subsidy 127.0.0.1:$subsidy_port --disbursement 127.0.0.1:$disbursement_port --dropout 127.0.0.1:$dropout_port --pairing 127.0.0.1:$pairing_port"
 $zizhu health

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/core/clock.h"
 #include "services/common/grpc/tls.h"
@@ -38,6 +39,14 @@ int main(int argc, char** argv) {
   app.add_option("--upload-dir", options.upload_dir,
                  "where uploaded files wait while they are read (made 0700; default: a new private directory "
                  "under the system's temporary directory)");
+  std::string report_global, report_args;
+  app.add_option("--report-cli", options.report_command.program,
+                 "the zizhu CLI the console's report runs call (none: reports are made with the CLI only)");
+  app.add_option("--report-cli-global", report_global,
+                 "its arguments before `report`, space-separated (--ca …, --identity …)");
+  app.add_option("--report-cli-args", report_args,
+                 "its arguments after the report's own, space-separated (--kafka …, --kafka-config …, "
+                 "--token-public-key …, --targets …, --pairing-rules …)");
   app.add_option("--ca", upstream_tls.ca_file, "CA of the services' certificates (PEM)")->required();
   app.add_option("--upstream-server-name", upstream_tls.server_name, "name the services' certificates carry");
   app.add_option("--identity", identity, "identity service")->capture_default_str();
@@ -48,6 +57,8 @@ int main(int argc, char** argv) {
   app.add_option("--pairing", pairing, "pairing service")->capture_default_str();
   app.add_option("--deadline-ms", deadline_ms, "deadline of each call to a service")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  options.report_command.global_args = absl::StrSplit(report_global, ' ', absl::SkipEmpty());
+  options.report_command.report_args = absl::StrSplit(report_args, ' ', absl::SkipEmpty());
   umask(077);  // uploads and anything else this process writes are private
 
   auto credentials = zizhu::grpc_kit::ChannelCredentialsFor(upstream_tls);

@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/gateway/app/http_reply.h"
+#include "services/gateway/app/http_status.h"
 #include "services/gateway/app/openapi.h"
 
 namespace zizhu::gateway {
@@ -53,6 +54,12 @@ GatewayServer::GatewayServer(GatewayOptions options, const RpcBridge* bridge, co
   }
   if (auto registry = bridge_->ChannelOf("roster"))
     imports_ = std::make_unique<ImportJobs>(registry, options_.upload_dir);
+  if (!options_.report_command.program.empty() && !options_.reports_dir.empty()) {
+    ReportCommand command = options_.report_command;
+    command.reports_dir = options_.reports_dir;
+    command.work_dir = options_.upload_dir + "/report-runs";
+    report_runs_ = std::make_unique<ReportRuns>(std::move(command));
+  }
 }
 
 std::optional<Session> GatewayServer::Authorize(const httplib::Request& req, httplib::Response& res, bool changes) {
@@ -343,6 +350,52 @@ void GatewayServer::ReportRoutes() {
     SendDownload(res, name, ReadFile(path),
                  file->format == "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                                         : "application/json");
+  });
+  // Reports made, signed off and locked from the console (report_runs.h).
+  s.Post("/api/v1/report-runs", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, true);
+    if (!session) return;
+    if (!report_runs_) {
+      return SendJson(res, 503, ErrorJson("UNAVAILABLE", "this gateway makes no reports (no --report-cli)"));
+    }
+    const nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", "the body is not a JSON object"));
+    auto text = [&body](const char* key, const char* fallback = "") {
+      auto it = body.find(key);
+      return it != body.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
+    };
+    ReportRunRequest request{text("action"), text("kind"), text("period"), text("scope", "city"), text("code"),
+                             text("note"),   text("run"),  text("lang", "zh")};
+    // A report of a scope the caller may not read is not found here, as its
+    // files are not (the job checks again as the caller).
+    if (request.action == "make" &&
+        !MayRead(*session, request.scope == "city" ? (request.code.empty() ? "city" : "city-" + request.code)
+                                                   : request.scope + "-" + request.code)) {
+      return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat(request.scope, " '", request.code.substr(0, 40),
+                                                                    "' not found")));
+    }
+    absl::StatusOr<std::string> run = report_runs_->Start(session->login, session->token, std::move(request));
+    if (!run.ok()) {
+      const auto code = static_cast<grpc::StatusCode>(run.status().code());
+      return SendJson(res, HttpStatusOf(code), ErrorJson(CodeName(code), std::string(run.status().message())));
+    }
+    SendJson(res, 202, nlohmann::json{{"run_id", *run}}.dump());
+  });
+  s.Get(R"(/api/v1/report-runs/([0-9a-f]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<Session> session = Authorize(req, res, false);
+    if (!session) return;
+    std::optional<ReportRun> run = report_runs_ ? report_runs_->Get(req.matches[1], session->login) : std::nullopt;
+    if (!run) {
+      return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report run '", req.matches[1].str(), "' not found")));
+    }
+    SendJson(res, 200,
+             nlohmann::json{{"run_id", run->id},
+                            {"action", run->request.action},
+                            {"period", run->request.period},
+                            {"state", run->state},
+                            {"report", run->report},
+                            {"error", run->error}}
+                 .dump());
   });
 }
 

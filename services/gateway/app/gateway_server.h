@@ -9,6 +9,8 @@
 //   POST   /api/v1/<service>/<Method> the method's request as JSON (X-CSRF-Token)
 //   GET    /api/v1/reports            the report files the caller may read
 //   GET    /api/v1/reports/<file>     one of them (XLSX or JSON)
+//   POST   /api/v1/report-runs        {"action": make|sign-off|lock, kind, period, scope, code, note, run} (X-CSRF-Token)
+//   GET    /api/v1/report-runs/<id>   its state, the report made (file stem), or why it failed
 //   POST   /api/v1/imports            multipart: source + file -> a background roster import (X-CSRF-Token)
 //   GET    /api/v1/imports/<id>       its progress, counts and row errors; /<id>/errors.csv the report
 //   POST   /api/v1/bank-files         ExportBankFileRequest JSON (?format=csv|xlsx) -> the bank file (X-CSRF-Token)
@@ -28,6 +30,7 @@
 #include "services/common/core/clock.h"
 #include "services/common/core/rate_limiter.h"
 #include "services/gateway/app/import_jobs.h"
+#include "services/gateway/app/report_runs.h"
 #include "services/gateway/app/rpc_bridge.h"
 #include "services/gateway/app/sessions.h"
 
@@ -62,6 +65,10 @@ struct GatewayOptions {
   // Where uploaded files wait while they are read; empty: zizhu-gateway-uploads
   // in the system's temporary directory.
   std::string upload_dir;
+  // The report CLI the console's report runs use (report_runs.h); no program:
+  // reports are made with the CLI only. Its reports_dir and work_dir are this
+  // gateway's (reports_dir, upload_dir/report-runs).
+  ReportCommand report_command;
 };
 
 class GatewayServer {
@@ -90,6 +97,7 @@ class GatewayServer {
   // Failed logins per client address (GatewayOptions::max_failed_logins_per_address a minute).
   RateLimiter login_failures_{options_.max_failed_logins_per_address, absl::Minutes(1)};
   std::unique_ptr<ImportJobs> imports_;
+  std::unique_ptr<ReportRuns> report_runs_;
   std::string openapi_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

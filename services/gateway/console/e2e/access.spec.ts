@@ -116,6 +116,12 @@ test('every endpoint, as every role of another scope: 403 or 404, nothing of the
       file: { name: 'return.csv', mimeType: 'text/csv', buffer: Buffer.from('参考号,结果,金额,原因\nR1#1,成功,500.00,\n合计,1,500.00\n') },
     } })
     answers.push({ what: 'bank-returns', status: bankReturn.status(), text: await bankReturn.text(), sent: '' })
+    // Making the demo county's and school's reports from the console.
+    for (const [scope, code] of [['county', '210102'], ['school', '3121000001']]) {
+      const run = await s.ctx.post('/api/v1/report-runs', { headers: { 'X-CSRF-Token': s.csrf }, data: {
+        action: 'make', kind: 'monthly', period: new Date().toISOString().slice(0, 7), scope, code } })
+      answers.push({ what: `report-runs (${scope} ${code})`, status: run.status(), text: await run.text(), sent: '' })
+    }
 
     for (const a of answers) {
       ++checked

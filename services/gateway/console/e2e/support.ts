@@ -70,3 +70,25 @@ export async function decide(page: Page, name: string, decision: string, reason 
   await row.locator('.el-radio-button').filter({ hasText: new RegExp(`^\\s*${decision}\\s*$`) }).click()
   if (reason) await row.locator('input[data-test=review-reason]').fill(reason)
 }
+
+// Runs `act` (a command on the round's page) and waits until the page has read its data again.
+export async function andReload(page: Page, act: () => Promise<void>) {
+  const before = await page.locator('[data-test=round-page]').getAttribute('data-loads')
+  await act()
+  await expect(page.locator('[data-test=round-page]')).not.toHaveAttribute('data-loads', before ?? '')
+}
+
+// Every application still awaiting review and not yet decided on the page: `decision` for each.
+export async function decideTheRest(page: Page, decision: string): Promise<number> {
+  const rows = page.locator('[data-test=applications] .el-table__body tr')
+  const total = await rows.count()
+  let decided = 0
+  for (let i = 0; i < total; ++i) {
+    const row = rows.nth(i)
+    if (!(await row.textContent())?.includes('待评审')) continue
+    if ((await row.locator('.el-radio-button.is-active').count()) > 0) continue
+    await row.locator('.el-radio-button').filter({ hasText: new RegExp(`^\\s*${decision}\\s*$`) }).click()
+    ++decided
+  }
+  return decided
+}

@@ -108,6 +108,14 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await parse(await fetch(path))) as T
 }
 
+// POST a JSON body to a route of the gateway's own (report runs).
+export async function postJson<T>(path: string, body: object): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body),
+  })
+  return (await parse(res)) as T
+}
+
 // POST a multipart form (an uploaded file and its fields).
 export async function upload<T>(path: string, form: FormData): Promise<T> {
   const res = await fetch(path, { method: 'POST', headers: { 'X-CSRF-Token': csrf }, body: form })
