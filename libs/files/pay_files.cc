@@ -46,20 +46,25 @@ absl::Status WriteBankFile(const std::string& path, const std::string& encoding,
     lxw_workbook* workbook = workbook_new(path.c_str());
     if (workbook == nullptr) return absl::PermissionDeniedError(absl::StrCat("cannot write '", path, "'"));
     lxw_worksheet* sheet = workbook_add_worksheet(workbook, "代发");
+    // Amounts are numbers (0.00) that a bank's spreadsheet adds up; card
+    // numbers and references stay text (a 19-digit card is no number).
+    lxw_format* money = workbook_add_format(workbook);
+    format_set_num_format(money, "0.00");
     for (size_t c = 0; c < header.size(); ++c) {
       worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), header[c].c_str(), nullptr);
     }
     lxw_row_t row = 1;
     for (const dv1::BankFileLine& line : file.lines()) {
-      const std::string values[] = {line.reference(), line.name(), line.bank_card(), Yuan(line.fen()),
-                                    line.school_code()};
-      for (int c = 0; c < 5; ++c)
-        worksheet_write_string(sheet, row, static_cast<lxw_col_t>(c), values[c].c_str(), nullptr);
+      worksheet_write_string(sheet, row, 0, line.reference().c_str(), nullptr);
+      worksheet_write_string(sheet, row, 1, line.name().c_str(), nullptr);
+      worksheet_write_string(sheet, row, 2, line.bank_card().c_str(), nullptr);
+      worksheet_write_number(sheet, row, 3, static_cast<double>(line.fen()) / 100.0, money);
+      worksheet_write_string(sheet, row, 4, line.school_code().c_str(), nullptr);
       ++row;
     }
     worksheet_write_string(sheet, row, 0, "合计", nullptr);
-    worksheet_write_string(sheet, row, 1, std::to_string(file.lines_size()).c_str(), nullptr);
-    worksheet_write_string(sheet, row, 3, Yuan(file.total_fen()).c_str(), nullptr);
+    worksheet_write_number(sheet, row, 1, file.lines_size(), nullptr);
+    worksheet_write_number(sheet, row, 3, static_cast<double>(file.total_fen()) / 100.0, money);
     if (workbook_close(workbook) != LXW_NO_ERROR)
       return absl::DataLossError(absl::StrCat("writing '", path, "' failed"));
     return absl::OkStatus();

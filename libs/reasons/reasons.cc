@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
@@ -38,6 +39,22 @@ std::optional<std::string> EnumWords(const std::string& value, bool chinese) {
 }
 
 }  // namespace
+
+std::vector<std::string> CatalogueProblems() {
+  std::vector<std::string> problems;
+  int number = 0;
+  for (absl::string_view line : absl::StrSplit(kReasonsTsv, '\n')) {
+    ++number;
+    line = absl::StripTrailingAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cells = absl::StrSplit(line, '\t');
+    if (cells.size() != 3 || cells[0].empty() || cells[1].empty() || cells[2].empty()) {
+      problems.push_back(
+          absl::StrCat("reasons.tsv:", number, ": not key<TAB>Chinese<TAB>English: ", std::string(line.substr(0, 60))));
+    }
+  }
+  return problems;
+}
 
 const std::map<std::string, Words>& Catalogue() {
   static const std::map<std::string, Words>* rows = [] {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "zizhu/common/v1/error_details.pb.h"
 
@@ -19,6 +20,9 @@ struct Words {
 
 // Every row of the catalogue: reasons ("ROLE_MAY_NOT"), nouns ("what:case")
 // and field names ("field:semester").
+// Lines of the catalogue that are neither comments nor key<TAB>Chinese<TAB>English
+// (a test keeps this empty: such a line would be skipped silently).
+std::vector<std::string> CatalogueProblems();
 const std::map<std::string, Words>& Catalogue();
 
 // The refusal said in Chinese or English, its parameters filled in (an enum

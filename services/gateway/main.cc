@@ -7,8 +7,8 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/common/core/clock.h"
 #include "services/common/grpc/tls.h"
 #include "services/gateway/app/gateway_server.h"

@@ -150,6 +150,14 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
         continue;
       }
     }
+    if (options.dry_run) {  // a preview: the registry's ID check here, then the row would be sent
+      if (absl::StatusOr<rules::NationalIdInfo> id = rules::ValidateNationalId(request->national_id()); !id.ok()) {
+        outcome.column = "national_id";
+        outcome.reason = std::string(id.status().message());
+      }
+      record(std::move(outcome));
+      continue;
+    }
     common::v1::CommandMeta* meta = request->mutable_meta();
     meta->set_request_id(absl::StrCat("import-", summary.file_hash, "-", row.line));
     meta->set_correlation_id(absl::StrCat("import-", summary.file_hash));

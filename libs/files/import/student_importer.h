@@ -25,6 +25,11 @@ struct ImportOptions {
   // Sent as "authorization: Bearer …" on every call when set (the gateway
   // imports as the logged-in operator; the CLI's channel carries its own).
   std::string bearer_token;
+  // Check every row (reading, decoding, each field, duplicates in the file)
+  // and send nothing: `imported` counts the rows that would be sent. The
+  // registry's own checks (the school known, the caller's scope) come with
+  // the import itself.
+  bool dry_run = false;
   // Called about twice a second and at the end.
   std::function<void(int done, int total, int ok, int failed)> on_progress;
 };

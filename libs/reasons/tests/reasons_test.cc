@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/text.h"
@@ -75,6 +76,10 @@ TEST(ReasonsTest, EveryReasonHasBothLanguagesAndKnownPlaceholders) {
     en.erase("action_en");
     EXPECT_EQ(zh, en) << key;
   }
+}
+
+TEST(ReasonsTest, EveryLineOfTheCatalogueIsACommentOrAReason) {
+  EXPECT_THAT(CatalogueProblems(), ::testing::IsEmpty());
 }
 
 TEST(ReasonsTest, AnUnknownReasonIsLeftToTheMessage) {

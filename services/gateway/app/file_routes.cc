@@ -37,7 +37,8 @@ nlohmann::json JobJson(const ImportJob& job) {
           {"state", job.state},     {"done", job.done},           {"total", job.total},
           {"applied", job.applied}, {"rejected", job.rejected},   {"warnings", job.warnings},
           {"format", job.format},   {"import_id", job.import_id}, {"already_imported", job.already_imported},
-          {"message", job.message}, {"errors", errors},           {"errors_total", job.errors.size()}};
+          {"message", job.message}, {"errors", errors},           {"errors_total", job.errors.size()},
+          {"dry_run", job.dry_run}};
 }
 
 // A temporary file of its own in `dir` with `extension` (".csv"), removed
@@ -89,8 +90,9 @@ void GatewayServer::FileRoutes() {
       return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", "a multipart form with 'source' and 'file' is needed"));
     }
     const httplib::MultipartFormData file = req.get_file_value("file");
+    const bool dry_run = req.has_file("dry_run") && req.get_file_value("dry_run").content == "1";
     auto job = imports_->Start(session->login, session->token, req.get_file_value("source").content, file.filename,
-                               file.content);
+                               file.content, dry_run);
     if (!job.ok()) return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", std::string(job.status().message())));
     SendJson(res, 202, nlohmann::json{{"job_id", *job}}.dump());
   });

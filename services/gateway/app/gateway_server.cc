@@ -364,15 +364,16 @@ void GatewayServer::ReportRoutes() {
       auto it = body.find(key);
       return it != body.end() && it->is_string() ? it->get<std::string>() : std::string(fallback);
     };
-    ReportRunRequest request{text("action"), text("kind"), text("period"), text("scope", "city"), text("code"),
-                             text("note"),   text("run"),  text("lang", "zh")};
+    ReportRunRequest request{text("action"), text("kind"), text("period"), text("scope", "city"),
+                             text("code"),   text("note"), text("run"),    text("lang", "zh")};
     // A report of a scope the caller may not read is not found here, as its
     // files are not (the job checks again as the caller).
     if (request.action == "make" &&
         !MayRead(*session, request.scope == "city" ? (request.code.empty() ? "city" : "city-" + request.code)
                                                    : request.scope + "-" + request.code)) {
-      return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat(request.scope, " '", request.code.substr(0, 40),
-                                                                    "' not found")));
+      return SendJson(
+          res, 404,
+          ErrorJson("NOT_FOUND", absl::StrCat(request.scope, " '", request.code.substr(0, 40), "' not found")));
     }
     absl::StatusOr<std::string> run = report_runs_->Start(session->login, session->token, std::move(request));
     if (!run.ok()) {
@@ -386,7 +387,8 @@ void GatewayServer::ReportRoutes() {
     if (!session) return;
     std::optional<ReportRun> run = report_runs_ ? report_runs_->Get(req.matches[1], session->login) : std::nullopt;
     if (!run) {
-      return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("report run '", req.matches[1].str(), "' not found")));
+      return SendJson(res, 404,
+                      ErrorJson("NOT_FOUND", absl::StrCat("report run '", req.matches[1].str(), "' not found")));
     }
     SendJson(res, 200,
              nlohmann::json{{"run_id", run->id},

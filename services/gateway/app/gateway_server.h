@@ -9,14 +9,14 @@
 //   POST   /api/v1/<service>/<Method> the method's request as JSON (X-CSRF-Token)
 //   GET    /api/v1/reports            the report files the caller may read
 //   GET    /api/v1/reports/<file>     one of them (XLSX or JSON)
-//   POST   /api/v1/report-runs        {"action": make|sign-off|lock, kind, period, scope, code, note, run} (X-CSRF-Token)
-//   GET    /api/v1/report-runs/<id>   its state, the report made (file stem), or why it failed
-//   POST   /api/v1/imports            multipart: source + file -> a background roster import (X-CSRF-Token)
-//   GET    /api/v1/imports/<id>       its progress, counts and row errors; /<id>/errors.csv the report
-//   POST   /api/v1/bank-files         ExportBankFileRequest JSON (?format=csv|xlsx) -> the bank file (X-CSRF-Token)
-//   POST   /api/v1/bank-returns       multipart: request (RecordBankReturnRequest JSON) + file (X-CSRF-Token)
-//   GET    /api/v1/openapi.json
-//   GET    /*                         the console (index.html for the app's own routes)
+//   POST   /api/v1/report-runs        {"action": make|sign-off|lock, kind, period, scope, code, note, run}
+//   (X-CSRF-Token) GET    /api/v1/report-runs/<id>   its state, the report made (file stem), or why it failed POST
+//   /api/v1/imports            multipart: source + file [+ dry_run=1: rows checked, nothing sent] -> a background
+//   roster import (X-CSRF-Token) GET    /api/v1/imports/<id>       its progress, counts and row errors;
+//   /<id>/errors.csv the report POST   /api/v1/bank-files         ExportBankFileRequest JSON (?format=csv|xlsx) -> the
+//   bank file (X-CSRF-Token) POST   /api/v1/bank-returns       multipart: request (RecordBankReturnRequest JSON) + file
+//   (X-CSRF-Token) GET    /api/v1/openapi.json GET    /*                         the console (index.html for the app's
+//   own routes)
 //
 // Lifecycle: Start() binds and serves on its own threads; the destructor
 // stops. Thread-safe.

@@ -50,14 +50,19 @@ ImportJobs::~ImportJobs() {
 
 absl::StatusOr<std::string> ImportJobs::Start(const std::string& owner, const std::string& token,
                                               const std::string& source, const std::string& file_name,
-                                              std::string content) {
+                                              std::string content, bool dry_run) {
   if (source != "students" && !rules::ParseRosterSource(source).ok()) {
     return absl::InvalidArgumentError(absl::StrCat("source '", source, "' is not one of ", kSources));
   }
   if (content.empty()) return absl::InvalidArgumentError(absl::StrCat("file '", file_name, "' is empty"));
+  if (dry_run && source != "students") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a preview (dry_run) is made of student rosters only, not of '", source, "'"));
+  }
   ImportJob job;
   job.id = NewRandomHexId();
   job.owner = owner;
+  job.dry_run = dry_run;
   job.source = source;
   job.file_name = SafeFileName(file_name);
   const std::filesystem::path dir = std::filesystem::path(work_dir_) / job.id;
@@ -108,9 +113,11 @@ void ImportJobs::Update(const std::string& id, const std::function<void(ImportJo
 
 void ImportJobs::Run(std::string id, std::string token, std::string path) {
   std::string source;
+  bool dry_run = false;
   {
     absl::MutexLock lock(&mu_);
     source = jobs_.at(id).source;
+    dry_run = jobs_.at(id).dry_run;
   }
   auto progress = [this, &id](int done, int total) {
     Update(id, [&](ImportJob& job) {
@@ -134,6 +141,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
     tools::ImportOptions options;
     options.bearer_token = token;
     options.concurrency = 16;
+    options.dry_run = dry_run;
     options.on_progress = [&](int done, int total, int, int) { progress(done, total); };
     auto summary = tools::ImportStudentsFile(stub.get(), path, "auto", tools::HeaderMapping::Default(), options);
     finish(summary.status(), [&](ImportJob& job) {

@@ -84,8 +84,8 @@ ReportRuns::~ReportRuns() {
   for (auto& [id, t] : threads) t.join();
 }
 
-absl::StatusOr<std::vector<std::string>> ReportRuns::Argv(const ReportCommand& command,
-                                                         const ReportRunRequest& r, const std::string& point) {
+absl::StatusOr<std::vector<std::string>> ReportRuns::Argv(const ReportCommand& command, const ReportRunRequest& r,
+                                                          const std::string& point) {
   static const std::regex kPeriod(R"(^\d{4}-(\d{2}|Q[1-4]|H[12])$)");
   static const std::regex kCounty(R"(^\d{6}$)");
   static const std::regex kCity(R"(^(\d{4})?$)");
@@ -99,13 +99,16 @@ absl::StatusOr<std::vector<std::string>> ReportRuns::Argv(const ReportCommand& c
   std::string scope = r.scope;
   if (r.action == "sign-off") scope = "county";
   if (r.action == "lock") scope = "city";
-  if (scope == "city" ? !std::regex_match(r.code, kCity)
+  if (scope == "city"     ? !std::regex_match(r.code, kCity)
       : scope == "county" ? !std::regex_match(r.code, kCounty)
       : scope == "school" ? !std::regex_match(r.code, kSchool)
                           : true) {
-    if (scope != "city" && scope != "county" && scope != "school") return Bad("scope", r.scope, "city, county or school");
-    return Bad("code", r.code, scope == "city" ? "a city code (4 digits)" : scope == "county" ? "a county code (6 digits)"
-                                                                                           : "a school code");
+    if (scope != "city" && scope != "county" && scope != "school")
+      return Bad("scope", r.scope, "city, county or school");
+    return Bad("code", r.code,
+               scope == "city"     ? "a city code (4 digits)"
+               : scope == "county" ? "a county code (6 digits)"
+                                   : "a school code");
   }
   std::vector<std::string> argv = {command.program};
   argv.insert(argv.end(), command.global_args.begin(), command.global_args.end());

@@ -79,7 +79,7 @@ class ReportRuns {
   // The child's argument list (pure; tested): the request checked field by
   // field, `point` the make run's for a sign-off or lock.
   static absl::StatusOr<std::vector<std::string>> Argv(const ReportCommand& command, const ReportRunRequest& request,
-                                                      const std::string& point);
+                                                       const std::string& point);
   // What a finished child printed, read into the run: the report's file stem
   // and point (make), or the last refusal line ("zizhu: …").
   static void ReadOutcome(int exit_code, const std::string& out, const std::string& err, ReportRun& run);

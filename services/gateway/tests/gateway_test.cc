@@ -459,6 +459,47 @@ std::string ReadTestFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A preview before applying (issue 24): every row of a student roster checked
+// and its errors shown, nothing sent to the registry.
+TEST_F(GatewayTest, ADryRunChecksAStudentRosterAndRegistersNobody) {
+  Login admin = SchoolAndAnotherCountysOfficer();
+  const std::string roster =
+      "姓名,公民身份号码,性别,出生日期,民族,学校标识码,学段,年级,班级,是否寄宿,学籍状态,户编号,贫困类别\n"
+      "张三,11010519491231002X,女,1949-12-31,汉族,2101020001,小学,2,1班,否,在籍,H1,建档立卡\n"
+      "李四,440524188001010014,男,1880-01-01,汉族,2101020001,小学,2,1班,否,在籍,H1,\n"
+      "王五,110105194912310021,男,1949-12-31,汉族,2101020001,小学,2,1班,否,在籍,H1,\n";
+  httplib::MultipartFormDataItems items = {
+      {"source", "students", "", ""}, {"dry_run", "1", "", ""}, {"file", roster, "students.csv", "text/csv"}};
+  auto started = Client().Post("/api/v1/imports", {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}}, items);
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string id = nlohmann::json::parse(started->body).value("job_id", "");
+  nlohmann::json state;
+  for (int i = 0; i < 200; ++i) {
+    state = nlohmann::json::parse(
+        Client().Get(("/api/v1/imports/" + id).c_str(), httplib::Headers{{"Cookie", admin.cookie}})->body);
+    if (state["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(state["state"], "done") << state.dump();
+  EXPECT_TRUE(state["dry_run"].get<bool>());
+  EXPECT_EQ(state["applied"], 1);  // would be sent
+  EXPECT_EQ(state["rejected"], 2) << state.dump();
+  EXPECT_EQ(state["errors"][0]["line"], 3);  // born 1880: not a date the roster accepts
+  EXPECT_EQ(state["errors"][1]["line"], 4);  // the check digit, as the registry would say
+  EXPECT_EQ(state["errors"][1]["column"], "national_id");
+  auto found = Call(admin, "/api/v1/registry/FindStudentByNationalId", R"({"national_id":"11010519491231002X"})");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->status, 404) << "a preview registered a student: " << found->body;
+  // Agency rosters have no preview (their import is all or nothing per chunk).
+  httplib::MultipartFormDataItems poverty = {
+      {"source", "poverty", "", ""}, {"dry_run", "1", "", ""}, {"file", roster, "p.csv", "text/csv"}};
+  auto refused = Client().Post("/api/v1/imports", {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}}, poverty);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_THAT(refused->body, HasSubstr("student rosters only"));
+}
+
 TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyForItsOwner) {
   Login admin = SchoolAndAnotherCountysOfficer();
   Login other = LogIn("officer.b", "another long passphrase 2026");

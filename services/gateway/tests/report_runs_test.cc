@@ -25,9 +25,10 @@ ReportCommand Command(const std::string& program = "/usr/bin/zizhu") {
 
 TEST(ReportRunsTest, TheArgumentsOfEachActionAreCheckedAndComplete) {
   ReportRunRequest make{"make", "monthly", "2026-11", "county", "210102", "", "", "zh"};
-  EXPECT_THAT(*ReportRuns::Argv(Command(), make, ""),
-              ElementsAre("/usr/bin/zizhu", "--ca", "ca.pem", "--lang", "zh", "report", "monthly", "--period", "2026-11",
-                          "--scope", "county", "--county", "210102", "--out", "/reports", "--kafka", "k:9092"));
+  EXPECT_THAT(
+      *ReportRuns::Argv(Command(), make, ""),
+      ElementsAre("/usr/bin/zizhu", "--ca", "ca.pem", "--lang", "zh", "report", "monthly", "--period", "2026-11",
+                  "--scope", "county", "--county", "210102", "--out", "/reports", "--kafka", "k:9092"));
   ReportRunRequest sign{"sign-off", "", "2026-11", "county", "210102", "核对无误", "run-1", "en"};
   EXPECT_THAT(*ReportRuns::Argv(Command(), sign, "zizhu.registry.events.v1 0:3"),
               ElementsAre("/usr/bin/zizhu", "--ca", "ca.pem", "--lang", "en", "report", "sign-off", "--period",
@@ -75,9 +76,15 @@ TEST(ReportRunsTest, ARunMakesTheReportAsTheOperatorAndItsFiguresAreSignedOff) {
   {
     std::ofstream script(cli);
     script << "#!/bin/sh\n"
-              "echo \"$@\" >> " << dir << "/calls\n"
-              "cat \"$ZIZHU_TOKEN_FILE\" > " << dir << "/token-seen\n"
-              "stat -c %a \"$ZIZHU_TOKEN_FILE\" > " << dir << "/token-mode\n"
+              "echo \"$@\" >> "
+           << dir
+           << "/calls\n"
+              "cat \"$ZIZHU_TOKEN_FILE\" > "
+           << dir
+           << "/token-seen\n"
+              "stat -c %a \"$ZIZHU_TOKEN_FILE\" > "
+           << dir
+           << "/token-mode\n"
               "case \"$*\" in\n"
               "  *sign-off*) echo 'signed off 2026-11 for county 210102 at point P-1'; exit 0;;\n"
               "  *210103*) echo 'zizhu: NOT_FOUND: 县（区）「210103」不存在，或不在您的管辖范围内' >&2; exit 2;;\n"

@@ -69,6 +69,17 @@ TEST(PayFilesTest, BankFileInGbkHasAHeaderLinesAndAControlLine) {
   EXPECT_EQ(read[2][1], "1");
   EXPECT_EQ(read[2][3], "500.00");
   EXPECT_FALSE(WriteBankFile(path, "latin1", file).ok());
+
+  // In XLSX the amounts are numbers a bank's spreadsheet adds up (read back
+  // as the number, not the text "500.00"); the card number stays text.
+  const std::string xlsx = ::testing::TempDir() + "/bank.xlsx";
+  ASSERT_TRUE(WriteBankFile(xlsx, "utf-8", file).ok());
+  auto cells = ReadBack(xlsx);
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[1][2], "6217000010001234567");
+  EXPECT_EQ(cells[1][3], "500");
+  EXPECT_EQ(cells[2][1], "1");
+  EXPECT_EQ(cells[2][3], "500");
 }
 
 TEST(PayFilesTest, ReturnFileReadsLinesAndTheControlLine) {

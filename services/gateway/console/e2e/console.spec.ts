@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test'
-import { admin, andReload, auditor, confirm, county, decideTheRest, logIn, pick, reviewer, school } from './support'
+import { admin, andReload, auditor, confirm, county, decideTheRest, expectChinese, logIn, pick, reviewer, school } from './support'
 
 test('a wrong password is refused with the reason', async ({ page }) => {
   await page.goto('/login')
@@ -10,6 +10,7 @@ test('a wrong password is refused with the reason', async ({ page }) => {
   await expect(page.getByText('登录名或密码错误')).toBeVisible()  // the reason in the operator's language
   await expect(page.locator('body')).not.toContainText('password is wrong')
   await page.screenshot({ path: 'test-results/login-refused.png' })
+  await expectChinese(page, 'login-refused.png')
 })
 
 test('a school operator sees the school, its students, and reveals an ID with a reason', async ({ page }) => {
@@ -19,6 +20,7 @@ test('a school operator sees the school, its students, and reveals an ID with a 
   await expect(page.locator('[data-test=tasks]')).toBeVisible()
   await expect(page.locator('.el-alert')).toHaveCount(0)  // the home page loads without an error
   await page.screenshot({ path: 'test-results/school-dashboard.png' })
+  await expectChinese(page, 'school-dashboard.png')
 
   await page.getByRole('menuitem', { name: '学生' }).click()
   await page.locator('input[data-test=school-code]').fill(school.scope)
@@ -27,6 +29,7 @@ test('a school operator sees the school, its students, and reveals an ID with a 
   await expect(rows.first()).toBeVisible()
   await expect(rows.first()).toContainText('**********')  // masked national ID
   await page.screenshot({ path: 'test-results/school-students.png' })
+  await expectChinese(page, 'school-students.png')
 
   // Another school's students: the service answers NOT_FOUND, shown on the field.
   await page.locator('input[data-test=school-code]').fill('3121000102')
@@ -44,6 +47,7 @@ test('a school operator sees the school, its students, and reveals an ID with a 
   await page.locator('[data-test=reveal]').click()
   await expect(id).toHaveText(/^\d{17}[\dX]$/)
   await page.screenshot({ path: 'test-results/school-student-revealed.png' })
+  await expectChinese(page, 'school-student-revealed.png')
 
   // A corrected bank card (issue 22): saved, shown masked with its new last digits.
   await page.locator('[data-test=fix-save]').click()
@@ -53,6 +57,7 @@ test('a school operator sees the school, its students, and reveals an ID with a 
   await expect(page.getByText('已保存')).toBeVisible()
   await expect(page.locator('[data-test=student-detail]')).toContainText('3457')
   await page.screenshot({ path: 'test-results/school-student-card-corrected.png' })
+  await expectChinese(page, 'school-student-card-corrected.png')
 })
 
 test('a county officer sees the rates against target and the dropout ledger, in English too', async ({ page }) => {
@@ -61,10 +66,12 @@ test('a county officer sees the rates against target and the dropout ledger, in 
   await expect(page.locator('[data-test=rates-chart] canvas')).toBeVisible()
   await expect(page.locator('[data-test=rates-table]')).toContainText('和平区')  // the county by name (code on hover)
   await page.screenshot({ path: 'test-results/county-dashboard.png' })
+  await expectChinese(page, 'county-dashboard.png')
   await page.getByRole('menuitem', { name: '控辍保学' }).click()
   await expect(page.locator('[data-test=cases] .el-table__body tr').first()).toBeVisible()
   await expect(page.locator('[data-test=cases]')).not.toContainText('210103')  // another county's cases
   await page.screenshot({ path: 'test-results/county-dropout.png' })
+  await expectChinese(page, 'county-dropout.png')
   // The county's own reports only; one downloads.
   await page.getByRole('menuitem', { name: '报表' }).click()
   const links = page.locator('[data-test=report-link]')
@@ -89,6 +96,7 @@ test('a county officer sees the rates against target and the dropout ledger, in 
   await page.locator('[data-test=report-sign]').click()
   await expect(page.locator('[data-test=report-signed]')).toContainText('已签字确认', { timeout: 120_000 })
   await page.screenshot({ path: 'test-results/county-reports.png' })
+  await expectChinese(page, 'county-reports.png')
   await page.locator('[data-test=lang]').click()
   await expect(page.getByRole('menuitem', { name: 'Dropout ledger' })).toBeVisible()
   await page.screenshot({ path: 'test-results/county-dropout-en.png' })
@@ -107,8 +115,10 @@ test('the working group reviews the round within the quota; the county approves 
   const rows = page.locator('[data-test=applications] .el-table__body tr')
   await expect(rows.first()).toBeVisible()
   await page.screenshot({ path: 'test-results/reviewer-round.png' })
+  await expectChinese(page, 'reviewer-round.png')
   await page.getByRole('tab', { name: '待申请的建档立卡学生' }).click()
   await page.screenshot({ path: 'test-results/reviewer-todo.png' })
+  await expectChinese(page, 'reviewer-todo.png')
   await page.getByRole('tab', { name: '申请', exact: true }).click()
   // Without reviewers' names the form says so; then the review goes through.
   await page.locator('[data-test=submit-review]').click()
@@ -125,6 +135,7 @@ test('the working group reviews the round within the quota; the county approves 
   }
   await expect(page.locator('[data-test=applications]')).not.toContainText('待评审')
   await page.screenshot({ path: 'test-results/reviewer-reviewed.png' })
+  await expectChinese(page, 'reviewer-reviewed.png')
   // Approval is the education bureau's (not the working group's) and comes after the week of
   // public notice: the county officer's approval now is refused, with the service's reason.
   await expect(page.locator('[data-test=approve]')).toHaveCount(0)
@@ -136,6 +147,7 @@ test('the working group reviews the round within the quota; the county approves 
   await expect(page.locator('[data-test=approve-error]')).not.toBeEmpty()
   console.log(`approval refused: ${await page.locator('[data-test=approve-error]').textContent()}`)
   await page.screenshot({ path: 'test-results/county-approve-refused.png' })
+  await expectChinese(page, 'county-approve-refused.png')
 })
 
 test('the city administrator creates and locks an account; an auditor reads the audit; pairing progress', async ({ page }) => {
@@ -154,6 +166,7 @@ test('the city administrator creates and locks an account; an auditor reads the 
   await page.locator('.el-message-box .el-button--primary').click()
   await expect(row).toContainText('已锁定')
   await page.screenshot({ path: 'test-results/admin-accounts.png' })
+  await expectChinese(page, 'admin-accounts.png')
 
   await page.getByRole('menuitem', { name: '城乡结对' }).click()
   await page.locator('input[data-test=plan-id]').fill('2101/2026-2028')
@@ -161,6 +174,7 @@ test('the city administrator creates and locks an account; an auditor reads the 
   await expect(page.locator('[data-test=plan-progress]')).toContainText('1 / 100')
   await expect(page.locator('[data-test=pairs] .el-table__body tr').first()).toBeVisible()
   await page.screenshot({ path: 'test-results/admin-pairing.png' })
+  await expectChinese(page, 'admin-pairing.png')
   await page.locator('[data-test=logout]').click()
 
   // The auditor of county 210103 reads the reveals of that county only.
@@ -172,4 +186,5 @@ test('the city administrator creates and locks an account; an auditor reads the 
   await expect(page.locator('[data-test=audit-exports]')).toBeVisible()
   await expect(page.locator('[data-test=audit-exports]')).not.toContainText('210102')
   await page.screenshot({ path: 'test-results/auditor-audit.png' })
+  await expectChinese(page, 'auditor-audit.png')
 })

@@ -44,8 +44,25 @@ export function nationalId(body17: string, wrong = false): string {
   return body17 + (wrong ? codes[(sum + 1) % 11] : right)
 }
 
+// A page's screenshot, and (in Chinese) the check that nothing on it is in
+// English (english()).
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true })
+  if (!name.endsWith('-en')) await expectChinese(page, name)
+}
+
+// Words of the rendered page in Latin letters that an operator reading
+// Chinese would meet: English sentences, raw enum values (DROPPED_OUT), field
+// names. Logins, ids and codes (with digits, dots or @), the language switch
+// and file formats are not words.
+const latinAllowed = new Set(['English', 'CSV', 'XLSX', 'JSON', 'GBK', 'UTF', 'KB', 'PDF'])
+export async function english(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText()
+  const words = text.match(/[A-Za-z0-9][A-Za-z0-9_.@:/-]*/g) ?? []
+  return [...new Set(words)].filter((w) => /[A-Za-z]{3,}/.test(w) && !/[0-9.@/]/.test(w) && !latinAllowed.has(w))
+}
+export async function expectChinese(page: Page, where: string) {
+  expect.soft(await english(page), `English on ${where} (${page.url()})`).toEqual([])
 }
 
 export { expect }

@@ -198,6 +198,7 @@ export interface ImportJob {
   format?: string
   import_id?: string
   already_imported?: boolean
+  dry_run?: boolean  // a preview: rows checked, nothing registered
   message?: string
   errors?: ImportRowError[]
   errors_total?: number

@@ -275,6 +275,13 @@ const zh: Dict = {
   periodLocked: '本期已锁定，数据以此为准',
   signedOff: '已签字确认本县（区）报表',
   noPolicyTier: '本轮政策对该类学生无资助标准，只能不通过',
+  dropoutCase: '控辍案件',
+  returnedOn: '返校日期',
+  recordReturn: '登记返校（复学）',
+  previewFirst: '先预检（不导入）',
+  uploadAgain: '重新上传',
+  previewResult: '预检完成：可导入 {ok} 行，行错误 {bad} 行（尚未导入）',
+  importNow: '确认导入',
 }
 const en: Dict = {
   title: 'Student aid',
@@ -547,6 +554,13 @@ const en: Dict = {
   periodLocked: 'The period is locked at these figures',
   signedOff: 'Signed off',
   noPolicyTier: 'The round policy has no aid for such a pupil: reject only',
+  dropoutCase: 'Dropout case',
+  returnedOn: 'Back at school on',
+  recordReturn: 'Record the return',
+  previewFirst: 'Preview first (import nothing)',
+  uploadAgain: 'Upload again',
+  previewResult: 'Preview: {ok} rows can be imported, {bad} rows have errors (nothing imported yet)',
+  importNow: 'Import now',
 }
 
 export const lang = ref<'zh' | 'en'>((localStorage.getItem('zizhu.lang') as 'zh' | 'en') ?? 'zh')

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Every reason a refusal gives in the code has its words in the catalogue.
+
+Scans the C++ sources for Refusal(absl::StatusCode::k…, <reason>, …) and takes
+each string literal of the reason expression (a ternary names several); a
+reason missing from libs/reasons/reasons.tsv would reach the operator in
+English only. Also: a catalogue row no code gives (stale words) is reported.
+Usage: reasons_in_code.py SOURCE_ROOT
+"""
+import pathlib
+import re
+import sys
+
+root = pathlib.Path(sys.argv[1])
+catalogue = set()
+for line in (root / "libs/reasons/reasons.tsv").read_text(encoding="utf-8").splitlines():
+    if line and not line.startswith("#"):
+        catalogue.add(line.split("\t")[0])
+
+call = re.compile(r"Refusal\(\s*absl::StatusCode::k\w+\s*,\s*(.*?),\s*\{", re.S)
+used = {}
+for path in sorted(root.glob("**/*.cc")):
+    if "build" in path.parts or "node_modules" in path.parts or "tests" in path.parts:
+        continue
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for m in call.finditer(text):
+        for key in re.findall(r'"([A-Z][A-Z0-9_]+)"', m.group(1)):
+            used.setdefault(key, str(path.relative_to(root)))
+
+missing = sorted(k for k in used if k not in catalogue)
+for key in missing:
+    print(f"{used[key]}: reason {key} has no words in libs/reasons/reasons.tsv")
+if not used:
+    print("no Refusal(...) calls found: the scan is broken")
+    sys.exit(1)
+print(f"{len(used)} reasons in the code, {len(missing)} without words")
+sys.exit(1 if missing else 0)
