@@ -37,7 +37,7 @@ es::Reaction OpenForDropout(const std::string& student_id, const std::string& sc
               if (f.stage == rv1::EDUCATION_STAGE_UNSPECIFIED) f.stage = child->stage();
             }
             f.origin = v1::CASE_ORIGIN_REGISTRY_DROPOUT;
-            f.reason = reason.empty() ? "辍学 (recorded in the registry)" : reason;
+            f.reason = reason.empty() ? "辍学（学籍系统登记）" : reason;
             f.opened_on = date;
             f.upstream_event_id = cause;
             return DecideOpenCase(rows, f);
@@ -153,7 +153,7 @@ absl::Status OnRosterRows(const rv1::RosterRowsApplied& rows, const Envelope& up
     back.set_kind(v1::EVIDENCE_KIND_RETURNED);
     *back.mutable_date() = on;
     back.set_school_code(person.school_code());
-    back.set_reason("学籍系统名册：在籍 (the student-status roster shows the child enrolled)");
+    back.set_reason("学籍系统名册：在籍");  // the student-status roster shows the child enrolled
     out.push_back(ReturnOfRow(person.national_id_hash(), back, upstream.event_id()));
   }
   return absl::OkStatus();

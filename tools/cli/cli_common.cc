@@ -32,12 +32,13 @@ const std::string* language = nullptr;  // --lang, read when a refusal is said
 
 void SetLanguageSource(const std::string* lang) { language = lang; }
 
+bool SayInChinese() { return language == nullptr || *language != "en"; }
+
 // A refusal's reason in the operator's language (libs/reasons), else the
 // service's English message.
 std::string SaidInLanguage(const std::optional<common::v1::ErrorInfo>& info, const std::string& message) {
   if (info) {
-    const bool chinese = language == nullptr || *language != "en";
-    if (std::optional<std::string> said = reasons::Render(*info, chinese)) return *said;
+    if (std::optional<std::string> said = reasons::Render(*info, SayInChinese())) return *said;
   }
   return message;
 }

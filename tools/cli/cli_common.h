@@ -60,6 +60,8 @@ int FailRpc(const grpc::Status& status);
 // with a reason the catalogue knows (libs/reasons) in the operator's words,
 // any other in the service's English message.
 void SetLanguageSource(const std::string* lang);
+// Whether the operator reads Chinese (--lang zh, the default).
+bool SayInChinese();
 int FailStatus(const absl::Status& status);
 
 // What every command group shares; owned by main, lives until exit.

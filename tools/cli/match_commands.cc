@@ -17,6 +17,7 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/reasons/reasons.h"
 #include "libs/rules/field_values.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/roster_rows.h"
@@ -26,6 +27,18 @@
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
 namespace zizhu::cli {
+
+// A result's reasons in the operator's language (from their codes), else its
+// English lines (results matched before the codes existed).
+std::string ReasonsSaid(const registry::v1::MatchResult& r) {
+  std::vector<std::string> said;
+  for (const auto& code : r.reason_codes()) {
+    std::optional<std::string> words = reasons::Render(code, SayInChinese());
+    said.push_back(words ? *words : code.reason());
+  }
+  if (said.empty()) return absl::StrJoin(r.reasons(), "; ");
+  return absl::StrJoin(said, SayInChinese() ? "；" : "; ");
+}
 
 using rules::ParseDate;
 using rules::ParseStage;
@@ -149,7 +162,7 @@ void MatchCommands::Add(CLI::App& app) {
           continue;
         }
         table.Row({r.national_id_masked(), r.name(), r.county(), r.school_code().empty() ? "-" : r.school_code(),
-                   absl::StrJoin(r.reasons(), "; ")});
+                   ReasonsSaid(r)});
       }
       total += resp.results_size();
       req.set_page_token(resp.next_page_token());

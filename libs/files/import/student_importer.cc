@@ -16,7 +16,9 @@
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/row_reader.h"
 #include "libs/rules/national_id.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/masking.h"
+#include "services/common/grpc/status_convert.h"
 
 namespace zizhu::tools {
 
@@ -130,6 +132,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
     if (!request.ok()) {
       outcome.column = row_error.column;
       outcome.reason = row_error.reason;
+      outcome.code = row_error.code;
       auto it = columns->find("national_id");
       if (it != columns->end() && it->second < static_cast<int>(row.fields.size())) {
         outcome.national_id_masked = MaskNationalId(rules::NormalizeNationalId(row.fields[it->second]));
@@ -144,6 +147,8 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
       if (!inserted && !request->national_id().empty()) {
         outcome.column = "national_id";
         outcome.reason = absl::StrCat("duplicate of line ", it->second, " (same national ID)");
+        outcome.code.set_reason("ROW_DUPLICATE_ID");
+        (*outcome.code.mutable_metadata())["line"] = std::to_string(it->second);
         ++done;
         ++summary.failed;
         outcomes.push_back(outcome);
@@ -154,6 +159,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
       if (absl::StatusOr<rules::NationalIdInfo> id = rules::ValidateNationalId(request->national_id()); !id.ok()) {
         outcome.column = "national_id";
         outcome.reason = std::string(id.status().message());
+        if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(id.status())) outcome.code = *info;
       }
       record(std::move(outcome));
       continue;
@@ -198,6 +204,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
           } else {
             call->outcome.reason = status.error_message();
             call->outcome.column = ColumnFromMessage(status.error_message());
+            if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) call->outcome.code = *info;
           }
           record(std::move(call->outcome));
           in_flight.Release();

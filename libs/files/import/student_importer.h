@@ -37,8 +37,9 @@ struct ImportOptions {
 struct ImportRowOutcome {
   int line = 0;
   std::string national_id_masked;
-  std::string column;  // field at fault, "" when the row as a whole failed
-  std::string reason;  // empty when the row was imported
+  std::string column;          // field at fault, "" when the row as a whole failed
+  std::string reason;          // empty when the row was imported (English)
+  common::v1::ErrorInfo code;  // the reason's code and parameters (libs/reasons), when it has one
   std::string student_id;
 };
 

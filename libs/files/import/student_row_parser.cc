@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "libs/rules/field_values.h"
 #include "libs/rules/national_id.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 
@@ -152,6 +153,14 @@ absl::StatusOr<v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std
   auto fail = [&](const char* column, const absl::Status& status) {
     error->column = column;
     error->reason = std::string(status.message());
+    if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
+      error->code = *info;
+    } else {
+      error->code.set_reason("ROW_VALUE_INVALID");
+      error->code.set_domain("zizhu");
+      (*error->code.mutable_metadata())["field"] = column;
+      (*error->code.mutable_metadata())["value"] = get(column).substr(0, 60);
+    }
     return status;
   };
   v1::RegisterStudentRequest r;

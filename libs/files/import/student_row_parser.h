@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/rules/field_values.h"
+#include "zizhu/common/v1/error_details.pb.h"
 #include "zizhu/registry/v1/registry_service.pb.h"
 
 namespace zizhu::tools {
@@ -46,7 +47,10 @@ std::string NormalizeHeader(const std::string& header);
 
 struct RowError {
   std::string column;  // canonical field, or "" for the whole row
-  std::string reason;
+  std::string reason;  // English
+  // The reason as its code and parameters (said in the operator's language
+  // from libs/reasons): the check's own, else ROW_VALUE_INVALID {field, value}.
+  common::v1::ErrorInfo code;
 };
 
 // Parses one row. `columns` comes from HeaderMapping::Resolve.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every reason a refusal gives in the code has its words in the catalogue.
 
-Scans the C++ sources for Refusal(absl::StatusCode::k…, <reason>, …) and takes
+Scans the C++ sources for Refusal(absl::StatusCode::k…, <reason>, …) (and the
+cross-match's Say(result, <reason>, …)) and takes
 each string literal of the reason expression (a ternary names several); a
 reason missing from libs/reasons/reasons.tsv would reach the operator in
 English only. Also: a catalogue row no code gives (stale words) is reported.
@@ -17,14 +18,17 @@ for line in (root / "libs/reasons/reasons.tsv").read_text(encoding="utf-8").spli
     if line and not line.startswith("#"):
         catalogue.add(line.split("\t")[0])
 
-call = re.compile(r"Refusal\(\s*absl::StatusCode::k\w+\s*,\s*(.*?),\s*\{", re.S)
+# Refusal(code, reason, {params}, message); the cross-match's Say(result,
+# reason, {params}, english) and its Disagreement{reason, ...} rows.
+call = re.compile(r"(?:Refusal\(\s*absl::StatusCode::k\w+\s*,|Say\(\s*\w+\s*,)\s*(.*?),\s*\{"
+                  r"|Disagreement\{\s*(\"[A-Z][A-Z0-9_]+\")", re.S)
 used = {}
 for path in sorted(root.glob("**/*.cc")):
     if "build" in path.parts or "node_modules" in path.parts or "tests" in path.parts:
         continue
     text = path.read_text(encoding="utf-8", errors="replace")
     for m in call.finditer(text):
-        for key in re.findall(r'"([A-Z][A-Z0-9_]+)"', m.group(1)):
+        for key in re.findall(r'"([A-Z][A-Z0-9_]+)"', m.group(1) or m.group(2)):
             used.setdefault(key, str(path.relative_to(root)))
 
 missing = sorted(k for k in used if k not in catalogue)

@@ -31,7 +31,9 @@ nlohmann::json JobJson(const ImportJob& job) {
                       {"kind", e.kind},
                       {"national_id", e.national_id_masked},
                       {"column", e.column},
-                      {"reason", e.reason}});
+                      {"reason", e.reason},
+                      {"reason_code", e.reason_code},
+                      {"params", e.params}});
   }
   return {{"job_id", job.id},       {"source", job.source},       {"file_name", job.file_name},
           {"state", job.state},     {"done", job.done},           {"total", job.total},

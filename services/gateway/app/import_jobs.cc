@@ -150,7 +150,8 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       job.applied = summary->imported;
       job.rejected = summary->failed;
       for (const auto& f : summary->failures) {
-        job.errors.push_back({f.line, "bad_value", f.national_id_masked, f.column, f.reason});
+        job.errors.push_back({f.line, "bad_value", f.national_id_masked, f.column, f.reason, f.code.reason(),
+                              std::map<std::string, std::string>(f.code.metadata().begin(), f.code.metadata().end())});
       }
     });
   } else {
@@ -170,7 +171,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       job.rejected = summary->rejected;
       job.warnings = summary->warnings;
       for (const auto& e : summary->errors) {
-        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason});
+        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason, "", {}});
       }
     });
   }

@@ -36,7 +36,9 @@ struct ImportRowError {
   std::string kind;  // invalid_id, duplicate, bad_value, school_unresolved, warning
   std::string national_id_masked;
   std::string column;
-  std::string reason;
+  std::string reason;                         // English
+  std::string reason_code;                    // its code (libs/reasons), when it has one
+  std::map<std::string, std::string> params;  // and the code's parameters
 };
 
 struct ImportJob {

@@ -282,7 +282,7 @@ absl::Status IdentityApp::Bootstrap(const std::string& login, const std::string&
   v1::CreateAccountRequest request;
   request.mutable_meta()->set_request_id(absl::StrCat("bootstrap-", login));
   request.set_login(login);
-  request.set_display_name("first city administrator");
+  request.set_display_name("市级管理员（初始账号）");  // the first city administrator
   request.set_role(v1::ROLE_CITY_ADMIN);
   request.set_scope(city_code);
   request.set_password(password);

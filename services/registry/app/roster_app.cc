@@ -349,6 +349,7 @@ void RedactForAgency(v1::MatchResult& result, v1::RosterSource own) {
   result.clear_sources();
   result.add_sources(own);
   result.clear_reasons();
+  result.clear_reason_codes();  // they name the other sources and their values
   for (const v1::AttributeConflict& c : result.conflicts()) {
     result.add_reasons(absl::StrCat(c.field(), ": your value differs from another source's"));
   }

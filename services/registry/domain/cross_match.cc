@@ -9,6 +9,7 @@
 #include "libs/rules/national_id.h"
 #include "libs/rules/roster_fields.h"
 #include "services/common/core/enum_label.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -26,6 +27,27 @@ bool HasCategory(const v1::StudentRecord& s, v1::PovertyCategory c) {
 }
 
 std::string AssistanceName(v1::AssistanceType a) { return EnumLabel(a, /*chinese=*/true); }
+
+// A reason the work queues show: the English line (logs, the agencies'
+// systems) and its code with parameters, said in the operator's language from
+// the catalogue (libs/reasons/reasons.tsv). Parameters ending _zh and _en hold
+// text already in that language.
+void Say(v1::MatchResult& r, absl::string_view code, ReasonParams params, std::string english) {
+  r.add_reasons(std::move(english));
+  common::v1::ErrorInfo* info = r.add_reason_codes();
+  info->set_reason(std::string(code));
+  info->set_domain("zizhu");
+  for (const auto& [name, value] : params) (*info->mutable_metadata())[std::string(name)] = value;
+}
+
+// A source of a claim ("poverty", "civil", "status", "registry") in words.
+std::string SourceWords(const std::string& source, bool chinese) {
+  if (source == "poverty") return chinese ? "扶贫部门" : "poverty office";
+  if (source == "civil") return chinese ? "民政部门" : "civil affairs";
+  if (source == "status") return chinese ? "学籍名单" : "student-status roster";
+  if (source == "registry") return chinese ? "学籍系统" : "registry";
+  return source;
+}
 
 v1::PovertyCategory CategoryFor(v1::AssistanceType a) {
   switch (a) {
@@ -131,8 +153,17 @@ bool FoundConflicts(const std::vector<Claim>& claims, v1::MatchResult& r) {
     // Reasons are shown on work-queue lists: names in them are masked as
     // every list masks names (the conflict itself keeps both values).
     auto shown = [&c](const std::string& value) { return c.field() == "name" ? MaskName(value) : value; };
-    r.add_reasons(absl::StrCat(c.field(), ": ", c.first_source(), " says '", shown(c.first_value()), "', ",
-                               c.second_source(), " says '", shown(c.second_value()), "'"));
+    Say(r, "MATCH_CONFLICT",
+        {{"field_zh", c.field() == "name" ? "姓名" : "出生日期"},
+         {"field", c.field()},
+         {"first_source_zh", SourceWords(c.first_source(), true)},
+         {"second_source_zh", SourceWords(c.second_source(), true)},
+         {"first", shown(c.first_value())},
+         {"second", shown(c.second_value())},
+         {"first_source", c.first_source()},
+         {"second_source", c.second_source()}},
+        absl::StrCat(c.field(), ": ", c.first_source(), " says '", shown(c.first_value()), "', ", c.second_source(),
+                     " says '", shown(c.second_value()), "'"));
   }
   return true;
 }
@@ -146,6 +177,7 @@ struct Poverty {
   bool civil_affairs = false;
   bool registry = false;
   std::vector<std::string> poor_in;  // "poverty office (household …)", "civil affairs (低保)", "registry"
+  std::vector<std::string> poor_in_zh;  // the same in Chinese: "扶贫部门（户 …）", "民政部门（低保）", "学籍系统"
 };
 
 Poverty PovertyOf(const PersonEvidence& ev, const v1::MatchSettings& settings) {
@@ -168,15 +200,22 @@ Poverty PovertyOf(const PersonEvidence& ev, const v1::MatchSettings& settings) {
                               HasCategory(*ev.student, v1::POVERTY_CATEGORY_EXTREME_POVERTY) ||
                               HasCategory(*ev.student, v1::POVERTY_CATEGORY_ORPHAN));
   if (p.poverty_office) {
-    p.poor_in.push_back(absl::StrCat("poverty office (household ", ev.poverty->person().household_number(),
+    const std::string& household = ev.poverty->person().household_number();
+    p.poor_in.push_back(absl::StrCat("poverty office (household ", household,
                                      p.in_transition ? absl::StrCat(", exited ", p.year_exited) : "", ")"));
+    p.poor_in_zh.push_back(absl::StrCat("扶贫部门（户 ", household,
+                                        p.in_transition ? absl::StrCat("，", p.year_exited, "年脱贫") : "", "）"));
   }
   if (p.civil_affairs) {
     std::vector<std::string> kinds;
     for (int a : ev.civil->person().assistance()) kinds.push_back(AssistanceName(static_cast<v1::AssistanceType>(a)));
     p.poor_in.push_back(absl::StrCat("civil affairs (", absl::StrJoin(kinds, "、"), ")"));
+    p.poor_in_zh.push_back(absl::StrCat("民政部门（", absl::StrJoin(kinds, "、"), "）"));
   }
-  if (p.registry) p.poor_in.push_back("registry");
+  if (p.registry) {
+    p.poor_in.push_back("registry");
+    p.poor_in_zh.push_back("学籍系统");
+  }
   return p;
 }
 
@@ -185,53 +224,93 @@ void NotEnrolledFinding(const PersonEvidence& ev, const v1::MatchSettings& setti
                         v1::MatchResult& r) {
   r.set_age_sensitive(true);
   const std::string poor = absl::StrJoin(poverty.poor_in, ", ");
+  const std::string poor_zh = absl::StrJoin(poverty.poor_in_zh, "、");
+  const std::string min = std::to_string(settings.school_age_min()), max = std::to_string(settings.school_age_max());
   if (age < settings.school_age_min() || age > settings.school_age_max()) {
     r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
-    r.add_reasons(absl::StrCat("poor per ", poor, " but aged ", age, ", outside school age ", settings.school_age_min(),
-                               "-", settings.school_age_max()));
+    Say(r, "MATCH_OUTSIDE_SCHOOL_AGE",
+        {{"poor_zh", poor_zh}, {"poor_en", poor}, {"age", std::to_string(age)}, {"min", min}, {"max", max}},
+        absl::StrCat("poor per ", poor, " but aged ", age, ", outside school age ", min, "-", max));
     return;
   }
   r.set_category(v1::MATCH_CATEGORY_NOT_ENROLLED);
-  r.add_reasons(absl::StrCat("poor per ", poor, "; aged ", age, " on ", rules::FormatDate(settings.as_of()),
-                             " (school age ", settings.school_age_min(), "-", settings.school_age_max(), ")"));
-  r.add_reasons(ev.status ? absl::StrCat("student-status roster says ",
-                                         v1::EnrolmentStatus_Name(ev.status->person().enrolment_status()))
-                          : "not in the student-status roster");
-  r.add_reasons(ev.student ? absl::StrCat("registry says ", v1::EnrolmentStatus_Name(ev.student->status()))
-                           : "not in the registry");
+  const std::string as_of = rules::FormatDate(settings.as_of());
+  Say(r, "MATCH_OF_SCHOOL_AGE",
+      {{"poor_zh", poor_zh},
+       {"poor_en", poor},
+       {"age", std::to_string(age)},
+       {"as_of", as_of},
+       {"min", min},
+       {"max", max}},
+      absl::StrCat("poor per ", poor, "; aged ", age, " on ", as_of, " (school age ", min, "-", max, ")"));
+  if (ev.status) {
+    const v1::EnrolmentStatus status = ev.status->person().enrolment_status();
+    Say(r, "MATCH_STATUS_ROSTER_SAYS", {{"status", v1::EnrolmentStatus_Name(status)}},
+        absl::StrCat("student-status roster says ", EnumLabel(status, /*chinese=*/false)));
+  } else {
+    Say(r, "MATCH_NOT_IN_STATUS_ROSTER", {}, "not in the student-status roster");
+  }
+  if (ev.student) {
+    const v1::EnrolmentStatus status = ev.student->status();
+    Say(r, "MATCH_REGISTRY_SAYS", {{"status", v1::EnrolmentStatus_Name(status)}},
+        absl::StrCat("registry says ", EnumLabel(status, /*chinese=*/false)));
+  } else {
+    Say(r, "MATCH_NOT_IN_REGISTRY", {}, "not in the registry");
+  }
 }
 
 // 3. Enrolled: do the sources agree on poverty?
 void AgreementFinding(const PersonEvidence& ev, const Poverty& poverty, v1::MatchResult& r) {
-  std::vector<std::string> disagreements;
+  struct Disagreement {
+    std::string code;
+    std::string kind_zh, kind_en;
+    std::string english;
+  };
+  std::vector<Disagreement> disagreements;
   const bool registry_registered_poor = ev.student && HasCategory(*ev.student, v1::POVERTY_CATEGORY_REGISTERED_POOR);
   if (poverty.poverty_office && !registry_registered_poor) {
-    disagreements.push_back(ev.student
-                                ? "poverty office lists a registered-poor household; the registry does not"
-                                : "poverty office lists a registered-poor household; the registry has no record");
+    disagreements.push_back(
+        ev.student ? Disagreement{"MATCH_POVERTY_NOT_IN_REGISTRY", "", "",
+                                  "poverty office lists a registered-poor household; the registry does not"}
+                   : Disagreement{"MATCH_POVERTY_NO_REGISTRY_RECORD", "", "",
+                                  "poverty office lists a registered-poor household; the registry has no record"});
   }
   if (registry_registered_poor && !poverty.poverty_office) {
-    disagreements.push_back(ev.poverty ? "registry says registered-poor; the poverty office says the household exited"
-                                       : "registry says registered-poor; the poverty office does not list the person");
+    disagreements.push_back(
+        ev.poverty ? Disagreement{"MATCH_REGISTRY_POOR_EXITED", "", "",
+                                  "registry says registered-poor; the poverty office says the household exited"}
+                   : Disagreement{"MATCH_REGISTRY_POOR_UNLISTED", "", "",
+                                  "registry says registered-poor; the poverty office does not list the person"});
   }
   if (poverty.civil_affairs) {
     for (int a : ev.civil->person().assistance()) {
       auto type = static_cast<v1::AssistanceType>(a);
       if (!ev.student || !HasCategory(*ev.student, CategoryFor(type))) {
-        disagreements.push_back(absl::StrCat("civil affairs lists ", AssistanceName(type), "; the registry ",
-                                             ev.student ? "does not" : "has no record"));
+        disagreements.push_back(
+            Disagreement{ev.student ? "MATCH_CIVIL_NOT_IN_REGISTRY" : "MATCH_CIVIL_NO_REGISTRY_RECORD",
+                         AssistanceName(type), EnumLabel(type, /*chinese=*/false),
+                         absl::StrCat("civil affairs lists ", AssistanceName(type), "; the registry ",
+                                      ev.student ? "does not" : "has no record")});
       }
     }
   }
   if (!disagreements.empty()) {
     r.set_category(v1::MATCH_CATEGORY_POOR_IN_ONE_SOURCE_ONLY);
-    for (auto& d : disagreements) r.add_reasons(std::move(d));
+    for (auto& d : disagreements) {
+      if (d.kind_zh.empty()) {
+        Say(r, d.code, {}, std::move(d.english));
+      } else {
+        Say(r, d.code, {{"kind_zh", d.kind_zh}, {"kind_en", d.kind_en}}, std::move(d.english));
+      }
+    }
   } else if (!poverty.poor_in.empty()) {
     r.set_category(v1::MATCH_CATEGORY_MATCHED);
-    r.add_reasons(absl::StrCat("enrolled; poor per ", absl::StrJoin(poverty.poor_in, ", ")));
+    const std::string poor = absl::StrJoin(poverty.poor_in, ", ");
+    Say(r, "MATCH_ENROLLED_POOR", {{"poor_zh", absl::StrJoin(poverty.poor_in_zh, "、")}, {"poor_en", poor}},
+        absl::StrCat("enrolled; poor per ", poor));
   } else {
     r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
-    r.add_reasons("enrolled; poor in no source");
+    Say(r, "MATCH_ENROLLED_NOT_POOR", {}, "enrolled; poor in no source");
   }
 }
 
@@ -247,11 +326,16 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
   const Poverty poverty = PovertyOf(ev, settings);
   if (poverty.exited) {
     r.set_age_sensitive(true);
-    r.add_reasons(absl::StrCat(
-        "household ", ev.poverty->person().household_number(), " exited poverty in ", poverty.year_exited,
-        poverty.in_transition
-            ? absl::StrCat(": within the ", settings.exit_transition_years(), "-year transition period, still in scope")
-            : absl::StrCat(": beyond the ", settings.exit_transition_years(), "-year transition period")));
+    const std::string& household = ev.poverty->person().household_number();
+    Say(r, poverty.in_transition ? "MATCH_EXITED_IN_TRANSITION" : "MATCH_EXITED_BEYOND_TRANSITION",
+        {{"household", household},
+         {"year", std::to_string(poverty.year_exited)},
+         {"years", std::to_string(settings.exit_transition_years())}},
+        absl::StrCat("household ", household, " exited poverty in ", poverty.year_exited,
+                     poverty.in_transition
+                         ? absl::StrCat(": within the ", settings.exit_transition_years(),
+                                        "-year transition period, still in scope")
+                         : absl::StrCat(": beyond the ", settings.exit_transition_years(), "-year transition period")));
   }
   const bool enrolled_status =
       ev.status && !ev.status->exited() && ev.status->person().enrolment_status() == v1::ENROLMENT_STATUS_ENROLLED;
@@ -263,7 +347,7 @@ v1::MatchResult CrossMatch(const std::string& hash, const PersonEvidence& ev, co
                        AgeOn(claims.empty() ? v1::Date() : claims.front().birth_date, settings.as_of()), r);
   } else {
     r.set_category(v1::MATCH_CATEGORY_NO_FINDING);
-    r.add_reasons("poor in no source and not enrolled");
+    Say(r, "MATCH_NOT_POOR_NOT_ENROLLED", {}, "poor in no source and not enrolled");
   }
   return r;
 }

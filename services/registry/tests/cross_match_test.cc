@@ -2,6 +2,7 @@
 #include "services/registry/domain/cross_match.h"
 
 #include "gtest/gtest.h"
+#include "libs/reasons/reasons.h"
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 
@@ -101,6 +102,29 @@ TEST(CrossMatchTest, EnrolledAndPoorInOneSourceOnly) {
   r = CrossMatch("h", registry_only, kSettings);
   EXPECT_EQ(r.category(), v1::MATCH_CATEGORY_POOR_IN_ONE_SOURCE_ONLY);
   EXPECT_EQ(r.reasons(0), "registry says registered-poor; the poverty office does not list the person");
+}
+
+// Every reason also travels as its code (issue 24: the gap list said
+// ENROLMENT_STATUS_DROPPED_OUT to Chinese operators): said in either language
+// from the catalogue.
+TEST(CrossMatchTest, EachReasonHasItsCodeSaidInTheOperatorsLanguage) {
+  PersonEvidence ev;
+  ev.poverty = Entry(v1::ROSTER_SOURCE_POVERTY_OFFICE, "李四", kTen);
+  ev.status = Enrolled("李四", kTen, v1::ENROLMENT_STATUS_DROPPED_OUT);
+  auto r = CrossMatch("h", ev, kSettings);
+  ASSERT_EQ(r.reason_codes_size(), r.reasons_size());
+  auto said = [&r](int i, bool chinese) { return reasons::Render(r.reason_codes(i), chinese).value_or("?"); };
+  EXPECT_EQ(r.reason_codes(0).reason(), "MATCH_OF_SCHOOL_AGE");
+  EXPECT_EQ(said(1, true), "学籍名单：辍学");
+  EXPECT_EQ(said(2, true), "学籍系统中无此人");
+  for (int i = 0; i < r.reasons_size(); ++i) EXPECT_EQ(said(i, false), r.reasons(i)) << i;  // the same English
+
+  PersonEvidence conflict;
+  conflict.poverty = Entry(v1::ROSTER_SOURCE_POVERTY_OFFICE, "周九", kTen);
+  conflict.status = Enrolled("周久", kTen, v1::ENROLMENT_STATUS_ENROLLED);
+  r = CrossMatch("h", conflict, kSettings);
+  EXPECT_EQ(said(0, true), "姓名不一致：扶贫部门为「周*」，学籍名单为「周*」");
+  EXPECT_EQ(said(0, false), r.reasons(0));
 }
 
 TEST(CrossMatchTest, ConflictsShowBothValuesAndWin) {

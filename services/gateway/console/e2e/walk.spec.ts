@@ -275,7 +275,7 @@ test('the county\'s auditor finds the bank file in the audit; another county\'s 
   await menu(page, '审计日志')
   const exports = page.locator('[data-test=audit-exports]')
   await expect(exports).toContainText('county_officer:e2e.county')
-  await expect(exports).toContainText('210102')
+  await expect(exports).toContainText('和平区')  // the county by its name
   await screenshot(page, 'walk-07-auditor-exports')
   await page.locator('[data-test=logout]').click()
   await logIn(page, auditor)

@@ -11,6 +11,11 @@ export declare namespace zizhu.common.v1 {
     org_scope?: string
     correlation_id?: string
   }
+  interface ErrorInfo {
+    reason?: string
+    domain?: string
+    metadata?: Record<string, string>
+  }
   interface SealedField {
     key_id?: string
     nonce?: string
@@ -863,6 +868,7 @@ export declare namespace zizhu.registry.v1 {
     conflicts?: zizhu.registry.v1.AttributeConflict[]
     student_id?: string
     age_sensitive?: boolean
+    reason_codes?: zizhu.common.v1.ErrorInfo[]
   }
   interface MatchSettings {
     as_of?: zizhu.registry.v1.Date

@@ -183,7 +183,9 @@ export interface ImportRowError {
   kind: string
   national_id: string
   column: string
-  reason: string
+  reason: string  // English
+  reason_code?: string  // its code (libs/reasons) and parameters, when it has one
+  params?: Record<string, string>
 }
 export interface ImportJob {
   job_id: string

@@ -282,6 +282,12 @@ const zh: Dict = {
   uploadAgain: '重新上传',
   previewResult: '预检完成：可导入 {ok} 行，行错误 {bad} 行（尚未导入）',
   importNow: '确认导入',
+  formatWithEncoding: '{format}（{encoding} 编码）',
+  rowKind_bad_value: '值有误',
+  rowKind_invalid_id: '身份证号无效',
+  rowKind_duplicate: '重复',
+  rowKind_school_unresolved: '学校无法识别',
+  rowKind_warning: '提示',
 }
 const en: Dict = {
   title: 'Student aid',
@@ -561,6 +567,12 @@ const en: Dict = {
   uploadAgain: 'Upload again',
   previewResult: 'Preview: {ok} rows can be imported, {bad} rows have errors (nothing imported yet)',
   importNow: 'Import now',
+  formatWithEncoding: '{format} ({encoding})',
+  rowKind_bad_value: 'Bad value',
+  rowKind_invalid_id: 'Invalid ID',
+  rowKind_duplicate: 'Duplicate',
+  rowKind_school_unresolved: 'School unknown',
+  rowKind_warning: 'Warning',
 }
 
 export const lang = ref<'zh' | 'en'>((localStorage.getItem('zizhu.lang') as 'zh' | 'en') ?? 'zh')
@@ -588,6 +600,12 @@ export function word(value?: string): string {
 // value said by its label (the cross-match's reasons name the statuses so).
 export function enumWords(text: string): string {
   return text.replace(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g, (value) => (enums[value] ? word(value) : value))
+}
+// A field's name (national_id, bank_card) in the operator's words, from the
+// catalogue's field: rows.
+export function fieldWords(name: string): string {
+  const w = reasonWords[`field:${name}`]
+  return w ? (lang.value === 'zh' ? w[0] : w[1]) : name
 }
 export function percent(bp?: number): string {
   return `${((bp ?? 0) / 100).toFixed(2)}%`

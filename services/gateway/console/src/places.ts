@@ -3,7 +3,7 @@
 // on hover) and offers them in the pickers.
 import { computed, ref } from 'vue'
 import { allPages, type ItemOf } from './api'
-import { namePlacesWith } from './i18n'
+import { namePlacesWith, t } from './i18n'
 
 export type School = ItemOf<'registry', 'ListSchools', 'schools'>
 const schools = ref<School[]>([])
@@ -37,6 +37,13 @@ export function schoolName(code?: string): string {
 }
 export function countyName(code?: string): string {
   return (code && countyList.value.find((c) => c.code === code)?.name) || code || ''
+}
+
+// An account's scope as its name: a school's or a county's, or the whole city.
+export function scopeName(scope?: string): string {
+  if (!scope || scope.length === 4) return t('wholeCity')
+  const school = schoolName(scope)
+  return school !== scope ? school : countyName(scope)
 }
 
 // Refusals name the school or county (reasonText) by its name.
