@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libabsl-dev libsodium-dev libssl-dev libcli11-dev libzip-dev libexpat1-dev libxlsxwriter-dev libyaml-cpp-dev librapidcheck-dev xlsx2csv libcpp-httplib-dev nlohmann-json3-dev
+  libabsl-dev libsodium-dev libssl-dev libcli11-dev libzip-dev libfreexl-dev libexpat1-dev libxlsxwriter-dev libyaml-cpp-dev librapidcheck-dev xlsx2csv libcpp-httplib-dev nlohmann-json3-dev
   libgoogle-perftools-dev prometheus-cpp-dev
   openjdk-17-jre-headless maven clang-format time openssl curl chromium fonts-wqy-microhei
 )

@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "absl/strings/str_cat.h"
+#include "libs/files/import/xls_reader.h"
 #include "libs/files/import/xlsx_reader.h"
 
 namespace zizhu::tools {
@@ -62,6 +63,7 @@ class CsvRowReader : public RowReader {
 struct ByteFacts {
   std::string sha256;
   bool zip = false;
+  bool ole2 = false;  // an .xls workbook
   bool utf8 = false;
   bool bom = false;
 };
@@ -84,11 +86,12 @@ absl::StatusOr<ByteFacts> ScanBytes(const std::string& path) {
     absl::string_view bytes(piece.data(), n);
     if (first) {
       facts.zip = LooksLikeXlsx(bytes);
+      facts.ole2 = LooksLikeXls(bytes);
       facts.bom = bytes.substr(0, 3) == "\xEF\xBB\xBF";
       first = false;
     }
     EVP_DigestUpdate(sha.get(), bytes.data(), bytes.size());
-    if (!facts.zip) utf8.Feed(bytes);
+    if (!facts.zip && !facts.ole2) utf8.Feed(bytes);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -102,6 +105,7 @@ absl::StatusOr<ByteFacts> ScanBytes(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<RowReader>> OpenRows(const TableFile& file) {
   if (file.xlsx) return OpenXlsxRows(file.path);
+  if (file.xls) return OpenXlsRows(file.path);
   auto handle = OpenFile(file.path);
   if (!handle.ok()) return handle.status();
   return std::make_unique<CsvRowReader>(std::move(*handle), file.encoding);
@@ -119,8 +123,11 @@ absl::StatusOr<TableFile> InspectTableFile(const std::string& path, const std::s
   file.path = path;
   file.sha256 = facts->sha256;
   file.xlsx = facts->zip;
+  file.xls = facts->ole2;
   if (file.xlsx) {
     file.format = "xlsx";
+  } else if (file.xls) {
+    file.format = "xls";
   } else {
     file.encoding = *requested;
     if (file.encoding == TextEncoding::kAuto) {

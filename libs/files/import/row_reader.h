@@ -1,4 +1,4 @@
-// Reading a table file (CSV in UTF-8 or GB18030/GBK, or XLSX) a piece at a
+// Reading a table file (CSV in UTF-8 or GB18030/GBK, XLSX, or Excel 97 .xls) a piece at a
 // time: the importers never hold a whole file, so their memory does not grow
 // with its size.
 #pragma once
@@ -28,8 +28,9 @@ class RowReader {
 struct TableFile {
   std::string path;
   std::string sha256;  // hex, of the file's bytes
-  std::string format;  // "xlsx", "csv utf-8", "csv gb18030"
+  std::string format;  // "xlsx", "xls", "csv utf-8", "csv gb18030"
   bool xlsx = false;
+  bool xls = false;                             // Excel 97-2003 (BIFF)
   TextEncoding encoding = TextEncoding::kUtf8;  // of a CSV file
   std::vector<std::string> header;
   int data_rows = 0;  // rows after the header

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/core/money.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/disbursement/domain/account_evolve.h"
 
@@ -98,9 +99,10 @@ absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey&
   // re-sent form with a new request id must not allocate twice.
   ASSIGN_OR_RETURN(std::optional<int64_t> recorded, state.FindAllocation(account, document_ref));
   if (recorded) {
-    return absl::AlreadyExistsError(absl::StrCat("拨款文号已登记 / allocation notice '", document_ref,
-                                                 "' is already recorded for account ", account, " (", Yuan(*recorded),
-                                                 " yuan); a further allocation has its own notice"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "ALLOCATION_NOTICE_RECORDED",
+                   {{"document", document_ref}, {"account", account}, {"yuan", Yuan(*recorded)}},
+                   absl::StrCat("allocation notice '", document_ref, "' is already recorded for account ", account,
+                                " (", Yuan(*recorded), " yuan); a further allocation has its own notice"));
   }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   auto allocated = std::make_shared<v1::FundsAllocated>();

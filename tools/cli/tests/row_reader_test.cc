@@ -166,5 +166,35 @@ TEST_F(TableFileTest, XlsxRowsStreamWithSheetRowNumbers) {
   EXPECT_EQ(rows.back().fields[0], "学生3000");
 }
 
+// An Excel 97-2003 workbook (issue 24: an .xls upload was read as broken
+// GBK): its rows as text, numbers and dates as an office sees them.
+TEST(XlsReaderTest, AnExcel97WorkbookIsReadAsItsRows) {
+  const std::string path = std::string(ZIZHU_SOURCE_DIR) + "/tests/data/xls/students-excel97.xls";
+  auto file = InspectTableFile(path, "auto");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->format, "xls");
+  EXPECT_EQ(file->header.at(1), "公民身份号码");
+  EXPECT_EQ(file->data_rows, 3);
+  auto reader = OpenRows(*file);
+  ASSERT_TRUE(reader.ok());
+  CsvRow row;
+  std::vector<CsvRow> rows;
+  while ((*reader)->Next(&row).value()) rows.push_back(row);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1].line, 2);
+  EXPECT_EQ(rows[1].fields[0], "张三");
+  EXPECT_EQ(rows[1].fields[1], "11010519491231002X");
+  EXPECT_EQ(rows[1].fields[3], "2018-03-05");           // a date cell
+  EXPECT_EQ(rows[1].fields[7], "2");                    // a number cell
+  EXPECT_EQ(rows[3].fields[1], "1.1010520180305e+17");  // an ID Excel made a number: shown as Excel shows it
+  // Not a workbook: said so, not read as text.
+  const std::string fake = ::testing::TempDir() + "/fake.xls";
+  std::ofstream(fake, std::ios::binary) << std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) << "not really";
+  auto broken = InspectTableFile(fake, "auto");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find("not a readable Excel 97-2003 workbook"), std::string::npos)
+      << broken.status();
+}
+
 }  // namespace
 }  // namespace zizhu::tools

@@ -220,8 +220,7 @@ test('the county funds the account, sends a batch to the bank and reads its retu
   await page.locator('[data-test=allocate]').click()  // the same notice again, later
   await expect(page.locator('.el-form-item__error')).toContainText('已登记')
   await expect(account).not.toContainText('200000.00')
-  await page.locator('[data-test=batch-bank] input').fill('沈阳农商银行')
-  await page.locator('[data-test=batch-bank] input').press('Enter')
+  await pick(page, 'batch-bank', '沈阳农商银行', '沈阳农商银行')  // typed: a bank not used before
   await page.locator('[data-test=batch-build]').click()
   await confirm(page, '沈阳农商银行')
   const batch = page.locator('[data-test=pay-batches] .el-table__body tr').first()
