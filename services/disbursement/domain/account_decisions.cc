@@ -100,7 +100,10 @@ absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey&
   ASSIGN_OR_RETURN(std::optional<int64_t> recorded, state.FindAllocation(account, document_ref));
   if (recorded) {
     return Refusal(absl::StatusCode::kAlreadyExists, "ALLOCATION_NOTICE_RECORDED",
-                   {{"document", document_ref}, {"account", account}, {"yuan", Yuan(*recorded)}},
+                   {{"document", document_ref},
+                    {"county", key.county_code()},
+                    {"source", subsidy::v1::FundSource_Name(key.source())},
+                    {"yuan", Yuan(*recorded)}},
                    absl::StrCat("allocation notice '", document_ref, "' is already recorded for account ", account,
                                 " (", Yuan(*recorded), " yuan); a further allocation has its own notice"));
   }

@@ -288,6 +288,10 @@ const zh: Dict = {
   rowKind_duplicate: '重复',
   rowKind_school_unresolved: '学校无法识别',
   rowKind_warning: '提示',
+  schoolNameOrCode: '学校名称或标识码',
+  wholeIdNumber: '完整的18位身份证号',
+  find: '查找',
+  className: '班级',
 }
 const en: Dict = {
   title: 'Student aid',
@@ -573,6 +577,10 @@ const en: Dict = {
   rowKind_duplicate: 'Duplicate',
   rowKind_school_unresolved: 'School unknown',
   rowKind_warning: 'Warning',
+  schoolNameOrCode: 'School name or code',
+  wholeIdNumber: 'The whole 18-digit ID number',
+  find: 'Find',
+  className: 'Class',
 }
 
 export const lang = ref<'zh' | 'en'>((localStorage.getItem('zizhu.lang') as 'zh' | 'en') ?? 'zh')

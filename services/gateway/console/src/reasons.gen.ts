@@ -2,7 +2,7 @@
 // A refusal's reason (google.rpc.ErrorInfo) and its words: [Chinese, English]; {name} is a parameter.
 export const reasonWords: Record<string, [string, string]> = {
   "ACCOUNT_LOCKED": ["账户已被锁定，请联系管理员解锁","this account is locked; ask an administrator to unlock it"],
-  "ALLOCATION_NOTICE_RECORDED": ["拨款文号「{document}」已在账户 {account} 登记（{yuan} 元），再次拨款请使用新的文号","allocation notice '{document}' is already recorded for account {account} ({yuan} yuan); a further allocation has its own notice"],
+  "ALLOCATION_NOTICE_RECORDED": ["拨款文号「{document}」已登记（{county}{source}资金账户，{yuan} 元），再次拨款请使用新的文号","allocation notice '{document}' is already recorded for the {source} account of {county} ({yuan} yuan); a further allocation has its own notice"],
   "APPROVAL_BEFORE_NOTICE": ["评审「{round}」尚未公示，公示期满后方可批复","round {round} has not published its notice; approval comes after the notice"],
   "APPROVAL_DURING_NOTICE": ["评审「{round}」公示期至 {until}，公示期内不能批复","the notice of round {round} runs until {until}; approval before it closes is refused"],
   "CASE_ALREADY_OPEN": ["该学生已有未销号的案件「{case}」，同一时间只能有一件","the student has an open case already: {case}; one at a time"],
