@@ -271,7 +271,9 @@ Table AboutTable(const ReportFacts& facts, const ReportOptions& o, const std::st
   auto add = [&](const std::string& zh, const std::string& en, const std::string& value) {
     t.rows.push_back({Cell::Text(Say(l, zh, en)), Cell::Text(value)});
   };
-  add("报告", "report", absl::StrCat(KindLabel(o.period.kind, l), " (", KindName(o.period.kind), ")"));
+  add("报告", "report",
+      l == Language::kChinese ? KindLabel(o.period.kind, l)
+                              : absl::StrCat(KindLabel(o.period.kind, l), " (", KindName(o.period.kind), ")"));
   add("期间", "period",
       absl::StrCat(o.period.id(), Say(l, "（", " ("), DayText(o.period.first_day()), Say(l, " 至 ", " to "),
                    DayText(o.period.last_day()), Say(l, "）", ")")));

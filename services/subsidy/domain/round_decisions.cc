@@ -41,16 +41,23 @@ absl::StatusOr<Events> DecideOpenRound(SubsidyState& state, const v1::OpenRoundR
   }
   ASSIGN_OR_RETURN(auto school, state.FindSchool(request.school_code()));
   if (!school) {
-    return absl::NotFoundError(absl::StrCat("school '", request.school_code().substr(0, 40), "' is not registered"));
+    return Refusal(absl::StatusCode::kNotFound, "SCHOOL_NOT_REGISTERED",
+                   {{"school", request.school_code().substr(0, 40)}},
+                   absl::StrCat("school '", request.school_code().substr(0, 40), "' is not registered"));
   }
   const std::string round_id = RoundId(request.school_code(), semester.id());
   ASSIGN_OR_RETURN(auto existing, state.FindRound(round_id));
-  if (existing) return absl::AlreadyExistsError(absl::StrCat("round ", round_id, " is already open"));
+  if (existing) {
+    return Refusal(absl::StatusCode::kAlreadyExists, "ROUND_ALREADY_OPEN", {{"round", round_id}},
+                   absl::StrCat("round ", round_id, " is already open"));
+  }
   ASSIGN_OR_RETURN(v1::PolicyRecord policy, PolicyInForce(state, semester));
   const SemesterCalendar calendar = CalendarOf(policy.policy(), semester);
   if (Today(now) > calendar.last_day) {
-    return absl::FailedPreconditionError(absl::StrCat("semester ", semester.id(), " ended on ", Day(calendar.last_day),
-                                                      "; a round cannot open after it"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "SEMESTER_ENDED",
+                   {{"semester", semester.id()}, {"date", Day(calendar.last_day)}},
+                   absl::StrCat("semester ", semester.id(), " ended on ", Day(calendar.last_day),
+                                "; a round cannot open after it"));
   }
   EventList events(kRoundAggregate, round_id, 0);
   auto opened = New<v1::RoundOpened>();
@@ -75,13 +82,15 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
   const SemesterCalendar calendar = CalendarOf(policy.policy(), semester);
   const absl::CivilDay today = Today(now);
   if (round.state() == v1::ROUND_STATE_NOTICE) {
-    return absl::FailedPreconditionError(absl::StrCat("round ", round.round_id(),
-                                                      " is in public notice; new applications are taken as "
-                                                      "mid-semester changes after its approval"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "APPLICATIONS_DURING_NOTICE", {{"round", round.round_id()}},
+                   absl::StrCat("round ", round.round_id(),
+                                " is in public notice; new applications are taken as mid-semester changes after its "
+                                "approval"));
   }
   if (today > calendar.last_day) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("semester ", round.semester(), " ended on ", Day(calendar.last_day)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "SEMESTER_ENDED",
+                   {{"semester", round.semester()}, {"date", Day(calendar.last_day)}},
+                   absl::StrCat("semester ", round.semester(), " ended on ", Day(calendar.last_day)));
   }
   auto submitted = New<v1::ApplicationsSubmitted>();
   submitted->set_round_id(round.round_id());
@@ -102,7 +111,9 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
                        "(transfer in, changed circumstances) with its effective date"));
     }
     if (!mid && today > calendar.application_deadline) {
-      return absl::FailedPreconditionError(
+      return Refusal(
+          absl::StatusCode::kFailedPrecondition, "APPLICATIONS_CLOSED",
+          {{"semester", round.semester()}, {"date", Day(calendar.application_deadline)}, {"today", Day(today)}},
           absl::StrCat(field, ": applications for ", round.semester(), " closed on ",
                        Day(calendar.application_deadline), " (today is ", Day(today),
                        "); a later application must be a mid-semester change (transfer in, "
@@ -130,20 +141,28 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
     ASSIGN_OR_RETURN(auto student, state.FindStudent(id));
     if (!student || student->school_code() != round.school_code()) return NotAPupil(field, id, round.school_code());
     if (student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(field, ": student ", id, " (", student->name_masked(), ") is not enrolled at school ",
-                       round.school_code(), " (registry: ", StatusName(student->status()), " at ",
-                       student->school_code().empty() ? "no school" : student->school_code(), ")"));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "STUDENT_NOT_ENROLLED",
+                     {{"name", student->name_masked()},
+                      {"school", round.school_code()},
+                      {"status", registry::v1::EnrolmentStatus_Name(student->status())}},
+                     absl::StrCat(field, ": student ", id, " (", student->name_masked(), ") is not enrolled at school ",
+                                  round.school_code(), " (registry: ", StatusName(student->status()), " at ",
+                                  student->school_code().empty() ? "no school" : student->school_code(), ")"));
     }
     ASSIGN_OR_RETURN(auto existing, state.FindApplication(round.round_id(), id));
     if (existing && existing->state() == v1::APPLICATION_STATE_DISQUALIFIED) {
-      return absl::FailedPreconditionError(absl::StrCat(field, ": student ", id, " was disqualified in round ",
-                                                        round.round_id(), ": ", existing->disqualification()));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "STUDENT_DISQUALIFIED",
+                     {{"name", existing->application().facts().name_masked()},
+                      {"round", round.round_id()},
+                      {"why", existing->disqualification()}},
+                     absl::StrCat(field, ": student ", id, " was disqualified in round ", round.round_id(), ": ",
+                                  existing->disqualification()));
     }
     if (existing && existing->state() != v1::APPLICATION_STATE_REJECTED &&
         existing->state() != v1::APPLICATION_STATE_REMOVED) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(field, ": student ", id, " already has an application in round ", round.round_id()));
+      return Refusal(absl::StatusCode::kAlreadyExists, "APPLICATION_EXISTS",
+                     {{"name", existing->application().facts().name_masked()}, {"round", round.round_id()}},
+                     absl::StrCat(field, ": student ", id, " already has an application in round ", round.round_id()));
     }
     v1::Application* application = submitted->add_applications();
     application->set_student_id(id);
@@ -185,13 +204,15 @@ absl::StatusOr<Events> DecideRecordCoverageReasons(SubsidyState& state,
     }
     ASSIGN_OR_RETURN(v1::StudentFacts facts, CurrentFacts(state, *student, semester.year));
     if (!facts.registered_poor()) {
-      return absl::FailedPreconditionError(absl::StrCat(field, ": student ", input.student_id(),
-                                                        " is not registered-poor; only registered-poor students "
-                                                        "need a reason for having no application"));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "COVERAGE_REASON_NOT_POOR", {{"name", facts.name_masked()}},
+                     absl::StrCat(field, ": student ", input.student_id(),
+                                  " is not registered-poor; only registered-poor students need a reason for having no "
+                                  "application"));
     }
     ASSIGN_OR_RETURN(bool has_reason, state.HasCoverageReason(round.round_id(), input.student_id()));
     if (has_reason) {
-      return absl::AlreadyExistsError(
+      return Refusal(
+          absl::StatusCode::kAlreadyExists, "COVERAGE_REASON_EXISTS", {{"name", facts.name_masked()}},
           absl::StrCat(field, ": student ", input.student_id(), " already has a recorded reason in this round"));
     }
     v1::CoverageReason* reason = recorded->add_reasons();
@@ -240,9 +261,11 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
     }
     if (app->state() != v1::APPLICATION_STATE_SUBMITTED && app->state() != v1::APPLICATION_STATE_ACCEPTED &&
         app->state() != v1::APPLICATION_STATE_REJECTED) {
-      return absl::FailedPreconditionError(absl::StrCat(field, ": the application of student ", input.student_id(),
-                                                        " is ", v1::ApplicationState_Name(app->state()),
-                                                        " and can no longer be reviewed"));
+      return Refusal(
+          absl::StatusCode::kFailedPrecondition, "APPLICATION_NOT_REVIEWABLE",
+          {{"name", app->application().facts().name_masked()}, {"state", v1::ApplicationState_Name(app->state())}},
+          absl::StrCat(field, ": the application of student ", input.student_id(), " is ",
+                       v1::ApplicationState_Name(app->state()), " and can no longer be reviewed"));
     }
     const bool hardship = !app->application().facts().registered_poor();
     v1::Review review;
@@ -254,8 +277,9 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
       }
       auto rule = RuleFor(policy.policy(), app->application().facts(), input.tier());
       if (!rule.ok()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat(field, ": student ", input.student_id(), ": ", rule.status().message()));
+        return Refusal(absl::StatusCode::kFailedPrecondition, "NO_POLICY_TIER",
+                       {{"name", app->application().facts().name_masked()}, {"tier", std::to_string(input.tier())}},
+                       absl::StrCat(field, ": student ", input.student_id(), ": ", rule.status().message()));
       }
       review.set_tier(input.tier());
       review.set_counts_against_quota(hardship);
@@ -271,10 +295,14 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
     review.set_reason(input.reason());
     quota_used += (review.counts_against_quota() ? 1 : 0) - (app->counts_against_quota() ? 1 : 0);
     if (review.counts_against_quota() && quota_used > round.quota()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(field, ": the quota of round ", round.round_id(), " is ", round.quota(),
-                       " hardship students (registered-poor students are outside it); accepting student ",
-                       input.student_id(), " would make ", quota_used));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "QUOTA_EXCEEDED",
+                     {{"round", round.round_id()},
+                      {"quota", std::to_string(round.quota())},
+                      {"name", app->application().facts().name_masked()},
+                      {"count", std::to_string(quota_used)}},
+                     absl::StrCat(field, ": the quota of round ", round.round_id(), " is ", round.quota(),
+                                  " hardship students (registered-poor students are outside it); accepting student ",
+                                  input.student_id(), " would make ", quota_used));
     }
     *reviewed->add_reviews() = review;
   }

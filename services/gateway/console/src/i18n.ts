@@ -698,6 +698,11 @@ export function reasonText(reason: string | undefined, params: Record<string, st
     const own = reasonWords[`${name}:${value}`]
     if (own) return zh ? own[0] : own[1]
     if (name === 'school' || name === 'county') return placeName(name, value)
+    if (name === 'semester') return semesterText(value)
+    if (name === 'round') {  // 3121000001/2027-autumn → 红星小学 · 2027年秋季学期
+      const [school, semester] = value.split('/')
+      return `${placeName('school', school).replace(/（[^）]*）$/, '')} · ${semesterText(semester)}`
+    }
     return word(value)
   })
 }
