@@ -268,7 +268,10 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
   }
   const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(auto existing, state.FindBatch(account, batch_id));
-  if (existing) return absl::AlreadyExistsError(absl::StrCat("batch ", batch_id, " exists already"));
+  if (existing) {
+    return Refusal(absl::StatusCode::kAlreadyExists, "BATCH_EXISTS", {{"batch", batch_id}},
+                   absl::StrCat("batch ", batch_id, " exists already"));
+  }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   auto built = std::make_shared<v1::BatchBuilt>();
   *built->mutable_account() = key;
@@ -302,9 +305,12 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
   }));
   RETURN_IF_ERROR(read_error);
   if (built->lines().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "account ", account, " has no pending payment for a batch",
-        card_prefixes.empty() ? "" : " to a card of " + bank + " (" + absl::StrJoin(card_prefixes, ",") + ")"));
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "NOTHING_TO_BATCH",
+        {{"county", key.county_code()}, {"source", subsidy::v1::FundSource_Name(key.source())}},
+        absl::StrCat(
+            "account ", account, " has no pending payment for a batch",
+            card_prefixes.empty() ? "" : " to a card of " + bank + " (" + absl::StrJoin(card_prefixes, ",") + ")"));
   }
   built->set_total_fen(total);
   return One(key, balances, built);
@@ -319,15 +325,21 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
         absl::StrCat("batch '", file.batch_id.substr(0, 64), "' of ", account, " does not exist"));
   }
   if (batch->returned()) {
-    return absl::AlreadyExistsError(absl::StrCat("batch ", file.batch_id, " has its return already (file sha256 ",
-                                                 batch->return_file_hash().substr(0, 16), "); nothing changed"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "RETURN_ALREADY_RECORDED", {{"batch", file.batch_id}},
+                   absl::StrCat("batch ", file.batch_id, " has its return already (file sha256 ",
+                                batch->return_file_hash().substr(0, 16), "); nothing changed"));
   }
   int64_t sum = 0;
   for (const v1::ReturnLine& line : file.lines) sum += line.fen();
   if (file.control_count != static_cast<int>(file.lines.size()) || file.control_fen != sum) {
-    return absl::InvalidArgumentError(absl::StrCat("the control line says ", file.control_count, " lines and ",
-                                                   Yuan(file.control_fen), " yuan; the file holds ", file.lines.size(),
-                                                   " lines and ", Yuan(sum), " yuan; nothing changed"));
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "RETURN_CONTROL_MISMATCH",
+        {{"count", std::to_string(file.control_count)},
+         {"yuan", Yuan(file.control_fen)},
+         {"lines", std::to_string(file.lines.size())},
+         {"sum", Yuan(sum)}},
+        absl::StrCat("the control line says ", file.control_count, " lines and ", Yuan(file.control_fen),
+                     " yuan; the file holds ", file.lines.size(), " lines and ", Yuan(sum), " yuan; nothing changed"));
   }
   std::map<std::string, const v1::BatchLine*> sent;
   for (const v1::BatchLine& line : batch->lines()) sent[line.reference()] = &line;
@@ -340,17 +352,21 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
     const v1::ReturnLine& line = file.lines[i];
     auto it = sent.find(line.reference());
     if (it == sent.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": reference '", line.reference().substr(0, 100),
-                                                     "' is not in batch ", file.batch_id, "; nothing changed"));
+      return Refusal(
+          absl::StatusCode::kInvalidArgument, "RETURN_UNKNOWN_REFERENCE",
+          {{"line", std::to_string(i + 1)}, {"reference", line.reference().substr(0, 100)}, {"batch", file.batch_id}},
+          absl::StrCat("line ", i + 1, ": reference '", line.reference().substr(0, 100), "' is not in batch ",
+                       file.batch_id, "; nothing changed"));
     }
     if (!answered.insert(line.reference()).second) {
       return absl::InvalidArgumentError(
           absl::StrCat("line ", i + 1, ": reference ", line.reference(), " is answered twice; nothing changed"));
     }
     if (line.fen() != it->second->fen()) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": reference ", line.reference(), " says ",
-                                                     Yuan(line.fen()), " yuan; the batch sent ",
-                                                     Yuan(it->second->fen()), "; nothing changed"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "RETURN_AMOUNT_MISMATCH",
+                     {{"line", std::to_string(i + 1)}, {"yuan", Yuan(line.fen())}, {"sent", Yuan(it->second->fen())}},
+                     absl::StrCat("line ", i + 1, ": reference ", line.reference(), " says ", Yuan(line.fen()),
+                                  " yuan; the batch sent ", Yuan(it->second->fen()), "; nothing changed"));
     }
     if (line.outcome() == v1::RETURN_OUTCOME_UNSPECIFIED) {
       return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": outcome must be paid or failed"));
@@ -379,8 +395,12 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
     }
   }
   if (answered.size() != sent.size()) {
-    return absl::FailedPreconditionError(absl::StrCat("the return answers ", answered.size(), " of the ", sent.size(),
-                                                      " lines of batch ", file.batch_id, "; nothing changed"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "RETURN_INCOMPLETE",
+                   {{"answered", std::to_string(answered.size())},
+                    {"sent", std::to_string(sent.size())},
+                    {"batch", file.batch_id}},
+                   absl::StrCat("the return answers ", answered.size(), " of the ", sent.size(), " lines of batch ",
+                                file.batch_id, "; nothing changed"));
   }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   return One(key, balances, recorded);
