@@ -29,8 +29,17 @@ const char* PersonalFieldName(PersonalField field) {
 
 namespace {
 
+// A value not accepted: said in the operator's language as the field and the
+// value (FIELD_VALUE_INVALID), in English (logs) with why.
 absl::Status Invalid(absl::string_view field, absl::string_view value, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(field, " '", value, "' ", why));
+  return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_VALUE_INVALID",
+                 {{"field", std::string(field)}, {"value", std::string(value.substr(0, 60))}},
+                 absl::StrCat(field, " '", value, "' ", why));
+}
+
+absl::Status Required(absl::string_view field) {
+  return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", std::string(field)}},
+                 absl::StrCat(field, " is required"));
 }
 
 size_t CodePoints(absl::string_view s) {
@@ -47,7 +56,7 @@ absl::StatusOr<std::string> CleanName(absl::string_view field, absl::string_view
   std::string name(absl::StripAsciiWhitespace(raw));
   if (name.empty()) {
     if (!required) return name;
-    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+    return Required(field);
   }
   if (CodePoints(name) > max_chars)
     return Invalid(field, name, absl::StrCat("is longer than ", max_chars, " characters"));
@@ -60,7 +69,7 @@ absl::StatusOr<std::string> CleanName(absl::string_view field, absl::string_view
 // A code: 1..max characters of [0-9A-Za-z_-].
 absl::StatusOr<std::string> CleanCode(absl::string_view field, absl::string_view raw, size_t max_chars) {
   std::string code(absl::StripAsciiWhitespace(raw));
-  if (code.empty()) return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  if (code.empty()) return Required(field);
   if (code.size() > max_chars) return Invalid(field, code, absl::StrCat("is longer than ", max_chars, " characters"));
   for (char c : code) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
@@ -118,7 +127,9 @@ absl::Status CheckStageAndGrade(v1::EducationStage stage, int grade) {
   }
   int max = MaxGrade(stage);
   if (grade < 1 || grade > max) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "GRADE_OUTSIDE_STAGE",
+        {{"grade", std::to_string(grade)}, {"max", std::to_string(max)}, {"stage", v1::EducationStage_Name(stage)}},
         absl::StrCat("grade ", grade, " is outside 1-", max, " for stage ", v1::EducationStage_Name(stage)));
   }
   return absl::OkStatus();
@@ -128,13 +139,16 @@ absl::StatusOr<v1::SchoolRecord> RequireSchool(RegistryState& state, const std::
                                                v1::EducationStage stage) {
   ASSIGN_OR_RETURN(auto school, state.FindSchool(school_code));
   if (!school) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "SCHOOL_NOT_REGISTERED", {{"school", school_code}},
         absl::StrCat("school_code '", school_code, "' is not a registered school; register the school first"));
   }
   if (school->stages_size() > 0 &&
       std::find(school->stages().begin(), school->stages().end(), stage) == school->stages().end()) {
-    return absl::FailedPreconditionError(absl::StrCat("school '", school_code, "' (", school->name(),
-                                                      ") does not teach stage ", v1::EducationStage_Name(stage)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "SCHOOL_STAGE_NOT_TAUGHT",
+                   {{"school", school_code}, {"stage", v1::EducationStage_Name(stage)}},
+                   absl::StrCat("school '", school_code, "' (", school->name(), ") does not teach stage ",
+                                v1::EducationStage_Name(stage)));
   }
   return *school;
 }
@@ -142,8 +156,8 @@ absl::StatusOr<v1::SchoolRecord> RequireSchool(RegistryState& state, const std::
 absl::Status RequireHousehold(RegistryState& state, const std::string& number) {
   ASSIGN_OR_RETURN(auto household, state.FindHousehold(number));
   if (!household) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("household_number '", number, "' is not a registered household; register it first"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "HOUSEHOLD_NOT_REGISTERED", {{"household", number}},
+                   absl::StrCat("household_number '", number, "' is not a registered household; register it first"));
   }
   return absl::OkStatus();
 }
@@ -234,8 +248,8 @@ absl::StatusOr<Events> DecideRegisterSchool(RegistryState& state, const v1::Regi
   if (stages.empty()) return absl::InvalidArgumentError("stages: a school teaches at least one stage");
   ASSIGN_OR_RETURN(auto existing, state.FindSchool(code));
   if (existing) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("school_code '", code, "' is already registered (", existing->name(), ")"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "SCHOOL_EXISTS", {{"school", code}, {"name", existing->name()}},
+                   absl::StrCat("school_code '", code, "' is already registered (", existing->name(), ")"));
   }
   event->set_school_code(code);
   event->set_name(name);
@@ -258,7 +272,10 @@ absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::R
     return absl::InvalidArgumentError(absl::StrCat("year_registered ", cmd.year_registered(), " is outside 2000-2100"));
   }
   ASSIGN_OR_RETURN(auto existing, state.FindHousehold(number));
-  if (existing) return absl::AlreadyExistsError(absl::StrCat("household_number '", number, "' is already registered"));
+  if (existing) {
+    return Refusal(absl::StatusCode::kAlreadyExists, "HOUSEHOLD_EXISTS", {{"household", number}},
+                   absl::StrCat("household_number '", number, "' is already registered"));
+  }
   event->set_household_number(number);
   event->set_head_name(head);
   v1::Locality* loc = event->mutable_locality();
@@ -282,14 +299,16 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
   ASSIGN_OR_RETURN(rules::NationalIdInfo info, rules::ValidateNationalId(id));
 
   if (cmd.gender() != v1::GENDER_UNSPECIFIED && cmd.gender() != info.gender) {
-    return absl::InvalidArgumentError(absl::StrCat("gender ", v1::Gender_Name(cmd.gender()),
-                                                   " disagrees with national_id, which says ",
-                                                   v1::Gender_Name(info.gender)));
+    return Refusal(absl::StatusCode::kInvalidArgument, "GENDER_DISAGREES_WITH_ID",
+                   {{"gender", v1::Gender_Name(cmd.gender())}, {"id_gender", v1::Gender_Name(info.gender)}},
+                   absl::StrCat("gender ", v1::Gender_Name(cmd.gender()), " disagrees with national_id, which says ",
+                                v1::Gender_Name(info.gender)));
   }
   if (cmd.has_birth_date() && rules::CompareDates(cmd.birth_date(), info.birth_date) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("birth_date ", rules::FormatDate(cmd.birth_date()),
-                                                   " disagrees with national_id, which says ",
-                                                   rules::FormatDate(info.birth_date)));
+    return Refusal(absl::StatusCode::kInvalidArgument, "BIRTH_DATE_DISAGREES_WITH_ID",
+                   {{"date", rules::FormatDate(cmd.birth_date())}, {"id_date", rules::FormatDate(info.birth_date)}},
+                   absl::StrCat("birth_date ", rules::FormatDate(cmd.birth_date()),
+                                " disagrees with national_id, which says ", rules::FormatDate(info.birth_date)));
   }
   ASSIGN_OR_RETURN(std::string ethnic, CleanName("ethnic_group", cmd.ethnic_group(), 10, false));
   RETURN_IF_ERROR(CheckStageAndGrade(cmd.stage(), cmd.grade()));
@@ -300,8 +319,9 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
   RETURN_IF_ERROR(CheckCategories(cmd.categories(), &categories));
   std::string household(absl::StripAsciiWhitespace(cmd.household_number()));
   if (household.empty() && HasCategory(categories, v1::POVERTY_CATEGORY_REGISTERED_POOR)) {
-    return absl::InvalidArgumentError(
-        "household_number is required for a student of a registered-poor household (category REGISTERED_POOR)");
+    return Refusal(absl::StatusCode::kInvalidArgument, "HOUSEHOLD_REQUIRED_FOR_POOR", {},
+                   "household_number is required for a student of a registered-poor household (category "
+                   "REGISTERED_POOR)");
   }
   v1::EnrolmentStatus status =
       cmd.status() == v1::ENROLMENT_STATUS_UNSPECIFIED ? v1::ENROLMENT_STATUS_ENROLLED : cmd.status();
