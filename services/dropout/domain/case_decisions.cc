@@ -22,11 +22,13 @@ constexpr size_t kMaxText = 500;
 // A date of the ledger: valid, and not after today.
 absl::Status PastDate(const std::string& field, const Date& date, const Date& today) {
   if (!rules::IsValidDate(date)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is not a date"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_INVALID", {{"field", field}, {"date", FormatDate(date)}},
+                   absl::StrCat(field, " ", FormatDate(date), " is not a date"));
   }
   if (CompareDates(date, today) > 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, " ", FormatDate(date), " is after today (", FormatDate(today), ")"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_AFTER_TODAY",
+                   {{"field", field}, {"date", FormatDate(date)}, {"today", FormatDate(today)}},
+                   absl::StrCat(field, " ", FormatDate(date), " is after today (", FormatDate(today), ")"));
   }
   return absl::OkStatus();
 }
@@ -120,7 +122,9 @@ absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
 absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& case_id,
                                         const std::vector<v1::TeamMember>& team) {
   ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "change its team"));
-  if (team.empty()) return absl::InvalidArgumentError("team: name at least one member");
+  if (team.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "TEAM_EMPTY", {}, "team: name at least one member");
+  }
   std::map<v1::TeamRole, int> per_role;
   for (size_t i = 0; i < team.size(); ++i) {
     const v1::TeamMember& m = team[i];
@@ -131,9 +135,12 @@ absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& 
     RETURN_IF_ERROR(rules::CheckText(field + ".name", m.name(), kMaxText, true));
     RETURN_IF_ERROR(rules::CheckText(field + ".unit", m.unit(), kMaxText, false));
     if (++per_role[m.role()] > 1) {
-      return absl::InvalidArgumentError(
+      return Refusal(
+          absl::StatusCode::kInvalidArgument, "TEAM_ROLE_TWICE",
+          {{"role", v1::TeamRole_Name(m.role())}, {"name", m.name()}},
           absl::StrCat("team: ", per_role[m.role()], " members with the role ", RoleName(m.role()), " (", m.name(),
-                       " is the second); a 三帮一 team is one teacher, one village cadre and one parent or guardian"));
+                       " is the second); a 三帮一 team is one teacher, one village cadre and one parent or "
+                       "guardian"));
     }
   }
   auto assigned = std::make_shared<v1::TeamAssigned>();
@@ -148,10 +155,15 @@ absl::StatusOr<Events> DecideRecordVisit(DropoutState& state, const std::string&
   ASSIGN_OR_RETURN(v1::CaseRecord found, OpenCase(state, case_id, "record a visit"));
   RETURN_IF_ERROR(PastDate("visit.date", visit.date(), today));
   if (CompareDates(visit.date(), found.opened_on()) < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("visit.date ", FormatDate(visit.date()),
-                                                   " is before the case opened (", FormatDate(found.opened_on()), ")"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "VISIT_BEFORE_CASE",
+                   {{"date", FormatDate(visit.date())}, {"opened", FormatDate(found.opened_on())}},
+                   absl::StrCat("visit.date ", FormatDate(visit.date()), " is before the case opened (",
+                                FormatDate(found.opened_on()), ")"));
   }
-  if (visit.visitors().empty()) return absl::InvalidArgumentError("visit.visitors: name who visited");
+  if (visit.visitors().empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "visit.visitors"}},
+                   "visit.visitors: name who visited");
+  }
   for (const auto& v : visit.visitors()) RETURN_IF_ERROR(rules::CheckText("visit.visitors", v, kMaxText, true));
   RETURN_IF_ERROR(rules::CheckText("visit.agreed", visit.agreed(), kMaxText, true));
   RETURN_IF_ERROR(rules::CheckText("visit.next_step", visit.next_step(), kMaxText, false));
@@ -201,7 +213,9 @@ absl::StatusOr<Events> DecideCrossOff(DropoutState& state, const std::string& ca
                      " enrolled again (a return or a transfer in) and no exemption is recorded"));
   }
   if (CompareDates(date, found.evidence().date()) < 0) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "CROSS_OFF_BEFORE_EVIDENCE",
+        {{"date", FormatDate(date)}, {"evidence", FormatDate(found.evidence().date())}},
         absl::StrCat("date ", FormatDate(date), " is before the evidence (", FormatDate(found.evidence().date()), ")"));
   }
   auto crossed = std::make_shared<v1::CaseCrossedOff>();
@@ -216,7 +230,8 @@ absl::StatusOr<Events> DecideReopen(DropoutState& state, const std::string& case
                                     const Date& today) {
   ASSIGN_OR_RETURN(v1::CaseRecord found, ExistingCase(state, case_id));
   if (found.state() != v1::CASE_STATE_CROSSED_OFF) {
-    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is open; only a crossed-off case reopens"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "CASE_OPEN_NOT_REOPENED", {{"case", case_id}},
+                   absl::StrCat("case ", case_id, " is open; only a crossed-off case reopens"));
   }
   ASSIGN_OR_RETURN(auto subject, state.FindSubject(found.subject()));
   if (subject && CaseId(found.subject(), subject->cases()) != case_id) {
