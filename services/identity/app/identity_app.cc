@@ -10,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/common/auth/tokens.h"
 #include "services/common/core/random_ids.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/storage/paging.h"
 #include "services/common/storage/rows.h"
@@ -146,7 +147,9 @@ absl::Status IdentityApp::CheckManages(const auth::Caller& caller, v1::Role role
   const bool city_level = role == v1::ROLE_CITY_ADMIN || role == v1::ROLE_COUNTY_OFFICER || role == v1::ROLE_AUDITOR;
   if (caller.role == auth::Role::kCityAdmin) {
     if (role == v1::ROLE_SERVICE || (city_level && scope.rfind(caller.scope, 0) != 0)) {
-      return absl::PermissionDeniedError(
+      return Refusal(
+          absl::StatusCode::kPermissionDenied, "SCOPE_OUTSIDE_CITY",
+          {{"scope", scope}, {"role", v1::Role_Name(role)}, {"city", caller.scope}},
           absl::StrCat("scope '", scope, "' of role ", v1::Role_Name(role), " is outside your city ", caller.scope));
     }
   }
@@ -234,7 +237,7 @@ void IdentityApp::ChangePassword(const auth::Caller& caller, const v1::ChangePas
   absl::StatusOr<v1::AccountRecord> record = LoadAccount(caller.subject);
   if (!record.ok()) return done(record.status());
   if (!PasswordMatches(*record, request.old_password())) {
-    return done(absl::PermissionDeniedError("old_password is wrong"));
+    return done(Refusal(absl::StatusCode::kPermissionDenied, "OLD_PASSWORD_WRONG", {}, "old_password is wrong"));
   }
   absl::StatusOr<common::v1::SealedField> hash = HashPassword("new_password", request.new_password());
   if (!hash.ok()) return done(hash.status());

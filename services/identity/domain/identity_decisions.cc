@@ -23,7 +23,10 @@ bool AllDigits(const std::string& s) {
 absl::StatusOr<v1::AccountRecord> Existing(IdentityState& state, const std::string& login) {
   RETURN_IF_ERROR(ValidateLogin(login));
   ASSIGN_OR_RETURN(auto record, state.FindAccount(login));
-  if (!record) return absl::NotFoundError(absl::StrCat("account '", login, "' does not exist"));
+  if (!record) {
+    return Refusal(absl::StatusCode::kNotFound, "ACCOUNT_NOT_FOUND", {{"login", login}},
+                   absl::StrCat("account '", login, "' does not exist"));
+  }
   return *record;
 }
 
@@ -81,7 +84,8 @@ absl::Status ValidateLogin(const std::string& login) {
           c == '.' || c == '_' || c == '-';
   }
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
+  return Refusal(
+      absl::StatusCode::kInvalidArgument, "LOGIN_NAME_INVALID", {{"login", login.substr(0, 64)}},
       absl::StrCat("login '", login.substr(0, 64), "' must be 3-64 characters of a-z, 0-9, '.', '_' and '-'"));
 }
 
@@ -116,15 +120,18 @@ absl::Status ValidateScope(v1::Role role, const std::string& scope) {
       return absl::InvalidArgumentError(absl::StrCat("role ", static_cast<int>(role), " is not a valid role"));
   }
   if (ok) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("scope '", scope.substr(0, 32), "' of role ", v1::Role_Name(role), " must be ", want));
+  return Refusal(absl::StatusCode::kInvalidArgument, "SCOPE_INVALID_FOR_ROLE",
+                 {{"scope", scope.substr(0, 32)}, {"role", v1::Role_Name(role)}},
+                 absl::StrCat("scope '", scope.substr(0, 32), "' of role ", v1::Role_Name(role), " must be ", want));
 }
 
 absl::Status ValidatePassword(const std::string& field, const std::string& password, const LoginPolicy& policy) {
   size_t chars = 0;
   for (unsigned char c : password) chars += (c & 0xC0) != 0x80;
   if (chars < static_cast<size_t>(policy.min_password_chars) || password.size() > 256) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "PASSWORD_LENGTH",
+        {{"min", std::to_string(policy.min_password_chars)}, {"got", std::to_string(chars)}},
         absl::StrCat(field, " must have ", policy.min_password_chars, " to 128 characters (got ", chars, ")"));
   }
   return absl::OkStatus();
@@ -139,7 +146,10 @@ absl::StatusOr<Events> DecideCreateAccount(IdentityState& state, const v1::Creat
   }
   if (password_hash.ciphertext().empty()) return absl::InvalidArgumentError("password is required");
   ASSIGN_OR_RETURN(auto existing, state.FindAccount(request.login()));
-  if (existing) return absl::AlreadyExistsError(absl::StrCat("account '", request.login(), "' already exists"));
+  if (existing) {
+    return Refusal(absl::StatusCode::kAlreadyExists, "ACCOUNT_EXISTS", {{"login", request.login()}},
+                   absl::StrCat("account '", request.login(), "' already exists"));
+  }
   auto event = std::make_shared<v1::AccountCreated>();
   event->set_login(request.login());
   event->set_display_name(request.display_name());
@@ -161,9 +171,12 @@ absl::StatusOr<Events> DecideChangeRole(IdentityState& state, const v1::ChangeRo
 
 absl::StatusOr<Events> DecideLockAccount(IdentityState& state, const std::string& login, const std::string& reason) {
   ASSIGN_OR_RETURN(v1::AccountRecord record, Existing(state, login));
-  if (reason.empty() || reason.size() > 200) return absl::InvalidArgumentError("reason must be 1-200 bytes");
+  if (reason.empty() || reason.size() > 200) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "LOCK_REASON_REQUIRED", {}, "reason must be 1-200 bytes");
+  }
   if (record.account().locked()) {
-    return absl::FailedPreconditionError(absl::StrCat("account '", login, "' is already locked"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "ACCOUNT_ALREADY_LOCKED", {{"login", login}},
+                   absl::StrCat("account '", login, "' is already locked"));
   }
   auto event = std::make_shared<v1::AccountLocked>();
   event->set_login(login);
@@ -174,7 +187,8 @@ absl::StatusOr<Events> DecideLockAccount(IdentityState& state, const std::string
 absl::StatusOr<Events> DecideUnlockAccount(IdentityState& state, const std::string& login) {
   ASSIGN_OR_RETURN(v1::AccountRecord record, Existing(state, login));
   if (!record.account().locked()) {
-    return absl::FailedPreconditionError(absl::StrCat("account '", login, "' is not locked"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "ACCOUNT_NOT_LOCKED", {{"login", login}},
+                   absl::StrCat("account '", login, "' is not locked"));
   }
   auto event = std::make_shared<v1::AccountUnlocked>();
   event->set_login(login);
