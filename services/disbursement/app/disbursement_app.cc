@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/core/deterministic_serialize.h"
 #include "services/common/core/money.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/storage/paging.h"
@@ -53,8 +54,10 @@ void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::Alloca
     if (fen != 0) return done(absl::InvalidArgumentError("give fen or yuan, not both"));
     absl::StatusOr<Fen> parsed = Fen::ParseTypedYuan(request.yuan());
     if (!parsed.ok()) {
-      return done(absl::InvalidArgumentError(absl::StrCat(
-          "yuan '", request.yuan().substr(0, 40), "' is not an amount in yuan (e.g. 12500, 12,500 or 12500.50)")));
+      return done(Refusal(absl::StatusCode::kInvalidArgument, "AMOUNT_NOT_YUAN",
+                          {{"value", request.yuan().substr(0, 40)}},
+                          absl::StrCat("yuan '", request.yuan().substr(0, 40),
+                                       "' is not an amount in yuan (e.g. 12500, 12,500 or 12500.50)")));
     }
     fen = parsed->fen();
   }

@@ -90,10 +90,13 @@ absl::StatusOr<Events> DecideAllocate(AccountState& state, const v1::AccountKey&
                                       const std::string& document_ref) {
   RETURN_IF_ERROR(CheckKey(key));
   if (fen <= 0 || fen > 1'000'000'000'000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("amount ", Yuan(fen), " yuan must be more than 0 and at most 10000000000 yuan"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "AMOUNT_OUT_OF_RANGE", {{"yuan", Yuan(fen)}},
+                   absl::StrCat("amount ", Yuan(fen), " yuan must be more than 0 and at most 10000000000 yuan"));
   }
-  if (document_ref.empty()) return absl::InvalidArgumentError("document_ref (the allocation notice) is required");
+  if (document_ref.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "document_ref"}},
+                   "document_ref (the allocation notice) is required");
+  }
   const std::string account = AccountId(key);
   // One allocation notice is recorded once per account: a second click or a
   // re-sent form with a new request id must not allocate twice.
@@ -253,8 +256,13 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
                                         const std::string& bank, const std::vector<std::string>& card_prefixes,
                                         int max_lines) {
   RETURN_IF_ERROR(CheckKey(key));
-  if (batch_id.empty() || batch_id.size() > 64) return absl::InvalidArgumentError("batch_id must be 1-64 characters");
-  if (bank.empty() || bank.size() > 100) return absl::InvalidArgumentError("bank is required");
+  if (batch_id.empty() || batch_id.size() > 64) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "batch_id"}},
+                   "batch_id must be 1-64 characters");
+  }
+  if (bank.empty() || bank.size() > 100) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "bank"}}, "bank is required");
+  }
   if (max_lines < 1 || max_lines > kMaxBatchLines) {
     return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to ", kMaxBatchLines));
   }
@@ -427,8 +435,14 @@ absl::StatusOr<Events> DecideRecordExport(AccountState& state, const v1::Account
 absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& key,
                                    const std::vector<std::string>& payment_ids, const std::string& note) {
   RETURN_IF_ERROR(CheckKey(key));
-  if (payment_ids.empty()) return absl::InvalidArgumentError("payment_ids: name the failed payments to retry");
-  if (note.empty()) return absl::InvalidArgumentError("note is required (what was corrected)");
+  if (payment_ids.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "RETRY_NOTHING_CHOSEN", {},
+                   "payment_ids: name the failed payments to retry");
+  }
+  if (note.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "note"}},
+                   "note is required (what was corrected)");
+  }
   const std::string account = AccountId(key);
   auto retried = std::make_shared<v1::PaymentsRetried>();
   *retried->mutable_account() = key;
@@ -439,8 +453,10 @@ absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& ke
     ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, id));
     if (!payment) return absl::NotFoundError(absl::StrCat("payment '", id.substr(0, 120), "' is not in ", account));
     if (payment->state() != v1::PAYMENT_STATE_FAILED) {
-      return absl::FailedPreconditionError(absl::StrCat("payment ", id, " is ", v1::PaymentState_Name(payment->state()),
-                                                        "; only a failed payment is retried"));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "RETRY_NOT_FAILED",
+                     {{"name", payment->name_masked()}, {"state", v1::PaymentState_Name(payment->state())}},
+                     absl::StrCat("payment ", id, " is ", v1::PaymentState_Name(payment->state()),
+                                  "; only a failed payment is retried"));
     }
     retried->add_payment_ids(id);
   }
@@ -454,7 +470,10 @@ bool CardCorrected(const v1::Payment& payment, const std::optional<PayeeCard>& c
 
 absl::StatusOr<Events> DecideRetryCorrected(AccountState& state, const v1::AccountKey& key, const std::string& note) {
   RETURN_IF_ERROR(CheckKey(key));
-  if (note.empty()) return absl::InvalidArgumentError("note is required (what was corrected)");
+  if (note.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "note"}},
+                   "note is required (what was corrected)");
+  }
   const std::string account = AccountId(key);
   std::vector<std::string> corrected;
   absl::Status read_error;
