@@ -37,7 +37,9 @@ absl::StatusOr<std::pair<std::string, Semester>> ParseRoundId(const std::string&
 absl::StatusOr<Events> DecideOpenRound(SubsidyState& state, const v1::OpenRoundRequest& request, absl::Time now) {
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", request.semester()));
   if (request.quota() < 0 || request.quota() > 100000) {
-    return absl::InvalidArgumentError(absl::StrCat("quota ", request.quota(), " must be 0 to 100000"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "QUOTA_OUT_OF_RANGE",
+                   {{"quota", std::to_string(request.quota())}},
+                   absl::StrCat("quota ", request.quota(), " must be 0 to 100000"));
   }
   ASSIGN_OR_RETURN(auto school, state.FindSchool(request.school_code()));
   if (!school) {
@@ -101,14 +103,16 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
     RETURN_IF_ERROR(CheckStudentId(field + ".student_id", input.student_id()));
     const std::string& id = input.student_id();
     if (!seen.insert(id).second) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": student ", id, " appears twice in the request"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "STUDENT_TWICE_IN_REQUEST", {{"student", id}},
+                     absl::StrCat(field, ": student ", id, " appears twice in the request"));
     }
     const bool mid = input.mid_semester_reason() != v1::MID_SEMESTER_REASON_UNSPECIFIED;
     if (!mid && round.state() == v1::ROUND_STATE_APPROVED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(field, ": round ", round.round_id(),
-                       " is approved; a later application must be a mid-semester change "
-                       "(transfer in, changed circumstances) with its effective date"));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "ROUND_APPROVED_MID_SEMESTER_ONLY",
+                     {{"round", round.round_id()}},
+                     absl::StrCat(field, ": round ", round.round_id(),
+                                  " is approved; a later application must be a mid-semester change "
+                                  "(transfer in, changed circumstances) with its effective date"));
     }
     if (!mid && today > calendar.application_deadline) {
       return Refusal(
@@ -124,9 +128,14 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
       RETURN_IF_ERROR(ValidateDate(field + ".effective_date", input.effective_date()));
       const absl::CivilDay effective = ToCivil(input.effective_date());
       if (effective < calendar.first_day || effective > calendar.last_day || effective > today) {
-        return absl::InvalidArgumentError(absl::StrCat(field, ".effective_date ", FormatDate(input.effective_date()),
-                                                       " must lie in ", round.semester(), " (", Day(calendar.first_day),
-                                                       " to ", Day(calendar.last_day), ") and not after today"));
+        return Refusal(absl::StatusCode::kInvalidArgument, "EFFECTIVE_DATE_OUTSIDE_SEMESTER",
+                       {{"date", FormatDate(input.effective_date())},
+                        {"semester", round.semester()},
+                        {"first", Day(calendar.first_day)},
+                        {"last", Day(calendar.last_day)}},
+                       absl::StrCat(field, ".effective_date ", FormatDate(input.effective_date()), " must lie in ",
+                                    round.semester(), " (", Day(calendar.first_day), " to ", Day(calendar.last_day),
+                                    ") and not after today"));
       }
       accrues_from = input.effective_date();
     }
@@ -135,8 +144,11 @@ absl::StatusOr<Events> DecideSubmitApplications(SubsidyState& state, const v1::S
     RETURN_IF_ERROR(CheckText(field + ".attestation.scan_ref", stamp.scan_ref(), 500, true));
     RETURN_IF_ERROR(ValidateDate(field + ".attestation.stamped_on", stamp.stamped_on()));
     if (ToCivil(stamp.stamped_on()) > today) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".attestation.stamped_on ", FormatDate(stamp.stamped_on()),
-                                                     " is after today (", Day(today), ")"));
+      return Refusal(
+          absl::StatusCode::kInvalidArgument, "DATE_AFTER_TODAY",
+          {{"field", "attestation.stamped_on"}, {"date", FormatDate(stamp.stamped_on())}, {"today", Day(today)}},
+          absl::StrCat(field, ".attestation.stamped_on ", FormatDate(stamp.stamped_on()), " is after today (",
+                       Day(today), ")"));
     }
     ASSIGN_OR_RETURN(auto student, state.FindStudent(id));
     if (!student || student->school_code() != round.school_code()) return NotAPupil(field, id, round.school_code());
@@ -189,11 +201,12 @@ absl::StatusOr<Events> DecideRecordCoverageReasons(SubsidyState& state,
     const std::string field = absl::StrCat("reasons[", i, "]");
     RETURN_IF_ERROR(CheckStudentId(field + ".student_id", input.student_id()));
     if (!seen.insert(input.student_id()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": student ", input.student_id(), " appears twice"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "STUDENT_TWICE_IN_REQUEST", {{"student", input.student_id()}},
+                     absl::StrCat(field, ": student ", input.student_id(), " appears twice"));
     }
     if (input.kind() == v1::COVERAGE_REASON_KIND_UNSPECIFIED) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".kind is required: left_school, aided_elsewhere or declined_in_writing"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "kind"}},
+                     absl::StrCat(field, ".kind is required: left_school, aided_elsewhere or declined_in_writing"));
     }
     RETURN_IF_ERROR(CheckText(field + ".note", input.note(), 1000, true));
     RETURN_IF_ERROR(CheckText(field + ".document_ref", input.document_ref(), 500,
@@ -236,7 +249,8 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
                                 " is in public notice; the list changes only through a resolved objection"));
   }
   if (request.reviewers().empty() || request.reviewers_size() > 50) {
-    return absl::InvalidArgumentError("reviewers: name the 1-50 working-group members who reviewed");
+    return Refusal(absl::StatusCode::kInvalidArgument, "REVIEWERS_REQUIRED", {},
+                   "reviewers: name the 1-50 working-group members who reviewed");
   }
   for (int i = 0; i < request.reviewers_size(); ++i) {
     RETURN_IF_ERROR(CheckText(absl::StrCat("reviewers[", i, "]"), request.reviewers(i), 100, true));
@@ -252,11 +266,13 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
     const std::string field = absl::StrCat("reviews[", i, "]");
     RETURN_IF_ERROR(CheckStudentId(field + ".student_id", input.student_id()));
     if (!seen.insert(input.student_id()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": student ", input.student_id(), " appears twice"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "STUDENT_TWICE_IN_REQUEST", {{"student", input.student_id()}},
+                     absl::StrCat(field, ": student ", input.student_id(), " appears twice"));
     }
     ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), input.student_id()));
     if (!app) {
-      return absl::NotFoundError(
+      return Refusal(
+          absl::StatusCode::kNotFound, "NO_APPLICATION", {{"student", input.student_id()}, {"round", round.round_id()}},
           absl::StrCat(field, ": student ", input.student_id(), " has no application in round ", round.round_id()));
     }
     if (app->state() != v1::APPLICATION_STATE_SUBMITTED && app->state() != v1::APPLICATION_STATE_ACCEPTED &&
@@ -289,7 +305,8 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
     } else if (input.decision() == v1::REVIEW_DECISION_REJECTED) {
       RETURN_IF_ERROR(CheckText(field + ".reason", input.reason(), 1000, true));
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".decision is required: accepted or rejected"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "decision"}},
+                     absl::StrCat(field, ".decision is required: accepted or rejected"));
     }
     RETURN_IF_ERROR(CheckText(field + ".reason", input.reason(), 1000, false));
     review.set_reason(input.reason());
@@ -344,15 +361,20 @@ absl::StatusOr<Events> DecidePublishNotice(SubsidyState& state, const std::strin
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, round_id));
   if (round.state() == v1::ROUND_STATE_APPROVED) return DecideSupplementaryNotice(state, round, now);
   if (round.state() != v1::ROUND_STATE_OPEN) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "NOTICE_ALREADY_PUBLISHED",
+        {{"round", round_id}, {"state", v1::RoundState_Name(round.state())}},
         absl::StrCat("round ", round_id, " is ", v1::RoundState_Name(round.state()), "; a notice is published once"));
   }
   if (round.pending_review() > 0) {
-    return absl::FailedPreconditionError(absl::StrCat(round.pending_review(), " applications of round ", round_id,
-                                                      " are not reviewed yet; review them before the notice"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "REVIEWS_PENDING",
+                   {{"round", round_id}, {"count", std::to_string(round.pending_review())}},
+                   absl::StrCat(round.pending_review(), " applications of round ", round_id,
+                                " are not reviewed yet; review them before the notice"));
   }
   if (round.accepted() == 0) {
-    return absl::FailedPreconditionError(absl::StrCat("round ", round_id, " has no accepted application to publish"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NOTICE_NOTHING_ACCEPTED", {{"round", round_id}},
+                   absl::StrCat("round ", round_id, " has no accepted application to publish"));
   }
   ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
   EventList events(kRoundAggregate, round_id, round.aggregate_version());
@@ -375,14 +397,16 @@ absl::StatusOr<Events> DecideRaiseObjection(SubsidyState& state, const v1::Raise
   const bool supplementary = round.state() == v1::ROUND_STATE_APPROVED && app &&
                              app->state() == v1::APPLICATION_STATE_ACCEPTED && app->has_notice_closes_at();
   if (round.state() != v1::ROUND_STATE_NOTICE && !supplementary) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "OBJECTION_OUTSIDE_NOTICE", {{"round", round.round_id()}},
         absl::StrCat("round ", round.round_id(), " is not in public notice; objections are taken during the notice"));
   }
   const Timestamp& closes_at = supplementary ? app->notice_closes_at() : round.notice_closes_at();
   if (now >= absl::FromUnixSeconds(closes_at.seconds())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(supplementary ? "the supplementary notice of round " : "the notice of round ", round.round_id(),
-                     " closed at ", FormatTime(closes_at)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NOTICE_CLOSED",
+                   {{"round", round.round_id()}, {"until", FormatTime(closes_at)}},
+                   absl::StrCat(supplementary ? "the supplementary notice of round " : "the notice of round ",
+                                round.round_id(), " closed at ", FormatTime(closes_at)));
   }
   RETURN_IF_ERROR(CheckText("reason", request.reason(), 2000, true));
   RETURN_IF_ERROR(CheckText("raised_by", request.raised_by(), 200, false));
@@ -409,8 +433,10 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
                                             "' does not exist in round ", round.round_id()));
   }
   if (objection->outcome() != v1::OBJECTION_OUTCOME_UNSPECIFIED) {
-    return absl::FailedPreconditionError(absl::StrCat("objection ", request.objection_id(), " is already resolved (",
-                                                      v1::ObjectionOutcome_Name(objection->outcome()), ")"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "OBJECTION_RESOLVED",
+                   {{"outcome", v1::ObjectionOutcome_Name(objection->outcome())}},
+                   absl::StrCat("objection ", request.objection_id(), " is already resolved (",
+                                v1::ObjectionOutcome_Name(objection->outcome()), ")"));
   }
   RETURN_IF_ERROR(CheckText("note", request.note(), 2000, true));
   auto resolved = New<v1::ObjectionResolved>();
@@ -433,7 +459,8 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
       break;
     }
     default:
-      return absl::InvalidArgumentError("outcome is required: rejected, upheld_remove or upheld_change_tier");
+      return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "outcome"}},
+                     "outcome is required: rejected, upheld_remove or upheld_change_tier");
   }
   EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
   events.Add(resolved);
