@@ -7,6 +7,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/text.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::pairing {
@@ -20,7 +21,8 @@ constexpr size_t kMaxText = 300;
 
 absl::Status ValidDate(const std::string& field, const Date& date) {
   if (!IsValidDate(date))
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is not a date"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_INVALID", {{"field", field}, {"date", FormatDate(date)}},
+                   absl::StrCat(field, " ", FormatDate(date), " is not a date"));
   return absl::OkStatus();
 }
 
@@ -29,7 +31,10 @@ std::string Compact(const Date& d) { return absl::StrFormat("%04d%02d%02d", d.ye
 absl::StatusOr<v1::UpstreamSchool> School(PairingState& state, const std::string& field, const std::string& code) {
   RETURN_IF_ERROR(rules::CheckText(field, code, kMaxText, true));
   ASSIGN_OR_RETURN(auto school, state.FindSchool(code));
-  if (!school) return absl::NotFoundError(absl::StrCat(field, " '", code.substr(0, 32), "' is not in the registry"));
+  if (!school) {
+    return Refusal(absl::StatusCode::kNotFound, "SCHOOL_NOT_REGISTERED", {{"school", code.substr(0, 32)}},
+                   absl::StrCat(field, " '", code.substr(0, 32), "' is not in the registry"));
+  }
   return *school;
 }
 
@@ -51,12 +56,14 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
   ASSIGN_OR_RETURN(v1::UpstreamSchool urban, School(state, "urban_school", pair.urban_school()));
   ASSIGN_OR_RETURN(v1::UpstreamSchool rural, School(state, "rural_school", pair.rural_school()));
   if (urban.rural()) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "PAIR_URBAN_IS_RURAL", {{"school", urban.school_code()}},
         absl::StrCat("urban_school ", urban.school_code(), " (", urban.name(), ") is a rural school in the registry"));
   }
   if (!rural.rural()) {
-    return absl::InvalidArgumentError(absl::StrCat("rural_school ", rural.school_code(), " (", rural.name(),
-                                                   ") is not a rural school in the registry"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "PAIR_RURAL_NOT_RURAL", {{"school", rural.school_code()}},
+                   absl::StrCat("rural_school ", rural.school_code(), " (", rural.name(),
+                                ") is not a rural school in the registry"));
   }
   if (pair.kind() == v1::PAIR_KIND_TEACHER) {
     for (const auto& [field, id] : {std::pair<const char*, const std::string&>{"urban_teacher", pair.urban_teacher()},
@@ -76,14 +83,18 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
   if (rules::IsSet(pair.end())) {
     RETURN_IF_ERROR(ValidDate("end", pair.end()));
     if (CompareDates(pair.end(), pair.start()) < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("end ", FormatDate(pair.end()), " is before start ", FormatDate(pair.start())));
+      return Refusal(absl::StatusCode::kInvalidArgument, "END_BEFORE_START",
+                     {{"end", FormatDate(pair.end())}, {"start", FormatDate(pair.start())}},
+                     absl::StrCat("end ", FormatDate(pair.end()), " is before start ", FormatDate(pair.start())));
     }
   }
   pair.set_county_code(rural.county_code());
   pair.set_pair_id(PairId(pair));
   ASSIGN_OR_RETURN(auto existing, state.FindPair(pair.pair_id()));
-  if (existing) return absl::AlreadyExistsError(absl::StrCat("pair ", pair.pair_id(), " exists already"));
+  if (existing) {
+    return Refusal(absl::StatusCode::kAlreadyExists, "PAIR_EXISTS", {{"pair", pair.pair_id()}},
+                   absl::StrCat("pair ", pair.pair_id(), " exists already"));
+  }
   return es::NextEvent(kPairAggregate, pair.pair_id(), 0, std::make_shared<v1::PairFormed>(pair));
 }
 
@@ -94,8 +105,9 @@ absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pai
   RETURN_IF_ERROR(ValidDate("end", end));
   RETURN_IF_ERROR(rules::CheckText("reason", reason, kMaxText, true));
   if (CompareDates(end, pair->start()) < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("end ", FormatDate(end), " is before the pair's start ", FormatDate(pair->start())));
+    return Refusal(absl::StatusCode::kInvalidArgument, "END_BEFORE_START",
+                   {{"end", FormatDate(end)}, {"start", FormatDate(pair->start())}},
+                   absl::StrCat("end ", FormatDate(end), " is before the pair's start ", FormatDate(pair->start())));
   }
   for (const auto& a : pair->activities()) {
     if (CompareDates(a.date(), end) > 0) {
@@ -116,16 +128,21 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
   if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
   RETURN_IF_ERROR(ValidDate("activity.date", a.date()));
   if (CompareDates(a.date(), today) > 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("activity.date ", FormatDate(a.date()), " is after today (", FormatDate(today), ")"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_AFTER_TODAY",
+                   {{"field", "activity.date"}, {"date", FormatDate(a.date())}, {"today", FormatDate(today)}},
+                   absl::StrCat("activity.date ", FormatDate(a.date()), " is after today (", FormatDate(today), ")"));
   }
   if (CompareDates(a.date(), pair->start()) < 0) {
-    return absl::FailedPreconditionError(absl::StrCat("activity.date ", FormatDate(a.date()), " is before pair ",
-                                                      pair_id, " started (", FormatDate(pair->start()), ")"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "ACTIVITY_BEFORE_PAIR",
+                   {{"date", FormatDate(a.date())}, {"start", FormatDate(pair->start())}},
+                   absl::StrCat("activity.date ", FormatDate(a.date()), " is before pair ", pair_id, " started (",
+                                FormatDate(pair->start()), ")"));
   }
   if (rules::IsSet(pair->end()) && CompareDates(a.date(), pair->end()) > 0) {
-    return absl::FailedPreconditionError(absl::StrCat("pair ", pair_id, " ended on ", FormatDate(pair->end()),
-                                                      "; it takes no activity of ", FormatDate(a.date())));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "PAIR_ENDED",
+                   {{"end", FormatDate(pair->end())}, {"date", FormatDate(a.date())}},
+                   absl::StrCat("pair ", pair_id, " ended on ", FormatDate(pair->end()), "; it takes no activity of ",
+                                FormatDate(a.date())));
   }
   RETURN_IF_ERROR(rules::CheckText("activity.description", a.description(), kMaxText, false));
   switch (a.kind()) {
@@ -152,8 +169,10 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
       RETURN_IF_ERROR(rules::CheckText("activity.person", a.person(), kMaxText, true));
       RETURN_IF_ERROR(rules::CheckText("activity.subject", a.subject(), kMaxText, true));
       if (a.school_code() != pair->urban_school() && a.school_code() != pair->rural_school()) {
-        return absl::InvalidArgumentError(absl::StrCat("activity.school_code '", a.school_code().substr(0, 32),
-                                                       "' is neither school of pair ", pair_id));
+        return Refusal(absl::StatusCode::kInvalidArgument, "ACTIVITY_SCHOOL_NOT_IN_PAIR",
+                       {{"school", a.school_code().substr(0, 32)}},
+                       absl::StrCat("activity.school_code '", a.school_code().substr(0, 32),
+                                    "' is neither school of pair ", pair_id));
       }
       break;
     default:
@@ -170,21 +189,26 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
 absl::StatusOr<Events> DecideSetPlan(PairingState& state, v1::PlanRecord plan) {
   if (plan.scope().size() < 4 || plan.scope().size() > 6 ||
       plan.scope().find_first_not_of("0123456789") != std::string::npos) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "FIELD_VALUE_INVALID",
+        {{"field", "scope"}, {"value", plan.scope().substr(0, 20)}},
         absl::StrCat("scope '", plan.scope().substr(0, 20), "' must be a city (4 digits) or county (6 digits) code"));
   }
   RETURN_IF_ERROR(rules::CheckText("name", plan.name(), kMaxText, true));
   RETURN_IF_ERROR(ValidDate("from", plan.from()));
   RETURN_IF_ERROR(ValidDate("to", plan.to()));
   if (CompareDates(plan.to(), plan.from()) < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("to ", FormatDate(plan.to()), " is before from ", FormatDate(plan.from())));
+    return Refusal(absl::StatusCode::kInvalidArgument, "END_BEFORE_START",
+                   {{"end", FormatDate(plan.to())}, {"start", FormatDate(plan.from())}},
+                   absl::StrCat("to ", FormatDate(plan.to()), " is before from ", FormatDate(plan.from())));
   }
   for (const auto& [field, value] : {std::pair<const char*, int>{"school_pairs", plan.school_pairs()},
                                      {"teacher_pairs", plan.teacher_pairs()},
                                      {"demonstration_lessons", plan.demonstration_lessons()}}) {
     if (value < 0 || value > 100000) {
-      return absl::InvalidArgumentError(absl::StrCat(field, " ", value, " must be 0 to 100000"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_VALUE_INVALID",
+                     {{"field", field}, {"value", std::to_string(value)}},
+                     absl::StrCat(field, " ", value, " must be 0 to 100000"));
     }
   }
   plan.set_plan_id(absl::StrCat(plan.scope(), "/", plan.name()));
@@ -217,8 +241,8 @@ absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::str
   if (existing) {
     for (const auto& r : existing->rotations()) {
       if (!ids.count(r.teacher_id())) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("teacher ", r.teacher_id(), " has rotated this year and must stay on the list"));
+        return Refusal(absl::StatusCode::kFailedPrecondition, "TEACHER_ROTATED_STAYS", {{"teacher", r.teacher_id()}},
+                       absl::StrCat("teacher ", r.teacher_id(), " has rotated this year and must stay on the list"));
       }
     }
   }
@@ -233,16 +257,20 @@ absl::StatusOr<Events> DecideRotateTeacher(PairingState& state, const std::strin
                                            const v1::Rotation& rotation, const Date& today) {
   ASSIGN_OR_RETURN(auto record, state.FindRotation(county, year));
   if (!record) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("county ", county.substr(0, 20), " has declared no teachers for ", year));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NO_TEACHERS_DECLARED",
+                   {{"county", county.substr(0, 20)}, {"year", std::to_string(year)}},
+                   absl::StrCat("county ", county.substr(0, 20), " has declared no teachers for ", year));
   }
   const v1::Teacher* teacher = nullptr;
   for (const auto& t : record->teachers()) {
     if (t.teacher_id() == rotation.teacher_id()) teacher = &t;
   }
   if (teacher == nullptr) {
-    return absl::NotFoundError(absl::StrCat("teacher_id '", rotation.teacher_id().substr(0, 64),
-                                            "' is not among county ", county, "'s teachers of ", year));
+    return Refusal(
+        absl::StatusCode::kNotFound, "TEACHER_NOT_DECLARED",
+        {{"teacher", rotation.teacher_id().substr(0, 64)}, {"county", county}, {"year", std::to_string(year)}},
+        absl::StrCat("teacher_id '", rotation.teacher_id().substr(0, 64), "' is not among county ", county,
+                     "'s teachers of ", year));
   }
   if (!teacher->backbone()) {
     return absl::FailedPreconditionError(
