@@ -9,6 +9,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/phone.h"
+#include "services/common/auth/access.h"
 #include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
@@ -166,7 +167,7 @@ absl::StatusOr<v1::StudentRecord> RequireStudent(RegistryState& state, const std
                                                  int64_t expected_version) {
   if (student_id.empty()) return absl::InvalidArgumentError("student_id is required");
   ASSIGN_OR_RETURN(auto student, state.FindStudent(student_id));
-  if (!student) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
+  if (!student) return auth::OutOfScope("student", student_id);
   if (expected_version < 0) {
     return absl::InvalidArgumentError(absl::StrCat("expected_version ", expected_version, " is negative"));
   }
@@ -337,12 +338,12 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
     // Neither the student nor the school is named: the caller may not see
     // them (probe finding 5). That the ID is taken cannot be hidden without
     // giving up one record per person; a pupil who moves is transferred.
-    return absl::AlreadyExistsError(absl::StrCat(
-        "身份证号 ", MaskNationalId(info.normalized),
-        " 已登记：转入本校的学生登记转入（zizhu student transfer-in），不重复登记 (national_id ",
-        MaskNationalId(info.normalized),
-        " is already registered; a pupil who moves to this school is recorded as a transfer in by the national ID "
-        "with the sending school's record (RecordTransferIn, `zizhu student transfer-in`), not registered again)"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "NATIONAL_ID_REGISTERED",
+                   {{"id", MaskNationalId(info.normalized)}},
+                   absl::StrCat("national_id ", MaskNationalId(info.normalized),
+                                " is already registered; a pupil who moves to this school is recorded as a transfer "
+                                "in by the national ID with the sending school's record (RecordTransferIn, `zizhu "
+                                "student transfer-in`), not registered again"));
   }
   ASSIGN_OR_RETURN(v1::SchoolRecord school, RequireSchool(state, school_code, cmd.stage()));
   (void)school;
@@ -448,8 +449,8 @@ absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, Perso
     changed("guardian");
   }
   if (event->changed_fields_size() == 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("update of student '", student.student_id(), "' changes nothing"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "UPDATE_CHANGES_NOTHING", {},
+                   absl::StrCat("update of student '", student.student_id(), "' changes nothing"));
   }
   return Events{MakeEvent(kStudentAggregate, student.student_id(), student.version() + 1, event)};
 }
@@ -462,9 +463,10 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
     return absl::InvalidArgumentError(absl::StrCat("status is required (got ", static_cast<int>(to), ")"));
   }
   if (!IsAllowedStatusChange(student.status(), to)) {
-    return absl::FailedPreconditionError(absl::StrCat("student '", student.student_id(), "' cannot go from ",
-                                                      v1::EnrolmentStatus_Name(student.status()), " to ",
-                                                      v1::EnrolmentStatus_Name(to)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "STATUS_CHANGE_NOT_ALLOWED",
+                   {{"from", v1::EnrolmentStatus_Name(student.status())}, {"to", v1::EnrolmentStatus_Name(to)}},
+                   absl::StrCat("student '", student.student_id(), "' cannot go from ",
+                                v1::EnrolmentStatus_Name(student.status()), " to ", v1::EnrolmentStatus_Name(to)));
   }
   if (!cmd.has_effective_date() || !rules::IsValidDate(cmd.effective_date())) {
     return absl::InvalidArgumentError(
@@ -472,8 +474,10 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
                      " is not a valid date"));
   }
   if (rules::CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("effective_date ", rules::FormatDate(cmd.effective_date()),
-                                                   " is before the student's birth date"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_BEFORE_BIRTH",
+                   {{"date", rules::FormatDate(cmd.effective_date())}},
+                   absl::StrCat("effective_date ", rules::FormatDate(cmd.effective_date()),
+                                " is before the student's birth date"));
   }
   if (plausibility) {
     RETURN_IF_ERROR(CheckNotFarAhead(*plausibility, "effective_date", cmd.effective_date()));
@@ -530,9 +534,10 @@ absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalData
   ASSIGN_OR_RETURN(rules::NationalIdInfo info, rules::ValidateNationalId(id));
   ASSIGN_OR_RETURN(auto student_id, state.FindStudentIdByNationalIdHash(protector.NationalIdHash(info.normalized)));
   if (!student_id) {
-    return absl::NotFoundError(absl::StrCat("未登记的学生 / no student with national_id ", MaskNationalId(id),
-                                            " is registered; a pupil new to the registry is registered at the "
-                                            "school (`zizhu student register`)"));
+    return Refusal(absl::StatusCode::kNotFound, "NATIONAL_ID_NOT_REGISTERED", {{"id", MaskNationalId(id)}},
+                   absl::StrCat("no student with national_id ", MaskNationalId(id),
+                                " is registered; a pupil new to the registry is registered at the school (`zizhu "
+                                "student register`)"));
   }
   ASSIGN_OR_RETURN(v1::StudentRecord student, RequireStudent(state, *student_id, 0));
   ASSIGN_OR_RETURN(std::string school_code, CleanCode("school_code", cmd.school_code(), 32));
@@ -545,8 +550,8 @@ absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalData
   ASSIGN_OR_RETURN(std::string reason, CleanName("reason", cmd.reason(), 200, false));
   if (reason.empty()) reason = "转入";
   if (student.school_code() == school.school_code() && student.status() == v1::ENROLMENT_STATUS_ENROLLED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("student '", student.student_id(), "' is already enrolled at ", school.school_code()));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "ALREADY_ENROLLED_HERE", {{"school", school.school_code()}},
+                   absl::StrCat("student '", student.student_id(), "' is already enrolled at ", school.school_code()));
   }
   if (!cmd.has_effective_date() || !rules::IsValidDate(cmd.effective_date()) ||
       rules::CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
