@@ -60,8 +60,10 @@ export function tasksOf(input: TaskInput): Task[] {
         text: fill(t('taskOpenRoundText'), { school: s.name ?? s.school_code ?? '', semester }) })
     }
     for (const r of input.rounds) {
-      const closes = r.state === 'ROUND_STATE_NOTICE' ? r.notice_closes_at
-        : r.state === 'ROUND_STATE_APPROVED' && r.supplementary_closes_at ? r.supplementary_closes_at : undefined
+      // A round in its notice: approval is due once the notice has closed. (An
+      // approved round's supplementary notice is not tracked here: the round
+      // does not say whether its additions were approved since.)
+      const closes = r.state === 'ROUND_STATE_NOTICE' ? r.notice_closes_at : undefined
       if (!closes) continue
       const closed = new Date(closes) <= now
       tasks.push({ key: `approve:${r.round_id}`, kind: closed ? 'due' : 'todo', tag: closed ? 'taskApprove' : 'taskNoticeRunning',
