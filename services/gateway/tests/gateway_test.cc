@@ -123,6 +123,20 @@ class GatewayTest : public ::testing::Test {
 
   // As the city administrator: a school of county 210102 and an officer of
   // county 210103 ("officer.b").
+  // An import job's answer once it has left "running" (polled for up to 10 s).
+  nlohmann::json FinishedImport(const Login& as, const std::string& id) {
+    nlohmann::json state;
+    for (int i = 0; i < 200; ++i) {
+      auto polled = Client().Get(("/api/v1/imports/" + id).c_str(), httplib::Headers{{"Cookie", as.cookie}});
+      EXPECT_TRUE(polled);
+      if (!polled) break;
+      EXPECT_EQ(polled->status, 200) << polled->body;
+      state = nlohmann::json::parse(polled->body);
+      if (state["state"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return state;
+  }
   Login SchoolAndAnotherCountysOfficer() {
     Login admin = LogIn("admin", kAdminPassword);
     auto school = Call(admin, "/api/v1/registry/RegisterSchool",
@@ -474,13 +488,7 @@ TEST_F(GatewayTest, ADryRunChecksAStudentRosterAndRegistersNobody) {
   ASSERT_TRUE(started);
   ASSERT_EQ(started->status, 202) << started->body;
   const std::string id = nlohmann::json::parse(started->body).value("job_id", "");
-  nlohmann::json state;
-  for (int i = 0; i < 200; ++i) {
-    state = nlohmann::json::parse(
-        Client().Get(("/api/v1/imports/" + id).c_str(), httplib::Headers{{"Cookie", admin.cookie}})->body);
-    if (state["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  nlohmann::json state = FinishedImport(admin, id);
   ASSERT_EQ(state["state"], "done") << state.dump();
   EXPECT_TRUE(state["dry_run"].get<bool>());
   EXPECT_EQ(state["applied"], 1);  // would be sent
@@ -523,13 +531,7 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
     ASSERT_TRUE(bad);
     ASSERT_EQ(bad->status, 202);
     const std::string id = nlohmann::json::parse(bad->body).value("job_id", "");
-    nlohmann::json failed;
-    for (int i = 0; i < 200; ++i) {
-      failed = nlohmann::json::parse(
-          Client().Get(("/api/v1/imports/" + id).c_str(), httplib::Headers{{"Cookie", admin.cookie}})->body);
-      if (failed["state"] != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    nlohmann::json failed = FinishedImport(admin, id);
     EXPECT_EQ(failed["state"], "failed");
     EXPECT_THAT(failed["message"].get<std::string>(), HasSubstr("'civil.csv': header row lacks required column(s)"));
     EXPECT_THAT(failed["message"].get<std::string>(), Not(HasSubstr("uploads")));
@@ -543,15 +545,7 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
   ASSERT_TRUE(started);
   ASSERT_EQ(started->status, 202) << started->body;
   const std::string job = nlohmann::json::parse(started->body).value("job_id", "");
-  nlohmann::json state;
-  for (int i = 0; i < 200; ++i) {
-    auto polled = Client().Get(("/api/v1/imports/" + job).c_str(), httplib::Headers{{"Cookie", admin.cookie}});
-    ASSERT_TRUE(polled);
-    ASSERT_EQ(polled->status, 200) << polled->body;
-    state = nlohmann::json::parse(polled->body);
-    if (state["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  nlohmann::json state = FinishedImport(admin, job);
   ASSERT_EQ(state["state"], "done") << state.dump();
   EXPECT_EQ(state["total"], 80);
   EXPECT_EQ(state["done"], 80);
@@ -581,12 +575,7 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
   ASSERT_TRUE(again);
   ASSERT_EQ(again->status, 202);
   const std::string second = nlohmann::json::parse(again->body).value("job_id", "");
-  for (int i = 0; i < 200; ++i) {
-    state = nlohmann::json::parse(
-        Client().Get(("/api/v1/imports/" + second).c_str(), httplib::Headers{{"Cookie", admin.cookie}})->body);
-    if (state["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  state = FinishedImport(admin, second);
   EXPECT_EQ(state["state"], "done");
   EXPECT_TRUE(state["already_imported"].get<bool>()) << state.dump();
 }

@@ -56,10 +56,12 @@ export async function screenshot(page: Page, name: string) {
 // names. Logins, ids and codes (with digits, dots or @), the language switch,
 // file formats and the bootstrap account's login (admin) are not words.
 const latinAllowed = new Set(['English', 'CSV', 'XLSX', 'JSON', 'GBK', 'UTF', 'KB', 'PDF', 'admin'])
-export async function english(page: Page): Promise<string[]> {
-  const text = await page.locator('body').innerText()
+export function latinWords(text: string): string[] {
   const words = text.match(/[A-Za-z0-9][A-Za-z0-9_.@:/-]*/g) ?? []
   return [...new Set(words)].filter((w) => /[A-Za-z]{3,}/.test(w) && !/[0-9.@/]/.test(w) && !latinAllowed.has(w))
+}
+export async function english(page: Page): Promise<string[]> {
+  return latinWords(await page.locator('body').innerText())
 }
 export async function expectChinese(page: Page, where: string) {
   expect.soft(await english(page), `English on ${where} (${page.url()})`).toEqual([])
