@@ -15,6 +15,7 @@
 #include "libs/files/csv_out.h"
 #include "libs/files/import/row_reader.h"
 #include "services/common/core/money.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::cli {
@@ -97,8 +98,13 @@ absl::Status ReadReturnFile(const std::string& path, dv1::RecordBankReturnReques
   tools::CsvRow row;
   bool header = true;
   bool control = false;
-  auto bad = [&](const std::string& column, const std::string& why) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":", row.line, ": ", column, ": ", why));
+  // A line the reader cannot take: the file, line, column and value named
+  // (RETURN_LINE_VALUE_INVALID, or RETURN_LINE_AFTER_CONTROL for a line past the total).
+  auto bad = [&](const std::string& column, const std::string& value, const std::string& why) {
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, column.empty() ? "RETURN_LINE_AFTER_CONTROL" : "RETURN_LINE_VALUE_INVALID",
+        {{"file", path}, {"line", std::to_string(row.line)}, {"field", column}, {"value", value.substr(0, 60)}},
+        absl::StrCat(path, ":", row.line, ": ", column, ": ", why));
   };
   auto cell = [&](size_t i) {
     return i < row.fields.size() ? std::string(absl::StripAsciiWhitespace(row.fields[i])) : std::string();
@@ -110,13 +116,14 @@ absl::Status ReadReturnFile(const std::string& path, dv1::RecordBankReturnReques
       header = false;
       continue;
     }
-    if (control) return bad("", "a line after the control line");
+    if (control) return bad("", "", "a line after the control line");
     const std::string first = cell(0);
     if (first == "合计" || absl::AsciiStrToUpper(first) == "TOTAL") {
       int count = 0;
-      if (!absl::SimpleAtoi(cell(1), &count)) return bad("count", absl::StrCat("'", cell(1), "' is not a number"));
+      if (!absl::SimpleAtoi(cell(1), &count))
+        return bad("count", cell(1), absl::StrCat("'", cell(1), "' is not a number"));
       absl::StatusOr<Fen> sum = Fen::ParseYuan(cell(2));
-      if (!sum.ok()) return bad("sum", absl::StrCat("'", cell(2), "' is not an amount in yuan"));
+      if (!sum.ok()) return bad("sum", cell(2), absl::StrCat("'", cell(2), "' is not an amount in yuan"));
       request->set_control_count(count);
       request->set_control_fen(sum->fen());
       control = true;
@@ -130,14 +137,17 @@ absl::Status ReadReturnFile(const std::string& path, dv1::RecordBankReturnReques
     } else if (result == "失败" || result == "failed" || result == "fail") {
       line->set_outcome(dv1::RETURN_OUTCOME_FAILED);
     } else {
-      return bad("result", absl::StrCat("'", cell(1), "' is not 成功/paid or 失败/failed"));
+      return bad("result", cell(1), absl::StrCat("'", cell(1), "' is not 成功/paid or 失败/failed"));
     }
     absl::StatusOr<Fen> fen = Fen::ParseYuan(cell(2));
-    if (!fen.ok()) return bad("amount", absl::StrCat("'", cell(2), "' is not an amount in yuan"));
+    if (!fen.ok()) return bad("amount", cell(2), absl::StrCat("'", cell(2), "' is not an amount in yuan"));
     line->set_fen(fen->fen());
     line->set_reason(cell(3));
   }
-  if (!control) return absl::InvalidArgumentError(absl::StrCat(path, ": no control line (合计, count, sum)"));
+  if (!control) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "RETURN_NO_CONTROL_LINE", {{"file", path}},
+                   absl::StrCat(path, ": no control line (合计, count, sum)"));
+  }
   return absl::OkStatus();
 }
 

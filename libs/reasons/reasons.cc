@@ -2,7 +2,9 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
@@ -92,7 +94,20 @@ std::optional<std::string> Render(const common::v1::ErrorInfo& info, bool chines
     const std::string name = pattern.substr(open + 1, close - open - 1);
     auto param = info.metadata().find(name);
     std::string value = param == info.metadata().end() ? "" : param->second;
-    if (auto words = rows.find(name + ":" + value); words != rows.end()) {
+    // A parameter named "fields" is a comma list of fields, each said by its words.
+    if (name == "fields") {
+      std::vector<std::string> said;
+      for (absl::string_view f : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+        auto words = rows.find(absl::StrCat("field:", f));
+        said.push_back(words == rows.end() ? std::string(f) : (chinese ? words->second.zh : words->second.en));
+      }
+      out += absl::StrJoin(said, chinese ? "、" : ", ");
+      i = close + 1;
+      continue;
+    }
+    // A parameter named *_field (needed_field) is a field too.
+    const std::string kind = absl::EndsWith(name, "_field") ? "field" : name;
+    if (auto words = rows.find(kind + ":" + value); words != rows.end()) {
       value = chinese ? words->second.zh : words->second.en;
     } else if (std::optional<std::string> label = EnumWords(value, chinese)) {
       value = *label;

@@ -176,7 +176,7 @@ underpaid="$(as cli.county --json aid underpaid --semester 2027-spring --county 
 [[ "$underpaid" == 0 ]] || fail "$underpaid pupils underpaid"
 as cli.county aid underpaid --semester 2027-spring --county 210102
 # The county's remedy for a stop never undone (old events) is refused when nothing is stopped.
-expect_fail "resuming an accruing entitlement" "only a stopped entitlement" \
+expect_fail "resuming an accruing entitlement" "只有已停发的资助才能恢复" \
   as cli.county aid resume "$round" --student "$returning" --date 2026-12-14 --reason 复学
 
 step "disqualification after approval"

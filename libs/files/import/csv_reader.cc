@@ -1,6 +1,7 @@
 #include "libs/files/import/csv_reader.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 
@@ -68,7 +69,8 @@ absl::Status CsvParser::Finish(std::deque<CsvRow>* out) {
     in_quotes_ = false;
   }
   if (in_quotes_)
-    return absl::InvalidArgumentError(absl::StrCat("line ", quote_line_, ": quoted field is never closed"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "CSV_QUOTE_UNCLOSED", {{"line", std::to_string(quote_line_)}},
+                   absl::StrCat("line ", quote_line_, ": quoted field is never closed"));
   if (cr_pending_) {
     cr_pending_ = false;
     field_.push_back('\r');

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "libs/files/import/row_reader.h"
 #include "libs/rules/roster_fields.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 
@@ -43,7 +44,7 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
   RosterImportSummary summary;
   summary.format = file->format;
   auto columns = mapping.Resolve(file->header);
-  if (!columns.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", columns.status().message()));
+  if (!columns.ok()) return Prefixed(columns.status(), absl::StrCat("'", path, "': "), {{"file", path}});
   summary.rows = file->data_rows;
   absl::Time start = absl::Now();
   auto deadline = [&] { return std::chrono::system_clock::now() + std::chrono::milliseconds(options.rpc_timeout_ms); };
@@ -117,11 +118,11 @@ absl::StatusOr<RosterImportSummary> ImportRosterFile(v1::RosterService::Stub* st
         summary.applied += c->response.applied();
         for (const auto& r : c->response.rejected()) {
           summary.errors.push_back(
-              {r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
+              {r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason(), r.reason_code()});
         }
         for (const auto& r : c->response.warnings()) {
           summary.errors.push_back(
-              {r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason()});
+              {r.row_number(), KindName(r.kind()), r.national_id_masked(), r.column(), r.reason(), r.reason_code()});
           ++summary.warnings;
         }
       }

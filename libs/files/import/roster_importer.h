@@ -32,7 +32,8 @@ struct RosterRowError {
   std::string kind;
   std::string national_id_masked;
   std::string column;
-  std::string reason;
+  std::string reason;          // English
+  common::v1::ErrorInfo code;  // the reason's code and parameters (libs/reasons)
 };
 
 struct RosterImportSummary {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/files/import/xls_reader.h"
 #include "libs/files/import/xlsx_reader.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 namespace {
@@ -113,7 +114,7 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenRows(const TableFile& file) {
 
 absl::StatusOr<TableFile> InspectTableFile(const std::string& path, const std::string& encoding_name) {
   auto in_file = [&](const absl::Status& status) {
-    return absl::Status(status.code(), absl::StrCat("'", path, "': ", status.message()));
+    return Prefixed(status, absl::StrCat("'", path, "': "), {{"file", path}});
   };
   auto requested = ParseEncodingName(encoding_name);
   if (!requested.ok()) return requested.status();
@@ -149,7 +150,10 @@ absl::StatusOr<TableFile> InspectTableFile(const std::string& path, const std::s
       ++file.data_rows;
     }
   }
-  if (file.header.empty()) return absl::InvalidArgumentError(absl::StrCat("'", path, "' has no header row"));
+  if (file.header.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NO_HEADER", {{"file", path}},
+                   absl::StrCat("'", path, "' has no header row"));
+  }
   return file;
 }
 

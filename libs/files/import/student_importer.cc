@@ -73,7 +73,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
   auto file = InspectTableFile(path, encoding_name);
   if (!file.ok()) return file.status();
   auto columns = mapping.Resolve(file->header);
-  if (!columns.ok()) return absl::InvalidArgumentError(absl::StrCat("'", path, "': ", columns.status().message()));
+  if (!columns.ok()) return Prefixed(columns.status(), absl::StrCat("'", path, "': "), {{"file", path}});
   auto rows = OpenRows(*file);
   if (!rows.ok()) return rows.status();
   CsvRow row;

@@ -129,16 +129,22 @@ absl::StatusOr<std::map<std::string, int>> HeaderMapping::Resolve(const std::vec
     columns[it->second] = static_cast<int>(i);
   }
   std::vector<std::string> missing;
+  std::vector<std::string> missing_fields;  // each one's first alternative, for the reason
   for (const std::string& required : required_) {
     // "a|b": either column will do.
     bool present = false;
     for (absl::string_view field : absl::StrSplit(required, '|'))
       present = present || columns.count(std::string(field));
-    if (!present) missing.push_back(absl::StrReplaceAll(required, {{"|", " or "}}));
+    if (!present) {
+      missing.push_back(absl::StrReplaceAll(required, {{"|", " or "}}));
+      missing_fields.push_back(required.substr(0, required.find('|')));
+    }
   }
   if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "header row lacks required column(s): ", absl::StrJoin(missing, ", "), " (add them or give a mapping file)"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "HEADER_COLUMNS_MISSING",
+                   {{"fields", absl::StrJoin(missing_fields, ",")}},
+                   absl::StrCat("header row lacks required column(s): ", absl::StrJoin(missing, ", "),
+                                " (add them or give a mapping file)"));
   }
   return columns;
 }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 
@@ -63,7 +64,10 @@ absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encodi
   if (detected) *detected = encoding;
   if (encoding == TextEncoding::kUtf8) {
     std::string out = has_bom ? bytes.substr(kBom.size()) : bytes;
-    if (!IsValidUtf8(out)) return absl::InvalidArgumentError("file is not valid UTF-8; try --encoding gbk");
+    if (!IsValidUtf8(out)) {
+      return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_UTF8", {},
+                     "file is not valid UTF-8; try --encoding gbk");
+    }
     return out;
   }
   iconv_t cd = iconv_open("UTF-8", "GB18030");

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 namespace {
@@ -77,7 +78,8 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsRows(const std::string& path) 
   const void* handle = nullptr;
   if (const int rc = freexl_open(path.c_str(), &handle); rc != FREEXL_OK) {
     if (handle != nullptr) freexl_close(handle);
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "FILE_XLS_UNREADABLE", {{"detail", std::to_string(rc)}},
         absl::StrCat("not a readable Excel 97-2003 workbook (libfreexl ", rc,
                      ": encrypted, damaged, or another kind of document); save it as .xlsx or CSV and upload that"));
   }
@@ -85,7 +87,8 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsRows(const std::string& path) 
   if (freexl_get_info(handle, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK || sheets == 0 ||
       freexl_select_active_worksheet(handle, 0) != FREEXL_OK) {
     freexl_close(handle);
-    return absl::InvalidArgumentError("the workbook has no worksheet to read");
+    return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NO_WORKSHEET", {},
+                   "the workbook has no worksheet to read");
   }
   unsigned int rows = 0;
   unsigned short columns = 0;

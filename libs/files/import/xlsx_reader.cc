@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::tools {
 namespace {
@@ -173,7 +174,7 @@ absl::StatusOr<std::string> FirstSheet(zip_t* archive) {
     std::string name = zip_get_name(archive, i, 0);
     if (name.rfind("xl/worksheets/", 0) == 0 && name.find('/', 14) == std::string::npos) return name;
   }
-  return absl::InvalidArgumentError("the workbook has no worksheet");
+  return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NO_WORKSHEET", {}, "the workbook has no worksheet");
 }
 
 // The first worksheet, parsed a piece at a time as rows are taken; only the
@@ -248,7 +249,8 @@ absl::StatusOr<std::unique_ptr<RowReader>> OpenXlsxRows(const std::string& path)
     zip_error_init_with_code(&error, error_code);
     std::string message = zip_error_strerror(&error);
     zip_error_fini(&error);
-    return absl::InvalidArgumentError(absl::StrCat("not an XLSX (zip) file: ", message));
+    return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_XLSX", {{"detail", message}},
+                   absl::StrCat("not an XLSX (zip) file: ", message));
   }
   return OpenArchive(raw);
 }
@@ -261,7 +263,8 @@ absl::StatusOr<std::vector<CsvRow>> ReadXlsx(const std::string& bytes) {
   zip_t* raw = zip_open_from_source(source, ZIP_RDONLY, &error);
   if (!raw) {
     zip_source_free(source);
-    return absl::InvalidArgumentError(absl::StrCat("not an XLSX (zip) file: ", zip_error_strerror(&error)));
+    return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_XLSX", {{"detail", zip_error_strerror(&error)}},
+                   absl::StrCat("not an XLSX (zip) file: ", zip_error_strerror(&error)));
   }
   auto reader = OpenArchive(raw);
   if (!reader.ok()) return reader.status();

@@ -38,7 +38,10 @@ absl::StatusOr<v1::AccountView> DisbursementApp::LoadView(const std::string& acc
   v1::AccountView view;
   view.set_account_id(account);
   ASSIGN_OR_RETURN(auto key, storage::LoadRow<v1::AccountKey>(*store_, keys::AccountKey(account)));
-  if (!key) return absl::NotFoundError(absl::StrCat("account ", account, " has no payments or allocations yet"));
+  if (!key) {
+    return Refusal(absl::StatusCode::kNotFound, "ACCOUNT_EMPTY", {{"account", account}},
+                   absl::StrCat("account ", account, " has no payments or allocations yet"));
+  }
   *view.mutable_key() = *key;
   RowsAccount rows(*store_);
   ASSIGN_OR_RETURN(*view.mutable_balances(), rows.Balances(account));
@@ -51,7 +54,8 @@ void DisbursementApp::AllocateFunds(const auth::Caller& caller, const v1::Alloca
   if (!account.ok()) return done(account.status());
   int64_t fen = request.fen();
   if (!request.yuan().empty()) {
-    if (fen != 0) return done(absl::InvalidArgumentError("give fen or yuan, not both"));
+    if (fen != 0)
+      return done(Refusal(absl::StatusCode::kInvalidArgument, "FEN_OR_YUAN", {}, "give fen or yuan, not both"));
     absl::StatusOr<Fen> parsed = Fen::ParseTypedYuan(request.yuan());
     if (!parsed.ok()) {
       return done(Refusal(absl::StatusCode::kInvalidArgument, "AMOUNT_NOT_YUAN",
@@ -107,8 +111,7 @@ void DisbursementApp::ExportBankFile(const auth::Caller& caller, const v1::Expor
   absl::StatusOr<std::optional<v1::BatchRecord>> batch = rows.Batch(*account, request.batch_id());
   if (!batch.ok()) return done(batch.status());
   if (!*batch) {
-    return done(absl::NotFoundError(
-        absl::StrCat("batch '", request.batch_id().substr(0, 64), "' of ", *account, " does not exist")));
+    return done(NotFound("batch", request.batch_id().substr(0, 64)));
   }
   auto response = std::make_shared<v1::ExportBankFileResponse>();
   *response->mutable_batch() = **batch;
@@ -174,7 +177,8 @@ void DisbursementApp::RetryPayments(const auth::Caller& caller, const v1::RetryP
   if (!account.ok()) return done(account.status());
   std::vector<std::string> ids(request.payment_ids().begin(), request.payment_ids().end());
   if (request.corrected_cards() && !ids.empty()) {
-    return done(absl::InvalidArgumentError("name payment_ids or ask for corrected_cards, not both"));
+    return done(Refusal(absl::StatusCode::kInvalidArgument, "RETRY_IDS_OR_CORRECTED", {},
+                        "name payment_ids or ask for corrected_cards, not both"));
   }
   auto retried = std::make_shared<std::atomic<int>>(0);  // what the decision retried (0 on a repeat)
   commands_->Run<v1::RetryPaymentsResponse>(
@@ -202,7 +206,7 @@ void DisbursementApp::RetryPayments(const auth::Caller& caller, const v1::RetryP
 absl::StatusOr<v1::Payment> DisbursementApp::LoadPayment(const std::string& account, const std::string& id) const {
   RowsAccount rows(*store_);
   ASSIGN_OR_RETURN(auto payment, rows.Payment(account, id));
-  if (!payment) return absl::NotFoundError(absl::StrCat("payment '", id.substr(0, 120), "' is not in ", account));
+  if (!payment) return NotFound("payment", id.substr(0, 120));
   return *payment;
 }
 
@@ -253,7 +257,7 @@ absl::StatusOr<v1::GetAccountResponse> DisbursementApp::GetAccount(const auth::C
 absl::StatusOr<v1::ListAccountsResponse> DisbursementApp::ListAccounts(const auth::Caller& caller,
                                                                        const v1::ListAccountsRequest& request) const {
   RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
-  if (request.semester().empty()) return absl::InvalidArgumentError("semester is required");
+  if (request.semester().empty()) return FieldRequired("semester");
   if (!request.county_code().empty() && !auth::CoversCounty(caller, request.county_code())) {
     return auth::OutOfScope("county", request.county_code());
   }

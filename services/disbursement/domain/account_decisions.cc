@@ -36,12 +36,11 @@ absl::Status CheckKey(const v1::AccountKey& key) {
   if (key.county_code().size() != 6 || !std::all_of(key.county_code().begin(), key.county_code().end(), [](char c) {
         return absl::ascii_isdigit(static_cast<unsigned char>(c));
       })) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("county_code '", key.county_code().substr(0, 20), "' must be a 6-digit county code"));
+    return FieldInvalid("county_code", key.county_code().substr(0, 20), "must be a 6-digit county code");
   }
-  if (key.source() == subsidy::v1::FUND_SOURCE_UNSPECIFIED) return absl::InvalidArgumentError("source is required");
+  if (key.source() == subsidy::v1::FUND_SOURCE_UNSPECIFIED) return FieldRequired("source");
   if (key.semester().empty() || key.semester().size() > 20) {
-    return absl::InvalidArgumentError("semester is required, e.g. 2027-spring");
+    return FieldRequired("semester");
   }
   return absl::OkStatus();
 }
@@ -172,7 +171,8 @@ absl::StatusOr<Events> DecideEntitlementShares(AccountState& state, const v1::Ac
   std::set<std::string> seen;
   for (const EntitlementShare& share : shares) {
     if (share.total_fen < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("entitlement of ", share.student_id, " has a negative amount"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "ENTITLEMENT_NEGATIVE", {{"student", share.student_id}},
+                     absl::StrCat("entitlement of ", share.student_id, " has a negative amount"));
     }
     if (!seen.insert(share.round_id + "/" + share.student_id).second) continue;
     ASSIGN_OR_RETURN(std::vector<v1::Payment> instalments, Instalments(state, account, key, share));
@@ -264,14 +264,14 @@ absl::StatusOr<Events> DecideBuildBatch(AccountState& state, const v1::AccountKe
     return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", "bank"}}, "bank is required");
   }
   if (max_lines < 1 || max_lines > kMaxBatchLines) {
-    return absl::InvalidArgumentError(absl::StrCat("max_lines ", max_lines, " must be 1 to ", kMaxBatchLines));
+    return FieldOutOfRange("max_lines", max_lines, 1, kMaxBatchLines);
   }
   for (const std::string& prefix : card_prefixes) {
     if (prefix.size() < 2 || prefix.size() > 6 || !std::all_of(prefix.begin(), prefix.end(), [](char c) {
           return absl::ascii_isdigit(static_cast<unsigned char>(c));
         })) {
-      return absl::InvalidArgumentError(absl::StrCat("card_prefixes: '", prefix.substr(0, 20),
-                                                     "' must be 2-6 digits (the bank's card BIN, its first digits)"));
+      return FieldInvalid("card_prefixes", prefix.substr(0, 20),
+                          "must be 2-6 digits (the bank's card BIN, its first digits)");
     }
   }
   const std::string account = AccountId(key);
@@ -329,8 +329,7 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
   const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(auto batch, state.FindBatch(account, file.batch_id));
   if (!batch) {
-    return absl::NotFoundError(
-        absl::StrCat("batch '", file.batch_id.substr(0, 64), "' of ", account, " does not exist"));
+    return NotFound("batch", file.batch_id.substr(0, 64));
   }
   if (batch->returned()) {
     return Refusal(absl::StatusCode::kAlreadyExists, "RETURN_ALREADY_RECORDED", {{"batch", file.batch_id}},
@@ -367,7 +366,9 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
                        file.batch_id, "; nothing changed"));
     }
     if (!answered.insert(line.reference()).second) {
-      return absl::InvalidArgumentError(
+      return Refusal(
+          absl::StatusCode::kInvalidArgument, "RETURN_REFERENCE_TWICE",
+          {{"line", std::to_string(i + 1)}, {"reference", line.reference()}},
           absl::StrCat("line ", i + 1, ": reference ", line.reference(), " is answered twice; nothing changed"));
     }
     if (line.fen() != it->second->fen()) {
@@ -377,17 +378,21 @@ absl::StatusOr<Events> DecideRecordReturn(AccountState& state, const v1::Account
                                   " yuan; the batch sent ", Yuan(it->second->fen()), "; nothing changed"));
     }
     if (line.outcome() == v1::RETURN_OUTCOME_UNSPECIFIED) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": outcome must be paid or failed"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "RETURN_OUTCOME_MISSING", {{"line", std::to_string(i + 1)}},
+                     absl::StrCat("line ", i + 1, ": outcome must be paid or failed"));
     }
     if (line.outcome() == v1::RETURN_OUTCOME_FAILED && line.reason().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, ": a failed line needs its reason"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "RETURN_FAILED_WITHOUT_REASON",
+                     {{"line", std::to_string(i + 1)}},
+                     absl::StrCat("line ", i + 1, ": a failed line needs its reason"));
     }
     ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, it->second->payment_id()));
     if (!payment || payment->state() != v1::PAYMENT_STATE_IN_BATCH ||
         absl::StrCat(payment->payment_id(), "#", payment->attempt()) != line.reference()) {
-      return absl::FailedPreconditionError(absl::StrCat("line ", i + 1, ": payment ", it->second->payment_id(),
-                                                        " is not at the bank under ", line.reference(),
-                                                        "; nothing changed"));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "RETURN_NOT_AT_BANK",
+                     {{"line", std::to_string(i + 1)}, {"reference", line.reference()}},
+                     absl::StrCat("line ", i + 1, ": payment ", it->second->payment_id(), " is not at the bank under ",
+                                  line.reference(), "; nothing changed"));
     }
     *recorded->add_lines() = line;
     const int64_t fen = line.fen();
@@ -420,7 +425,7 @@ absl::StatusOr<Events> DecideRecordExport(AccountState& state, const v1::Account
   const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(auto batch, state.FindBatch(account, batch_id));
   if (!batch) {
-    return absl::NotFoundError(absl::StrCat("batch '", batch_id.substr(0, 64), "' of ", account, " does not exist"));
+    return NotFound("batch", batch_id.substr(0, 64));
   }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   auto exported = std::make_shared<v1::BankFileExported>();
@@ -451,7 +456,7 @@ absl::StatusOr<Events> DecideRetry(AccountState& state, const v1::AccountKey& ke
   for (const std::string& id : payment_ids) {
     if (!seen.insert(id).second) continue;
     ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, id));
-    if (!payment) return absl::NotFoundError(absl::StrCat("payment '", id.substr(0, 120), "' is not in ", account));
+    if (!payment) return NotFound("payment", id.substr(0, 120));
     if (payment->state() != v1::PAYMENT_STATE_FAILED) {
       return Refusal(absl::StatusCode::kFailedPrecondition, "RETRY_NOT_FAILED",
                      {{"name", payment->name_masked()}, {"state", v1::PaymentState_Name(payment->state())}},
@@ -488,7 +493,8 @@ absl::StatusOr<Events> DecideRetryCorrected(AccountState& state, const v1::Accou
   }));
   RETURN_IF_ERROR(read_error);
   if (corrected.empty()) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "NO_CORRECTED_CARD", {},
         absl::StrCat("no failed payment of ", account, " has a bank card corrected in the registry since it was sent"));
   }
   return DecideRetry(state, key, corrected, note);
@@ -507,26 +513,30 @@ absl::StatusOr<Events> DecideReversal(AccountState& state, const v1::AccountKey&
                                       int64_t fen, const std::string& reason) {
   RETURN_IF_ERROR(CheckKey(key));
   if (reason.empty() || reason.size() > 200) {
-    return absl::InvalidArgumentError("reason is required (what the bank says), at most 200 bytes");
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_TOO_LONG",
+                   {{"field", "reason"}, {"bytes", std::to_string(reason.size())}, {"max", "200"}},
+                   "reason is required (what the bank says), at most 200 bytes");
   }
   const std::string account = AccountId(key);
   const std::string payment_id = PaymentOfReference(reference);
   if (payment_id.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("reference '", reference.substr(0, 120), "' must be <payment_id>#<attempt>, as in the bank file"));
+    return FieldInvalid("reference", reference.substr(0, 120), "must be <payment_id>#<attempt>, as in the bank file");
   }
   ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, payment_id));
   if (!payment) {
-    return absl::NotFoundError(absl::StrCat("reference '", reference.substr(0, 120), "' is no payment of ", account));
+    return NotFound("reference", reference.substr(0, 120));
   }
   if (payment->state() != v1::PAYMENT_STATE_PAID || payment->reference() != reference) {
-    return absl::FailedPreconditionError(absl::StrCat("payment ", payment_id, " is ",
-                                                      v1::PaymentState_Name(payment->state()), " under ",
-                                                      payment->reference(), "; only its paid attempt is reversed"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "REVERSAL_NOT_PAID",
+                   {{"name", payment->name_masked()}, {"state", v1::PaymentState_Name(payment->state())}},
+                   absl::StrCat("payment ", payment_id, " is ", v1::PaymentState_Name(payment->state()), " under ",
+                                payment->reference(), "; only its paid attempt is reversed"));
   }
   if (fen != payment->amount_fen()) {
-    return absl::InvalidArgumentError(absl::StrCat("the reversal says ", Yuan(fen), " yuan; ", reference, " paid ",
-                                                   Yuan(payment->amount_fen()), " yuan; nothing changed"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "REVERSAL_AMOUNT_MISMATCH",
+                   {{"yuan", Yuan(fen)}, {"paid", Yuan(payment->amount_fen())}},
+                   absl::StrCat("the reversal says ", Yuan(fen), " yuan; ", reference, " paid ",
+                                Yuan(payment->amount_fen()), " yuan; nothing changed"));
   }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   auto reversed = std::make_shared<v1::PaymentReversed>();
@@ -545,17 +555,19 @@ absl::StatusOr<Events> DecideReversal(AccountState& state, const v1::AccountKey&
 absl::StatusOr<Events> DecideRecovery(AccountState& state, const v1::AccountKey& key, const std::string& payment_id,
                                       int64_t fen, const std::string& document_ref) {
   RETURN_IF_ERROR(CheckKey(key));
-  if (document_ref.empty()) return absl::InvalidArgumentError("document_ref (the receipt) is required");
+  if (document_ref.empty()) return FieldRequired("document_ref");
   const std::string account = AccountId(key);
   ASSIGN_OR_RETURN(auto payment, state.FindPayment(account, payment_id));
-  if (!payment)
-    return absl::NotFoundError(absl::StrCat("payment '", payment_id.substr(0, 120), "' is not in ", account));
+  if (!payment) return NotFound("payment", payment_id.substr(0, 120));
   if (payment->state() != v1::PAYMENT_STATE_PAID || payment->overpaid_fen() == 0) {
-    return absl::FailedPreconditionError(absl::StrCat("payment ", payment_id, " has no overpayment to recover"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NO_OVERPAYMENT", {{"name", payment->name_masked()}},
+                   absl::StrCat("payment ", payment_id, " has no overpayment to recover"));
   }
   if (fen <= 0 || fen > payment->overpaid_fen()) {
-    return absl::InvalidArgumentError(absl::StrCat("amount ", Yuan(fen), " yuan must be more than 0 and at most the ",
-                                                   Yuan(payment->overpaid_fen()), " yuan overpaid"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "RECOVERY_OUT_OF_RANGE",
+                   {{"yuan", Yuan(fen)}, {"overpaid", Yuan(payment->overpaid_fen())}},
+                   absl::StrCat("amount ", Yuan(fen), " yuan must be more than 0 and at most the ",
+                                Yuan(payment->overpaid_fen()), " yuan overpaid"));
   }
   ASSIGN_OR_RETURN(v1::Balances balances, state.GetBalances(account));
   auto recovered = std::make_shared<v1::OverpaymentRecovered>();

@@ -165,7 +165,7 @@ TEST_F(AccountTest, BatchesArePerBankByTheCardsPrefix) {
   Apply(DecideAllocate(account_, key_, 1000000, "notice"));
   Apply(DecideEntitlementShares(account_, key_, {Share("stu_a", 100), Share("stu_b", 200), Share("stu_c", 300)}, "e"));
   EXPECT_THAT(DecideBuildBatch(account_, key_, "B1", "x", {"62x"}, 100).status().message(),
-              HasSubstr("card_prefixes: '62x' must be 2-6 digits"));
+              HasSubstr("card_prefixes '62x' must be 2-6 digits"));
   Apply(DecideBuildBatch(account_, key_, "B1", "建设银行", {"621700", "621799"}, 100));
   const v1::BatchRecord& b1 = account_.batches[AccountId(key_)]["B1"];
   ASSERT_EQ(b1.lines_size(), 1);
@@ -239,7 +239,7 @@ TEST_F(AccountTest, AnOverpaymentIsRecoveredUpToWhatWasOverpaid) {
   EXPECT_THAT(DecideRecovery(account_, key_, Pay("stu_a"), 20001, "收据1").status().message(),
               HasSubstr("at most the 200.00 yuan overpaid"));
   EXPECT_THAT(DecideRecovery(account_, key_, Pay("stu_a"), 100, "").status().message(),
-              HasSubstr("document_ref (the receipt) is required"));
+              HasSubstr("document_ref is required"));
   const int64_t available = B().available();
   Apply(DecideRecovery(account_, key_, Pay("stu_a"), 15000, "收据1"));
   EXPECT_EQ(P(Pay("stu_a")).overpaid_fen(), 5000);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/rules/phone.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
 #include "services/dropout/app/dropout_keys.h"
@@ -31,7 +32,10 @@ absl::StatusOr<std::string> ScopePrefix(RowsLedger& rows, const auth::Caller& ca
                                         const std::function<std::string(const std::string&)>& prefix_of) {
   if (auth::IsSchoolRole(caller)) {
     ASSIGN_OR_RETURN(std::string own_county, rows.CountyOfSchool(caller.scope));
-    if (own_county.empty()) return absl::NotFoundError(absl::StrCat("school ", caller.scope, " is not known here yet"));
+    if (own_county.empty()) {
+      return Refusal(absl::StatusCode::kNotFound, "SCHOOL_NOT_REGISTERED", {{"school", caller.scope}},
+                     absl::StrCat("school ", caller.scope, " is not known here yet"));
+    }
     if (!county.empty() && county != own_county) return auth::OutOfScope("county", county);
     return prefix_of(own_county) + caller.scope + "/";
   }
@@ -63,7 +67,7 @@ absl::StatusOr<v1::UpstreamChild> RequireChild(RowsLedger& rows, const std::stri
 
 absl::StatusOr<v1::CaseRecord> LoadCase(RowsLedger& rows, const std::string& case_id) {
   ASSIGN_OR_RETURN(auto found, rows.Case(case_id));
-  if (!found) return absl::NotFoundError(absl::StrCat("case '", case_id.substr(0, 80), "' does not exist"));
+  if (!found) return NotFound("case", case_id.substr(0, 80));
   return *found;
 }
 
@@ -109,8 +113,8 @@ absl::StatusOr<Events> DecideCard(RowsLedger& rows, const v1::RecordLeftBehindCa
   ASSIGN_OR_RETURN(v1::UpstreamChild child, RequireChild(rows, request.student_id()));
   const auto& categories = child.categories();
   if (std::find(categories.begin(), categories.end(), rv1::POVERTY_CATEGORY_LEFT_BEHIND) == categories.end()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("student ", request.student_id(), " is not recorded as left-behind (留守儿童) in the registry"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NOT_LEFT_BEHIND", {{"student", request.student_id()}},
+                   absl::StrCat("student ", request.student_id(), " is not recorded as left-behind in the registry"));
   }
   v1::LeftBehindCardRecorded card;
   card.set_student_id(request.student_id());
@@ -183,7 +187,8 @@ absl::StatusOr<v1::ListCasesResponse> ReadCases(RowsLedger& rows, const auth::Ca
 absl::StatusOr<v1::GetRatesResponse> ReadRates(RowsLedger& rows, const auth::Caller& caller,
                                                const v1::GetRatesRequest& request, const v1::Targets& targets) {
   if (auth::IsSchoolRole(caller)) {
-    return absl::PermissionDeniedError("rates are per county: county officers, the city and auditors read them");
+    return Refusal(absl::StatusCode::kPermissionDenied, "RATES_PER_COUNTY", {},
+                   "rates are per county: county officers, the city and auditors read them");
   }
   if (!request.county_code().empty() && !auth::CoversCounty(caller, request.county_code())) {
     return auth::OutOfScope("county", request.county_code());

@@ -35,10 +35,10 @@ absl::Status PastDate(const std::string& field, const Date& date, const Date& to
 
 absl::StatusOr<v1::CaseRecord> ExistingCase(DropoutState& state, const std::string& case_id) {
   if (SubjectOfCase(case_id).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("case_id '", case_id.substr(0, 80), "' is not <subject>#<n>"));
+    return FieldInvalid("case_id", case_id.substr(0, 80), "is not <subject>#<n>");
   }
   ASSIGN_OR_RETURN(auto found, state.FindCase(case_id));
-  if (!found) return absl::NotFoundError(absl::StrCat("case '", case_id.substr(0, 80), "' does not exist"));
+  if (!found) return NotFound("case", case_id.substr(0, 80));
   return *found;
 }
 
@@ -89,10 +89,12 @@ std::string SubjectOfCase(const std::string& case_id) {
 
 absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
   const bool by_hand = f.origin == v1::CASE_ORIGIN_BY_HAND;
-  if (f.subject.empty()) return absl::InvalidArgumentError("student_id is required");
+  if (f.subject.empty()) return FieldRequired("student_id");
   if (by_hand) RETURN_IF_ERROR(rules::CheckText("reason", f.reason, kMaxText, true));
   if (!rules::IsValidDate(f.opened_on)) {
-    return absl::InvalidArgumentError(absl::StrCat("opened_on ", FormatDate(f.opened_on), " is not a date"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_INVALID",
+                   {{"field", "opened_on"}, {"date", FormatDate(f.opened_on)}},
+                   absl::StrCat("opened_on ", FormatDate(f.opened_on), " is not a date"));
   }
   ASSIGN_OR_RETURN(auto subject, state.FindSubject(f.subject));
   if (subject && subject->open()) {
@@ -130,7 +132,7 @@ absl::StatusOr<Events> DecideAssignTeam(DropoutState& state, const std::string& 
     const v1::TeamMember& m = team[i];
     const std::string field = absl::StrCat("team[", i, "]");
     if (m.role() == v1::TEAM_ROLE_UNSPECIFIED || !v1::TeamRole_IsValid(m.role())) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".role must be teacher, village cadre or parent/guardian"));
+      return FieldRequired("team.role");
     }
     RETURN_IF_ERROR(rules::CheckText(field + ".name", m.name(), kMaxText, true));
     RETURN_IF_ERROR(rules::CheckText(field + ".unit", m.unit(), kMaxText, false));
@@ -235,8 +237,10 @@ absl::StatusOr<Events> DecideReopen(DropoutState& state, const std::string& case
   }
   ASSIGN_OR_RETURN(auto subject, state.FindSubject(found.subject()));
   if (subject && CaseId(found.subject(), subject->cases()) != case_id) {
-    return absl::FailedPreconditionError(absl::StrCat("case ", case_id, " is not the newest of ", found.subject(), " (",
-                                                      CaseId(found.subject(), subject->cases()), ")"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "CASE_NOT_NEWEST",
+                   {{"case", case_id}, {"newest", CaseId(found.subject(), subject->cases())}},
+                   absl::StrCat("case ", case_id, " is not the newest of ", found.subject(), " (",
+                                CaseId(found.subject(), subject->cases()), ")"));
   }
   RETURN_IF_ERROR(rules::CheckText("reason", reason, kMaxText, true));
   auto reopened = std::make_shared<v1::CaseReopened>();
@@ -247,9 +251,10 @@ absl::StatusOr<Events> DecideReopen(DropoutState& state, const std::string& case
 }
 
 absl::StatusOr<Events> DecideLeftBehindCard(DropoutState& state, const v1::LeftBehindCardRecorded& card) {
-  if (card.student_id().empty()) return absl::InvalidArgumentError("student_id is required");
+  if (card.student_id().empty()) return FieldRequired("student_id");
   if (card.parents().empty() && card.school_contact_name().empty()) {
-    return absl::InvalidArgumentError("name the parents (work place, phone) or the school's contact");
+    return Refusal(absl::StatusCode::kInvalidArgument, "CARD_NEEDS_CONTACT", {},
+                   "name the parents (work place, phone) or the school's contact");
   }
   for (int i = 0; i < card.parents_size(); ++i) {
     const auto& p = card.parents(i);

@@ -35,12 +35,24 @@ nlohmann::json JobJson(const ImportJob& job) {
                       {"reason_code", e.reason_code},
                       {"params", e.params}});
   }
-  return {{"job_id", job.id},       {"source", job.source},       {"file_name", job.file_name},
-          {"state", job.state},     {"done", job.done},           {"total", job.total},
-          {"applied", job.applied}, {"rejected", job.rejected},   {"warnings", job.warnings},
-          {"format", job.format},   {"import_id", job.import_id}, {"already_imported", job.already_imported},
-          {"message", job.message}, {"errors", errors},           {"errors_total", job.errors.size()},
-          {"dry_run", job.dry_run}};
+  return {{"job_id", job.id},
+          {"source", job.source},
+          {"file_name", job.file_name},
+          {"state", job.state},
+          {"done", job.done},
+          {"total", job.total},
+          {"applied", job.applied},
+          {"rejected", job.rejected},
+          {"warnings", job.warnings},
+          {"format", job.format},
+          {"import_id", job.import_id},
+          {"already_imported", job.already_imported},
+          {"message", job.message},
+          {"errors", errors},
+          {"errors_total", job.errors.size()},
+          {"dry_run", job.dry_run},
+          {"message_reason", job.message_reason},
+          {"message_params", job.message_params}};
 }
 
 // A temporary file of its own in `dir` with `extension` (".csv"), removed
@@ -105,7 +117,9 @@ void GatewayServer::FileRoutes() {
     if (!job)
       return SendJson(res, 404, ErrorJson("NOT_FOUND", absl::StrCat("import '", req.matches[1].str(), "' not found")));
     if (req.matches[2].matched) {
-      return SendDownload(res, job->file_name + ".errors.csv", ImportErrorsCsv(*job), "text/csv; charset=utf-8");
+      const bool chinese = req.get_param_value("lang") != "en";  // ?lang=en for English
+      return SendDownload(res, job->file_name + ".errors.csv", ImportErrorsCsv(*job, chinese),
+                          "text/csv; charset=utf-8");
     }
     SendJson(res, 200, JobJson(*job).dump());
   });
@@ -155,8 +169,7 @@ void GatewayServer::FileRoutes() {
     if (!in.Write(upload.content)) return SendJson(res, 500, ErrorJson("INTERNAL", "cannot keep the upload"));
     if (absl::Status read = cli::ReadReturnFile(in.path(), &request); !read.ok()) {
       // The reader names the file it read: the operator's name for it, not ours.
-      return SendJson(
-          res, 400, ErrorJson("INVALID_ARGUMENT", absl::StrReplaceAll(read.message(), {{in.path(), upload.filename}})));
+      return SendJson(res, 400, StatusJson(read, {{in.path(), upload.filename}}));
     }
     if (request.meta().request_id().empty()) {  // the same file for the same batch twice writes nothing
       request.mutable_meta()->set_request_id(absl::StrCat("return-", Sha256Hex(request.batch_id()).substr(0, 16), "-",

@@ -9,8 +9,10 @@
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
 #include "libs/files/import/student_importer.h"
+#include "libs/reasons/reasons.h"
 #include "libs/rules/roster_fields.h"
 #include "services/common/core/random_ids.h"
+#include "services/common/core/refusal.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
@@ -133,6 +135,12 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
         fill(job);
       } else {  // the reader names the file it read: the operator's name for it, not the gateway's path
         job.message = absl::StrReplaceAll(status.message(), {{path, job.file_name}});
+        if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
+          job.message_reason = info->reason();
+          for (const auto& [name, value] : info->metadata()) {
+            job.message_params[name] = absl::StrReplaceAll(value, {{path, job.file_name}});
+          }
+        }
       }
     });
   };
@@ -171,7 +179,8 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       job.rejected = summary->rejected;
       job.warnings = summary->warnings;
       for (const auto& e : summary->errors) {
-        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason, "", {}});
+        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason, e.code.reason(),
+                              std::map<std::string, std::string>(e.code.metadata().begin(), e.code.metadata().end())});
       }
     });
   }
@@ -179,12 +188,27 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
   std::filesystem::remove_all(std::filesystem::path(path).parent_path(), error);
 }
 
-std::string ImportErrorsCsv(const ImportJob& job) {
+std::string ImportErrorsCsv(const ImportJob& job, bool chinese) {
   using cli::CsvField;
-  std::string out = "\xEF\xBB\xBFline,kind,national_id,column,reason\n";
+  const auto& catalogue = reasons::Catalogue();
+  // A catalogue row's words (field:grade, row_kind:invalid_id), else the key's value as it is.
+  auto words = [&](const std::string& key, const std::string& value) {
+    auto row = catalogue.find(absl::StrCat(key, ":", value));
+    if (row == catalogue.end()) return value;
+    return chinese ? row->second.zh : row->second.en;
+  };
+  std::string out =
+      chinese ? "\xEF\xBB\xBF行号,类别,身份证号,栏目,原因\n" : "\xEF\xBB\xBFline,kind,national_id,column,reason\n";
   for (const auto& e : job.errors) {
-    absl::StrAppend(&out, e.line, ",", CsvField(e.kind), ",", CsvField(e.national_id_masked), ",", CsvField(e.column),
-                    ",", CsvField(e.reason), "\n");
+    std::string reason = e.reason;
+    if (!e.reason_code.empty()) {
+      common::v1::ErrorInfo info;
+      info.set_reason(e.reason_code);
+      for (const auto& [name, value] : e.params) (*info.mutable_metadata())[name] = value;
+      if (std::optional<std::string> said = reasons::Render(info, chinese)) reason = *said;
+    }
+    absl::StrAppend(&out, e.line, ",", CsvField(words("row_kind", e.kind)), ",", CsvField(e.national_id_masked), ",",
+                    CsvField(e.column.empty() ? "" : words("field", e.column)), ",", CsvField(reason), "\n");
   }
   return out;
 }

@@ -50,10 +50,12 @@ struct ImportJob {
   int done = 0, total = 0;        // rows sent / rows in the file
   int applied = 0, rejected = 0, warnings = 0;
   bool already_imported = false;
-  bool dry_run = false;                // a preview: rows checked, nothing sent
-  std::string format;                  // "csv utf-8", "csv gb18030", "xlsx"
-  std::string import_id;               // the registry's, for agency rosters
-  std::string message;                 // why a failed job failed
+  bool dry_run = false;        // a preview: rows checked, nothing sent
+  std::string format;          // "csv utf-8", "csv gb18030", "xlsx"
+  std::string import_id;       // the registry's, for agency rosters
+  std::string message;         // why a failed job failed (English)
+  std::string message_reason;  // and its reason code (libs/reasons), when it has one
+  std::map<std::string, std::string> message_params;
   std::vector<ImportRowError> errors;  // in line order
 };
 
@@ -90,6 +92,8 @@ class ImportJobs {
 
 // The error report as CSV (UTF-8 with BOM, which Excel opens): line, kind,
 // national ID (masked), column, reason.
-std::string ImportErrorsCsv(const ImportJob& job);
+// The job's row errors as CSV (UTF-8 with BOM, for Excel): its header, kinds,
+// columns and reasons in Chinese or English.
+std::string ImportErrorsCsv(const ImportJob& job, bool chinese);
 
 }  // namespace zizhu::gateway

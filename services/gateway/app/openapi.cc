@@ -128,9 +128,10 @@ std::string OpenApiJson(const RpcBridge& bridge) {
       {"get",
        {{"summary", "an import's progress (done/total), counts and row errors (the caller's own imports)"},
         {"responses", with({{"200", {{"description", "the job"}}}})}}}};
-  paths["/api/v1/imports/{job_id}/errors.csv"] = {{"get",
-                                                   {{"summary", "the import's error report (CSV, UTF-8 with BOM)"},
-                                                    {"responses", with({{"200", {{"description", "CSV"}}}})}}}};
+  paths["/api/v1/imports/{job_id}/errors.csv"] = {
+      {"get",
+       {{"summary", "the import's error report (CSV, UTF-8 with BOM; ?lang=zh (default) or en)"},
+        {"responses", with({{"200", {{"description", "CSV"}}}})}}}};
   paths["/api/v1/bank-files"] = {
       {"post",
        {{"summary",

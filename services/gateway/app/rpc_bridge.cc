@@ -7,8 +7,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/common/core/refusal.h"
 #include "services/common/grpc/status_convert.h"
 #include "services/gateway/app/http_status.h"
 
@@ -28,6 +30,22 @@ const MethodDescriptor* FindMethod(const Upstream& upstream, const std::string& 
 
 std::string ErrorJson(const std::string& code, const std::string& message) {
   return nlohmann::json{{"code", code}, {"message", message}}.dump();
+}
+
+std::string StatusJson(const absl::Status& status, const std::map<std::string, std::string>& replace) {
+  auto replaced = [&](absl::string_view text) {
+    std::string out(text);
+    for (const auto& [from, to] : replace) out = absl::StrReplaceAll(out, {{from, to}});
+    return out;
+  };
+  nlohmann::json body = {{"code", CodeName(static_cast<grpc::StatusCode>(status.code()))},
+                         {"message", replaced(status.message())}};
+  if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
+    body["reason"] = info->reason();
+    body["params"] = nlohmann::json::object();
+    for (const auto& [name, value] : info->metadata()) body["params"][name] = replaced(value);
+  }
+  return body.dump();
 }
 
 RpcBridge::RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline) : deadline_(deadline) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 
@@ -44,6 +45,11 @@ struct Reply {
 
 // {"code": code, "message": message} as JSON.
 std::string ErrorJson(const std::string& code, const std::string& message);
+// A status as the console reads a refusal: {"code", "message", "reason",
+// "params"} (reason and params when it carries them), each `replace` pair
+// replaced in the message and the parameters (a temporary path by the
+// operator's file name).
+std::string StatusJson(const absl::Status& status, const std::map<std::string, std::string>& replace = {});
 
 class RpcBridge {
  public:

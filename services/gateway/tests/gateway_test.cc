@@ -555,13 +555,23 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
   ASSERT_FALSE(state["errors"].empty());
   EXPECT_GT(state["errors"][0]["line"].get<int>(), 1);
   EXPECT_FALSE(state["errors"][0]["reason"].get<std::string>().empty());
+  for (const auto& e : state["errors"]) {  // every row error carries its reason code, to be said in Chinese
+    EXPECT_FALSE(e.value("reason_code", "").empty()) << e.dump();
+  }
 
+  // The error report: in Chinese by default (header, kinds, columns, reasons), in English on ?lang=en.
   auto csv =
       Client().Get(("/api/v1/imports/" + job + "/errors.csv").c_str(), httplib::Headers{{"Cookie", admin.cookie}});
   ASSERT_TRUE(csv);
   EXPECT_EQ(csv->status, 200);
-  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBFline,kind,national_id,column,reason\n", 0), 0u);
+  EXPECT_EQ(csv->body.rfind("\xEF\xBB\xBF行号,类别,身份证号,栏目,原因\n", 0), 0u);
   EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'), 1 + state["errors_total"].get<int>());
+  EXPECT_THAT(csv->body, Not(HasSubstr(" is not ")));
+  EXPECT_THAT(csv->body, Not(HasSubstr("bad_value")));
+  auto english = Client().Get(("/api/v1/imports/" + job + "/errors.csv?lang=en").c_str(),
+                              httplib::Headers{{"Cookie", admin.cookie}});
+  ASSERT_TRUE(english);
+  EXPECT_EQ(english->body.rfind("\xEF\xBB\xBFline,kind,national_id,column,reason\n", 0), 0u);
 
   // Another account: the job does not exist for it.
   for (const std::string& path : {"/api/v1/imports/" + job, "/api/v1/imports/" + job + "/errors.csv"}) {

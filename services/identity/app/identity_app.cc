@@ -74,7 +74,10 @@ bool IdentityApp::PasswordMatches(const v1::AccountRecord& record, const std::st
 absl::StatusOr<v1::AccountRecord> IdentityApp::LoadAccount(const std::string& login) const {
   RETURN_IF_ERROR(ValidateLogin(login));
   ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::AccountRecord>(*store_, AccountKey(login)));
-  if (!record) return absl::NotFoundError(absl::StrCat("account '", login, "' does not exist"));
+  if (!record) {
+    return Refusal(absl::StatusCode::kNotFound, "ACCOUNT_NOT_FOUND", {{"login", login.substr(0, 64)}},
+                   absl::StrCat("account '", login, "' does not exist"));
+  }
   return *record;
 }
 

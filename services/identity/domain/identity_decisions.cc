@@ -117,7 +117,7 @@ absl::Status ValidateScope(v1::Role role, const std::string& scope) {
       want = "\"*\"";
       break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat("role ", static_cast<int>(role), " is not a valid role"));
+      return FieldInvalid("role", std::to_string(static_cast<int>(role)), "is not a valid role");
   }
   if (ok) return absl::OkStatus();
   return Refusal(absl::StatusCode::kInvalidArgument, "SCOPE_INVALID_FOR_ROLE",
@@ -142,9 +142,12 @@ absl::StatusOr<Events> DecideCreateAccount(IdentityState& state, const v1::Creat
   RETURN_IF_ERROR(ValidateLogin(request.login()));
   RETURN_IF_ERROR(ValidateScope(request.role(), request.scope()));
   if (request.display_name().size() > 100) {
-    return absl::InvalidArgumentError("display_name must be at most 100 bytes");
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "FIELD_TOO_LONG",
+        {{"field", "display_name"}, {"bytes", std::to_string(request.display_name().size())}, {"max", "100"}},
+        "display_name must be at most 100 bytes");
   }
-  if (password_hash.ciphertext().empty()) return absl::InvalidArgumentError("password is required");
+  if (password_hash.ciphertext().empty()) return FieldRequired("password");
   ASSIGN_OR_RETURN(auto existing, state.FindAccount(request.login()));
   if (existing) {
     return Refusal(absl::StatusCode::kAlreadyExists, "ACCOUNT_EXISTS", {{"login", request.login()}},
@@ -198,7 +201,7 @@ absl::StatusOr<Events> DecideUnlockAccount(IdentityState& state, const std::stri
 absl::StatusOr<Events> DecideChangePassword(IdentityState& state, const std::string& login,
                                             const common::v1::SealedField& password_hash) {
   ASSIGN_OR_RETURN(v1::AccountRecord record, Existing(state, login));
-  if (password_hash.ciphertext().empty()) return absl::InvalidArgumentError("new_password is required");
+  if (password_hash.ciphertext().empty()) return FieldRequired("new_password");
   auto event = std::make_shared<v1::PasswordChanged>();
   event->set_login(login);
   *event->mutable_sealed_password_hash() = password_hash;

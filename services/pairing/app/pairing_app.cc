@@ -1,5 +1,6 @@
 #include "services/pairing/app/pairing_app.h"
 
+#include "services/common/core/refusal.h"
 #include "services/common/storage/paging.h"
 #include "services/pairing/domain/pairing_progress.h"
 
@@ -7,7 +8,7 @@ namespace zizhu::pairing {
 
 absl::StatusOr<v1::PairRecord> LoadPair(RowsPairing& rows, const std::string& pair_id) {
   ASSIGN_OR_RETURN(auto pair, rows.Pair(pair_id));
-  if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
+  if (!pair) return NotFound("pair", pair_id.substr(0, 100));
   return *pair;
 }
 
@@ -41,7 +42,10 @@ absl::StatusOr<std::string> CountyPrefix(RowsPairing& rows, const auth::Caller& 
   if (!auth::IsSchoolRole(caller)) return caller.scope;
   // The school's county as the registry gives it (a 学校标识码 does not hold it).
   ASSIGN_OR_RETURN(std::optional<v1::UpstreamSchool> school, rows.FindSchool(caller.scope));
-  if (!school) return absl::NotFoundError(absl::StrCat("school ", caller.scope, " is not known here yet"));
+  if (!school) {
+    return Refusal(absl::StatusCode::kNotFound, "SCHOOL_NOT_REGISTERED", {{"school", caller.scope}},
+                   absl::StrCat("school ", caller.scope, " is not known here yet"));
+  }
   return school->county_code();
 }
 
@@ -51,7 +55,9 @@ absl::StatusOr<v1::RotationProgress> LoadRotation(RowsPairing& rows, const std::
                                                   const v1::PairingRules& rules) {
   ASSIGN_OR_RETURN(auto record, rows.Rotation(county, year));
   if (!record) {
-    return absl::NotFoundError(absl::StrCat("county ", county.substr(0, 20), " has declared no teachers for ", year));
+    return Refusal(absl::StatusCode::kNotFound, "NO_TEACHERS_DECLARED",
+                   {{"county", county.substr(0, 20)}, {"year", std::to_string(year)}},
+                   absl::StrCat("county ", county.substr(0, 20), " has declared no teachers for ", year));
   }
   return RotationProgressOf(*record, rules);
 }
@@ -103,7 +109,7 @@ absl::StatusOr<v1::GetProgressResponse> ReadProgress(RowsPairing& rows, const au
                                                      const std::string& plan_id) {
   ASSIGN_OR_RETURN(auto plan, rows.FindPlan(plan_id));
   if (!plan || !auth::CoversCounty(caller, plan->scope())) {
-    return absl::NotFoundError(absl::StrCat("plan '", plan_id.substr(0, 64), "' does not exist"));
+    return NotFound("plan", plan_id.substr(0, 64));
   }
   std::vector<v1::PairRecord> pairs;
   RETURN_IF_ERROR(rows.ForEachPair(plan->scope(), [&](const v1::PairRecord& p) {
@@ -132,7 +138,9 @@ absl::StatusOr<v1::GetRotationResponse> ReadRotation(RowsPairing& rows, const v1
                                                      const v1::PairingRules& rules) {
   ASSIGN_OR_RETURN(auto record, rows.Rotation(request.county_code(), request.year()));
   if (!record) {
-    return absl::NotFoundError(
+    return Refusal(
+        absl::StatusCode::kNotFound, "NO_TEACHERS_DECLARED",
+        {{"county", request.county_code().substr(0, 20)}, {"year", std::to_string(request.year())}},
         absl::StrCat("county ", request.county_code().substr(0, 20), " has declared no teachers for ", request.year()));
   }
   v1::GetRotationResponse response;

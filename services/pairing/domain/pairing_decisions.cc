@@ -51,7 +51,7 @@ std::string RotationId(const std::string& county, int year) { return absl::StrCa
 
 absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, const Date& today) {
   if (pair.kind() != v1::PAIR_KIND_SCHOOL && pair.kind() != v1::PAIR_KIND_TEACHER) {
-    return absl::InvalidArgumentError("kind must be school or teacher");
+    return FieldRequired("kind");
   }
   ASSIGN_OR_RETURN(v1::UpstreamSchool urban, School(state, "urban_school", pair.urban_school()));
   ASSIGN_OR_RETURN(v1::UpstreamSchool rural, School(state, "rural_school", pair.rural_school()));
@@ -70,13 +70,13 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
                                     {"rural_teacher", pair.rural_teacher()}}) {
       RETURN_IF_ERROR(rules::CheckText(field, id, kMaxText, true));
       if (id.size() > 64 || id.find_first_of("/# \t") != std::string::npos) {
-        return absl::InvalidArgumentError(absl::StrCat(field, " '", id.substr(0, 64),
-                                                       "' must be a teacher id of at most 64 characters, "
-                                                       "without '/', '#' or spaces"));
+        return FieldInvalid(field, id.substr(0, 64),
+                            "must be a teacher id of at most 64 characters, without '/', '#' or spaces");
       }
     }
   } else if (!pair.urban_teacher().empty() || !pair.rural_teacher().empty()) {
-    return absl::InvalidArgumentError("a school pair names no teachers (form a teacher pair for them)");
+    return Refusal(absl::StatusCode::kInvalidArgument, "SCHOOL_PAIR_NAMES_TEACHERS", {},
+                   "a school pair names no teachers (form a teacher pair for them)");
   }
   if (!rules::IsSet(pair.start())) *pair.mutable_start() = today;
   RETURN_IF_ERROR(ValidDate("start", pair.start()));
@@ -101,7 +101,7 @@ absl::StatusOr<Events> DecideFormPair(PairingState& state, v1::PairFormed pair, 
 absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pair_id, const Date& end,
                                      const std::string& reason) {
   ASSIGN_OR_RETURN(auto pair, state.FindPair(pair_id));
-  if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
+  if (!pair) return NotFound("pair", pair_id.substr(0, 100));
   RETURN_IF_ERROR(ValidDate("end", end));
   RETURN_IF_ERROR(rules::CheckText("reason", reason, kMaxText, true));
   if (CompareDates(end, pair->start()) < 0) {
@@ -111,8 +111,10 @@ absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pai
   }
   for (const auto& a : pair->activities()) {
     if (CompareDates(a.date(), end) > 0) {
-      return absl::FailedPreconditionError(absl::StrCat("activity ", a.activity_id(), " of ", FormatDate(a.date()),
-                                                        " is after the end ", FormatDate(end)));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "ACTIVITY_AFTER_END",
+                     {{"date", FormatDate(a.date())}, {"end", FormatDate(end)}},
+                     absl::StrCat("activity ", a.activity_id(), " of ", FormatDate(a.date()), " is after the end ",
+                                  FormatDate(end)));
     }
   }
   auto ended = std::make_shared<v1::PairEnded>();
@@ -125,7 +127,7 @@ absl::StatusOr<Events> DecideEndPair(PairingState& state, const std::string& pai
 absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::string& pair_id, v1::Activity a,
                                             const Date& today) {
   ASSIGN_OR_RETURN(auto pair, state.FindPair(pair_id));
-  if (!pair) return absl::NotFoundError(absl::StrCat("pair '", pair_id.substr(0, 100), "' does not exist"));
+  if (!pair) return NotFound("pair", pair_id.substr(0, 100));
   RETURN_IF_ERROR(ValidDate("activity.date", a.date()));
   if (CompareDates(a.date(), today) > 0) {
     return Refusal(absl::StatusCode::kInvalidArgument, "DATE_AFTER_TODAY",
@@ -152,17 +154,17 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
       break;
     case v1::ACTIVITY_KIND_MANAGER_EXCHANGE:
       if (a.direction() != v1::DIRECTION_URBAN_TO_RURAL && a.direction() != v1::DIRECTION_RURAL_TO_URBAN) {
-        return absl::InvalidArgumentError("activity.direction must be urban_to_rural or rural_to_urban");
+        return FieldRequired("activity.direction");
       }
       RETURN_IF_ERROR(rules::CheckText("activity.person", a.person(), kMaxText, true));
       break;
     case v1::ACTIVITY_KIND_DONATION:
       RETURN_IF_ERROR(rules::CheckText("activity.item", a.item(), kMaxText, true));
       if (a.quantity() <= 0) {
-        return absl::InvalidArgumentError(absl::StrCat("activity.quantity ", a.quantity(), " must be more than 0"));
+        return FieldInvalid("activity.quantity", std::to_string(a.quantity()), "must be more than 0");
       }
       if (a.value_fen() < 0) {
-        return absl::InvalidArgumentError(absl::StrCat("activity.value_fen ", a.value_fen(), " must not be negative"));
+        return FieldInvalid("activity.value_fen", std::to_string(a.value_fen()), "must not be negative");
       }
       break;
     case v1::ACTIVITY_KIND_DEMONSTRATION_LESSON:
@@ -176,8 +178,7 @@ absl::StatusOr<Events> DecideRecordActivity(PairingState& state, const std::stri
       }
       break;
     default:
-      return absl::InvalidArgumentError(
-          "activity.kind must be joint_research, manager_exchange, donation, shared_facility or demonstration_lesson");
+      return FieldRequired("activity.kind");
   }
   a.set_activity_id(absl::StrCat(pair_id, "/", pair->activities_size() + 1));
   auto recorded = std::make_shared<v1::ActivityRecorded>();
@@ -223,10 +224,10 @@ absl::StatusOr<Events> DecideSetPlan(PairingState& state, v1::PlanRecord plan) {
 absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::string& county, int year,
                                              const std::vector<v1::Teacher>& teachers) {
   if (county.size() != 6 || county.find_first_not_of("0123456789") != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("county_code '", county.substr(0, 20), "' must be 6 digits"));
+    return FieldInvalid("county_code", county.substr(0, 20), "must be 6 digits");
   }
-  if (year < 2000 || year > 2100) return absl::InvalidArgumentError(absl::StrCat("year ", year, " is not a year"));
-  if (teachers.empty()) return absl::InvalidArgumentError("teachers: declare the county's teachers of the year");
+  if (year < 2000 || year > 2100) return FieldOutOfRange("year", year, 2000, 2100);
+  if (teachers.empty()) return FieldRequired("teachers");
   std::set<std::string> ids;
   for (size_t i = 0; i < teachers.size(); ++i) {
     const auto& t = teachers[i];
@@ -234,7 +235,8 @@ absl::StatusOr<Events> DecideDeclareTeachers(PairingState& state, const std::str
     RETURN_IF_ERROR(rules::CheckText(field + ".teacher_id", t.teacher_id(), kMaxText, true));
     RETURN_IF_ERROR(rules::CheckText(field + ".name", t.name(), kMaxText, true));
     if (!ids.insert(t.teacher_id()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".teacher_id ", t.teacher_id(), " is listed twice"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "TEACHER_LISTED_TWICE", {{"teacher", t.teacher_id()}},
+                     absl::StrCat(field, ".teacher_id ", t.teacher_id(), " is listed twice"));
     }
   }
   ASSIGN_OR_RETURN(auto existing, state.FindRotation(county, year));
@@ -273,19 +275,23 @@ absl::StatusOr<Events> DecideRotateTeacher(PairingState& state, const std::strin
                      "'s teachers of ", year));
   }
   if (!teacher->backbone()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("teacher ", teacher->teacher_id(), " (", teacher->name(),
-                     ") is not a backbone teacher; rotation counts backbone teachers"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "TEACHER_NOT_BACKBONE",
+                   {{"teacher", teacher->teacher_id()}, {"name", teacher->name()}},
+                   absl::StrCat("teacher ", teacher->teacher_id(), " (", teacher->name(),
+                                ") is not a backbone teacher; rotation counts backbone teachers"));
   }
   for (const auto& r : record->rotations()) {
     if (r.teacher_id() == rotation.teacher_id()) {
-      return absl::AlreadyExistsError(
+      return Refusal(
+          absl::StatusCode::kAlreadyExists, "TEACHER_ROTATED_ALREADY",
+          {{"teacher", r.teacher_id()}, {"year", std::to_string(year)}, {"school", r.to_school()}},
           absl::StrCat("teacher ", r.teacher_id(), " rotated in ", year, " already (to ", r.to_school(), ")"));
     }
   }
   ASSIGN_OR_RETURN(v1::UpstreamSchool to, School(state, "to_school", rotation.to_school()));
   if (!to.rural()) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "ROTATION_NOT_RURAL", {{"school", to.school_code()}},
         absl::StrCat("to_school ", to.school_code(), " (", to.name(), ") is not a rural (poor-area) school"));
   }
   v1::Rotation r = rotation;

@@ -11,6 +11,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "services/common/core/basis_points.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::pairing {
 namespace {
@@ -54,8 +55,7 @@ absl::Status SemesterBounds(const std::string& semester, Date* first, Date* last
   int year = 0;
   if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &year) || year < 2000 || year > 2100 ||
       (parts[1] != "spring" && parts[1] != "autumn")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("semester '", semester.substr(0, 20), "' must be <year>-spring or <year>-autumn"));
+    return FieldInvalid("semester", semester.substr(0, 20), "must be <year>-spring or <year>-autumn");
   }
   if (parts[1] == "spring") {
     *first = D(year, 2, 1);

@@ -108,12 +108,12 @@ TEST_F(PairingTest, AnEndedPairTakesNoActivity) {
   *donation.mutable_date() = D(2027, 3, 12);
   donation.set_item("实验仪器");
   EXPECT_THAT(Msg(DecideRecordActivity(state_, id, donation, today_)),
-              HasSubstr("activity.quantity 0 must be more than 0"));
+              HasSubstr("activity.quantity '0' must be more than 0"));
   v1::Activity exchange;
   exchange.set_kind(v1::ACTIVITY_KIND_MANAGER_EXCHANGE);
   *exchange.mutable_date() = D(2027, 3, 12);
   exchange.set_person("副校长王某");
-  EXPECT_THAT(Msg(DecideRecordActivity(state_, id, exchange, today_)), HasSubstr("activity.direction must be"));
+  EXPECT_THAT(Msg(DecideRecordActivity(state_, id, exchange, today_)), HasSubstr("activity.direction is required"));
   EXPECT_THAT(Msg(DecideRecordActivity(state_, id, Lesson(D(2027, 3, 1), "210102000009"), today_)),
               HasSubstr("is neither school of pair"));
   EXPECT_THAT(Msg(DecideRecordActivity(state_, id, Lesson(D(2027, 7, 1), "210102000002"), today_)),

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "libs/rules/roster_fields.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/sha256.h"
 #include "services/registry/domain/roster_rows.h"
 
@@ -66,8 +67,9 @@ absl::StatusOr<AgencyDirectory::Grant> AgencyDirectory::Authenticate(const std::
   const std::string& expected = it == agencies_.end() ? presented : it->second.key_sha256;
   bool same = CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
   if (it == agencies_.end() || !same || key.empty()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "agency '", agency, "' is unknown or its key is wrong (metadata x-zizhu-agency, x-zizhu-agency-key)"));
+    return Refusal(absl::StatusCode::kUnauthenticated, "AGENCY_KEY_WRONG", {{"agency", agency.substr(0, 64)}},
+                   absl::StrCat("agency '", agency,
+                                "' is unknown or its key is wrong (metadata x-zizhu-agency, x-zizhu-agency-key)"));
   }
   return it->second.grant;
 }

@@ -4,6 +4,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "services/common/core/random_ids.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
@@ -191,9 +192,10 @@ void RegistryApp::Reveal(const std::string& student_id, es::CommandMeta meta, co
         // Every clear-text answer has its own audit event: a repeated reveal
         // is not answered from the first one's record.
         if (outcome.replayed()) {
-          return absl::AlreadyExistsError(absl::StrCat("request_id '", request_id,
-                                                       "' already revealed this student once; a new reveal needs a "
-                                                       "new request_id (and is recorded again)"));
+          return Refusal(absl::StatusCode::kAlreadyExists, "REVEAL_REQUEST_USED", {{"request", request_id}},
+                         absl::StrCat("request_id '", request_id,
+                                      "' already revealed this student once; a new reveal needs a new request_id (and "
+                                      "is recorded again)"));
         }
         return AnswerStudent<Response>(student_id, true);
       },
@@ -203,7 +205,7 @@ void RegistryApp::Reveal(const std::string& student_id, es::CommandMeta meta, co
 void RegistryApp::GetStudent(const auth::Caller& caller, const v1::GetStudentRequest& request,
                              Callback<v1::GetStudentResponse> done) {
   if (absl::Status allowed = auth::Require(caller, auth::kRead); !allowed.ok()) return done(allowed);
-  if (request.student_id().empty()) return done(absl::InvalidArgumentError("student_id is required"));
+  if (request.student_id().empty()) return done(FieldRequired("student_id"));
   if (auto student = LoadStudentInScope(caller, request.student_id()); !student.ok()) return done(student.status());
   if (request.has_reveal()) {
     if (absl::Status allowed = auth::Require(caller, auth::kRevealPersonalData); !allowed.ok()) {
@@ -230,7 +232,7 @@ void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::
   absl::StatusOr<std::optional<std::string>> student_id =
       store_->Get(keys::NationalIdHash(vault_->LookupHash(info->normalized, "national_id")));
   if (!student_id.ok()) return done(student_id.status());
-  const absl::Status not_found = absl::NotFoundError(absl::StrCat("no student with national_id ", MaskNationalId(id)));
+  const absl::Status not_found = NotFound("national_id", MaskNationalId(id));
   if (!student_id->has_value()) return done(not_found);
   if (auto student = LoadStudentInScope(caller, **student_id); !student.ok()) {
     return done(absl::IsNotFound(student.status()) ? not_found : student.status());
@@ -277,7 +279,7 @@ bool RegistryApp::StudentInScope(const auth::Caller& caller, const v1::StudentRe
 
 absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudentInScope(const auth::Caller& caller,
                                                                   const std::string& student_id) const {
-  if (student_id.empty()) return absl::InvalidArgumentError("student_id is required");
+  if (student_id.empty()) return FieldRequired("student_id");
   absl::StatusOr<v1::StudentRecord> record = LoadStudent(student_id);
   if (!record.ok()) return record.status();
   if (!StudentInScope(caller, *record)) return auth::OutOfScope("student_id", student_id);
@@ -296,7 +298,7 @@ absl::StatusOr<v1::School> RegistryApp::LoadSchoolInScope(const auth::Caller& ca
 absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudent(const std::string& student_id) const {
   const std::string key = keys::Student(student_id);
   ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::StudentRecord>(*store_, key));
-  if (!record) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
+  if (!record) return NotFound("student_id", student_id);
   return *record;
 }
 
@@ -369,13 +371,13 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
   }
   if (!request.school_code().empty()) RETURN_IF_ERROR(LoadSchoolInScope(caller, request.school_code()).status());
   if (request.status() != v1::ENROLMENT_STATUS_UNSPECIFIED && !v1::EnrolmentStatus_IsValid(request.status())) {
-    return absl::InvalidArgumentError(absl::StrCat("status ", static_cast<int>(request.status()), " is not valid"));
+    return FieldInvalid("status", std::to_string(static_cast<int>(request.status())), "is not valid");
   }
   if ((request.grade() != 0 || !request.class_name().empty()) && request.school_code().empty()) {
-    return absl::InvalidArgumentError("grade and class_name filters need school_code");
+    return FieldNeeds(request.grade() != 0 ? "grade" : "class_name", "school_code");
   }
   if (!request.class_name().empty() && request.grade() == 0) {
-    return absl::InvalidArgumentError("class_name filter needs grade");
+    return FieldNeeds("class_name", "grade");
   }
   SchoolCounties counties;  // schools read once per listing
   // Pick the narrowest index; the remaining filters are checked per row.
@@ -383,7 +385,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
   bool index_is_student_rows = false;
   if (request.left_school()) {
     // The pupils who moved away: the sending school sees where they went.
-    if (request.school_code().empty()) return absl::InvalidArgumentError("left_school needs school_code");
+    if (request.school_code().empty()) return FieldNeeds("left_school", "school_code");
     v1::ListStudentsResponse response;
     ASSIGN_OR_RETURN(
         *response.mutable_next_page_token(),
@@ -441,10 +443,10 @@ absl::StatusOr<v1::GetSchoolResponse> RegistryApp::GetSchool(const auth::Caller&
 }
 
 absl::StatusOr<v1::School> RegistryApp::LoadSchool(const std::string& school_code) const {
-  if (school_code.empty()) return absl::InvalidArgumentError("school_code is required");
+  if (school_code.empty()) return FieldRequired("school_code");
   const std::string key = keys::School(school_code);
   ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::SchoolRecord>(*store_, key));
-  if (!record) return absl::NotFoundError(absl::StrCat("school_code '", school_code, "' does not exist"));
+  if (!record) return NotFound("school_code", school_code);
   return SchoolToApi(*record);
 }
 
@@ -530,10 +532,10 @@ absl::StatusOr<v1::ListPersonalDataRevealsResponse> RegistryApp::ListPersonalDat
 }
 
 absl::StatusOr<v1::Household> RegistryApp::LoadHousehold(const std::string& household_number) const {
-  if (household_number.empty()) return absl::InvalidArgumentError("household_number is required");
+  if (household_number.empty()) return FieldRequired("household_number");
   const std::string key = keys::Household(household_number);
   ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::HouseholdRecord>(*store_, key));
-  if (!record) return absl::NotFoundError(absl::StrCat("household_number '", household_number, "' does not exist"));
+  if (!record) return NotFound("household_number", household_number);
   return HouseholdToApi(*record);
 }
 

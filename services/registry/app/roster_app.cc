@@ -9,6 +9,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/roster_fields.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/common/storage/paging.h"
@@ -58,10 +59,10 @@ bool CountyVisible(const auth::Caller& caller, const std::string& city, const st
 }  // namespace
 
 absl::StatusOr<v1::RosterImport> RosterApp::LoadImport(const std::string& import_id) const {
-  if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
+  if (import_id.empty()) return FieldRequired("import_id");
   const std::string key = keys::RosterImport(import_id);
   ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::RosterImportRecord>(*store_, key));
-  if (!record) return absl::NotFoundError(absl::StrCat("import_id '", import_id, "' does not exist"));
+  if (!record) return NotFound("import_id", import_id);
   return ImportToApi(*record);
 }
 
@@ -168,12 +169,10 @@ void RosterApp::PushRosterChanges(const std::string& agency, const AgencyDirecto
                                   Callback<PushResult> done) {
   const v1::RosterSource source = grant.source;
   if (request_id.empty() || request_id.size() > 100) {
-    return done(
-        absl::InvalidArgumentError(absl::StrCat("request_id must be 1-100 characters, got ", request_id.size())));
+    return done(FieldOutOfRange("request_id", static_cast<int64_t>(request_id.size()), 1, 100));
   }
   if (changes.empty() || changes.size() > static_cast<size_t>(kMaxRowsPerAppend)) {
-    return done(absl::InvalidArgumentError(
-        absl::StrCat("changes has ", changes.size(), " entries; 1-", kMaxRowsPerAppend, " per push")));
+    return done(FieldOutOfRange("changes", static_cast<int64_t>(changes.size()), 1, kMaxRowsPerAppend));
   }
   // An agency of an area pushes people of its area only (the county named,
   // or the ID's region): the whole push is refused naming the first row
@@ -188,9 +187,11 @@ void RosterApp::PushRosterChanges(const std::string& agency, const AgencyDirecto
         if (id != fields.end()) code = rules::NormalizeNationalId(id->second).substr(0, 6);
       }
       if (code.rfind(grant.area, 0) != 0) {
-        return done(absl::InvalidArgumentError(absl::StrCat("changes[", i, "]: county '", code.substr(0, 12),
-                                                            "' is outside this agency's area ", grant.area,
-                                                            "; nothing of this push was applied")));
+        return done(
+            Refusal(absl::StatusCode::kInvalidArgument, "PUSH_OUTSIDE_AREA",
+                    {{"index", std::to_string(i)}, {"county", code.substr(0, 12)}, {"area", grant.area}},
+                    absl::StrCat("changes[", i, "]: county '", code.substr(0, 12), "' is outside this agency's area ",
+                                 grant.area, "; nothing of this push was applied")));
       }
     }
   }
@@ -378,11 +379,10 @@ absl::StatusOr<v1::ListMatchResultsResponse> RosterApp::ListMatchResultsOf(const
                                                                            v1::RosterSource only_source,
                                                                            const std::string& area) const {
   if (request.category() == v1::MATCH_CATEGORY_UNSPECIFIED || !v1::MatchCategory_IsValid(request.category())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("category is required (got ", static_cast<int>(request.category()), ")"));
+    return FieldRequired("category");
   }
   if (!request.school_code().empty() && request.county().empty()) {
-    return absl::InvalidArgumentError("school_code filter needs county");
+    return FieldNeeds("school_code", "county");
   }
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   std::string prefix = !request.school_code().empty()

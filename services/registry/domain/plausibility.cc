@@ -10,6 +10,7 @@
 #include "libs/rules/field_values.h"
 #include "libs/rules/national_id.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/refusal.h"
 #include "services/registry/domain/cross_match.h"
 
 namespace zizhu::registry {
@@ -54,16 +55,24 @@ absl::StatusOr<PlausibilityPolicy> PlausibilityPolicy::Parse(const std::string& 
 
 absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth, v1::EducationStage stage) {
   if (ToCivil(birth) > ToCivil(p.today)) {
-    return absl::InvalidArgumentError(absl::StrCat("birth date ", rules::FormatDate(birth),
-                                                   " is in the future (today is ", rules::FormatDate(p.today), ")"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_AFTER_TODAY",
+                   {{"field", "birth_date"}, {"date", rules::FormatDate(birth)}, {"today", rules::FormatDate(p.today)}},
+                   absl::StrCat("birth date ", rules::FormatDate(birth), " is in the future (today is ",
+                                rules::FormatDate(p.today), ")"));
   }
   auto range = p.policy.age_by_stage.find(stage);
   if (range == p.policy.age_by_stage.end()) return absl::OkStatus();
   const int age = AgeOn(birth, p.today);
   if (age < range->second.first || age > range->second.second) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "a student born ", rules::FormatDate(birth), " is ", age, " years old; stage ", v1::EducationStage_Name(stage),
-        " takes ", range->second.first, "-", range->second.second, " (policy data: --plausibility-file)"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "AGE_OUTSIDE_STAGE",
+                   {{"date", rules::FormatDate(birth)},
+                    {"age", std::to_string(age)},
+                    {"stage", v1::EducationStage_Name(stage)},
+                    {"min", std::to_string(range->second.first)},
+                    {"max", std::to_string(range->second.second)}},
+                   absl::StrCat("a student born ", rules::FormatDate(birth), " is ", age, " years old; stage ",
+                                v1::EducationStage_Name(stage), " takes ", range->second.first, "-",
+                                range->second.second, " (policy data: --plausibility-file)"));
   }
   return absl::OkStatus();
 }
@@ -71,9 +80,14 @@ absl::Status CheckBirthDateForStage(const Plausibility& p, const v1::Date& birth
 absl::Status CheckNotFarAhead(const Plausibility& p, const std::string& field, const v1::Date& date) {
   const int64_t ahead = ToCivil(date) - ToCivil(p.today);
   if (ahead > p.policy.max_days_ahead) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", rules::FormatDate(date), " is ", ahead,
-                                                   " days after today (", rules::FormatDate(p.today), "); at most ",
-                                                   p.policy.max_days_ahead, " are allowed"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_TOO_FAR_AHEAD",
+                   {{"field", field},
+                    {"date", rules::FormatDate(date)},
+                    {"days", std::to_string(ahead)},
+                    {"today", rules::FormatDate(p.today)},
+                    {"max", std::to_string(p.policy.max_days_ahead)}},
+                   absl::StrCat(field, " ", rules::FormatDate(date), " is ", ahead, " days after today (",
+                                rules::FormatDate(p.today), "); at most ", p.policy.max_days_ahead, " are allowed"));
   }
   return absl::OkStatus();
 }

@@ -30,19 +30,6 @@ const char* PersonalFieldName(PersonalField field) {
 
 namespace {
 
-// A value not accepted: said in the operator's language as the field and the
-// value (FIELD_VALUE_INVALID), in English (logs) with why.
-absl::Status Invalid(absl::string_view field, absl::string_view value, absl::string_view why) {
-  return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_VALUE_INVALID",
-                 {{"field", std::string(field)}, {"value", std::string(value.substr(0, 60))}},
-                 absl::StrCat(field, " '", value, "' ", why));
-}
-
-absl::Status Required(absl::string_view field) {
-  return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_REQUIRED", {{"field", std::string(field)}},
-                 absl::StrCat(field, " is required"));
-}
-
 size_t CodePoints(absl::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) {
@@ -57,12 +44,12 @@ absl::StatusOr<std::string> CleanName(absl::string_view field, absl::string_view
   std::string name(absl::StripAsciiWhitespace(raw));
   if (name.empty()) {
     if (!required) return name;
-    return Required(field);
+    return FieldRequired(field);
   }
   if (CodePoints(name) > max_chars)
-    return Invalid(field, name, absl::StrCat("is longer than ", max_chars, " characters"));
+    return FieldInvalid(field, name, absl::StrCat("is longer than ", max_chars, " characters"));
   for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return Invalid(field, name, "contains a control character");
+    if (c < 0x20 || c == 0x7f) return FieldInvalid(field, name, "contains a control character");
   }
   return name;
 }
@@ -70,11 +57,12 @@ absl::StatusOr<std::string> CleanName(absl::string_view field, absl::string_view
 // A code: 1..max characters of [0-9A-Za-z_-].
 absl::StatusOr<std::string> CleanCode(absl::string_view field, absl::string_view raw, size_t max_chars) {
   std::string code(absl::StripAsciiWhitespace(raw));
-  if (code.empty()) return Required(field);
-  if (code.size() > max_chars) return Invalid(field, code, absl::StrCat("is longer than ", max_chars, " characters"));
+  if (code.empty()) return FieldRequired(field);
+  if (code.size() > max_chars)
+    return FieldInvalid(field, code, absl::StrCat("is longer than ", max_chars, " characters"));
   for (char c : code) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      return Invalid(field, code, "may contain only letters, digits, '-' and '_'");
+      return FieldInvalid(field, code, "may contain only letters, digits, '-' and '_'");
     }
   }
   return code;
@@ -89,9 +77,9 @@ std::string DigitsOnly(absl::string_view raw) {
 }
 
 absl::Status CheckBankCard(absl::string_view field, const std::string& card) {
-  if (card.size() < 12 || card.size() > 19) return Invalid(field, MaskBankCard(card), "must have 12-19 digits");
+  if (card.size() < 12 || card.size() > 19) return FieldInvalid(field, MaskBankCard(card), "must have 12-19 digits");
   for (char c : card) {
-    if (c < '0' || c > '9') return Invalid(field, MaskBankCard(card), "must contain only digits");
+    if (c < '0' || c > '9') return FieldInvalid(field, MaskBankCard(card), "must contain only digits");
   }
   return absl::OkStatus();
 }
@@ -110,7 +98,7 @@ absl::Status CheckCategories(const google::protobuf::RepeatedField<int>& raw, st
   std::set<int> seen;
   for (int c : raw) {
     if (c == v1::POVERTY_CATEGORY_UNSPECIFIED || !v1::PovertyCategory_IsValid(c)) {
-      return absl::InvalidArgumentError(absl::StrCat("categories contains invalid value ", c));
+      return FieldInvalid("categories", std::to_string(c), "is not a poverty category");
     }
     if (seen.insert(c).second) out->push_back(static_cast<v1::PovertyCategory>(c));
   }
@@ -124,7 +112,7 @@ bool HasCategory(const std::vector<v1::PovertyCategory>& cats, v1::PovertyCatego
 
 absl::Status CheckStageAndGrade(v1::EducationStage stage, int grade) {
   if (stage == v1::EDUCATION_STAGE_UNSPECIFIED || !v1::EducationStage_IsValid(stage)) {
-    return absl::InvalidArgumentError(absl::StrCat("stage is required (got ", static_cast<int>(stage), ")"));
+    return FieldRequired("stage");
   }
   int max = MaxGrade(stage);
   if (grade < 1 || grade > max) {
@@ -165,11 +153,11 @@ absl::Status RequireHousehold(RegistryState& state, const std::string& number) {
 
 absl::StatusOr<v1::StudentRecord> RequireStudent(RegistryState& state, const std::string& student_id,
                                                  int64_t expected_version) {
-  if (student_id.empty()) return absl::InvalidArgumentError("student_id is required");
+  if (student_id.empty()) return FieldRequired("student_id");
   ASSIGN_OR_RETURN(auto student, state.FindStudent(student_id));
   if (!student) return auth::OutOfScope("student", student_id);
   if (expected_version < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("expected_version ", expected_version, " is negative"));
+    return FieldInvalid("expected_version", std::to_string(expected_version), "is negative");
   }
   if (expected_version != 0 && expected_version != student->version()) {
     return Refusal(absl::StatusCode::kAborted, "STALE_VERSION",
@@ -242,11 +230,11 @@ absl::StatusOr<Events> DecideRegisterSchool(RegistryState& state, const v1::Regi
   std::set<int> stages;
   for (int s : cmd.stages()) {
     if (s == v1::EDUCATION_STAGE_UNSPECIFIED || !v1::EducationStage_IsValid(s)) {
-      return absl::InvalidArgumentError(absl::StrCat("stages contains invalid value ", s));
+      return FieldInvalid("stages", std::to_string(s), "is not a school stage");
     }
     stages.insert(s);
   }
-  if (stages.empty()) return absl::InvalidArgumentError("stages: a school teaches at least one stage");
+  if (stages.empty()) return FieldRequired("stages");
   ASSIGN_OR_RETURN(auto existing, state.FindSchool(code));
   if (existing) {
     return Refusal(absl::StatusCode::kAlreadyExists, "SCHOOL_EXISTS", {{"school", code}, {"name", existing->name()}},
@@ -266,11 +254,10 @@ absl::StatusOr<Events> DecideRegisterHousehold(RegistryState& state, const v1::R
   ASSIGN_OR_RETURN(std::string number, CleanCode("household_number", cmd.household_number(), 32));
   ASSIGN_OR_RETURN(std::string head, CleanName("head_name", cmd.head_name(), 30));
   if (cmd.household_type() == v1::HOUSEHOLD_TYPE_UNSPECIFIED || !v1::HouseholdType_IsValid(cmd.household_type())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("household_type is required (got ", static_cast<int>(cmd.household_type()), ")"));
+    return FieldRequired("household_type");
   }
   if (cmd.year_registered() != 0 && (cmd.year_registered() < 2000 || cmd.year_registered() > 2100)) {
-    return absl::InvalidArgumentError(absl::StrCat("year_registered ", cmd.year_registered(), " is outside 2000-2100"));
+    return FieldOutOfRange("year_registered", cmd.year_registered(), 2000, 2100);
   }
   ASSIGN_OR_RETURN(auto existing, state.FindHousehold(number));
   if (existing) {
@@ -296,7 +283,7 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
   auto event = std::make_shared<v1::StudentRegistered>();
   ASSIGN_OR_RETURN(std::string name, CleanName("name", cmd.name(), 30));
   std::string id = rules::NormalizeNationalId(cmd.national_id());
-  if (id.empty()) return absl::InvalidArgumentError("national_id is required");
+  if (id.empty()) return FieldRequired("national_id");
   ASSIGN_OR_RETURN(rules::NationalIdInfo info, rules::ValidateNationalId(id));
 
   if (cmd.gender() != v1::GENDER_UNSPECIFIED && cmd.gender() != info.gender) {
@@ -327,8 +314,7 @@ absl::StatusOr<Events> DecideRegisterStudent(RegistryState& state, PersonalDataP
   v1::EnrolmentStatus status =
       cmd.status() == v1::ENROLMENT_STATUS_UNSPECIFIED ? v1::ENROLMENT_STATUS_ENROLLED : cmd.status();
   if (!v1::EnrolmentStatus_IsValid(status)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("status ", static_cast<int>(status), " is not a valid enrolment status"));
+    return FieldInvalid("status", std::to_string(static_cast<int>(status)), "is not a valid enrolment status");
   }
 
   // State checks after input checks: the cheapest error first.
@@ -403,7 +389,7 @@ absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, Perso
       categories = next;
     }
   } else if (cmd.categories_size() > 0) {
-    return absl::InvalidArgumentError("categories given without replace_categories=true; set it to replace the list");
+    return FieldNeeds("categories", "replace_categories");
   }
   std::string household = student.household_number();
   if (cmd.has_household_number()) {
@@ -416,8 +402,9 @@ absl::StatusOr<Events> DecideUpdateStudentAttributes(RegistryState& state, Perso
     }
   }
   if (household.empty() && HasCategory(categories, v1::POVERTY_CATEGORY_REGISTERED_POOR)) {
-    return absl::InvalidArgumentError(
-        "household_number is required for a student of a registered-poor household (category REGISTERED_POOR)");
+    return Refusal(absl::StatusCode::kInvalidArgument, "HOUSEHOLD_REQUIRED_FOR_POOR", {},
+                   "household_number is required for a student of a registered-poor household (category "
+                   "REGISTERED_POOR)");
   }
   if (cmd.has_grade() && cmd.grade() != student.grade()) {
     RETURN_IF_ERROR(CheckStageAndGrade(student.stage(), cmd.grade()));
@@ -460,7 +447,7 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
   ASSIGN_OR_RETURN(v1::StudentRecord student, RequireStudent(state, cmd.student_id(), cmd.expected_version()));
   v1::EnrolmentStatus to = cmd.status();
   if (to == v1::ENROLMENT_STATUS_UNSPECIFIED || !v1::EnrolmentStatus_IsValid(to)) {
-    return absl::InvalidArgumentError(absl::StrCat("status is required (got ", static_cast<int>(to), ")"));
+    return FieldRequired("status");
   }
   if (!IsAllowedStatusChange(student.status(), to)) {
     return Refusal(absl::StatusCode::kFailedPrecondition, "STATUS_CHANGE_NOT_ALLOWED",
@@ -469,9 +456,8 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
                                 v1::EnrolmentStatus_Name(student.status()), " to ", v1::EnrolmentStatus_Name(to)));
   }
   if (!cmd.has_effective_date() || !rules::IsValidDate(cmd.effective_date())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("effective_date ", cmd.has_effective_date() ? rules::FormatDate(cmd.effective_date()) : "(unset)",
-                     " is not a valid date"));
+    return FieldInvalid("effective_date", cmd.has_effective_date() ? rules::FormatDate(cmd.effective_date()) : "",
+                        "is not a valid date");
   }
   if (rules::CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
     return Refusal(absl::StatusCode::kInvalidArgument, "DATE_BEFORE_BIRTH",
@@ -498,11 +484,14 @@ absl::StatusOr<Events> DecideChangeEnrolmentStatus(RegistryState& state, const v
                                                              student.status() == v1::ENROLMENT_STATUS_GRADUATED);
   if (moves || !cmd.school_code().empty()) {
     if (to != v1::ENROLMENT_STATUS_ENROLLED) {
-      return absl::InvalidArgumentError("school_code may be given only when the new status is ENROLLED");
+      return Refusal(absl::StatusCode::kInvalidArgument, "SCHOOL_ONLY_WHEN_ENROLLING", {},
+                     "school_code may be given only when the new status is ENROLLED");
     }
     if (cmd.school_code().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("school_code is required to enrol a student who was ",
-                                                     v1::EnrolmentStatus_Name(student.status())));
+      return Refusal(absl::StatusCode::kInvalidArgument, "SCHOOL_REQUIRED_TO_ENROL",
+                     {{"status", v1::EnrolmentStatus_Name(student.status())}},
+                     absl::StrCat("school_code is required to enrol a student who was ",
+                                  v1::EnrolmentStatus_Name(student.status())));
     }
     ASSIGN_OR_RETURN(std::string school_code, CleanCode("school_code", cmd.school_code(), 32));
     v1::EducationStage stage = cmd.stage() == v1::EDUCATION_STAGE_UNSPECIFIED ? student.stage() : cmd.stage();
@@ -530,7 +519,7 @@ absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalData
                                               const v1::RecordTransferInRequest& cmd,
                                               const Plausibility* plausibility) {
   const std::string id = rules::NormalizeNationalId(cmd.national_id());
-  if (id.empty()) return absl::InvalidArgumentError("national_id is required");
+  if (id.empty()) return FieldRequired("national_id");
   ASSIGN_OR_RETURN(rules::NationalIdInfo info, rules::ValidateNationalId(id));
   ASSIGN_OR_RETURN(auto student_id, state.FindStudentIdByNationalIdHash(protector.NationalIdHash(info.normalized)));
   if (!student_id) {
@@ -555,9 +544,8 @@ absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalData
   }
   if (!cmd.has_effective_date() || !rules::IsValidDate(cmd.effective_date()) ||
       rules::CompareDates(cmd.effective_date(), student.birth_date()) < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("effective_date ", cmd.has_effective_date() ? rules::FormatDate(cmd.effective_date()) : "(unset)",
-                     " is not a valid date of the pupil's schooling"));
+    return FieldInvalid("effective_date", cmd.has_effective_date() ? rules::FormatDate(cmd.effective_date()) : "",
+                        "is not a valid date of the pupil's schooling");
   }
   if (plausibility) {
     RETURN_IF_ERROR(CheckNotFarAhead(*plausibility, "effective_date", cmd.effective_date()));
@@ -580,7 +568,9 @@ absl::StatusOr<Events> DecideRecordTransferIn(RegistryState& state, PersonalData
     events.push_back(MakeEvent(kStudentAggregate, student.student_id(), ++version, out));
     from = v1::ENROLMENT_STATUS_TRANSFERRED;
   } else if (!IsAllowedStatusChange(from, v1::ENROLMENT_STATUS_ENROLLED)) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "STATUS_CHANGE_NOT_ALLOWED",
+        {{"from", v1::EnrolmentStatus_Name(from)}, {"to", "ENROLMENT_STATUS_ENROLLED"}},
         absl::StrCat("student '", student.student_id(), "' cannot be enrolled from ", v1::EnrolmentStatus_Name(from)));
   }
   auto in = std::make_shared<v1::EnrolmentStatusChanged>();
@@ -625,7 +615,7 @@ absl::StatusOr<Events> DecideRevealPersonalData(RegistryState& state, const std:
                                                 const std::string& reason, const std::string& access_id) {
   ASSIGN_OR_RETURN(std::string clean_reason, CleanName("reveal.reason", reason, 200));
   ASSIGN_OR_RETURN(auto student, state.FindStudent(student_id));
-  if (!student) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
+  if (!student) return NotFound("student_id", student_id);
   auto event = std::make_shared<v1::PersonalDataRevealed>();
   event->set_student_id(student_id);
   for (const char* f : {"national_id", "bank_card", "phone", "guardian.phone"}) event->add_fields(f);
@@ -636,7 +626,7 @@ absl::StatusOr<Events> DecideRevealPersonalData(RegistryState& state, const std:
 absl::StatusOr<Events> DecideRecordNationalIdLookup(RegistryState& state, const std::string& student_id,
                                                     const std::string& access_id) {
   ASSIGN_OR_RETURN(auto student, state.FindStudent(student_id));
-  if (!student) return absl::NotFoundError(absl::StrCat("student_id '", student_id, "' does not exist"));
+  if (!student) return NotFound("student_id", student_id);
   auto event = std::make_shared<v1::PersonalDataRevealed>();
   event->set_student_id(student_id);
   event->add_fields("national_id");

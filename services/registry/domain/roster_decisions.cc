@@ -9,6 +9,7 @@
 #include "libs/rules/dates.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/roster_fields.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/masking.h"
 #include "services/registry/domain/cross_match.h"
@@ -23,11 +24,12 @@ es::NewEvent Event(const char* type, const std::string& id, int64_t version,
 }
 
 absl::StatusOr<v1::RosterImportRecord> RequireOpenImport(RegistryState& state, const std::string& import_id) {
-  if (import_id.empty()) return absl::InvalidArgumentError("import_id is required");
+  if (import_id.empty()) return FieldRequired("import_id");
   ASSIGN_OR_RETURN(auto record, state.FindRosterImport(import_id));
-  if (!record) return absl::NotFoundError(absl::StrCat("import_id '", import_id, "' does not exist"));
+  if (!record) return NotFound("import_id", import_id);
   if (record->completed()) {
-    return absl::FailedPreconditionError(absl::StrCat("import '", import_id, "' is already completed"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "IMPORT_COMPLETED", {{"import", import_id}},
+                   absl::StrCat("import '", import_id, "' is already completed"));
   }
   return *record;
 }
@@ -41,23 +43,22 @@ std::string RosterImportId(v1::RosterSource source, const std::string& file_hash
 absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::StartRosterImportRequest& cmd,
                                                const std::string& import_id) {
   if (cmd.source() == v1::ROSTER_SOURCE_UNSPECIFIED || !v1::RosterSource_IsValid(cmd.source())) {
-    return absl::InvalidArgumentError(absl::StrCat("source is required (got ", static_cast<int>(cmd.source()), ")"));
+    return FieldRequired("source");
   }
   if (cmd.file_hash().size() < 16) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("file_hash '", cmd.file_hash(), "' must be the hex SHA-256 of the file (at least 16 characters)"));
+    return FieldInvalid("file_hash", cmd.file_hash(), "must be the hex SHA-256 of the file (at least 16 characters)");
   }
   for (char c : cmd.file_hash()) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError(absl::StrCat("file_hash '", cmd.file_hash(), "' is not hexadecimal"));
+      return FieldInvalid("file_hash", cmd.file_hash(), "is not hexadecimal");
     }
   }
-  if (cmd.agency().empty()) return absl::InvalidArgumentError("agency is required (who sent the roster)");
+  if (cmd.agency().empty()) return FieldRequired("agency");
   if (cmd.declared_rows() < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("declared_rows ", cmd.declared_rows(), " is negative"));
+    return FieldInvalid("declared_rows", std::to_string(cmd.declared_rows()), "is negative");
   }
   ASSIGN_OR_RETURN(auto existing, state.FindRosterImport(import_id));
-  if (existing) return absl::AlreadyExistsError(absl::StrCat("import '", import_id, "' exists"));
+  if (existing) return AlreadyExists("import", import_id);
   auto event = std::make_shared<v1::RosterImportStarted>();
   event->set_import_id(import_id);
   event->set_source(cmd.source());
@@ -71,19 +72,17 @@ absl::StatusOr<Events> DecideStartRosterImport(RegistryState& state, const v1::S
 absl::StatusOr<std::vector<RosterRowOutcome>> ValidateAppendRows(v1::RosterSource source,
                                                                  const v1::AppendRosterRowsRequest& cmd,
                                                                  PersonalDataProtector& protector) {
-  if (cmd.import_id().empty()) return absl::InvalidArgumentError("import_id is required");
-  if (cmd.rows_size() == 0) return absl::InvalidArgumentError("rows is empty");
+  if (cmd.import_id().empty()) return FieldRequired("import_id");
+  if (cmd.rows_size() == 0) return FieldRequired("rows");
   if (cmd.rows_size() > kMaxRowsPerAppend) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("rows has ", cmd.rows_size(), " rows; at most ", kMaxRowsPerAppend, " per call"));
+    return FieldOutOfRange("rows", cmd.rows_size(), 1, kMaxRowsPerAppend);
   }
   std::set<int32_t> row_numbers;
   std::vector<RosterRowOutcome> out;
   out.reserve(cmd.rows_size());
   for (const v1::RosterRowInput& row : cmd.rows()) {
     if (row.row_number() <= 0 || !row_numbers.insert(row.row_number()).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("rows: row_number ", row.row_number(), " is not positive or appears twice"));
+      return FieldInvalid("row_number", std::to_string(row.row_number()), "is not positive or appears twice");
     }
     out.push_back(ValidateRosterRow(source, row, protector));
   }
@@ -127,9 +126,12 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
                                               const v1::Date& today) {
   ASSIGN_OR_RETURN(v1::RosterImportRecord import, RequireOpenImport(state, import_id));
   if (import.source() != source) {
-    return absl::FailedPreconditionError(absl::StrCat("import '", import_id, "' is of source ",
-                                                      rules::RosterSourceName(import.source()), ", not ",
-                                                      rules::RosterSourceName(source)));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "IMPORT_OTHER_SOURCE",
+                   {{"import", import_id},
+                    {"source", v1::RosterSource_Name(import.source())},
+                    {"given", v1::RosterSource_Name(source)}},
+                   absl::StrCat("import '", import_id, "' is of source ", rules::RosterSourceName(import.source()),
+                                ", not ", rules::RosterSourceName(source)));
   }
   auto applied = std::make_shared<v1::RosterRowsApplied>();
   auto rejected = std::make_shared<v1::RosterRowsRejected>();
@@ -175,6 +177,12 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
             person.county().empty() ? "" : absl::StrCat(" of county '", person.county(), "'"),
             " (or the name is shared by several); the row is kept as evidence of enrolment without a school code: "
             "register the school or add a 学校标识码 column"));
+        common::v1::ErrorInfo& code = *warning.mutable_reason_code();
+        code.Clear();
+        code.set_domain("zizhu");
+        code.set_reason("ROSTER_SCHOOL_UNRESOLVED");
+        (*code.mutable_metadata())["name"] = person.school_name().substr(0, 100);
+        (*code.mutable_metadata())["county"] = person.county();
         *applied->add_school_unresolved() = std::move(warning);
       }
     }
@@ -230,20 +238,21 @@ absl::StatusOr<Events> DecideCompleteRosterImport(RegistryState& state, const v1
 
 absl::StatusOr<Events> DecideRunCrossMatch(RegistryState& state, const v1::RunCrossMatchRequest& cmd) {
   if (!cmd.has_as_of() || !rules::IsValidDate(cmd.as_of())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("as_of ", cmd.has_as_of() ? rules::FormatDate(cmd.as_of()) : "(unset)", " is not a valid date"));
+    return FieldInvalid("as_of", cmd.has_as_of() ? rules::FormatDate(cmd.as_of()) : "", "is not a valid date");
   }
   int min = cmd.school_age_min() == 0 ? 6 : cmd.school_age_min();
   int max = cmd.school_age_max() == 0 ? 15 : cmd.school_age_max();
   if (min < 0 || max > 30 || min > max) {
-    return absl::InvalidArgumentError(absl::StrCat("school age ", min, "-", max, " is not a range within 0-30"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "SCHOOL_AGE_RANGE_INVALID",
+                   {{"min", std::to_string(min)}, {"max", std::to_string(max)}},
+                   absl::StrCat("school age ", min, "-", max, " is not a range within 0-30"));
   }
   ASSIGN_OR_RETURN(auto settings, state.FindMatchSettings());
   const int transition = cmd.has_exit_transition_years() ? cmd.exit_transition_years()
                          : settings                      ? settings->exit_transition_years()
                                                          : kDefaultExitTransitionYears;
   if (transition < 0 || transition > 30) {
-    return absl::InvalidArgumentError(absl::StrCat("exit_transition_years ", transition, " is outside 0-30"));
+    return FieldOutOfRange("exit_transition_years", transition, 0, 30);
   }
   auto event = std::make_shared<v1::CrossMatchRequested>();
   *event->mutable_as_of() = cmd.as_of();

@@ -1,6 +1,7 @@
 #include "services/registry/domain/roster_rows.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +14,7 @@
 #include "libs/rules/field_values.h"
 #include "libs/rules/national_id.h"
 #include "libs/rules/roster_fields.h"
+#include "services/common/core/refusal.h"
 #include "services/common/crypto/masking.h"
 
 namespace zizhu::registry {
@@ -44,31 +46,60 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
   add_personal(rules::NormalizeNationalId(Field(row, "national_id")),
                MaskNationalId(rules::NormalizeNationalId(Field(row, "national_id"))));
   add_personal(Field(row, "phone"), MaskPhone(Field(row, "phone")));
-  auto reject = [&](v1::RejectionKind kind, const std::string& column, const std::string& reason) {
+  // The rejection with its reason code (said in the operator's language):
+  // `code` when given, else the check's own (a status carrying one), else
+  // ROW_VALUE_INVALID naming the column and its value (masked when personal).
+  auto reject = [&](v1::RejectionKind kind, const std::string& column, const std::string& reason,
+                    std::optional<common::v1::ErrorInfo> code = std::nullopt) {
     rej.set_kind(kind);
     rej.set_column(column);
     rej.set_reason(personal.empty() ? reason : absl::StrReplaceAll(reason, personal));
+    if (!code) {
+      code.emplace();
+      code->set_reason("ROW_VALUE_INVALID");
+      (*code->mutable_metadata())["field"] = column;
+      const std::string value = Field(row, column).substr(0, 60);
+      (*code->mutable_metadata())["value"] = personal.empty() ? value : absl::StrReplaceAll(value, personal);
+    }
+    code->set_domain("zizhu");
+    *rej.mutable_reason_code() = *std::move(code);
     return out;
   };
+  auto reason = [](const std::string& key, std::map<std::string, std::string> params) {
+    common::v1::ErrorInfo info;
+    info.set_reason(key);
+    for (auto& [name, value] : params) (*info.mutable_metadata())[name] = std::move(value);
+    return info;
+  };
+  // A check's own reason, when its status carries one.
+  auto own = [](const absl::Status& status) { return ErrorInfoOf(status); };
   for (const auto& [name, value] : row.fields()) {
     bool known = false;
     for (const auto& f : rules::RosterFields(source)) known |= f == name;
     if (!known) {
       return reject(
           v1::REJECTION_KIND_BAD_VALUE, name,
-          absl::StrCat("field '", name, "' is not a field of the ", rules::RosterSourceName(source), " roster"));
+          absl::StrCat("field '", name, "' is not a field of the ", rules::RosterSourceName(source), " roster"),
+          reason("ROSTER_FIELD_UNKNOWN", {{"column", name.substr(0, 60)}, {"source", v1::RosterSource_Name(source)}}));
     }
   }
   std::string raw_id = Field(row, "national_id");
   if (raw_id.find_first_of("Ee") != std::string::npos && raw_id.find('+') != std::string::npos) {
     return reject(v1::REJECTION_KIND_INVALID_ID, "national_id",
-                  absl::StrCat("'", MaskNationalId(raw_id), "' was turned into a number by Excel and lost digits"));
+                  absl::StrCat("'", MaskNationalId(raw_id), "' was turned into a number by Excel and lost digits"),
+                  reason("ID_LOST_DIGITS", {{"value", MaskNationalId(raw_id)}}));
   }
   std::string id = rules::NormalizeNationalId(raw_id);
   rej.set_national_id_masked(MaskNationalId(id));
-  if (id.empty()) return reject(v1::REJECTION_KIND_INVALID_ID, "national_id", "national_id is required");
+  if (id.empty()) {
+    return reject(v1::REJECTION_KIND_INVALID_ID, "national_id", "national_id is required",
+                  reason("FIELD_REQUIRED", {{"field", "national_id"}}));
+  }
   absl::StatusOr<rules::NationalIdInfo> info = rules::ValidateNationalId(id);
-  if (!info.ok()) return reject(v1::REJECTION_KIND_INVALID_ID, "national_id", std::string(info.status().message()));
+  if (!info.ok()) {
+    return reject(v1::REJECTION_KIND_INVALID_ID, "national_id", std::string(info.status().message()),
+                  own(info.status()));
+  }
   out.normalized_id = info->normalized;
   for (const auto& required : rules::RequiredRosterFields(source)) {
     std::vector<std::string> alternatives = absl::StrSplit(required, '|');
@@ -76,7 +107,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
     for (const auto& field : alternatives) present = present || !Field(row, field).empty();
     if (!present) {
       return reject(v1::REJECTION_KIND_BAD_VALUE, alternatives[0],
-                    absl::StrCat(absl::StrJoin(alternatives, " or "), " is required"));
+                    absl::StrCat(absl::StrJoin(alternatives, " or "), " is required"),
+                    reason("FIELD_REQUIRED", {{"field", alternatives[0]}}));
     }
   }
 
@@ -152,8 +184,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       // (ROSTER_CHANGE_EXIT, system to system); either way with its year.
       const bool household_exited = *exited || applied.change() == v1::ROSTER_CHANGE_EXIT;
       if (household_exited && year_exited == 0) {
-        return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited",
-                      "脱贫户须填脱贫年度 / a household that exited poverty needs year_exited");
+        return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited", "a household that exited poverty needs year_exited",
+                      reason("EXITED_NEEDS_YEAR", {}));
       }
       p.set_year_exited(household_exited ? year_exited : 0);
       if (household_exited) applied.set_change(v1::ROSTER_CHANGE_EXIT);
@@ -173,7 +205,8 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       p.set_disability_grade(Field(row, "disability_grade"));
       if (assistance->empty() && *disability == v1::DISABILITY_CATEGORY_UNSPECIFIED) {
         return reject(v1::REJECTION_KIND_BAD_VALUE, "assistance_type",
-                      "row has neither an assistance type (低保/特困/孤儿) nor a disability category");
+                      "row has neither an assistance type (低保/特困/孤儿) nor a disability category",
+                      reason("ASSISTANCE_OR_DISABILITY_REQUIRED", {}));
       }
       break;
     }

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "libs/rules/national_id.h"
+#include "services/common/core/refusal.h"
 #include "services/registry/domain/registry_evolve.h"
 #include "services/registry/domain/roster_decisions.h"
 
@@ -220,7 +221,8 @@ TEST_F(RegistryDecisionsTest, InputErrorsNameTheField) {
       {[](auto& r) { r.set_household_number(""); }, "household_number is required"},
       {[](auto& r) { r.set_bank_card("12ab"); }, "bank_card"},
       {[](auto& r) { r.set_phone("23812345678"); }, "phone '238****5678' is not a mobile number"},
-      {[](auto& r) { r.add_categories(static_cast<v1::PovertyCategory>(42)); }, "categories contains invalid value 42"},
+      {[](auto& r) { r.add_categories(static_cast<v1::PovertyCategory>(42)); },
+       "categories '42' is not a poverty category"},
   };
   for (const auto& c : cases) {
     auto r = ValidRegistration();
@@ -228,6 +230,10 @@ TEST_F(RegistryDecisionsTest, InputErrorsNameTheField) {
     auto events = DecideRegisterStudent(state_, protector_, r, "s");
     ASSERT_EQ(events.status().code(), absl::StatusCode::kInvalidArgument) << c.expected_prefix;
     EXPECT_EQ(events.status().message().substr(0, c.expected_prefix.size()), c.expected_prefix);
+    // Each also carries its reason, to be said in the operator's language.
+    const std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(events.status());
+    ASSERT_TRUE(info.has_value()) << c.expected_prefix;
+    EXPECT_FALSE(info->reason().empty()) << c.expected_prefix;
   }
 }
 

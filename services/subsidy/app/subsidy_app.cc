@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/common/crypto/sha256.h"
 #include "services/common/storage/paging.h"
@@ -52,10 +53,10 @@ absl::StatusOr<v1::RoundRecord> SubsidyApp::RoundInScope(const auth::Caller& cal
 
 absl::StatusOr<v1::PolicyRecord> SubsidyApp::LoadPolicyRecord(const std::string& version) const {
   if (version.empty() || version.size() > 40) {
-    return absl::InvalidArgumentError(absl::StrCat("version '", version.substr(0, 40), "' must be 1-40 characters"));
+    return FieldInvalid("version", version.substr(0, 40), "must be 1-40 characters");
   }
   ASSIGN_OR_RETURN(auto record, storage::LoadRow<v1::PolicyRecord>(*store_, keys::Policy(version)));
-  if (!record) return absl::NotFoundError(absl::StrCat("policy version '", version, "' is not loaded"));
+  if (!record) return NotFound("policy", version);
   return *record;
 }
 
@@ -84,8 +85,10 @@ void SubsidyApp::LoadPolicy(const auth::Caller& caller, const v1::LoadPolicyRequ
     return done(allowed);
   }
   if (request.content().size() > (1 << 20)) {
-    return done(absl::InvalidArgumentError(
-        absl::StrCat("content is ", request.content().size(), " bytes; a policy file holds at most 1 MiB")));
+    return done(
+        Refusal(absl::StatusCode::kInvalidArgument, "FIELD_TOO_LONG",
+                {{"field", "content"}, {"bytes", std::to_string(request.content().size())}, {"max", "1048576"}},
+                absl::StrCat("content is ", request.content().size(), " bytes; a policy file holds at most 1 MiB")));
   }
   const std::string file_name = request.file_name().empty() ? "policy" : request.file_name().substr(0, 200);
   absl::StatusOr<v1::Policy> policy = ParsePolicyFile(file_name, request.content());
@@ -428,7 +431,8 @@ absl::StatusOr<v1::GetNoticeListResponse> SubsidyApp::GetNoticeList(const auth::
   RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(v1::RoundRecord round, RoundInScope(caller, request.round_id()));
   if (round.state() == v1::ROUND_STATE_OPEN) {
-    return absl::FailedPreconditionError(absl::StrCat("round ", round.round_id(), " has not published its notice"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NOTICE_NOT_PUBLISHED", {{"round", round.round_id()}},
+                   absl::StrCat("round ", round.round_id(), " has not published its notice"));
   }
   ASSIGN_OR_RETURN(v1::PolicyRecord policy, LoadPolicyRecord(round.policy_version()));
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("semester", round.semester()));
@@ -516,7 +520,8 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
     return response;
   }
   if (request.school_code().empty() && request.county_code().empty()) {
-    return absl::InvalidArgumentError("name student_id, school_code or county_code");
+    return Refusal(absl::StatusCode::kInvalidArgument, "NAME_STUDENT_SCHOOL_OR_COUNTY", {},
+                   "name student_id, school_code or county_code");
   }
   ASSIGN_OR_RETURN(std::string prefix,
                    EntitlementScopePrefix(caller, request.semester(), request.school_code(), request.county_code()));

@@ -13,6 +13,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "libs/rules/text.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/published/enrolment_change.h"
 #include "services/subsidy/domain/entitlement_calc.h"
@@ -26,8 +27,9 @@ namespace zizhu::subsidy {
 // exist: a school learns nothing of other schools' pupils through its round
 // (probe finding 5: the refusal named the other school).
 inline absl::Status NotAPupil(const std::string& field, const std::string& student_id, const std::string& school_code) {
-  return absl::NotFoundError(absl::StrCat("学籍中无此学校的学生 ", student_id, " (", field, ": student ", student_id,
-                                          " is not a pupil of school ", school_code, " in the registry)"));
+  return Refusal(
+      absl::StatusCode::kNotFound, "NOT_A_PUPIL", {{"student", student_id}, {"school", school_code}},
+      absl::StrCat(field, ": student ", student_id, " is not a pupil of school ", school_code, " in the registry"));
 }
 
 using registry::v1::EnrolmentStatus;
@@ -65,7 +67,7 @@ inline std::string FormatTime(const google::protobuf::Timestamp& t) {
 inline absl::StatusOr<v1::RoundRecord> ExistingRound(SubsidyState& state, const std::string& round_id) {
   RETURN_IF_ERROR(ParseRoundId(round_id).status());
   ASSIGN_OR_RETURN(auto round, state.FindRound(round_id));
-  if (!round) return absl::NotFoundError(absl::StrCat("round '", round_id, "' has not been opened"));
+  if (!round) return NotFound("round", round_id);
   return *round;
 }
 
@@ -90,7 +92,7 @@ inline absl::StatusOr<v1::StudentFacts> CurrentFacts(SubsidyState& state, const 
 
 inline absl::Status CheckStudentId(const std::string& field, const std::string& id) {
   if (id.empty() || id.size() > 64) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " '", id.substr(0, 64), "' must be a registry student id"));
+    return FieldInvalid(field, id.substr(0, 64), "must be a registry student id");
   }
   return absl::OkStatus();
 }
@@ -99,7 +101,7 @@ using rules::CheckText;
 
 inline absl::Status CheckBatchSize(const std::string& field, int size) {
   if (size < 1 || size > kMaxBatchItems) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " holds ", size, " items; 1 to ", kMaxBatchItems));
+    return FieldOutOfRange(field, static_cast<int64_t>(size), 1, kMaxBatchItems);
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/published/enrolment_change.h"
 #include "services/subsidy/domain/decision_support.h"
@@ -46,30 +47,39 @@ absl::StatusOr<Events> DecideResumeEntitlement(SubsidyState& state, const v1::Re
     if (e.entitlement().round_id() == round.round_id()) record = &e;
   }
   if (record == nullptr) {
-    return absl::NotFoundError(absl::StrCat("student '", request.student_id().substr(0, 64),
-                                            "' has no entitlement in round ", round.round_id()));
+    return Refusal(absl::StatusCode::kNotFound, "NO_ENTITLEMENT",
+                   {{"student", request.student_id().substr(0, 64)}, {"round", round.round_id()}},
+                   absl::StrCat("student '", request.student_id().substr(0, 64), "' has no entitlement in round ",
+                                round.round_id()));
   }
   if (record->state() != v1::ENTITLEMENT_STATE_STOPPED) {
-    return absl::FailedPreconditionError(absl::StrCat("the entitlement of student ", request.student_id(), " is ",
-                                                      v1::EntitlementState_Name(record->state()),
-                                                      "; only a stopped entitlement is resumed"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "RESUME_NOT_STOPPED",
+                   {{"student", request.student_id()}, {"state", v1::EntitlementState_Name(record->state())}},
+                   absl::StrCat("the entitlement of student ", request.student_id(), " is ",
+                                v1::EntitlementState_Name(record->state()), "; only a stopped entitlement is resumed"));
   }
   // The registry's facts decide, not the caller: the pupil is back at the
   // school, enrolled, on or before the date.
   ASSIGN_OR_RETURN(auto student, state.FindStudent(request.student_id()));
   if (!student || student->status() != registry::v1::ENROLMENT_STATUS_ENROLLED ||
       student->school_code() != record->entitlement().school_code()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("登记系统未显示该生在校 / the registry does not show student ", request.student_id(),
-                     " enrolled at school ", record->entitlement().school_code(), " (",
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "RESUME_NOT_ENROLLED",
+        {{"student", request.student_id()},
+         {"school", record->entitlement().school_code()},
+         {"status", student ? registry::v1::EnrolmentStatus_Name(student->status()) : "ENROLMENT_STATUS_UNSPECIFIED"}},
+        absl::StrCat("the registry does not show student ", request.student_id(), " enrolled at school ",
+                     record->entitlement().school_code(), " (",
                      student ? absl::StrCat(StatusName(student->status()), " at ", student->school_code()) : "unknown",
                      "); record the return there first"));
   }
   std::optional<v1::Adjustment> adjustment =
       AdjustmentFor(*record, v1::ADJUSTMENT_KIND_RESUMED, request.effective_date());
   if (!adjustment) {
-    return absl::FailedPreconditionError(absl::StrCat("effective_date ", FormatDate(request.effective_date()),
-                                                      " is after the semester ends; nothing to resume"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "RESUME_AFTER_SEMESTER",
+                   {{"date", FormatDate(request.effective_date())}},
+                   absl::StrCat("effective_date ", FormatDate(request.effective_date()),
+                                " is after the semester ends; nothing to resume"));
   }
   adjustment->set_reason(absl::StrCat("resumed by the county: ", request.reason()));
   EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());

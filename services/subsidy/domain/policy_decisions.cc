@@ -7,6 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/civil_date.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/registry/published/enrolment_change.h"
 #include "services/subsidy/domain/decision_support.h"
@@ -27,8 +28,9 @@ absl::StatusOr<v1::PolicyRecord> PolicyInForce(SubsidyState& state, const Semest
     if (!best || effective > ToCivil(best->policy().effective_from())) best = std::move(record);
   }
   if (!best) {
-    return absl::FailedPreconditionError(absl::StrCat("no published policy version is in force for ", semester.id(),
-                                                      "; load one with `zizhu policy load FILE`"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "NO_POLICY_IN_FORCE", {{"semester", semester.id()}},
+                   absl::StrCat("no published policy version is in force for ", semester.id(),
+                                "; load one with `zizhu policy load FILE`"));
   }
   return *best;
 }
@@ -38,12 +40,14 @@ absl::StatusOr<Events> DecideLoadPolicy(SubsidyState& state, const v1::Policy& p
   RETURN_IF_ERROR(ValidatePolicy(policy));
   ASSIGN_OR_RETURN(auto existing, state.FindPolicy(policy.version()));
   if (existing && !existing->draft()) {
-    return absl::AlreadyExistsError(absl::StrCat("policy version ", policy.version(),
-                                                 " is already published and never changes; load a new version"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "POLICY_PUBLISHED", {{"version", policy.version()}},
+                   absl::StrCat("policy version ", policy.version(),
+                                " is already published and never changes; load a new version"));
   }
   if (existing && google::protobuf::util::MessageDifferencer::Equals(existing->policy(), policy) &&
       existing->draft() == draft) {
-    return absl::AlreadyExistsError(absl::StrCat("policy version ", policy.version(), " is already loaded as it is"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "POLICY_LOADED_SAME", {{"version", policy.version()}},
+                   absl::StrCat("policy version ", policy.version(), " is already loaded as it is"));
   }
   EventList events(kPolicyAggregate, policy.version(), existing ? existing->aggregate_version() : 0);
   auto loaded = New<v1::PolicyVersionLoaded>();
@@ -57,9 +61,10 @@ absl::StatusOr<Events> DecideLoadPolicy(SubsidyState& state, const v1::Policy& p
     for (const v1::PolicyRecord& other : all) {
       if (!other.draft() && other.policy().version() != policy.version() &&
           ToCivil(other.policy().effective_from()) == ToCivil(policy.effective_from())) {
-        return absl::FailedPreconditionError(absl::StrCat("published version ", other.policy().version(),
-                                                          " already takes effect on ",
-                                                          FormatDate(policy.effective_from())));
+        return Refusal(absl::StatusCode::kFailedPrecondition, "POLICY_DATE_TAKEN",
+                       {{"version", other.policy().version()}, {"date", FormatDate(policy.effective_from())}},
+                       absl::StrCat("published version ", other.policy().version(), " already takes effect on ",
+                                    FormatDate(policy.effective_from())));
       }
     }
     auto published = New<v1::PolicyVersionPublished>();
@@ -70,17 +75,19 @@ absl::StatusOr<Events> DecideLoadPolicy(SubsidyState& state, const v1::Policy& p
 }
 
 absl::StatusOr<Events> DecidePublishPolicy(SubsidyState& state, const std::string& version) {
-  if (version.empty()) return absl::InvalidArgumentError("version is required");
+  if (version.empty()) return FieldRequired("version");
   ASSIGN_OR_RETURN(auto existing, state.FindPolicy(version));
-  if (!existing) return absl::NotFoundError(absl::StrCat("policy version '", version.substr(0, 40), "' is not loaded"));
+  if (!existing) return NotFound("policy", version.substr(0, 40));
   if (!existing->draft())
-    return absl::AlreadyExistsError(absl::StrCat("policy version ", version, " is already published"));
+    return Refusal(absl::StatusCode::kAlreadyExists, "POLICY_PUBLISHED", {{"version", version}},
+                   absl::StrCat("policy version ", version, " is already published"));
   ASSIGN_OR_RETURN(std::vector<v1::PolicyRecord> all, state.AllPolicies());
   for (const v1::PolicyRecord& other : all) {
     if (!other.draft() && ToCivil(other.policy().effective_from()) == ToCivil(existing->policy().effective_from())) {
-      return absl::FailedPreconditionError(absl::StrCat("published version ", other.policy().version(),
-                                                        " already takes effect on ",
-                                                        FormatDate(existing->policy().effective_from())));
+      return Refusal(absl::StatusCode::kFailedPrecondition, "POLICY_DATE_TAKEN",
+                     {{"version", other.policy().version()}, {"date", FormatDate(existing->policy().effective_from())}},
+                     absl::StrCat("published version ", other.policy().version(), " already takes effect on ",
+                                  FormatDate(existing->policy().effective_from())));
     }
   }
   EventList events(kPolicyAggregate, version, existing->aggregate_version());

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/core/money.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 #include "services/subsidy/domain/semester.h"
 
@@ -84,7 +85,11 @@ class Reader {
   absl::Status Error(const YAML::Node& node, const std::string& path, const std::string& what) const {
     const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
     const std::string where = line > 0 ? absl::StrCat(file_, ":", line, ": ") : absl::StrCat(file_, ": ");
-    return absl::InvalidArgumentError(path.empty() ? absl::StrCat(where, what) : absl::StrCat(where, path, ": ", what));
+    // The file, line and YAML path said in the operator's language; the
+    // problem itself names the file's (English) keys, so it stays as written.
+    return Refusal(absl::StatusCode::kInvalidArgument, "POLICY_FILE_PROBLEM",
+                   {{"file", file_}, {"where", line > 0 ? absl::StrCat(line) : "-"}, {"path", path}, {"problem", what}},
+                   path.empty() ? absl::StrCat(where, what) : absl::StrCat(where, path, ": ", what));
   }
 
   // A mapping with only `allowed` keys.
@@ -263,7 +268,9 @@ absl::StatusOr<v1::Policy> ParsePolicyFile(const std::string& file_name, const s
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
+    return Refusal(absl::StatusCode::kInvalidArgument, "POLICY_FILE_PROBLEM",
+                   {{"file", file_name}, {"where", absl::StrCat(e.mark.line + 1)}, {"path", ""}, {"problem", e.msg}},
+                   absl::StrCat(file_name, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
   }
   v1::Policy policy;
   try {
@@ -298,10 +305,16 @@ absl::StatusOr<v1::Policy> ParsePolicyFile(const std::string& file_name, const s
       }
     }
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(file_name, ":", e.mark.line + 1, ": ", e.msg));
+    return Refusal(absl::StatusCode::kInvalidArgument, "POLICY_FILE_PROBLEM",
+                   {{"file", file_name}, {"where", absl::StrCat(e.mark.line + 1)}, {"path", ""}, {"problem", e.msg}},
+                   absl::StrCat(file_name, ":", e.mark.line + 1, ": ", e.msg));
   }
   absl::Status valid = ValidatePolicy(policy);
-  if (!valid.ok()) return absl::InvalidArgumentError(absl::StrCat(file_name, ": ", valid.message()));
+  if (!valid.ok()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "POLICY_FILE_PROBLEM",
+                   {{"file", file_name}, {"where", "-"}, {"path", ""}, {"problem", std::string(valid.message())}},
+                   absl::StrCat(file_name, ": ", valid.message()));
+  }
   return policy;
 }
 

@@ -27,8 +27,8 @@ std::string RoundId(const std::string& school_code, const std::string& semester)
 absl::StatusOr<std::pair<std::string, Semester>> ParseRoundId(const std::string& round_id) {
   const size_t slash = round_id.find('/');
   if (slash == std::string::npos || slash == 0 || slash > 20) {
-    return absl::InvalidArgumentError(absl::StrCat("round_id '", round_id.substr(0, 64),
-                                                   "' must be SCHOOL_CODE/SEMESTER, e.g. 210102000001/2026-spring"));
+    return FieldInvalid("round_id", round_id.substr(0, 64),
+                        "must be SCHOOL_CODE/SEMESTER, e.g. 210102000001/2026-spring");
   }
   ASSIGN_OR_RETURN(Semester semester, ParseSemester("round_id", round_id.substr(slash + 1)));
   return std::make_pair(round_id.substr(0, slash), semester);
@@ -289,7 +289,7 @@ absl::StatusOr<Events> DecideReviewApplications(SubsidyState& state, const v1::R
     review.set_decision(input.decision());
     if (input.decision() == v1::REVIEW_DECISION_ACCEPTED) {
       if (input.tier() < 1 || input.tier() > 9) {
-        return absl::InvalidArgumentError(absl::StrCat(field, ".tier ", input.tier(), " must be 1-9"));
+        return FieldOutOfRange("tier", input.tier(), 1, 9);
       }
       auto rule = RuleFor(policy.policy(), app->application().facts(), input.tier());
       if (!rule.ok()) {
@@ -342,9 +342,10 @@ absl::StatusOr<Events> DecideSupplementaryNotice(SubsidyState& state, const v1::
     return true;
   }));
   if (notice->student_ids().empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("round ", round.round_id(),
-                     " is approved and no student accepted since its notice is waiting for a supplementary notice"));
+    return Refusal(absl::StatusCode::kFailedPrecondition, "SUPPLEMENTARY_NOTICE_NOTHING", {{"round", round.round_id()}},
+                   absl::StrCat("round ", round.round_id(),
+                                " is approved and no student accepted since its notice is waiting for a supplementary "
+                                "notice"));
   }
   ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
   notice->set_notice_days(policy.policy().notice_days());
@@ -411,8 +412,10 @@ absl::StatusOr<Events> DecideRaiseObjection(SubsidyState& state, const v1::Raise
   RETURN_IF_ERROR(CheckText("reason", request.reason(), 2000, true));
   RETURN_IF_ERROR(CheckText("raised_by", request.raised_by(), 200, false));
   if (!app || app->state() != v1::APPLICATION_STATE_ACCEPTED || (app->needs_notice() && !supplementary)) {
-    return absl::NotFoundError(absl::StrCat("student '", request.student_id().substr(0, 64),
-                                            "' is not on the notice list of round ", round.round_id()));
+    return Refusal(absl::StatusCode::kNotFound, "NOT_ON_NOTICE",
+                   {{"student", request.student_id().substr(0, 64)}, {"round", round.round_id()}},
+                   absl::StrCat("student '", request.student_id().substr(0, 64),
+                                "' is not on the notice list of round ", round.round_id()));
   }
   EventList events(kRoundAggregate, round.round_id(), round.aggregate_version());
   auto raised = New<v1::ObjectionRaised>();
@@ -429,8 +432,7 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
   ASSIGN_OR_RETURN(auto objection, state.FindObjection(round.round_id(), request.objection_id()));
   if (!objection) {
-    return absl::NotFoundError(absl::StrCat("objection '", request.objection_id().substr(0, 20),
-                                            "' does not exist in round ", round.round_id()));
+    return NotFound("objection", request.objection_id().substr(0, 20));
   }
   if (objection->outcome() != v1::OBJECTION_OUTCOME_UNSPECIFIED) {
     return Refusal(absl::StatusCode::kFailedPrecondition, "OBJECTION_RESOLVED",
@@ -454,7 +456,12 @@ absl::StatusOr<Events> DecideResolveObjection(SubsidyState& state, const v1::Res
       ASSIGN_OR_RETURN(v1::PolicyRecord policy, RoundPolicy(state, round));
       if (!app) return absl::DataLossError(absl::StrCat("application of ", objection->student_id(), " is missing"));
       auto rule = RuleFor(policy.policy(), app->application().facts(), request.new_tier());
-      if (!rule.ok()) return absl::FailedPreconditionError(absl::StrCat("new_tier: ", rule.status().message()));
+      if (!rule.ok()) {
+        return Refusal(
+            absl::StatusCode::kFailedPrecondition, "NO_POLICY_TIER",
+            {{"name", app->application().facts().name_masked()}, {"tier", std::to_string(request.new_tier())}},
+            absl::StrCat("new_tier: ", rule.status().message()));
+      }
       resolved->set_new_tier(request.new_tier());
       break;
     }
@@ -599,7 +606,9 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
     absl::StatusOr<v1::Entitlement> e = ComputeEntitlement(policy.policy(), semester, app.application().facts(),
                                                            app.tier(), app.application().effective_date());
     if (!e.ok()) {
-      failure = absl::FailedPreconditionError(absl::StrCat("student ", id, ": ", e.status().message()));
+      failure = Refusal(absl::StatusCode::kFailedPrecondition, "NO_POLICY_TIER",
+                        {{"name", app.application().facts().name_masked()}, {"tier", std::to_string(app.tier())}},
+                        absl::StrCat("student ", id, ": ", e.status().message()));
       return false;
     }
     e->set_student_id(id);
@@ -615,7 +624,9 @@ absl::StatusOr<Events> DecideApproveRound(SubsidyState& state, const std::string
   }));
   RETURN_IF_ERROR(failure);
   if (fixed.empty() && approved->left_school().empty()) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, first ? "NOTHING_TO_APPROVE" : "NO_CHANGE_TO_APPROVE",
+        {{"round", round_id}},
         first ? absl::StrCat("round ", round_id, " has no accepted application to approve")
               : absl::StrCat("round ", round_id, " is approved and has no accepted mid-semester change to approve"));
   }
@@ -643,21 +654,29 @@ absl::StatusOr<Events> DecideDisqualifyStudent(SubsidyState& state, const v1::Di
                                                absl::Time now) {
   ASSIGN_OR_RETURN(v1::RoundRecord round, ExistingRound(state, request.round_id()));
   if (request.reason() == v1::DISQUALIFICATION_REASON_UNSPECIFIED) {
-    return absl::InvalidArgumentError("reason is required: wasted_aid or disciplinary_sanction");
+    return FieldRequired("reason");
   }
   RETURN_IF_ERROR(CheckText("note", request.note(), 2000, true));
   RETURN_IF_ERROR(ValidateDate("effective_date", request.effective_date()));
   if (ToCivil(request.effective_date()) > Today(now)) {
-    return absl::InvalidArgumentError(
+    return Refusal(
+        absl::StatusCode::kInvalidArgument, "DATE_AFTER_TODAY",
+        {{"field", "effective_date"}, {"date", FormatDate(request.effective_date())}, {"today", Day(Today(now))}},
         absl::StrCat("effective_date ", FormatDate(request.effective_date()), " is after today"));
   }
   ASSIGN_OR_RETURN(auto app, state.FindApplication(round.round_id(), request.student_id()));
   if (!app) {
-    return absl::NotFoundError(absl::StrCat("student '", request.student_id().substr(0, 64),
-                                            "' has no application in round ", round.round_id()));
+    return Refusal(absl::StatusCode::kNotFound, "NO_APPLICATION",
+                   {{"student", request.student_id().substr(0, 64)}, {"round", round.round_id()}},
+                   absl::StrCat("student '", request.student_id().substr(0, 64), "' has no application in round ",
+                                round.round_id()));
   }
   if (app->state() == v1::APPLICATION_STATE_DISQUALIFIED) {
-    return absl::FailedPreconditionError(
+    return Refusal(
+        absl::StatusCode::kFailedPrecondition, "STUDENT_DISQUALIFIED",
+        {{"name", app->application().facts().name_masked()},
+         {"round", round.round_id()},
+         {"why", app->disqualification()}},
         absl::StrCat("student ", request.student_id(), " is already disqualified: ", app->disqualification()));
   }
   auto disqualified = New<v1::StudentDisqualified>();

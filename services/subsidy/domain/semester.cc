@@ -54,7 +54,8 @@ absl::Status ValidateDate(const std::string& field, const Date& date) {
   const absl::CivilDay day = ToCivil(date);
   if (date.year() < 1900 || date.year() > 2200 || day.year() != date.year() || day.month() != date.month() ||
       day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, " ", FormatDate(date), " is not a calendar date"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "DATE_INVALID", {{"field", field}, {"date", FormatDate(date)}},
+                   absl::StrCat(field, " ", FormatDate(date), " is not a calendar date"));
   }
   return absl::OkStatus();
 }

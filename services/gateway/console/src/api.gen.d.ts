@@ -971,6 +971,7 @@ export declare namespace zizhu.registry.v1 {
     name?: string
     county?: string
     school_code?: string
+    reason_code?: zizhu.common.v1.ErrorInfo
   }
   interface RevealRequest {
     meta?: zizhu.common.v1.CommandMeta

@@ -202,6 +202,8 @@ export interface ImportJob {
   already_imported?: boolean
   dry_run?: boolean  // a preview: rows checked, nothing registered
   message?: string
+  message_reason?: string  // its reason code (libs/reasons), said by reasonText
+  message_params?: Record<string, string>
   errors?: ImportRowError[]
   errors_total?: number
 }

@@ -283,11 +283,6 @@ const zh: Dict = {
   previewResult: '预检完成：可导入 {ok} 行，行错误 {bad} 行（尚未导入）',
   importNow: '确认导入',
   formatWithEncoding: '{format}（{encoding} 编码）',
-  rowKind_bad_value: '值有误',
-  rowKind_invalid_id: '身份证号无效',
-  rowKind_duplicate: '重复',
-  rowKind_school_unresolved: '学校无法识别',
-  rowKind_warning: '提示',
   schoolNameOrCode: '学校名称或标识码',
   wholeIdNumber: '完整的18位身份证号',
   find: '查找',
@@ -572,11 +567,6 @@ const en: Dict = {
   previewResult: 'Preview: {ok} rows can be imported, {bad} rows have errors (nothing imported yet)',
   importNow: 'Import now',
   formatWithEncoding: '{format} ({encoding})',
-  rowKind_bad_value: 'Bad value',
-  rowKind_invalid_id: 'Invalid ID',
-  rowKind_duplicate: 'Duplicate',
-  rowKind_school_unresolved: 'School unknown',
-  rowKind_warning: 'Warning',
   schoolNameOrCode: 'School name or code',
   wholeIdNumber: 'The whole 18-digit ID number',
   find: 'Find',
@@ -614,6 +604,12 @@ export function enumWords(text: string): string {
 export function fieldWords(name: string): string {
   const w = reasonWords[`field:${name}`]
   return w ? (lang.value === 'zh' ? w[0] : w[1]) : name
+}
+// A file row error's kind (invalid_id, bad_value…) in the operator's words,
+// from the catalogue's row_kind: rows (the error report CSV says the same).
+export function rowKindWords(kind: string): string {
+  const w = reasonWords[`row_kind:${kind}`]
+  return w ? (lang.value === 'zh' ? w[0] : w[1]) : kind
 }
 export function percent(bp?: number): string {
   return `${((bp ?? 0) / 100).toFixed(2)}%`
@@ -695,7 +691,8 @@ export function reasonText(reason: string | undefined, params: Record<string, st
   const zh = lang.value === 'zh'
   return (zh ? words[0] : words[1]).replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name] ?? ''
-    const own = reasonWords[`${name}:${value}`]
+    if (name === 'fields') return value.split(',').filter(Boolean).map(fieldWords).join(zh ? '、' : ', ')  // a list of fields
+    const own = reasonWords[`${name.endsWith('_field') ? 'field' : name}:${value}`]  // needed_field is a field
     if (own) return zh ? own[0] : own[1]
     if (name === 'school' || name === 'county') return placeName(name, value)
     if (name === 'semester') return semesterText(value)
