@@ -1,6 +1,7 @@
 #include "services/common/auth/authenticator.h"
 
 #include "absl/strings/match.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu::auth {
 
@@ -13,7 +14,8 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromPublicKeyFile(
 
 absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorization) const {
   if (authorization.empty()) {
-    return absl::UnauthenticatedError("this call needs a token: log in with `zizhu login` (metadata authorization)");
+    return Refusal(absl::StatusCode::kUnauthenticated, "LOGIN_NEEDED", {},
+                   "this call needs a token: log in with `zizhu login` (metadata authorization)");
   }
   if (!absl::StartsWith(authorization, "Bearer ")) {
     return absl::UnauthenticatedError("the authorization metadata is not 'Bearer <token>'");
@@ -23,7 +25,8 @@ absl::StatusOr<Caller> Authenticator::Authenticate(absl::string_view authorizati
   absl::StatusOr<std::optional<absl::Time>> revoked = revoked_before_(caller->subject);
   if (!revoked.ok()) return revoked.status();
   if (revoked->has_value() && caller->issued_at < **revoked) {
-    return absl::UnauthenticatedError("the token was revoked (the account was locked or changed); log in again");
+    return Refusal(absl::StatusCode::kUnauthenticated, "TOKEN_REVOKED", {},
+                   "the token was revoked (the account was locked or changed); log in again");
   }
   return caller;
 }

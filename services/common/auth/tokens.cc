@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 #include "zizhu/common/v1/token.pb.h"
 
 namespace zizhu::auth {
@@ -86,7 +87,10 @@ absl::StatusOr<Caller> TokenVerifier::Verify(absl::string_view token, absl::Time
       !absl::ParseTime(absl::RFC3339_full, claims.iat(), &issued, &error)) {
     return absl::UnauthenticatedError("the token has no valid issue and expiry times");
   }
-  if (now >= expires) return absl::UnauthenticatedError(absl::StrCat("the token expired at ", claims.exp()));
+  if (now >= expires) {
+    return Refusal(absl::StatusCode::kUnauthenticated, "TOKEN_EXPIRED", {},
+                   absl::StrCat("the token expired at ", claims.exp()));
+  }
   absl::StatusOr<Role> role = ParseRole(claims.role());
   if (!role.ok() || claims.sub().empty() || claims.scope().empty()) {
     return absl::UnauthenticatedError("the token names no valid subject, role and scope");

@@ -14,12 +14,14 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/core/refusal.h"
 
 namespace zizhu {
 
 absl::StatusOr<Fen> Fen::ParseYuan(const std::string& text) {
   auto bad = [&](const char* why) {
-    return absl::InvalidArgumentError(absl::StrCat("amount '", text, "' is not a yuan amount: ", why));
+    return Refusal(absl::StatusCode::kInvalidArgument, "AMOUNT_NOT_YUAN", {{"value", text.substr(0, 40)}},
+                   absl::StrCat("amount '", text, "' is not a yuan amount: ", why));
   };
   if (text.empty()) return bad("empty");
   size_t i = 0;
@@ -71,13 +73,16 @@ absl::StatusOr<Fen> Fen::ParseTypedYuan(const std::string& text) {
         !groups.front().empty() && groups.front().size() <= 3 &&
         std::all_of(groups.begin() + 1, groups.end(), [](const std::string& g) { return g.size() == 3; });
     if (!grouped) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("amount '", text, "' is not a yuan amount: thousands separators every three digits"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "AMOUNT_NOT_YUAN", {{"value", text.substr(0, 40)}},
+                     absl::StrCat("amount '", text, "' is not a yuan amount: thousands separators every three digits"));
     }
     s = absl::StrCat(absl::StrJoin(groups, ""), point == std::string::npos ? "" : s.substr(point));
   }
   absl::StatusOr<Fen> fen = ParseYuan(s);
-  if (!fen.ok()) return absl::InvalidArgumentError(absl::StrCat("amount '", text, "' is not a yuan amount"));
+  if (!fen.ok()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "AMOUNT_NOT_YUAN", {{"value", text.substr(0, 40)}},
+                   absl::StrCat("amount '", text, "' is not a yuan amount"));
+  }
   return fen;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu {
@@ -25,9 +26,10 @@ absl::Status RateLimiter::CheckLocked(const std::string& key, absl::Time now, ab
   while (!times.empty() && now - times.front() >= window_) times.pop_front();
   if (static_cast<int>(times.size()) >= limit_) {
     const int64_t wait = static_cast<int64_t>(std::ceil(absl::ToDoubleSeconds(times.front() + window_ - now)));
-    return absl::ResourceExhaustedError(
-        absl::StrCat("次数过多，请 ", std::max<int64_t>(wait, 1), " 秒后再试 (too many ", what, ": at most ", limit_,
-                     " in ", absl::FormatDuration(window_), "; try again in ", std::max<int64_t>(wait, 1), " s)"));
+    return Refusal(absl::StatusCode::kResourceExhausted, "TOO_MANY_REQUESTS",
+                   {{"seconds", std::to_string(std::max<int64_t>(wait, 1))}},
+                   absl::StrCat("too many ", what, ": at most ", limit_, " in ", absl::FormatDuration(window_),
+                                "; try again in ", std::max<int64_t>(wait, 1), " s"));
   }
   return absl::OkStatus();
 }

@@ -89,8 +89,9 @@ void CommandProcessor::Submit(CommandMeta meta, DecideFn decide, DoneFn done) {
     if (stopping_) {
       refused = absl::UnavailableError("service is shutting down; retry with the same request_id");
     } else if (queue_.size() >= options_.max_queued_commands) {
-      refused = absl::ResourceExhaustedError(
-          absl::StrCat("command queue is full (", options_.max_queued_commands, " waiting); retry later"));
+      refused =
+          Refusal(absl::StatusCode::kResourceExhausted, "SERVICE_BUSY", {},
+                  absl::StrCat("command queue is full (", options_.max_queued_commands, " waiting); retry later"));
     } else {
       queue_.push_back(Pending{std::move(meta), std::move(decide), std::move(done)});
     }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
 
 namespace zizhu::storage {
@@ -11,7 +12,7 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std:
   if (token.empty()) return std::string();
   std::string key;
   if (!absl::WebSafeBase64Unescape(token, &key) || key.rfind(prefix, 0) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("page_token '", token, "' does not belong to this query"));
+    return FieldInvalid("page_token", token, "does not belong to this query");
   }
   return key;
 }
@@ -20,7 +21,7 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std:
 
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0 || requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size ", requested, " is outside 1-", kMaxPageSize));
+    return FieldOutOfRange("page_size", requested, 1, kMaxPageSize);
   }
   return requested == 0 ? kDefaultPageSize : requested;
 }

@@ -54,12 +54,15 @@ absl::StatusOr<std::string> ImportJobs::Start(const std::string& owner, const st
                                               const std::string& source, const std::string& file_name,
                                               std::string content, bool dry_run) {
   if (source != "students" && !rules::ParseRosterSource(source).ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("source '", source, "' is not one of ", kSources));
+    return FieldInvalid("source", source, absl::StrCat("is not one of ", kSources));
   }
-  if (content.empty()) return absl::InvalidArgumentError(absl::StrCat("file '", file_name, "' is empty"));
+  if (content.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FILE_EMPTY", {{"file", file_name}},
+                   absl::StrCat("file '", file_name, "' is empty"));
+  }
   if (dry_run && source != "students") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a preview (dry_run) is made of student rosters only, not of '", source, "'"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "PREVIEW_STUDENTS_ONLY", {},
+                   absl::StrCat("a preview (dry_run) is made of student rosters only, not of '", source, "'"));
   }
   ImportJob job;
   job.id = NewRandomHexId();

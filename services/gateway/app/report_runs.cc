@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/common/core/random_ids.h"
+#include "services/common/core/refusal.h"
 
 extern char** environ;
 
@@ -23,7 +24,7 @@ namespace zizhu::gateway {
 namespace {
 
 absl::Status Bad(const std::string& field, const std::string& value, const std::string& want) {
-  return absl::InvalidArgumentError(absl::StrCat(field, " '", value.substr(0, 60), "' is not ", want));
+  return FieldInvalid(field, value, absl::StrCat("is not ", want));
 }
 
 std::string ReadAll(const std::string& path) {
@@ -95,7 +96,11 @@ absl::StatusOr<std::vector<std::string>> ReportRuns::Argv(const ReportCommand& c
   }
   if (!std::regex_match(r.period, kPeriod)) return Bad("period", r.period, "a period (2026-11, 2026-Q4, 2026-H2)");
   if (r.lang != "zh" && r.lang != "en") return Bad("lang", r.lang, "zh or en");
-  if (r.note.size() > 500) return absl::InvalidArgumentError("note is longer than 500 bytes");
+  if (r.note.size() > 500) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_TOO_LONG",
+                   {{"field", "note"}, {"bytes", std::to_string(r.note.size())}, {"max", "500"}},
+                   "note is longer than 500 bytes");
+  }
   std::string scope = r.scope;
   if (r.action == "sign-off") scope = "county";
   if (r.action == "lock") scope = "city";
@@ -119,7 +124,7 @@ absl::StatusOr<std::vector<std::string>> ReportRuns::Argv(const ReportCommand& c
     }
     argv.push_back(r.kind);
   } else {
-    if (point.empty()) return absl::InvalidArgumentError("run: the report to sign is missing");
+    if (point.empty()) return FieldRequired("run");
     argv.push_back(r.action);
   }
   argv.insert(argv.end(), {"--period", r.period, "--scope", scope});
@@ -168,7 +173,9 @@ absl::StatusOr<std::string> ReportRuns::Start(const std::string& owner, const st
     auto made = runs_.find(request.run);
     if (made == runs_.end() || made->second.owner != owner || made->second.state != "done" ||
         made->second.request.action != "make" || made->second.request.period != request.period) {
-      return absl::NotFoundError(
+      return Refusal(
+          absl::StatusCode::kNotFound, "REPORT_RUN_NOT_YOURS",
+          {{"run", request.run.substr(0, 40)}, {"period", request.period}},
           absl::StrCat("run '", request.run.substr(0, 40), "' is not a report of ", request.period, " you made"));
     }
     point = made->second.point;
@@ -197,8 +204,8 @@ absl::StatusOr<std::string> ReportRuns::Start(const std::string& owner, const st
   run.request = std::move(request);
   absl::MutexLock lock(&mu_);
   if (running_ >= kMaxRunning) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(running_, " reports are being made; try again when one has finished"));
+    return Refusal(absl::StatusCode::kResourceExhausted, "REPORTS_BUSY", {{"count", std::to_string(running_)}},
+                   absl::StrCat(running_, " reports are being made; try again when one has finished"));
   }
   ++running_;
   const std::string id = run.id;
