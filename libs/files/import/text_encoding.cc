@@ -65,7 +65,7 @@ absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encodi
   if (encoding == TextEncoding::kUtf8) {
     std::string out = has_bom ? bytes.substr(kBom.size()) : bytes;
     if (!IsValidUtf8(out)) {
-      return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_UTF8", {},
+      return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_UTF8", {{"byte", "0"}},
                      "file is not valid UTF-8; try --encoding gbk");
     }
     return out;
@@ -87,7 +87,8 @@ absl::StatusOr<std::string> ToUtf8(const std::string& bytes, TextEncoding encodi
         out_left = out.size() - used;
         continue;
       }
-      return absl::InvalidArgumentError(
+      return Refusal(
+          absl::StatusCode::kInvalidArgument, "FILE_NOT_GBK", {{"byte", std::to_string(bytes.size() - in_left)}},
           absl::StrCat("file is not valid GB18030/GBK at byte ", bytes.size() - in_left, "; try --encoding utf-8"));
     }
   }
@@ -167,8 +168,8 @@ absl::Status TextDecoder::Decode(absl::string_view bytes, std::string* out) {
     size_t tail = IncompleteTail(text);
     absl::string_view complete(text.data(), text.size() - tail);
     if (!IsValidUtf8(std::string(complete))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("file is not valid UTF-8 (near byte ", offset_, "); try --encoding gbk"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_UTF8", {{"byte", std::to_string(offset_)}},
+                     absl::StrCat("file is not valid UTF-8 (near byte ", offset_, "); try --encoding gbk"));
     }
     out->append(complete.data(), complete.size());
     offset_ += complete.size();
@@ -192,8 +193,10 @@ absl::Status TextDecoder::Decode(absl::string_view bytes, std::string* out) {
       continue;
     }
     if (errno == EINVAL) break;  // an incomplete character at the end: kept for the next piece
-    return absl::InvalidArgumentError(absl::StrCat("file is not valid GB18030/GBK at byte ",
-                                                   offset_ + (text.size() - in_left), "; try --encoding utf-8"));
+    return Refusal(absl::StatusCode::kInvalidArgument, "FILE_NOT_GBK",
+                   {{"byte", std::to_string(offset_ + (text.size() - in_left))}},
+                   absl::StrCat("file is not valid GB18030/GBK at byte ", offset_ + (text.size() - in_left),
+                                "; try --encoding utf-8"));
   }
   out->resize(out_ptr - out->data());
   offset_ += text.size() - in_left;
@@ -209,7 +212,8 @@ absl::Status TextDecoder::Finish(std::string* out) {
     if (auto decoded = Decode(rest, out); !decoded.ok()) return decoded;
   }
   if (carry_.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("file ends inside a character (byte ", offset_, ")"));
+  return Refusal(absl::StatusCode::kInvalidArgument, "FILE_ENDS_INSIDE_CHARACTER", {{"byte", std::to_string(offset_)}},
+                 absl::StrCat("file ends inside a character (byte ", offset_, ")"));
 }
 
 }  // namespace zizhu::tools
