@@ -77,6 +77,7 @@ es::Reaction OpenForGap(rv1::NotEnrolledPerson person, const rv1::Date& on, cons
             f.stage = person.stage();
             f.origin = v1::CASE_ORIGIN_NOT_ENROLLED;
             f.reason = absl::StrCat("cross-match: ", absl::StrJoin(person.reasons(), "; "));
+            f.reason_codes.assign(person.reason_codes().begin(), person.reason_codes().end());
             f.opened_on = on;
             f.upstream_event_id = cause;
             return DecideOpenCase(rows, f);

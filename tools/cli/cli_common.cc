@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/util/json_util.h"
 #include "libs/reasons/reasons.h"
 #include "libs/rules/field_values.h"
@@ -41,6 +42,17 @@ std::string SaidInLanguage(const std::optional<common::v1::ErrorInfo>& info, con
     if (std::optional<std::string> said = reasons::Render(*info, SayInChinese())) return *said;
   }
   return message;
+}
+
+std::string CodedLinesSaid(const google::protobuf::RepeatedPtrField<common::v1::ErrorInfo>& codes,
+                           const std::string& english) {
+  if (codes.empty()) return english;
+  std::vector<std::string> said;
+  for (const auto& code : codes) {
+    std::optional<std::string> words = reasons::Render(code, SayInChinese());
+    said.push_back(words ? *words : code.reason());
+  }
+  return absl::StrJoin(said, SayInChinese() ? "；" : "; ");
 }
 
 int FailRpc(const grpc::Status& status) {

@@ -11,8 +11,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "services/common/core/basis_points.h"  // FormatBasisPoints for the command groups
 #include "tools/cli/table.h"
+#include "zizhu/common/v1/error_details.pb.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 
 namespace zizhu::cli {
@@ -63,6 +65,10 @@ void SetLanguageSource(const std::string* lang);
 // Whether the operator reads Chinese (--lang zh, the default).
 bool SayInChinese();
 int FailStatus(const absl::Status& status);
+// Lines given as reason codes (a match result's, a case's opening reason) in
+// the operator's language, else `english` (recorded before the codes existed).
+std::string CodedLinesSaid(const google::protobuf::RepeatedPtrField<common::v1::ErrorInfo>& codes,
+                           const std::string& english);
 
 // What every command group shares; owned by main, lives until exit.
 struct Cli {

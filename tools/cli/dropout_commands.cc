@@ -41,7 +41,8 @@ class DropoutCommands final : public CommandGroup {
     std::cout << "case " << c.case_id() << " (" << c.name_masked() << ", school " << c.school_code()
               << "): " << Short(c.state(), dv1::CaseState_descriptor(), "CASE_STATE_") << ", opened "
               << rules::FormatDate(c.opened_on()) << " ("
-              << Short(c.origin(), dv1::CaseOrigin_descriptor(), "CASE_ORIGIN_") << ": " << c.open_reason() << ")\n";
+              << Short(c.origin(), dv1::CaseOrigin_descriptor(), "CASE_ORIGIN_") << ": "
+              << CodedLinesSaid(c.open_reason_codes(), c.open_reason()) << ")\n";
     std::cout << "  team" << (c.team_complete() ? "" : " (INCOMPLETE: one teacher, one village cadre, one guardian)")
               << ":";
     for (const auto& m : c.team()) {

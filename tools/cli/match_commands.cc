@@ -31,13 +31,7 @@ namespace zizhu::cli {
 // A result's reasons in the operator's language (from their codes), else its
 // English lines (results matched before the codes existed).
 std::string ReasonsSaid(const registry::v1::MatchResult& r) {
-  std::vector<std::string> said;
-  for (const auto& code : r.reason_codes()) {
-    std::optional<std::string> words = reasons::Render(code, SayInChinese());
-    said.push_back(words ? *words : code.reason());
-  }
-  if (said.empty()) return absl::StrJoin(r.reasons(), "; ");
-  return absl::StrJoin(said, SayInChinese() ? "；" : "; ");
+  return CodedLinesSaid(r.reason_codes(), absl::StrJoin(r.reasons(), "; "));
 }
 
 using rules::ParseDate;

@@ -307,15 +307,26 @@ absl::StatusOr<v1::ListPaymentsResponse> DisbursementApp::ListPayments(const aut
   ASSIGN_OR_RETURN(std::string account, CheckAccount(caller, auth::kRead, request.account()));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(request.page_size()));
   const bool by_state = request.state() != v1::PAYMENT_STATE_UNSPECIFIED;
-  const std::string prefix =
-      by_state ? keys::PaymentStatePrefix(account, request.state()) : keys::PaymentPrefix(account);
+  const bool by_pupil = !request.round_id().empty() || !request.student_id().empty();
+  if (by_pupil && (request.round_id().empty() || request.student_id().empty())) {
+    return FieldNeeds(request.round_id().empty() ? "student_id" : "round_id",
+                      request.round_id().empty() ? "round_id" : "student_id");
+  }
+  // Payment ids begin "<round>/<student>/": one pupil's instalments are a prefix.
+  const std::string payments = keys::PaymentPrefix(account);
+  const std::string prefix = by_pupil   ? absl::StrCat(payments, request.round_id(), "/", request.student_id(), "/")
+                             : by_state ? keys::PaymentStatePrefix(account, request.state())
+                                        : payments;
   v1::ListPaymentsResponse response;
   RowsAccount rows(*store_);
   ASSIGN_OR_RETURN(*response.mutable_next_page_token(),
                    storage::ScanPage(*store_, prefix, request.page_token(), page_size,
                                      [&](const std::string& key, const std::string&) -> absl::StatusOr<bool> {
-                                       ASSIGN_OR_RETURN(auto payment, rows.Payment(account, key.substr(prefix.size())));
+                                       const std::string id =
+                                           by_pupil ? key.substr(payments.size()) : key.substr(prefix.size());
+                                       ASSIGN_OR_RETURN(auto payment, rows.Payment(account, id));
                                        if (!payment) return false;
+                                       if (by_state && payment->state() != request.state()) return false;
                                        if (payment->state() == v1::PAYMENT_STATE_FAILED) {
                                          ASSIGN_OR_RETURN(auto card, rows.FindPayeeCard(payment->student_id()));
                                          payment->set_card_corrected(CardCorrected(*payment, card));

@@ -180,6 +180,19 @@ TEST_F(DisbursementServiceTest, AnApprovedSemesterIsPaidFailuresRetriedAndTheBoo
   ASSERT_EQ(listed.payments_size(), 4);  // nothing allocated yet
   EXPECT_EQ(listed.payments(0).amount_fen(), 50000);
   EXPECT_THAT(listed.payments(0).failure_reason(), HasSubstr("has 0.00 yuan available"));
+  // The pupil's page: one pupil's instalments of a round, none of another pupil's.
+  v1::ListPaymentsRequest of_pupil;
+  *of_pupil.mutable_account() = Central();
+  of_pupil.set_round_id(listed.payments(0).round_id());
+  of_pupil.set_student_id(listed.payments(0).student_id());
+  v1::ListPaymentsResponse pupil_payments;
+  ASSERT_TRUE(Invoke(county.get(), &Stub::ListPayments, of_pupil, &pupil_payments).ok());
+  ASSERT_GE(pupil_payments.payments_size(), 1);
+  EXPECT_LT(pupil_payments.payments_size(), 4);
+  for (const auto& p : pupil_payments.payments()) EXPECT_EQ(p.student_id(), listed.payments(0).student_id());
+  of_pupil.clear_round_id();
+  EXPECT_EQ(Invoke(county.get(), &Stub::ListPayments, of_pupil, &pupil_payments).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   v1::AllocateFundsRequest allocate;
   *allocate.mutable_meta() = Meta("allocate");

@@ -116,6 +116,7 @@ absl::StatusOr<Events> DecideOpenCase(DropoutState& state, const OpenFacts& f) {
   opened->set_stage(f.stage);
   opened->set_origin(f.origin);
   opened->set_reason(f.reason);
+  for (const auto& code : f.reason_codes) *opened->add_reason_codes() = code;
   *opened->mutable_opened_on() = f.opened_on;
   opened->set_upstream_event_id(f.upstream_event_id);
   return es::NextEvent(kSubjectAggregate, f.subject, subject ? subject->version() : 0, opened);

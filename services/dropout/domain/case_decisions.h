@@ -47,6 +47,7 @@ struct OpenFacts {
   registry::v1::EducationStage stage = registry::v1::EDUCATION_STAGE_UNSPECIFIED;
   v1::CaseOrigin origin = v1::CASE_ORIGIN_UNSPECIFIED;
   std::string reason;
+  std::vector<common::v1::ErrorInfo> reason_codes;  // the reason's lines as codes, when it has them
   registry::v1::Date opened_on;
   std::string upstream_event_id;
 };

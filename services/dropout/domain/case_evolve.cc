@@ -74,6 +74,7 @@ absl::Status FoldDropoutEvent(const v1::CaseOpened& e, int64_t version, DropoutR
   c.set_stage(e.stage());
   c.set_origin(e.origin());
   c.set_open_reason(e.reason());
+  *c.mutable_open_reason_codes() = e.reason_codes();
   *c.mutable_opened_on() = e.opened_on();
   c.set_state(v1::CASE_STATE_OPEN);
   return Put(rows, std::nullopt, c, version);

@@ -58,6 +58,16 @@ TEST_F(DropoutServiceTest, ADropoutIsLedToCrossOffAndTheRateMoves) {
   EXPECT_EQ(opened.origin(), v1::CASE_ORIGIN_REGISTRY_DROPOUT);
   EXPECT_EQ(opened.name_masked(), "张*明");
   EXPECT_FALSE(opened.team_complete());
+  // The pupil's page: that pupil's cases, and none of another's.
+  v1::ListCasesRequest of_pupil;
+  of_pupil.set_student_id(a);
+  v1::ListCasesResponse pupil_cases;
+  ASSERT_TRUE(Invoke(school.get(), &Stub::ListCases, of_pupil, &pupil_cases).ok());
+  ASSERT_EQ(pupil_cases.cases_size(), 1);
+  EXPECT_EQ(pupil_cases.cases(0).case_id(), a + "#1");
+  of_pupil.set_student_id("stu_nobody");
+  ASSERT_TRUE(Invoke(school.get(), &Stub::ListCases, of_pupil, &pupil_cases).ok());
+  EXPECT_EQ(pupil_cases.cases_size(), 0);
   v1::GetRatesResponse rates;
   // The case (a reaction) is durable before the registry event's rows (the counts) are written.
   ASSERT_TRUE(Eventually([&] {
@@ -200,6 +210,10 @@ TEST_F(DropoutServiceTest, APoorChildEnrolledNowhereOpensACaseFromThePovertyRost
   EXPECT_THAT(cases.cases(0).subject(), ::testing::StartsWith("nid-"));
   EXPECT_EQ(cases.cases(0).name_masked(), "李*花");
   EXPECT_THAT(cases.cases(0).open_reason(), HasSubstr("cross-match: "));
+  // The same lines as reason codes, for the console and the CLI to say in the operator's language.
+  ASSERT_GE(cases.cases(0).open_reason_codes_size(), 1);
+  for (const auto& code : cases.cases(0).open_reason_codes())
+    EXPECT_THAT(code.reason(), ::testing::StartsWith("MATCH_"));
   // The child is registered at a school: the case shows the enrolment.
   env_->Student(kSchool, "21010220150301404", rv1::EDUCATION_STAGE_PRIMARY);
   v1::GetCaseRequest get;

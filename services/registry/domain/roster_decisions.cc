@@ -118,6 +118,7 @@ absl::StatusOr<std::optional<v1::NotEnrolledPerson>> FindNotEnrolled(RegistrySta
   person.set_county(result.county());
   if (evidence.student) person.set_stage(evidence.student->stage());
   *person.mutable_reasons() = result.reasons();
+  *person.mutable_reason_codes() = result.reason_codes();
   return std::optional<v1::NotEnrolledPerson>(std::move(person));
 }
 

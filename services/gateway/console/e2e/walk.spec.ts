@@ -327,6 +327,13 @@ test('the school records a pupil\'s dropout and return; the case is crossed off'
   await page.locator('[data-test=cross-off]').click()
   await expect(page.locator('[data-test=case-state]')).toHaveText('已销号')
   await screenshot(page, 'walk-07-school-case-crossed-off')
+  // The pupil's page holds the whole record: household, enrolment history, aid with its payments, the case.
+  await page.locator('[data-test=case-student]').click()
+  await expect(page.locator('[data-test=pupil-history]')).toContainText('辍学')
+  await expect(page.locator('[data-test=pupil-cases]')).toContainText('已销号')
+  await expect(page.locator('[data-test=pupil-household]')).toContainText('户主')  // the household's descriptions
+  await expect(page.locator('[data-test=pupil-aid]').first()).toBeVisible()
+  await screenshot(page, 'walk-07b-school-pupil-page')
 })
 
 test('the county downloads its report, which counts the case crossed off', async ({ page }) => {

@@ -141,6 +141,8 @@ export declare namespace zizhu.disbursement.v1 {
     state?: 'PAYMENT_STATE_UNSPECIFIED' | 'PAYMENT_STATE_AWAITING_FUNDS' | 'PAYMENT_STATE_PENDING' | 'PAYMENT_STATE_IN_BATCH' | 'PAYMENT_STATE_PAID' | 'PAYMENT_STATE_FAILED' | 'PAYMENT_STATE_CANCELLED'
     page_size?: number
     page_token?: string
+    round_id?: string
+    student_id?: string
   }
   interface ListPaymentsResponse {
     payments?: zizhu.disbursement.v1.Payment[]
@@ -278,6 +280,7 @@ export declare namespace zizhu.dropout.v1 {
     crossed_off_note?: string
     reopened?: number
     version?: string | number
+    open_reason_codes?: zizhu.common.v1.ErrorInfo[]
   }
   interface CountyRates {
     county_code?: string
@@ -333,6 +336,7 @@ export declare namespace zizhu.dropout.v1 {
     without_full_team?: boolean
     page_size?: number
     page_token?: string
+    student_id?: string
   }
   interface ListCasesResponse {
     cases?: zizhu.dropout.v1.CaseRecord[]

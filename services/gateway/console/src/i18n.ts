@@ -5,6 +5,20 @@ import { ref } from 'vue'
 
 type Dict = Record<string, string>
 const zh: Dict = {
+  household: '家庭',
+  headName: '户主',
+  householdType: '贫困户类型',
+  locality: '住址',
+  yearRegistered: '建档年度',
+  noHousehold: '未关联家庭户',
+  enrolmentHistory: '学籍变动',
+  aidAndPayments: '资助与发放',
+  noAid: '近两年没有资助记录',
+  instalment: '期次',
+  amountYuan: '金额（元）',
+  noPaymentsYet: '尚无发放记录',
+  cases: '控辍案件',
+  noCases: '没有控辍案件',
   title: '学生资助管理',
   login: '登录',
   logout: '退出',
@@ -289,6 +303,20 @@ const zh: Dict = {
   className: '班级',
 }
 const en: Dict = {
+  household: 'Household',
+  headName: 'Head of household',
+  householdType: 'Household type',
+  locality: 'Address',
+  yearRegistered: 'Year registered',
+  noHousehold: 'No household linked',
+  enrolmentHistory: 'Enrolment history',
+  aidAndPayments: 'Aid and payments',
+  noAid: 'No aid in the last two years',
+  instalment: 'Instalment',
+  amountYuan: 'Amount (yuan)',
+  noPaymentsYet: 'Nothing paid yet',
+  cases: 'Dropout cases',
+  noCases: 'No dropout cases',
   title: 'Student aid',
   login: 'Log in',
   logout: 'Log out',
@@ -702,6 +730,13 @@ export function reasonText(reason: string | undefined, params: Record<string, st
     }
     return word(value)
   })
+}
+// Lines given as reason codes (a match result's, a case's opening reason) in
+// the operator's language; without codes (recorded before they existed) the
+// English lines, enum values said by their labels.
+export function codedLines(codes?: { reason?: string; metadata?: Record<string, string> }[], lines: string[] = []): string {
+  if (codes?.length) return codes.map((c) => reasonText(c.reason, c.metadata ?? {}) ?? c.reason ?? '').join('；')
+  return lines.map(enumWords).join('；')
 }
 export function refusal(status: number, code: string): string {
   const r = refusals[code] ?? refusals[String(status)] ?? (status >= 500 ? ['服务暂不可用：', 'Service unavailable: '] : null)
