@@ -105,12 +105,16 @@ absl::Status HeaderMapping::AddFromText(const std::string& text) {
     if (l.empty() || l[0] == '#') continue;
     size_t eq = l.find('=');
     if (eq == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("mapping line ", line_no, " '", l, "' is not 'field = header'"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "MAPPING_LINE_INVALID",
+                     {{"line", std::to_string(line_no)}, {"text", l.substr(0, 80)}},
+                     absl::StrCat("mapping line ", line_no, " '", l, "' is not 'field = header'"));
     }
     std::string field = Trim(l.substr(0, eq));
     std::string header = Trim(l.substr(eq + 1));
     if (fields_.count(field) == 0) {
-      return absl::InvalidArgumentError(absl::StrCat("mapping line ", line_no, ": unknown field '", field, "'"));
+      return Refusal(absl::StatusCode::kInvalidArgument, "MAPPING_FIELD_UNKNOWN",
+                     {{"line", std::to_string(line_no)}, {"field", field.substr(0, 40)}},
+                     absl::StrCat("mapping line ", line_no, ": unknown field '", field, "'"));
     }
     header_to_field_[NormalizeHeader(header)] = field;
   }
@@ -123,7 +127,11 @@ absl::StatusOr<std::map<std::string, int>> HeaderMapping::Resolve(const std::vec
     auto it = header_to_field_.find(NormalizeHeader(headers[i]));
     if (it == header_to_field_.end()) continue;
     if (columns.count(it->second)) {
-      return absl::InvalidArgumentError(
+      return Refusal(
+          absl::StatusCode::kInvalidArgument, "HEADER_MAPPED_TWICE",
+          {{"first", std::to_string(columns[it->second] + 1)},
+           {"second", std::to_string(i + 1)},
+           {"field", it->second}},
           absl::StrCat("columns ", columns[it->second] + 1, " and ", i + 1, " both map to field '", it->second, "'"));
     }
     columns[it->second] = static_cast<int>(i);

@@ -52,7 +52,8 @@ nlohmann::json JobJson(const ImportJob& job) {
           {"errors_total", job.errors.size()},
           {"dry_run", job.dry_run},
           {"message_reason", job.message_reason},
-          {"message_params", job.message_params}};
+          {"message_params", job.message_params},
+          {"file_headers", job.file_headers}};
 }
 
 // A temporary file of its own in `dir` with `extension` (".csv"), removed
@@ -105,9 +106,11 @@ void GatewayServer::FileRoutes() {
     }
     const httplib::MultipartFormData file = req.get_file_value("file");
     const bool dry_run = req.has_file("dry_run") && req.get_file_value("dry_run").content == "1";
+    // Optional "field = header" lines: the file's own names for the columns (the console's header mapping).
+    const std::string mapping = req.has_file("mapping") ? req.get_file_value("mapping").content : "";
     auto job = imports_->Start(session->login, session->token, req.get_file_value("source").content, file.filename,
-                               file.content, dry_run);
-    if (!job.ok()) return SendJson(res, 400, ErrorJson("INVALID_ARGUMENT", std::string(job.status().message())));
+                               file.content, dry_run, mapping);
+    if (!job.ok()) return SendJson(res, 400, StatusJson(job.status()));
     SendJson(res, 202, nlohmann::json{{"job_id", *job}}.dump());
   });
   s.Get(R"(/api/v1/imports/([0-9a-f]+)(/errors\.csv)?)", [this](const httplib::Request& req, httplib::Response& res) {

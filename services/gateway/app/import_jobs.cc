@@ -8,11 +8,13 @@
 #include "libs/files/csv_out.h"
 #include "libs/files/import/roster_headers.h"
 #include "libs/files/import/roster_importer.h"
+#include "libs/files/import/row_reader.h"
 #include "libs/files/import/student_importer.h"
 #include "libs/reasons/reasons.h"
 #include "libs/rules/roster_fields.h"
 #include "services/common/core/random_ids.h"
 #include "services/common/core/refusal.h"
+#include "services/common/core/status_macros.h"
 #include "zizhu/registry/v1/registry_service.grpc.pb.h"
 #include "zizhu/registry/v1/roster_service.grpc.pb.h"
 
@@ -50,9 +52,19 @@ ImportJobs::~ImportJobs() {
   for (auto& [id, t] : threads) t.join();
 }
 
+// The header mapping of a source: its defaults and the operator's "field =
+// header" lines (which override them).
+absl::StatusOr<tools::HeaderMapping> MappingOf(const std::string& source, const std::string& lines) {
+  tools::HeaderMapping mapping = source == "students"
+                                     ? tools::HeaderMapping::Default()
+                                     : tools::RosterHeaderMapping(rules::ParseRosterSource(source).value());
+  RETURN_IF_ERROR(mapping.AddFromText(lines));
+  return mapping;
+}
+
 absl::StatusOr<std::string> ImportJobs::Start(const std::string& owner, const std::string& token,
                                               const std::string& source, const std::string& file_name,
-                                              std::string content, bool dry_run) {
+                                              std::string content, bool dry_run, std::string mapping) {
   if (source != "students" && !rules::ParseRosterSource(source).ok()) {
     return FieldInvalid("source", source, absl::StrCat("is not one of ", kSources));
   }
@@ -64,8 +76,15 @@ absl::StatusOr<std::string> ImportJobs::Start(const std::string& owner, const st
     return Refusal(absl::StatusCode::kInvalidArgument, "PREVIEW_STUDENTS_ONLY", {},
                    absl::StrCat("a preview (dry_run) is made of student rosters only, not of '", source, "'"));
   }
+  if (mapping.size() > 10'000) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "FIELD_TOO_LONG",
+                   {{"field", "mapping"}, {"bytes", std::to_string(mapping.size())}, {"max", "10000"}},
+                   "mapping is longer than 10000 bytes");
+  }
+  RETURN_IF_ERROR(MappingOf(source, mapping).status());  // a bad line is refused now, not in the job
   ImportJob job;
   job.id = NewRandomHexId();
+  job.mapping = std::move(mapping);
   job.owner = owner;
   job.dry_run = dry_run;
   job.source = source;
@@ -119,11 +138,14 @@ void ImportJobs::Update(const std::string& id, const std::function<void(ImportJo
 void ImportJobs::Run(std::string id, std::string token, std::string path) {
   std::string source;
   bool dry_run = false;
+  std::string mapping;
   {
     absl::MutexLock lock(&mu_);
     source = jobs_.at(id).source;
     dry_run = jobs_.at(id).dry_run;
+    mapping = jobs_.at(id).mapping;
   }
+  const tools::HeaderMapping headers = MappingOf(source, mapping).value();  // checked when the job started
   auto progress = [this, &id](int done, int total) {
     Update(id, [&](ImportJob& job) {
       job.done = done;
@@ -132,12 +154,20 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
   };
   // The job's last locked step: done with the summary's figures, or failed with the reason.
   auto finish = [this, &id, &path](const absl::Status& status, const std::function<void(ImportJob&)>& fill) {
+    std::vector<std::string> headers;  // what the operator can map the missing columns to
+    if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status);
+        info && info->reason() == "HEADER_COLUMNS_MISSING") {
+      if (absl::StatusOr<tools::TableFile> file = tools::InspectTableFile(path, "auto"); file.ok()) {
+        headers = file->header;
+      }
+    }
     Update(id, [&](ImportJob& job) {
       job.state = status.ok() ? "done" : "failed";
       if (status.ok()) {
         fill(job);
       } else {  // the reader names the file it read: the operator's name for it, not the gateway's path
         job.message = absl::StrReplaceAll(status.message(), {{path, job.file_name}});
+        job.file_headers = headers;
         if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
           job.message_reason = info->reason();
           for (const auto& [name, value] : info->metadata()) {
@@ -154,7 +184,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
     options.concurrency = 16;
     options.dry_run = dry_run;
     options.on_progress = [&](int done, int total, int, int) { progress(done, total); };
-    auto summary = tools::ImportStudentsFile(stub.get(), path, "auto", tools::HeaderMapping::Default(), options);
+    auto summary = tools::ImportStudentsFile(stub.get(), path, "auto", headers, options);
     finish(summary.status(), [&](ImportJob& job) {
       job.format = summary->encoding;
       job.done = job.total = summary->rows;
@@ -172,7 +202,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
     options.bearer_token = token;
     options.chunk_rows = 1000;  // progress the operator can watch
     options.on_progress = progress;
-    auto summary = tools::ImportRosterFile(stub.get(), roster, path, tools::RosterHeaderMapping(roster), options);
+    auto summary = tools::ImportRosterFile(stub.get(), roster, path, headers, options);
     finish(summary.status(), [&](ImportJob& job) {
       job.format = summary->format;
       job.import_id = summary->import_id;

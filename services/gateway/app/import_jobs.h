@@ -50,7 +50,11 @@ struct ImportJob {
   int done = 0, total = 0;        // rows sent / rows in the file
   int applied = 0, rejected = 0, warnings = 0;
   bool already_imported = false;
-  bool dry_run = false;        // a preview: rows checked, nothing sent
+  bool dry_run = false;  // a preview: rows checked, nothing sent
+  std::string mapping;   // "field = header" lines the operator gave (the file's own header names)
+  // The file's header row, when its columns could not all be matched
+  // (HEADER_COLUMNS_MISSING): the console offers them to map.
+  std::vector<std::string> file_headers;
   std::string format;          // "csv utf-8", "csv gb18030", "xlsx"
   std::string import_id;       // the registry's, for agency rosters
   std::string message;         // why a failed job failed (English)
@@ -73,7 +77,8 @@ class ImportJobs {
   // `source`; the job's id. An unknown source or an empty file is refused.
   // `dry_run` (student rosters): every row checked, nothing sent.
   absl::StatusOr<std::string> Start(const std::string& owner, const std::string& token, const std::string& source,
-                                    const std::string& file_name, std::string content, bool dry_run = false);
+                                    const std::string& file_name, std::string content, bool dry_run = false,
+                                    std::string mapping = "");
   // The job `id` as it stands, if `owner` started it.
   std::optional<ImportJob> Get(const std::string& id, const std::string& owner) const;
 

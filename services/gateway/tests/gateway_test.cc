@@ -535,6 +535,25 @@ TEST_F(GatewayTest, AnUploadedRosterIsImportedWithProgressAndItsRowErrorsOnlyFor
     EXPECT_EQ(failed["state"], "failed");
     EXPECT_THAT(failed["message"].get<std::string>(), HasSubstr("'civil.csv': header row lacks required column(s)"));
     EXPECT_THAT(failed["message"].get<std::string>(), Not(HasSubstr("uploads")));
+    // Its reason, to be said in Chinese, and the file's own columns for the operator to map.
+    EXPECT_EQ(failed["message_reason"], "HEADER_COLUMNS_MISSING");
+    EXPECT_EQ(failed["message_params"]["file"], "civil.csv");
+    EXPECT_THAT(failed["message_params"]["fields"].get<std::string>(), HasSubstr("national_id"));
+    EXPECT_EQ(failed["file_headers"], nlohmann::json::array({"foo", "bar"}));
+    // Mapped: the file's "foo" is the national ID; that column is no longer missing.
+    items.push_back({"mapping", "national_id = foo\n", "", ""});
+    auto mapped = Client().Post("/api/v1/imports", {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}}, items);
+    ASSERT_TRUE(mapped);
+    ASSERT_EQ(mapped->status, 202) << mapped->body;
+    failed = FinishedImport(admin, nlohmann::json::parse(mapped->body).value("job_id", ""));
+    EXPECT_THAT(failed["message_params"].value("fields", ""), Not(HasSubstr("national_id"))) << failed.dump();
+    // A mapping line that is not "field = header" is refused at once, with its reason.
+    items.back() = {"mapping", "national_id foo\n", "", ""};
+    auto bad_mapping =
+        Client().Post("/api/v1/imports", {{"Cookie", admin.cookie}, {"X-CSRF-Token", admin.csrf}}, items);
+    ASSERT_TRUE(bad_mapping);
+    EXPECT_EQ(bad_mapping->status, 400);
+    EXPECT_EQ(nlohmann::json::parse(bad_mapping->body).value("reason", ""), "MAPPING_LINE_INVALID");
   }
   auto bad_source = upload(admin, "tax office", true);
   ASSERT_TRUE(bad_source);

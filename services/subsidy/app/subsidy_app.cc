@@ -516,7 +516,7 @@ absl::StatusOr<v1::ListEntitlementsResponse> SubsidyApp::ListEntitlements(
           return true;
         }));
     RETURN_IF_ERROR(failure);
-    if (response.entitlements().empty()) return auth::OutOfScope("entitlement of student", request.student_id());
+    if (response.entitlements().empty()) return auth::OutOfScope("entitlement", request.student_id());
     return response;
   }
   if (request.school_code().empty() && request.county_code().empty()) {

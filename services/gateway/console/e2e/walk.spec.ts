@@ -50,6 +50,19 @@ test('the school previews its roster, then imports it: progress, and the broken 
   await menu(page, '名单导入')
   // Preview first: every row checked, nothing registered; then one click imports.
   await page.locator('[data-test=import-dry-run]').click()
+  // The school's export names the ID column its own way: the import says which column is missing, in
+  // Chinese; the operator maps it to the file's column, and the same file is read again.
+  await page.locator('[data-test=import-file]').setInputFiles({
+    name: 'e2e-students.csv', mimeType: 'text/csv', buffer: Buffer.from(roster.replace('公民身份号码', '学生证件编号')),
+  })
+  await expect(page.locator('[data-test=import-failed]')).toContainText('缺少必填栏目：身份证号')
+  await pick(page, 'map-national_id', '学生证件编号')
+  await page.locator('[data-test=import-mapped]').click()
+  await expect(page.locator('[data-test=import-preview]')).toContainText('可导入 3 行，行错误 1 行（尚未导入）')
+  await expect(page.locator('[data-test=import-mapping-used]')).toContainText('身份证号 ← 学生证件编号')
+  await page.locator('[data-test=import-mapping-clear]').click()
+  await expect(page.locator('[data-test=import-mapping-used]')).toHaveCount(0)
+  // The file as the registry's template names it.
   await page.locator('[data-test=import-file]').setInputFiles({
     name: 'e2e-students.csv', mimeType: 'text/csv', buffer: Buffer.from(roster),
   })

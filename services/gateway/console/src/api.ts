@@ -204,6 +204,7 @@ export interface ImportJob {
   message?: string
   message_reason?: string  // its reason code (libs/reasons), said by reasonText
   message_params?: Record<string, string>
+  file_headers?: string[]  // the file's header row, when its columns could not all be matched
   errors?: ImportRowError[]
   errors_total?: number
 }

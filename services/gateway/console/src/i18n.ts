@@ -19,6 +19,11 @@ const zh: Dict = {
   noPaymentsYet: '尚无发放记录',
   cases: '控辍案件',
   noCases: '没有控辍案件',
+  mapColumnsHint: '文件的表头与系统的栏目名称不同：请为每个缺少的栏目选择文件中对应的一列（本浏览器会记住，下次同类文件直接使用）。',
+  fileColumn: '文件中的列',
+  importWithMapping: '按此对应重新导入',
+  mappingInUse: '表头对应：',
+  clear: '清除',
   title: '学生资助管理',
   login: '登录',
   logout: '退出',
@@ -303,6 +308,11 @@ const zh: Dict = {
   className: '班级',
 }
 const en: Dict = {
+  clear: 'Clear',
+  mapColumnsHint: 'The file names its columns otherwise: pick the file\'s column for each missing field (this browser remembers it for files of this kind).',
+  fileColumn: 'Column of the file',
+  importWithMapping: 'Import again with this mapping',
+  mappingInUse: 'Header mapping: ',
   household: 'Household',
   headName: 'Head of household',
   householdType: 'Household type',
