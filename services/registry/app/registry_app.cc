@@ -86,19 +86,19 @@ void RegistryApp::RegisterHousehold(const auth::Caller& caller, const v1::Regist
 }
 
 template <typename Response>
-absl::StatusOr<Response> RegistryApp::AnswerStudent(const std::string& student_id, bool reveal) const {
+absl::StatusOr<Response> RegistryApp::AnswerStudent(const std::string& student_id, Shown shown) const {
   ASSIGN_OR_RETURN(v1::StudentRecord record, LoadStudent(student_id));
   Response response;
-  ASSIGN_OR_RETURN(*response.mutable_student(), ToApi(record, reveal));
+  ASSIGN_OR_RETURN(*response.mutable_student(), ToApi(record, shown));
   return response;
 }
 
 template <typename Response>
-void RegistryApp::StudentCommand(es::CommandMeta meta, es::DecideFn decide, Callback<Response> done) {
+void RegistryApp::StudentCommand(es::CommandMeta meta, es::DecideFn decide, Shown shown, Callback<Response> done) {
   commands_->Run<Response>(
       std::move(meta), std::move(decide),
-      [this](const common::v1::CommandOutcome& outcome) {
-        return AnswerStudent<Response>(outcome.aggregate_id(), false);
+      [this, shown](const common::v1::CommandOutcome& outcome) {
+        return AnswerStudent<Response>(outcome.aggregate_id(), shown);
       },
       std::move(done));
 }
@@ -117,7 +117,7 @@ void RegistryApp::RegisterStudent(const auth::Caller& caller, const v1::Register
         const Plausibility plausibility{plausibility_, rules::DateInChina(now)};
         return DecideRegisterStudent(state, protector, request, NewPrefixedId("stu"), &plausibility);
       },
-      std::move(done));
+      ShownTo(caller), std::move(done));
 }
 
 void RegistryApp::UpdateStudentAttributes(const auth::Caller& caller, const v1::UpdateStudentAttributesRequest& request,
@@ -131,7 +131,7 @@ void RegistryApp::UpdateStudentAttributes(const auth::Caller& caller, const v1::
         VaultProtector protector(vault_);
         return DecideUpdateStudentAttributes(state, protector, request);
       },
-      std::move(done));
+      ShownTo(caller), std::move(done));
 }
 
 void RegistryApp::ChangeEnrolmentStatus(const auth::Caller& caller, const v1::ChangeEnrolmentStatusRequest& request,
@@ -145,7 +145,7 @@ void RegistryApp::ChangeEnrolmentStatus(const auth::Caller& caller, const v1::Ch
         const Plausibility plausibility{plausibility_, rules::DateInChina(now)};
         return DecideChangeEnrolmentStatus(state, request, &plausibility);
       },
-      std::move(done));
+      ShownTo(caller), std::move(done));
 }
 
 void RegistryApp::RecordTransferIn(const auth::Caller& caller, const v1::RecordTransferInRequest& request,
@@ -161,7 +161,7 @@ void RegistryApp::RecordTransferIn(const auth::Caller& caller, const v1::RecordT
         const Plausibility plausibility{plausibility_, rules::DateInChina(now)};
         return DecideRecordTransferIn(state, protector, request, &plausibility);
       },
-      std::move(done));
+      ShownTo(caller), std::move(done));
 }
 
 void RegistryApp::AssignResponsiblePeople(const auth::Caller& caller, const v1::AssignResponsiblePeopleRequest& request,
@@ -175,7 +175,7 @@ void RegistryApp::AssignResponsiblePeople(const auth::Caller& caller, const v1::
         VaultProtector protector(vault_);
         return DecideAssignResponsiblePeople(state, protector, request);
       },
-      std::move(done));
+      ShownTo(caller), std::move(done));
 }
 
 template <typename Response>
@@ -197,7 +197,7 @@ void RegistryApp::Reveal(const std::string& student_id, es::CommandMeta meta, co
                                       "' already revealed this student once; a new reveal needs a new request_id (and "
                                       "is recorded again)"));
         }
-        return AnswerStudent<Response>(student_id, true);
+        return AnswerStudent<Response>(student_id, Shown::kClear);
       },
       std::move(done));
 }
@@ -214,7 +214,7 @@ void RegistryApp::GetStudent(const auth::Caller& caller, const v1::GetStudentReq
     return Reveal(request.student_id(), es::FromCaller(caller, request.reveal().meta(), request),
                   request.reveal().reason(), std::move(done));
   }
-  done(AnswerStudent<v1::GetStudentResponse>(request.student_id(), false));
+  done(AnswerStudent<v1::GetStudentResponse>(request.student_id(), ShownTo(caller)));
 }
 
 void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::FindStudentByNationalIdRequest& request,
@@ -257,8 +257,8 @@ void RegistryApp::FindStudentByNationalId(const auth::Caller& caller, const v1::
         BatchRegistryState state(view);
         return DecideRecordNationalIdLookup(state, found, NewPrefixedId("acc"));
       },
-      [this, found](const common::v1::CommandOutcome&) {
-        return AnswerStudent<v1::FindStudentByNationalIdResponse>(found, false);
+      [this, found, shown = ShownTo(caller)](const common::v1::CommandOutcome&) {
+        return AnswerStudent<v1::FindStudentByNationalIdResponse>(found, shown);
       },
       std::move(done));
 }
@@ -302,7 +302,21 @@ absl::StatusOr<v1::StudentRecord> RegistryApp::LoadStudent(const std::string& st
   return *record;
 }
 
-absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool reveal) const {
+RegistryApp::Shown RegistryApp::ShownTo(const auth::Caller& caller) {
+  switch (caller.role) {
+    case auth::Role::kCityAdmin:
+    case auth::Role::kCountyOfficer:
+    case auth::Role::kSchoolOperator:
+    case auth::Role::kReviewer:
+      return Shown::kName;
+    default:
+      return Shown::kMasked;
+  }
+}
+
+absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, Shown shown) const {
+  const bool reveal = shown == Shown::kClear;
+  const bool name = shown != Shown::kMasked;
   VaultProtector protector(vault_);
   v1::Student s;
   auto personal = [&](const v1::ProtectedValue& value, PersonalField field, v1::PersonalValue* out) -> absl::Status {
@@ -314,7 +328,7 @@ absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool 
   };
   s.set_student_id(r.student_id());
   s.set_version(r.version());
-  s.set_name(reveal ? r.name() : MaskName(r.name()));
+  s.set_name(name ? r.name() : MaskName(r.name()));
   RETURN_IF_ERROR(personal(r.national_id(), PersonalField::kNationalId, s.mutable_national_id()));
   s.set_gender(r.gender());
   *s.mutable_birth_date() = r.birth_date();
@@ -331,7 +345,7 @@ absl::StatusOr<v1::Student> RegistryApp::ToApi(const v1::StudentRecord& r, bool 
   s.set_boarding(r.boarding());
   s.set_status(r.status());
   RETURN_IF_ERROR(personal(r.bank_card(), PersonalField::kBankCard, s.mutable_bank_card()));
-  s.set_guardian_name(reveal ? r.guardian().name() : MaskName(r.guardian().name()));
+  s.set_guardian_name(name ? r.guardian().name() : MaskName(r.guardian().name()));
   s.set_guardian_relation(r.guardian().relation());
   RETURN_IF_ERROR(personal(r.guardian().phone(), PersonalField::kPhone, s.mutable_guardian_phone()));
   RETURN_IF_ERROR(personal(r.phone(), PersonalField::kPhone, s.mutable_phone()));
@@ -364,6 +378,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
                                                                    const v1::ListStudentsRequest& scoped) const {
   RETURN_IF_ERROR(auth::Require(caller, auth::kRead));
   ASSIGN_OR_RETURN(int page_size, storage::PageSize(scoped.page_size()));
+  const Shown shown = ShownTo(caller);  // names in full to the roles that work with pupils
   // A school's own roles list their school whatever they ask for.
   v1::ListStudentsRequest request = scoped;
   if (auth::IsSchoolRole(caller) && request.school_code().empty()) {
@@ -394,7 +409,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
                             ASSIGN_OR_RETURN(v1::StudentRecord record,
                                              LoadStudent(key.substr(key.rfind(keys::kSep) + 1)));
                             if (record.school_code() == request.school_code()) return false;  // came back
-                            ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
+                            ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, shown));
                             return true;
                           }));
     return response;
@@ -428,7 +443,7 @@ absl::StatusOr<v1::ListStudentsResponse> RegistryApp::ListStudents(const auth::C
                             return false;
                           }
                           if (!StudentInScope(caller, record, &counties)) return false;
-                          ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, false));
+                          ASSIGN_OR_RETURN(*response.add_students(), ToApi(record, shown));
                           return true;
                         }));
   return response;

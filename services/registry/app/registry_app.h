@@ -67,14 +67,20 @@ class RegistryApp {
 
  private:
   // A command whose answer is the student it names (masked).
+  // What of a student an answer shows: everything masked (auditors, other
+  // systems), the name in full with the rest masked (the roles that work with
+  // pupils, in their scope: a work list needs the name), or all in clear (an
+  // audited reveal).
+  enum class Shown { kMasked, kName, kClear };
+  static Shown ShownTo(const auth::Caller& caller);
   template <typename Response>
-  void StudentCommand(es::CommandMeta meta, es::DecideFn decide, Callback<Response> done);
+  void StudentCommand(es::CommandMeta meta, es::DecideFn decide, Shown shown, Callback<Response> done);
   template <typename Response>
   // `meta` carries the fingerprint of the whole request (target and reason),
   // so its request id cannot be reused to reveal someone else.
   void Reveal(const std::string& student_id, es::CommandMeta meta, const std::string& reason, Callback<Response> done);
   template <typename Response>
-  absl::StatusOr<Response> AnswerStudent(const std::string& student_id, bool reveal) const;
+  absl::StatusOr<Response> AnswerStudent(const std::string& student_id, Shown shown) const;
   absl::StatusOr<v1::School> LoadSchool(const std::string& school_code) const;
   // The school if it exists and `caller`'s scope covers it; NOT_FOUND otherwise.
   absl::StatusOr<v1::School> LoadSchoolInScope(const auth::Caller& caller, const std::string& school_code) const;
@@ -86,7 +92,7 @@ class RegistryApp {
                       SchoolCounties* counties = nullptr) const;
   absl::StatusOr<v1::Household> LoadHousehold(const std::string& household_number) const;
   absl::StatusOr<v1::StudentRecord> LoadStudent(const std::string& student_id) const;
-  absl::StatusOr<v1::Student> ToApi(const v1::StudentRecord& record, bool reveal) const;
+  absl::StatusOr<v1::Student> ToApi(const v1::StudentRecord& record, Shown shown) const;
 
   es::Commands* commands_;
   storage::ProjectionStore* store_;
