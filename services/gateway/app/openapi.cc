@@ -120,7 +120,8 @@ std::string OpenApiJson(const RpcBridge& bridge) {
   paths["/api/v1/imports"] = {
       {"post",
        {{"summary",
-         "upload a roster (fields: source = students|poverty|civil|status, file = CSV or XLSX); "
+         "upload a roster (fields: source = students|poverty|civil|status, file = CSV, XLSX or XLS; "
+         "optional dry_run = 1 for a preview of a student roster, mapping = \"field = header\" lines); "
          "it is imported in the background as the caller"},
         {"requestBody", multipart},
         {"responses", with({{"202", {{"description", "{job_id}"}}}, {"400", ErrorResponse("no such source")}})}}}};

@@ -499,11 +499,18 @@ absl::StatusOr<v1::GetHouseholdResponse> RegistryApp::GetHousehold(const auth::C
   // A household's locality is free text (no county code to match a scope
   // with): only the deployment's administrators read households directly;
   // everyone else sees them through their students (household_number).
+  std::string number = request.household_number();
   if (!auth::AdministersDeployment(caller, city_)) {
-    return auth::OutOfScope("household_number", request.household_number());
+    if (request.student_id().empty()) return auth::OutOfScope("household_number", number);
+    ASSIGN_OR_RETURN(v1::StudentRecord student, LoadStudentInScope(caller, request.student_id()));
+    if (student.household_number().empty() || (!number.empty() && number != student.household_number())) {
+      return auth::OutOfScope("household_number", number);
+    }
+    number = student.household_number();
   }
+  if (number.empty()) return FieldRequired("household_number");
   v1::GetHouseholdResponse response;
-  ASSIGN_OR_RETURN(*response.mutable_household(), LoadHousehold(request.household_number()));
+  ASSIGN_OR_RETURN(*response.mutable_household(), LoadHousehold(number));
   return response;
 }
 

@@ -228,6 +228,8 @@ class AccessTest : public ::testing::Test {
       v1::GetHouseholdRequest q;
       q.set_household_number("H210102001");
       r[rs + "GetHousehold"] = q.SerializeAsString();
+      q.set_student_id(student_id_);  // through school A's pupil: only school A's scope reads it so
+      r[rs + "GetHousehold#pupil"] = q.SerializeAsString();
     }
     r[rs + "ListPersonalDataReveals"] = v1::ListPersonalDataRevealsRequest().SerializeAsString();
 

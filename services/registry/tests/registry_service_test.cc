@@ -665,5 +665,30 @@ TEST_F(RegistryServiceTest, AReceivingSchoolOfAnotherCountyRecordsATransferIn) {
   EXPECT_EQ(own_resp.students_size(), 0);
 }
 
+// A school reads its pupil's household through the pupil (households are
+// city-wide records: by number alone only the city's administrators read them).
+TEST_F(RegistryServiceTest, ASchoolReadsItsPupilsHouseholdThroughThePupil) {
+  RegisterSchoolAndHousehold();
+  v1::RegisterStudentResponse registered;
+  ASSERT_TRUE(Register(Student(1, "stu-1"), &registered).ok());
+  auto school = v1::RegistryService::NewStub(
+      server_->harness().ChannelAs({"op", auth::Role::kSchoolOperator, "3121000001", "t-op"}));
+  v1::GetHouseholdRequest by_number;
+  by_number.set_household_number("H210102001");
+  v1::GetHouseholdResponse household;
+  grpc::ClientContext c1;
+  EXPECT_EQ(school->GetHousehold(&c1, by_number, &household).error_code(), grpc::StatusCode::NOT_FOUND);
+  v1::GetHouseholdRequest through_pupil = by_number;
+  through_pupil.set_student_id(registered.student().student_id());
+  grpc::ClientContext c2;
+  ASSERT_TRUE(school->GetHousehold(&c2, through_pupil, &household).ok());
+  EXPECT_EQ(household.household().head_name(), "张大山");
+  // Another school's operator: the pupil is not found.
+  auto other = v1::RegistryService::NewStub(
+      server_->harness().ChannelAs({"op2", auth::Role::kSchoolOperator, "3121000002", "t-op2"}));
+  grpc::ClientContext c3;
+  EXPECT_EQ(other->GetHousehold(&c3, through_pupil, &household).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 }  // namespace
 }  // namespace zizhu::registry

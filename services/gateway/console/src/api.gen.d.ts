@@ -755,6 +755,7 @@ export declare namespace zizhu.registry.v1 {
   }
   interface GetHouseholdRequest {
     household_number?: string
+    student_id?: string
   }
   interface GetHouseholdResponse {
     household?: zizhu.registry.v1.Household
