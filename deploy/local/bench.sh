@@ -66,13 +66,20 @@ for i in range(int(sys.argv[2])):
                 "grade": 3, "class_name": "1班"})
 json.dump(out, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
-  "$ghz" --cacert "$ZIZHU_CA" --metadata "{\"authorization\":\"Bearer $(cat "$ZIZHU_TOKEN_FILE")\"}" \
+  # The token on the calls and on the reflection request too (the services list
+  # their interfaces to a holder of a token only).
+  auth="{\"authorization\":\"Bearer $(cat "$ZIZHU_TOKEN_FILE")\"}"
+  "$ghz" --cacert "$ZIZHU_CA" --metadata "$auth" --reflect-metadata "$auth" \
     --call zizhu.registry.v1.RegistryService.RegisterStudent --data-file "$dir/fixed.json" \
     --rps "$rate" --total "$rate_count" --concurrency 64 --connections 4 --format json "127.0.0.1:$rport" \
-    > "$dir/fixed-ghz.json" || true
-  rate_line=$(python3 - "$dir/fixed-ghz.json" <<'PY'
+    > "$dir/fixed-ghz.json" 2> "$dir/fixed-ghz.err" || true
+  rate_line=$(python3 - "$dir/fixed-ghz.json" "$dir/fixed-ghz.err" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))
+try:
+    r = json.load(open(sys.argv[1]))
+except ValueError:
+    print("ghz failed: " + open(sys.argv[2]).read().strip()[:200])
+    sys.exit(0)
 lat = {d["percentage"]: d["latency"] / 1e6 for d in r.get("latencyDistribution") or []}
 errors = sum(r.get("statusCodeDistribution", {}).get(k, 0) for k in r.get("statusCodeDistribution", {}) if k != "OK")
 print("%.0f req/s achieved, p50 %.2f ms, p99 %.2f ms, %d not OK" % (r["rps"], lat.get(50, 0), lat.get(99, 0), errors))
