@@ -73,6 +73,13 @@ const std::map<std::string, Words>& Catalogue() {
   return *rows;
 }
 
+std::string WordsOf(const std::string& kind, const std::string& value, bool chinese) {
+  const auto& rows = Catalogue();
+  auto row = rows.find(absl::StrCat(kind, ":", value));
+  if (row == rows.end()) return value;
+  return chinese ? row->second.zh : row->second.en;
+}
+
 std::optional<std::string> Render(const common::v1::ErrorInfo& info, bool chinese) {
   const auto& rows = Catalogue();
   auto row = rows.find(info.reason());
@@ -98,8 +105,7 @@ std::optional<std::string> Render(const common::v1::ErrorInfo& info, bool chines
     if (name == "fields") {
       std::vector<std::string> said;
       for (absl::string_view f : absl::StrSplit(value, ',', absl::SkipEmpty())) {
-        auto words = rows.find(absl::StrCat("field:", f));
-        said.push_back(words == rows.end() ? std::string(f) : (chinese ? words->second.zh : words->second.en));
+        said.push_back(WordsOf("field", std::string(f), chinese));
       }
       out += absl::StrJoin(said, chinese ? "、" : ", ");
       i = close + 1;

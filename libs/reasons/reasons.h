@@ -25,6 +25,11 @@ struct Words {
 std::vector<std::string> CatalogueProblems();
 const std::map<std::string, Words>& Catalogue();
 
+// The words of the catalogue's row `kind:value` ("field:grade",
+// "row_kind:invalid_id") in Chinese or English; `value` itself when the
+// catalogue has no such row.
+std::string WordsOf(const std::string& kind, const std::string& value, bool chinese);
+
 // The refusal said in Chinese or English, its parameters filled in (an enum
 // value by its label, {what} and {field} by the catalogue's words); nullopt
 // when the catalogue does not know the reason.

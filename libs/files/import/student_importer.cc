@@ -147,8 +147,7 @@ absl::StatusOr<ImportSummary> ImportStudentsFile(v1::RegistryService::Stub* stub
       if (!inserted && !request->national_id().empty()) {
         outcome.column = "national_id";
         outcome.reason = absl::StrCat("duplicate of line ", it->second, " (same national ID)");
-        outcome.code.set_reason("ROW_DUPLICATE_ID");
-        (*outcome.code.mutable_metadata())["line"] = std::to_string(it->second);
+        outcome.code = ReasonInfo("ROW_DUPLICATE_ID", {{"line", std::to_string(it->second)}});
         ++done;
         ++summary.failed;
         outcomes.push_back(outcome);

@@ -170,10 +170,7 @@ absl::StatusOr<v1::RegisterStudentRequest> ParseStudentRow(const std::vector<std
     if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
       error->code = *info;
     } else {
-      error->code.set_reason("ROW_VALUE_INVALID");
-      error->code.set_domain("zizhu");
-      (*error->code.mutable_metadata())["field"] = column;
-      (*error->code.mutable_metadata())["value"] = get(column).substr(0, 60);
+      error->code = ReasonInfo("ROW_VALUE_INVALID", {{"field", column}, {"value", get(column).substr(0, 60)}});
     }
     return status;
   };

@@ -22,9 +22,9 @@ for line in (root / "libs/reasons/reasons.tsv").read_text(encoding="utf-8").spli
 # reason, {params}, english) and its Disagreement{reason, ...} rows.
 call = re.compile(r"(?:Refusal\(\s*absl::StatusCode::k\w+\s*,|Say\(\s*\w+\s*,)\s*(.*?),\s*\{"
                   r"|Disagreement\{\s*(\"[A-Z][A-Z0-9_]+\")", re.S)
-# A reason set on an ErrorInfo by hand (a row's rejection):
-# set_reason("ROW_VALUE_INVALID") or a helper reason("KEY", …).
-direct = re.compile(r'\b(?:set_reason|reason)\(\s*"([A-Z][A-Z0-9_]+)"')
+# A reason without a status (a row's rejection): ReasonInfo("KEY", …), or
+# set_reason("KEY") on an ErrorInfo built by hand.
+direct = re.compile(r'\b(?:set_reason|ReasonInfo)\(\s*"([A-Z][A-Z0-9_]+)"')
 used = {}
 for path in sorted(root.glob("**/*.cc")):
     if "build" in path.parts or "node_modules" in path.parts or "tests" in path.parts:

@@ -4,13 +4,17 @@
 
 namespace zizhu {
 
-absl::Status Refusal(absl::StatusCode code, absl::string_view reason, ReasonParams params, absl::string_view message) {
-  absl::Status status(code, message);
+common::v1::ErrorInfo ReasonInfo(absl::string_view reason, ReasonParams params) {
   common::v1::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain("zizhu");
   for (const auto& [name, value] : params) (*info.mutable_metadata())[std::string(name)] = value;
-  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return info;
+}
+
+absl::Status Refusal(absl::StatusCode code, absl::string_view reason, ReasonParams params, absl::string_view message) {
+  absl::Status status(code, message);
+  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(ReasonInfo(reason, params).SerializeAsString()));
   return status;
 }
 

@@ -30,6 +30,9 @@ using ReasonParams = std::initializer_list<std::pair<absl::string_view, std::str
 
 absl::Status Refusal(absl::StatusCode code, absl::string_view reason, ReasonParams params, absl::string_view message);
 
+// The reason alone (a row's rejection carries it without a status).
+common::v1::ErrorInfo ReasonInfo(absl::string_view reason, ReasonParams params);
+
 // The refusals every service gives, each a reason of the catalogue. `field`
 // and `what` are rendered by the catalogue's field: and what: rows (a test
 // checks every literal one has its words).

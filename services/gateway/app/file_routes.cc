@@ -27,13 +27,14 @@ nlohmann::json JobJson(const ImportJob& job) {
   nlohmann::json errors = nlohmann::json::array();
   for (size_t i = 0; i < job.errors.size() && i < kErrorsShown; ++i) {
     const ImportRowError& e = job.errors[i];
-    errors.push_back({{"line", e.line},
-                      {"kind", e.kind},
-                      {"national_id", e.national_id_masked},
-                      {"column", e.column},
-                      {"reason", e.reason},
-                      {"reason_code", e.reason_code},
-                      {"params", e.params}});
+    errors.push_back(
+        {{"line", e.line},
+         {"kind", e.kind},
+         {"national_id", e.national_id_masked},
+         {"column", e.column},
+         {"reason", e.reason},
+         {"reason_code", e.code.reason()},
+         {"params", std::map<std::string, std::string>(e.code.metadata().begin(), e.code.metadata().end())}});
   }
   return {{"job_id", job.id},
           {"source", job.source},

@@ -191,8 +191,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       job.applied = summary->imported;
       job.rejected = summary->failed;
       for (const auto& f : summary->failures) {
-        job.errors.push_back({f.line, "bad_value", f.national_id_masked, f.column, f.reason, f.code.reason(),
-                              std::map<std::string, std::string>(f.code.metadata().begin(), f.code.metadata().end())});
+        job.errors.push_back({f.line, "bad_value", f.national_id_masked, f.column, f.reason, f.code});
       }
     });
   } else {
@@ -212,8 +211,7 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
       job.rejected = summary->rejected;
       job.warnings = summary->warnings;
       for (const auto& e : summary->errors) {
-        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason, e.code.reason(),
-                              std::map<std::string, std::string>(e.code.metadata().begin(), e.code.metadata().end())});
+        job.errors.push_back({e.line, e.kind, e.national_id_masked, e.column, e.reason, e.code});
       }
     });
   }
@@ -223,25 +221,17 @@ void ImportJobs::Run(std::string id, std::string token, std::string path) {
 
 std::string ImportErrorsCsv(const ImportJob& job, bool chinese) {
   using cli::CsvField;
-  const auto& catalogue = reasons::Catalogue();
-  // A catalogue row's words (field:grade, row_kind:invalid_id), else the key's value as it is.
-  auto words = [&](const std::string& key, const std::string& value) {
-    auto row = catalogue.find(absl::StrCat(key, ":", value));
-    if (row == catalogue.end()) return value;
-    return chinese ? row->second.zh : row->second.en;
-  };
   std::string out =
       chinese ? "\xEF\xBB\xBF行号,类别,身份证号,栏目,原因\n" : "\xEF\xBB\xBFline,kind,national_id,column,reason\n";
   for (const auto& e : job.errors) {
     std::string reason = e.reason;
-    if (!e.reason_code.empty()) {
-      common::v1::ErrorInfo info;
-      info.set_reason(e.reason_code);
-      for (const auto& [name, value] : e.params) (*info.mutable_metadata())[name] = value;
-      if (std::optional<std::string> said = reasons::Render(info, chinese)) reason = *said;
+    if (!e.code.reason().empty()) {
+      if (std::optional<std::string> said = reasons::Render(e.code, chinese)) reason = *said;
     }
-    absl::StrAppend(&out, e.line, ",", CsvField(words("row_kind", e.kind)), ",", CsvField(e.national_id_masked), ",",
-                    CsvField(e.column.empty() ? "" : words("field", e.column)), ",", CsvField(reason), "\n");
+    absl::StrAppend(&out, e.line, ",", CsvField(reasons::WordsOf("row_kind", e.kind, chinese)), ",",
+                    CsvField(e.national_id_masked), ",",
+                    CsvField(e.column.empty() ? "" : reasons::WordsOf("field", e.column, chinese)), ",",
+                    CsvField(reason), "\n");
   }
   return out;
 }

@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "zizhu/common/v1/error_details.pb.h"
 
 namespace zizhu::gateway {
 
@@ -36,9 +37,8 @@ struct ImportRowError {
   std::string kind;  // invalid_id, duplicate, bad_value, school_unresolved, warning
   std::string national_id_masked;
   std::string column;
-  std::string reason;                         // English
-  std::string reason_code;                    // its code (libs/reasons), when it has one
-  std::map<std::string, std::string> params;  // and the code's parameters
+  std::string reason;          // English
+  common::v1::ErrorInfo code;  // the reason as its code and parameters (libs/reasons), when it has one
 };
 
 struct ImportJob {

@@ -32,20 +32,33 @@ std::string ErrorJson(const std::string& code, const std::string& message) {
   return nlohmann::json{{"code", code}, {"message", message}}.dump();
 }
 
-std::string StatusJson(const absl::Status& status, const std::map<std::string, std::string>& replace) {
+namespace {
+
+// What the console reads of a refusal: {"code", "message"} and, when it
+// carries one, its reason and parameters, to say it in the operator's
+// language (the message stays English). Each `replace` pair is replaced in
+// the message and the parameters.
+std::string RefusalJson(grpc::StatusCode code, absl::string_view message,
+                        const std::optional<common::v1::ErrorInfo>& info,
+                        const std::map<std::string, std::string>& replace) {
   auto replaced = [&](absl::string_view text) {
     std::string out(text);
     for (const auto& [from, to] : replace) out = absl::StrReplaceAll(out, {{from, to}});
     return out;
   };
-  nlohmann::json body = {{"code", CodeName(static_cast<grpc::StatusCode>(status.code()))},
-                         {"message", replaced(status.message())}};
-  if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
+  nlohmann::json body = {{"code", CodeName(code)}, {"message", replaced(message)}};
+  if (info) {
     body["reason"] = info->reason();
     body["params"] = nlohmann::json::object();
     for (const auto& [name, value] : info->metadata()) body["params"][name] = replaced(value);
   }
   return body.dump();
+}
+
+}  // namespace
+
+std::string StatusJson(const absl::Status& status, const std::map<std::string, std::string>& replace) {
+  return RefusalJson(static_cast<grpc::StatusCode>(status.code()), status.message(), ErrorInfoOf(status), replace);
 }
 
 RpcBridge::RpcBridge(std::vector<Upstream> upstreams, absl::Duration deadline) : deadline_(deadline) {
@@ -111,15 +124,8 @@ Reply RpcBridge::Invoke(const std::string& service, const std::string& method, c
                  &request_buffer, &response_buffer, [&done](grpc::Status s) { done.set_value(std::move(s)); });
   const grpc::Status status = done.get_future().get();
   if (!status.ok()) {
-    // The reason and its parameters ride along for the console to say the
-    // refusal in the operator's language (the message stays English).
-    nlohmann::json body = {{"code", CodeName(status.error_code())}, {"message", status.error_message()}};
-    if (std::optional<common::v1::ErrorInfo> info = ErrorInfoOf(status)) {
-      body["reason"] = info->reason();
-      body["params"] = nlohmann::json::object();
-      for (const auto& [name, value] : info->metadata()) body["params"][name] = value;
-    }
-    return {HttpStatusOf(status.error_code()), body.dump()};
+    return {HttpStatusOf(status.error_code()),
+            RefusalJson(status.error_code(), status.error_message(), ErrorInfoOf(status), {})};
   }
   std::vector<grpc::Slice> slices;
   if (!response_buffer.Dump(&slices).ok()) return {502, ErrorJson("INTERNAL", "unreadable response")};

@@ -178,12 +178,8 @@ absl::StatusOr<Events> DecideAppendRosterRows(RegistryState& state, const std::s
             person.county().empty() ? "" : absl::StrCat(" of county '", person.county(), "'"),
             " (or the name is shared by several); the row is kept as evidence of enrolment without a school code: "
             "register the school or add a 学校标识码 column"));
-        common::v1::ErrorInfo& code = *warning.mutable_reason_code();
-        code.Clear();
-        code.set_domain("zizhu");
-        code.set_reason("ROSTER_SCHOOL_UNRESOLVED");
-        (*code.mutable_metadata())["name"] = person.school_name().substr(0, 100);
-        (*code.mutable_metadata())["county"] = person.county();
+        *warning.mutable_reason_code() = ReasonInfo(
+            "ROSTER_SCHOOL_UNRESOLVED", {{"name", person.school_name().substr(0, 100)}, {"county", person.county()}});
         *applied->add_school_unresolved() = std::move(warning);
       }
     }

@@ -55,21 +55,13 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
     rej.set_column(column);
     rej.set_reason(personal.empty() ? reason : absl::StrReplaceAll(reason, personal));
     if (!code) {
-      code.emplace();
-      code->set_reason("ROW_VALUE_INVALID");
-      (*code->mutable_metadata())["field"] = column;
       const std::string value = Field(row, column).substr(0, 60);
-      (*code->mutable_metadata())["value"] = personal.empty() ? value : absl::StrReplaceAll(value, personal);
+      code =
+          ReasonInfo("ROW_VALUE_INVALID",
+                     {{"field", column}, {"value", personal.empty() ? value : absl::StrReplaceAll(value, personal)}});
     }
-    code->set_domain("zizhu");
     *rej.mutable_reason_code() = *std::move(code);
     return out;
-  };
-  auto reason = [](const std::string& key, std::map<std::string, std::string> params) {
-    common::v1::ErrorInfo info;
-    info.set_reason(key);
-    for (auto& [name, value] : params) (*info.mutable_metadata())[name] = std::move(value);
-    return info;
   };
   // A check's own reason, when its status carries one.
   auto own = [](const absl::Status& status) { return ErrorInfoOf(status); };
@@ -80,20 +72,21 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       return reject(
           v1::REJECTION_KIND_BAD_VALUE, name,
           absl::StrCat("field '", name, "' is not a field of the ", rules::RosterSourceName(source), " roster"),
-          reason("ROSTER_FIELD_UNKNOWN", {{"column", name.substr(0, 60)}, {"source", v1::RosterSource_Name(source)}}));
+          ReasonInfo("ROSTER_FIELD_UNKNOWN",
+                     {{"column", name.substr(0, 60)}, {"source", v1::RosterSource_Name(source)}}));
     }
   }
   std::string raw_id = Field(row, "national_id");
   if (raw_id.find_first_of("Ee") != std::string::npos && raw_id.find('+') != std::string::npos) {
     return reject(v1::REJECTION_KIND_INVALID_ID, "national_id",
                   absl::StrCat("'", MaskNationalId(raw_id), "' was turned into a number by Excel and lost digits"),
-                  reason("ID_LOST_DIGITS", {{"value", MaskNationalId(raw_id)}}));
+                  ReasonInfo("ID_LOST_DIGITS", {{"value", MaskNationalId(raw_id)}}));
   }
   std::string id = rules::NormalizeNationalId(raw_id);
   rej.set_national_id_masked(MaskNationalId(id));
   if (id.empty()) {
     return reject(v1::REJECTION_KIND_INVALID_ID, "national_id", "national_id is required",
-                  reason("FIELD_REQUIRED", {{"field", "national_id"}}));
+                  ReasonInfo("FIELD_REQUIRED", {{"field", "national_id"}}));
   }
   absl::StatusOr<rules::NationalIdInfo> info = rules::ValidateNationalId(id);
   if (!info.ok()) {
@@ -108,7 +101,7 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
     if (!present) {
       return reject(v1::REJECTION_KIND_BAD_VALUE, alternatives[0],
                     absl::StrCat(absl::StrJoin(alternatives, " or "), " is required"),
-                    reason("FIELD_REQUIRED", {{"field", alternatives[0]}}));
+                    ReasonInfo("FIELD_REQUIRED", {{"field", alternatives[0]}}));
     }
   }
 
@@ -185,7 +178,7 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       const bool household_exited = *exited || applied.change() == v1::ROSTER_CHANGE_EXIT;
       if (household_exited && year_exited == 0) {
         return reject(v1::REJECTION_KIND_BAD_VALUE, "year_exited", "a household that exited poverty needs year_exited",
-                      reason("EXITED_NEEDS_YEAR", {}));
+                      ReasonInfo("EXITED_NEEDS_YEAR", {}));
       }
       p.set_year_exited(household_exited ? year_exited : 0);
       if (household_exited) applied.set_change(v1::ROSTER_CHANGE_EXIT);
@@ -206,7 +199,7 @@ RosterRowOutcome ValidateRosterRow(v1::RosterSource source, const v1::RosterRowI
       if (assistance->empty() && *disability == v1::DISABILITY_CATEGORY_UNSPECIFIED) {
         return reject(v1::REJECTION_KIND_BAD_VALUE, "assistance_type",
                       "row has neither an assistance type (低保/特困/孤儿) nor a disability category",
-                      reason("ASSISTANCE_OR_DISABILITY_REQUIRED", {}));
+                      ReasonInfo("ASSISTANCE_OR_DISABILITY_REQUIRED", {}));
       }
       break;
     }
