@@ -178,6 +178,10 @@ group.initial.rebalance.delay.ms=0
 log.retention.hours=-1
 log.flush.interval.messages=9223372036854775807
 PROPS
+# Operator additions to the broker's settings, "name=value;name=value" (last wins).
+if [[ -n "${ZIZHU_KAFKA_BROKER_PROPERTIES:-}" ]]; then
+  tr ';' '\n' <<< "$ZIZHU_KAFKA_BROKER_PROPERTIES" >> "$dir/server.properties"
+fi
 
 if [[ ! -f "$dir/data/meta.properties" ]]; then
   cluster_id="$(java -cp "$cp_arg" kafka.tools.StorageTool random-uuid)"

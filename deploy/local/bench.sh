@@ -28,7 +28,8 @@ ZIZHU_KAFKA_EXTRA_PRINCIPALS="$root/tests/support/kafka_test_principals.conf" \
   "$root/deploy/kafka/broker.sh" start "$dir/kafka" "$kport" $((kport + 1)) $((kport + 2))
 trap 'stop_pid "$dir/registry.pid"; stop_pid "$dir/identity.pid"; "$root/deploy/kafka/broker.sh" stop "$dir/kafka"' EXIT
 start_identity "$build" "$iport" "$kport" "$dir/identity" "$dir/identity.log" "$dir/identity.pid"
-start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid"
+mport=17193
+start_registry "$build" "$rport" "$kport" "$dir" "$dir/registry.log" "$dir/registry.pid" --metrics-listen "127.0.0.1:$mport"
 login_admin "$build" "$iport"
 Z="$build/tools/zizhu --server 127.0.0.1:$rport --timeout-ms 600000"
 
@@ -44,10 +45,50 @@ echo "== ceilings (same broker, same disk, same machine)"
   | tee "$dir/ceilings.txt"
 ceiling() { awk -v n="$1" '$1 == "ceiling" && $2 == n { print $3 }' "$dir/ceilings.txt"; }
 
+# CPU seconds a process has spent so far (user + system), from /proc.
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$(cat "$1")/stat" 2>/dev/null || echo 0; }
+metrics() { curl -s "http://127.0.0.1:$mport/metrics" || true; }
+broker_pid_file="$dir/kafka/broker.pid"
+
 echo "== registrations, closed loop ($concurrency in flight)"
-"$build/tools/register_bench" --server "127.0.0.1:$rport" --count "$count" --concurrency "$concurrency" \
-  | tee "$dir/closed.txt"
+metrics > "$dir/metrics-before.txt"
+reg_cpu0=$(cpu_seconds "$dir/registry.pid"); broker_cpu0=$(cpu_seconds "$broker_pid_file")
+TIMEFORMAT='%U %S'
+{ time "$build/tools/register_bench" --server "127.0.0.1:$rport" --count "$count" --concurrency "$concurrency" \
+  > "$dir/closed.txt"; } 2> "$dir/closed-client-cpu.txt"
+cat "$dir/closed.txt"
+reg_cpu1=$(cpu_seconds "$dir/registry.pid"); broker_cpu1=$(cpu_seconds "$broker_pid_file")
+metrics > "$dir/metrics-after.txt"
 closed_rate=$(sed -n 's/.*: \([0-9]*\) students\/s.*/\1/p' "$dir/closed.txt")
+# CPU per registration of each process (ms of one core), and where the
+# writer's time went per batch (from its metrics, this loop only).
+cpu_line=$(awk -v n="$count" -v r0="$reg_cpu0" -v r1="$reg_cpu1" -v b0="$broker_cpu0" -v b1="$broker_cpu1" \
+  '{ c = $1 + $2 } END { printf "registry %.3f ms, broker %.3f ms, client %.3f ms, all %.3f ms", \
+     1000 * (r1 - r0) / n, 1000 * (b1 - b0) / n, 1000 * c / n, 1000 * (r1 - r0 + b1 - b0 + c) / n }' \
+  "$dir/closed-client-cpu.txt")
+writer_line=$(python3 - "$dir/metrics-before.txt" "$dir/metrics-after.txt" <<'PY'
+import re, sys
+def read(path):
+    values = {}
+    for line in open(path):
+        m = re.match(r'(zizhu_\w+)\{([^}]*)\} ([0-9.e+-]+)', line)
+        if m:
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+            values[(m.group(1), labels.get("phase", ""))] = float(m.group(3))
+    return values
+a, b = read(sys.argv[1]), read(sys.argv[2])
+d = lambda name, phase="": b.get((name, phase), 0) - a.get((name, phase), 0)
+batches = d("zizhu_command_batches_total")
+if batches <= 0:
+    print("(no writer metrics)"); sys.exit(0)
+parts = ["%d batches, %.0f commands each" % (batches, d("zizhu_commands_total") / batches)]
+for phase in ("decide", "append", "store_commit", "answer"):
+    parts.append("%s %.2f ms" % (phase, 1000 * d("zizhu_writer_seconds_total", phase) / batches))
+print(", ".join(parts))
+PY
+)
+echo "CPU per registration: $cpu_line"
+echo "writer per batch: $writer_line"
 
 rate_line="(ghz not installed: go install github.com/bojand/ghz/cmd/ghz@v0.93.0)"
 if [[ -x "$ghz" ]]; then
@@ -95,7 +136,6 @@ ms=$(sed -n 's/rebuilt: \([0-9]*\) events in \([0-9]*\) ms.*/\2/p' "$dir/rebuild
 rebuild_rate=$(( events * 1000 / (ms > 0 ? ms : 1) ))
 
 rss() { awk '/VmHWM/ { printf "%.0f MB", $2 / 1024 }' "/proc/$(cat "$1")/status" 2>/dev/null || echo "?"; }
-broker_pid_file="$dir/kafka/broker.pid"
 
 echo
 echo "== summary (this run)"
@@ -106,6 +146,8 @@ printf '%-44s %14s %16s %8s\n' "registrations/s, $concurrency in flight" "$close
 printf '%-44s %14s %16s %8s\n' "rebuild events/s from offset 0" "$rebuild_rate" \
   "$(ceiling kafka_consume) rec/s" "$(ratio "$rebuild_rate" "$(ceiling kafka_consume)")"
 printf '%-44s %14s %16s %8s\n' "  (rocksdb WriteBatch, for the projection)" "" "$(ceiling rocksdb_writebatch) keys/s" ""
+printf '%-44s %s\n' "  CPU per registration (closed loop)" "$cpu_line"
+printf '%-44s %s\n' "  writer per batch (closed loop)" "$writer_line"
 printf '%-44s %s\n' "fixed rate $rate/s (ghz)" "$rate_line"
 printf '%-44s %s\n' "empty gRPC unary round trip" "$(grep '^ceiling grpc_unary' "$dir/ceilings.txt" | cut -d' ' -f3-)"
 printf '%-44s %s\n' "peak RSS registry" "$(rss "$dir/registry.pid")"

@@ -52,6 +52,8 @@ struct Options {
   int record_bytes = 300;
   int batch = 2000;
   int concurrency = 256;
+  int producers = 2;
+  int keys = 100000;
   int calls = 100000;
   zizhu::kafka::ClientSettings kafka_settings;
 };
@@ -65,6 +67,7 @@ int KafkaProduce(const Options& o, const std::string& topic) {
   options.topic = topic;
   options.partitions = 6;
   options.transactional_id = absl::StrCat("zizhu-test-ceiling-", topic);
+  options.producers = o.producers;
   auto log = zizhu::kafka::KafkaEventLog::Open(options);
   if (!log.ok()) {
     std::cerr << "ceilings: " << log.status() << std::endl;
@@ -75,7 +78,7 @@ int KafkaProduce(const Options& o, const std::string& topic) {
   for (int i = 0; i < o.records; ++i) {
     std::string value(o.record_bytes, 'v');
     absl::StrAppend(&value, i);
-    batch.push_back({absl::StrCat("key-", i % 100000), std::move(value)});
+    batch.push_back({absl::StrCat("key-", i % o.keys), std::move(value)});
     if (static_cast<int>(batch.size()) == o.batch || i + 1 == o.records) {
       auto appended = (*log)->AppendAtomically(batch);
       if (!appended.ok()) {
@@ -87,8 +90,9 @@ int KafkaProduce(const Options& o, const std::string& topic) {
   }
   double s = Seconds(start);
   Print("kafka_produce", o.records / s, "records/s",
-        absl::StrFormat("%d records of %d bytes, transactions of %d, idempotent, acks=all, lz4, %.2f s", o.records,
-                        o.record_bytes, o.batch, s));
+        absl::StrFormat(
+            "%d records of %d bytes, %d keys, transactions of %d on %d producers, idempotent, acks=all, lz4, %.2f s",
+            o.records, o.record_bytes, o.keys, o.batch, o.producers, s));
   return 0;
 }
 
@@ -218,6 +222,11 @@ int main(int argc, char** argv) {
   cli.add_option("--records", o.records, "records produced and consumed")->capture_default_str();
   cli.add_option("--record-bytes", o.record_bytes, "bytes per record")->capture_default_str();
   cli.add_option("--batch", o.batch, "records per transaction / WriteBatch")->capture_default_str();
+  cli.add_option("--producers", o.producers, "producers taking turns on the transactions (as the event log)")
+      ->capture_default_str();
+  cli.add_option("--keys", o.keys, "distinct record keys (1: every transaction writes one partition)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cli.add_option("--concurrency", o.concurrency, "gRPC calls in flight")->capture_default_str();
   cli.add_option("--calls", o.calls, "gRPC calls")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/core/random_ids.h"
 #include "services/common/core/refusal.h"
@@ -51,8 +52,16 @@ CommandProcessor::~CommandProcessor() { Stop(); }
 absl::Status CommandProcessor::Start() {
   ASSIGN_OR_RETURN(int64_t applied, runner_.CatchUp());
   (void)applied;
+  {
+    std::lock_guard<std::mutex> lock(flight_mu_);
+    committer_stopping_ = false;
+  }
   std::lock_guard<std::mutex> lock(queue_mu_);
   stopping_ = false;
+  committer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "zizhu-committer");
+    CommitLoop();
+  });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "zizhu-writer");
     Loop();
@@ -66,7 +75,14 @@ void CommandProcessor::Stop() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
+  // The writer hands over what it decided, then the committer finishes it.
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(flight_mu_);
+    committer_stopping_ = true;
+  }
+  flight_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
   std::deque<Pending> leftover;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
@@ -105,7 +121,19 @@ void CommandProcessor::Submit(CommandMeta meta, DecideFn decide, DoneFn done) {
 
 absl::Status CommandProcessor::RunExclusive(const std::function<absl::Status()>& fn) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  std::shared_ptr<Flight> last;
+  {
+    std::lock_guard<std::mutex> flight_lock(flight_mu_);
+    last = last_flight_;
+  }
+  Await(last);
   return fn();
+}
+
+void CommandProcessor::Await(const std::shared_ptr<Flight>& flight) {
+  if (!flight) return;
+  std::unique_lock<std::mutex> lock(flight_mu_);
+  flight_cv_.wait(lock, [&] { return flight->finished; });
 }
 
 absl::StatusOr<int64_t> CommandProcessor::Rebuild(const std::vector<UpstreamReplay>& upstreams) {
@@ -144,6 +172,7 @@ absl::StatusOr<int64_t> CommandProcessor::Rebuild(const std::vector<UpstreamRepl
       store_->AbortRebuild();
       return replayed;
     }
+    std::lock_guard<std::mutex> flight_lock(flight_mu_);
     needs_recovery_ = false;
     return absl::OkStatus();
   });
@@ -171,17 +200,75 @@ void CommandProcessor::Loop() {
       }
     }
     std::lock_guard<std::mutex> lock(write_mu_);
-    ProcessBatch(batch);
+    // The batch in flight, if it has not finished: this one stands on it.
+    std::shared_ptr<Flight> base;
+    {
+      std::lock_guard<std::mutex> flight_lock(flight_mu_);
+      if (last_flight_ && !last_flight_->finished) base = last_flight_;
+    }
+    if (!base) {
+      absl::Status recovered = RecoverIfNeeded();
+      if (!recovered.ok()) {
+        for (auto& p : batch) p.done(recovered);
+        continue;
+      }
+    }
+    auto flight = std::make_shared<Flight>(store_->NewBatch(base ? &base->rows : nullptr));
+    flight->batch = std::move(batch);
+    Decide(*flight);
+    if (base) {
+      Await(base);
+      flight->rows.DetachBase();  // base's rows are in the database now, or void
+      if (!base->succeeded) {
+        // Decided on rows that never reached the log or the projection:
+        // decided again, after the projection has re-read the log.
+        Requeue(flight->batch);
+        continue;
+      }
+    }
+    {
+      std::lock_guard<std::mutex> flight_lock(flight_mu_);
+      to_commit_ = flight;
+      last_flight_ = flight;
+    }
+    flight_cv_.notify_all();
   }
 }
 
+void CommandProcessor::CommitLoop() {
+  while (true) {
+    std::shared_ptr<Flight> flight;
+    {
+      std::unique_lock<std::mutex> lock(flight_mu_);
+      flight_cv_.wait(lock, [&] { return to_commit_ != nullptr || committer_stopping_; });
+      if (!to_commit_) return;
+      flight = std::move(to_commit_);
+      to_commit_.reset();
+    }
+    Finish(*flight);
+  }
+}
+
+void CommandProcessor::Requeue(std::vector<Pending>& batch) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    for (auto it = batch.rbegin(); it != batch.rend(); ++it) queue_.push_front(std::move(*it));
+  }
+  batch.clear();
+  queue_cv_.notify_one();
+}
+
 absl::Status CommandProcessor::RecoverIfNeeded() {
-  if (!needs_recovery_) return absl::OkStatus();
+  {
+    std::lock_guard<std::mutex> lock(flight_mu_);
+    if (!needs_recovery_) return absl::OkStatus();
+  }
   absl::StatusOr<int64_t> caught_up = runner_.CatchUp();
   if (!caught_up.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the event log could not be re-read after a failed append: ", caught_up.status().message()));
   }
+  std::lock_guard<std::mutex> lock(flight_mu_);
   needs_recovery_ = false;
   return absl::OkStatus();
 }
@@ -292,69 +379,95 @@ CommandProcessor::Decided CommandProcessor::DecideOne(Pending& cmd, storage::Pro
   return result;
 }
 
-absl::Status CommandProcessor::AppendAndCommit(std::vector<AppendRecord> records, storage::ProjectionBatch& rows) {
+absl::Status CommandProcessor::AppendAndCommit(std::vector<AppendRecord> records, const storage::ProjectionBatch& rows,
+                                               int64_t& append_micros, int64_t& commit_micros, bool& committed) {
+  committed = false;
+  const absl::Time append_start = absl::Now();
   absl::StatusOr<std::vector<LogPosition>> positions = log_->AppendAtomically(records);
+  append_micros = absl::ToInt64Microseconds(absl::Now() - append_start);
   if (!positions.ok()) {
-    needs_recovery_ = true;
     return Refusal(absl::StatusCode::kUnavailable, "LOG_APPEND_FAILED", {},
                    absl::StrCat("event log append failed (", positions.status().message(),
                                 "); the command may or may not be recorded: retry with the same request_id"));
   }
-  std::map<PartitionId, LogOffset> last;
+  OffsetMap applied;
   for (const LogPosition& pos : *positions) {
-    auto it = last.find(pos.partition);
-    if (it == last.end() || it->second < pos.offset) last[pos.partition] = pos.offset;
+    auto it = applied.find(pos.partition);
+    if (it == applied.end() || it->second < pos.offset.Next()) applied[pos.partition] = pos.offset.Next();
   }
-  for (const auto& [partition, offset] : last) rows.RecordAppliedOffset(log_->topic(), partition, offset.Next());
   // The events are durable in the log; a projection that failed to commit
-  // catches up from it before the next batch.
-  if (!store_->Commit(rows).ok()) needs_recovery_ = true;
+  // catches up from it before the next batch is decided.
+  const absl::Time commit_start = absl::Now();
+  committed = store_->Commit(rows, log_->topic(), applied).ok();
+  commit_micros = absl::ToInt64Microseconds(absl::Now() - commit_start);
   return absl::OkStatus();
 }
 
-void CommandProcessor::ProcessBatch(std::vector<Pending>& batch) {
-  absl::Status recovered = RecoverIfNeeded();
-  if (!recovered.ok()) {
-    for (auto& p : batch) p.done(recovered);
-    return;
-  }
-  std::vector<Decided> results(batch.size());
-  std::vector<AppendRecord> records;
-  storage::ProjectionBatch rows = store_->NewBatch();
-  int64_t replays = 0;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    absl::StatusOr<std::optional<common::v1::CommandOutcome>> seen = SeenOutcome(rows, batch[i].meta);
+void CommandProcessor::Decide(Flight& flight) {
+  const absl::Time decide_start = absl::Now();
+  flight.results.resize(flight.batch.size());
+  for (size_t i = 0; i < flight.batch.size(); ++i) {
+    absl::StatusOr<std::optional<common::v1::CommandOutcome>> seen = SeenOutcome(flight.rows, flight.batch[i].meta);
     if (!seen.ok() || seen->has_value()) {
-      if (seen.ok()) ++replays;
-      results[i].outcome = seen.ok() ? absl::StatusOr<common::v1::CommandOutcome>(**seen) : seen.status();
+      if (seen.ok()) ++flight.replays;
+      flight.results[i].outcome = seen.ok() ? absl::StatusOr<common::v1::CommandOutcome>(**seen) : seen.status();
       continue;
     }
-    results[i] = DecideOne(batch[i], rows);
-    for (AppendRecord& r : results[i].records) records.push_back(std::move(r));
+    flight.results[i] = DecideOne(flight.batch[i], flight.rows);
+  }
+  flight.decide_micros = absl::ToInt64Microseconds(absl::Now() - decide_start);
+}
+
+void CommandProcessor::Finish(Flight& flight) {
+  std::vector<AppendRecord> records;
+  for (Decided& r : flight.results) {
+    for (AppendRecord& record : r.records) records.push_back(std::move(record));
+    r.records.clear();
   }
   const int64_t event_count = static_cast<int64_t>(records.size());
+  int64_t append_micros = 0;
+  int64_t commit_micros = 0;
+  bool committed = true;
   bool append_failed = false;
   if (!records.empty()) {
-    absl::Status appended = AppendAndCommit(std::move(records), rows);
+    absl::Status appended = AppendAndCommit(std::move(records), flight.rows, append_micros, commit_micros, committed);
     if (!appended.ok()) {
       append_failed = true;
-      for (Decided& r : results) {
+      for (Decided& r : flight.results) {
         if (r.writes) r.outcome = appended;
       }
     }
   }
   {
+    // Counted before the answers: a caller that reads the stats after its
+    // answer finds its command in them.
     std::lock_guard<std::mutex> lock(stats_mu_);
     stats_.batches += 1;
-    stats_.commands += static_cast<int64_t>(batch.size());
-    stats_.replays += replays;
+    stats_.commands += static_cast<int64_t>(flight.batch.size());
+    stats_.replays += flight.replays;
     if (append_failed) {
       stats_.failed_appends += 1;
     } else {
       stats_.events += event_count;
     }
+    stats_.decide_micros += flight.decide_micros;
+    stats_.append_micros += append_micros;
+    stats_.store_commit_micros += commit_micros;
   }
-  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i].outcome);
+  const absl::Time answer_start = absl::Now();
+  for (size_t i = 0; i < flight.batch.size(); ++i) flight.batch[i].done(flight.results[i].outcome);
+  const int64_t answer_micros = absl::ToInt64Microseconds(absl::Now() - answer_start);
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    stats_.answer_micros += answer_micros;
+  }
+  {
+    std::lock_guard<std::mutex> lock(flight_mu_);
+    if (!committed) needs_recovery_ = true;
+    flight.succeeded = committed;
+    flight.finished = true;
+  }
+  flight_cv_.notify_all();
 }
 
 }  // namespace zizhu::es

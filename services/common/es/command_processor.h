@@ -4,20 +4,30 @@
 // atomic append, written through to the projection with the applied offsets,
 // and only then answered.
 //
+// Pipelined, depth 2: while batch N is appended and committed (on the
+// committer thread), batch N+1 is decided (on the writer thread) against the
+// projection as it will be after N — N's rows overlaid on the database. N+1
+// is appended only after N has been appended and committed; if N failed, N+1's
+// decisions are dropped unanswered and its commands are decided again, in
+// the same order, after the projection has re-read the log.
+//
 // Guarantees:
-//  - a command answered OK is in the log (durable) before the answer;
+//  - a command answered OK is in the log (durable) before the answer, and so
+//    is every command its decision read the effects of;
+//  - a command is answered exactly once;
 //  - a repeated request_id returns the first outcome and writes nothing;
 //  - a failed command writes nothing (its rows are rolled back in the batch);
 //  - when an append fails with an unknown outcome, the processor re-reads the
 //    log before deciding anything else.
 //
 // Lifecycle: Start() catches the projection up with the log and starts the
-// writer thread; Stop() (or the destructor) answers queued commands with
-// UNAVAILABLE and joins. Submit() is thread-safe. `done` runs once, never
-// under a lock of the processor, and must not block: on the writer thread
-// for a command that was decided; on the caller's thread, inside Submit(),
-// when the command is refused before it is queued (invalid meta, stopping,
-// queue full); on the thread calling Stop() for commands still queued.
+// writer and committer threads; Stop() (or the destructor) lets the batch in
+// flight finish, answers queued commands with UNAVAILABLE and joins.
+// Submit() is thread-safe. `done` runs once, never under a lock of the
+// processor, and must not block: on the committer thread for a command that
+// was decided; on the caller's thread, inside Submit(), when the command is
+// refused before it is queued (invalid meta, stopping, queue full); on the
+// thread calling Stop() for commands still queued.
 #pragma once
 
 #include <atomic>
@@ -89,6 +99,14 @@ struct CommandProcessorStats {
   int64_t events = 0;
   int64_t replays = 0;
   int64_t failed_appends = 0;
+  // Where the writer's time goes, summed over batches (microseconds): the
+  // decisions (idempotency look-ups, decide, envelopes, rows), the atomic
+  // append to the log (one transaction), the projection's commit, and
+  // answering the callers.
+  int64_t decide_micros = 0;
+  int64_t append_micros = 0;
+  int64_t store_commit_micros = 0;
+  int64_t answer_micros = 0;
 };
 
 class CommandProcessor {
@@ -104,7 +122,8 @@ class CommandProcessor {
   void Stop();
 
   void Submit(CommandMeta meta, DecideFn decide, DoneFn done);
-  // Runs `fn` while no command is being decided or written; commands queue.
+  // Runs `fn` while no command is being decided or written (the batch in
+  // flight is finished first); commands queue.
   absl::Status RunExclusive(const std::function<absl::Status()>& fn);
   // An upstream topic followed live, replayed by Rebuild after the own topic.
   struct UpstreamReplay {
@@ -133,14 +152,37 @@ class CommandProcessor {
     std::vector<AppendRecord> records;
     bool writes = false;
   };
+  // A decided batch on its way to the log: decided by the writer thread,
+  // appended, committed and answered by the committer thread.
+  struct Flight {
+    explicit Flight(storage::ProjectionBatch r) : rows(std::move(r)) {}
+    std::vector<Pending> batch;
+    std::vector<Decided> results;
+    storage::ProjectionBatch rows;
+    int64_t replays = 0;
+    int64_t decide_micros = 0;
+    // Set by the committer under flight_mu_: finished, and whether its
+    // records are in the log AND its rows in the projection.
+    bool finished = false;
+    bool succeeded = false;
+  };
   void Loop();
-  void ProcessBatch(std::vector<Pending>& batch);
+  void CommitLoop();
+  // Decides every command of `flight` (standing on `base`'s rows, if any).
+  void Decide(Flight& flight);
   Decided DecideOne(Pending& cmd, storage::ProjectionBatch& rows);
+  // Appends, commits the rows, answers; runs on the committer thread.
+  void Finish(Flight& flight);
   // Appends the batch's records in one atomic append, then commits `rows`
   // with the applied offsets. UNAVAILABLE when the append failed (the log is
-  // re-read before the next batch).
-  absl::Status AppendAndCommit(std::vector<AppendRecord> records, storage::ProjectionBatch& rows);
+  // re-read before the next batch); `committed` false when either failed.
+  absl::Status AppendAndCommit(std::vector<AppendRecord> records, const storage::ProjectionBatch& rows,
+                               int64_t& append_micros, int64_t& commit_micros, bool& committed);
+  // Waits until `flight` (may be null) has finished.
+  void Await(const std::shared_ptr<Flight>& flight);
   absl::Status RecoverIfNeeded();
+  // Puts commands back at the head of the queue, in their order.
+  void Requeue(std::vector<Pending>& batch);
 
   EventLog* log_;
   storage::ProjectionStore* store_;
@@ -153,9 +195,17 @@ class CommandProcessor {
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
-  std::mutex write_mu_;  // held while a batch is processed, and by RunExclusive
-  bool needs_recovery_ = false;
+  std::mutex write_mu_;          // held while a batch is decided, and by RunExclusive
+  bool needs_recovery_ = false;  // under flight_mu_
   std::thread thread_;
+  std::thread committer_;
+
+  // The hand-over between the writer and the committer (one flight at a time).
+  std::mutex flight_mu_;
+  std::condition_variable flight_cv_;
+  std::shared_ptr<Flight> to_commit_;    // handed over, not yet taken
+  std::shared_ptr<Flight> last_flight_;  // the latest handed over (writer's and RunExclusive's view)
+  bool committer_stopping_ = false;
 
   mutable std::mutex stats_mu_;
   CommandProcessorStats stats_;

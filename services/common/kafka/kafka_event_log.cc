@@ -28,6 +28,11 @@ absl::Status SetConf(RdKafka::Conf* conf, const std::string& name, const std::st
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> NewConf(const KafkaEventLogOptions& options) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   RETURN_IF_ERROR(SetConf(conf.get(), "bootstrap.servers", options.bootstrap_servers));
+  // Requests are sent at once, not held back by Nagle's algorithm until the
+  // broker acknowledges the previous segment: with it, a produce request
+  // split over two TLS writes waited for the broker's delayed ACK, ~40 ms of
+  // every transaction (BENCHMARKS.md, "Where a transaction's time goes").
+  RETURN_IF_ERROR(SetConf(conf.get(), "socket.nagle.disable", "true"));
   for (const auto& [name, value] : options.client_settings) {
     std::string err;
     if (conf->set(name, value, err) != RdKafka::Conf::CONF_OK) {
@@ -244,22 +249,30 @@ absl::StatusOr<std::unique_ptr<KafkaEventLog>> KafkaEventLog::Open(KafkaEventLog
   log->collector_ = std::make_unique<DeliveryCollector>();
   log->partition_count_ = *partitions;
   if (log->options_.read_only) return log;
-  RETURN_IF_ERROR(log->CreateProducer());
+  log->producers_.resize(static_cast<size_t>(std::max(1, log->options_.producers)));
+  for (size_t i = 0; i < log->producers_.size(); ++i) RETURN_IF_ERROR(log->CreateProducer(i));
   return log;
 }
 
 KafkaEventLog::KafkaEventLog(KafkaEventLogOptions options) : options_(std::move(options)) {}
 
 KafkaEventLog::~KafkaEventLog() {
-  if (producer_) producer_->flush(5000);
+  for (auto& producer : producers_) {
+    if (producer) producer->flush(5000);
+  }
 }
 
-absl::Status KafkaEventLog::CreateProducer() {
-  producer_.reset();
+std::string KafkaEventLog::TransactionalId(size_t index) const {
+  return index == 0 ? options_.transactional_id : absl::StrCat(options_.transactional_id, "-t", index);
+}
+
+absl::Status KafkaEventLog::CreateProducer(size_t index) {
+  std::unique_ptr<RdKafka::Producer>& producer = producers_[index];
+  producer.reset();
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf, NewConf(options_));
   RETURN_IF_ERROR(SetConf(conf.get(), "enable.idempotence", "true"));
   RETURN_IF_ERROR(SetConf(conf.get(), "acks", "all"));
-  RETURN_IF_ERROR(SetConf(conf.get(), "transactional.id", options_.transactional_id));
+  RETURN_IF_ERROR(SetConf(conf.get(), "transactional.id", TransactionalId(index)));
   RETURN_IF_ERROR(SetConf(conf.get(), "transaction.timeout.ms", std::to_string(options_.transaction_timeout_ms)));
   RETURN_IF_ERROR(SetConf(conf.get(), "linger.ms", "1"));
   RETURN_IF_ERROR(SetConf(conf.get(), "compression.type", "lz4"));
@@ -278,10 +291,10 @@ absl::Status KafkaEventLog::CreateProducer() {
   if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(collector_.get()), err) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(absl::StrCat("kafka dr_cb: ", err));
   }
-  producer_.reset(RdKafka::Producer::create(conf.get(), err));
-  if (!producer_) return absl::UnavailableError(absl::StrCat("kafka producer: ", err));
-  RETURN_IF_ERROR(FromKafkaError(producer_->init_transactions(options_.connect_timeout_ms),
-                                 absl::StrCat("init_transactions for '", options_.transactional_id, "'")));
+  producer.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!producer) return absl::UnavailableError(absl::StrCat("kafka producer: ", err));
+  RETURN_IF_ERROR(FromKafkaError(producer->init_transactions(options_.connect_timeout_ms),
+                                 absl::StrCat("init_transactions for '", TransactionalId(index), "'")));
   return absl::OkStatus();
 }
 
@@ -290,43 +303,46 @@ absl::StatusOr<std::vector<es::LogPosition>> KafkaEventLog::AppendAtomically(
   if (options_.read_only) {
     return absl::FailedPreconditionError(absl::StrCat("topic '", options_.topic, "' was opened read-only"));
   }
-  if (!producer_) RETURN_IF_ERROR(CreateProducer());
+  const size_t index = next_producer_;
+  next_producer_ = (next_producer_ + 1) % producers_.size();
+  std::unique_ptr<RdKafka::Producer>& producer = producers_[index];
+  if (!producer) RETURN_IF_ERROR(CreateProducer(index));
   std::vector<DeliveryCollector::Slot> slots(records.size());
   auto fail = [&](RdKafka::Error* raw, const std::string& what) -> absl::Status {
     std::unique_ptr<RdKafka::Error> error(raw);
     absl::Status status = absl::UnavailableError(absl::StrCat(what, ": ", error ? error->str() : "unknown"));
     if (error && error->is_fatal()) {
-      producer_.reset();  // recreated (and the old epoch fenced) on the next append
+      producer.reset();  // recreated (and the old epoch fenced) on the next append
     } else {
-      std::unique_ptr<RdKafka::Error> abort_error(producer_->abort_transaction(options_.transaction_timeout_ms));
-      if (abort_error) producer_.reset();
+      std::unique_ptr<RdKafka::Error> abort_error(producer->abort_transaction(options_.transaction_timeout_ms));
+      if (abort_error) producer.reset();
     }
     return status;
   };
 
-  if (RdKafka::Error* e = producer_->begin_transaction()) return fail(e, "begin_transaction");
+  if (RdKafka::Error* e = producer->begin_transaction()) return fail(e, "begin_transaction");
   for (size_t i = 0; i < records.size(); ++i) {
     const auto& record = records[i];
     while (true) {
       RdKafka::ErrorCode code =
-          producer_->produce(options_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                             const_cast<char*>(record.value.data()), record.value.size(), record.key.data(),
-                             record.key.size(), 0, &slots[i]);
+          producer->produce(options_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                            const_cast<char*>(record.value.data()), record.value.size(), record.key.data(),
+                            record.key.size(), 0, &slots[i]);
       if (code == RdKafka::ERR_NO_ERROR) break;
       if (code == RdKafka::ERR__QUEUE_FULL) {
-        producer_->poll(10);
+        producer->poll(10);
         continue;
       }
       return fail(nullptr, absl::StrCat("produce: ", RdKafka::err2str(code)));
     }
   }
-  if (RdKafka::Error* e = producer_->commit_transaction(options_.transaction_timeout_ms)) {
+  if (RdKafka::Error* e = producer->commit_transaction(options_.transaction_timeout_ms)) {
     std::unique_ptr<RdKafka::Error> error(e);
     if (error->txn_requires_abort() || error->is_fatal()) return fail(error.release(), "commit_transaction");
     // Retriable: the commit outcome is unknown, so the producer must not be
     // reused for a new transaction; recreate it (which fences the old epoch).
     std::string message = error->str();
-    producer_.reset();
+    producer.reset();
     return absl::UnavailableError(absl::StrCat("commit_transaction: ", message));
   }
   // commit_transaction flushed and served every delivery report.

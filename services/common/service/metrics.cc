@@ -63,7 +63,17 @@ std::vector<MetricFamily> HostMetrics::Collect() const {
   Add(batches, labels, static_cast<double>(stats.batches));
   Add(events, labels, static_cast<double>(stats.events));
   Add(failed, labels, static_cast<double>(stats.failed_appends));
-  return {lag, applied, reactions, skipped, healthy, commands, batches, events, failed};
+  MetricFamily writer = Family("zizhu_writer_seconds_total",
+                               "the writer's time by phase: decide, append (the log's transaction), "
+                               "store_commit (the projection's write), answer",
+                               MetricType::Counter);
+  for (const auto& [phase, micros] : {std::pair<const char*, int64_t>{"decide", stats.decide_micros},
+                                      {"append", stats.append_micros},
+                                      {"store_commit", stats.store_commit_micros},
+                                      {"answer", stats.answer_micros}}) {
+    Add(writer, {{"service", service_}, {"phase", phase}}, static_cast<double>(micros) / 1e6);
+  }
+  return {lag, applied, reactions, skipped, healthy, commands, batches, events, failed, writer};
 }
 
 }  // namespace zizhu::service

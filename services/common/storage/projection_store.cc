@@ -35,6 +35,9 @@ std::string AppliedOffsetKey(const std::string& topic, es::PartitionId partition
 absl::StatusOr<std::optional<std::string>> ProjectionBatch::Get(const std::string& key) {
   if (auto it = overlay_.find(key); it != overlay_.end()) return it->second;
   if (absent_.count(key)) return std::optional<std::string>();
+  if (base_ != nullptr) {
+    if (auto it = base_->overlay_.find(key); it != base_->overlay_.end()) return it->second;
+  }
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) {
@@ -69,8 +72,13 @@ absl::Status ProjectionBatch::Scan(const std::string& prefix,
                                    const std::function<bool(const std::string&, const std::string&)>& visit) {
   // Merge the database's keys with the overlay's, the overlay winning.
   std::map<std::string, const std::optional<std::string>*> pending;
+  if (base_ != nullptr) {
+    for (const auto& [key, value] : base_->overlay_) {
+      if (key.compare(0, prefix.size(), prefix) == 0) pending.emplace(key, &value);
+    }
+  }
   for (const auto& [key, value] : overlay_) {
-    if (key.compare(0, prefix.size(), prefix) == 0) pending.emplace(key, &value);
+    if (key.compare(0, prefix.size(), prefix) == 0) pending[key] = &value;
   }
   auto next_pending = pending.begin();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
@@ -211,6 +219,19 @@ absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {
   // flushed before it: its writes need no write-ahead log.
   wo.disableWAL = side_ != nullptr;
   rocksdb::WriteBatch writes = batch.BuildWriteBatch();
+  return FromRocks(writer_db()->Write(wo, &writes), "projection commit");
+}
+
+absl::Status ProjectionStore::Commit(const ProjectionBatch& batch, const std::string& topic,
+                                     const es::OffsetMap& applied) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  wo.disableWAL = side_ != nullptr;
+  rocksdb::WriteBatch writes = batch.BuildWriteBatch();
+  for (const auto& [partition, next] : applied) {
+    RETURN_IF_ERROR(FromRocks(writes.Put(AppliedOffsetKey(topic, partition), std::to_string(next.value())),
+                              "projection commit (offsets)"));
+  }
   return FromRocks(writer_db()->Write(wo, &writes), "projection commit");
 }
 

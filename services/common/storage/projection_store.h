@@ -47,9 +47,16 @@ struct ProjectionStoreOptions {
 // (a count, a person's match) reaches RocksDB once, with its last value: the
 // WriteBatch is built from the overlay when the batch is committed.
 // Not thread-safe; lives for one batch.
+//
+// A batch may stand on a `base` batch that is being committed meanwhile (the
+// command processor decides batch N+1 while N is appended): reads see the
+// base's writes before the database's. The base must outlive this batch and
+// must not be written while this batch reads it; it is read only through its
+// overlay (its writes are in the database, with the same values, once it
+// has been committed).
 class ProjectionBatch {
  public:
-  explicit ProjectionBatch(rocksdb::DB* db) : db_(db) {}
+  explicit ProjectionBatch(rocksdb::DB* db, const ProjectionBatch* base = nullptr) : db_(db), base_(base) {}
   // Value of `key` as it would be after this batch; nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key);
   void Put(const std::string& key, const std::string& value);
@@ -66,6 +73,8 @@ class ProjectionBatch {
   void SetSavePoint();
   void RollbackToSavePoint();
   void PopSavePoint();
+  // Stops reading through the base (it has been committed, or dropped).
+  void DetachBase() { base_ = nullptr; }
   // Keys written (or deleted) so far.
   size_t count() const { return overlay_.size(); }
   // The final writes, one per key.
@@ -74,6 +83,7 @@ class ProjectionBatch {
  private:
   void Remember(const std::string& key);
   rocksdb::DB* db_;
+  const ProjectionBatch* base_ = nullptr;
   std::unordered_map<std::string, std::optional<std::string>> overlay_;  // nullopt = deleted
   // Keys this batch found absent in the database (checked once per batch,
   // not once per event: settings, first sight of a person).
@@ -97,9 +107,12 @@ class ProjectionStore {
   static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(ProjectionStoreOptions options);
   ~ProjectionStore();
 
-  ProjectionBatch NewBatch() { return ProjectionBatch(writer_db()); }
+  ProjectionBatch NewBatch(const ProjectionBatch* base = nullptr) { return ProjectionBatch(writer_db(), base); }
   // Applies the batch atomically (rows and offsets together).
   absl::Status Commit(ProjectionBatch& batch);
+  // The same, with applied offsets of `topic` added to the write (the batch
+  // itself is only read: a batch standing on it may be reading it).
+  absl::Status Commit(const ProjectionBatch& batch, const std::string& topic, const es::OffsetMap& applied);
 
   // Query side (live database).
   absl::StatusOr<std::optional<std::string>> Get(const std::string& key) const;
