@@ -1,6 +1,7 @@
 #include "tests/support/topic_reader.h"
 
 #include "gtest/gtest.h"
+#include "services/common/es/record_codec.h"
 #include "services/common/kafka/kafka_event_log.h"
 #include "tests/support/kafka_broker.h"
 
@@ -25,6 +26,15 @@ std::vector<es::LoggedRecord> ReadWholeTopic(const std::string& topic) {
     for (auto& r : read->records) records.push_back(std::move(r));
     if (read->at_end) return records;
   }
+}
+
+std::vector<common::v1::EventEnvelope> ReadWholeTopicEvents(const std::string& topic) {
+  std::vector<common::v1::EventEnvelope> events;
+  for (const es::LoggedRecord& record : ReadWholeTopic(topic)) {
+    absl::Status decoded = es::DecodeRecord(topic, record, events);
+    EXPECT_TRUE(decoded.ok()) << decoded;
+  }
+  return events;
 }
 
 }  // namespace zizhu::testing_support

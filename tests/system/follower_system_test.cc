@@ -48,11 +48,7 @@ v1::RegisterStudentRequest Student(int n) {
 
 std::map<std::string, int> CountEventsByAggregate(const std::string& topic) {
   std::map<std::string, int> counts;
-  for (const auto& r : testing_support::ReadWholeTopic(topic)) {
-    common::v1::EventEnvelope e;
-    EXPECT_TRUE(e.ParseFromString(r.value));
-    ++counts[e.aggregate_id()];
-  }
+  for (const auto& e : testing_support::ReadWholeTopicEvents(topic)) ++counts[e.aggregate_id()];
   return counts;
 }
 

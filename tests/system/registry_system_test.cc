@@ -121,15 +121,7 @@ class RegistrySystemTest : public ::testing::Test {
   }
 
   // Every committed envelope in the topic.
-  std::vector<common::v1::EventEnvelope> TopicEvents() {
-    std::vector<common::v1::EventEnvelope> out;
-    for (const auto& r : testing_support::ReadWholeTopic(options_.topic)) {
-      common::v1::EventEnvelope e;
-      EXPECT_TRUE(e.ParseFromString(r.value));
-      out.push_back(e);
-    }
-    return out;
-  }
+  std::vector<common::v1::EventEnvelope> TopicEvents() { return testing_support::ReadWholeTopicEvents(options_.topic); }
 
   std::string name_;
   std::string dir_;

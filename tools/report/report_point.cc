@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::report {
 
@@ -54,14 +55,11 @@ absl::StatusOr<PointRead> ReadToPoint(es::EventLog& log, const es::OffsetMap* po
   std::sort(kept.begin(), kept.end(), [](const es::LoggedRecord& a, const es::LoggedRecord& b) {
     return std::make_tuple(a.partition, a.offset.value()) < std::make_tuple(b.partition, b.offset.value());
   });
-  out.events.resize(kept.size());
-  out.positions.resize(kept.size());
-  for (size_t i = 0; i < kept.size(); ++i) {
-    out.positions[i] = es::LogPosition{kept[i].partition, kept[i].offset};
-    if (!out.events[i].ParseFromString(kept[i].value)) {
-      return absl::DataLossError(absl::StrCat("record at ", log.topic(), "/", kept[i].partition, "@",
-                                              kept[i].offset.value(), " is not an EventEnvelope"));
-    }
+  out.events.reserve(kept.size());
+  out.positions.reserve(kept.size());
+  for (const es::LoggedRecord& record : kept) {
+    RETURN_IF_ERROR(es::DecodeRecord(log.topic(), record, out.events));
+    out.positions.resize(out.events.size(), es::LogPosition{record.partition, record.offset});
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "services/common/core/random_ids.h"
 #include "services/common/core/refusal.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::es {
 
@@ -430,6 +431,12 @@ void CommandProcessor::Finish(Flight& flight) {
   bool committed = true;
   bool append_failed = false;
   if (!records.empty()) {
+    if (options_.batch_records) {
+      records =
+          PackRecords(
+              records, [this](const std::string& key) { return log_->PartitionOf(key); }, options_.max_record_bytes)
+              .records;
+    }
     absl::Status appended = AppendAndCommit(std::move(records), flight.rows, append_micros, commit_micros, committed);
     if (!appended.ok()) {
       append_failed = true;

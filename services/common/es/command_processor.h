@@ -90,6 +90,12 @@ struct CommandProcessorOptions {
   // fails alone with INVALID_ARGUMENT; it never reaches the log, where it
   // would fail the whole batch's transaction (Kafka's default limit is 1 MB).
   size_t max_event_bytes = 512 << 10;
+  // The events of a batch go to the log as one record per partition (an
+  // EventBatch, record_codec.h), a new record past this size (below the
+  // broker's 1 MB message limit). False: one record per event, as before
+  // batches (kept for measuring the difference).
+  bool batch_records = true;
+  size_t max_record_bytes = 768 << 10;
   ProjectionRunnerOptions runner;
 };
 

@@ -20,8 +20,9 @@ using PartitionId = int32_t;
 using OffsetMap = std::map<PartitionId, LogOffset>;
 
 struct AppendRecord {
-  std::string key;    // aggregate id; decides the partition
-  std::string value;  // serialized EventEnvelope
+  std::string key;             // aggregate id; decides the partition unless `partition` is set
+  std::string value;           // serialized EventBatch (or EventEnvelope)
+  PartitionId partition = -1;  // -1: the log's partitioner on `key`
 };
 
 struct LogPosition {
@@ -63,6 +64,9 @@ class EventLog {
  public:
   virtual ~EventLog() = default;
   virtual const std::string& topic() const = 0;
+  // The partition the log's partitioner gives `key` (a record without an
+  // explicit partition goes there).
+  virtual PartitionId PartitionOf(const std::string& key) const = 0;
   // Appends all records atomically (one transaction): either every record is
   // committed and visible to read_committed readers, or none is. Returns the
   // position of each record, in order. UNAVAILABLE when the log cannot be

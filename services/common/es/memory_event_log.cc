@@ -1,6 +1,8 @@
 #include "services/common/es/memory_event_log.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::es {
 namespace {
@@ -69,12 +71,22 @@ absl::StatusOr<std::vector<LogPosition>> MemoryEventLog::AppendAtomically(const 
   std::vector<LogPosition> positions;
   positions.reserve(records.size());
   for (const auto& record : records) {
-    PartitionId p = static_cast<PartitionId>(Fnv1a(record.key) % partitions_.size());
+    if (record.partition >= static_cast<PartitionId>(partitions_.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("partition ", record.partition, " of topic '", topic_,
+                                                     "' does not exist (", partitions_.size(), " partitions)"));
+    }
+  }
+  for (const auto& record : records) {
+    PartitionId p = record.partition >= 0 ? record.partition : PartitionOf(record.key);
     LogOffset offset(static_cast<int64_t>(partitions_[p].size()));
     partitions_[p].push_back(LoggedRecord{p, offset, record.key, record.value});
     positions.push_back(LogPosition{p, offset});
   }
   return positions;
+}
+
+PartitionId MemoryEventLog::PartitionOf(const std::string& key) const {
+  return static_cast<PartitionId>(Fnv1a(key) % partitions_.size());
 }
 
 absl::StatusOr<std::unique_ptr<EventLogReader>> MemoryEventLog::NewReader() {
@@ -84,6 +96,16 @@ absl::StatusOr<std::unique_ptr<EventLogReader>> MemoryEventLog::NewReader() {
 void MemoryEventLog::FailNextAppend(absl::Status status) {
   std::lock_guard<std::mutex> lock(mu_);
   fail_next_ = std::move(status);
+}
+
+size_t MemoryEventLog::events() const {
+  size_t n = 0;
+  std::vector<common::v1::EventEnvelope> decoded;
+  for (const LoggedRecord& record : AllRecords()) {
+    decoded.clear();
+    if (DecodeRecord(topic_, record, decoded).ok()) n += decoded.size();
+  }
+  return n;
 }
 
 size_t MemoryEventLog::size() const {

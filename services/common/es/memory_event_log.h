@@ -15,6 +15,7 @@ class MemoryEventLog final : public EventLog {
   explicit MemoryEventLog(std::string topic, int partitions = 3);
 
   const std::string& topic() const override { return topic_; }
+  PartitionId PartitionOf(const std::string& key) const override;
   absl::StatusOr<std::vector<LogPosition>> AppendAtomically(const std::vector<AppendRecord>& records) override;
   absl::StatusOr<std::unique_ptr<EventLogReader>> NewReader() override;
 
@@ -22,6 +23,8 @@ class MemoryEventLog final : public EventLog {
   void FailNextAppend(absl::Status status);
   // Number of records across all partitions.
   size_t size() const;
+  // Number of events in them (a batch record holds many).
+  size_t events() const;
   // A copy of every record, partition by partition.
   std::vector<LoggedRecord> AllRecords() const;
   int partitions() const { return static_cast<int>(partitions_.size()); }

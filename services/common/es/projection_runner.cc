@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::es {
 namespace {
@@ -33,26 +34,34 @@ absl::StatusOr<int64_t> ProjectionRunner::CatchUp(const std::optional<OffsetMap>
     if (!read.records.empty()) {
       storage::ProjectionBatch batch = store_->NewBatch();
       int64_t in_batch = 0;
+      std::vector<common::v1::EventEnvelope> events;
       for (const LoggedRecord& record : read.records) {
         if (until) {
           auto limit = until->find(record.partition);
           if (limit == until->end() || !(record.offset < limit->second)) continue;
         }
-        common::v1::EventEnvelope envelope;
-        if (!envelope.ParseFromString(record.value)) {
-          return absl::DataLossError(absl::StrCat("record at ", log_->topic(), "/", record.partition, "@",
-                                                  record.offset.value(), " is not an EventEnvelope"));
-        }
-        absl::Status status = options_.record_request_outcomes ? ApplyEventRows(*projection_, envelope, batch)
-                                                               : projection_->Apply(envelope, batch);
-        if (!status.ok()) {
-          return absl::DataLossError(absl::StrCat("applying ", log_->topic(), "/", record.partition, "@",
-                                                  record.offset.value(), " (event ", envelope.event_id(),
-                                                  "): ", status.message()));
+        events.clear();
+        RETURN_IF_ERROR(DecodeRecord(log_->topic(), record, events));
+        for (const common::v1::EventEnvelope& envelope : events) {
+          absl::Status status = options_.record_request_outcomes ? ApplyEventRows(*projection_, envelope, batch)
+                                                                 : projection_->Apply(envelope, batch);
+          if (!status.ok()) {
+            return absl::DataLossError(absl::StrCat("applying ", log_->topic(), "/", record.partition, "@",
+                                                    record.offset.value(), " (event ", envelope.event_id(),
+                                                    "): ", status.message()));
+          }
         }
         batch.RecordAppliedOffset(log_->topic(), record.partition, record.offset.Next());
         offsets[record.partition] = record.offset.Next();
-        ++in_batch;
+        in_batch += static_cast<int64_t>(events.size());
+        if (in_batch >= static_cast<int64_t>(options_.batch_records)) {
+          // Batch records hold many events: the memory of one write stays bounded.
+          RETURN_IF_ERROR(store_->Commit(batch));
+          batch = store_->NewBatch();
+          applied += in_batch;
+          in_batch = 0;
+          if (options_.on_progress) options_.on_progress(applied);
+        }
       }
       RETURN_IF_ERROR(store_->Commit(batch));
       applied += in_batch;

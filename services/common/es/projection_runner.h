@@ -22,7 +22,8 @@
 namespace zizhu::es {
 
 struct ProjectionRunnerOptions {
-  // Records applied per RocksDB WriteBatch.
+  // Records read at a time, and events applied per RocksDB WriteBatch (a
+  // batch is committed at the first record boundary past this many events).
   size_t batch_records = 2000;
   // How long one read waits for records before checking for the end.
   absl::Duration read_timeout = absl::Milliseconds(500);

@@ -6,6 +6,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "services/common/core/status_macros.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::es {
 namespace {
@@ -89,25 +90,25 @@ void Subscription::Loop() {
 absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
   const std::string& topic = spec_.log->topic();
   if (!reader) {
-    OffsetMap offsets;
+    storage::AppliedPositions positions;
     RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
-      ASSIGN_OR_RETURN(offsets, store_->LoadAppliedOffsets(topic));
+      ASSIGN_OR_RETURN(positions, store_->LoadAppliedPositions(topic));
       return absl::OkStatus();
     }));
     ASSIGN_OR_RETURN(reader, spec_.log->NewReader());
-    RETURN_IF_ERROR(reader->Seek(offsets));
+    RETURN_IF_ERROR(reader->Seek(positions.next));
+    resume_within_.clear();
+    for (const auto& [partition, within] : positions.within) {
+      resume_within_[partition] = {positions.next[partition], within};
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    status_.applied_offsets = std::move(offsets);
+    status_.applied_offsets = std::move(positions.next);
   }
   ASSIGN_OR_RETURN(ReadResult read, reader->Read(options_.batch_records, options_.read_timeout));
-  std::vector<common::v1::EventEnvelope> events(read.records.size());
-  for (size_t i = 0; i < read.records.size(); ++i) {
-    if (!events[i].ParseFromString(read.records[i].value)) {
-      return absl::DataLossError(absl::StrCat("record at ", topic, "/", read.records[i].partition, "@",
-                                              read.records[i].offset.value(), " is not an EventEnvelope"));
-    }
-  }
-  if (!events.empty()) {
+  DecodedRead decoded;
+  RETURN_IF_ERROR(Decode(read, decoded));
+  std::vector<common::v1::EventEnvelope>& events = decoded.events;
+  if (!read.records.empty()) {
     // Reactions see the rows of the events before theirs: rows are committed
     // up to each event that causes reactions (when this follow keeps rows).
     std::vector<std::pair<const common::v1::EventEnvelope*, Reaction>> pending;
@@ -118,7 +119,7 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
       RETURN_IF_ERROR(spec_.react(events[i], reactions));
       if (reactions.empty()) continue;
       if (spec_.projection && committed < i) {
-        RETURN_IF_ERROR(CommitRows(read, events, committed, i));
+        RETURN_IF_ERROR(CommitRows(read, decoded, committed, i));
         committed = i;
       }
       for (Reaction& reaction : reactions) pending.emplace_back(&events[i], std::move(reaction));
@@ -128,7 +129,7 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
       }
     }
     RETURN_IF_ERROR(RunReactions(std::move(pending)));
-    RETURN_IF_ERROR(CommitRows(read, events, committed, events.size()));
+    RETURN_IF_ERROR(CommitRows(read, decoded, committed, events.size()));
   }
   ASSIGN_OR_RETURN(int64_t lag, reader->Lag());
   std::lock_guard<std::mutex> lock(mu_);
@@ -139,30 +140,75 @@ absl::Status Subscription::Step(std::unique_ptr<EventLogReader>& reader) {
   return absl::OkStatus();
 }
 
-absl::Status Subscription::CommitRows(const ReadResult& read, const std::vector<common::v1::EventEnvelope>& events,
-                                      size_t from, size_t to) {
-  if (from >= to) return absl::OkStatus();
+absl::Status Subscription::Decode(const ReadResult& read, DecodedRead& out) {
   const std::string& topic = spec_.log->topic();
+  std::vector<common::v1::EventEnvelope> events;
+  for (size_t r = 0; r < read.records.size(); ++r) {
+    const LoggedRecord& record = read.records[r];
+    events.clear();
+    RETURN_IF_ERROR(DecodeRecord(topic, record, events));
+    int64_t skip = 0;
+    auto resume = resume_within_.find(record.partition);
+    if (resume != resume_within_.end()) {
+      if (resume->second.first == record.offset) skip = resume->second.second;
+      resume_within_.erase(resume);
+    }
+    if (skip > static_cast<int64_t>(events.size())) {
+      return absl::DataLossError(absl::StrCat("record at ", topic, "/", record.partition, "@", record.offset.value(),
+                                              " holds ", events.size(), " events, but ", skip,
+                                              " of it are recorded as applied"));
+    }
+    out.first_event.push_back(out.events.size());
+    out.applied_before.push_back(skip);
+    for (size_t e = static_cast<size_t>(skip); e < events.size(); ++e) {
+      out.events.push_back(std::move(events[e]));
+      out.record_of.push_back(r);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Subscription::CommitRows(const ReadResult& read, DecodedRead& decoded, size_t from, size_t to) {
+  const std::string& topic = spec_.log->topic();
+  const size_t records = read.records.size();
+  auto end_of = [&](size_t r) { return r + 1 < records ? decoded.first_event[r + 1] : decoded.events.size(); };
+  if (from >= to && (decoded.recorded == records || end_of(decoded.recorded) > to)) return absl::OkStatus();
+  size_t recorded = decoded.recorded;
   RETURN_IF_ERROR(processor_->RunExclusive([&]() -> absl::Status {
     storage::ProjectionBatch batch = store_->NewBatch();
     for (size_t i = from; i < to; ++i) {
-      const LoggedRecord& record = read.records[i];
+      const LoggedRecord& record = read.records[decoded.record_of[i]];
       if (spec_.projection) {
-        absl::Status status = spec_.projection->Apply(events[i], batch);
+        absl::Status status = spec_.projection->Apply(decoded.events[i], batch);
         if (!status.ok()) {
           return absl::DataLossError(absl::StrCat("applying ", topic, "/", record.partition, "@", record.offset.value(),
-                                                  ": ", status.message()));
+                                                  " (event ", decoded.events[i].event_id(), "): ", status.message()));
         }
       }
-      batch.RecordAppliedOffset(topic, record.partition, record.offset.Next());
+    }
+    // Records wholly applied move the partition's position past them; a
+    // record applied up to an event inside it is recorded with that count.
+    for (; recorded < records; ++recorded) {
+      const LoggedRecord& record = read.records[recorded];
+      if (end_of(recorded) <= to) {
+        batch.RecordAppliedOffset(topic, record.partition, record.offset.Next());
+        continue;
+      }
+      if (decoded.first_event[recorded] < to) {
+        batch.RecordPartlyApplied(
+            topic, record.partition, record.offset,
+            decoded.applied_before[recorded] + static_cast<int64_t>(to - decoded.first_event[recorded]));
+      }
+      break;
     }
     return store_->Commit(batch);
   }));
   std::lock_guard<std::mutex> lock(mu_);
   status_.applied_events += static_cast<int64_t>(to - from);
-  for (size_t i = from; i < to; ++i) {
-    status_.applied_offsets[read.records[i].partition] = read.records[i].offset.Next();
+  for (size_t r = decoded.recorded; r < recorded; ++r) {
+    status_.applied_offsets[read.records[r].partition] = read.records[r].offset.Next();
   }
+  decoded.recorded = recorded;
   return absl::OkStatus();
 }
 

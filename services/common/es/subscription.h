@@ -37,6 +37,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -122,9 +123,18 @@ class Subscription {
   absl::Status Step(std::unique_ptr<EventLogReader>& reader);
   // Runs the reactions (each with its upstream event) and waits for them.
   absl::Status RunReactions(std::vector<std::pair<const common::v1::EventEnvelope*, Reaction>> reactions);
-  // Commits the rows and offsets of events [from, to) of a read in one batch.
-  absl::Status CommitRows(const ReadResult& read, const std::vector<common::v1::EventEnvelope>& events, size_t from,
-                          size_t to);
+  // A read's events, each with its record (a batch record holds many).
+  struct DecodedRead {
+    std::vector<common::v1::EventEnvelope> events;
+    std::vector<size_t> record_of;        // per event: its record in the read
+    std::vector<size_t> first_event;      // per record: index of its first event here
+    std::vector<int64_t> applied_before;  // per record: events applied before this read (not here)
+    size_t recorded = 0;                  // records [0, recorded) recorded as applied
+  };
+  absl::Status Decode(const ReadResult& read, DecodedRead& out);
+  // Commits the rows of events [from, to) of a read in one batch, with the
+  // position reached: records wholly applied, or how far into one.
+  absl::Status CommitRows(const ReadResult& read, DecodedRead& decoded, size_t from, size_t to);
   void SetError(const absl::Status& status);
 
   SubscriptionSpec spec_;
@@ -133,6 +143,9 @@ class Subscription {
   SubscriptionOptions options_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  // Per partition: a record partly applied before the reader was positioned
+  // (offset, events of it applied); its first events are not applied again.
+  std::map<PartitionId, std::pair<LogOffset, int64_t>> resume_within_;
 
   mutable std::mutex mu_;
   mutable std::condition_variable changed_;

@@ -262,6 +262,13 @@ KafkaEventLog::~KafkaEventLog() {
   }
 }
 
+es::PartitionId KafkaEventLog::PartitionOf(const std::string& key) const {
+  // The producer's "murmur2_random" partitioner for a non-empty key; an
+  // empty key (never written by zizhu) goes to partition 0.
+  if (key.empty() || partition_count_ <= 0) return 0;
+  return rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partition_count_, nullptr, nullptr);
+}
+
 std::string KafkaEventLog::TransactionalId(size_t index) const {
   return index == 0 ? options_.transactional_id : absl::StrCat(options_.transactional_id, "-t", index);
 }
@@ -325,9 +332,9 @@ absl::StatusOr<std::vector<es::LogPosition>> KafkaEventLog::AppendAtomically(
     const auto& record = records[i];
     while (true) {
       RdKafka::ErrorCode code =
-          producer->produce(options_.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                            const_cast<char*>(record.value.data()), record.value.size(), record.key.data(),
-                            record.key.size(), 0, &slots[i]);
+          producer->produce(options_.topic, record.partition >= 0 ? record.partition : RdKafka::Topic::PARTITION_UA,
+                            RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(record.value.data()), record.value.size(),
+                            record.key.data(), record.key.size(), 0, &slots[i]);
       if (code == RdKafka::ERR_NO_ERROR) break;
       if (code == RdKafka::ERR__QUEUE_FULL) {
         producer->poll(10);

@@ -73,6 +73,9 @@ class KafkaEventLog final : public es::EventLog {
   ~KafkaEventLog() override;
 
   const std::string& topic() const override { return options_.topic; }
+  // librdkafka's murmur2 partitioner (Java compatible), the one the
+  // producer applies to a record without a partition.
+  es::PartitionId PartitionOf(const std::string& key) const override;
   absl::StatusOr<std::vector<es::LogPosition>> AppendAtomically(const std::vector<es::AppendRecord>& records) override;
   absl::StatusOr<std::unique_ptr<es::EventLogReader>> NewReader() override;
 

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "services/common/core/status_macros.h"
@@ -103,6 +104,11 @@ absl::Status ProjectionBatch::Scan(const std::string& prefix,
 
 void ProjectionBatch::RecordAppliedOffset(const std::string& topic, es::PartitionId partition, LogOffset next_offset) {
   Put(AppliedOffsetKey(topic, partition), std::to_string(next_offset.value()));
+}
+
+void ProjectionBatch::RecordPartlyApplied(const std::string& topic, es::PartitionId partition, LogOffset record,
+                                          int64_t events_applied) {
+  Put(AppliedOffsetKey(topic, partition), absl::StrCat(record.value(), "+", events_applied));
 }
 
 void ProjectionBatch::SetSavePoint() { save_points_.push_back(undo_.size()); }
@@ -278,21 +284,31 @@ absl::Status ProjectionStore::Scan(const std::string& prefix, const std::string&
 }
 
 absl::StatusOr<es::OffsetMap> ProjectionStore::LoadAppliedOffsets(const std::string& topic) const {
-  es::OffsetMap offsets;
+  ASSIGN_OR_RETURN(AppliedPositions positions, LoadAppliedPositions(topic));
+  return std::move(positions.next);
+}
+
+absl::StatusOr<AppliedPositions> ProjectionStore::LoadAppliedPositions(const std::string& topic) const {
+  AppliedPositions positions;
   std::string prefix = absl::StrCat(kOffsetPrefix, topic, "/");
   absl::Status parse_error;
   RETURN_IF_ERROR(ScanDb(writer_db(), prefix, "", [&](const std::string& key, const std::string& value) {
+    // "<next offset>", or "<offset>+<events>" for a record partly applied.
     int32_t partition = 0;
     int64_t offset = 0;
-    if (!absl::SimpleAtoi(key.substr(prefix.size()), &partition) || !absl::SimpleAtoi(value, &offset)) {
+    int64_t within = 0;
+    std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(value, absl::MaxSplits('+', 1));
+    if (!absl::SimpleAtoi(key.substr(prefix.size()), &partition) || !absl::SimpleAtoi(parts.first, &offset) ||
+        (!parts.second.empty() && (!absl::SimpleAtoi(parts.second, &within) || within <= 0))) {
       parse_error = absl::DataLossError(absl::StrCat("bad applied-offset row '", key, "' = '", value, "'"));
       return false;
     }
-    offsets[partition] = LogOffset(offset);
+    positions.next[partition] = LogOffset(offset);
+    if (within > 0) positions.within[partition] = within;
     return true;
   }));
   RETURN_IF_ERROR(parse_error);
-  return offsets;
+  return positions;
 }
 
 absl::Status ProjectionStore::BeginRebuild() {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -67,6 +68,10 @@ class ProjectionBatch {
                     const std::function<bool(const std::string&, const std::string&)>& visit);
   // Records that every record of `partition` before `next_offset` is applied.
   void RecordAppliedOffset(const std::string& topic, es::PartitionId partition, LogOffset next_offset);
+  // Records that the records before `record` and the first `events_applied`
+  // events of `record` (a batch record) are applied.
+  void RecordPartlyApplied(const std::string& topic, es::PartitionId partition, LogOffset record,
+                           int64_t events_applied);
 
   // Save points nest; every SetSavePoint is ended by exactly one
   // RollbackToSavePoint (undo) or PopSavePoint (keep).
@@ -97,6 +102,15 @@ class ProjectionBatch {
   std::vector<size_t> save_points_;  // undo_ size at each save point
 };
 
+// What of a topic is applied: per partition the next record to read, and
+// for a record partly applied (a subscription commits rows before the event
+// that causes reactions, which may be inside a batch record) how many of its
+// events are.
+struct AppliedPositions {
+  es::OffsetMap next;
+  std::map<es::PartitionId, int64_t> within;
+};
+
 struct StoreChecksum {
   std::string hex;  // SHA-256 over (key length, key, value length, value)*
   int64_t keys = 0;
@@ -125,6 +139,7 @@ class ProjectionStore {
   // Writer side: the applied offsets of `topic` and the checksum of the
   // database the writer writes (the one being rebuilt during a rebuild).
   absl::StatusOr<es::OffsetMap> LoadAppliedOffsets(const std::string& topic) const;
+  absl::StatusOr<AppliedPositions> LoadAppliedPositions(const std::string& topic) const;
   absl::StatusOr<StoreChecksum> Checksum() const;
 
   // Starts writing into a new, empty database beside the live one.

@@ -28,6 +28,7 @@ class CounterProjection final : public Projection {
 class GatedLog final : public EventLog {
  public:
   const std::string& topic() const override { return inner_.topic(); }
+  PartitionId PartitionOf(const std::string& key) const override { return inner_.PartitionOf(key); }
   absl::StatusOr<std::vector<LogPosition>> AppendAtomically(const std::vector<AppendRecord>& records) override {
     if (appends_.fetch_add(1) == 0) {
       first_append_started_.Notify();
@@ -129,7 +130,7 @@ TEST_F(CommandProcessorPipelineTest, TheNextBatchIsDecidedOnTheRowsOfTheOneBeing
   EXPECT_EQ(a->aggregate_version(), 1);
   EXPECT_EQ(b->aggregate_version(), 2);
   EXPECT_EQ(decided.load(), 1);
-  EXPECT_EQ(log_.inner_.size(), 2u);
+  EXPECT_EQ(log_.inner_.events(), 2u);
   // The log's order is the decisions' order.
   std::vector<LoggedRecord> records = log_.inner_.AllRecords();
   ASSERT_EQ(records.size(), 2u);
@@ -156,7 +157,7 @@ TEST_F(CommandProcessorPipelineTest, ABatchDecidedOnAFailedAppendIsDecidedAgainA
   EXPECT_EQ(decided.load(), 2);
   EXPECT_EQ(seen.load(), 0);
   EXPECT_EQ(b->aggregate_version(), 1);
-  EXPECT_EQ(log_.inner_.size(), 1u);
+  EXPECT_EQ(log_.inner_.events(), 1u);
   ASSERT_TRUE(WaitFor([&] { return Row("c/k") == "1"; }));
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(first.count.load(), 1);

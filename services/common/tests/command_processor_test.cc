@@ -9,6 +9,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/es/memory_event_log.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::es {
 namespace {
@@ -82,10 +83,13 @@ TEST_F(CommandProcessorTest, AnswersAfterAppendAndProjects) {
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   EXPECT_EQ(outcome->aggregate_id(), "a");
   EXPECT_EQ(outcome->aggregate_version(), 1);
-  EXPECT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_.events(), 1u);
   EXPECT_EQ(store_->Get("c/a").value().value(), "1");
   common::v1::EventEnvelope envelope;
-  ASSERT_TRUE(envelope.ParseFromString(log_.AllRecords()[0].value));
+  std::vector<common::v1::EventEnvelope> events;
+  ASSERT_TRUE(DecodeRecord(log_.topic(), log_.AllRecords()[0], events).ok());
+  ASSERT_EQ(events.size(), 1u);
+  envelope = events[0];
   EXPECT_EQ(envelope.actor(), "tester");
   EXPECT_EQ(envelope.request_id(), "r1");
   EXPECT_EQ(envelope.correlation_id(), "r1");
@@ -108,7 +112,7 @@ TEST_F(CommandProcessorTest, RequestIdsAreASpaceOfEachCaller) {
   ASSERT_TRUE(outcome.ok()) << outcome.status();
   EXPECT_FALSE(outcome->replayed());
   EXPECT_EQ(outcome->aggregate_id(), "b");
-  EXPECT_EQ(log_.size(), 2u);
+  EXPECT_EQ(log_.events(), 2u);
 }
 
 TEST_F(CommandProcessorTest, SameRequestIdWritesOnceAndReturnsFirstOutcome) {
@@ -118,7 +122,7 @@ TEST_F(CommandProcessorTest, SameRequestIdWritesOnceAndReturnsFirstOutcome) {
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(first->first_event_id(), second->first_event_id());
   EXPECT_EQ(second->aggregate_version(), 1);
-  EXPECT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_.events(), 1u);
   EXPECT_EQ(processor_->stats().replays, 1);
 }
 
@@ -126,7 +130,7 @@ TEST_F(CommandProcessorTest, StaleExpectedVersionIsAbortedAndWritesNothing) {
   ASSERT_TRUE(Run("r1", Increment("a")).ok());
   auto stale = Run("r2", Increment("a", /*expected=*/5));
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_.events(), 1u);
   // A failed request id can be used again once the client fixes the command.
   EXPECT_TRUE(Run("r2", Increment("a", 1)).ok());
 }
@@ -135,13 +139,13 @@ TEST_F(CommandProcessorTest, MultiEventCommandIsAtomicAndReportsLastVersion) {
   auto outcome = Run("multi", Increment("b", 0, 3));
   ASSERT_TRUE(outcome.ok());
   EXPECT_EQ(outcome->aggregate_version(), 3);
-  EXPECT_EQ(log_.size(), 3u);
+  EXPECT_EQ(log_.events(), 3u);
 }
 
 TEST_F(CommandProcessorTest, ProjectionFailureRollsBackOnlyThatCommand) {
   auto bad = Run("bad", Increment("p", 0, 1, "poison"));
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(log_.size(), 0u);
+  EXPECT_EQ(log_.events(), 0u);
   EXPECT_FALSE(store_->Get("c/p").value().has_value());
 }
 
@@ -153,7 +157,7 @@ TEST_F(CommandProcessorTest, FailedAppendAnswersUnavailableAndLeavesNoRows) {
   EXPECT_FALSE(store_->Get("c/a").value().has_value());
   // The retry succeeds and the request is written once.
   EXPECT_TRUE(Run("r1", Increment("a")).ok());
-  EXPECT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_.events(), 1u);
 }
 
 TEST_F(CommandProcessorTest, ConcurrentCommandsAreGroupCommittedInOrder) {
@@ -203,7 +207,7 @@ TEST_F(CommandProcessorTest, RestartCatchesUpEventsTheProjectionMissed) {
   EXPECT_EQ(store_->Get("c/a").value().value(), "2");
   // And the request it carried is known: repeating it writes nothing.
   EXPECT_EQ(Run("r2", Increment("a")).value().aggregate_version(), 2);
-  EXPECT_EQ(log_.size(), 2u);
+  EXPECT_EQ(log_.events(), 2u);
 }
 
 TEST_F(CommandProcessorTest, RejectsMissingRequestIdAndActor) {
@@ -238,7 +242,7 @@ TEST_F(CommandProcessorTest, AnOversizedEventFailsAloneAmongGoodCommands) {
       EXPECT_TRUE(outcome.ok()) << i << ": " << outcome.status();
     }
   }
-  EXPECT_EQ(log_.size(), 40u);
+  EXPECT_EQ(log_.events(), 40u);
   EXPECT_FALSE(store_->Get("c/c20").value().has_value());
 }
 
@@ -268,7 +272,7 @@ TEST_F(CommandProcessorTest, ARequestIdReusedForADifferentCommandIsRefused) {
   EXPECT_EQ(repeat->first_event_id(), first->first_event_id());
   auto other = submit("bbbb", "c2");  // another command under the same id
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_.events(), 1u);
   // The fingerprint survives a rebuild (it is in the envelope).
   ASSERT_TRUE(processor_->Rebuild().ok());
   EXPECT_EQ(submit("bbbb", "c2").status().code(), absl::StatusCode::kAlreadyExists);

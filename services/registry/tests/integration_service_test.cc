@@ -80,7 +80,7 @@ TEST_F(IntegrationServiceTest, UnknownAgencyOrWrongKeyIsUnauthenticated) {
             grpc::StatusCode::UNAUTHENTICATED);
   grpc::ClientContext anonymous;
   EXPECT_EQ(stub_->PushRosterChanges(&anonymous, PovertyPush(), &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(log_.size(), 0u);
+  EXPECT_EQ(log_.events(), 0u);
 }
 
 TEST_F(IntegrationServiceTest, PushAppliesGoodRowsReportsBadOnesAndIsIdempotent) {
@@ -90,11 +90,11 @@ TEST_F(IntegrationServiceTest, PushAppliesGoodRowsReportsBadOnesAndIsIdempotent)
   ASSERT_EQ(first.rejected_size(), 1);
   EXPECT_EQ(first.rejected(0).row_number(), 2);
   EXPECT_EQ(first.rejected(0).kind(), v1::REJECTION_KIND_INVALID_ID);
-  size_t events = log_.size();
+  size_t events = log_.events();
   ASSERT_TRUE(stub_->PushRosterChanges(As("fpb-210102", "poverty-secret").get(), PovertyPush(), &second).ok());
   // The same answer (its reasons' parameters are a map: compared in a fixed order).
   EXPECT_EQ(SerializeDeterministic(second), SerializeDeterministic(first));
-  EXPECT_EQ(log_.size(), events);
+  EXPECT_EQ(log_.events(), events);
 }
 
 TEST_F(IntegrationServiceTest, AnAgencySeesOnlyPeopleInItsOwnRoster) {

@@ -132,7 +132,7 @@ TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {
   EXPECT_EQ(s.bank_card().masked(), "6217***********4567");
   EXPECT_EQ(s.phone().masked(), "138****5678");
 
-  size_t events_before = log_.size();
+  size_t events_before = log_.events();
   v1::GetStudentRequest get;
   get.set_student_id(s.student_id());
   *get.mutable_reveal()->mutable_meta() = Meta("reveal-1");
@@ -143,7 +143,7 @@ TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {
   EXPECT_EQ(got.student().name(), "张小明");
   EXPECT_EQ(got.student().national_id().clear(), ValidId("21010220150301001"));
   EXPECT_EQ(got.student().bank_card().clear(), "6217000010001234567");
-  EXPECT_EQ(log_.size(), events_before + 1);  // the read was recorded
+  EXPECT_EQ(log_.events(), events_before + 1);  // the read was recorded
 
   // The same request id again: not answered from the first reveal's record
   // (every clear answer has its own audit event) ...
@@ -164,7 +164,7 @@ TEST_F(RegistryServiceTest, RegisterThenGetMaskedThenRevealAudited) {
   EXPECT_NE(refused.error_message().find("already used for a different command"), std::string::npos)
       << refused.error_message();
   EXPECT_TRUE(hijacked.student().national_id().clear().empty());
-  EXPECT_EQ(log_.size(), events_before + 2);  // only the second registration was written
+  EXPECT_EQ(log_.events(), events_before + 2);  // only the second registration was written
 
   v1::GetStudentRequest no_reason = get;
   no_reason.mutable_reveal()->set_reason("");
@@ -206,12 +206,12 @@ TEST_F(RegistryServiceTest, ErrorsMapToTheContractCodes) {
 
 TEST_F(RegistryServiceTest, SameRequestIdTwiceWritesOneEvent) {
   RegisterSchoolAndHousehold();
-  size_t before = log_.size();
+  size_t before = log_.events();
   v1::RegisterStudentResponse first, second;
   ASSERT_TRUE(Register(Student(1, "dup"), &first).ok());
   ASSERT_TRUE(Register(Student(1, "dup"), &second).ok());
   EXPECT_EQ(first.student().student_id(), second.student().student_id());
-  EXPECT_EQ(log_.size(), before + 1);
+  EXPECT_EQ(log_.events(), before + 1);
 }
 
 TEST_F(RegistryServiceTest, ListsBySchoolClassAndStatusWithPaging) {
@@ -338,13 +338,13 @@ TEST_F(RegistryServiceTest, WhatAReaderSeesLeavesHundredsOfCandidatesAndLookupsA
   std::cout << "national ID candidates from a reader's view: " << candidates << std::endl;
 
   // A lookup that confirms one is an audited read.
-  const size_t before = log_.size();
+  const size_t before = log_.events();
   v1::FindStudentByNationalIdRequest find;
   find.set_national_id(real);
   v1::FindStudentByNationalIdResponse found;
   grpc::ClientContext find_ctx;
   ASSERT_TRUE(stub_->FindStudentByNationalId(&find_ctx, find, &found).ok());
-  ASSERT_EQ(log_.size(), before + 1);
+  ASSERT_EQ(log_.events(), before + 1);
   v1::ListPersonalDataRevealsRequest audit;
   audit.set_student_id(registered.student().student_id());
   v1::ListPersonalDataRevealsResponse reveals;
