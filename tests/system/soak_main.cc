@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "libs/rules/national_id.h"
+#include "services/common/es/record_codec.h"
 #include "services/common/kafka/kafka_event_log.h"
 #include "tests/support/kafka_broker.h"
 #include "tests/support/registry_process.h"
@@ -176,9 +177,13 @@ int main() {
   auto reader = log->NewReader().value();
   (void)reader->Seek({});
   size_t events = 0;
+  std::vector<zizhu::common::v1::EventEnvelope> decoded;
   while (true) {
     auto read = reader->Read(5000, absl::Seconds(1)).value();
-    events += read.records.size();
+    for (const auto& record : read.records) {
+      decoded.clear();
+      if (zizhu::es::DecodeRecord(options.topic, record, decoded).ok()) events += decoded.size();
+    }
     if (read.at_end) break;
   }
   zizhu::common::v1::GetProjectionChecksumResponse before;

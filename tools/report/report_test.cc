@@ -20,6 +20,7 @@
 #include "services/common/core/civil_date.h"
 #include "services/common/core/refusal.h"
 #include "services/common/es/memory_event_log.h"
+#include "services/common/es/record_codec.h"
 #include "tools/report/report_gen.h"
 #include "tools/report/report_job.h"
 #include "tools/report/report_writers.h"
@@ -68,8 +69,7 @@ class ReportTest : public ::testing::Test {
     for (;;) {
       es::ReadResult r = *reader->Read(100000, absl::Milliseconds(10));
       for (const es::LoggedRecord& record : r.records) {
-        out.emplace_back();
-        EXPECT_TRUE(out.back().ParseFromString(record.value));
+        EXPECT_TRUE(es::DecodeRecord(TopicOf(service), record, out).ok());
       }
       if (r.at_end) break;
     }
