@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <future>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -11,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "services/common/es/command_processor.h"
 #include "services/common/es/memory_event_log.h"
+#include "services/common/es/record_codec.h"
 
 namespace zizhu::es {
 namespace {
@@ -207,6 +209,98 @@ TEST_F(CommandProcessorPipelineTest, ManyConcurrentIncrementsOfOneKeyRiseByExact
   EXPECT_EQ(*versions.rbegin(), kCommands);
   ASSERT_TRUE(WaitFor([&] { return Row("c/k") == std::to_string(kCommands); }));
   EXPECT_LT(processor_->stats().batches, kCommands);
+}
+
+// Fails every `every`-th append: half of those before writing, half after
+// (the outcome a caller cannot know: the events are in the log anyway).
+class FlakyLog final : public EventLog {
+ public:
+  explicit FlakyLog(int every) : every_(every) {}
+  const std::string& topic() const override { return inner_.topic(); }
+  PartitionId PartitionOf(const std::string& key) const override { return inner_.PartitionOf(key); }
+  absl::StatusOr<std::vector<LogPosition>> AppendAtomically(const std::vector<AppendRecord>& records) override {
+    const int n = ++appends_;
+    if (n % every_ != 0) return inner_.AppendAtomically(records);
+    if (n % (2 * every_) == 0) {
+      auto written = inner_.AppendAtomically(records);
+      if (!written.ok()) return written;
+      return absl::UnavailableError("commit outcome unknown (injected, after the write)");
+    }
+    return absl::UnavailableError("transaction aborted (injected)");
+  }
+  absl::StatusOr<std::unique_ptr<EventLogReader>> NewReader() override { return inner_.NewReader(); }
+
+  MemoryEventLog inner_{"test.events", 3};
+
+ private:
+  int every_;
+  std::atomic<int> appends_{0};
+};
+
+TEST(CommandProcessorPipelineAbortsTest, UnderInjectedAbortsVersionsRiseByOneAndEveryRequestIsWrittenOnce) {
+  const std::string path = testing::TempDir() + "/cp_pipeline_aborts";
+  std::filesystem::remove_all(path);
+  FlakyLog log(7);
+  CounterProjection projection;
+  ManualClock clock{absl::FromUnixSeconds(1700000000)};
+  auto store = storage::ProjectionStore::Open({path}).value();
+  auto processor = std::make_unique<CommandProcessor>(&log, store.get(), &projection, &clock);
+  ASSERT_TRUE(processor->Start().ok());
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 400;
+  constexpr int kKeys = 5;
+  std::atomic<int> unavailable{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string request_id = absl::StrCat("t", t, "-", i);
+        const std::string key = absl::StrCat("k", (t + i) % kKeys);
+        // A caller retries UNAVAILABLE with the same request id, as told.
+        for (int attempt = 0;; ++attempt) {
+          std::promise<absl::StatusOr<common::v1::CommandOutcome>> answer;
+          processor->Submit(CommandMeta{request_id, "tester", "city:1", "", ""}, Increment(key),
+                            [&](const absl::StatusOr<common::v1::CommandOutcome>& r) { answer.set_value(r); });
+          absl::StatusOr<common::v1::CommandOutcome> outcome = answer.get_future().get();
+          if (outcome.ok()) break;
+          ASSERT_EQ(outcome.status().code(), absl::StatusCode::kUnavailable) << outcome.status();
+          ++unavailable;
+          ASSERT_LT(attempt, 50) << request_id << " never succeeded";
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  processor.reset();
+  EXPECT_GT(unavailable.load(), 0) << "no abort was injected: the test proves nothing";
+
+  // Every request id exactly once in the log; per key the versions 1..n.
+  std::map<std::string, int> requests;
+  std::map<std::string, std::vector<int64_t>> versions;
+  std::vector<common::v1::EventEnvelope> events;
+  for (const LoggedRecord& record : log.inner_.AllRecords()) {
+    events.clear();
+    ASSERT_TRUE(DecodeRecord(log.topic(), record, events).ok());
+    for (const auto& e : events) {
+      ++requests[e.request_id()];
+      versions[e.aggregate_id()].push_back(e.aggregate_version());
+    }
+  }
+  EXPECT_EQ(requests.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (const auto& [request, count] : requests) EXPECT_EQ(count, 1) << request << " written " << count << " times";
+  int64_t total = 0;
+  for (const auto& [key, seen] : versions) {
+    // All of a key's events are in one partition, in log order.
+    for (size_t v = 0; v < seen.size(); ++v) {
+      ASSERT_EQ(seen[v], static_cast<int64_t>(v + 1)) << key << " skips or repeats a version";
+    }
+    total += static_cast<int64_t>(seen.size());
+    EXPECT_EQ(store->Get("c/" + key).value().value_or(""), std::to_string(seen.size())) << key;
+  }
+  EXPECT_EQ(total, kThreads * kPerThread);
+  store.reset();
+  std::filesystem::remove_all(path);
 }
 
 }  // namespace
