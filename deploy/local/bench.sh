@@ -143,6 +143,9 @@ printf '%-44s %14s %16s %8s\n' "measure" "zizhu" "ceiling" "ratio"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f %%", 100 * a / b; else print "-" }'; }
 printf '%-44s %14s %16s %8s\n' "registrations/s, $concurrency in flight" "$closed_rate" \
   "$(ceiling kafka_produce) rec/s" "$(ratio "$closed_rate" "$(ceiling kafka_produce)")"
+grpc_ceiling=$(awk '$1 == "ceiling" && $2 == "grpc_unary" { print $3 }' "$dir/ceilings.txt")
+printf '%-44s %14s %16s %8s\n' "  (the same, against an empty TLS call)" "" "$grpc_ceiling calls/s" \
+  "$(ratio "$closed_rate" "$grpc_ceiling")"
 printf '%-44s %14s %16s %8s\n' "rebuild events/s from offset 0" "$rebuild_rate" \
   "$(ceiling kafka_consume) rec/s" "$(ratio "$rebuild_rate" "$(ceiling kafka_consume)")"
 printf '%-44s %14s %16s %8s\n' "  (rocksdb WriteBatch, for the projection)" "" "$(ceiling rocksdb_writebatch) keys/s" ""
