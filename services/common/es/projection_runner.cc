@@ -29,12 +29,26 @@ absl::StatusOr<int64_t> ProjectionRunner::CatchUp(const std::optional<OffsetMap>
   RETURN_IF_ERROR(reader->Seek(offsets));
   int64_t applied = 0;
   absl::Time last_progress = absl::Now();
+  // A rebuild loads in bulk: rows folded in memory up to a budget, then
+  // written as one sorted table file (the database being rebuilt is dropped
+  // if the process dies, so nothing is lost by not writing each batch).
+  // Otherwise a WriteBatch per read (or per batch_records events), with the
+  // offsets, as a live projection must.
+  const bool bulk = store_->rebuilding() && options_.bulk_load_bytes > 0;
+  storage::ProjectionBatch batch = store_->NewBatch();
+  int64_t in_batch = 0;
+  auto flush = [&]() -> absl::Status {
+    RETURN_IF_ERROR(bulk ? store_->IngestSorted(batch) : store_->Commit(batch));
+    batch = store_->NewBatch();
+    applied += in_batch;
+    in_batch = 0;
+    if (options_.on_progress) options_.on_progress(applied);
+    return absl::OkStatus();
+  };
+  std::vector<common::v1::EventEnvelope> events;
   while (true) {
     ASSIGN_OR_RETURN(ReadResult read, reader->Read(options_.batch_records, options_.read_timeout));
     if (!read.records.empty()) {
-      storage::ProjectionBatch batch = store_->NewBatch();
-      int64_t in_batch = 0;
-      std::vector<common::v1::EventEnvelope> events;
       for (const LoggedRecord& record : read.records) {
         if (until) {
           auto limit = until->find(record.partition);
@@ -54,21 +68,19 @@ absl::StatusOr<int64_t> ProjectionRunner::CatchUp(const std::optional<OffsetMap>
         batch.RecordAppliedOffset(log_->topic(), record.partition, record.offset.Next());
         offsets[record.partition] = record.offset.Next();
         in_batch += static_cast<int64_t>(events.size());
-        if (in_batch >= static_cast<int64_t>(options_.batch_records)) {
-          // Batch records hold many events: the memory of one write stays bounded.
-          RETURN_IF_ERROR(store_->Commit(batch));
-          batch = store_->NewBatch();
-          applied += in_batch;
-          in_batch = 0;
-          if (options_.on_progress) options_.on_progress(applied);
+        // Batch records hold many events: the memory of one write stays bounded.
+        if (bulk ? batch.approx_bytes() >= options_.bulk_load_bytes
+                 : in_batch >= static_cast<int64_t>(options_.batch_records)) {
+          RETURN_IF_ERROR(flush());
         }
       }
-      RETURN_IF_ERROR(store_->Commit(batch));
-      applied += in_batch;
+      if (!bulk) RETURN_IF_ERROR(flush());
       last_progress = absl::Now();
-      if (options_.on_progress) options_.on_progress(applied);
     }
-    if (read.at_end || (until && Reached(offsets, *until))) return applied;
+    if (read.at_end || (until && Reached(offsets, *until))) {
+      RETURN_IF_ERROR(flush());
+      return applied;
+    }
     if (read.records.empty() && absl::Now() - last_progress > options_.stall_timeout) {
       return absl::UnavailableError(absl::StrCat("log '", log_->topic(), "' gave no records and no end for ",
                                                  absl::FormatDuration(options_.stall_timeout)));

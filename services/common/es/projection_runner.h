@@ -25,6 +25,10 @@ struct ProjectionRunnerOptions {
   // Records read at a time, and events applied per RocksDB WriteBatch (a
   // batch is committed at the first record boundary past this many events).
   size_t batch_records = 2000;
+  // During a rebuild: rows are folded in memory up to about this many bytes,
+  // then loaded as one sorted table file (ProjectionStore::IngestSorted). 0:
+  // a WriteBatch per read, as outside a rebuild.
+  size_t bulk_load_bytes = 128 << 20;
   // How long one read waits for records before checking for the end.
   absl::Duration read_timeout = absl::Milliseconds(500);
   // Give up when the log does not answer for this long.

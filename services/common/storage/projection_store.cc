@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/sst_file_writer.h"
 #include "rocksdb/table.h"
 #include "services/common/core/status_macros.h"
 
@@ -43,6 +44,7 @@ absl::StatusOr<std::optional<std::string>> ProjectionBatch::Get(const std::strin
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) {
     absent_.insert(key);
+    approx_bytes_ += key.size() + 48;
     return std::optional<std::string>();
   }
   RETURN_IF_ERROR(FromRocks(s, absl::StrCat("read of key '", key, "'")));
@@ -61,11 +63,13 @@ void ProjectionBatch::Remember(const std::string& key) {
 
 void ProjectionBatch::Put(const std::string& key, const std::string& value) {
   Remember(key);
+  approx_bytes_ += key.size() + value.size() + 64;
   overlay_[key] = value;
 }
 
 void ProjectionBatch::Delete(const std::string& key) {
   Remember(key);
+  approx_bytes_ += key.size() + 64;
   overlay_[key] = std::nullopt;
 }
 
@@ -134,18 +138,21 @@ void ProjectionBatch::PopSavePoint() {
   if (save_points_.empty()) undo_.clear();
 }
 
+std::vector<const std::pair<const std::string, std::optional<std::string>>*> ProjectionBatch::SortedEntries() const {
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> entries;
+  entries.reserve(overlay_.size());
+  for (const auto& entry : overlay_) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  return entries;
+}
+
 rocksdb::WriteBatch ProjectionBatch::BuildWriteBatch() const {
   // In key order: the memtable's skip list inserts ascending keys far more
   // cheaply (each insert starts from the previous one's position) — most of
   // a replay's time went to random-order inserts.
-  std::vector<const std::pair<const std::string, std::optional<std::string>>*> entries;
-  entries.reserve(overlay_.size());
+  const auto entries = SortedEntries();
   size_t bytes = 0;
-  for (const auto& entry : overlay_) {
-    entries.push_back(&entry);
-    bytes += entry.first.size() + (entry.second ? entry.second->size() : 0) + 8;
-  }
-  std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : entries) bytes += entry->first.size() + (entry->second ? entry->second->size() : 0) + 8;
   rocksdb::WriteBatch batch(bytes + 64);
   for (const auto* entry : entries) {
     if (entry->second) {
@@ -201,6 +208,13 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> ProjectionStore::OpenDb(const std::
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) return absl::UnavailableError(absl::StrCat("cannot create '", path, "': ", ec.message()));
+  rocksdb::Options opts = DbOptions();
+  rocksdb::DB* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, path, &raw), absl::StrCat("open projection store '", path, "'")));
+  return std::unique_ptr<rocksdb::DB>(raw);
+}
+
+rocksdb::Options ProjectionStore::DbOptions() const {
   rocksdb::Options opts;
   opts.create_if_missing = true;
   opts.IncreaseParallelism(2);
@@ -213,9 +227,27 @@ absl::StatusOr<std::unique_ptr<rocksdb::DB>> ProjectionStore::OpenDb(const std::
   table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  rocksdb::DB* raw = nullptr;
-  RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(opts, path, &raw), absl::StrCat("open projection store '", path, "'")));
-  return std::unique_ptr<rocksdb::DB>(raw);
+  return opts;
+}
+
+absl::Status ProjectionStore::IngestSorted(const ProjectionBatch& batch) {
+  if (side_ == nullptr) return Commit(const_cast<ProjectionBatch&>(batch));
+  const auto entries = batch.SortedEntries();
+  if (entries.empty()) return absl::OkStatus();
+  const std::string file = absl::StrCat(side_path(), ".ingest-", ingested_files_++, ".sst");
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), DbOptions());
+  RETURN_IF_ERROR(FromRocks(writer.Open(file), absl::StrCat("open '", file, "'")));
+  for (const auto* entry : entries) {
+    rocksdb::Status s = entry->second ? writer.Put(entry->first, *entry->second) : writer.Delete(entry->first);
+    RETURN_IF_ERROR(FromRocks(s, absl::StrCat("write '", file, "'")));
+  }
+  RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("finish '", file, "'")));
+  rocksdb::IngestExternalFileOptions ingest;
+  ingest.move_files = true;  // the file becomes the database's (a hard link, no copy)
+  absl::Status ingested = FromRocks(side_->IngestExternalFile({file}, ingest), absl::StrCat("ingest '", file, "'"));
+  std::error_code ec;
+  std::filesystem::remove(file, ec);  // the database keeps its own link
+  return ingested;
 }
 
 absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {

@@ -82,6 +82,9 @@ class ProjectionBatch {
   void DetachBase() { base_ = nullptr; }
   // Keys written (or deleted) so far.
   size_t count() const { return overlay_.size(); }
+  // About how much memory the batch holds (keys and values written, keys
+  // found absent), for a caller that bounds it.
+  size_t approx_bytes() const { return approx_bytes_; }
   // The final writes, one per key.
   rocksdb::WriteBatch BuildWriteBatch() const;
 
@@ -100,6 +103,10 @@ class ProjectionBatch {
   };
   std::vector<Undo> undo_;
   std::vector<size_t> save_points_;  // undo_ size at each save point
+  size_t approx_bytes_ = 0;
+  friend class ProjectionStore;
+  // The final writes in key order, one per key.
+  std::vector<const std::pair<const std::string, std::optional<std::string>>*> SortedEntries() const;
 };
 
 // What of a topic is applied: per partition the next record to read, and
@@ -124,6 +131,10 @@ class ProjectionStore {
   ProjectionBatch NewBatch(const ProjectionBatch* base = nullptr) { return ProjectionBatch(writer_db(), base); }
   // Applies the batch atomically (rows and offsets together).
   absl::Status Commit(ProjectionBatch& batch);
+  // During a rebuild: writes the batch as one sorted table file and ingests
+  // it into the database being rebuilt (no memtable, no write-ahead log: the
+  // bulk load of a replay). Outside a rebuild: Commit.
+  absl::Status IngestSorted(const ProjectionBatch& batch);
   // The same, with applied offsets of `topic` added to the write (the batch
   // itself is only read: a batch standing on it may be reading it).
   absl::Status Commit(const ProjectionBatch& batch, const std::string& topic, const es::OffsetMap& applied);
@@ -155,6 +166,8 @@ class ProjectionStore {
  private:
   explicit ProjectionStore(ProjectionStoreOptions options) : options_(std::move(options)) {}
   absl::StatusOr<std::unique_ptr<rocksdb::DB>> OpenDb(const std::string& path) const;
+  rocksdb::Options DbOptions() const;
+  int ingested_files_ = 0;
   std::string side_path() const { return options_.path + ".rebuild"; }
   rocksdb::DB* writer_db() const { return side_ ? side_.get() : db_.get(); }
   ProjectionStoreOptions options_;
