@@ -266,6 +266,25 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
   auto zombie_append = log->AppendAtomically({{"z", "zombie"}});
   EXPECT_FALSE(zombie_append.ok());
   EXPECT_TRUE(successor->AppendAtomically({{"s", "successor"}}).ok());
+  // And stays fenced: on either of its producers, it never takes the log
+  // back (which would fence the successor in turn).
+  for (int i = 0; i < 3; ++i) {
+    auto again = log->AppendAtomically({{"z", absl::StrCat("zombie-", i)}});
+    EXPECT_EQ(again.status().code(), absl::StatusCode::kUnavailable) << again.status();
+    EXPECT_NE(again.status().message().find("fenced"), std::string::npos) << again.status();
+    auto successor_append = successor->AppendAtomically({{"s", absl::StrCat("successor-", i)}});
+    EXPECT_TRUE(successor_append.ok()) << successor_append.status();
+  }
+  auto check = successor->NewReader().value();
+  ASSERT_TRUE(check->Seek({}).ok());
+  std::multiset<std::string> after;
+  while (true) {
+    auto read = check->Read(100, absl::Seconds(1)).value();
+    for (const auto& r : read.records) after.insert(r.value);
+    if (read.at_end) break;
+  }
+  for (const std::string& value : after) EXPECT_EQ(value.find("zombie"), std::string::npos) << value;
+  EXPECT_EQ(after.count("successor-2"), 1u);
 }
 
 }  // namespace

@@ -310,6 +310,7 @@ absl::StatusOr<std::vector<es::LogPosition>> KafkaEventLog::AppendAtomically(
   if (options_.read_only) {
     return absl::FailedPreconditionError(absl::StrCat("topic '", options_.topic, "' was opened read-only"));
   }
+  if (!fenced_.empty()) return absl::UnavailableError(fenced_);
   const size_t index = next_producer_;
   next_producer_ = (next_producer_ + 1) % producers_.size();
   std::unique_ptr<RdKafka::Producer>& producer = producers_[index];
@@ -318,6 +319,23 @@ absl::StatusOr<std::vector<es::LogPosition>> KafkaEventLog::AppendAtomically(
   auto fail = [&](RdKafka::Error* raw, const std::string& what) -> absl::Status {
     std::unique_ptr<RdKafka::Error> error(raw);
     absl::Status status = absl::UnavailableError(absl::StrCat(what, ": ", error ? error->str() : "unknown"));
+    // Fenced: another instance started with this transactional id and owns
+    // the log now. This one must never write again — recreating the
+    // producer would fence the successor in turn, and two writers would take
+    // turns on one log. Every later append is refused; restart the process.
+    std::string fatal_reason;
+    const RdKafka::ErrorCode fatal = producer->fatal_error(fatal_reason);
+    const RdKafka::ErrorCode code = error ? error->code() : RdKafka::ERR_NO_ERROR;
+    auto is_fenced = [](RdKafka::ErrorCode c) {
+      return c == RdKafka::ERR__FENCED || c == RdKafka::ERR_PRODUCER_FENCED || c == RdKafka::ERR_INVALID_PRODUCER_EPOCH;
+    };
+    if (is_fenced(code) || is_fenced(fatal)) {
+      fenced_ =
+          absl::StrCat("this writer of '", options_.topic,
+                       "' was fenced: another instance started with transactional id '", TransactionalId(index), "' (",
+                       error ? error->str() : fatal_reason, "); this process appends nothing more — restart it");
+      return absl::UnavailableError(fenced_);
+    }
     if (error && error->is_fatal()) {
       producer.reset();  // recreated (and the old epoch fenced) on the next append
     } else {

@@ -88,6 +88,7 @@ class KafkaEventLog final : public es::EventLog {
   std::unique_ptr<DeliveryCollector> collector_;
   std::vector<std::unique_ptr<RdKafka::Producer>> producers_;
   size_t next_producer_ = 0;
+  std::string fenced_;  // non-empty once a successor fenced this writer: appends refused
   int partition_count_ = 0;
 };
 
