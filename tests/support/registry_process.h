@@ -39,6 +39,7 @@ class RegistryProcess {
   bool Start();
   void Kill() { process_.Kill(); }
   void Stop() { process_.Stop(); }
+  pid_t pid() const { return process_.pid(); }
   std::string address() const { return process_.address(); }
   registry::v1::RegistryService::Stub& stub() { return *stub_; }
   common::v1::ProjectionAdminService::Stub& admin() { return process_.admin(); }

@@ -49,6 +49,7 @@ class ServiceProcess {
   // SIGTERM and wait.
   void Stop();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::string address() const;
   // The process's time (the real time plus its clock offset).
   absl::Time now() const { return absl::Now() + absl::Hours(options_.clock_offset_hours); }

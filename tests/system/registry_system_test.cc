@@ -2,6 +2,7 @@
 // killed with SIGKILL and restarted.
 #include <grpcpp/grpcpp.h>
 #include <librdkafka/rdkafkacpp.h>
+#include <signal.h>
 
 #include <atomic>
 #include <filesystem>
@@ -147,6 +148,60 @@ TEST_F(RegistrySystemTest, AcknowledgedCommandsSurviveSigkill) {
   v1::RegisterStudentResponse resp;
   grpc::ClientContext ctx;
   EXPECT_EQ(process_->stub().RegisterStudent(&ctx, again, &resp).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST_F(RegistrySystemTest, AStoppedWriterReplacedByASuccessorIsFencedWhenItWakes) {
+  RegisterSchool();
+  RegisterStudents(20);
+  // The writer hangs (a long GC pause, a frozen VM): SIGSTOP.
+  ASSERT_EQ(kill(process_->pid(), SIGSTOP), 0);
+  // Commands sent to it meanwhile wait in its sockets.
+  constexpr int kZombie = 10;
+  struct Call {
+    grpc::ClientContext ctx;
+    v1::RegisterStudentRequest req;
+    v1::RegisterStudentResponse resp;
+    std::promise<grpc::Status> done;
+  };
+  std::vector<std::unique_ptr<Call>> calls;
+  for (int i = 0; i < kZombie; ++i) {
+    calls.push_back(std::make_unique<Call>());
+    calls[i]->req = Student(100 + i);
+    *calls[i]->req.mutable_meta() = Meta(absl::StrCat("zombie-", i));
+    calls[i]->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    Call* call = calls[i].get();
+    process_->stub().async()->RegisterStudent(&call->ctx, &call->req, &call->resp,
+                                              [call](grpc::Status s) { call->done.set_value(s); });
+  }
+  // A successor takes over with the same instance id (its transactional ids)
+  // and a projection of its own.
+  RegistryProcessOptions successor_options = options_;
+  successor_options.data_dir = dir_ + "/projection-successor";
+  RegistryProcess successor(successor_options);
+  ASSERT_TRUE(successor.Start());
+  // The stopped one wakes: everything it was asked to do is refused, nothing
+  // of it reaches the topic, and it does not take the log back.
+  ASSERT_EQ(kill(process_->pid(), SIGCONT), 0);
+  for (auto& call : calls) {
+    grpc::Status s = call->done.get_future().get();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+  }
+  for (int i = 0; i < 5; ++i) {
+    v1::RegisterStudentRequest r = Student(200 + i);
+    v1::RegisterStudentResponse resp;
+    grpc::ClientContext ctx;
+    grpc::Status s = successor.stub().RegisterStudent(&ctx, r, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    grpc::ClientContext zombie_ctx;
+    v1::RegisterStudentRequest late = Student(300 + i);
+    EXPECT_EQ(process_->stub().RegisterStudent(&zombie_ctx, late, &resp).error_code(), grpc::StatusCode::UNAVAILABLE);
+  }
+  int successor_events = 0;
+  for (const auto& e : TopicEvents()) {
+    EXPECT_EQ(e.request_id().rfind("zombie-", 0), std::string::npos) << "a fenced writer's event: " << e.request_id();
+    if (e.request_id().rfind("student-2", 0) == 0) ++successor_events;
+  }
+  EXPECT_GE(successor_events, 5);
 }
 
 TEST_F(RegistrySystemTest, ProjectionRebuiltFromOffsetZeroIsIdentical) {
