@@ -306,14 +306,18 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
   }
   ASSERT_TRUE(log->AppendAtomically({{"c", "committed-3"}}).ok());
 
-  auto reader = log->NewReader().value();
-  ASSERT_TRUE(reader->Seek({}).ok());
-  std::multiset<std::string> seen;
-  while (true) {
-    auto read = reader->Read(100, absl::Seconds(1)).value();
-    for (const auto& r : read.records) seen.insert(r.value);
-    if (read.at_end) break;
-  }
+  // Every committed value of the topic, read from offset 0.
+  auto values_of = [](kafka::KafkaEventLog& from) {
+    auto reader = from.NewReader().value();
+    EXPECT_TRUE(reader->Seek({}).ok());
+    std::multiset<std::string> values;
+    while (true) {
+      auto read = reader->Read(100, absl::Seconds(1)).value();
+      for (const auto& r : read.records) values.insert(r.value);
+      if (read.at_end) return values;
+    }
+  };
+  std::multiset<std::string> seen = values_of(*log);
   EXPECT_EQ(seen, (std::multiset<std::string>{"committed-1", "committed-2", "committed-3"}));
 
   // A new instance with the same transactional id fences the old one.
@@ -330,14 +334,7 @@ TEST(KafkaEventLogTest, AbortedTransactionsAreInvisibleAndZombiesAreFenced) {
     auto successor_append = successor->AppendAtomically({{"s", absl::StrCat("successor-", i)}});
     EXPECT_TRUE(successor_append.ok()) << successor_append.status();
   }
-  auto check = successor->NewReader().value();
-  ASSERT_TRUE(check->Seek({}).ok());
-  std::multiset<std::string> after;
-  while (true) {
-    auto read = check->Read(100, absl::Seconds(1)).value();
-    for (const auto& r : read.records) after.insert(r.value);
-    if (read.at_end) break;
-  }
+  std::multiset<std::string> after = values_of(*successor);
   for (const std::string& value : after) EXPECT_EQ(value.find("zombie"), std::string::npos) << value;
   EXPECT_EQ(after.count("successor-2"), 1u);
 }

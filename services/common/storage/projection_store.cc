@@ -231,7 +231,7 @@ rocksdb::Options ProjectionStore::DbOptions() const {
 }
 
 absl::Status ProjectionStore::IngestSorted(const ProjectionBatch& batch) {
-  if (side_ == nullptr) return Commit(const_cast<ProjectionBatch&>(batch));
+  if (side_ == nullptr) return Commit(batch, "", {});
   const auto entries = batch.SortedEntries();
   if (entries.empty()) return absl::OkStatus();
   const std::string file = absl::StrCat(side_path(), ".ingest-", ingested_files_++, ".sst");
@@ -250,20 +250,14 @@ absl::Status ProjectionStore::IngestSorted(const ProjectionBatch& batch) {
   return ingested;
 }
 
-absl::Status ProjectionStore::Commit(ProjectionBatch& batch) {
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_writes;
-  // A rebuild's database is dropped if the process dies before the swap, and
-  // flushed before it: its writes need no write-ahead log.
-  wo.disableWAL = side_ != nullptr;
-  rocksdb::WriteBatch writes = batch.BuildWriteBatch();
-  return FromRocks(writer_db()->Write(wo, &writes), "projection commit");
-}
+absl::Status ProjectionStore::Commit(ProjectionBatch& batch) { return Commit(batch, "", {}); }
 
 absl::Status ProjectionStore::Commit(const ProjectionBatch& batch, const std::string& topic,
                                      const es::OffsetMap& applied) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
+  // A rebuild's database is dropped if the process dies before the swap, and
+  // flushed before it: its writes need no write-ahead log.
   wo.disableWAL = side_ != nullptr;
   rocksdb::WriteBatch writes = batch.BuildWriteBatch();
   for (const auto& [partition, next] : applied) {

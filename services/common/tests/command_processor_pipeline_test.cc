@@ -97,6 +97,14 @@ class CommandProcessorPipelineTest : public testing::Test {
   void Submit(const std::string& request_id, DecideFn decide, Answers& answers) {
     processor_->Submit(CommandMeta{request_id, "tester", "city:1", "", ""}, std::move(decide), answers.Done());
   }
+  // Increments "k" twice: "first" (its append held at the gate), then
+  // "second", decided while "first" is held; returns once "second" was decided.
+  void SecondWhileFirstIsHeld(Answers& first, Answers& second, std::atomic<int>& decided, std::atomic<int64_t>& seen) {
+    Submit("first", Increment("k"), first);
+    ASSERT_TRUE(log_.first_append_started_.WaitForNotificationWithTimeout(absl::Seconds(5)));
+    Submit("second", Increment("k", &decided, &seen), second);
+    ASSERT_TRUE(WaitFor([&] { return decided.load() == 1; }));
+  }
   std::string Row(const std::string& key) {
     auto row = store_->Get(key);
     return row.ok() && *row ? **row : "";
@@ -112,13 +120,10 @@ class CommandProcessorPipelineTest : public testing::Test {
 
 TEST_F(CommandProcessorPipelineTest, TheNextBatchIsDecidedOnTheRowsOfTheOneBeingAppended) {
   Answers first, second;
-  Submit("first", Increment("k"), first);
-  ASSERT_TRUE(log_.first_append_started_.WaitForNotificationWithTimeout(absl::Seconds(5)));
   std::atomic<int> decided{0};
   std::atomic<int64_t> seen{-1};
-  Submit("second", Increment("k", &decided, &seen), second);
   // Decided while the first batch is still held in its append: on its rows.
-  ASSERT_TRUE(WaitFor([&] { return decided.load() == 1; }));
+  ASSERT_NO_FATAL_FAILURE(SecondWhileFirstIsHeld(first, second, decided, seen));
   EXPECT_EQ(seen.load(), 1);
   EXPECT_EQ(first.count.load(), 0) << "answered before its append finished";
   EXPECT_EQ(second.count.load(), 0) << "answered before the batch it stands on was appended";
@@ -143,12 +148,9 @@ TEST_F(CommandProcessorPipelineTest, TheNextBatchIsDecidedOnTheRowsOfTheOneBeing
 TEST_F(CommandProcessorPipelineTest, ABatchDecidedOnAFailedAppendIsDecidedAgainAndAnsweredOnce) {
   log_.inner_.FailNextAppend(absl::UnavailableError("broker gone"));
   Answers first, second;
-  Submit("first", Increment("k"), first);
-  ASSERT_TRUE(log_.first_append_started_.WaitForNotificationWithTimeout(absl::Seconds(5)));
   std::atomic<int> decided{0};
   std::atomic<int64_t> seen{-1};
-  Submit("second", Increment("k", &decided, &seen), second);
-  ASSERT_TRUE(WaitFor([&] { return decided.load() == 1; }));
+  ASSERT_NO_FATAL_FAILURE(SecondWhileFirstIsHeld(first, second, decided, seen));
   EXPECT_EQ(seen.load(), 1) << "first decided on the rows of the batch in flight";
   log_.gate_.Notify();
   auto a = first.first.get_future().get();
